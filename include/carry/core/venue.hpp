@@ -1,0 +1,79 @@
+#pragma once
+// The one interface to an exchange (DESIGN.md, "The Venue seam"): bitget::Gateway implements it
+// over the real protocol, paper::Exchange in memory. Calls are awaitable on the single io_context.
+#include <carry/core/events.hpp>
+#include <carry/core/result.hpp>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace carry {
+
+struct PlaceOrderRequest {
+  std::string symbol;
+  MarketType market = MarketType::Spot;
+  std::string client_oid;
+  Side side = Side::Buy;
+  OrderType type = OrderType::Limit;
+  TimeInForce tif = TimeInForce::Gtc;
+  std::optional<Decimal> price;    // required for limit orders
+  Decimal size;                    // base coin, a multiple of the lot
+  bool reduce_only = false;
+};
+
+struct CancelOrderRequest {
+  std::string symbol;
+  MarketType market = MarketType::Spot;
+  std::string client_oid;
+  std::string order_id;            // optional; wins over client_oid when set
+};
+
+// Perp: modify-order (asynchronous cancel+replace, new client id). Spot: cancel-replace-order.
+struct AmendOrderRequest {
+  std::string symbol;
+  MarketType market = MarketType::Spot;
+  std::string client_oid;          // the order being replaced
+  std::string order_id;
+  std::string new_client_oid;
+  Decimal new_price;
+  Decimal new_size;
+};
+
+struct OrderAck {
+  std::string order_id;            // may be empty (Bitget omits it in some reduce-only cases)
+  std::string client_oid;
+};
+
+class Venue {
+ public:
+  using ExecHandler = std::function<void(const ExecEvent&)>;
+  virtual ~Venue() = default;
+
+  virtual boost::asio::awaitable<Result<OrderAck>> place(PlaceOrderRequest req) = 0;
+  virtual boost::asio::awaitable<Result<OrderAck>> cancel(CancelOrderRequest req) = 0;
+  virtual boost::asio::awaitable<Result<OrderAck>> amend(AmendOrderRequest req) = 0;
+  // Open orders on both markets for the symbol ("" = all symbols).
+  virtual boost::asio::awaitable<Result<std::vector<OrderUpdate>>> open_orders(std::string symbol) = 0;
+  // Looks an order up by client id; nullopt when the venue has no such order.
+  virtual boost::asio::awaitable<Result<std::optional<OrderUpdate>>> order_by_client_oid(
+      std::string symbol, MarketType market, std::string client_oid) = 0;
+  virtual boost::asio::awaitable<Result<std::vector<PositionUpdate>>> positions() = 0;
+  virtual boost::asio::awaitable<Result<std::vector<BalanceUpdate>>> balances() = 0;
+
+  // Where order updates, fills, positions, balances and funding payments are delivered.
+  void set_exec_handler(ExecHandler handler) { exec_handler_ = std::move(handler); }
+
+ protected:
+  void emit(const ExecEvent& ev) const {
+    if (exec_handler_) exec_handler_(ev);
+  }
+
+ private:
+  ExecHandler exec_handler_;
+};
+
+}  // namespace carry
