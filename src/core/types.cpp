@@ -43,3 +43,19 @@ bool is_terminal(OrderStatus s) noexcept {
 }
 
 }  // namespace carry
+
+#include <carry/core/event_sink.hpp>
+
+namespace carry {
+std::string_view to_string(LogLevel level) noexcept {
+  switch (level) {
+    case LogLevel::Trace: return "trace";
+    case LogLevel::Debug: return "debug";
+    case LogLevel::Info: return "info";
+    case LogLevel::Warn: return "warn";
+    case LogLevel::Error: return "error";
+    case LogLevel::Critical: return "critical";
+  }
+  return "?";
+}
+}  // namespace carry

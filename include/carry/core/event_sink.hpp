@@ -1,0 +1,60 @@
+#pragma once
+// Where domain code reports what it did: one named event (dotted, e.g. "guard.price_deviation")
+// with typed fields. The log module writes them to logs/app.jsonl; tests record them.
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace carry {
+
+enum class LogLevel { Trace, Debug, Info, Warn, Error, Critical };
+std::string_view to_string(LogLevel level) noexcept;
+
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void emit(LogLevel level, std::string_view event, nlohmann::json fields) = 0;
+
+  void info(std::string_view event, nlohmann::json fields = nlohmann::json::object()) {
+    emit(LogLevel::Info, event, std::move(fields));
+  }
+  void warn(std::string_view event, nlohmann::json fields = nlohmann::json::object()) {
+    emit(LogLevel::Warn, event, std::move(fields));
+  }
+  void error(std::string_view event, nlohmann::json fields = nlohmann::json::object()) {
+    emit(LogLevel::Error, event, std::move(fields));
+  }
+};
+
+class NullEventSink final : public EventSink {
+ public:
+  void emit(LogLevel, std::string_view, nlohmann::json) override {}
+};
+
+// Keeps every event in memory (tests, and the backtest's decision trail).
+class RecordingEventSink final : public EventSink {
+ public:
+  struct Entry {
+    LogLevel level;
+    std::string event;
+    nlohmann::json fields;
+  };
+  void emit(LogLevel level, std::string_view event, nlohmann::json fields) override {
+    entries.push_back({level, std::string(event), std::move(fields)});
+  }
+  std::size_t count(std::string_view event) const {
+    std::size_t n = 0;
+    for (const auto& e : entries) n += e.event == event;
+    return n;
+  }
+  const Entry* last(std::string_view event) const {
+    for (auto it = entries.rbegin(); it != entries.rend(); ++it)
+      if (it->event == event) return &*it;
+    return nullptr;
+  }
+  std::vector<Entry> entries;
+};
+
+}  // namespace carry
