@@ -1,0 +1,225 @@
+#include <carry/bitget/signer.hpp>
+
+#include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <stdexcept>
+
+namespace carry::bitget {
+namespace {
+
+constexpr std::size_t kBlock = 64;   // SHA-256 block size
+constexpr std::size_t kDigest = 32;  // SHA-256 output size
+
+bool unreserved(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+std::string base64(const unsigned char* data, std::size_t len) {
+  std::string out(4 * ((len + 2) / 3), '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data,
+                                static_cast<int>(len));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+struct MdCtxDeleter {
+  void operator()(EVP_MD_CTX* c) const noexcept { EVP_MD_CTX_free(c); }
+};
+using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
+
+MdCtx new_ctx() {
+  MdCtx c(EVP_MD_CTX_new());
+  if (!c) throw std::bad_alloc();
+  return c;
+}
+
+void check(int ok, const char* what) {
+  if (ok != 1) throw std::runtime_error(std::string("OpenSSL failure in ") + what);
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// HMAC (RFC 2104) with the ipad/opad blocks hashed once; each signature copies the two
+// prepared contexts instead of re-keying.
+struct HmacKey {
+  MdCtx inner = new_ctx();
+  MdCtx outer = new_ctx();
+  MdCtx work = new_ctx();
+
+  explicit HmacKey(std::string_view secret) {
+    std::array<unsigned char, kBlock> key{};
+    if (secret.size() > kBlock) {
+      unsigned int n = 0;
+      check(EVP_Digest(secret.data(), secret.size(), key.data(), &n, EVP_sha256(), nullptr),
+            "EVP_Digest");
+    } else {
+      std::copy(secret.begin(), secret.end(), key.begin());
+    }
+    std::array<unsigned char, kBlock> ipad{}, opad{};
+    for (std::size_t i = 0; i < kBlock; ++i) {
+      ipad[i] = key[i] ^ 0x36;
+      opad[i] = key[i] ^ 0x5c;
+    }
+    check(EVP_DigestInit_ex(inner.get(), EVP_sha256(), nullptr), "DigestInit");
+    check(EVP_DigestUpdate(inner.get(), ipad.data(), kBlock), "DigestUpdate");
+    check(EVP_DigestInit_ex(outer.get(), EVP_sha256(), nullptr), "DigestInit");
+    check(EVP_DigestUpdate(outer.get(), opad.data(), kBlock), "DigestUpdate");
+    OPENSSL_cleanse(key.data(), key.size());
+    OPENSSL_cleanse(ipad.data(), ipad.size());
+    OPENSSL_cleanse(opad.data(), opad.size());
+  }
+
+  std::array<unsigned char, kDigest> mac(std::string_view message) const {
+    std::array<unsigned char, kDigest> inner_digest{}, out{};
+    unsigned int n = 0;
+    check(EVP_MD_CTX_copy_ex(work.get(), inner.get()), "MD_CTX_copy");
+    check(EVP_DigestUpdate(work.get(), message.data(), message.size()), "DigestUpdate");
+    check(EVP_DigestFinal_ex(work.get(), inner_digest.data(), &n), "DigestFinal");
+    check(EVP_MD_CTX_copy_ex(work.get(), outer.get()), "MD_CTX_copy");
+    check(EVP_DigestUpdate(work.get(), inner_digest.data(), kDigest), "DigestUpdate");
+    check(EVP_DigestFinal_ex(work.get(), out.data(), &n), "DigestFinal");
+    return out;
+  }
+};
+
+}  // namespace
+
+struct Signer::HmacState : HmacKey {
+  using HmacKey::HmacKey;
+};
+
+std::string Credentials::redacted() const {
+  std::string key = api_key.size() > 4 ? api_key.substr(0, 4) + "..." : std::string("***");
+  return "key=" + key + " secret=*** passphrase=***";
+}
+
+Result<std::string> build_query(QueryParams params) {
+  for (const auto& [k, v] : params) {
+    if (k.empty()) return make_error_code(Errc::invalid_argument);
+    if (!std::all_of(k.begin(), k.end(), unreserved) ||
+        !std::all_of(v.begin(), v.end(), unreserved))
+      return make_error_code(Errc::invalid_argument);
+  }
+  return build_query_unchecked(std::move(params));
+}
+
+std::string build_query_unchecked(QueryParams params) {
+  std::stable_sort(params.begin(), params.end(),
+                   [](const QueryParam& a, const QueryParam& b) { return a.first < b.first; });
+  std::string out;
+  for (const auto& [k, v] : params) {
+    assert(std::all_of(k.begin(), k.end(), unreserved) && std::all_of(v.begin(), v.end(), unreserved));
+    if (!out.empty()) out.push_back('&');
+    out.append(k).push_back('=');
+    out.append(v);
+  }
+  return out;
+}
+
+std::string rest_prehash(std::string_view timestamp_ms, std::string_view method,
+                         std::string_view request_path, std::string_view query,
+                         std::string_view body) {
+  std::string s;
+  s.reserve(timestamp_ms.size() + method.size() + request_path.size() + query.size() + body.size() + 1);
+  s.append(timestamp_ms).append(method).append(request_path);
+  if (!query.empty()) s.append("?").append(query);
+  s.append(body);
+  return s;
+}
+
+std::string ws_login_prehash(std::string_view timestamp_s) {
+  return std::string(timestamp_s) + "GET/user/verify";
+}
+
+std::string hmac_sha256_base64(std::string_view secret, std::string_view message) {
+  const auto mac = HmacKey(secret).mac(message);
+  return base64(mac.data(), mac.size());
+}
+
+Signer::Signer(Credentials credentials, bool demo, std::string locale)
+    : credentials_(std::move(credentials)),
+      demo_(demo),
+      locale_(std::move(locale)),
+      hmac_(std::make_unique<HmacState>(credentials_.secret)) {}
+Signer::~Signer() = default;
+Signer::Signer(Signer&&) noexcept = default;
+Signer& Signer::operator=(Signer&&) noexcept = default;
+
+std::string Signer::sign(std::string_view message) const {
+  const auto mac = hmac_->mac(message);
+  return base64(mac.data(), mac.size());
+}
+
+std::string Signer::sign_rest(std::int64_t timestamp_ms, std::string_view method,
+                              std::string_view request_path, std::string_view query,
+                              std::string_view body) const {
+  return sign(rest_prehash(std::to_string(timestamp_ms), method, request_path, query, body));
+}
+
+std::vector<Header> Signer::rest_headers(std::int64_t timestamp_ms, std::string_view method,
+                                         std::string_view request_path, std::string_view query,
+                                         std::string_view body) const {
+  std::string ts = std::to_string(timestamp_ms);
+  std::vector<Header> h;
+  h.reserve(7);
+  h.push_back({"ACCESS-KEY", credentials_.api_key});
+  h.push_back({"ACCESS-SIGN", sign(rest_prehash(ts, method, request_path, query, body))});
+  h.push_back({"ACCESS-TIMESTAMP", std::move(ts)});
+  h.push_back({"ACCESS-PASSPHRASE", credentials_.passphrase});
+  h.push_back({"Content-Type", "application/json"});
+  h.push_back({"locale", locale_});
+  if (demo_) h.push_back({"paptrading", "1"});
+  return h;
+}
+
+std::vector<Header> Signer::public_headers() const {
+  std::vector<Header> h{{"Content-Type", "application/json"}, {"locale", locale_}};
+  if (demo_) h.push_back({"paptrading", "1"});
+  return h;
+}
+
+WsLoginArgs Signer::ws_login_args(std::int64_t timestamp_s) const {
+  std::string ts = std::to_string(timestamp_s);
+  std::string s = sign(ws_login_prehash(ts));
+  return {credentials_.api_key, credentials_.passphrase, std::move(ts), std::move(s)};
+}
+
+std::string Signer::ws_login_message(std::int64_t timestamp_s) const {
+  const auto a = ws_login_args(timestamp_s);
+  nlohmann::json j = {{"op", "login"},
+                      {"args", nlohmann::json::array({{{"apiKey", a.api_key},
+                                                       {"passphrase", a.passphrase},
+                                                       {"timestamp", a.timestamp},
+                                                       {"sign", a.sign}}})}};
+  return j.dump();
+}
+
+std::string Signer::to_string() const {
+  return "bitget::Signer{" + credentials_.redacted() + (demo_ ? " demo" : " live") + "}";
+}
+
+bool verify_rest_signature(std::string_view secret, std::string_view timestamp_ms,
+                           std::string_view method, std::string_view request_path,
+                           std::string_view query, std::string_view body,
+                           std::string_view received_sign) {
+  return constant_time_equal(
+      hmac_sha256_base64(secret, rest_prehash(timestamp_ms, method, request_path, query, body)),
+      received_sign);
+}
+
+bool verify_ws_login_signature(std::string_view secret, std::string_view timestamp_s,
+                               std::string_view received_sign) {
+  return constant_time_equal(hmac_sha256_base64(secret, ws_login_prehash(timestamp_s)),
+                             received_sign);
+}
+
+}  // namespace carry::bitget
