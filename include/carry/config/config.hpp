@@ -1,0 +1,109 @@
+#pragma once
+// Typed configuration. Defaults here are the documented ones (config/app.yaml comments and
+// docs/configuration.md); the loader fills these from .env -> YAML -> environment.
+#include <carry/core/decimal.hpp>
+
+#include <string>
+#include <vector>
+
+namespace carry::config {
+
+struct ExchangeConfig {
+  std::string environment = "testnet";   // mainnet | testnet
+  bool allow_live = false;               // mainnet refuses to start unless true
+  // Endpoints; empty = Bitget's defaults for the environment (testnet = demo trading hosts).
+  std::string rest_url;
+  std::string ws_public_url;
+  std::string ws_private_url;
+  bool demo_trading = true;              // send `paptrading: 1` (Bitget demo); ignored on mainnet
+  std::string ca_file;                   // extra trust anchor (tests, private CAs); empty = system
+  std::string product_type = "USDT-FUTURES";
+  std::string margin_coin = "USDT";
+  std::string margin_mode = "crossed";   // crossed | isolated
+  std::string position_mode = "one_way"; // one_way | hedge
+  int leverage = 2;
+  int rest_timeout_ms = 5000;
+  int rest_max_concurrency = 4;
+  int rest_cb_fail_threshold = 5;
+  int rest_cb_open_seconds = 30;
+  int bbo_max_age_ms = 3000;
+  int instrument_info_ttl_s = 3600;
+  int ws_ping_interval_s = 25;
+  int ws_dead_after_s = 60;
+};
+
+struct KeysConfig {
+  std::string api_key;
+  std::string api_secret;
+  std::string passphrase;
+  bool complete() const { return !api_key.empty() && !api_secret.empty() && !passphrase.empty(); }
+  bool any() const { return !api_key.empty() || !api_secret.empty() || !passphrase.empty(); }
+};
+
+struct RiskConfig {
+  double price_dev_bps_limit = 50;
+  int ws_stale_block_ms = 15000;
+  int reject_burst_threshold = 5;
+  int reject_burst_window_s = 60;
+  int symbol_cooldown_s = 300;
+  Decimal max_order_notional = Decimal::from_units(2000);
+  Decimal max_symbol_notional = Decimal::from_units(10000);
+  Decimal max_total_notional = Decimal::from_units(20000);
+  double max_slippage_bps = 15;
+  double max_net_delta_bps = 100;
+  Decimal daily_loss_limit = Decimal::from_units(200);
+  int api_error_burst = 10;
+  int api_error_window_s = 60;
+  int market_data_stale_s = 30;
+};
+
+struct FundingStrategyConfig {
+  std::vector<std::string> symbols{"BTCUSDT", "ETHUSDT"};
+  double min_expected_apr = 0.10;        // fraction per year (0.10 = 10 %)
+  double close_apr = 0.02;               // close when expected APR falls below this
+  int pre_event_open_minutes = 60;
+  bool hold_across_events = true;
+  double rebalance_band_bps = 50;
+  double basis_stop_bps = 60;            // close when basis moves this far against the position
+  double holding_horizon_hours = 72;     // horizon over which entry/exit costs are amortised
+  Decimal notional_per_symbol = Decimal::from_units(1000);
+  int hedge_timeout_s = 30;              // legs apart beyond one lot for longer -> Reducing
+  std::string client_oid_prefix = "cry";
+  int chase_interval_ms = 2000;
+  int chase_max_amends = 10;
+  double chase_max_distance_bps = 20;
+};
+
+struct StrategyConfig {
+  FundingStrategyConfig funding;
+};
+
+struct StoreConfig {
+  std::string db_path = "var/carry.db";
+};
+
+struct LogConfig {
+  std::string dir = "logs";
+  std::string level = "info";            // trace | debug | info | warn | error
+  int max_file_mb = 50;
+  int max_files = 5;
+  bool console = true;
+};
+
+struct MonitorConfig {
+  int heartbeat_s = 30;
+  std::string reports_dir = "reports";
+  std::string timezone = "UTC";          // reports and daily PnL boundaries (only UTC for now)
+};
+
+struct Config {
+  ExchangeConfig exchange;
+  KeysConfig keys;
+  RiskConfig risk;
+  StrategyConfig strategy;
+  StoreConfig store;
+  LogConfig log;
+  MonitorConfig monitor;
+};
+
+}  // namespace carry::config
