@@ -1,0 +1,59 @@
+#pragma once
+// Two sinks: a human log (logs/app.log, and the console) and logs/app.jsonl with one JSON object per
+// line: ts (RFC 3339 UTC, ms), level, event, then the event's typed fields. Asynchronous and
+// size-rotated. Secrets (registered values and secret-looking field names) never reach either sink.
+#include <carry/core/event_sink.hpp>
+#include <carry/core/time.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace carry::log {
+
+struct LogOptions {
+  std::string dir = "logs";
+  LogLevel level = LogLevel::Info;
+  std::size_t max_file_bytes = 50u * 1024 * 1024;
+  int max_files = 5;
+  bool console = true;
+  bool console_json = false;  // console shows the human form unless asked for JSON
+};
+
+std::optional<LogLevel> parse_level(std::string_view text) noexcept;
+
+class Logger final : public EventSink {
+ public:
+  Logger(LogOptions options, const Clock& clock);
+  ~Logger() override;
+  Logger(const Logger&) = delete;
+  Logger& operator=(const Logger&) = delete;
+
+  void emit(LogLevel level, std::string_view event, nlohmann::json fields) override;
+
+  // Any occurrence of this value in any field or message is replaced by ***.
+  void add_secret(const std::string& value);
+  void set_level(LogLevel level);
+  LogLevel level() const noexcept { return level_; }
+  void flush();
+
+  std::string jsonl_path() const;
+  std::string human_path() const;
+
+  // The JSONL line for an event, exactly as written (exposed for tests and benchmarks).
+  std::string format_json(LogLevel level, std::string_view event, nlohmann::json fields) const;
+
+ private:
+  struct Impl;
+  void scrub(nlohmann::json& value) const;
+  std::string scrub_text(std::string text) const;
+
+  LogOptions options_;
+  const Clock& clock_;
+  LogLevel level_;
+  std::vector<std::string> secrets_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace carry::log

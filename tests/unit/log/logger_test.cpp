@@ -1,0 +1,119 @@
+#include <carry/log/logger.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+using namespace carry;
+using namespace carry::log;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct LogDir {
+  fs::path path = fs::temp_directory_path() / ("carry_log_" + std::to_string(::getpid()) + "_" +
+                                               std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+  LogDir() { fs::remove_all(path); }
+  ~LogDir() { fs::remove_all(path); }
+};
+
+std::vector<std::string> read_lines(const std::string& file) {
+  std::ifstream in(file);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  return lines;
+}
+
+std::string read_all(const std::string& file) {
+  std::ifstream in(file);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+TEST(Logger, EveryJsonlLineParsesWithRequiredFields) {
+  LogDir dir;
+  ManualClock clock(UnixNanos::from_ms(1'750'435'200'123));
+  {
+    Logger logger({.dir = dir.path.string(), .level = LogLevel::Debug, .console = false}, clock);
+    logger.info("app.start", {{"mode", "testnet"}, {"pid", 42}});
+    logger.warn("guard.price_deviation", {{"symbol", "BTCUSDT"}, {"bps", 61.5}, {"limit_bps", 50}});
+    logger.emit(LogLevel::Debug, "order.submit", {{"client_oid", "cry-1"}, {"price", "30000.1"}});
+    logger.info("weird", {{"text", "quote \" backslash \\ newline \n tab \t"}, {"bad_utf8", std::string("\xff\xfe")}});
+    logger.info("collide", {{"ts", "mine"}, {"event", "x"}});
+    logger.info("scalar_fields", 5);
+    logger.flush();
+    const auto lines = read_lines(logger.jsonl_path());
+    ASSERT_EQ(lines.size(), 6u);
+    const std::regex ts_re(R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$)");
+    for (const auto& line : lines) {
+      const auto j = nlohmann::json::parse(line);  // throws (fails the test) if not JSON
+      ASSERT_TRUE(j.contains("ts") && j.contains("level") && j.contains("event")) << line;
+      EXPECT_TRUE(std::regex_match(j["ts"].get<std::string>(), ts_re)) << line;
+    }
+    const auto first = nlohmann::json::parse(lines[0]);
+    EXPECT_EQ(first["ts"], "2025-06-20T16:00:00.123Z");
+    EXPECT_EQ(first["level"], "info");
+    EXPECT_EQ(first["event"], "app.start");
+    EXPECT_EQ(first["pid"], 42);
+    EXPECT_EQ(nlohmann::json::parse(lines[1])["bps"], 61.5);
+    const auto collide = nlohmann::json::parse(lines[4]);
+    EXPECT_EQ(collide["event"], "collide");
+    EXPECT_EQ(collide["ts_"], "mine");
+    EXPECT_EQ(nlohmann::json::parse(lines[5])["value"], 5);
+    // The human log has the same events.
+    const auto human = read_all(logger.human_path());
+    EXPECT_NE(human.find("guard.price_deviation bps=61.5 limit_bps=50 symbol=BTCUSDT"), std::string::npos) << human;
+  }
+}
+
+TEST(Logger, LevelFilters) {
+  LogDir dir;
+  ManualClock clock;
+  Logger logger({.dir = dir.path.string(), .level = LogLevel::Warn, .console = false}, clock);
+  logger.info("quiet");
+  logger.warn("loud");
+  logger.flush();
+  const auto lines = read_lines(logger.jsonl_path());
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(lines[0])["event"], "loud");
+  EXPECT_EQ(parse_level("debug"), LogLevel::Debug);
+  EXPECT_FALSE(parse_level("verbose"));
+}
+
+TEST(Logger, SecretsNeverReachEitherSink) {
+  LogDir dir;
+  ManualClock clock;
+  Logger logger({.dir = dir.path.string(), .console = false}, clock);
+  logger.add_secret("bg_0123456789abcdef");
+  logger.add_secret("s3cr3t-value-xyz");
+  logger.info("rest.request", {{"headers", {{"ACCESS-KEY", "bg_0123456789abcdef"}, {"ACCESS-SIGN", "b64sig=="},
+                                            {"ACCESS-PASSPHRASE", "pp"}}},
+                               {"note", "secret is s3cr3t-value-xyz inside text"},
+                               {"api_secret", "whatever"}});
+  logger.info("error text mentions bg_0123456789abcdef");
+  logger.flush();
+  const std::string all = read_all(logger.jsonl_path()) + read_all(logger.human_path());
+  EXPECT_EQ(all.find("bg_0123456789abcdef"), std::string::npos) << all;
+  EXPECT_EQ(all.find("s3cr3t-value-xyz"), std::string::npos) << all;
+  EXPECT_EQ(all.find("b64sig=="), std::string::npos) << all;
+  EXPECT_EQ(all.find("whatever"), std::string::npos) << all;
+  EXPECT_NE(all.find("***"), std::string::npos);
+}
+
+TEST(Logger, RotatesBySize) {
+  LogDir dir;
+  ManualClock clock;
+  {
+    Logger logger({.dir = dir.path.string(), .max_file_bytes = 4096, .max_files = 3, .console = false}, clock);
+    for (int i = 0; i < 400; ++i) logger.info("fill", {{"i", i}, {"pad", std::string(64, 'x')}});
+    logger.flush();
+  }
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(dir.path)) files += e.path().filename().string().rfind("app", 0) == 0;
+  EXPECT_GE(files, 4);  // app.jsonl + rotated copies, app.log + rotated copies
+  EXPECT_LE(fs::file_size(dir.path / "app.jsonl"), 4096u + 512u);
+  for (const auto& line : read_lines((dir.path / "app.jsonl").string())) EXPECT_TRUE(nlohmann::json::accept(line)) << line;
+}
