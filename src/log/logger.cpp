@@ -80,7 +80,8 @@ Logger::Logger(LogOptions options, const Clock& clock)
                                                        spdlog::async_overflow_policy::block);
   for (auto* l : {impl_->human.get(), impl_->json.get()}) {
     l->set_level(spdlog::level::trace);
-    l->flush_on(spdlog::level::warn);
+    // Flushed line by line on the logging thread, so `tail -f logs/app.jsonl` is always current.
+    l->flush_on(spdlog::level::trace);
   }
 }
 

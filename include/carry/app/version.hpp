@@ -1,0 +1,4 @@
+#pragma once
+namespace carry::app {
+const char* version() noexcept;
+}

@@ -1,0 +1,94 @@
+// carryd: the Carry daemon's entry point. Refusals (bad CLI, bad config, the mainnet guard) happen
+// here, before any network activity, with one clear line on stderr and exit code 2.
+#include <carry/app/cli.hpp>
+#include <carry/app/daemon.hpp>
+#include <carry/app/startup.hpp>
+#include <carry/app/version.hpp>
+#include <carry/config/loader.hpp>
+#include <carry/log/logger.hpp>
+
+#include <iostream>
+
+using namespace carry;
+
+int main(int argc, char** argv) {
+  app::CliOptions cli;
+  try {
+    cli = app::parse_cli(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const app::CliError& e) {
+    std::cerr << "carryd: " << e.what() << " (see carryd --help)\n";
+    return 2;
+  }
+  if (cli.help) {
+    std::cout << app::usage();
+    return 0;
+  }
+  if (cli.version) {
+    std::cout << "carryd " << app::version() << "\n";
+    return 0;
+  }
+
+  config::LoadedConfig loaded;
+  try {
+    config::LoadOptions options;
+    options.config_file = cli.config;
+    loaded = config::load(options);
+  } catch (const config::ConfigError& e) {
+    std::cerr << "carryd: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "carryd: config error: " << e.what() << "\n";
+    return 2;
+  }
+  if (cli.print_config) {
+    std::cout << config::render(loaded);
+    return 0;
+  }
+
+  SystemClock clock;
+  log::LogOptions log_options;
+  log_options.dir = loaded.config.log.dir;
+  log_options.level = *log::parse_level(cli.log_level.value_or(loaded.config.log.level));
+  log_options.max_file_bytes = static_cast<std::size_t>(loaded.config.log.max_file_mb) * 1024 * 1024;
+  log_options.max_files = loaded.config.log.max_files;
+  const auto decision = app::check_environment(cli, loaded);
+  // A refusal prints exactly one line on stderr; the console log sink would repeat it.
+  log_options.console = loaded.config.log.console && decision.proceed;
+  std::unique_ptr<log::Logger> logger;
+  try {
+    logger = std::make_unique<log::Logger>(log_options, clock);
+  } catch (const std::exception& e) {
+    std::cerr << "carryd: cannot open logs in '" << log_options.dir << "': " << e.what() << "\n";
+    return 2;
+  }
+  for (const auto* secret : {&loaded.config.keys.api_key, &loaded.config.keys.api_secret, &loaded.config.keys.passphrase})
+    logger->add_secret(*secret);
+
+  if (!decision.proceed) {
+    logger->error(decision.guard_event, {{"message", decision.message},
+                                         {"environment", loaded.config.exchange.environment},
+                                         {"allow_live", loaded.config.exchange.allow_live},
+                                         {"config_file", loaded.config_file}});
+    logger->flush();
+    std::cerr << decision.message << "\n";
+    return decision.exit_code;
+  }
+
+  const app::Mode mode = app::select_mode(cli, loaded.config);
+  logger->info("app.start", {{"version", app::version()},
+                             {"mode", std::string(app::to_string(mode))},
+                             {"environment", loaded.config.exchange.environment},
+                             {"config_file", loaded.config_file},
+                             {"pid", static_cast<long>(::getpid())}});
+  try {
+    app::Daemon daemon(loaded, cli, mode, *logger, clock);
+    const int code = daemon.run();
+    logger->flush();
+    return code;
+  } catch (const std::exception& e) {
+    logger->emit(LogLevel::Critical, "app.crash", {{"what", e.what()}});
+    logger->flush();
+    std::cerr << "carryd: fatal: " << e.what() << "\n";
+    return 1;
+  }
+}

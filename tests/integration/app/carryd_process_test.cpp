@@ -1,0 +1,185 @@
+// carryd as a real process: the mainnet guard, clean signal shutdown, config errors, redaction.
+#include <carry_test/process.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+
+using carry_test::Process;
+using carry_test::TempDir;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A loopback TCP listener that never accepts on its own: connection attempts complete in the
+// kernel backlog, so after the fact we can count them with non-blocking accepts.
+class CountingListener {
+ public:
+  CountingListener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 64) != 0)
+      throw std::runtime_error("listener setup failed");
+    socklen_t len = sizeof addr;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~CountingListener() { ::close(fd_); }
+  int port() const { return port_; }
+  int accepted() {
+    while (true) {
+      const int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) break;
+      ::close(c);
+      ++count_;
+    }
+    return count_;
+  }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+  int count_ = 0;
+};
+
+std::string config_yaml(const TempDir& dir, const std::string& environment, bool allow_live, int port) {
+  const std::string host = "127.0.0.1:" + std::to_string(port);
+  return "exchange:\n  environment: " + environment + "\n  allow_live: " + (allow_live ? "true" : "false") +
+         "\n  rest_url: http://" + host + "\n  ws_public_url: ws://" + host + "/v2/ws/public\n" +
+         "  ws_private_url: ws://" + host + "/v2/ws/private\n" + "store:\n  db_path: " + dir.file("carry.db") +
+         "\nlog:\n  dir: " + dir.file("logs") + "\n  console: false\nmonitor:\n  reports_dir: " +
+         dir.file("reports") + "\n";
+}
+
+std::vector<nlohmann::json> jsonl(const TempDir& dir) {
+  std::vector<nlohmann::json> out;
+  for (const auto& line : carry_test::read_lines(dir.path() / "logs" / "app.jsonl")) {
+    EXPECT_TRUE(nlohmann::json::accept(line)) << line;
+    if (nlohmann::json::accept(line)) out.push_back(nlohmann::json::parse(line));
+  }
+  return out;
+}
+
+bool has_event(const std::vector<nlohmann::json>& lines, const std::string& event) {
+  for (const auto& j : lines)
+    if (j.value("event", "") == event) return true;
+  return false;
+}
+
+// A clean environment: no inherited SECTION__KEY variables or .env from the developer's shell.
+std::map<std::string, std::string> base_env() { return {{"APP_CONFIG_FILE", ""}}; }
+
+}  // namespace
+
+TEST(CountingListener, DetectsAConnection) {
+  // The guard test below relies on this detector; prove it can see a connection.
+  CountingListener listener;
+  const int c = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(listener.port()));
+  ASSERT_EQ(::connect(c, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  EXPECT_TRUE(carry_test::wait_until([&] { return listener.accepted() == 1; }, 5s));
+  ::close(c);
+}
+
+TEST(Carryd, MainnetWithoutAllowLiveExits2BeforeAnyNetwork) {
+  TempDir dir("carryd_guard");
+  CountingListener listener;
+  const auto cfg = dir.write("mainnet.yaml", config_yaml(dir, "mainnet", false, listener.port()));
+  Process p({CARRYD_PATH, "--env", "mainnet", "--config", cfg}, base_env(), dir.path().string());
+  const auto code = p.wait(30s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 2);
+  const std::string err = p.err();
+  EXPECT_NE(err.find("exchange.allow_live"), std::string::npos) << err;
+  EXPECT_NE(err.find("EXCHANGE__ALLOW_LIVE=true"), std::string::npos) << err;
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;  // exactly one line
+  EXPECT_TRUE(has_event(jsonl(dir), "guard.allow_live"));
+  EXPECT_EQ(listener.accepted(), 0);
+}
+
+TEST(Carryd, EnvDisagreeingWithConfigExits2) {
+  TempDir dir("carryd_env");
+  CountingListener listener;
+  const auto cfg = dir.write("testnet.yaml", config_yaml(dir, "testnet", false, listener.port()));
+  Process p({CARRYD_PATH, "--env", "mainnet", "--config", cfg}, base_env(), dir.path().string());
+  ASSERT_EQ(p.wait(30s), 2);
+  EXPECT_NE(p.err().find("exchange.environment=testnet"), std::string::npos) << p.err();
+  EXPECT_TRUE(has_event(jsonl(dir), "guard.environment"));
+  EXPECT_EQ(listener.accepted(), 0);
+}
+
+TEST(Carryd, AllowLiveFromEnvironmentVariableIsHonoured) {
+  TempDir dir("carryd_envvar");
+  CountingListener listener;
+  const auto cfg = dir.write("mainnet.yaml", config_yaml(dir, "mainnet", false, listener.port()));
+  auto env = base_env();
+  env["EXCHANGE__ALLOW_LIVE"] = "true";
+  Process p({CARRYD_PATH, "--env", "mainnet", "--config", cfg, "--print-config"}, env, dir.path().string());
+  ASSERT_EQ(p.wait(30s), 0);
+  EXPECT_NE(p.out().find("allow_live: true  # environment variable EXCHANGE__ALLOW_LIVE"), std::string::npos)
+      << p.out();
+}
+
+TEST(Carryd, BadConfigNamesKeyAndExits2) {
+  TempDir dir("carryd_badcfg");
+  const auto cfg = dir.write("bad.yaml", "risk:\n  symbol_cooldown_s: soon\n");
+  Process p({CARRYD_PATH, "--config", cfg}, base_env(), dir.path().string());
+  ASSERT_EQ(p.wait(30s), 2);
+  EXPECT_NE(p.err().find("risk.symbol_cooldown_s"), std::string::npos) << p.err();
+  EXPECT_NE(p.err().find(cfg), std::string::npos) << p.err();
+  Process q({CARRYD_PATH, "--frobnicate"}, base_env(), dir.path().string());
+  ASSERT_EQ(q.wait(30s), 2);
+  EXPECT_NE(q.err().find("--frobnicate"), std::string::npos) << q.err();
+}
+
+TEST(Carryd, PrintConfigRedactsSecrets) {
+  TempDir dir("carryd_print");
+  const auto cfg = dir.write("app.yaml", config_yaml(dir, "testnet", false, 1));
+  auto env = base_env();
+  env["KEYS__API_KEY"] = "bg_visible_key_material";
+  env["KEYS__API_SECRET"] = "very-secret-value-0123456789";
+  env["KEYS__PASSPHRASE"] = "my-passphrase-42";
+  Process p({CARRYD_PATH, "--config", cfg, "--print-config"}, env, dir.path().string());
+  ASSERT_EQ(p.wait(30s), 0);
+  const std::string out = p.out() + p.err();
+  EXPECT_EQ(out.find("very-secret-value-0123456789"), std::string::npos);
+  EXPECT_EQ(out.find("my-passphrase-42"), std::string::npos);
+  EXPECT_EQ(out.find("bg_visible_key_material"), std::string::npos);
+  EXPECT_NE(out.find("api_secret: \"***\""), std::string::npos) << out;
+}
+
+TEST(Carryd, VersionAndHelp) {
+  Process v({CARRYD_PATH, "--version"}, base_env());
+  ASSERT_EQ(v.wait(30s), 0);
+  EXPECT_EQ(v.out().rfind("carryd ", 0), 0u);
+  Process h({CARRYD_PATH, "--help"}, base_env());
+  ASSERT_EQ(h.wait(30s), 0);
+  EXPECT_NE(h.out().find("--flatten-on-exit"), std::string::npos);
+}
+
+TEST(Carryd, SigtermStopsCleanlyWithAppStopEvent) {
+  TempDir dir("carryd_sigterm");
+  CountingListener listener;  // endpoints lead nowhere useful; shutdown must not depend on them
+  const auto cfg = dir.write("app.yaml", config_yaml(dir, "testnet", false, listener.port()));
+  for (int sig : {SIGTERM, SIGINT}) {
+    Process p({CARRYD_PATH, "--config", cfg}, base_env(), dir.path().string());
+    ASSERT_TRUE(carry_test::wait_until([&] { return has_event(jsonl(dir), "app.running"); }, 30s));
+    p.signal(sig);
+    ASSERT_EQ(p.wait(30s), 0) << p.err();
+    const auto lines = jsonl(dir);
+    ASSERT_FALSE(lines.empty());
+    EXPECT_EQ(lines.back().value("event", ""), "app.stop");
+    std::filesystem::remove_all(dir.path() / "logs");
+  }
+}

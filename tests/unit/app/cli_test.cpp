@@ -1,0 +1,53 @@
+#include <carry/app/cli.hpp>
+
+#include <gtest/gtest.h>
+
+using namespace carry::app;
+
+TEST(Cli, ParsesRunOptions) {
+  const auto o = parse_cli({"--config", "c.yaml", "--env", "testnet", "--dry-run", "--log-level=debug",
+                            "--flatten-on-exit", "--duration", "60"});
+  EXPECT_EQ(o.command, Command::Run);
+  EXPECT_EQ(o.config, "c.yaml");
+  EXPECT_EQ(o.env, "testnet");
+  EXPECT_TRUE(o.dry_run);
+  EXPECT_TRUE(o.flatten_on_exit);
+  EXPECT_EQ(o.log_level, "debug");
+  EXPECT_EQ(o.duration_s, 60);
+  EXPECT_FALSE(o.ops_check);
+}
+
+TEST(Cli, RejectsBadInputNamingIt) {
+  auto msg = [](std::vector<std::string> args) {
+    try {
+      parse_cli(args);
+    } catch (const CliError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(msg({"--env", "prod"}).find("'prod'"), std::string::npos);
+  EXPECT_NE(msg({"--bogus"}).find("--bogus"), std::string::npos);
+  EXPECT_NE(msg({"--config"}).find("--config needs a value"), std::string::npos);
+  EXPECT_NE(msg({"--duration", "-5"}).find("--duration"), std::string::npos);
+  EXPECT_NE(msg({"--log-level", "loud"}).find("loud"), std::string::npos);
+  EXPECT_NE(msg({"--dry-run=yes"}).find("takes no value"), std::string::npos);
+  EXPECT_NE(msg({"explode"}).find("explode"), std::string::npos);
+  EXPECT_NE(msg({"backtest"}).find("--data"), std::string::npos);
+  EXPECT_NE(msg({"backtest", "--spot", "a.csv"}).find("go together"), std::string::npos);
+  EXPECT_NE(msg({"fetch-history", "--symbol", "BTCUSDT"}).find("--from"), std::string::npos);
+  EXPECT_NE(msg({"backtest", "--data", "d", "--dry-run"}).find("--dry-run"), std::string::npos);
+}
+
+TEST(Cli, BacktestAndFetchHistory) {
+  auto b = parse_cli({"backtest", "--data", "data", "--symbols", "BTCUSDT,ETHUSDT", "--from", "2025-05-20",
+                      "--timeframe", "1h", "--out", "out"});
+  EXPECT_EQ(b.command, Command::Backtest);
+  EXPECT_EQ(b.symbols, (std::vector<std::string>{"BTCUSDT", "ETHUSDT"}));
+  EXPECT_EQ(b.timeframe, "1h");
+  auto f = parse_cli({"fetch-history", "--symbol", "BTCUSDT", "--from", "2025-01-01", "--to", "2025-01-02",
+                      "--out", "hist"});
+  EXPECT_EQ(f.command, Command::FetchHistory);
+  EXPECT_EQ(f.symbols, std::vector<std::string>{"BTCUSDT"});
+  EXPECT_NE(usage().find("--ops-check"), std::string::npos);
+}
