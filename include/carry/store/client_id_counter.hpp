@@ -1,0 +1,47 @@
+#pragma once
+// The durable client-order-id counter behind carry::ClientOidGenerator (ids unique forever).
+//
+// Why its own connection, written synchronously: the generator's persist callback must not return
+// before the value is on disk, so the caller waits for an fsync whichever way it is written.
+// Through the writer thread it would also wait behind every row queued before it (a backlog of
+// thousands of fills); on its own connection it waits only for the writer's current transaction
+// (WAL allows one writer at a time; SQLite's busy handler covers the wait). To keep even that
+// rare, ids are reserved in blocks: one durable write per `block` ids, and a crash merely skips
+// the unused rest of a block (ids stay unique, not gap-free).
+#include <carry/store/repo.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace carry::store {
+
+class ClientIdCounter {
+ public:
+  // Opens its own connection (always synchronous=FULL). Throws like Repo on open failure.
+  explicit ClientIdCounter(const std::filesystem::path& file, std::uint64_t block = 64,
+                           std::string key = std::string(Repo::kClientOidCounterKey),
+                           RepoOptions options = {});
+
+  // The durable high-water mark: every id up to it may have been handed out before, so a new
+  // ClientOidGenerator starts with last_used = last_reserved().
+  std::uint64_t last_reserved() const noexcept { return reserved_; }
+
+  // Reserves n fresh ids durably; returns the first (ids first..first+n-1 are the caller's).
+  Result<std::uint64_t> reserve_client_ids(std::uint64_t n);
+
+  // ClientOidGenerator's persist callback: returns once `value` is covered by a durable
+  // reservation (writing a new block when it is not). Throws std::runtime_error when the counter
+  // cannot be persisted: the generator then does not hand the id out.
+  void persist_counter(std::uint64_t value);
+  std::function<void(std::uint64_t)> persist_callback();
+
+ private:
+  std::unique_ptr<Repo> repo_;
+  std::string key_;
+  std::uint64_t block_;
+  std::uint64_t reserved_ = 0;
+};
+
+}  // namespace carry::store
