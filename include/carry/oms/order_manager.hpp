@@ -1,0 +1,165 @@
+#pragma once
+// The order manager: a sans-I/O state machine. The strategy calls submit/cancel/amend; the OMS
+// applies its guards and queues Commands; the I/O shell executes them on a Venue and feeds the
+// results (on_*_result) and the venue's ExecEvents (on_exec) back. Time comes only from the
+// injected Clock.
+#include <carry/core/client_oid.hpp>
+#include <carry/core/event_sink.hpp>
+#include <carry/core/events.hpp>
+#include <carry/core/time.hpp>
+#include <carry/oms/command.hpp>
+#include <carry/oms/oms_metrics.hpp>
+#include <carry/oms/oms_params.hpp>
+#include <carry/oms/order.hpp>
+#include <carry/oms/order_listener.hpp>
+#include <carry/oms/position_book.hpp>
+#include <carry/oms/pre_trade_check.hpp>
+
+#include <array>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace carry::oms {
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+struct TopOfBook {
+  Decimal bid, bid_size, ask, ask_size;
+  UnixNanos ts;
+  Decimal mid() const { return Decimal::from_raw((bid.raw() + ask.raw()) / 2); }
+};
+
+class OrderManager {
+ public:
+  OrderManager(OmsParams params, ClientOidGenerator& ids, EventSink& events, const Clock& clock);
+
+  void set_pre_trade_check(PreTradeCheck* check) noexcept { check_ = check; }
+  void set_listener(OrderListener* listener) noexcept { listener_ = listener; }
+  void add_instrument(const Instrument& instrument);
+  const Instrument* instrument(std::string_view symbol, MarketType market) const noexcept;
+
+  // ---- strategy side ----
+  SubmitResult submit(OrderIntent intent);
+  // Cancels are never blocked by guards (they reduce risk). Errors: not_found, invalid_argument
+  // (terminal order), duplicate (a cancel is already on the wire).
+  Result<void> cancel(std::string_view client_oid, std::string_view reason = "strategy");
+  std::size_t cancel_all(std::string_view symbol = {}, std::string_view reason = "cancel_all");
+  // Replaces a resting limit order (perp modify / spot cancel-replace) under a new client id.
+  // new_size is the size still wanted; by default what the amend chain has left to fill.
+  SubmitResult amend(std::string_view client_oid, Decimal new_price, std::optional<Decimal> new_size = {});
+
+  // ---- reconciliation ----
+  // An order found on the venue (open orders at start-up, a query answer) becomes ours to track.
+  void adopt(const OrderUpdate& update);
+  void set_position(std::string_view symbol, MarketType market, Decimal size, Decimal avg_entry);
+
+  // ---- shell side ----
+  void take_commands(std::vector<Command>& out);
+  std::vector<Command> take_commands();
+  bool has_commands() const noexcept { return !commands_.empty(); }
+
+  void on_place_result(std::string_view client_oid, const Result<OrderAck>& result);
+  void on_cancel_result(std::string_view client_oid, const Result<OrderAck>& result);
+  void on_amend_result(std::string_view new_client_oid, const Result<OrderAck>& result);
+  void on_query_result(std::string_view client_oid, const Result<std::optional<OrderUpdate>>& result);
+  void on_exec(const ExecEvent& event);
+  void on_market(const MarketEvent& event);
+  void on_private_activity();  // any sign of life on the private stream (pong, login)
+  void on_timer();             // timeouts, re-queries, cooldown exits, order TTL
+
+  // ---- queries ----
+  const Order* find(std::string_view client_oid) const noexcept;
+  std::vector<const Order*> open_orders(std::string_view symbol = {}) const;
+  std::size_t order_count() const noexcept { return orders_.size(); }
+  const PositionBook& positions() const noexcept { return positions_; }
+  const TopOfBook* top(std::string_view symbol, MarketType market) const noexcept;
+  bool in_cooldown(std::string_view symbol) const noexcept;
+  bool private_stream_stale() const noexcept;
+  bool is_reducing(std::string_view symbol, MarketType market, Side side, Decimal size, bool reduce_only) const;
+  const OmsMetrics& metrics() const noexcept { return metrics_; }
+  OmsMetrics& metrics() noexcept { return metrics_; }
+  const OmsParams& params() const noexcept { return params_; }
+  // Drops terminal orders last changed before `before` (memory bound for long runs).
+  std::size_t prune_terminal(UnixNanos before);
+
+ private:
+  struct Leg {
+    std::optional<Instrument> instrument;
+    bool has_top = false;
+    TopOfBook top;
+    std::vector<std::string> chasing;  // chain roots being chased on this market
+  };
+  struct SymbolState {
+    std::array<Leg, 2> legs;           // indexed by MarketType
+    std::deque<UnixNanos> rejects;     // venue rejects inside the burst window
+    std::optional<UnixNanos> cooldown_until;
+  };
+  struct Chain {
+    Decimal target;                    // total size the strategy wants filled across replacements
+    Decimal filled;
+    std::string head;                  // the newest order of the chain
+    bool chasing = false;
+    Decimal original_price;
+    int chase_amends = 0;
+    UnixNanos last_chase;
+  };
+
+  SymbolState& state(std::string_view symbol);
+  const SymbolState* find_state(std::string_view symbol) const noexcept;
+  Order* find_mut(std::string_view client_oid) noexcept;
+  Order* find_by_order_id(std::string_view order_id) noexcept;
+
+  SubmitResult block(Guard guard, std::string reason, const OrderIntent& intent, nlohmann::json extra = {});
+  std::optional<std::string> validate(const Instrument* inst, OrderType type, TimeInForce tif,
+                                      const std::optional<Decimal>& price, Decimal size, bool reducing) const;
+  bool ws_stale(UnixNanos now) const noexcept;
+  bool cooldown_active(std::string_view symbol, SymbolState& st, UnixNanos now);
+  void count_reject(std::string_view symbol, UnixNanos now);
+  bool unresolved_unknown(std::string_view symbol, MarketType market) const;
+  Decimal open_size(std::string_view symbol, MarketType market, Side side) const;
+
+  bool set_status(Order& o, OrderStatus to, std::string_view reason = {});
+  void set_order_id(Order& o, std::string_view order_id);
+  void to_unknown(Order& o, std::string_view reason);
+  void push_query(Order& o);
+  bool apply_update(Order& o, const OrderUpdate& u);
+  void apply_fill(Order& o, const Fill& f);
+  void handle_update(const OrderUpdate& u);
+  void handle_fill(const Fill& f);
+  void link_orphans(Order& o);
+  void enforce_chain(const std::string& chain);
+  void run_chaser(Leg& leg, UnixNanos now);
+  void stop_chase(Leg& leg, std::size_t index, Chain& chain, const Order* head, std::string_view reason);
+  void amend_failed(Order& replacement);
+  void notify(const Order& o);
+
+  OmsParams params_;
+  ClientOidGenerator& ids_;
+  EventSink& events_;
+  const Clock& clock_;
+  PreTradeCheck* check_ = nullptr;
+  OrderListener* listener_ = nullptr;
+
+  std::unordered_map<std::string, Order, StringHash, std::equal_to<>> orders_;
+  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> by_order_id_;
+  std::unordered_set<std::string, StringHash, std::equal_to<>> open_;
+  std::unordered_map<std::string, Chain, StringHash, std::equal_to<>> chains_;
+  std::unordered_map<std::string, SymbolState, StringHash, std::equal_to<>> symbols_;
+  std::unordered_set<std::string, StringHash, std::equal_to<>> seen_trades_;  // "<market>:<trade id>"
+  std::vector<Fill> orphan_fills_;  // fills whose order we do not know yet (fill before ack)
+  std::vector<Command> commands_;
+  PositionBook positions_;
+  OmsMetrics metrics_;
+  std::optional<UnixNanos> last_private_;
+};
+
+}  // namespace carry::oms

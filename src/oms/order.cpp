@@ -1,0 +1,45 @@
+#include <carry/oms/order.hpp>
+
+namespace carry::oms {
+namespace {
+
+using Table = std::array<std::array<bool, kOrderStatusCount>, kOrderStatusCount>;
+
+constexpr std::size_t idx(OrderStatus s) { return static_cast<std::size_t>(s); }
+
+constexpr Table make_table() {
+  using S = OrderStatus;
+  Table t{};
+  auto allow = [&t](S from, std::initializer_list<S> tos) {
+    for (S to : tos) t[idx(from)][idx(to)] = true;
+  };
+  allow(S::New, {S::Sent, S::Rejected});
+  // Fills may overtake the ack; a post-only or IOC order may be canceled before we see it live.
+  allow(S::Sent, {S::Acked, S::PartiallyFilled, S::Filled, S::Canceled, S::Rejected, S::Expired, S::Unknown});
+  allow(S::Acked, {S::PartiallyFilled, S::Filled, S::Canceled, S::Expired});
+  allow(S::PartiallyFilled, {S::PartiallyFilled, S::Filled, S::Canceled, S::Expired});
+  // A fill that raced the cancel (or the expiry) completes the order after the fact.
+  allow(S::Canceled, {S::Filled});
+  allow(S::Expired, {S::Filled});
+  // Resolution of an unknown outcome: whatever the venue says, or Rejected when it has no order.
+  allow(S::Unknown, {S::Acked, S::PartiallyFilled, S::Filled, S::Canceled, S::Rejected, S::Expired});
+  return t;
+}
+
+constexpr Table kTable = make_table();
+
+}  // namespace
+
+bool transition_allowed(OrderStatus from, OrderStatus to) noexcept {
+  const auto f = idx(from), t = idx(to);
+  return f < kOrderStatusCount && t < kOrderStatusCount && kTable[f][t];
+}
+
+const Table& transition_table() noexcept { return kTable; }
+
+std::optional<Decimal> Order::avg_fill_price() const {
+  if (filled.is_zero()) return std::nullopt;
+  return notional / filled;
+}
+
+}  // namespace carry::oms
