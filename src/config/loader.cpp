@@ -335,6 +335,8 @@ void walk_yaml(LoadedConfig& out, const YAML::Node& node, const std::string& pre
     const std::string name = kv.first.as<std::string>();
     const std::string key = prefix.empty() ? name : prefix + "." + name;
     const YAML::Node& value = kv.second;
+    // config/sim.yaml carries the simulator's own section beside the daemon's; bitget-sim reads it.
+    if (prefix.empty() && name == "sim") continue;
     const Field* f = find_field(key);
     if (!f) {
       if (!is_section(key)) fail(key, file, "unknown key");

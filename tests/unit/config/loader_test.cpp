@@ -108,6 +108,14 @@ TEST(ConfigLoader, UnknownKeyNamesKeyAndFile) {
   EXPECT_NE(msg.find(dir.file("app.yaml")), std::string::npos) << msg;
 }
 
+TEST(ConfigLoader, SimulatorSectionIsLeftToTheSimulator) {
+  TempDir dir;
+  dir.write("app.yaml", "sim:\n  listen: 127.0.0.1:0\n  anything: [1, 2]\nexchange:\n  leverage: 3\n");
+  EXPECT_EQ(load(options_for(dir)).config.exchange.leverage, 3);
+  dir.write("app.yaml", "exchange:\n  sim: 1\n");  // only at the top level
+  EXPECT_NE(error_of(options_for(dir)).find("exchange.sim"), std::string::npos);
+}
+
 TEST(ConfigLoader, UnknownSectionAndUnknownVariable) {
   TempDir dir;
   dir.write("app.yaml", "risky:\n  a: 1\n");
