@@ -292,6 +292,24 @@ std::vector<Field> make_schema() {
   s.push_back(string_field("monitor.reports_dir", [](C& c) -> auto& { return c.monitor.reports_dir; }, {}, false,
                            false));
   s.push_back(string_field("monitor.timezone", [](C& c) -> auto& { return c.monitor.timezone; }, {"UTC"}));
+  // backtest
+  s.push_back(double_field("backtest.half_spread_bps", [](C& c) -> auto& { return c.backtest.half_spread_bps; }, 0,
+                           1000));
+  s.push_back(double_field("backtest.slippage_bps", [](C& c) -> auto& { return c.backtest.slippage_bps; }, 0, 1000));
+  const Decimal max_fee = Decimal::from_raw(Decimal::kScale / 10);
+  s.push_back(decimal_field("backtest.spot_maker_fee", [](C& c) -> auto& { return c.backtest.spot_maker_fee; },
+                            -max_fee, max_fee));
+  s.push_back(decimal_field("backtest.spot_taker_fee", [](C& c) -> auto& { return c.backtest.spot_taker_fee; },
+                            -max_fee, max_fee));
+  s.push_back(decimal_field("backtest.perp_maker_fee", [](C& c) -> auto& { return c.backtest.perp_maker_fee; },
+                            -max_fee, max_fee));
+  s.push_back(decimal_field("backtest.perp_taker_fee", [](C& c) -> auto& { return c.backtest.perp_taker_fee; },
+                            -max_fee, max_fee));
+  s.push_back(decimal_field("backtest.spot_usdt", [](C& c) -> auto& { return c.backtest.spot_usdt; },
+                            Decimal::from_units(0), big));
+  s.push_back(decimal_field("backtest.futures_usdt", [](C& c) -> auto& { return c.backtest.futures_usdt; },
+                            Decimal::from_units(0), big));
+  s.push_back(string_field("backtest.out_dir", [](C& c) -> auto& { return c.backtest.out_dir; }, {}, false, false));
   return s;
 }
 

@@ -96,6 +96,20 @@ struct MonitorConfig {
   std::string timezone = "UTC";          // reports and daily PnL boundaries (only UTC for now)
 };
 
+// Backtests (carryd backtest): costs and the simulated account. Fees default to Bitget's standard
+// rates for the built-in BTCUSDT/ETHUSDT instruments (docs/backtest.md).
+struct BacktestConfig {
+  double half_spread_bps = 1.0;          // candles become a BBO this far either side of the price
+  double slippage_bps = 2.0;             // market orders fill this far past the touch
+  Decimal spot_maker_fee = Decimal::from_raw(1'000'000);   // 0.001
+  Decimal spot_taker_fee = Decimal::from_raw(1'000'000);   // 0.001
+  Decimal perp_maker_fee = Decimal::from_raw(200'000);     // 0.0002
+  Decimal perp_taker_fee = Decimal::from_raw(600'000);     // 0.0006
+  Decimal spot_usdt = Decimal::from_units(10000);          // starting spot wallet (USDT)
+  Decimal futures_usdt = Decimal::from_units(10000);       // starting USDT-M futures wallet
+  std::string out_dir = "var/backtest";
+};
+
 struct Config {
   ExchangeConfig exchange;
   KeysConfig keys;
@@ -104,6 +118,7 @@ struct Config {
   StoreConfig store;
   LogConfig log;
   MonitorConfig monitor;
+  BacktestConfig backtest;
 };
 
 }  // namespace carry::config
