@@ -1,0 +1,159 @@
+#pragma once
+// paper::Exchange: a synchronous in-memory exchange, also the backtest's venue. Feed it
+// MarketEvents; call place/cancel/amend; it answers at once and queues the ExecEvents a real venue
+// would push (OrderUpdate, Fill, PositionUpdate, BalanceUpdate, FundingPayment), which the caller
+// drains. Rules:
+// - market orders fill at the touch moved by market_slippage_bps, at most the size left at the top
+//   of the book (what our own orders took is gone until the next BBO); the rest is canceled;
+// - limit orders through the touch take liquidity the same way (GTC rests the rest, IOC cancels
+//   it, FOK fills all or nothing); resting limit orders fill at their price, as maker, when the
+//   opposite BBO or a trade reaches them; post-only orders that would cross are rejected;
+// - fees from the Instrument, in the quote coin (positive = paid);
+// - perp: one-way net position, USDT margin at perp_leverage; funding settles at each
+//   next_settlement of the latest FundingRateUpdate: amount = -rate x signed size x mark price
+//   (positive rate: shorts receive).
+#include <carry/core/events.hpp>
+#include <carry/core/time.hpp>
+#include <carry/core/venue.hpp>
+#include <carry/paper/paper_params.hpp>
+
+#include <array>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace carry::paper {
+
+struct Balance {
+  Decimal available;
+  Decimal frozen;
+  Decimal total() const { return available + frozen; }
+};
+
+class Exchange {
+ public:
+  Exchange(PaperParams params, const Clock& clock);
+
+  void add_instrument(const Instrument& instrument);
+  void on_market(const MarketEvent& event);
+
+  Result<OrderAck> place(const PlaceOrderRequest& req);
+  Result<OrderAck> cancel(const CancelOrderRequest& req);
+  // Perp modify / spot cancel-replace: the old order is canceled, a new one placed under
+  // new_client_oid. A replacement the book refuses (post-only cross, funds) is pushed as Rejected.
+  Result<OrderAck> amend(const AmendOrderRequest& req);
+
+  std::vector<OrderUpdate> open_orders(std::string_view symbol = {}) const;
+  std::optional<OrderUpdate> order_by_client_oid(std::string_view symbol, MarketType market,
+                                                 std::string_view client_oid) const;
+  std::vector<PositionUpdate> positions() const;
+  std::vector<BalanceUpdate> balances() const;
+
+  // Moves the ExecEvents produced so far to `out` (appended, in order).
+  void drain_events(std::vector<ExecEvent>& out);
+  bool has_events() const noexcept { return !events_.empty(); }
+
+  // Direct state, for tests and reports.
+  Decimal position(std::string_view symbol) const;          // perp, signed base
+  std::optional<Decimal> entry_price(std::string_view symbol) const;
+  Balance spot_balance(std::string_view coin) const;
+  Balance futures_balance() const;                          // USDT wallet less margin in use
+  Decimal futures_wallet() const noexcept { return wallet_; }
+  Decimal futures_equity() const;                           // wallet + unrealized PnL
+  void deposit(MarketType account, std::string_view coin, Decimal amount);
+  std::size_t orders_accepted() const noexcept { return orders_.size(); }
+  std::size_t open_order_count() const noexcept { return open_count_; }
+
+ private:
+  struct Order {
+    std::string client_oid, order_id, symbol;
+    MarketType market = MarketType::Spot;
+    Side side = Side::Buy;
+    OrderType type = OrderType::Limit;
+    TimeInForce tif = TimeInForce::Gtc;
+    Decimal price;                 // limit price (zero for market orders)
+    Decimal size, filled, notional;
+    bool reduce_only = false;
+    OrderStatus status = OrderStatus::Acked;
+    Decimal frozen;                // what is still frozen for it (quote, base or margin)
+    std::string reason;
+    UnixNanos ts_update;
+    Decimal remaining() const { return size - filled; }
+  };
+  struct Book {
+    std::optional<Instrument> instrument;
+    bool has_bbo = false;
+    Decimal bid, ask, bid_left, ask_left;  // *_left: top size not yet taken by our orders
+    std::vector<Order*> resting;
+    bool has_buy = false, has_sell = false;
+    Decimal best_buy, best_sell;           // most aggressive resting prices (fast no-cross test)
+  };
+  struct Funding {
+    Decimal rate;
+    UnixNanos next;                        // 0: none scheduled
+    int interval_hours = 0;
+    std::optional<Decimal> mark;
+    UnixNanos last_settled;
+  };
+  struct Perp {
+    Decimal size, entry;
+  };
+  struct Symbol {
+    std::array<Book, 2> books;
+    Perp perp;
+    Funding funding;
+  };
+
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+
+  Symbol* find_symbol(std::string_view symbol) noexcept;
+  const Symbol* find_symbol(std::string_view symbol) const noexcept;
+  Symbol& symbol(std::string_view symbol);
+  Order* find_order(std::string_view order_id, std::string_view client_oid) noexcept;
+  const Order* find_order(std::string_view order_id, std::string_view client_oid) const noexcept;
+
+  UnixNanos stamp(UnixNanos t) noexcept;
+  Result<OrderAck> place_at(const PlaceOrderRequest& req, UnixNanos now);
+  void take_liquidity(Symbol& s, Book& book, Order& o, UnixNanos now);
+  void fill(Symbol& s, Book& book, Order& o, Decimal qty, Decimal price, bool maker, UnixNanos now);
+  void finish(Symbol& s, Book& book, Order& o, OrderStatus status, std::string_view reason, UnixNanos now);
+  void release(Book& book, Order& o);
+  void rest(Book& book, Order& o);
+  void unrest(Book& book, Order& o);
+  void recompute_best(Book& book);
+  void match_resting(Symbol& s, Book& book, UnixNanos now);
+  void match_trade(Symbol& s, Book& book, const TradeTick& t, UnixNanos now);
+  void settle_funding(UnixNanos now);
+  void recompute_next_settlement();
+  Decimal perp_margin_in_use() const;
+  Decimal perp_mark(const Symbol& s) const;
+
+  OrderUpdate to_update(const Order& o) const;
+  void push_order(const Order& o);
+  void push_spot_balance(std::string_view coin, UnixNanos now);
+  void push_futures_balance(UnixNanos now);
+  void push_position(std::string_view symbol, const Symbol& s, UnixNanos now);
+
+  PaperParams params_;
+  const Clock& clock_;
+  std::unordered_map<std::string, Symbol, Hash, std::equal_to<>> symbols_;
+  std::deque<Order> orders_;   // every order ever accepted; deque keeps pointers stable
+  std::unordered_map<std::string, Order*, Hash, std::equal_to<>> by_client_;
+  std::unordered_map<std::string, Order*, Hash, std::equal_to<>> by_id_;
+  std::unordered_map<std::string, Balance, Hash, std::equal_to<>> spot_;
+  Decimal wallet_;             // futures USDT wallet (realized PnL, fees, funding included)
+  Decimal frozen_margin_;      // margin frozen for open perp orders
+  std::vector<ExecEvent> events_;
+  std::uint64_t order_seq_ = 0, trade_seq_ = 0;
+  std::size_t open_count_ = 0;
+  UnixNanos venue_ts_;         // never goes backwards
+  UnixNanos next_settlement_;  // earliest scheduled funding settlement over all symbols; 0 = none
+};
+
+}  // namespace carry::paper

@@ -1,0 +1,32 @@
+#pragma once
+// carry::Venue over a paper::Exchange: every call completes at once. The exchange's ExecEvents are
+// delivered to the exec handler before the call's result, like a fast private stream.
+#include <carry/paper/exchange.hpp>
+
+namespace carry::paper {
+
+class PaperVenue final : public Venue {
+ public:
+  explicit PaperVenue(Exchange& exchange) : exchange_(exchange) {}
+
+  boost::asio::awaitable<Result<OrderAck>> place(PlaceOrderRequest req) override;
+  boost::asio::awaitable<Result<OrderAck>> cancel(CancelOrderRequest req) override;
+  boost::asio::awaitable<Result<OrderAck>> amend(AmendOrderRequest req) override;
+  boost::asio::awaitable<Result<std::vector<OrderUpdate>>> open_orders(std::string symbol) override;
+  boost::asio::awaitable<Result<std::optional<OrderUpdate>>> order_by_client_oid(
+      std::string symbol, MarketType market, std::string client_oid) override;
+  boost::asio::awaitable<Result<std::vector<PositionUpdate>>> positions() override;
+  boost::asio::awaitable<Result<std::vector<BalanceUpdate>>> balances() override;
+
+  // Market data goes to the exchange here so that the fills it causes reach the handler.
+  void on_market(const MarketEvent& event);
+  Exchange& exchange() noexcept { return exchange_; }
+
+ private:
+  void flush();
+
+  Exchange& exchange_;
+  std::vector<ExecEvent> buffer_;
+};
+
+}  // namespace carry::paper

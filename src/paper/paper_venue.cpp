@@ -1,0 +1,51 @@
+#include <carry/paper/paper_venue.hpp>
+
+namespace carry::paper {
+
+namespace asio = boost::asio;
+
+void PaperVenue::flush() {
+  buffer_.clear();
+  exchange_.drain_events(buffer_);
+  for (const auto& e : buffer_) emit(e);
+  buffer_.clear();
+}
+
+void PaperVenue::on_market(const MarketEvent& event) {
+  exchange_.on_market(event);
+  if (exchange_.has_events()) flush();
+}
+
+asio::awaitable<Result<OrderAck>> PaperVenue::place(PlaceOrderRequest req) {
+  auto r = exchange_.place(req);
+  flush();
+  co_return r;
+}
+
+asio::awaitable<Result<OrderAck>> PaperVenue::cancel(CancelOrderRequest req) {
+  auto r = exchange_.cancel(req);
+  flush();
+  co_return r;
+}
+
+asio::awaitable<Result<OrderAck>> PaperVenue::amend(AmendOrderRequest req) {
+  auto r = exchange_.amend(req);
+  flush();
+  co_return r;
+}
+
+asio::awaitable<Result<std::vector<OrderUpdate>>> PaperVenue::open_orders(std::string symbol) {
+  co_return exchange_.open_orders(symbol);
+}
+
+asio::awaitable<Result<std::optional<OrderUpdate>>> PaperVenue::order_by_client_oid(std::string symbol,
+                                                                                     MarketType market,
+                                                                                     std::string client_oid) {
+  co_return exchange_.order_by_client_oid(symbol, market, client_oid);
+}
+
+asio::awaitable<Result<std::vector<PositionUpdate>>> PaperVenue::positions() { co_return exchange_.positions(); }
+
+asio::awaitable<Result<std::vector<BalanceUpdate>>> PaperVenue::balances() { co_return exchange_.balances(); }
+
+}  // namespace carry::paper
