@@ -1,0 +1,57 @@
+#pragma once
+// The one interface every strategy implements. Sans-I/O: events in, intents out; time comes from
+// the events' caller (an injected Clock, or on_timer's argument), never from the wall clock.
+#include <carry/core/events.hpp>
+#include <carry/strategy/decision.hpp>
+#include <carry/strategy/order_intent.hpp>
+
+#include <string_view>
+#include <vector>
+
+namespace carry::strategy {
+
+// What one call produced. The caller clears it between calls (or keeps appending) and executes
+// cancels first, then orders; decisions go to the store.
+struct Actions {
+  std::vector<OrderIntent> orders;
+  std::vector<CancelIntent> cancels;
+  std::vector<Decision> decisions;
+
+  bool empty() const noexcept { return orders.empty() && cancels.empty() && decisions.empty(); }
+  void clear() noexcept {
+    orders.clear();
+    cancels.clear();
+    decisions.clear();
+  }
+};
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+  virtual std::string_view name() const noexcept = 0;
+
+  virtual void on_market(const MarketEvent& event, Actions& out) = 0;
+  virtual void on_exec(const ExecEvent& event, Actions& out) = 0;
+  virtual void on_timer(UnixNanos now, Actions& out) = 0;
+  // The OMS refused an intent before it reached the venue (a guard blocked it): the order will
+  // never exist, so it is no longer counted as in flight.
+  virtual void on_submit_rejected(std::string_view client_oid, std::string_view reason, Actions& out) = 0;
+  // Cancel everything and close every leg with reducing orders; no new exposure afterwards.
+  virtual void flatten_all(std::string_view reason, Actions& out) = 0;
+
+  // Convenience forms for tests and simple callers.
+  Actions on_market(const MarketEvent& event) { return collect([&](Actions& a) { on_market(event, a); }); }
+  Actions on_exec(const ExecEvent& event) { return collect([&](Actions& a) { on_exec(event, a); }); }
+  Actions on_timer(UnixNanos now) { return collect([&](Actions& a) { on_timer(now, a); }); }
+  Actions flatten_all(std::string_view reason) { return collect([&](Actions& a) { flatten_all(reason, a); }); }
+
+ private:
+  template <class F>
+  static Actions collect(F&& f) {
+    Actions a;
+    f(a);
+    return a;
+  }
+};
+
+}  // namespace carry::strategy

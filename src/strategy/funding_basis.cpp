@@ -1,0 +1,967 @@
+#include <carry/strategy/funding_basis.hpp>
+
+#include <carry/strategy/sizing.hpp>
+
+#include <array>
+#include <cmath>
+#include <stdexcept>
+
+namespace carry::strategy {
+namespace {
+
+using namespace std::chrono_literals;
+
+int sign_of(Decimal d) noexcept { return d.is_positive() ? 1 : (d.is_negative() ? -1 : 0); }
+
+Decimal to_lot(Decimal v, Decimal lot, Rounding mode) {
+  if (!lot.is_positive()) return v;
+  auto r = v.round_to_step(lot, mode);
+  return r ? *r : Decimal{};
+}
+
+std::chrono::nanoseconds seconds(int s) { return std::chrono::seconds(s); }
+std::chrono::nanoseconds millis(int ms) { return std::chrono::milliseconds(ms); }
+
+// bps as an exact-enough Decimal factor for limit prices (analytics input, not a size).
+Decimal bps_factor(double bps) {
+  auto r = Decimal::from_double(bps / 1e4);
+  return r ? *r : Decimal{};
+}
+
+MarketType other(MarketType m) noexcept { return m == MarketType::Spot ? MarketType::Perp : MarketType::Spot; }
+
+std::string dec(Decimal d) { return d.to_string(); }
+
+}  // namespace
+
+std::string_view to_string(SymbolMode mode) noexcept {
+  switch (mode) {
+    case SymbolMode::Flat: return "Flat";
+    case SymbolMode::Opening: return "Opening";
+    case SymbolMode::Open: return "Open";
+    case SymbolMode::Closing: return "Closing";
+    case SymbolMode::Rebalancing: return "Rebalancing";
+    case SymbolMode::Reducing: return "Reducing";
+    case SymbolMode::Flattening: return "Flattening";
+  }
+  return "?";
+}
+
+FundingBasis::FundingBasis(FundingBasisParams params, ClientOidGenerator& ids, EventSink& events,
+                           const Clock& clock)
+    : params_(std::move(params)), ids_(ids), events_(events), clock_(clock) {
+  // Start-up invariants (config validation names the YAML keys; these guard direct callers).
+  if (!(params_.close_apr < params_.min_expected_apr))
+    throw std::invalid_argument("strategy.funding.close_apr must be below min_expected_apr (hysteresis)");
+  if (params_.holding_horizon_hours <= 0)
+    throw std::invalid_argument("strategy.funding.holding_horizon_hours must be positive");
+  if (params_.hedge_timeout_s <= 0) throw std::invalid_argument("strategy.funding.hedge_timeout_s must be positive");
+  for (const auto& sym : params_.symbols) {
+    if (find(sym) != nullptr) throw std::invalid_argument("strategy.funding.symbols lists " + sym + " twice");
+    auto& st = states_.emplace_back();
+    st.symbol = sym;
+  }
+}
+
+FundingBasis::State* FundingBasis::find(std::string_view symbol) noexcept {
+  for (auto& st : states_)
+    if (st.symbol == symbol) return &st;
+  return nullptr;
+}
+
+const FundingBasis::State* FundingBasis::find(std::string_view symbol) const noexcept {
+  for (const auto& st : states_)
+    if (st.symbol == symbol) return &st;
+  return nullptr;
+}
+
+// ---------------------------------------------------------------- events
+
+void FundingBasis::on_market(const MarketEvent& event, Actions& out) {
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, Bbo>) {
+          on_bbo(e, out);
+        } else if constexpr (std::is_same_v<T, FundingRateUpdate>) {
+          on_funding(e, out);
+        } else if constexpr (std::is_same_v<T, InstrumentUpdate>) {
+          if (State* st = find(e.instrument.symbol)) {
+            st->leg(e.instrument.market).inst = e.instrument;
+            st->dirty = true;
+          }
+        }
+        // Trades carry nothing the strategy uses (the paper exchange fills from them).
+      },
+      event);
+}
+
+void FundingBasis::on_bbo(const Bbo& b, Actions& out) {
+  State* st = find(b.symbol);
+  if (st == nullptr) return;
+  if (!b.bid_price.is_positive() || !b.ask_price.is_positive() || b.bid_price > b.ask_price ||
+      b.bid_size.is_negative() || b.ask_size.is_negative()) {
+    ++counters_.rejected_events;  // crossed or empty book: never traded against
+    return;
+  }
+  Leg& leg = st->leg(b.market);
+  leg.has_quote = true;
+  leg.quote = {b.bid_price, b.bid_size, b.ask_price, b.ask_size, b.ts_init.ns != 0 ? b.ts_init : b.ts_event};
+  const UnixNanos t = now();
+  if (st->prog.kind != ProgramKind::None) {
+    manage_program(*st, t, out);
+    return;
+  }
+  // Hot path: only a basis stop is urgent enough to evaluate off the cadence.
+  if (st->mode == SymbolMode::Open && st->entry_basis_bps && st->spot.has_quote && st->perp.has_quote) {
+    const int dir = st->perp.position.is_negative() ? 1 : -1;
+    const double basis = basis_bps(st->spot.quote.mid(), st->perp.quote.mid());
+    if (dir * (basis - *st->entry_basis_bps) > params_.basis_stop_bps) {
+      st->dirty = true;
+      tick(*st, t, out);
+    }
+  }
+}
+
+void FundingBasis::on_funding(const FundingRateUpdate& f, Actions& out) {
+  State* st = find(f.symbol);
+  if (st == nullptr) return;
+  if (f.interval_hours < 0 || f.next_settlement.ns <= 0) {
+    ++counters_.rejected_events;
+    events_.warn("strategy.bad_funding", {{"symbol", f.symbol}, {"interval_hours", f.interval_hours},
+                                          {"next_settlement_ns", f.next_settlement.ns}});
+    return;
+  }
+  int interval = f.interval_hours;
+  if (interval == 0 && st->perp.inst) interval = st->perp.inst->funding_interval_hours;
+  Funding& fu = st->funding;
+  const bool changed = !fu.known || fu.rate != f.rate || fu.next != f.next_settlement || fu.interval_hours != interval;
+  fu.known = true;
+  fu.rate = f.rate;
+  fu.next = f.next_settlement;
+  fu.interval_hours = interval;
+  if (changed) {
+    st->dirty = true;
+    tick(*st, now(), out);
+  }
+}
+
+void FundingBasis::on_exec(const ExecEvent& event, Actions& out) {
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, Fill>) {
+          on_fill(e, out);
+        } else if constexpr (std::is_same_v<T, OrderUpdate>) {
+          on_update(e, out);
+        } else if constexpr (std::is_same_v<T, BalanceUpdate>) {
+          auto& wallet = e.account == MarketType::Spot ? balances_.spot : balances_.perp;
+          wallet[e.coin] = e.available;
+        }
+        // PositionUpdate: the venue's view (all orders, not only ours) is reconciled by the
+        // daemon, which calls adopt_positions. FundingPayment: recorded by the store.
+      },
+      event);
+}
+
+void FundingBasis::on_fill(const Fill& f, Actions& out) {
+  if (!ids_.owns(f.client_oid)) {
+    ++counters_.foreign_events;
+    return;
+  }
+  State* st = find(f.symbol);
+  if (st == nullptr) return;
+  if (!f.size.is_positive() || !f.price.is_positive()) {
+    ++counters_.rejected_events;
+    events_.warn("strategy.bad_fill", {{"symbol", f.symbol}, {"trade_id", f.trade_id}, {"size", dec(f.size)},
+                                       {"price", dec(f.price)}});
+    return;
+  }
+  if (!f.trade_id.empty()) {
+    std::string key = std::string(to_string(f.market)) + ":" + f.trade_id;
+    if (!seen_trades_.insert(key).second) {
+      ++counters_.duplicate_fills;
+      return;
+    }
+    seen_order_.push_back(std::move(key));
+    if (seen_order_.size() > 100'000) {  // duplicates arrive close together; memory stays bounded
+      seen_trades_.erase(seen_order_.front());
+      seen_order_.pop_front();
+    }
+  }
+
+  Leg& leg = st->leg(f.market);
+  auto apply = [&leg](Decimal delta, Decimal price) {
+    const Decimal old = leg.position;
+    const Decimal neu = old + delta;
+    if (old.is_zero() || sign_of(old) == sign_of(delta)) {
+      if (old.is_zero()) {
+        leg.entry_cost = {};
+        leg.entry_known = true;
+      }
+      leg.entry_cost += delta * price;
+    } else if (neu.is_zero() || sign_of(neu) == sign_of(old)) {
+      leg.entry_cost = neu.is_zero() ? Decimal{} : leg.entry_cost * neu / old;  // same average
+    } else {
+      leg.entry_cost = neu * price;  // crossed through zero
+      leg.entry_known = true;
+    }
+    leg.position = neu;
+  };
+  apply(f.side == Side::Buy ? f.size : -f.size, f.price);
+  // Bitget charges spot buy fees in the base coin: we hold that much less.
+  if (f.market == MarketType::Spot && leg.inst && f.fee.is_positive() && f.fee_coin == leg.inst->base_coin)
+    apply(-f.fee, f.price);
+  // Balances lag fills: sells are taken off at once, buys wait for the venue (never overstated).
+  if (f.market == MarketType::Spot && f.side == Side::Sell && st->spot.inst) {
+    auto it = balances_.spot.find(st->spot.inst->base_coin);
+    if (it != balances_.spot.end()) it->second = max(Decimal{}, it->second - f.size);
+  }
+
+  if (auto it = working_.find(f.client_oid); it != working_.end()) it->second.filled += f.size;
+  if (st->prog.has_leader && f.market == st->prog.leader) st->hedge_urgent = true;
+  note_position_change(*st);
+  st->dirty = true;
+  tick(*st, now(), out);
+}
+
+void FundingBasis::on_update(const OrderUpdate& u, Actions& out) {
+  if (!ids_.owns(u.client_oid)) {
+    ++counters_.foreign_events;
+    return;
+  }
+  State* st = find(u.symbol);
+  if (st == nullptr) return;
+  auto it = working_.find(u.client_oid);
+  if (is_terminal(u.status)) {
+    if (it != working_.end()) working_.erase(it);
+  } else if (it != working_.end()) {
+    it->second.filled = max(it->second.filled, u.filled_size);
+  } else {
+    // Ours but not emitted by us: a replacement from the OMS maker chaser (amend = new client id)
+    // of the leader we are running, or a stray (e.g. from before a restart) that is canceled.
+    const Program& p = st->prog;
+    if (p.has_leader && u.market == p.leader && !p.leader_cancel_at &&
+        (p.kind == ProgramKind::Open || p.kind == ProgramKind::Close)) {
+      working_[u.client_oid] = Working{u.symbol, u.market, u.side, u.size, u.filled_size, LegRole::Leader};
+    } else {
+      Working w{u.symbol, u.market, u.side, u.size, u.filled_size, LegRole::Leader};
+      w.cancel_requested = true;
+      working_[u.client_oid] = w;
+      out.cancels.push_back({u.symbol, u.market, u.client_oid, "stray_order"});
+      events_.warn("strategy.stray_order", {{"symbol", u.symbol}, {"market", to_string(u.market)},
+                                            {"client_oid", u.client_oid}});
+    }
+  }
+  tick(*st, now(), out);
+}
+
+void FundingBasis::on_submit_rejected(std::string_view client_oid, std::string_view reason, Actions& out) {
+  auto it = working_.find(client_oid);
+  if (it == working_.end()) return;
+  const std::string symbol = it->second.symbol;
+  events_.warn("strategy.intent_blocked", {{"symbol", symbol}, {"client_oid", std::string(client_oid)},
+                                           {"role", to_string(it->second.role)}, {"reason", std::string(reason)}});
+  working_.erase(it);
+  if (State* st = find(symbol)) tick(*st, now(), out);
+}
+
+void FundingBasis::on_timer(UnixNanos t, Actions& out) {
+  for (auto& st : states_) tick(st, t, out);
+}
+
+void FundingBasis::tick(State& st, UnixNanos t, Actions& out) {
+  check_deviation(st, t, out);  // first: a halt replaces the program before it sends anything
+  if (st.prog.kind != ProgramKind::None) manage_program(st, t, out);
+  if (st.prog.kind == ProgramKind::None &&
+      (st.dirty || !st.evaluated || t - st.last_eval >= seconds(params_.eval_interval_s)))
+    evaluate(st, t, out);
+}
+
+// ---------------------------------------------------------------- positions
+
+void FundingBasis::adopt_positions(std::string_view symbol, Decimal spot, Decimal perp,
+                                   std::optional<Decimal> spot_entry, std::optional<Decimal> perp_entry) {
+  State* st = find(symbol);
+  if (st == nullptr) return;
+  st->spot.position = spot;
+  st->spot.entry_known = spot_entry.has_value();
+  st->spot.entry_cost = spot_entry ? spot * *spot_entry : Decimal{};
+  st->perp.position = perp;
+  st->perp.entry_known = perp_entry.has_value();
+  st->perp.entry_cost = perp_entry ? perp * *perp_entry : Decimal{};
+  st->entry_basis_bps.reset();
+  st->opened_for_settlement.reset();
+  note_position_change(*st);
+  if (st->mode != SymbolMode::Reducing && st->mode != SymbolMode::Flattening)
+    st->mode = flat(*st) ? SymbolMode::Flat : SymbolMode::Open;
+  st->dirty = true;
+  events_.info("strategy.adopt_positions", {{"symbol", st->symbol}, {"spot", dec(spot)}, {"perp", dec(perp)},
+                                            {"net_delta_bps", net_delta_bps(*st)}});
+}
+
+bool FundingBasis::reset_symbol(std::string_view symbol) {
+  State* st = find(symbol);
+  if (st == nullptr || (st->mode != SymbolMode::Reducing && st->mode != SymbolMode::Flattening)) return false;
+  st->prog = {};
+  st->mode = flat(*st) ? SymbolMode::Flat : SymbolMode::Open;
+  st->apart_since.reset();
+  st->dirty = true;
+  events_.info("strategy.reset_symbol", {{"symbol", st->symbol}});
+  return true;
+}
+
+void FundingBasis::note_position_change(State& st) {
+  if (flat(st)) {
+    st.entry_basis_bps.reset();
+    st.opened_for_settlement.reset();
+    return;
+  }
+  // Entry basis from the average fill prices of both legs, once both are known.
+  if (st.spot.entry_known && st.perp.entry_known && !st.spot.position.is_zero() && !st.perp.position.is_zero()) {
+    const Decimal spot_avg = st.spot.entry_cost / st.spot.position;
+    const Decimal perp_avg = st.perp.entry_cost / st.perp.position;
+    if (spot_avg.is_positive() && perp_avg.is_positive()) st.entry_basis_bps = basis_bps(spot_avg, perp_avg);
+  }
+}
+
+bool FundingBasis::leg_flat(const State& st, MarketType m) const {
+  const Leg& leg = st.leg(m);
+  if (!leg.inst) return leg.position.is_zero();
+  return leg.position.abs() < max(leg.inst->lot, leg.inst->min_size);
+}
+
+Decimal FundingBasis::hedge_bound(const State& st) const {
+  Decimal b;
+  for (const Leg* leg : {&st.spot, &st.perp})
+    if (leg->inst) b = max(b, max(leg->inst->lot, leg->inst->min_size));
+  return b;
+}
+
+double FundingBasis::net_delta_bps(const State& st) const {
+  const Decimal denom = st.spot.position.abs() + st.perp.position.abs();
+  if (!denom.is_positive()) return 0.0;
+  return (st.spot.position + st.perp.position).abs().to_double() / denom.to_double() * 1e4;
+}
+
+std::optional<double> FundingBasis::current_basis(const State& st) const {
+  if (!st.spot.has_quote || !st.perp.has_quote) return std::nullopt;
+  return basis_bps(st.spot.quote.mid(), st.perp.quote.mid());
+}
+
+Decimal FundingBasis::symbol_leg_notional(const State& st) const {
+  const Decimal s = st.spot.has_quote ? st.spot.position.abs() * st.spot.quote.mid() : Decimal{};
+  const Decimal p = st.perp.has_quote ? st.perp.position.abs() * st.perp.quote.mid() : Decimal{};
+  return max(s, p);
+}
+
+Decimal FundingBasis::gross_notional() const {
+  Decimal total;
+  for (const auto& st : states_) {
+    const Decimal sm = st.spot.has_quote ? st.spot.quote.mid() : Decimal{};
+    const Decimal pm = st.perp.has_quote ? st.perp.quote.mid() : Decimal{};
+    total += st.spot.position.abs() * sm + st.perp.position.abs() * pm;
+    if (st.prog.kind == ProgramKind::Open) {  // reserve what an opening still adds on both legs
+      const Decimal left = (st.prog.leader_target - st.leg(st.prog.leader).position).abs();
+      total += left * (sm + pm);
+    }
+  }
+  return total;
+}
+
+Decimal FundingBasis::in_flight(const State& st, MarketType m, std::optional<LegRole> role) const {
+  Decimal sum;
+  for (const auto& [oid, w] : working_) {
+    if (w.symbol != st.symbol || w.market != m || (role && w.role != *role)) continue;
+    sum += w.side == Side::Buy ? w.remaining() : -w.remaining();
+  }
+  return sum;
+}
+
+bool FundingBasis::leader_live(const State& st) const {
+  for (const auto& [oid, w] : working_)
+    if (w.symbol == st.symbol && w.market == st.prog.leader && w.role == LegRole::Leader) return true;
+  return false;
+}
+
+std::size_t FundingBasis::working_count(const State& st) const {
+  std::size_t n = 0;
+  for (const auto& [oid, w] : working_) n += w.symbol == st.symbol;
+  return n;
+}
+
+Decimal FundingBasis::spot_sellable(const State& st) const {
+  // What we bought (our fills prove it, even before the balance catches up) or the wallet's
+  // inventory, whichever is larger; minus sells already in flight. Never more: no borrowing.
+  Decimal wallet;
+  if (st.spot.inst)
+    if (auto it = balances_.spot.find(st.spot.inst->base_coin); it != balances_.spot.end()) wallet = it->second;
+  Decimal sellable = max(wallet, max(st.spot.position, Decimal{}));
+  for (const auto& [oid, w] : working_)
+    if (w.symbol == st.symbol && w.market == MarketType::Spot && w.side == Side::Sell) sellable -= w.remaining();
+  return max(sellable, Decimal{});
+}
+
+// ---------------------------------------------------------------- evaluation
+
+Decision FundingBasis::base_decision(const State& st, UnixNanos t) const {
+  Decision d;
+  d.symbol = st.symbol;
+  d.ts = t;
+  d.funding_rate = st.funding.rate.to_double();
+  d.interval_hours = st.funding.interval_hours;
+  d.next_settlement = st.funding.next;
+  if (st.spot.has_quote) d.spot_mid = st.spot.quote.mid().to_double();
+  if (st.perp.has_quote) d.perp_mid = st.perp.quote.mid().to_double();
+  if (auto b = current_basis(st)) d.basis_bps = *b;
+  if (st.entry_basis_bps) d.entry_basis_bps = *st.entry_basis_bps;
+  d.spot_position = st.spot.position;
+  d.perp_position = st.perp.position;
+  d.target_spot = st.spot.position;
+  d.target_perp = st.perp.position;
+  d.net_delta_bps = net_delta_bps(st);
+  return d;
+}
+
+void FundingBasis::record(State& st, Decision d, Actions& out) {
+  const bool changed = !st.last_kind || *st.last_kind != d.kind || st.last_reason != d.reason;
+  const bool due = d.ts - st.last_logged >= seconds(params_.decision_log_interval_s);
+  if (d.kind == DecisionKind::Hold && !changed && !due) return;  // an unchanged HOLD is not news
+  st.last_kind = d.kind;
+  st.last_reason = d.reason;
+  st.last_logged = d.ts;
+  ++counters_.decisions_logged;
+  events_.info("strategy.decision", to_json(d));
+  out.decisions.push_back(std::move(d));
+}
+
+void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
+  ++counters_.evaluations;
+  st.last_eval = t;
+  st.evaluated = true;
+  st.dirty = false;
+  Decision d = base_decision(st, t);
+  auto hold = [&](std::string reason) {
+    d.kind = DecisionKind::Hold;
+    d.reason = std::move(reason);
+    record(st, std::move(d), out);
+  };
+
+  if (st.mode == SymbolMode::Flattening) return hold("flattening");
+  const Instrument* si = st.spot.inst ? &*st.spot.inst : nullptr;
+  const Instrument* pi = st.perp.inst ? &*st.perp.inst : nullptr;
+  if (si == nullptr || pi == nullptr) return hold("instrument_unknown");
+  if (!st.spot.has_quote || !st.perp.has_quote) return hold("no_quote");
+  if (!st.funding.known) return hold("funding_unknown");
+  if (st.funding.interval_hours <= 0) return hold("funding_interval_unknown");  // never assume 8 h
+  const double rate = st.funding.rate.to_double();
+  const double basis = *current_basis(st);
+
+  if (!flat(st)) {
+    const int pos_dir = st.perp.position.is_negative()  ? 1
+                        : st.perp.position.is_positive() ? -1
+                        : (st.spot.position.is_positive() ? 1 : -1);
+    d.direction = pos_dir;
+    d.expected_apr = hold_apr(rate, st.funding.interval_hours, pos_dir);
+    if (!st.entry_basis_bps) {
+      st.entry_basis_bps = basis;  // adopted without entry prices: anchor the stop here
+      events_.info("strategy.entry_basis_assumed", {{"symbol", st.symbol}, {"basis_bps", basis}});
+    }
+    d.entry_basis_bps = *st.entry_basis_bps;
+    if (!params_.hold_across_events && !st.opened_for_settlement) st.opened_for_settlement = st.funding.next;
+    const double adverse = pos_dir * (basis - *st.entry_basis_bps);
+
+    std::string close_reason;
+    if (!params_.hold_across_events && st.funding.next > *st.opened_for_settlement)
+      close_reason = "event_captured";
+    else if (pos_dir * rate < 0)
+      close_reason = "funding_sign_flip";
+    else if (d.expected_apr < params_.close_apr)
+      close_reason = "apr_below_close";
+    else if (adverse > params_.basis_stop_bps)
+      close_reason = "basis_stop";
+    if (!close_reason.empty()) {
+      d.kind = DecisionKind::Close;
+      d.reason = close_reason;
+      d.target_spot = {};
+      d.target_perp = {};
+      record(st, std::move(d), out);
+      start_close(st, close_reason, t, out);
+      return;
+    }
+    if (d.net_delta_bps > params_.rebalance_band_bps) {
+      choose_rebalance(st, d, t, out);
+      return;
+    }
+    return hold(st.mode == SymbolMode::Reducing ? "reducing" : "holding");
+  }
+
+  if (st.mode == SymbolMode::Reducing) return hold("reducing");
+  if (st.mode != SymbolMode::Flat) st.mode = SymbolMode::Flat;
+  const int dir = sign_of(st.funding.rate);
+  d.direction = dir;
+  if (dir == 0) return hold("zero_funding");
+  if (st.funding.next <= t) return hold("funding_stale");  // the settlement it describes has passed
+  if (params_.max_quote_age_s > 0) {
+    const auto age = seconds(params_.max_quote_age_s);
+    if (t - st.spot.quote.ts > age || t - st.perp.quote.ts > age) return hold("quote_stale");
+  }
+
+  // Size first: slippage depends on it.
+  SizingInput in;
+  in.direction = dir;
+  in.spot = si;
+  in.perp = pi;
+  in.spot_price = dir > 0 ? st.spot.quote.ask : st.spot.quote.bid;
+  in.perp_price = dir > 0 ? st.perp.quote.bid : st.perp.quote.ask;
+  in.target_notional = params_.notional_per_symbol;
+  in.max_order_notional = params_.max_order_notional;
+  if (params_.max_symbol_notional.is_positive()) {
+    in.symbol_limited = true;
+    in.symbol_room = params_.max_symbol_notional - symbol_leg_notional(st);
+  }
+  if (params_.max_total_notional.is_positive()) {
+    in.total_limited = true;
+    in.total_room = params_.max_total_notional - gross_notional();
+  }
+  if (auto it = balances_.spot.find(si->quote_coin); it != balances_.spot.end()) in.spot_quote_available = it->second;
+  if (auto it = balances_.spot.find(si->base_coin); it != balances_.spot.end()) in.spot_base_available = it->second;
+  if (auto it = balances_.perp.find(pi->quote_coin); it != balances_.perp.end()) in.perp_margin_available = it->second;
+  in.leverage = params_.leverage;
+  const SizingResult sz = size_pair(in);
+
+  const MarketType leader = choose_leader(*si, *pi);
+  const MarketType follower = other(leader);
+  const Instrument& li = leader == MarketType::Spot ? *si : *pi;
+  const Instrument& fi = follower == MarketType::Spot ? *si : *pi;
+  // The follower buys when it is spot and dir > 0, or perp and dir < 0.
+  const bool follower_buys = (follower == MarketType::Spot) == (dir > 0);
+  const Quote& fq = st.leg(follower).quote;
+  Decimal est_size = sz.size;
+  if (!est_size.is_positive()) {
+    auto e = params_.notional_per_symbol.checked_div(max(in.spot_price, in.perp_price), Rounding::Down);
+    est_size = e ? *e : Decimal{};
+  }
+  OpenCostInput ci;
+  ci.funding_rate = rate;
+  ci.horizon = horizon_for(params_.hold_across_events, params_.holding_horizon_hours,
+                           params_.pre_event_open_minutes, st.funding.interval_hours);
+  ci.leader_maker_fee = li.maker_fee.to_double();
+  ci.follower_taker_fee = fi.taker_fee.to_double();
+  ci.follower_slippage_bps = slippage_bps(fq.bid, fq.ask, follower_buys ? fq.ask_size : fq.bid_size, est_size,
+                                          params_.depth_penalty_bps);
+  ci.basis_bps = basis;
+  ci.direction = dir;
+  const OpenEconomics e = open_economics(ci);
+  d.horizon_hours = ci.horizon.hours;
+  d.funding_bps = e.funding_bps;
+  d.fees_bps = e.fees_bps;
+  d.slippage_bps = e.slippage_bps;
+  d.basis_cost_bps = e.basis_cost_bps;
+  d.expected_apr = e.expected_apr;
+  d.limited_by = sz.limited_by;
+  if (sz.ok()) {
+    d.target_spot = dir > 0 ? sz.size : -sz.size;
+    d.target_perp = -d.target_spot;
+  }
+
+  if (!params_.hold_across_events && st.funding.next - t > std::chrono::minutes(params_.pre_event_open_minutes))
+    return hold("outside_pre_event_window");
+  if (e.expected_apr < params_.min_expected_apr) return hold("apr_below_min");
+  if (!sz.ok()) return hold(dir < 0 && sz.rejected == "no_spot_inventory" ? "negative_funding_no_spot_inventory"
+                                                                           : sz.rejected);
+  d.kind = DecisionKind::Open;
+  d.reason = dir > 0 ? "funding_positive" : "funding_negative";
+  record(st, std::move(d), out);
+  if (!params_.hold_across_events) st.opened_for_settlement = st.funding.next;
+  start_open(st, dir, sz.size, t, out);
+}
+
+void FundingBasis::choose_rebalance(State& st, Decision& d, UnixNanos t, Actions& out) {
+  const Decimal net = st.spot.position + st.perp.position;
+  // Prefer completing the hedge on the lagging leg while the carry is wanted; reduce the larger
+  // leg otherwise or when the lagging leg cannot trade (no spot to sell, below minimum size).
+  const bool wanted = st.mode != SymbolMode::Reducing && d.direction * d.funding_rate > 0;
+  const MarketType lagging = st.spot.position.abs() < st.perp.position.abs() ? MarketType::Spot : MarketType::Perp;
+  const MarketType larger = other(lagging);
+  auto feasible = [&](MarketType m) {
+    const Leg& leg = st.leg(m);
+    if (!leg.inst) return false;
+    Decimal size = to_lot(net.abs(), leg.inst->lot, Rounding::HalfEven);
+    if (m == MarketType::Spot && net.is_positive())  // need a spot sell
+      size = min(size, to_lot(spot_sellable(st), leg.inst->lot, Rounding::Down));
+    return size.is_positive() && size >= leg.inst->min_size;
+  };
+  std::optional<MarketType> leg;
+  const std::array<MarketType, 2> order = wanted ? std::array{lagging, larger} : std::array{larger, lagging};
+  for (MarketType m : order)
+    if (!leg && feasible(m)) leg = m;
+  if (!leg) {
+    d.kind = DecisionKind::Hold;
+    d.reason = "delta_below_min_size";
+    record(st, std::move(d), out);
+    return;
+  }
+  if (*leg == MarketType::Spot)
+    d.target_spot = st.spot.position - net;
+  else
+    d.target_perp = st.perp.position - net;
+  d.kind = DecisionKind::Rebalance;
+  d.reason = st.mode == SymbolMode::Reducing ? "reducing_rebalance" : "net_delta_beyond_band";
+  const std::string reason = d.reason;
+  record(st, std::move(d), out);
+  start_rebalance(st, *leg, reason, t, out);
+}
+
+// ---------------------------------------------------------------- execution
+
+void FundingBasis::emit_order(State& st, OrderIntent intent, Actions& out) {
+  Working w{st.symbol, intent.market, intent.side, intent.size, {}, intent.role};
+  working_[intent.client_oid] = w;
+  if (intent.role == LegRole::Leader)
+    ++counters_.leader_orders;
+  else
+    ++counters_.follower_orders;
+  out.orders.push_back(std::move(intent));
+}
+
+std::optional<OrderIntent> FundingBasis::taker_intent(const State& st, MarketType m, Side side, Decimal size,
+                                                      LegRole role, std::string reason) {
+  const Leg& leg = st.leg(m);
+  if (!leg.inst) return std::nullopt;
+  OrderIntent in;
+  in.symbol = st.symbol;
+  in.market = m;
+  in.side = side;
+  in.size = size;
+  in.role = role;
+  in.reason = std::move(reason);
+  in.tif = TimeInForce::Ioc;
+  if (!leg.has_quote) {
+    if (role != LegRole::Flatten) return std::nullopt;  // only a flatten goes out blind
+    in.type = OrderType::Market;
+  } else {
+    // Limit IOC that may cross at most taker_max_slippage_bps past the touch.
+    const Decimal slip = bps_factor(params_.taker_max_slippage_bps);
+    const Decimal one = Decimal::from_units(1);
+    const Decimal tick = leg.inst->tick;
+    Decimal px;
+    if (side == Side::Buy) {
+      px = to_lot(leg.quote.ask * (one + slip), tick, Rounding::Down);
+      px = max(px, leg.quote.ask);
+    } else {
+      px = to_lot(leg.quote.bid * (one - slip), tick, Rounding::Up);
+      px = min(px, leg.quote.bid);
+    }
+    in.type = OrderType::Limit;
+    in.price = px;
+    const Decimal notional = size * px;
+    if (notional < leg.inst->min_notional) return std::nullopt;
+  }
+  if (m == MarketType::Perp) {
+    const Decimal pos = st.perp.position;
+    in.reduce_only = (side == Side::Buy ? pos.is_negative() : pos.is_positive()) && size <= pos.abs();
+  }
+  in.client_oid = ids_.next();
+  return in;
+}
+
+bool FundingBasis::hedge_leg(State& st, MarketType m, LegRole role, std::string_view reason, UnixNanos t,
+                             Actions& out) {
+  const Leg& leg = st.leg(m);
+  if (!leg.inst) return false;
+  // Taker orders in flight will (mostly) fill; a resting or canceling leader may not, and its
+  // fills, if any, are hedged when they come.
+  const Decimal need = -(st.spot.position + st.perp.position) - (in_flight(st, m) - in_flight(st, m, LegRole::Leader));
+  Decimal size = to_lot(need.abs(), leg.inst->lot, Rounding::HalfEven);
+  const Side side = need.is_positive() ? Side::Buy : Side::Sell;
+  if (m == MarketType::Spot && side == Side::Sell)
+    size = min(size, to_lot(spot_sellable(st), leg.inst->lot, Rounding::Down));
+  if (!size.is_positive() || size < leg.inst->min_size) return false;
+  // A new leader fill is hedged at once; a gap left by a failed taker order is retried slowly.
+  if (!st.hedge_urgent && t - st.last_taker < millis(params_.follower_retry_ms)) return false;
+  auto intent = taker_intent(st, m, side, size, role, std::string(reason));
+  if (!intent) return false;
+  st.last_taker = t;
+  st.hedge_urgent = false;
+  emit_order(st, std::move(*intent), out);
+  return true;
+}
+
+bool FundingBasis::flatten_leg(State& st, MarketType m, std::string_view reason, UnixNanos t, Actions& out) {
+  const Leg& leg = st.leg(m);
+  if (leg_flat(st, m) || !leg.inst) return false;
+  if (!in_flight(st, m, LegRole::Flatten).is_zero()) return false;
+  const Decimal pos = leg.position;
+  const Side side = pos.is_positive() ? Side::Sell : Side::Buy;
+  Decimal size;
+  if (m == MarketType::Spot && side == Side::Sell)
+    size = to_lot(min(pos, spot_sellable(st)), leg.inst->lot, Rounding::Down);  // sell what we hold
+  else if (m == MarketType::Spot)
+    size = to_lot(pos.abs(), leg.inst->lot, Rounding::HalfEven);  // buy back sold inventory
+  else
+    size = to_lot(pos.abs(), leg.inst->lot, Rounding::Down);  // reduce-only never past zero
+  if (!size.is_positive() || size < leg.inst->min_size) return false;
+  auto intent = taker_intent(st, m, side, size, LegRole::Flatten, std::string(reason));
+  if (!intent) return false;
+  if (m == MarketType::Perp) intent->reduce_only = true;
+  st.last_taker = t;
+  emit_order(st, std::move(*intent), out);
+  return true;
+}
+
+void FundingBasis::place_leader(State& st, UnixNanos t, Actions& out) {
+  Program& p = st.prog;
+  const Leg& leg = st.leg(p.leader);
+  if (!leg.inst || !leg.has_quote) return;
+  const Decimal remaining = p.leader_target - leg.position;
+  const Side side = remaining.is_positive() ? Side::Buy : Side::Sell;
+  Decimal size = to_lot(remaining.abs(), leg.inst->lot, Rounding::Down);
+  if (p.leader == MarketType::Spot && side == Side::Sell)
+    size = min(size, to_lot(spot_sellable(st), leg.inst->lot, Rounding::Down));
+  if (!size.is_positive() || size < leg.inst->min_size) return;
+  OrderIntent in;
+  in.client_oid = ids_.next();
+  in.symbol = st.symbol;
+  in.market = p.leader;
+  in.side = side;
+  in.type = OrderType::Limit;
+  in.tif = TimeInForce::PostOnly;
+  in.price = side == Side::Buy ? leg.quote.bid : leg.quote.ask;  // join our own touch as maker
+  in.size = size;
+  in.chase = true;
+  in.role = LegRole::Leader;
+  in.reason = p.reason;
+  if (p.leader == MarketType::Perp)
+    in.reduce_only = (side == Side::Buy ? leg.position.is_negative() : leg.position.is_positive()) &&
+                     size <= leg.position.abs();
+  if (size * *in.price < leg.inst->min_notional) return;
+  p.leader_idle = false;
+  emit_order(st, std::move(in), out);
+}
+
+void FundingBasis::start_open(State& st, int direction, Decimal size, UnixNanos t, Actions& out) {
+  Program p;
+  p.kind = ProgramKind::Open;
+  p.has_leader = true;
+  p.leader = choose_leader(*st.spot.inst, *st.perp.inst);
+  p.follower = other(p.leader);
+  p.leader_target = p.leader == MarketType::Spot ? (direction > 0 ? size : -size) : (direction > 0 ? -size : size);
+  p.started = t;
+  p.reason = "open";
+  st.prog = p;
+  st.mode = SymbolMode::Opening;
+  place_leader(st, t, out);
+}
+
+void FundingBasis::start_close(State& st, std::string_view reason, UnixNanos t, Actions& out) {
+  Program p;
+  p.kind = ProgramKind::Close;
+  p.has_leader = true;
+  p.leader = choose_leader(*st.spot.inst, *st.perp.inst);
+  p.follower = other(p.leader);
+  p.leader_target = {};
+  p.started = t;
+  p.reason = "close:" + std::string(reason);
+  st.prog = p;
+  if (st.mode != SymbolMode::Reducing) st.mode = SymbolMode::Closing;
+  place_leader(st, t, out);
+  manage_program(st, t, out);  // a flat leader leg leaves the follower to close at once
+}
+
+void FundingBasis::start_rebalance(State& st, MarketType m, std::string_view reason, UnixNanos t, Actions& out) {
+  Program p;
+  p.kind = ProgramKind::Rebalance;
+  p.follower = m;
+  p.started = t;
+  p.reason = std::string(reason);
+  st.prog = p;
+  if (st.mode != SymbolMode::Reducing) st.mode = SymbolMode::Rebalancing;
+  st.hedge_urgent = true;
+  hedge_leg(st, m, LegRole::Rebalance, reason, t, out);
+}
+
+void FundingBasis::manage_program(State& st, UnixNanos t, Actions& out) {
+  Program& p = st.prog;
+  switch (p.kind) {
+    case ProgramKind::None:
+      return;
+    case ProgramKind::Flatten: {
+      if (st.hedge_urgent || t - st.last_taker >= millis(params_.follower_retry_ms)) {
+        st.hedge_urgent = false;
+        flatten_leg(st, MarketType::Spot, p.reason, t, out);
+        flatten_leg(st, MarketType::Perp, p.reason, t, out);
+      }
+      if (flat(st) && in_flight(st, MarketType::Spot, LegRole::Flatten).is_zero() &&
+          in_flight(st, MarketType::Perp, LegRole::Flatten).is_zero())
+        end_program(st, t);
+      return;
+    }
+    case ProgramKind::Rebalance: {
+      hedge_leg(st, p.follower, LegRole::Rebalance, p.reason, t, out);
+      const Decimal net = (st.spot.position + st.perp.position).abs();
+      const Leg& leg = st.leg(p.follower);
+      const Decimal step = leg.inst ? max(leg.inst->lot, leg.inst->min_size) : Decimal{};
+      if (in_flight(st, p.follower).is_zero() && (net < step || net_delta_bps(st) <= params_.rebalance_band_bps))
+        end_program(st, t);
+      return;
+    }
+    case ProgramKind::Open:
+    case ProgramKind::Close:
+      break;
+  }
+
+  hedge_leg(st, p.follower, LegRole::Follower, "follow", t, out);
+
+  const Leg& lead = st.leg(p.leader);
+  const Decimal leader_step = lead.inst ? max(lead.inst->lot, lead.inst->min_size) : Decimal{};
+  const bool leader_done = (p.leader_target - lead.position).abs() < leader_step;
+  if (!p.leader_cancel_at) {
+    if (leader_done) {
+      cancel_symbol(st, p.leader, LegRole::Leader, "leader_done", out);
+      p.leader_cancel_at = t;
+    } else if (t - p.started >= seconds(params_.leader_timeout_s)) {
+      cancel_symbol(st, p.leader, LegRole::Leader, "leader_timeout", out);
+      p.leader_cancel_at = t;
+      p.taker_fallback = p.kind == ProgramKind::Close;  // a close must finish; an open may stop short
+      events_.info("strategy.leader_timeout", {{"symbol", st.symbol}, {"program", p.reason},
+                                               {"leader_position", dec(lead.position)},
+                                               {"leader_target", dec(p.leader_target)}});
+    } else if (!leader_live(st)) {
+      // Gone without reaching the target (post-only rejected, canceled by the venue): re-place
+      // after a pause that also covers an amend replacement not yet reported.
+      if (!p.leader_idle) {
+        p.leader_idle = true;
+        p.leader_idle_since = t;
+      } else if (t - p.leader_idle_since >= millis(params_.leader_requote_ms)) {
+        place_leader(st, t, out);
+        p.leader_idle_since = t;
+      }
+    } else {
+      p.leader_idle = false;
+    }
+  }
+  if (p.taker_fallback && !leader_live(st) &&
+      (st.hedge_urgent || t - st.last_taker >= millis(params_.follower_retry_ms)))
+    flatten_leg(st, p.leader, "close_taker_fallback", t, out);
+
+  // Done when the leader has stopped (settled for one requote pause after a cancel, so a late
+  // amend replacement is seen) and the follower has caught up.
+  if (!p.leader_cancel_at || leader_live(st)) return;
+  if (!leader_done && t - *p.leader_cancel_at < millis(params_.leader_requote_ms)) return;
+  if (p.taker_fallback && !leg_flat(st, p.leader)) return;
+  if (!in_flight(st, p.follower).is_zero()) return;
+  const Leg& fol = st.leg(p.follower);
+  const Decimal fstep = fol.inst ? max(fol.inst->lot, fol.inst->min_size) : Decimal{};
+  if ((st.spot.position + st.perp.position).abs() >= fstep) return;
+  end_program(st, t);
+}
+
+void FundingBasis::end_program(State& st, UnixNanos t) {
+  events_.info("strategy.program_done",
+               {{"symbol", st.symbol}, {"program", st.prog.reason}, {"spot", dec(st.spot.position)},
+                {"perp", dec(st.perp.position)}, {"net_delta_bps", net_delta_bps(st)}});
+  st.prog = {};
+  if (st.mode != SymbolMode::Reducing && st.mode != SymbolMode::Flattening)
+    st.mode = flat(st) ? SymbolMode::Flat : SymbolMode::Open;
+  st.dirty = true;
+}
+
+void FundingBasis::cancel_symbol(State& st, std::optional<MarketType> market, std::optional<LegRole> role,
+                                 std::string_view reason, Actions& out) {
+  for (auto& [oid, w] : working_) {
+    if (w.symbol != st.symbol || w.cancel_requested || w.remaining().is_zero()) continue;
+    if ((market && w.market != *market) || (role && w.role != *role)) continue;
+    w.cancel_requested = true;
+    out.cancels.push_back({w.symbol, w.market, oid, std::string(reason)});
+  }
+}
+
+void FundingBasis::check_deviation(State& st, UnixNanos t, Actions& out) {
+  if (st.mode == SymbolMode::Reducing || st.mode == SymbolMode::Flattening) {
+    st.apart_since.reset();
+    return;
+  }
+  const Decimal net = (st.spot.position + st.perp.position).abs();
+  const bool apart = net > hedge_bound(st) && net_delta_bps(st) > params_.rebalance_band_bps;
+  if (!apart) {
+    st.apart_since.reset();
+    return;
+  }
+  if (!st.apart_since) {
+    st.apart_since = t;
+    return;
+  }
+  if (t - *st.apart_since < seconds(params_.hedge_timeout_s)) return;
+
+  ++counters_.hedge_halts;
+  events_.error("hedge.deviation_halt",
+                {{"symbol", st.symbol}, {"spot", dec(st.spot.position)}, {"perp", dec(st.perp.position)},
+                 {"net", dec(st.spot.position + st.perp.position)}, {"net_delta_bps", net_delta_bps(st)},
+                 {"bound", dec(hedge_bound(st))}, {"apart_s", (t - *st.apart_since).count() / 1'000'000'000},
+                 {"program", st.prog.reason}});
+  st.apart_since.reset();
+  cancel_symbol(st, std::nullopt, std::nullopt, "hedge_deviation_halt", out);
+  st.prog = {};
+  st.mode = SymbolMode::Reducing;
+  // Restore the hedge by shrinking the larger leg: only reducing orders from here on.
+  Decision d = base_decision(st, t);
+  d.direction = st.perp.position.is_negative() ? 1 : -1;
+  d.funding_rate = st.funding.rate.to_double();
+  const MarketType larger = st.spot.position.abs() > st.perp.position.abs() ? MarketType::Spot : MarketType::Perp;
+  const Decimal net_signed = st.spot.position + st.perp.position;
+  if (larger == MarketType::Spot)
+    d.target_spot = st.spot.position - net_signed;
+  else
+    d.target_perp = st.perp.position - net_signed;
+  d.kind = DecisionKind::Rebalance;
+  d.reason = "hedge_deviation_halt";
+  record(st, std::move(d), out);
+  start_rebalance(st, larger, "hedge_deviation_halt", t, out);
+}
+
+void FundingBasis::flatten_all(std::string_view reason, Actions& out) {
+  const UnixNanos t = now();
+  events_.warn("strategy.flatten_all", {{"reason", std::string(reason)}});
+  for (auto& st : states_) {
+    cancel_symbol(st, std::nullopt, std::nullopt, "flatten", out);
+    if (!flat(st)) {
+      Decision d = base_decision(st, t);
+      d.kind = DecisionKind::Close;
+      d.reason = "flatten:" + std::string(reason);
+      d.target_spot = {};
+      d.target_perp = {};
+      record(st, std::move(d), out);
+    }
+    Program p;
+    p.kind = ProgramKind::Flatten;
+    p.started = t;
+    p.reason = "flatten:" + std::string(reason);
+    st.prog = p;
+    st.mode = SymbolMode::Flattening;
+    st.hedge_urgent = true;
+    manage_program(st, t, out);
+  }
+}
+
+std::optional<SymbolView> FundingBasis::view(std::string_view symbol) const {
+  const State* st = find(symbol);
+  if (st == nullptr) return std::nullopt;
+  SymbolView v;
+  v.symbol = st->symbol;
+  v.mode = st->mode;
+  v.spot_position = st->spot.position;
+  v.perp_position = st->perp.position;
+  v.net_delta_bps = net_delta_bps(*st);
+  if (st->funding.known) v.funding_rate = st->funding.rate.to_double();
+  v.interval_hours = st->funding.interval_hours;
+  v.next_settlement = st->funding.next;
+  v.basis_bps = current_basis(*st);
+  v.entry_basis_bps = st->entry_basis_bps;
+  v.orders_in_flight = working_count(*st);
+  v.last_decision = st->last_kind;
+  v.last_reason = st->last_reason;
+  return v;
+}
+
+}  // namespace carry::strategy

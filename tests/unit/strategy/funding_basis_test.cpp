@@ -1,0 +1,401 @@
+// Decisions of FundingBasis: OPEN / CLOSE / REBALANCE / HOLD with their numbers and reasons.
+#include "funding_basis_fixture.hpp"
+
+#include <chrono>
+
+namespace carry::strategy::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST_F(FundingBasisTest, OpensWhenExpectedAprReachesMinimumWithHandComputedNumbers) {
+  make();
+  const Actions a = funding("0.001");
+  ASSERT_EQ(a.decisions.size(), 1u);
+  const Decision& d = a.decisions[0];
+  EXPECT_EQ(d.kind, DecisionKind::Open);
+  EXPECT_EQ(d.reason, "funding_positive");
+  EXPECT_EQ(d.direction, 1);
+  EXPECT_EQ(d.interval_hours, 8);
+  EXPECT_EQ(d.next_settlement, now() + 8h);
+  // 72 h / 8 h = 9 settlements x 10 bps; fees 2 x (perp maker 2 + spot taker 10) bps; follower
+  // (spot) slippage 1 bps each way; basis +6 bps is in our favour (short perp): no basis cost.
+  EXPECT_NEAR(d.funding_bps, 90.0, 1e-6);
+  EXPECT_NEAR(d.fees_bps, 24.0, 1e-6);
+  EXPECT_NEAR(d.slippage_bps, 2.0, 1e-6);
+  EXPECT_NEAR(d.basis_bps, 6.0, 1e-6);
+  EXPECT_NEAR(d.basis_cost_bps, 0.0, 1e-9);
+  EXPECT_NEAR(d.expected_apr, 0.0064 * 8760 / 72, 1e-6);
+  EXPECT_EQ(d.target_spot, "9.995"_dec);
+  EXPECT_EQ(d.target_perp, "-9.995"_dec);
+  EXPECT_EQ(d.limited_by, "target");
+  // Logged with the same numbers.
+  ASSERT_EQ(sink.count("strategy.decision"), 1u);
+  EXPECT_EQ(sink.last("strategy.decision")->fields.at("kind"), "OPEN");
+  EXPECT_NEAR(sink.last("strategy.decision")->fields.at("expected_apr").get<double>(), d.expected_apr, 1e-12);
+  // The perp (larger maker saving) leads: post-only sell at its own touch, chased.
+  ASSERT_EQ(a.orders.size(), 1u);
+  const OrderIntent& o = a.orders[0];
+  EXPECT_EQ(o.market, MarketType::Perp);
+  EXPECT_EQ(o.side, Side::Sell);
+  EXPECT_TRUE(o.post_only());
+  EXPECT_TRUE(o.chase);
+  EXPECT_FALSE(o.reduce_only);
+  EXPECT_EQ(o.role, LegRole::Leader);
+  EXPECT_EQ(o.price, "100.07"_dec);
+  EXPECT_EQ(o.size, "9.995"_dec);
+  EXPECT_TRUE(ids.owns(o.client_oid));
+  EXPECT_EQ(view().mode, SymbolMode::Opening);
+}
+
+TEST_F(FundingBasisTest, HoldsWhenAprBelowMinimum) {
+  make();
+  const Actions a = funding("0.0001");  // 9 bps of funding cannot pay 26 bps of costs
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].kind, DecisionKind::Hold);
+  EXPECT_EQ(a.decisions[0].reason, "apr_below_min");
+  EXPECT_NEAR(a.decisions[0].expected_apr, (9.0 - 26.0) / 1e4 * 8760 / 72, 1e-6);
+  EXPECT_TRUE(a.orders.empty());
+}
+
+TEST_F(FundingBasisTest, OpensOnlyInsidePreEventWindowWhenNotHoldingAcrossEvents) {
+  params.hold_across_events = false;
+  params.pre_event_open_minutes = 60;
+  struct Row {
+    int minutes_before;
+    DecisionKind kind;
+    const char* reason;
+  };
+  for (const Row& r : {Row{480, DecisionKind::Hold, "outside_pre_event_window"},
+                       Row{61, DecisionKind::Hold, "outside_pre_event_window"},
+                       Row{60, DecisionKind::Open, "funding_positive"}, Row{5, DecisionKind::Open, "funding_positive"}}) {
+    make();
+    // One settlement of 30 bps over a 1 h window: (30 - 26) bps x 8760 = 3.504 APR.
+    const Actions a = funding("0.003", std::chrono::minutes(r.minutes_before));
+    ASSERT_EQ(a.decisions.size(), 1u) << r.minutes_before;
+    EXPECT_EQ(a.decisions[0].kind, r.kind) << r.minutes_before;
+    EXPECT_EQ(a.decisions[0].reason, r.reason) << r.minutes_before;
+    EXPECT_NEAR(a.decisions[0].expected_apr, 0.0004 * 8760, 1e-6) << r.minutes_before;
+    EXPECT_EQ(a.orders.size(), r.kind == DecisionKind::Open ? 1u : 0u) << r.minutes_before;
+  }
+}
+
+TEST_F(FundingBasisTest, WindowOpensAsTimePassesOnTheCadence) {
+  params.hold_across_events = false;
+  params.pre_event_open_minutes = 60;
+  make();
+  EXPECT_EQ(funding("0.003", 2h).decisions.at(0).reason, "outside_pre_event_window");
+  advance(59min);
+  EXPECT_TRUE(timer().orders.empty());
+  advance(1min);  // exactly 60 min before the settlement
+  const Actions a = timer();
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].kind, DecisionKind::Open);
+  EXPECT_EQ(a.orders.size(), 1u);
+}
+
+TEST_F(FundingBasisTest, OpensAnyTimeWhenHoldingAcrossEvents) {
+  params.hold_across_events = true;
+  params.pre_event_open_minutes = 60;
+  make();
+  const Actions a = funding("0.001", 8h);  // 8 h before the settlement
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].kind, DecisionKind::Open);
+}
+
+TEST_F(FundingBasisTest, ClosesAfterTheCapturedEventWhenNotHoldingAcrossEvents) {
+  params.hold_across_events = false;
+  make();
+  const UnixNanos settlement = now() + 30min;
+  Actions a = funding("0.003", 30min);
+  ASSERT_EQ(a.orders.size(), 1u);
+  const OrderIntent leader = a.orders[0];
+  const OrderIntent follower = fill(leader, "9.995").orders.at(0);
+  update(leader, OrderStatus::Filled, "9.995");
+  fill(follower, "9.995");
+  update(follower, OrderStatus::Filled, "9.995");
+  EXPECT_EQ(view().mode, SymbolMode::Open);
+  advance(31min);  // the settlement passed; the venue announces the next one
+  FundingRateUpdate f{"ETHUSDT", "0.003"_dec, settlement + 8h, 8, {}, {}, now(), now()};
+  a = market(f);
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].kind, DecisionKind::Close);
+  EXPECT_EQ(a.decisions[0].reason, "event_captured");
+}
+
+TEST_F(FundingBasisTest, ClosesOnSignFlipAndLowApr) {
+  struct Row {
+    const char* rate;
+    const char* reason;
+  };
+  for (const Row& r : {Row{"-0.0005", "funding_sign_flip"}, Row{"0.00001", "apr_below_close"},
+                       Row{"0", "apr_below_close"}}) {
+    make();
+    open_hedged();
+    ASSERT_EQ(view().mode, SymbolMode::Open) << r.reason;
+    const Actions a = funding(r.rate);
+    ASSERT_EQ(a.decisions.size(), 1u) << r.rate;
+    EXPECT_EQ(a.decisions[0].kind, DecisionKind::Close) << r.rate;
+    EXPECT_EQ(a.decisions[0].reason, r.reason) << r.rate;
+    EXPECT_TRUE(a.decisions[0].target_spot.is_zero());
+    // The perp leads the close: a reduce-only post-only buy of the whole short.
+    ASSERT_EQ(a.orders.size(), 1u) << r.rate;
+    EXPECT_EQ(a.orders[0].market, MarketType::Perp);
+    EXPECT_EQ(a.orders[0].side, Side::Buy);
+    EXPECT_TRUE(a.orders[0].reduce_only);
+    EXPECT_TRUE(a.orders[0].post_only());
+    EXPECT_EQ(a.orders[0].size, "9.995"_dec);
+    EXPECT_EQ(view().mode, SymbolMode::Closing);
+  }
+}
+
+TEST_F(FundingBasisTest, ClosesWhenBasisMovesAgainstThePositionBeyondTheStop) {
+  make();
+  open_hedged();  // perp sold at 100.07, spot bought at 100.11: entry basis -4.0 bps
+  ASSERT_TRUE(view().entry_basis_bps.has_value());
+  EXPECT_NEAR(*view().entry_basis_bps, (100.07 - 100.11) / 100.11 * 1e4, 1e-6);
+  // Basis 51 bps: 55 bps against the short-perp position, inside the 60 bps stop.
+  Actions a = quote("ETHUSDT", MarketType::Perp, "100.50", "100.52");
+  EXPECT_TRUE(a.decisions.empty());
+  advance(10s);
+  a = timer();
+  EXPECT_EQ(count(a, DecisionKind::Close), 0u);
+  EXPECT_EQ(view().mode, SymbolMode::Open);
+  // Basis 71 bps: 75 bps against us. Acted on at the quote, not at the next cadence.
+  a = quote("ETHUSDT", MarketType::Perp, "100.70", "100.72");
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].kind, DecisionKind::Close);
+  EXPECT_EQ(a.decisions[0].reason, "basis_stop");
+  EXPECT_NEAR(a.decisions[0].basis_bps, 71.0, 1e-6);
+}
+
+TEST_F(FundingBasisTest, RebalancesBeyondTheBandAndHoldsInsideIt) {
+  struct Row {
+    const char* spot;
+    const char* perp;
+    DecisionKind kind;
+    MarketType leg;
+    Side side;
+    const char* size;
+  };
+  const Row rows[] = {
+      // 1 / 19 = 526 bps: the lagging perp completes the hedge.
+      {"10", "-9", DecisionKind::Rebalance, MarketType::Perp, Side::Sell, "1"},
+      // Start-up remainder: spot without its hedge.
+      {"5", "0", DecisionKind::Rebalance, MarketType::Perp, Side::Sell, "5"},
+      // Perp short without spot: buy the spot.
+      {"0", "-5", DecisionKind::Rebalance, MarketType::Spot, Side::Buy, "5"},
+      {"9.8", "-10", DecisionKind::Rebalance, MarketType::Spot, Side::Buy, "0.2"},
+      // 0.01 / 19.99 = 5 bps: inside the 50 bps band.
+      {"10", "-9.99", DecisionKind::Hold, MarketType::Spot, Side::Buy, "0"},
+  };
+  for (const Row& r : rows) {
+    make();
+    fb->adopt_positions("ETHUSDT", Decimal::parse(r.spot).value(), Decimal::parse(r.perp).value());
+    const Actions a = funding("0.001");
+    ASSERT_EQ(a.decisions.size(), 1u) << r.spot << "/" << r.perp;
+    EXPECT_EQ(a.decisions[0].kind, r.kind) << r.spot << "/" << r.perp;
+    if (r.kind == DecisionKind::Hold) {
+      EXPECT_EQ(a.decisions[0].reason, "holding");
+      EXPECT_TRUE(a.orders.empty());
+      continue;
+    }
+    EXPECT_EQ(a.decisions[0].reason, "net_delta_beyond_band");
+    ASSERT_EQ(a.orders.size(), 1u) << r.spot << "/" << r.perp;
+    EXPECT_EQ(a.orders[0].market, r.leg);
+    EXPECT_EQ(a.orders[0].side, r.side);
+    EXPECT_EQ(a.orders[0].size, Decimal::parse(r.size).value());
+    EXPECT_EQ(a.orders[0].tif, TimeInForce::Ioc);
+    EXPECT_EQ(a.orders[0].role, LegRole::Rebalance);
+    EXPECT_EQ(view().mode, SymbolMode::Rebalancing);
+    // Filled: the program ends hedged and the symbol holds.
+    fill(a.orders[0], r.size);
+    update(a.orders[0], OrderStatus::Filled, r.size);
+    EXPECT_EQ(view().mode, SymbolMode::Open);
+    EXPECT_LT(view().net_delta_bps, params.rebalance_band_bps);
+  }
+}
+
+TEST_F(FundingBasisTest, UnhedgedRemainderWithFundingGoneIsClosedNotRebalanced) {
+  make();
+  fb->adopt_positions("ETHUSDT", "5"_dec, "-2"_dec);
+  const Actions a = funding("-0.001");
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].kind, DecisionKind::Close);
+  EXPECT_EQ(a.decisions[0].reason, "funding_sign_flip");
+  // Leader perp buys back its 2 (reduce-only); the follower sells spot down to the perp: 3 now.
+  ASSERT_EQ(a.orders.size(), 2u);
+  EXPECT_EQ(a.orders[0].role, LegRole::Leader);
+  EXPECT_EQ(a.orders[0].size, "2"_dec);
+  EXPECT_TRUE(a.orders[0].reduce_only);
+  EXPECT_EQ(a.orders[1].role, LegRole::Follower);
+  EXPECT_EQ(a.orders[1].market, MarketType::Spot);
+  EXPECT_EQ(a.orders[1].side, Side::Sell);
+  EXPECT_EQ(a.orders[1].size, "3"_dec);
+}
+
+TEST_F(FundingBasisTest, DoesNotRedecideTheSameThingEveryTick) {
+  make();
+  funding("0.0001");  // HOLD apr_below_min, logged once
+  EXPECT_EQ(sink.count("strategy.decision"), 1u);
+  for (int i = 0; i < 290; ++i) {  // quotes every second for ~5 min
+    advance(1s);
+    quotes();
+    timer();
+  }
+  EXPECT_EQ(sink.count("strategy.decision"), 1u);
+  EXPECT_GE(fb->counters().evaluations, 28u);  // evaluated on the 10 s cadence all along
+  advance(10s);  // past decision_log_interval_s: an unchanged HOLD is logged again
+  timer();
+  EXPECT_EQ(sink.count("strategy.decision"), 2u);
+}
+
+TEST_F(FundingBasisTest, NoFlappingAroundTheThresholds) {
+  make();
+  open_hedged("0.001");
+  // Hold APR 5.5 %: below the 10 % open threshold, above the 2 % close threshold. Stays open.
+  for (int i = 0; i < 10; ++i) {
+    advance(1min);
+    funding(i % 2 == 0 ? "0.00005" : "0.001");
+  }
+  std::size_t opens = 0, closes = 0;
+  for (const auto& e : sink.entries) {
+    if (e.event != "strategy.decision") continue;
+    opens += e.fields.at("kind") == "OPEN";
+    closes += e.fields.at("kind") == "CLOSE";
+  }
+  EXPECT_EQ(opens, 1u);
+  EXPECT_EQ(closes, 0u);
+  EXPECT_EQ(view().mode, SymbolMode::Open);
+  // Below the close threshold: closes once.
+  const Actions a = funding("0.00001");
+  EXPECT_EQ(count(a, DecisionKind::Close), 1u);
+  advance(10s);
+  EXPECT_EQ(count(timer(), DecisionKind::Close), 0u);  // closing is in progress, not re-decided
+}
+
+TEST_F(FundingBasisTest, EveryFundingIntervalIsHandled) {
+  for (int h : {1, 2, 4, 8}) {
+    make({"ETHUSDT"}, h);
+    const Actions a = funding("0.0002", std::chrono::hours(h), h);
+    ASSERT_EQ(a.decisions.size(), 1u) << h;
+    const Decision& d = a.decisions[0];
+    EXPECT_EQ(d.interval_hours, h);
+    const double funding_bps = 2.0 * 72 / h;
+    EXPECT_NEAR(d.funding_bps, funding_bps, 1e-6) << h;
+    EXPECT_NEAR(d.expected_apr, (funding_bps - 26.0) / 1e4 * 8760 / 72, 1e-6) << h;
+    EXPECT_EQ(d.kind, d.expected_apr >= params.min_expected_apr ? DecisionKind::Open : DecisionKind::Hold) << h;
+  }
+}
+
+TEST_F(FundingBasisTest, IntervalFallsBackToTheInstrumentAndIsNeverAssumed) {
+  make({"ETHUSDT"}, 4);
+  Actions a = funding("0.0002", 4h, 0);  // the update does not say; the contract does
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].interval_hours, 4);
+
+  make({"ETHUSDT"}, 0);
+  a = funding("0.01", 4h, 0);  // nobody says: no decision on a guessed interval
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].kind, DecisionKind::Hold);
+  EXPECT_EQ(a.decisions[0].reason, "funding_interval_unknown");
+  EXPECT_TRUE(a.orders.empty());
+}
+
+TEST_F(FundingBasisTest, NegativeFundingNeverSellsSpotWeDoNotHold) {
+  make();
+  Actions a = funding("-0.001");
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].kind, DecisionKind::Hold);
+  EXPECT_EQ(a.decisions[0].reason, "negative_funding_no_spot_inventory");
+  EXPECT_TRUE(a.orders.empty());
+
+  // With 4 ETH of inventory: open 4, leader perp buy, follower spot sell.
+  make();
+  balances("100000", "4");
+  a = funding("-0.001");
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].kind, DecisionKind::Open);
+  EXPECT_EQ(a.decisions[0].reason, "funding_negative");
+  EXPECT_EQ(a.decisions[0].limited_by, "spot_inventory");
+  EXPECT_EQ(a.decisions[0].target_spot, "-4"_dec);
+  ASSERT_EQ(a.orders.size(), 1u);
+  const OrderIntent leader = a.orders[0];
+  EXPECT_EQ(leader.market, MarketType::Perp);
+  EXPECT_EQ(leader.side, Side::Buy);
+  EXPECT_EQ(leader.size, "4"_dec);
+  // The inventory shrinks to 1 before the leader fills: the follower sells 1, never 4.
+  exec(BalanceUpdate{MarketType::Spot, "ETH", "1"_dec, {}, {}, now(), now()});
+  a = fill(leader, "4");
+  Decimal sold;
+  for (const auto& o : a.orders)
+    if (o.market == MarketType::Spot && o.side == Side::Sell) sold += o.size;
+  EXPECT_EQ(sold, "1"_dec);
+  // And no retry sells more while that 1 is in flight.
+  for (int i = 0; i < 5; ++i) {
+    advance(1s);
+    for (const auto& o : timer().orders) EXPECT_FALSE(o.market == MarketType::Spot && o.side == Side::Sell);
+  }
+}
+
+TEST_F(FundingBasisTest, TotalNotionalCapSizesTheSecondSymbol) {
+  params.max_total_notional = Decimal::from_units(2500);
+  make({"ETHUSDT", "SOLUSDT"});
+  Actions a = funding("0.001", 8h, 8, "ETHUSDT");
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].target_spot, "9.995"_dec);
+  // ETH reserves 9.995 x (100 + 100.06) = 1999.6 of the 2500: SOL gets 500.4 / (2 x 100.05).
+  a = funding("0.001", 8h, 8, "SOLUSDT");
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].kind, DecisionKind::Open);
+  EXPECT_EQ(a.decisions[0].limited_by, "total_limit");
+  EXPECT_EQ(a.decisions[0].target_spot, "2.5"_dec);
+}
+
+TEST_F(FundingBasisTest, MissingInputsHoldWithTheReason) {
+  params.symbols = {"ETHUSDT"};
+  fb = std::make_unique<FundingBasis>(params, ids, sink, clock);
+  Actions a = funding("0.001");
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].reason, "instrument_unknown");
+  market(InstrumentUpdate{spot_instrument(), now(), now()});
+  market(InstrumentUpdate{perp_instrument(), now(), now()});
+  advance(10s);
+  a = timer();
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].reason, "no_quote");
+  quotes();
+  advance(10s);
+  a = timer();
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].reason, "spot_balance_unknown");
+  EXPECT_TRUE(a.orders.empty());
+}
+
+TEST_F(FundingBasisTest, MalformedMarketDataIsCountedAndIgnored) {
+  make();
+  quote("ETHUSDT", MarketType::Spot, "100.02", "100.01");  // crossed
+  quote("ETHUSDT", MarketType::Perp, "0", "100.07");       // empty bid
+  EXPECT_EQ(fb->counters().rejected_events, 2u);
+  EXPECT_NEAR(*view().basis_bps, 6.0, 1e-6);  // the last good quotes stand
+  FundingRateUpdate bad{"ETHUSDT", "0.001"_dec, UnixNanos{}, 8, {}, {}, now(), now()};
+  EXPECT_TRUE(market(bad).empty());
+  EXPECT_EQ(fb->counters().rejected_events, 3u);
+  EXPECT_EQ(sink.count("strategy.bad_funding"), 1u);
+}
+
+TEST(FundingBasisParamsTest, HysteresisIsRequired) {
+  ManualClock clock;
+  NullEventSink sink;
+  ClientOidGenerator ids{"cry", 0};
+  FundingBasisParams p;
+  p.close_apr = 0.10;
+  p.min_expected_apr = 0.10;
+  EXPECT_THROW((void)FundingBasis(p, ids, sink, clock), std::invalid_argument);
+  p.close_apr = 0.02;
+  p.symbols = {"BTCUSDT", "BTCUSDT"};
+  EXPECT_THROW((void)FundingBasis(p, ids, sink, clock), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace carry::strategy::test
