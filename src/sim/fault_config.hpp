@@ -1,0 +1,56 @@
+#pragma once
+// Fault-injection knobs, set from config/sim.yaml (`sim.faults`) and at run time through
+// POST /sim/faults (same keys, JSON; partial updates merge). Rates are probabilities drawn from
+// the simulator's seeded RNG; "*_next" counters hit the next N occurrences (deterministic tests).
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace carry::sim {
+
+struct FaultConfig {
+  // HTTP (REST) faults on /api/ paths. scope: all | public | private.
+  double http_429_rate = 0.0;
+  double http_5xx_rate = 0.0;
+  int http_429_next = 0;
+  int http_5xx_next = 0;
+  std::string http_scope = "all";
+  int latency_min_ms = 0;  // uniform extra latency before every /api/ response
+  int latency_max_ms = 0;
+  // WebSocket connections. scope: all | public | private.
+  int ws_close_after_messages = 0;  // close each connection after it sent N messages (0 = off)
+  double ws_close_every_s = 0.0;    // close each connection T seconds after it opened (0 = off)
+  std::string ws_scope = "all";
+  // Private pushes; channels: empty = all, else e.g. ["fill","orders"].
+  double push_drop_rate = 0.0;
+  int push_drop_next = 0;
+  double push_duplicate_rate = 0.0;
+  double push_reorder_rate = 0.0;
+  std::vector<std::string> push_channels;
+  // Any push (public or private): a truncated, unparseable frame instead of the message.
+  double malformed_rate = 0.0;
+  int malformed_next = 0;
+  // `books` pushes with a wrong checksum.
+  double corrupt_checksum_rate = 0.0;
+  int corrupt_checksum_next = 0;
+  // Market data frozen: no ticker/books/trade pushes, REST serves the last (aging) values.
+  bool stale_books = false;
+};
+
+// One-shot actions accepted by POST /sim/faults besides the knobs above.
+struct FaultActions {
+  std::string ws_close_now;  // "public" | "private" | "all": close the open connections now
+  std::string ws_stall_now;  // same scopes: open connections go silent (socket open, nothing sent)
+  bool reset = false;        // restore every knob to its default first
+};
+
+// Applies the keys of `j` (an object) to `cfg`; unknown keys or wrong types -> error message
+// naming the key, and `cfg` is left unchanged.
+std::string apply_fault_json(FaultConfig& cfg, FaultActions& actions, const nlohmann::json& j);
+nlohmann::json fault_json(const FaultConfig& cfg);
+
+bool scope_matches(const std::string& scope, bool is_private);
+
+}  // namespace carry::sim

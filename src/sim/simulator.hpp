@@ -1,0 +1,156 @@
+#pragma once
+// The whole simulated exchange without sockets: REST requests in -> responses out, WebSocket text
+// in -> frames out, step() advances the tape, settles funding and runs delayed work, and the
+// pushes it produces are drained by the I/O shell (server.cpp), which applies per-connection
+// faults. Time comes from the injected Clock only.
+#include "exchange.hpp"
+#include "fault_config.hpp"
+#include "funding.hpp"
+#include "market.hpp"
+#include "sim_config.hpp"
+#include "tape.hpp"
+
+#include <carry/core/time.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace carry::sim {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST"
+  std::string target;  // path + optional "?query", as received
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  bool loopback = true;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  int delay_ms = 0;  // injected latency: the server waits this long before answering
+};
+
+struct WsSub {
+  std::string inst_type, channel, inst_id;  // inst_id holds `coin` for the account channel
+  bool coin_key = false;
+  friend bool operator==(const WsSub&, const WsSub&) = default;
+};
+
+struct WsSession {
+  std::uint64_t id = 0;
+  bool is_private = false;
+  std::string account;  // after a successful login
+  std::vector<WsSub> subs;
+  std::int64_t opened_ms = 0;
+  std::int64_t last_ping_ms = 0;
+};
+
+struct WsOutput {
+  std::vector<std::string> frames;
+  bool close = false;  // close the connection after sending the frames
+};
+
+struct Push {
+  bool is_private = false;
+  std::string account;
+  std::string inst_type, channel, key;  // key: symbol, or "default" for account/positions
+  std::string action = "snapshot";
+  nlohmann::json data;
+  std::int64_t ts = 0;
+};
+
+struct SimStats {
+  std::uint64_t requests_total = 0;
+  std::map<std::string, std::uint64_t> requests_by_path;
+  std::map<std::string, std::uint64_t> http_status;
+  std::uint64_t private_rest_calls = 0;
+  std::uint64_t ws_login_attempts = 0;
+  std::uint64_t signature_failures = 0;
+  std::uint64_t auth_failures = 0;
+  std::uint64_t funding_settlements = 0;
+  std::uint64_t ws_public_connections = 0, ws_private_connections = 0;
+  std::uint64_t ws_messages_sent = 0;
+  std::map<std::string, std::uint64_t> faults_injected;
+};
+
+class Simulator {
+ public:
+  Simulator(SimConfig config, std::unique_ptr<Tape> tape, const Clock& clock);
+
+  HttpResponse handle_http(const HttpRequest& req);
+  WsOutput on_ws_text(WsSession& session, std::string_view text);
+  // Advances market data (unless stale_books), funding, delayed modify-orders.
+  void step();
+  std::vector<Push> drain_pushes();
+
+  // The subscriptions of `s` that receive `p` (one frame each).
+  static std::vector<const WsSub*> matches(const WsSession& s, const Push& p);
+  static std::string render(const Push& p, const WsSub& sub);
+
+  FaultConfig& faults() { return faults_; }
+  // One-shot actions posted since the last call (ws_close_now / ws_stall_now).
+  FaultActions take_actions();
+  std::mt19937_64& rng() { return rng_; }
+  SimStats& stats() { return stats_; }
+  nlohmann::json stats_json() const;
+  const SimConfig& config() const { return config_; }
+  Exchange& exchange() { return exchange_; }
+  MarketState& market() { return market_; }
+  FundingSchedule& funding() { return funding_; }
+  std::int64_t now_ms() const { return clock_.now().ms(); }
+  bool corrupt_next_checksum();
+
+ private:
+  struct Params;
+  HttpResponse route(const HttpRequest& req, const std::string& path, const std::string& query);
+  HttpResponse sim_admin(const HttpRequest& req, const std::string& path);
+  HttpResponse ok(nlohmann::json data) const;
+  HttpResponse fail(const ApiError& e) const;
+
+  // Public endpoints.
+  HttpResponse public_endpoint(const std::string& path, const Params& p, bool& found);
+  // Private endpoints (authenticated account).
+  HttpResponse private_endpoint(const std::string& path, const std::string& method, const Params& p,
+                                const std::string& account, bool& found);
+
+  void publish_market(const MarketChange& ch);
+  void publish_refresh(InstrumentMarket& inst);
+  Push ticker_push(const InstrumentMarket& inst) const;
+  std::vector<Push> book_snapshots(const InstrumentMarket& inst, const std::string& only_channel) const;
+  void settle_due_funding(std::int64_t now);
+  void render_private_events();
+  WsOutput subscribe(WsSession& s, const nlohmann::json& args, bool unsubscribe);
+  std::vector<Push> private_snapshot(const WsSession& s, const WsSub& sub);
+
+  SimConfig config_;
+  std::unique_ptr<Tape> tape_;
+  const Clock& clock_;
+  std::int64_t start_ms_;
+  MarketState market_;
+  Exchange exchange_;
+  FundingSchedule funding_;
+  FaultConfig faults_;
+  FaultActions pending_actions_;
+  std::mt19937_64 rng_;
+  SimStats stats_;
+  std::vector<Push> pushes_;
+  std::map<std::string, std::int64_t> next_settlement_;  // perp symbol -> ms
+  struct FundingRecord {
+    std::string symbol;
+    Decimal rate;
+    std::int64_t time_ms;
+  };
+  std::vector<FundingRecord> funding_history_;  // oldest first
+  std::map<std::pair<int, std::string>, std::int64_t> last_publish_ms_;
+};
+
+}  // namespace carry::sim
