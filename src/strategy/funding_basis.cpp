@@ -452,8 +452,12 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
   const Instrument* pi = st.perp.inst ? &*st.perp.inst : nullptr;
   if (si == nullptr || pi == nullptr) return hold("instrument_unknown");
   if (!st.spot.has_quote || !st.perp.has_quote) return hold("no_quote");
-  if (!st.funding.known) return hold("funding_unknown");
-  if (st.funding.interval_hours <= 0) return hold("funding_interval_unknown");  // never assume 8 h
+  const bool funding_ok = st.funding.known && st.funding.interval_hours > 0;  // never assume 8 h
+  if (!funding_ok) {
+    // A hedge is restored whatever funding does; wanting the carry needs the funding.
+    if (!flat(st) && d.net_delta_bps > params_.rebalance_band_bps) return choose_rebalance(st, d, t, out);
+    return hold(st.funding.known ? "funding_interval_unknown" : "funding_unknown");
+  }
   const double rate = st.funding.rate.to_double();
   const double basis = *current_basis(st);
 
@@ -486,6 +490,7 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
       d.target_spot = {};
       d.target_perp = {};
       record(st, std::move(d), out);
+      st.last_close = t;
       start_close(st, close_reason, t, out);
       return;
     }
@@ -498,6 +503,7 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
 
   if (st.mode == SymbolMode::Reducing) return hold("reducing");
   if (st.mode != SymbolMode::Flat) st.mode = SymbolMode::Flat;
+  const bool cooling = st.last_close && t - *st.last_close < seconds(params_.reopen_cooldown_s);
   const int dir = sign_of(st.funding.rate);
   d.direction = dir;
   if (dir == 0) return hold("zero_funding");
@@ -568,6 +574,7 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
   if (!params_.hold_across_events && st.funding.next - t > std::chrono::minutes(params_.pre_event_open_minutes))
     return hold("outside_pre_event_window");
   if (e.expected_apr < params_.min_expected_apr) return hold("apr_below_min");
+  if (cooling) return hold("reopen_cooldown");  // a stop or a flip just closed it: no ping-pong
   if (!sz.ok()) return hold(dir < 0 && sz.rejected == "no_spot_inventory" ? "negative_funding_no_spot_inventory"
                                                                            : sz.rejected);
   d.kind = DecisionKind::Open;
@@ -918,6 +925,22 @@ void FundingBasis::check_deviation(State& st, UnixNanos t, Actions& out) {
   d.reason = "hedge_deviation_halt";
   record(st, std::move(d), out);
   start_rebalance(st, larger, "hedge_deviation_halt", t, out);
+}
+
+void FundingBasis::enter_reducing(std::string_view reason, Actions& out) {
+  const UnixNanos t = now();
+  events_.warn("strategy.reducing", {{"reason", std::string(reason)}});
+  for (auto& st : states_) {
+    if (st.mode == SymbolMode::Flattening) continue;
+    st.mode = SymbolMode::Reducing;
+    st.apart_since.reset();
+    // An opening stops where it is; what the leader filled is still hedged by the follower.
+    if (st.prog.kind == ProgramKind::Open && !st.prog.leader_cancel_at) {
+      cancel_symbol(st, st.prog.leader, LegRole::Leader, "reducing", out);
+      st.prog.leader_cancel_at = t;
+    }
+    tick(st, t, out);
+  }
 }
 
 void FundingBasis::flatten_all(std::string_view reason, Actions& out) {

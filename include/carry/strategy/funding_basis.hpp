@@ -80,6 +80,14 @@ class FundingBasis final : public Strategy {
   // prices, when known, anchor the basis stop; otherwise the basis at the next evaluation does.
   void adopt_positions(std::string_view symbol, Decimal spot, Decimal perp,
                        std::optional<Decimal> spot_entry = {}, std::optional<Decimal> perp_entry = {});
+  // Kill switch Reducing: no OPEN on any symbol from now on (an opening stops and is hedged);
+  // CLOSE and rebalancing continue. Sticky until reset_symbol.
+  void enter_reducing(std::string_view reason, Actions& out);
+  Actions enter_reducing(std::string_view reason) {
+    Actions a;
+    enter_reducing(reason, a);
+    return a;
+  }
   // Leaves Reducing / Flattening (operator action after the cause is understood).
   bool reset_symbol(std::string_view symbol);
 
@@ -139,6 +147,7 @@ class FundingBasis final : public Strategy {
     std::optional<double> entry_basis_bps;
     std::optional<UnixNanos> opened_for_settlement;  // !hold_across_events: the event we hold for
     std::optional<UnixNanos> apart_since;            // legs apart beyond the bound since
+    std::optional<UnixNanos> last_close;             // last CLOSE decision (reopen cooldown)
     UnixNanos last_eval;
     bool evaluated = false;
     bool dirty = true;                               // material change: evaluate at once

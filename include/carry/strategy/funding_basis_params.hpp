@@ -39,7 +39,10 @@ struct FundingBasisParams {
   int decision_log_interval_s = 300;    // repeat an unchanged HOLD in the log at most this often
   int leader_timeout_s = 120;           // an unfinished leader is canceled (open) or replaced by a
                                         // taker (close) after this long
-  int leader_requote_ms = 2000;         // leader gone (e.g. post-only rejected) this long: re-place
+  int leader_requote_ms = 6000;         // leader gone (e.g. post-only rejected) this long: re-place;
+                                        // above the OMS ack timeout so a slow amend replacement
+                                        // shows up first
+  int reopen_cooldown_s = 900;          // no OPEN this long after a CLOSE (no stop/reopen ping-pong)
   int follower_retry_ms = 1000;         // an unhedged gap with no taker order in flight: retry
   double taker_max_slippage_bps = 10;   // IOC limit = touch +/- this (crossing allowance)
   double depth_penalty_bps = 5;         // assumed extra cost of the part beyond top-of-book size

@@ -183,7 +183,7 @@ TEST_F(FundingBasisTest, RejectedPostOnlyLeaderIsRequoted) {
   EXPECT_TRUE(update(leader, OrderStatus::Rejected).orders.empty());
   advance(1s);
   EXPECT_TRUE(timer().orders.empty());  // pauses first (an amend replacement may be on its way)
-  advance(1s);
+  advance(std::chrono::milliseconds(params.leader_requote_ms) - 1s);
   const Actions a = timer();
   ASSERT_EQ(a.orders.size(), 1u);
   EXPECT_EQ(a.orders[0].role, LegRole::Leader);
@@ -371,6 +371,33 @@ TEST_F(FundingBasisTest, FlattenDuringOpeningCancelsTheLeaderAndBuysBackSoldInve
       EXPECT_TRUE(o.reduce_only);
     }
   }
+}
+
+TEST_F(FundingBasisTest, KillSwitchReducingStopsAnOpeningAndNeverReopens) {
+  make();
+  const OrderIntent leader = funding("0.001").orders.at(0);
+  const OrderIntent follower = fill(leader, "4").orders.at(0);
+  Actions a = fb->enter_reducing("daily_loss");
+  ASSERT_EQ(a.cancels.size(), 1u);
+  EXPECT_EQ(a.cancels[0].client_oid, leader.client_oid);
+  EXPECT_EQ(view().mode, SymbolMode::Reducing);
+  // The follower still hedges what the leader filled (it shrinks the net delta).
+  fill(follower, "4");
+  update(follower, OrderStatus::Filled, "4");
+  update(leader, OrderStatus::Canceled, "4");
+  advance(std::chrono::milliseconds(params.leader_requote_ms));
+  timer();
+  EXPECT_EQ(view().spot_position, "4"_dec);
+  EXPECT_EQ(view().perp_position, "-4"_dec);
+  advance(1h);
+  a = funding("0.005");
+  EXPECT_EQ(count(a, DecisionKind::Open), 0u);
+  EXPECT_TRUE(a.orders.empty());
+  // Closing is still allowed.
+  a = funding("-0.001");
+  EXPECT_EQ(count(a, DecisionKind::Close), 1u);
+  ASSERT_EQ(a.orders.size(), 1u);
+  EXPECT_TRUE(a.orders[0].reduce_only);
 }
 
 }  // namespace

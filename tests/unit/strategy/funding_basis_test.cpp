@@ -384,6 +384,41 @@ TEST_F(FundingBasisTest, MalformedMarketDataIsCountedAndIgnored) {
   EXPECT_EQ(sink.count("strategy.bad_funding"), 1u);
 }
 
+TEST_F(FundingBasisTest, NoReopenRightAfterACloseUntilTheCooldownPasses) {
+  make();
+  const auto [leader, follower] = open_hedged();
+  // Basis stop closes it ...
+  Actions a = quote("ETHUSDT", MarketType::Perp, "100.70", "100.72");
+  ASSERT_EQ(count(a, DecisionKind::Close), 1u);
+  const OrderIntent close_leader = a.orders.at(0);
+  const OrderIntent close_follower = fill(close_leader, "9.995").orders.at(0);
+  update(close_leader, OrderStatus::Filled, "9.995");
+  a = fill(close_follower, "9.995");  // the last fill ends the close and re-evaluates
+  update(close_follower, OrderStatus::Filled, "9.995");
+  EXPECT_EQ(view().mode, SymbolMode::Flat);
+  // ... and the wide basis now looks attractive, but not yet.
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].kind, DecisionKind::Hold);
+  EXPECT_EQ(a.decisions[0].reason, "reopen_cooldown");
+  advance(std::chrono::seconds(params.reopen_cooldown_s));
+  a = timer();
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].kind, DecisionKind::Open);
+}
+
+TEST_F(FundingBasisTest, UnhedgedRemainderIsReducedEvenWithoutFunding) {
+  make();
+  fb->adopt_positions("ETHUSDT", "5"_dec, "-2"_dec);
+  const Actions a = timer();  // no funding known yet
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].kind, DecisionKind::Rebalance);
+  // Not knowing whether the carry is wanted, it shrinks the larger leg: sell 3 spot.
+  ASSERT_EQ(a.orders.size(), 1u);
+  EXPECT_EQ(a.orders[0].market, MarketType::Spot);
+  EXPECT_EQ(a.orders[0].side, Side::Sell);
+  EXPECT_EQ(a.orders[0].size, "3"_dec);
+}
+
 TEST(FundingBasisParamsTest, HysteresisIsRequired) {
   ManualClock clock;
   NullEventSink sink;
