@@ -7,11 +7,15 @@
 // thousands of fills); on its own connection it waits only for the writer's current transaction
 // (WAL allows one writer at a time; SQLite's busy handler covers the wait). To keep even that
 // rare, ids are reserved in blocks: one durable write per `block` ids, and a crash merely skips
-// the unused rest of a block (ids stay unique, not gap-free).
+// the unused rest of a block (ids stay unique, not gap-free). And once half a block is used, the
+// next block is reserved in the background, so the caller normally never waits for the disk (it
+// waits only if it outruns that reservation). Measured: ~6 ms per durable write on this machine's
+// disk (docs/performance.md), which is why the loop must not pay it per id.
 #include <carry/store/repo.hpp>
 
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
 #include <string>
 
@@ -20,15 +24,19 @@ namespace carry::store {
 class ClientIdCounter {
  public:
   // Opens its own connection (always synchronous=FULL). Throws like Repo on open failure.
-  explicit ClientIdCounter(const std::filesystem::path& file, std::uint64_t block = 64,
+  explicit ClientIdCounter(const std::filesystem::path& file, std::uint64_t block = 256,
                            std::string key = std::string(Repo::kClientOidCounterKey),
                            RepoOptions options = {});
+  ~ClientIdCounter();  // waits for a background reservation in progress
+  ClientIdCounter(const ClientIdCounter&) = delete;
+  ClientIdCounter& operator=(const ClientIdCounter&) = delete;
 
   // The durable high-water mark: every id up to it may have been handed out before, so a new
   // ClientOidGenerator starts with last_used = last_reserved().
   std::uint64_t last_reserved() const noexcept { return reserved_; }
 
   // Reserves n fresh ids durably; returns the first (ids first..first+n-1 are the caller's).
+  // Ids covered by earlier reservations are not returned again.
   Result<std::uint64_t> reserve_client_ids(std::uint64_t n);
 
   // ClientOidGenerator's persist callback: returns once `value` is covered by a durable
@@ -38,10 +46,13 @@ class ClientIdCounter {
   std::function<void(std::uint64_t)> persist_callback();
 
  private:
-  std::unique_ptr<Repo> repo_;
+  void collect_prefetch(bool wait);
+
+  std::unique_ptr<Repo> repo_;  // used by one thread at a time: the caller, or the prefetch
   std::string key_;
   std::uint64_t block_;
   std::uint64_t reserved_ = 0;
+  std::future<Result<std::uint64_t>> prefetch_;  // the next block's reservation, in progress
 };
 
 }  // namespace carry::store

@@ -141,7 +141,7 @@ class Store {
  public:
   // Opens (and migrates) the database; throws std::runtime_error naming the file if it cannot.
   // `executor` is the event loop's: store.write_failed is emitted on it, never from the writer
-  // thread. `sink` must outlive the Store.
+  // thread. `sink` and the executor's io_context must outlive the Store (close it first).
   Store(const std::filesystem::path& file, boost::asio::any_io_executor executor, EventSink& sink,
         StoreOptions options = {});
   ~Store();  // close()

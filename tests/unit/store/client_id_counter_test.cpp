@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <set>
+#include <thread>
 
 using namespace carry;
 using namespace carry::store;
@@ -66,4 +68,21 @@ TEST(ClientIdCounter, SharesTheFileWithTheStoreTables) {
   EXPECT_EQ(counter.reserve_client_ids(3).value(), 1u);
   EXPECT_EQ(repo.counter().value(), 3u);
   EXPECT_EQ(repo.kill_switch().value()->state, "Active");
+}
+
+TEST(ClientIdCounter, ReservesTheNextBlockInTheBackgroundAfterHalfIsUsed) {
+  TempDir dir;
+  ClientIdCounter counter(dir.file(), /*block=*/64);
+  for (std::uint64_t v = 1; v <= 31; ++v) counter.persist_counter(v);
+  Repo repo(dir.file());
+  EXPECT_EQ(repo.counter().value(), 64u);  // less than half used: nothing ahead yet
+  counter.persist_counter(33);            // 31 left in the block: the next one is reserved ahead
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (repo.counter().value() != 128u && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  EXPECT_EQ(repo.counter().value(), 128u);
+  for (std::uint64_t v = 34; v <= 128; ++v) {
+    counter.persist_counter(v);
+    EXPECT_LE(v, counter.last_reserved());
+  }
+  EXPECT_EQ(counter.reserve_client_ids(1).value(), 193u);  // 129..192 were reserved ahead
 }
