@@ -1,6 +1,7 @@
 #include <carry/backtest/replay.hpp>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace carry::backtest {
 namespace {
@@ -47,6 +48,9 @@ DataResult<TimeRange> parse_time_range(std::string_view from, std::string_view t
 Replay::Replay(std::vector<SymbolData> symbols, TimeRange range) : symbols_(std::move(symbols)) {
   std::stable_sort(symbols_.begin(), symbols_.end(),
                    [](const SymbolData& a, const SymbolData& b) { return a.symbol < b.symbol; });
+  for (std::size_t i = 1; i < symbols_.size(); ++i)
+    if (symbols_[i].symbol == symbols_[i - 1].symbol)
+      throw std::invalid_argument("Replay: symbol " + symbols_[i].symbol + " given twice");
   for (const SymbolData& s : symbols_) {
     Period w = s.period;
     if (range.from) w.start = std::max(w.start, *range.from);

@@ -64,7 +64,8 @@ struct ReplayCounts {
 
 class Replay {
  public:
-  // Symbols are ordered by name for tie-breaking whatever the input order.
+  // Symbols are ordered by name for tie-breaking whatever the input order. The same symbol twice
+  // would double its events: std::invalid_argument (a caller bug, not a data problem).
   explicit Replay(std::vector<SymbolData> symbols, TimeRange range = {});
 
   // Writes the next event into `out` (reusing its storage) and returns true; false at the end.
@@ -76,6 +77,7 @@ class Replay {
 
   const std::vector<SymbolData>& symbols() const noexcept { return symbols_; }
   // The window each symbol is replayed over (its period ∩ range); empty if they do not overlap.
+  // Indexes follow symbols(), which is sorted by name.
   Period window(std::size_t symbol_index) const { return windows_[symbol_index]; }
   // Events the whole replay yields, by class.
   const ReplayCounts& counts() const noexcept { return counts_; }

@@ -71,6 +71,13 @@ TEST(Replay, TiesAreOrderedSettlementThenRateThenQuotesBySymbolThenSpotPerp) {
   EXPECT_EQ(drain(r), expected);
 }
 
+TEST(Replay, SameSymbolTwiceIsACallerBug) {
+  std::vector<SymbolData> in;
+  in.push_back(synthetic("BTCUSDT", "100"));
+  in.push_back(synthetic("BTCUSDT", "100"));
+  EXPECT_THROW(Replay r(std::move(in)), std::invalid_argument);
+}
+
 TEST(Replay, EventsCarryTheirTimeAsEventAndInitTime) {
   std::vector<SymbolData> in;
   in.push_back(synthetic("BTCUSDT", "100"));
