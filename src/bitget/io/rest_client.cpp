@@ -3,6 +3,9 @@
 #include "async_semaphore.hpp"
 #include "http_transport.hpp"
 
+#include <carry/bitget/circuit_breaker.hpp>
+#include <carry/bitget/rate_limiter.hpp>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -38,50 +41,6 @@ io::TransportOptions transport_options(const RestClientConfig& c) {
   return t;
 }
 
-// Interim until proto's circuit breaker / token buckets land (then these two wrap them).
-class Breaker {
- public:
-  enum class Transition { None, HalfOpen };
-  Breaker(int threshold, std::chrono::seconds open) : threshold_(std::max(1, threshold)), open_(open) {}
-  Transition allow(SteadyClock::time_point now) {
-    if (state_ == State::Open && now >= open_until_) {
-      state_ = State::HalfOpen;
-      return Transition::HalfOpen;
-    }
-    return Transition::None;
-  }
-  bool allows_now() const { return state_ != State::Open; }
-  bool on_failure(SteadyClock::time_point now) {
-    ++failures_;
-    if (state_ == State::HalfOpen || (state_ == State::Closed && failures_ >= threshold_)) {
-      state_ = State::Open;
-      open_until_ = now + open_;
-      return true;
-    }
-    return false;
-  }
-  bool on_success() {
-    failures_ = 0;
-    if (state_ == State::Closed) return false;
-    state_ = State::Closed;
-    return true;
-  }
-  int consecutive_failures() const { return failures_; }
-
- private:
-  enum class State { Closed, Open, HalfOpen };
-  int threshold_;
-  std::chrono::seconds open_;
-  State state_ = State::Closed;
-  int failures_ = 0;
-  SteadyClock::time_point open_until_{};
-};
-
-class Limiter {
- public:
-  std::chrono::nanoseconds delay(const std::string&, SteadyClock::time_point) { return {}; }
-};
-
 }  // namespace
 
 struct RestClient::Impl {
@@ -94,7 +53,7 @@ struct RestClient::Impl {
         clock(clk),
         transport(executor, transport_options(config)),
         semaphore(executor, std::max<std::size_t>(1, config.max_concurrency)),
-        breaker(config.cb_fail_threshold, config.cb_open),
+        breaker({config.cb_fail_threshold, config.cb_open}, ev),
         limiter() {}
 
   std::int64_t exchange_ms() const noexcept { return clock.now().ms() + offset_ms; }
@@ -108,11 +67,14 @@ struct RestClient::Impl {
       if (!q) co_return q.error();
       query = std::move(*q);
     }
-    // Refuse early (nothing is queued behind an open breaker), and again just before sending.
-    if (!admit(request.path)) co_return Errc::circuit_open;
-
+    // Refuse early while the breaker is open (nothing queues behind it); the admission that
+    // counts (and may take the single half-open probe) happens once, right before sending.
+    if (breaker.state() == CircuitBreaker::State::Open && SteadyClock::now() < breaker.open_until()) {
+      ++stats.refused_circuit_open;
+      co_return Errc::circuit_open;
+    }
     if (config.rate_limit) {
-      const auto wait = limiter.delay(request.path, SteadyClock::now());
+      const auto wait = limiter.acquire(request.path, SteadyClock::now());
       if (wait.count() > 0) {
         ++stats.rate_limit_waits;
         asio::steady_timer timer(ex, wait);
@@ -122,7 +84,10 @@ struct RestClient::Impl {
     }
     auto permit = co_await semaphore.acquire();
     if (!permit) co_return permit.error();
-    if (!admit(request.path)) co_return Errc::circuit_open;
+    if (!breaker.allow(SteadyClock::now())) {
+      ++stats.refused_circuit_open;
+      co_return Errc::circuit_open;
+    }
 
     io::RawRequest raw;
     raw.post = request.method == HttpMethod::Post;
@@ -166,29 +131,23 @@ struct RestClient::Impl {
     co_return res;
   }
 
-  bool admit(const std::string& path) {
-    const auto transition = breaker.allow(SteadyClock::now());
-    if (transition == Breaker::Transition::HalfOpen)
-      events.info("rest.circuit_half_open", {{"path", path}});
-    if (breaker.allows_now()) return true;
-    ++stats.refused_circuit_open;
-    return false;
-  }
-
+  // Every admitted request reports back exactly once, so a half-open probe is always released.
   void record_failure(const std::string& path, Errc code, const std::string& detail) {
     ++stats.failures;
     events.warn("rest.request_failed", {{"path", path},
                                         {"error", make_error_code(code).message()},
                                         {"detail", detail}});
-    if (breaker.on_failure(SteadyClock::now()))
-      events.error("rest.circuit_open", {{"path", path},
-                                         {"consecutive_failures", breaker.consecutive_failures()},
-                                         {"open_seconds", config.cb_open.count()}});
+    if (code == Errc::rate_limited) {
+      // The server answered: it is alive (breaker), but this endpoint must cool down (limiter).
+      limiter.on_rate_limited(path, SteadyClock::now());
+      breaker.on_success(SteadyClock::now());
+      return;
+    }
+    // TLS refusals do not heal by retrying either: they count like transport failures here.
+    breaker.on_failure(SteadyClock::now(), make_error_code(code).message() + ": " + detail);
   }
 
-  void record_success() {
-    if (breaker.on_success()) events.info("rest.circuit_close", nlohmann::json::object());
-  }
+  void record_success() { breaker.on_success(SteadyClock::now()); }
 
   asio::awaitable<Result<std::int64_t>> sync_time() {
     const auto t0 = clock.now().ms();
@@ -224,8 +183,8 @@ struct RestClient::Impl {
   const Clock& clock;
   io::HttpTransport transport;
   io::AsyncSemaphore semaphore;
-  Breaker breaker;
-  Limiter limiter;
+  CircuitBreaker breaker;
+  RateLimiter limiter;
   std::int64_t offset_ms = 0;
   RestStats stats;
 };
@@ -243,7 +202,9 @@ asio::awaitable<Result<std::int64_t>> RestClient::sync_server_time() { return im
 std::int64_t RestClient::server_time_offset_ms() const noexcept { return impl_->offset_ms; }
 std::int64_t RestClient::exchange_time_ms() const noexcept { return impl_->exchange_ms(); }
 RestStats RestClient::stats() const noexcept { return impl_->stats; }
-bool RestClient::circuit_open() const noexcept { return !impl_->breaker.allows_now(); }
+bool RestClient::circuit_open() const noexcept {
+  return impl_->breaker.state() != CircuitBreaker::State::Closed;
+}
 const RestClientConfig& RestClient::config() const noexcept { return impl_->config; }
 
 }  // namespace carry::bitget
