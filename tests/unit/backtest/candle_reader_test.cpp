@@ -202,6 +202,17 @@ TEST(CandleReader, CrlfAndTrailingBlankLinesAreFineButInnerBlankLineIsNot) {
   EXPECT_EQ(error_of(read_candles(f)), f.string() + ":3: blank line before more data");
 }
 
+TEST(CandleReader, Utf8BomAndSpacesAroundHeaderNamesAreAccepted) {
+  const auto dir = scratch_dir();
+  const auto f = write_file(dir, "bom.csv",
+                            "\xEF\xBB\xBFopen_time_ms, open ,high,low,close,volume\n1747699200000,1,2,1,2,3\n"
+                            "1747699260000,2,2,2,2,0\n");
+  auto r = read_candles(f);
+  ASSERT_TRUE(r) << error_of(r);
+  EXPECT_EQ(r->rows[0].open, "1"_dec);
+  EXPECT_EQ(r->rows[0].volume, "3"_dec);
+}
+
 TEST(CandleReader, SingleRowNeedsAnInterval) {
   const auto dir = scratch_dir();
   const auto f = write_file(dir, "c.csv", candles(kT0, 1));
