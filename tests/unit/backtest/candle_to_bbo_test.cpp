@@ -1,4 +1,5 @@
 #include <carry/backtest/candle_to_bbo.hpp>
+#include <carry/backtest/funding_reader.hpp>
 
 #include "test_files.hpp"
 
@@ -58,6 +59,12 @@ TEST(CandleToBbo, NoLookAheadOnRealData) {
       ASSERT_GT(q.ask_price, candles->rows[i].close);
     }
   }
+}
+
+TEST(CandleToBbo, QuotesAreCompact) {
+  // Replay keeps every quote of the run in memory: a year of 1m candles for two pairs is 2.1 M.
+  EXPECT_EQ(sizeof(Quote), 40u);
+  EXPECT_EQ(sizeof(FundingRow), 24u);
 }
 
 TEST(CandleToBbo, ZeroVolumeCandleOffersNothing) {
