@@ -88,6 +88,9 @@ void FundingBasis::on_market(const MarketEvent& event, Actions& out) {
         } else if constexpr (std::is_same_v<T, InstrumentUpdate>) {
           if (State* st = find(e.instrument.symbol)) {
             st->leg(e.instrument.market).inst = e.instrument;
+            // A funding update that did not carry its interval takes the contract's.
+            if (e.instrument.market == MarketType::Perp && st->funding.known && st->funding.interval_hours == 0)
+              st->funding.interval_hours = e.instrument.funding_interval_hours;
             st->dirty = true;
           }
         }
@@ -201,7 +204,8 @@ void FundingBasis::on_fill(const Fill& f, Actions& out) {
       }
       leg.entry_cost += delta * price;
     } else if (neu.is_zero() || sign_of(neu) == sign_of(old)) {
-      leg.entry_cost = neu.is_zero() ? Decimal{} : leg.entry_cost * neu / old;  // same average
+      // Same average entry; the ratio (at most 1) first so cheap coins' big sizes cannot overflow.
+      leg.entry_cost = neu.is_zero() ? Decimal{} : leg.entry_cost * (neu / old);
     } else {
       leg.entry_cost = neu * price;  // crossed through zero
       leg.entry_known = true;
@@ -591,14 +595,7 @@ void FundingBasis::choose_rebalance(State& st, Decision& d, UnixNanos t, Actions
   const bool wanted = st.mode != SymbolMode::Reducing && d.direction * d.funding_rate > 0;
   const MarketType lagging = st.spot.position.abs() < st.perp.position.abs() ? MarketType::Spot : MarketType::Perp;
   const MarketType larger = other(lagging);
-  auto feasible = [&](MarketType m) {
-    const Leg& leg = st.leg(m);
-    if (!leg.inst) return false;
-    Decimal size = to_lot(net.abs(), leg.inst->lot, Rounding::HalfEven);
-    if (m == MarketType::Spot && net.is_positive())  // need a spot sell
-      size = min(size, to_lot(spot_sellable(st), leg.inst->lot, Rounding::Down));
-    return size.is_positive() && size >= leg.inst->min_size;
-  };
+  auto feasible = [&](MarketType m) { return hedge_need(st, m).has_value(); };
   std::optional<MarketType> leg;
   const std::array<MarketType, 2> order = wanted ? std::array{lagging, larger} : std::array{larger, lagging};
   for (MarketType m : order)
@@ -673,10 +670,9 @@ std::optional<OrderIntent> FundingBasis::taker_intent(const State& st, MarketTyp
   return in;
 }
 
-bool FundingBasis::hedge_leg(State& st, MarketType m, LegRole role, std::string_view reason, UnixNanos t,
-                             Actions& out) {
+std::optional<FundingBasis::HedgeNeed> FundingBasis::hedge_need(const State& st, MarketType m) const {
   const Leg& leg = st.leg(m);
-  if (!leg.inst) return false;
+  if (!leg.inst) return std::nullopt;
   // Taker orders in flight will (mostly) fill; a resting or canceling leader may not, and its
   // fills, if any, are hedged when they come.
   const Decimal need = -(st.spot.position + st.perp.position) - (in_flight(st, m) - in_flight(st, m, LegRole::Leader));
@@ -684,10 +680,20 @@ bool FundingBasis::hedge_leg(State& st, MarketType m, LegRole role, std::string_
   const Side side = need.is_positive() ? Side::Buy : Side::Sell;
   if (m == MarketType::Spot && side == Side::Sell)
     size = min(size, to_lot(spot_sellable(st), leg.inst->lot, Rounding::Down));
-  if (!size.is_positive() || size < leg.inst->min_size) return false;
+  if (!size.is_positive() || size < leg.inst->min_size) return std::nullopt;
+  // Under the minimum notional the gap waits for more leader fills (it is dust until then).
+  if (leg.has_quote && size * (side == Side::Buy ? leg.quote.ask : leg.quote.bid) < leg.inst->min_notional)
+    return std::nullopt;
+  return HedgeNeed{side, size};
+}
+
+bool FundingBasis::hedge_leg(State& st, MarketType m, LegRole role, std::string_view reason, UnixNanos t,
+                             Actions& out) {
+  const auto need = hedge_need(st, m);
+  if (!need) return false;
   // A new leader fill is hedged at once; a gap left by a failed taker order is retried slowly.
   if (!st.hedge_urgent && t - st.last_taker < millis(params_.follower_retry_ms)) return false;
-  auto intent = taker_intent(st, m, side, size, role, std::string(reason));
+  auto intent = taker_intent(st, m, need->side, need->size, role, std::string(reason));
   if (!intent) return false;
   st.last_taker = t;
   st.hedge_urgent = false;
@@ -806,10 +812,8 @@ void FundingBasis::manage_program(State& st, UnixNanos t, Actions& out) {
     }
     case ProgramKind::Rebalance: {
       hedge_leg(st, p.follower, LegRole::Rebalance, p.reason, t, out);
-      const Decimal net = (st.spot.position + st.perp.position).abs();
-      const Leg& leg = st.leg(p.follower);
-      const Decimal step = leg.inst ? max(leg.inst->lot, leg.inst->min_size) : Decimal{};
-      if (in_flight(st, p.follower).is_zero() && (net < step || net_delta_bps(st) <= params_.rebalance_band_bps))
+      if (in_flight(st, p.follower).is_zero() &&
+          (!hedge_need(st, p.follower) || net_delta_bps(st) <= params_.rebalance_band_bps))
         end_program(st, t);
       return;
     }
@@ -858,9 +862,7 @@ void FundingBasis::manage_program(State& st, UnixNanos t, Actions& out) {
   if (!leader_done && t - *p.leader_cancel_at < millis(params_.leader_requote_ms)) return;
   if (p.taker_fallback && !leg_flat(st, p.leader)) return;
   if (!in_flight(st, p.follower).is_zero()) return;
-  const Leg& fol = st.leg(p.follower);
-  const Decimal fstep = fol.inst ? max(fol.inst->lot, fol.inst->min_size) : Decimal{};
-  if ((st.spot.position + st.perp.position).abs() >= fstep) return;
+  if (hedge_need(st, p.follower)) return;  // still hedgeable: the follower is not done
   end_program(st, t);
 }
 

@@ -183,6 +183,13 @@ class FundingBasis final : public Strategy {
   void manage_program(State& st, UnixNanos now, Actions& out);
   void end_program(State& st, UnixNanos now);
   void place_leader(State& st, UnixNanos now, Actions& out);
+  struct HedgeNeed {
+    Side side;
+    Decimal size;
+  };
+  // The taker order on `leg` that would bring spot + perp back to zero after what is in flight,
+  // on the lot, within what may be sold and above the minimums; nullopt when there is none.
+  std::optional<HedgeNeed> hedge_need(const State& st, MarketType leg) const;
   // Sends a taker order on `leg` for the signed quantity still needed to hedge (spot + perp -> 0)
   // after what is already in flight there. Returns true when an order was emitted.
   bool hedge_leg(State& st, MarketType leg, LegRole role, std::string_view reason, UnixNanos now, Actions& out);

@@ -400,5 +400,19 @@ TEST_F(FundingBasisTest, KillSwitchReducingStopsAnOpeningAndNeverReopens) {
   EXPECT_TRUE(a.orders[0].reduce_only);
 }
 
+TEST_F(FundingBasisTest, DustBelowTheFollowerMinimumDoesNotStallTheOpening) {
+  make();
+  const OrderIntent leader = funding("0.001").orders.at(0);
+  const OrderIntent follower = fill(leader, "9.99").orders.at(0);
+  fill(follower, "9.99");
+  update(follower, OrderStatus::Filled, "9.99");
+  // The last 0.005 (0.5 USDT) cannot be bought on spot (1 USDT minimum): it stays as dust.
+  EXPECT_TRUE(fill(leader, "0.005").orders.empty());
+  update(leader, OrderStatus::Filled, "9.995");
+  EXPECT_EQ(view().mode, SymbolMode::Open);
+  EXPECT_EQ(view().spot_position + view().perp_position, "-0.005"_dec);
+  EXPECT_LT(view().net_delta_bps, params.rebalance_band_bps);
+}
+
 }  // namespace
 }  // namespace carry::strategy::test
