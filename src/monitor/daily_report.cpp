@@ -205,4 +205,14 @@ Result<std::filesystem::path> write_daily_report(const std::filesystem::path& re
   return file;
 }
 
+boost::asio::awaitable<Result<std::filesystem::path>> write_daily_report(store::Store& store,
+                                                                         std::filesystem::path reports_dir,
+                                                                         std::string date) {
+  return store.run([dir = std::move(reports_dir), d = std::move(date)](store::Repo& repo) -> Result<std::filesystem::path> {
+    auto data = load_daily_report_data(repo, d);
+    if (!data) return data.error();
+    return write_daily_report(dir, *data);
+  });
+}
+
 }  // namespace carry::monitor

@@ -5,8 +5,11 @@
 //                                       `co_await store.run([=](store::Repo& r) { ... })`)
 //   render_daily_report(data)           pure: Markdown text
 //   write_daily_report(dir, data)       dir/YYYY-MM-DD.md (written to a temp file, then renamed)
+// and the daemon's one-liner, write_daily_report(store, dir, date), which does the first and last
+// steps on the store's writer thread so the event loop never blocks on the disk.
 #include <carry/core/result.hpp>
 #include <carry/store/repo.hpp>
+#include <carry/store/store.hpp>
 
 #include <filesystem>
 #include <string>
@@ -32,5 +35,11 @@ std::string render_daily_report(const DailyReportData& data);
 // Creates `reports_dir` if needed; returns the file written. io on failure.
 Result<std::filesystem::path> write_daily_report(const std::filesystem::path& reports_dir,
                                                  const DailyReportData& data);
+
+// Loads, renders and writes on the store's writer thread (after everything queued before it is
+// committed); completes on the caller's executor.
+boost::asio::awaitable<Result<std::filesystem::path>> write_daily_report(store::Store& store,
+                                                                         std::filesystem::path reports_dir,
+                                                                         std::string date);
 
 }  // namespace carry::monitor

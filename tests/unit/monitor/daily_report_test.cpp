@@ -2,6 +2,8 @@
 
 #include "../store/temp_dir.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -142,4 +144,31 @@ TEST(DailyReport, RejectsABadDate) {
   DailyReportData bad;
   bad.date = "../x";
   EXPECT_FALSE(write_daily_report(dir.path(), bad));
+}
+
+TEST(DailyReport, WrittenFromTheStoreWithoutBlockingTheLoop) {
+  TempDir dir;
+  boost::asio::io_context io;
+  RecordingEventSink sink;
+  store::Store store(dir.file(), io.get_executor(), sink);
+  store.append(fill("p1", MarketType::Perp, Side::Sell, "100000", "0.05", "1", "USDT", true, kDay + std::chrono::hours(1)));
+  std::optional<Result<std::filesystem::path>> written;
+  boost::asio::co_spawn(
+      io,
+      [&]() -> boost::asio::awaitable<void> {
+        // The append queued above is committed before the report's queries run.
+        written = co_await write_daily_report(store, dir.path() / "reports", "2025-01-01");
+      },
+      [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+      });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!written && std::chrono::steady_clock::now() < deadline) {
+    io.restart();
+    io.run_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(written.has_value());
+  ASSERT_TRUE(*written);
+  EXPECT_EQ(**written, dir.path() / "reports" / "2025-01-01.md");
+  EXPECT_NE(read(**written).find("| Fills | 1 (maker 1, taker 0) |"), std::string::npos);
 }
