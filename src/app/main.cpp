@@ -1,5 +1,6 @@
 // carryd: the Carry daemon's entry point. Refusals (bad CLI, bad config, the mainnet guard) happen
 // here, before any network activity, with one clear line on stderr and exit code 2.
+#include <carry/app/backtest_runner.hpp>
 #include <carry/app/cli.hpp>
 #include <carry/app/daemon.hpp>
 #include <carry/app/startup.hpp>
@@ -43,6 +44,22 @@ int main(int argc, char** argv) {
   if (cli.print_config) {
     std::cout << config::render(loaded);
     return 0;
+  }
+
+  if (cli.command == app::Command::Backtest) {
+    try {
+      const auto run = app::run_backtest(cli, loaded.config, std::cerr);
+      std::cout << run.summary.line() << "\n";
+      std::cerr << "report: " << run.report_path << "\ntables: " << run.db_path << "\nequity curve: "
+                << run.chart_path << "\n";
+      return 0;
+    } catch (const app::BacktestError& e) {
+      std::cerr << "carryd: backtest: " << e.what() << "\n";
+      return 2;
+    } catch (const std::exception& e) {
+      std::cerr << "carryd: backtest failed: " << e.what() << "\n";
+      return 1;
+    }
   }
 
   SystemClock clock;

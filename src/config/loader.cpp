@@ -215,6 +215,9 @@ std::vector<Field> make_schema() {
                         86'400));
   s.push_back(int_field("risk.market_data_stale_s", [](C& c) -> auto& { return c.risk.market_data_stale_s; }, 1,
                         86'400));
+  s.push_back(decimal_field("risk.funding_flip_kill_rate",
+                            [](C& c) -> auto& { return c.risk.funding_flip_kill_rate; }, Decimal::from_units(0),
+                            Decimal::from_units(1)));
   // strategy.funding
   {
     Field f;

@@ -55,6 +55,9 @@ struct RiskConfig {
   int api_error_burst = 10;
   int api_error_window_s = 60;
   int market_data_stale_s = 30;
+  // Funding against a held perp position beyond this rate (per interval) trips the kill switch to
+  // Reducing. Smaller sign flips are the strategy's ordinary CLOSE, not an emergency.
+  Decimal funding_flip_kill_rate = Decimal::from_raw(500'000);  // 0.0005
 };
 
 struct FundingStrategyConfig {

@@ -1,0 +1,52 @@
+#pragma once
+// carryd backtest: recorded markets replayed through the same engine (strategy, OMS, risk and the
+// paper exchange) with a simulated clock, at full speed. Deterministic: the same inputs and config
+// give byte-identical summary, tables and report.
+#include <carry/app/cli.hpp>
+#include <carry/config/config.hpp>
+#include <carry/core/types.hpp>
+
+#include <ostream>
+#include <stdexcept>
+#include <string>
+
+namespace carry::app {
+
+class BacktestError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct BacktestSummary {
+  double days = 0;
+  std::size_t symbols = 0;
+  std::size_t trades = 0;          // fills
+  Decimal funding_pnl;             // + received
+  Decimal fees;                    // + paid
+  Decimal basis_pnl;               // everything else: price moves of both legs (mark to market)
+  Decimal net_pnl;                 // final equity - initial equity
+  double apr = 0;                  // net_pnl / initial equity, annualised
+  Decimal max_drawdown;            // largest fall of equity from a previous peak (quote coin)
+  Decimal initial_equity, final_equity;
+  std::size_t events = 0;          // replayed market events
+
+  // "Backtest done: days=.. symbols=.. trades=.. funding_pnl=.. fees=.. basis_pnl=.. net_pnl=..
+  //  apr=.. max_drawdown=.."
+  std::string line() const;
+};
+
+struct BacktestRun {
+  BacktestSummary summary;
+  std::string out_dir, db_path, report_path, chart_path;
+};
+
+// Built-in trading rules for the simulated instruments (Bitget's BTCUSDT/ETHUSDT steps; others
+// derived from the price), with the fees from the backtest config.
+Instrument backtest_instrument(const std::string& symbol, MarketType market, Decimal price,
+                               const config::BacktestConfig& costs);
+
+// Runs the whole backtest; `info` receives the period/gap lines. Throws BacktestError with a
+// one-line message (e.g. "data/x.csv:17: bad number 'abc' in column close") on bad input.
+BacktestRun run_backtest(const CliOptions& cli, const config::Config& config, std::ostream& info);
+
+}  // namespace carry::app

@@ -1,0 +1,93 @@
+#pragma once
+// The trading engine shared by every mode: OMS + risk + the funding-basis strategy, wired
+// together and deterministic. The I/O shell (live runner, paper runner, backtest) feeds it market
+// and execution events, executes the commands it queues on a Venue, and reports the results back.
+#include <carry/config/config.hpp>
+#include <carry/core/client_oid.hpp>
+#include <carry/core/event_sink.hpp>
+#include <carry/oms/order_manager.hpp>
+#include <carry/paper/paper_params.hpp>
+#include <carry/risk/risk_engine.hpp>
+#include <carry/strategy/funding_basis.hpp>
+
+#include <memory>
+#include <vector>
+
+namespace carry::app {
+
+struct EngineSetup {
+  oms::OmsParams oms;
+  risk::RiskLimits risk;
+  strategy::FundingBasisParams strategy;
+};
+
+// The YAML configuration mapped onto the modules' parameter structs (same knob names).
+EngineSetup make_engine_setup(const config::Config& config);
+paper::PaperParams make_paper_params(const config::Config& config);
+
+// Where the engine's durable facts go (the SQLite store in the daemon, the backtest's database).
+class EngineRecorder {
+ public:
+  virtual ~EngineRecorder() = default;
+  virtual void order_sent(const PlaceOrderRequest& req, UnixNanos ts) {}
+  virtual void order_update(const OrderUpdate& update) {}
+  virtual void fill(const Fill& fill) {}
+  virtual void funding(const FundingPayment& payment) {}
+  virtual void decision(const strategy::Decision& decision) {}
+  virtual void kill_switch(const risk::KillSwitch& state) {}
+};
+
+class Engine final : public oms::OrderListener {
+ public:
+  Engine(EngineSetup setup, ClientOidGenerator& ids, EventSink& events, const Clock& clock,
+         EngineRecorder* recorder = nullptr);
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  void add_instrument(const Instrument& instrument);
+
+  void on_market(const MarketEvent& event);
+  void on_exec(const ExecEvent& event);
+  void on_timer();
+  void on_private_activity() { oms_.on_private_activity(); }
+  void on_api_result(const boost::system::error_code& ec) { risk_.on_api_result(ec); }
+
+  // Cancel everything and close every leg with reducing orders (kill switch, --flatten-on-exit).
+  void flatten_all(std::string_view reason);
+  // Positions found on the venue at start-up (after reconciliation): the strategy owns them and
+  // rebalances any unhedged remainder.
+  void adopt_positions(std::string_view symbol, Decimal spot, Decimal perp);
+
+  // ---- the shell's side ----
+  void take_commands(std::vector<oms::Command>& out) { oms_.take_commands(out); }
+  bool has_commands() const noexcept { return oms_.has_commands(); }
+  void on_place_result(std::string_view client_oid, const Result<OrderAck>& r);
+  void on_cancel_result(std::string_view client_oid, const Result<OrderAck>& r);
+  void on_amend_result(std::string_view new_client_oid, const Result<OrderAck>& r);
+  void on_query_result(std::string_view client_oid, const Result<std::optional<OrderUpdate>>& r);
+
+  oms::OrderManager& oms() noexcept { return oms_; }
+  const oms::OrderManager& oms() const noexcept { return oms_; }
+  risk::RiskEngine& risk() noexcept { return risk_; }
+  const risk::RiskEngine& risk() const noexcept { return risk_; }
+  strategy::FundingBasis& strategy() noexcept { return strategy_; }
+  const strategy::FundingBasis& strategy() const noexcept { return strategy_; }
+  const std::vector<std::string>& symbols() const noexcept { return symbols_; }
+
+ private:
+  void apply(strategy::Actions& actions);
+  void on_kill_switch(const risk::KillSwitch& ks);
+
+  EventSink& events_;
+  const Clock& clock_;
+  EngineRecorder* recorder_;
+  std::vector<std::string> symbols_;
+  oms::OrderManager oms_;
+  risk::RiskEngine risk_;
+  strategy::FundingBasis strategy_;
+  strategy::Actions actions_;  // reused buffer
+  risk::KillState last_kill_ = risk::KillState::Active;
+  bool in_apply_ = false;
+};
+
+}  // namespace carry::app

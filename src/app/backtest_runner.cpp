@@ -1,0 +1,437 @@
+#include <carry/app/backtest_runner.hpp>
+
+#include <carry/app/engine.hpp>
+#include <carry/app/png_chart.hpp>
+#include <carry/backtest/file_discovery.hpp>
+#include <carry/backtest/replay.hpp>
+#include <carry/backtest/symbol_data.hpp>
+#include <carry/log/logger.hpp>
+#include <carry/paper/exchange.hpp>
+#include <carry/store/repo.hpp>
+
+#include <array>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <map>
+#include <sstream>
+
+namespace carry::app {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string money(Decimal d) { return d.to_string(2, Rounding::HalfEven); }
+
+std::string fixed(double v, int decimals) {
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(decimals) << v;
+  return os.str();
+}
+
+// 10^k with k the integer part of log10(v) (v > 0), as a Decimal.
+Decimal pow10_decimal(int k) {
+  Decimal d = Decimal::from_units(1);
+  for (; k > 0; --k) d = d.mul_int(10);
+  for (; k < 0; ++k) d = Decimal::from_raw(d.raw() / 10);
+  return d.is_zero() ? Decimal::from_raw(1) : d;
+}
+
+// Writes the engine's durable facts into the backtest's SQLite file (same tables as live) and
+// keeps the running totals the summary needs.
+class RepoRecorder final : public EngineRecorder {
+ public:
+  explicit RepoRecorder(store::Repo& repo) : repo_(repo) { check(repo_.begin(), "begin"); }
+
+  void order_sent(const PlaceOrderRequest& req, UnixNanos ts) override {
+    check(repo_.upsert_order(store::OrderRecord::from_request(req, OrderStatus::Sent, ts)), "orders");
+  }
+  void order_update(const OrderUpdate& u) override { check(repo_.append_order_update(u), "order_events"); }
+  void fill(const Fill& f) override {
+    auto inserted = repo_.insert_fill(f);
+    if (!inserted) fail("fills");
+    if (*inserted) {
+      ++trades;
+      fees += f.fee;
+      day().trades += 1;
+      day().fees += f.fee;
+    }
+    tick();
+  }
+  void funding(const FundingPayment& p) override {
+    auto inserted = repo_.insert_funding(store::FundingRecord::from(p));
+    if (!inserted) fail("funding_events");
+    if (*inserted) {
+      funding_pnl += p.amount;
+      day().funding += p.amount;
+      ++settlements;
+    }
+    tick();
+  }
+  void decision(const strategy::Decision& d) override {
+    store::DecisionRecord r;
+    r.ts = d.ts;
+    r.symbol = d.symbol;
+    r.kind = std::string(strategy::to_string(d.kind));
+    r.reason = d.reason;
+    r.numbers = strategy::decision_numbers(d);
+    check(repo_.insert_decision(r), "decisions");
+    ++decisions;
+  }
+  void kill_switch(const risk::KillSwitch& ks) override {
+    check(repo_.put_kill_switch({std::string(risk::to_string(ks.state())), ks.reason(), ks.since()}), "kv");
+  }
+
+  void finish() { check(repo_.commit(), "commit"); }
+  void check(Result<void> r, const char* what) {
+    if (!r) fail(what);
+    tick();
+  }
+
+  struct Day {
+    std::size_t trades = 0;
+    Decimal funding, fees, equity_end, equity_start;
+    bool started = false;
+  };
+  Day& day() { return days[current_day]; }
+
+  std::string current_day;
+  std::map<std::string, Day> days;
+  std::size_t trades = 0, settlements = 0, decisions = 0;
+  Decimal funding_pnl, fees;
+
+ private:
+  [[noreturn]] void fail(const char* what) {
+    throw BacktestError("cannot write " + repo_.file().string() + " (" + what + "): " + repo_.last_error());
+  }
+  // Large transactions: the backtest's database is rebuilt from scratch on every run.
+  void tick() {
+    if (++writes_ % 20'000 == 0) {
+      check_raw(repo_.commit());
+      check_raw(repo_.begin());
+    }
+  }
+  void check_raw(Result<void> r) {
+    if (!r) fail("commit");
+  }
+  store::Repo& repo_;
+  std::uint64_t writes_ = 0;
+};
+
+}  // namespace
+
+std::string BacktestSummary::line() const {
+  std::ostringstream os;
+  os << "Backtest done: days=" << fixed(days, 2) << " symbols=" << symbols << " trades=" << trades
+     << " funding_pnl=" << money(funding_pnl) << " fees=" << money(fees) << " basis_pnl=" << money(basis_pnl)
+     << " net_pnl=" << money(net_pnl) << " apr=" << fixed(apr * 100, 2) << "%"
+     << " max_drawdown=" << money(max_drawdown);
+  return os.str();
+}
+
+Instrument backtest_instrument(const std::string& symbol, MarketType market, Decimal price,
+                               const config::BacktestConfig& costs) {
+  Instrument i;
+  i.symbol = symbol;
+  i.market = market;
+  i.quote_coin = "USDT";
+  i.base_coin = symbol.ends_with("USDT") ? symbol.substr(0, symbol.size() - 4) : symbol;
+  i.maker_fee = market == MarketType::Spot ? costs.spot_maker_fee : costs.perp_maker_fee;
+  i.taker_fee = market == MarketType::Spot ? costs.spot_taker_fee : costs.perp_taker_fee;
+  i.funding_interval_hours = market == MarketType::Perp ? 8 : 0;
+  if (symbol == "BTCUSDT") {  // Bitget: perp pricePlace 1 / sizeMultiplier 0.0001; spot 2 / 6 decimals
+    i.tick = market == MarketType::Perp ? "0.1"_dec : "0.01"_dec;
+    i.lot = market == MarketType::Perp ? "0.0001"_dec : "0.000001"_dec;
+  } else if (symbol == "ETHUSDT") {
+    i.tick = "0.01"_dec;
+    i.lot = market == MarketType::Perp ? "0.01"_dec : "0.0001"_dec;
+  } else {
+    // About 5 significant digits of price and lots worth about 1 USDT.
+    const int mag = price.is_positive() ? static_cast<int>(std::floor(std::log10(price.to_double()))) : 0;
+    i.tick = pow10_decimal(std::max(mag - 4, -8));
+    i.lot = pow10_decimal(std::min(std::max(-mag, -8), 4));
+  }
+  i.min_size = i.lot;
+  i.min_notional = market == MarketType::Perp ? "5"_dec : "1"_dec;
+  auto decimals = [](Decimal step) {
+    int d = 0;
+    for (std::int64_t raw = step.raw(); d < 9 && raw % Decimal::kScale != 0; raw *= 10) ++d;
+    return d;
+  };
+  i.price_decimals = decimals(i.tick);
+  i.size_decimals = decimals(i.lot);
+  return i;
+}
+
+BacktestRun run_backtest(const CliOptions& cli, const config::Config& cfg, std::ostream& info) {
+  using namespace carry::backtest;
+  // ---- inputs ----
+  std::vector<SymbolFiles> files;
+  if (cli.spot_file) {
+    auto f = explicit_symbol_files(cli.symbols.empty() ? "" : cli.symbols.front(), *cli.spot_file, *cli.perp_file,
+                                   *cli.funding_file);
+    if (!f) throw BacktestError(f.error().to_string());
+    files.push_back(*f);
+  } else {
+    DiscoveryOptions d;
+    d.symbols = cli.symbols.empty() ? cfg.strategy.funding.symbols : cli.symbols;
+    if (cli.timeframe) d.timeframe = parse_timeframe(*cli.timeframe);
+    auto found = discover_symbol_files(*cli.data_dir, d);
+    if (!found) throw BacktestError(found.error().to_string());
+    files = *found;
+  }
+  backtest::LoadOptions load;
+  auto spread = Decimal::from_double(cfg.backtest.half_spread_bps);
+  if (!spread) throw BacktestError("backtest.half_spread_bps: not representable");
+  load.candle_bbo.half_spread_bps = *spread;
+  auto loaded = load_symbols(files, load);
+  if (!loaded) throw BacktestError(loaded.error().to_string());
+  TimeRange range;
+  if (cli.from || cli.to) {
+    auto r = parse_time_range(cli.from.value_or(""), cli.to.value_or(""));
+    if (!r) throw BacktestError(r.error().to_string());
+    range = *r;
+  }
+  std::vector<std::string> symbols;
+  for (const auto& s : *loaded) {
+    info << s.describe() << "\n";
+    for (const auto& w : s.warnings) info << "warning: " << w.summary() << "\n";
+    symbols.push_back(s.symbol);
+  }
+  Replay replay(std::move(*loaded), range);
+  Period window{};
+  for (std::size_t i = 0; i < replay.symbols().size(); ++i) {
+    const Period w = replay.window(i);
+    if (w.empty()) throw BacktestError(replay.symbols()[i].symbol + ": no data inside --from/--to");
+    window = i == 0 ? w : Period{std::min(window.start, w.start), std::max(window.end, w.end)};
+  }
+
+  // ---- outputs (rebuilt from scratch: determinism) ----
+  const fs::path out = cli.out_dir.value_or(cfg.backtest.out_dir);
+  fs::create_directories(out);
+  BacktestRun run;
+  run.out_dir = out.string();
+  run.db_path = (out / "backtest.db").string();
+  run.report_path = (out / "report.md").string();
+  run.chart_path = (out / "equity.png").string();
+  for (const char* f : {"backtest.db", "backtest.db-wal", "backtest.db-shm", "report.md", "equity.png"})
+    fs::remove(out / f);
+  fs::remove_all(out / "logs");
+
+  ManualClock clock(window.start);
+  log::Logger events({.dir = (out / "logs").string(), .level = LogLevel::Info, .console = false}, clock);
+  store::Repo repo(run.db_path, {.durable = false, .clock = &clock});
+  RepoRecorder rec(repo);
+
+  config::Config engine_cfg = cfg;
+  engine_cfg.strategy.funding.symbols = symbols;
+  EngineSetup setup = make_engine_setup(engine_cfg);
+  setup.oms.ws_stale_block_ms = 0;  // no private stream in a backtest
+  setup.risk.md_stale_ms = 0;       // candle data is minutes apart by nature
+  ClientOidGenerator ids(cfg.strategy.funding.client_oid_prefix, 0);
+  Engine engine(setup, ids, events, clock, &rec);
+
+  paper::PaperParams pp = make_paper_params(cfg);
+  pp.market_slippage_bps = cfg.backtest.slippage_bps;
+  pp.spot_balances["USDT"] = cfg.backtest.spot_usdt;
+  pp.futures_usdt = cfg.backtest.futures_usdt;
+  paper::Exchange paper(pp, clock);
+  const Decimal initial_equity = cfg.backtest.spot_usdt + cfg.backtest.futures_usdt;
+
+  std::array<std::map<std::string, Decimal, std::less<>>, 2> ticks;  // by market, symbol
+  for (const auto& s : replay.symbols()) {
+    for (MarketType m : {MarketType::Spot, MarketType::Perp}) {
+      const auto& quotes = m == MarketType::Spot ? s.spot.quotes : s.perp.quotes;
+      const Decimal px = quotes.empty() ? Decimal::from_units(1) : quotes.front().bid_price;
+      const Instrument inst = backtest_instrument(s.symbol, m, px, cfg.backtest);
+      paper.add_instrument(inst);
+      engine.add_instrument(inst);
+      ticks[static_cast<std::size_t>(m)][s.symbol] = inst.tick;
+    }
+  }
+
+  // The strategy sizes from the account it can see: tell it the starting balances.
+  for (const auto& b : paper.balances()) engine.on_exec(b);
+
+  // ---- the loop ----
+  std::vector<oms::Command> commands;
+  std::vector<ExecEvent> exec;
+  auto pump = [&] {
+    for (int round = 0; round < 1000; ++round) {
+      bool progressed = false;
+      commands.clear();
+      engine.take_commands(commands);
+      for (const auto& cmd : commands) {
+        progressed = true;
+        std::visit(
+            [&](const auto& c) {
+              using T = std::decay_t<decltype(c)>;
+              if constexpr (std::is_same_v<T, PlaceOrderRequest>) {
+                rec.order_sent(c, clock.now());
+                engine.on_place_result(c.client_oid, paper.place(c));
+              } else if constexpr (std::is_same_v<T, CancelOrderRequest>) {
+                engine.on_cancel_result(c.client_oid, paper.cancel(c));
+              } else if constexpr (std::is_same_v<T, AmendOrderRequest>) {
+                engine.on_amend_result(c.new_client_oid, paper.amend(c));
+              } else {
+                engine.on_query_result(c.client_oid,
+                                       Result<std::optional<OrderUpdate>>(
+                                           paper.order_by_client_oid(c.symbol, c.market, c.client_oid)));
+              }
+            },
+            cmd);
+      }
+      exec.clear();
+      paper.drain_events(exec);
+      for (const auto& ev : exec) engine.on_exec(ev);
+      progressed = progressed || !exec.empty();
+      if (!progressed) return;
+    }
+    throw BacktestError("engine did not settle after 1000 rounds at " + clock.now().to_rfc3339());
+  };
+
+  std::map<std::string, Decimal, std::less<>> spot_mid;
+  auto equity = [&] {
+    Decimal e = paper.futures_equity() + paper.spot_balance("USDT").total();
+    for (const auto& [sym, mid] : spot_mid) {
+      const std::string base = sym.substr(0, sym.size() - 4);
+      const Decimal held = paper.spot_balance(base).total();
+      if (!held.is_zero()) e += held * mid;
+    }
+    return e;
+  };
+
+  std::vector<double> curve_x, curve_y;
+  Decimal peak = initial_equity, max_dd;
+  auto sample = [&](UnixNanos t) {
+    const Decimal e = equity();
+    if (e > peak) peak = e;
+    if (peak - e > max_dd) max_dd = peak - e;
+    curve_x.push_back(static_cast<double>((t - window.start).count()) / 3.6e12);
+    curve_y.push_back((e - initial_equity).to_double());
+    return e;
+  };
+  auto day_of = [](UnixNanos t) { return t.to_rfc3339().substr(0, 10); };
+  auto close_day = [&](UnixNanos t) {
+    if (rec.current_day.empty()) return;
+    rec.day().equity_end = equity();
+    for (const auto& p : paper.positions()) {
+      auto r = repo.insert_position_snapshot(store::PositionSnapshotRecord::from(p));
+      if (!r) throw BacktestError("cannot write position_snapshots: " + repo.last_error());
+    }
+    (void)t;
+  };
+
+  std::int64_t next_hour = (window.start.ns / 3'600'000'000'000LL + 1) * 3'600'000'000'000LL;
+  std::int64_t last_timer_s = window.start.seconds();
+  std::size_t events_seen = 0;
+  ReplayEvent ev;
+  sample(window.start);
+  rec.current_day = day_of(window.start);
+  rec.day().equity_start = initial_equity;
+  while (replay.next(ev)) {
+    ++events_seen;
+    const UnixNanos t = ev.ts;
+    while (next_hour <= t.ns) {
+      clock.set(UnixNanos{next_hour});
+      sample(UnixNanos{next_hour});
+      next_hour += 3'600'000'000'000LL;
+    }
+    clock.set(t);
+    const std::string d = day_of(t);
+    if (d != rec.current_day) {
+      close_day(t);
+      const Decimal start_equity = rec.day().equity_end;
+      rec.current_day = d;
+      rec.day().equity_start = start_equity;
+    }
+    if (ev.kind == ReplayEvent::Kind::Market) {
+      if (auto* b = std::get_if<Bbo>(&ev.market)) {
+        // A real book quotes on the instrument's tick: the synthetic one does too (bid down, ask up).
+        const auto& tick = ticks[static_cast<std::size_t>(b->market)][b->symbol];
+        b->bid_price = b->bid_price.round_to_step(tick, Rounding::Down).value();
+        b->ask_price = b->ask_price.round_to_step(tick, Rounding::Up).value();
+        if (b->market == MarketType::Spot) spot_mid[b->symbol] = b->mid();
+      }
+      paper.on_market(ev.market);
+      exec.clear();
+      paper.drain_events(exec);  // fills of resting orders, funding settled at this instant
+      for (const auto& e : exec) engine.on_exec(e);
+      engine.on_market(ev.market);
+    }
+    if (t.seconds() != last_timer_s) {
+      last_timer_s = t.seconds();
+      engine.on_timer();
+    }
+    pump();
+  }
+  const UnixNanos end = clock.now();
+  close_day(end);
+  const Decimal final_equity = sample(end);
+  rec.finish();
+
+  // ---- daily table and summary ----
+  BacktestSummary& s = run.summary;
+  s.days = window.days();
+  s.symbols = symbols.size();
+  s.trades = rec.trades;
+  s.funding_pnl = rec.funding_pnl;
+  s.fees = rec.fees;
+  s.net_pnl = final_equity - initial_equity;
+  s.basis_pnl = s.net_pnl - s.funding_pnl + s.fees;
+  s.apr = s.days > 0 && initial_equity.is_positive() ? s.net_pnl.to_double() / initial_equity.to_double() / s.days * 365
+                                                      : 0.0;
+  s.max_drawdown = max_dd;
+  s.initial_equity = initial_equity;
+  s.final_equity = final_equity;
+  s.events = events_seen;
+
+  for (auto& [date, day] : rec.days) {
+    store::DailyPnlRecord row;
+    row.date = date;
+    row.funding = day.funding;
+    row.fees = day.fees;
+    row.net_pnl = day.equity_end - day.equity_start;
+    row.basis_pnl = row.net_pnl - day.funding + day.fees;
+    row.updated = end;
+    if (!repo.upsert_daily_pnl(row)) throw BacktestError("cannot write daily_pnl: " + repo.last_error());
+  }
+
+  // ---- report ----
+  if (!write_file(run.chart_path, render_line_chart({ChartSeries{curve_x, curve_y, 0x1f77b4}})))
+    throw BacktestError("cannot write " + run.chart_path);
+  std::ofstream md(run.report_path);
+  md << "# Backtest report\n\n";
+  md << "Period: " << window.to_string() << "  \nSymbols: ";
+  for (std::size_t i = 0; i < symbols.size(); ++i) md << (i ? ", " : "") << symbols[i];
+  md << "  \nStarting equity: " << money(initial_equity) << " USDT (spot " << money(cfg.backtest.spot_usdt)
+     << ", futures " << money(cfg.backtest.futures_usdt) << ")  \n";
+  md << "Costs: spot maker/taker " << cfg.backtest.spot_maker_fee.to_string() << "/"
+     << cfg.backtest.spot_taker_fee.to_string() << ", perp maker/taker " << cfg.backtest.perp_maker_fee.to_string()
+     << "/" << cfg.backtest.perp_taker_fee.to_string() << ", half spread " << fixed(cfg.backtest.half_spread_bps, 2)
+     << " bp, market slippage " << fixed(cfg.backtest.slippage_bps, 2) << " bp  \n";
+  md << "Strategy: min_expected_apr " << fixed(cfg.strategy.funding.min_expected_apr, 4) << ", close_apr "
+     << fixed(cfg.strategy.funding.close_apr, 4) << ", notional_per_symbol "
+     << cfg.strategy.funding.notional_per_symbol.to_string() << " USDT\n\n";
+  md << "```\n" << s.line() << "\n```\n\n";
+  md << "| | USDT |\n|---|---:|\n";
+  md << "| funding received | " << money(s.funding_pnl) << " |\n| fees paid | " << money(s.fees) << " |\n"
+     << "| basis / price PnL | " << money(s.basis_pnl) << " |\n| net PnL | " << money(s.net_pnl) << " |\n"
+     << "| final equity | " << money(final_equity) << " |\n| max drawdown | " << money(s.max_drawdown) << " |\n"
+     << "| APR | " << fixed(s.apr * 100, 2) << " % |\n| fills | " << s.trades << " |\n| funding settlements with a position | "
+     << rec.settlements << " |\n| decisions logged | " << rec.decisions << " |\n\n";
+  md << "## Equity curve\n\n![Equity change (USDT) against hours since the start](equity.png)\n\n";
+  md << "## Per day\n\n| date | fills | funding | fees | basis | net | equity |\n|---|---:|---:|---:|---:|---:|---:|\n";
+  for (const auto& [date, day] : rec.days) {
+    const Decimal net = day.equity_end - day.equity_start;
+    md << "| " << date << " | " << day.trades << " | " << money(day.funding) << " | " << money(day.fees) << " | "
+       << money(net - day.funding + day.fees) << " | " << money(net) << " | " << money(day.equity_end) << " |\n";
+  }
+  md << "\nTables (same schema as live trading): `backtest.db`. Decision trail: `logs/app.jsonl`.\n";
+  if (!md) throw BacktestError("cannot write " + run.report_path);
+  events.flush();
+  return run;
+}
+
+}  // namespace carry::app
