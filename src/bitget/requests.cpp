@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
+
 namespace carry::bitget {
 
 std::string_view to_wire(Side s) noexcept { return s == Side::Buy ? "buy" : "sell"; }
@@ -34,6 +36,35 @@ class Body {
     quoted(value);
     return *this;
   }
+  // A decimal as a JSON string in its shortest exact form, without a temporary string.
+  Body& dec(std::string_view key, Decimal d) {
+    sep();
+    quoted(key);
+    s_.append(":\"");
+    std::int64_t raw = d.raw();
+    if (raw < 0) {
+      s_.push_back('-');
+      raw = -raw;  // |raw| < 2^63 for any value we send (sizes/prices are far below)
+    }
+    const auto units = static_cast<std::uint64_t>(raw) / Decimal::kScale;
+    auto frac = static_cast<std::uint64_t>(raw) % Decimal::kScale;
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, units);
+    s_.append(buf, end);
+    if (frac != 0) {
+      char f[9];
+      for (int k = 8; k >= 0; --k) {
+        f[k] = static_cast<char>('0' + frac % 10);
+        frac /= 10;
+      }
+      int len = 9;
+      while (f[len - 1] == '0') --len;
+      s_.push_back('.');
+      s_.append(f, static_cast<std::size_t>(len));
+    }
+    s_.push_back('"');
+    return *this;
+  }
   Body& raw(std::string_view key, std::string_view json_value) {
     sep();
     quoted(key);
@@ -52,6 +83,13 @@ class Body {
   }
   void quoted(std::string_view v) {
     s_.push_back('"');
+    bool plain = true;
+    for (char c : v) plain &= c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20;
+    if (plain) {  // the usual case: symbols, ids, numbers
+      s_.append(v);
+      s_.push_back('"');
+      return;
+    }
     for (char c : v) {
       switch (c) {
         case '"': s_.append("\\\""); break;
@@ -95,8 +133,8 @@ std::optional<Error> check_ref(const OrderRef& ref) {
 
 // The per-order fields of a perp order (shared by place and batch place).
 void perp_order_fields(Body& b, const PerpOrderRequest& r) {
-  b.str("size", r.size.to_string());
-  if (r.type == OrderType::Limit) b.str("price", r.price->to_string());
+  b.dec("size", r.size);
+  if (r.type == OrderType::Limit) b.dec("price", *r.price);
   if (r.mode == PositionMode::Hedge) {
     // Hedge: side is the position's direction; closing a long sells with side=buy.
     const Side wire_side = r.reduce_only ? opposite(r.side) : r.side;
@@ -119,9 +157,9 @@ std::string perp_order_object(const PerpOrderRequest& r) {
 void spot_order_fields(Body& b, const SpotOrderRequest& r, bool with_symbol) {
   if (with_symbol) b.str("symbol", r.symbol);
   b.str("side", to_wire(r.side)).str("orderType", to_wire(r.type)).str("force", to_wire(r.tif));
-  if (r.type == OrderType::Limit) b.str("price", r.price->to_string());
+  if (r.type == OrderType::Limit) b.dec("price", *r.price);
   const bool market_buy = r.type == OrderType::Market && r.side == Side::Buy;
-  b.str("size", market_buy ? r.quote_size->to_string() : r.size.to_string());
+  b.dec("size", market_buy ? *r.quote_size : r.size);
   if (!r.client_oid.empty()) b.str("clientOid", r.client_oid);
 }
 
@@ -209,8 +247,8 @@ WireResult<std::string> build_perp_modify_body(std::string_view symbol, const Or
       .str("productType", product_type)
       .str("marginCoin", margin_coin)
       .str("newClientOid", new_client_oid)
-      .str("newSize", new_size.to_string())
-      .str("newPrice", new_price.to_string());
+      .dec("newSize", new_size)
+      .dec("newPrice", new_price);
   return std::move(b).done();
 }
 
@@ -262,7 +300,7 @@ WireResult<std::string> build_spot_cancel_replace_body(std::string_view symbol, 
   if (!new_size.is_positive() || !new_price.is_positive())
     return invalid_argument("size/price: both must be positive");
   Body b;
-  b.str("symbol", symbol).str("price", new_price.to_string()).str("size", new_size.to_string());
+  b.str("symbol", symbol).dec("price", new_price).dec("size", new_size);
   if (!ref.order_id.empty()) {
     b.str("orderId", ref.order_id);
   } else {

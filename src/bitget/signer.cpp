@@ -159,10 +159,19 @@ std::string Signer::sign(std::string_view message) const {
   return base64(mac.data(), mac.size());
 }
 
+std::string Signer::sign_prehash(std::string_view ts, std::string_view method, std::string_view path,
+                                 std::string_view query, std::string_view body) const {
+  scratch_.clear();
+  scratch_.append(ts).append(method).append(path);
+  if (!query.empty()) scratch_.append("?").append(query);
+  scratch_.append(body);
+  return sign(scratch_);
+}
+
 std::string Signer::sign_rest(std::int64_t timestamp_ms, std::string_view method,
                               std::string_view request_path, std::string_view query,
                               std::string_view body) const {
-  return sign(rest_prehash(std::to_string(timestamp_ms), method, request_path, query, body));
+  return sign_prehash(std::to_string(timestamp_ms), method, request_path, query, body);
 }
 
 std::vector<Header> Signer::rest_headers(std::int64_t timestamp_ms, std::string_view method,
@@ -172,7 +181,7 @@ std::vector<Header> Signer::rest_headers(std::int64_t timestamp_ms, std::string_
   std::vector<Header> h;
   h.reserve(7);
   h.push_back({"ACCESS-KEY", credentials_.api_key});
-  h.push_back({"ACCESS-SIGN", sign(rest_prehash(ts, method, request_path, query, body))});
+  h.push_back({"ACCESS-SIGN", sign_prehash(ts, method, request_path, query, body)});
   h.push_back({"ACCESS-TIMESTAMP", std::move(ts)});
   h.push_back({"ACCESS-PASSPHRASE", credentials_.passphrase});
   h.push_back({"Content-Type", "application/json"});

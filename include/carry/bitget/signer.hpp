@@ -45,7 +45,7 @@ std::string ws_login_prehash(std::string_view timestamp_s);
 std::string hmac_sha256_base64(std::string_view secret, std::string_view message);
 
 struct Header {
-  std::string name;
+  std::string_view name;  // always a static literal
   std::string value;
 };
 
@@ -91,12 +91,15 @@ class Signer {
 
  private:
   std::string sign(std::string_view message) const;
+  std::string sign_prehash(std::string_view ts, std::string_view method, std::string_view path,
+                           std::string_view query, std::string_view body) const;
 
   Credentials credentials_;
   bool demo_;
   std::string locale_;
   struct HmacState;
   std::unique_ptr<HmacState> hmac_;
+  mutable std::string scratch_;  // prehash buffer reused across signatures
 };
 
 // Simulator side. Constant-time comparison of a received ACCESS-SIGN.

@@ -64,7 +64,7 @@ TEST(Signer, RestHeadersCarryEverythingAndDemoFlag) {
   for (bool demo : {false, true}) {
     const auto headers = make_signer(demo).rest_headers(kTsMs, "GET", "/api/v2/mix/account/account", q, "");
     std::map<std::string, std::string> h;
-    for (const auto& x : headers) h[x.name] = x.value;
+    for (const auto& x : headers) h[std::string(x.name)] = x.value;
     EXPECT_EQ(h.at("ACCESS-KEY"), "my-api-key");
     EXPECT_EQ(h.at("ACCESS-SIGN"), "B5DeOWobgV8dPxb3suB9U2l2kOzA3oJkT1pCm5aIxUA=");
     EXPECT_EQ(h.at("ACCESS-TIMESTAMP"), "1700000000000");
