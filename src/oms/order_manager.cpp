@@ -396,7 +396,13 @@ SubmitResult OrderManager::amend(std::string_view client_oid, Decimal new_price,
   Leg& leg = st.legs[mi(o->market)];
   const Instrument* inst = leg.instrument ? &*leg.instrument : nullptr;
   const bool grows = size > o->remaining();
-  const bool reducing = !grows || is_reducing(o->symbol, o->market, o->side, size, o->reduce_only);
+  // For the kill switch an amend is judged like a new order (a moved opening order still opens),
+  // without counting the order it replaces twice.
+  bool reducing = false;
+  if (const Decimal pos = positions_.size(o->symbol, o->market); !pos.is_zero() && (o->side == Side::Sell) == pos.is_positive()) {
+    reducing = (o->reduce_only && o->market == MarketType::Perp) ||
+               size + open_size(o->symbol, o->market, o->side) - o->remaining() <= pos.abs();
+  }
   if (auto bad = validate(inst, o->type, o->tif, new_price, size, true)) return block(Guard::Invalid, *bad, in);
   if (grows && ws_stale(now)) return block(Guard::WsStale, "private_stream_stale", in);
   if (grows && cooldown_active(o->symbol, st, now)) return block(Guard::Cooldown, "symbol_cooldown", in);
@@ -431,6 +437,7 @@ SubmitResult OrderManager::amend(std::string_view client_oid, Decimal new_price,
     ctx.position = positions_.size(o->symbol, o->market);
     ctx.reducing = reducing;
     ctx.amend = true;
+    ctx.adds = grows;
     if (auto refused = check_->check(req, ctx)) return block(Guard::Risk, *refused, in);
   }
 

@@ -96,6 +96,8 @@ std::optional<std::string> RiskEngine::check(const PlaceOrderRequest& req, const
       }
     }
 
+    // Moving or shrinking a resting order adds no exposure the limits have not already passed.
+    if (!ctx.adds) return std::nullopt;
     const Decimal signed_qty = req.side == Side::Buy ? req.size : -req.size;
     const Decimal leg_after = ctx.position + signed_qty;
     if (limits_.max_symbol_notional.is_positive() && leg_after.abs() * *px > limits_.max_symbol_notional)
@@ -260,7 +262,17 @@ std::vector<oms::OrderIntent> RiskEngine::flatten_all() const {
       size = r ? *r : Decimal{};
     }
     if (!size.is_positive()) continue;
-    const Decimal cap = max_size_for(p.symbol);
+    Decimal cap = max_size_for(p.symbol);
+    const auto m = mark(p.symbol, p.market);
+    if (limits_.max_order_notional.is_positive() && m && m->is_positive()) {
+      // Stay inside the per-order notional limit too (with one lot of room for the price to move).
+      Decimal by_notional = limits_.max_order_notional / *m;
+      if (lot.is_positive()) {
+        auto r = by_notional.round_to_step(lot, Rounding::Down);
+        by_notional = r && *r > lot ? *r - lot : Decimal{};
+      }
+      if (by_notional.is_positive() && (!cap.is_positive() || by_notional < cap)) cap = by_notional;
+    }
     if (cap.is_positive() && size > cap) size = cap;
     oms::OrderIntent in;
     in.symbol = p.symbol;

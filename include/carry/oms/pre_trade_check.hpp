@@ -14,6 +14,7 @@ struct PreTradeContext {
   Decimal position;                  // current signed position of that leg
   bool reducing = false;             // the order only brings the leg closer to flat
   bool amend = false;                // a replacement of a resting order
+  bool adds = true;                  // false for an amend that does not increase the resting size
 };
 
 class PreTradeCheck {

@@ -229,3 +229,28 @@ TEST_F(RiskTest, FlattenAllProducesReducingMarketOrdersCappedByMaxSize) {
   EXPECT_EQ(intents[1].type, OrderType::Market);
   EXPECT_FALSE(risk->flat());
 }
+
+TEST_F(RiskTest, FlattenAllStaysInsideTheOrderNotionalLimit) {
+  limits.max_order_notional = Decimal::from_units(20);
+  limits.max_net_delta_bps = 0;
+  build_risk();
+  fill_now(MarketType::Perp, Side::Sell, "0.15", "100.2");
+  fill_now(MarketType::Perp, Side::Sell, "0.15", "100.2");
+  auto intents = risk->flatten_all();
+  ASSERT_EQ(intents.size(), 1u);
+  EXPECT_EQ(intents[0].size, "0.198"_dec);  // 20 / 100.1 = 0.1998 -> 0.199 on the lot, less one lot
+  EXPECT_TRUE(oms->submit(intents[0]).accepted());
+}
+
+TEST_F(RiskTest, ReducingStateRefusesAmendsThatKeepAnOpeningOrderAlive) {
+  limits.max_net_delta_bps = 0;
+  build_risk();
+  fill_now(MarketType::Perp, Side::Buy, "0.3");  // long 0.3
+  auto opening = submit_ok(limit(MarketType::Perp, Side::Buy, "100", "0.1"));
+  auto closing = submit_ok(limit(MarketType::Perp, Side::Sell, "100.2", "0.1"));
+  oms->on_place_result(opening, ack(opening));
+  oms->on_place_result(closing, ack(closing));
+  risk->trip(KillState::Reducing, "operator");
+  EXPECT_EQ(oms->amend(opening, "100.1"_dec).reason, "kill_switch.reducing");
+  EXPECT_TRUE(oms->amend(closing, "100.3"_dec).accepted());
+}
