@@ -247,11 +247,11 @@ void FundingBasis::on_update(const OrderUpdate& u, Actions& out) {
     const Program& p = st->prog;
     if (p.has_leader && u.market == p.leader && !p.leader_cancel_at &&
         (p.kind == ProgramKind::Open || p.kind == ProgramKind::Close)) {
-      working_[u.client_oid] = Working{u.symbol, u.market, u.side, u.size, u.filled_size, LegRole::Leader};
+      working_[u.client_oid] =
+          Working{u.symbol, u.market, u.side, u.size, u.filled_size, LegRole::Leader, false, now()};
     } else {
-      Working w{u.symbol, u.market, u.side, u.size, u.filled_size, LegRole::Leader};
-      w.cancel_requested = true;
-      working_[u.client_oid] = w;
+      working_[u.client_oid] =
+          Working{u.symbol, u.market, u.side, u.size, u.filled_size, LegRole::Leader, true, now()};
       out.cancels.push_back({u.symbol, u.market, u.client_oid, "stray_order"});
       events_.warn("strategy.stray_order", {{"symbol", u.symbol}, {"market", to_string(u.market)},
                                             {"client_oid", u.client_oid}});
@@ -275,6 +275,7 @@ void FundingBasis::on_timer(UnixNanos t, Actions& out) {
 }
 
 void FundingBasis::tick(State& st, UnixNanos t, Actions& out) {
+  expire_orders(st, t);
   check_deviation(st, t, out);  // first: a halt replaces the program before it sends anything
   if (st.prog.kind != ProgramKind::None) manage_program(st, t, out);
   if (st.prog.kind == ProgramKind::None &&
@@ -620,8 +621,8 @@ void FundingBasis::choose_rebalance(State& st, Decision& d, UnixNanos t, Actions
 // ---------------------------------------------------------------- execution
 
 void FundingBasis::emit_order(State& st, OrderIntent intent, Actions& out) {
-  Working w{st.symbol, intent.market, intent.side, intent.size, {}, intent.role};
-  working_[intent.client_oid] = w;
+  working_[intent.client_oid] =
+      Working{st.symbol, intent.market, intent.side, intent.size, {}, intent.role, false, now()};
   if (intent.role == LegRole::Leader)
     ++counters_.leader_orders;
   else
@@ -675,7 +676,8 @@ std::optional<FundingBasis::HedgeNeed> FundingBasis::hedge_need(const State& st,
   if (!leg.inst) return std::nullopt;
   // Taker orders in flight will (mostly) fill; a resting or canceling leader may not, and its
   // fills, if any, are hedged when they come.
-  const Decimal need = -(st.spot.position + st.perp.position) - (in_flight(st, m) - in_flight(st, m, LegRole::Leader));
+  const Decimal takers = in_flight(st, m) - in_flight(st, m, LegRole::Leader);
+  const Decimal need = -(st.spot.position + st.perp.position) - takers;
   Decimal size = to_lot(need.abs(), leg.inst->lot, Rounding::HalfEven);
   const Side side = need.is_positive() ? Side::Buy : Side::Sell;
   if (m == MarketType::Spot && side == Side::Sell)
@@ -882,7 +884,27 @@ void FundingBasis::cancel_symbol(State& st, std::optional<MarketType> market, st
     if (w.symbol != st.symbol || w.cancel_requested || w.remaining().is_zero()) continue;
     if ((market && w.market != *market) || (role && w.role != *role)) continue;
     w.cancel_requested = true;
+    w.since = now();
     out.cancels.push_back({w.symbol, w.market, oid, std::string(reason)});
+  }
+}
+
+void FundingBasis::expire_orders(State& st, UnixNanos t) {
+  // A final update lost in a stream gap must not freeze a program forever. IOC takers never
+  // rest, and a canceled leader is done once the cancel is through; the daemon's reconciliation
+  // (adopt_positions) corrects positions if fills were lost too.
+  const auto expiry = seconds(params_.order_expiry_s);
+  for (auto it = working_.begin(); it != working_.end();) {
+    const Working& w = it->second;
+    const bool rests = w.role == LegRole::Leader && !w.cancel_requested;
+    if (w.symbol == st.symbol && !rests && t - w.since >= expiry) {
+      events_.warn("strategy.order_expired", {{"symbol", w.symbol}, {"client_oid", it->first},
+                                              {"market", to_string(w.market)}, {"role", to_string(w.role)},
+                                              {"remaining", dec(w.remaining())}});
+      it = working_.erase(it);
+    } else {
+      ++it;
+    }
   }
 }
 

@@ -136,6 +136,7 @@ class FundingBasis final : public Strategy {
     Decimal size, filled;
     LegRole role = LegRole::Leader;
     bool cancel_requested = false;
+    UnixNanos since;             // sent, or cancel requested
     Decimal remaining() const { return size > filled ? size - filled : Decimal{}; }
   };
   struct State {
@@ -200,6 +201,7 @@ class FundingBasis final : public Strategy {
   void emit_order(State& st, OrderIntent intent, Actions& out);
   void choose_rebalance(State& st, Decision& d, UnixNanos now, Actions& out);
   void check_deviation(State& st, UnixNanos now, Actions& out);
+  void expire_orders(State& st, UnixNanos now);
 
   std::optional<OrderIntent> taker_intent(const State& st, MarketType leg, Side side, Decimal size,
                                           LegRole role, std::string reason);

@@ -42,6 +42,9 @@ struct FundingBasisParams {
   int leader_requote_ms = 6000;         // leader gone (e.g. post-only rejected) this long: re-place;
                                         // above the OMS ack timeout so a slow amend replacement
                                         // shows up first
+  int order_expiry_s = 60;              // a taker order, or a leader being canceled, with no final
+                                        // update this long is no longer counted as in flight
+                                        // (its fills, if any, still move the position)
   int reopen_cooldown_s = 900;          // no OPEN this long after a CLOSE (no stop/reopen ping-pong)
   int follower_retry_ms = 1000;         // an unhedged gap with no taker order in flight: retry
   double taker_max_slippage_bps = 10;   // IOC limit = touch +/- this (crossing allowance)

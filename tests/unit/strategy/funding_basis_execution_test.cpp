@@ -414,5 +414,23 @@ TEST_F(FundingBasisTest, DustBelowTheFollowerMinimumDoesNotStallTheOpening) {
   EXPECT_LT(view().net_delta_bps, params.rebalance_band_bps);
 }
 
+TEST_F(FundingBasisTest, OrdersWhoseFinalUpdateWasLostExpireSoProgramsGoOn) {
+  make();
+  open_hedged();
+  const OrderIntent leader = funding("-0.001").orders.at(0);  // close
+  advance(std::chrono::seconds(params.leader_timeout_s));
+  ASSERT_EQ(timer().cancels.size(), 1u);
+  // The cancel's final update never arrives (lost in a private stream gap).
+  Actions a;
+  for (int i = 0; i < params.order_expiry_s && a.orders.empty(); ++i) {
+    advance(1s);
+    a = timer();
+  }
+  EXPECT_EQ(sink.count("strategy.order_expired"), 1u);
+  EXPECT_EQ(sink.last("strategy.order_expired")->fields.at("client_oid"), leader.client_oid);
+  ASSERT_EQ(a.orders.size(), 1u);
+  EXPECT_EQ(a.orders[0].reason, "close_taker_fallback");
+}
+
 }  // namespace
 }  // namespace carry::strategy::test

@@ -131,7 +131,8 @@ class ScenarioTest : public FundingBasisTest {
       mid *= 1.0 + (rng.uniform() - 0.5) * 0.002;
       basis += (rng.uniform() - 0.5) * 4.0;
       const Decimal s_mid = Decimal::from_double(mid).value().round_to_step("0.01"_dec, Rounding::HalfEven).value();
-      const Decimal p_mid = Decimal::from_double(mid * (1 + basis / 1e4)).value().round_to_step("0.01"_dec, Rounding::HalfEven).value();
+      const Decimal p_mid =
+          Decimal::from_double(mid * (1 + basis / 1e4)).value().round_to_step("0.01"_dec, Rounding::HalfEven).value();
       drain(quote("ETHUSDT", MarketType::Spot, (s_mid - "0.01"_dec).to_string().c_str(),
                   (s_mid + "0.01"_dec).to_string().c_str(), "20"));
       drain(quote("ETHUSDT", MarketType::Perp, (p_mid - "0.01"_dec).to_string().c_str(),

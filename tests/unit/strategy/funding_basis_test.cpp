@@ -68,7 +68,8 @@ TEST_F(FundingBasisTest, OpensOnlyInsidePreEventWindowWhenNotHoldingAcrossEvents
   };
   for (const Row& r : {Row{480, DecisionKind::Hold, "outside_pre_event_window"},
                        Row{61, DecisionKind::Hold, "outside_pre_event_window"},
-                       Row{60, DecisionKind::Open, "funding_positive"}, Row{5, DecisionKind::Open, "funding_positive"}}) {
+                       Row{60, DecisionKind::Open, "funding_positive"},
+                       Row{5, DecisionKind::Open, "funding_positive"}}) {
     make();
     // One settlement of 30 bps over a 1 h window: (30 - 26) bps x 8760 = 3.504 APR.
     const Actions a = funding("0.003", std::chrono::minutes(r.minutes_before));
