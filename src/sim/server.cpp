@@ -137,7 +137,7 @@ struct Server::Impl {
   void dispatch(const std::vector<Push>& pushes) {
     for (const auto& p : pushes)
       for (auto& [id, c] : conns)
-        for (const WsSub* sub : Simulator::matches(c->session, p)) deliver(*c, p, Simulator::render(p, *sub));
+        for (const WsSub* sub : Simulator::matches(c->session, p)) deliver(*c, p, sim.render_for_delivery(p, *sub));
   }
 
   void apply_actions() {

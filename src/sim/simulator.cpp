@@ -165,11 +165,8 @@ void Simulator::publish_market(const MarketChange& ch) {
   u.key = inst.spec.symbol;
   u.action = "update";
   u.ts = now;
-  std::int32_t checksum = book_checksum(level_strings(inst.bids, inst.spec, 25), level_strings(inst.asks, inst.spec, 25));
-  if (corrupt_next_checksum()) {
-    checksum ^= 0x5A5A5A5A;
-    ++stats_.faults_injected["corrupt_checksum"];
-  }
+  const std::int32_t checksum =
+      book_checksum(level_strings(inst.bids, inst.spec, 25), level_strings(inst.asks, inst.spec, 25));
   u.data = json::array({{{"asks", level_delta(ch.old_asks, inst.asks, inst.spec, false)},
                          {"bids", level_delta(ch.old_bids, inst.bids, inst.spec, true)},
                          {"checksum", checksum},
@@ -287,6 +284,17 @@ std::vector<const WsSub*> Simulator::matches(const WsSession& s, const Push& p) 
     if (sub.inst_id == p.key || sub.inst_id == "default" || p.key == "default") out.push_back(&sub);
   }
   return out;
+}
+
+std::string Simulator::render_for_delivery(const Push& p, const WsSub& sub) {
+  // Corrupted checksums are drawn per delivered `books` update, so "the next N" hit a subscriber.
+  if (p.channel == "books" && p.action == "update" && corrupt_next_checksum()) {
+    Push bad = p;
+    bad.data[0]["checksum"] = bad.data[0]["checksum"].get<std::int32_t>() ^ 0x5A5A5A5A;
+    ++stats_.faults_injected["corrupt_checksum"];
+    return render(bad, sub);
+  }
+  return render(p, sub);
 }
 
 std::string Simulator::render(const Push& p, const WsSub& sub) {

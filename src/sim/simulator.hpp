@@ -95,6 +95,8 @@ class Simulator {
   // The subscriptions of `s` that receive `p` (one frame each).
   static std::vector<const WsSub*> matches(const WsSession& s, const Push& p);
   static std::string render(const Push& p, const WsSub& sub);
+  // render() plus the checksum-corruption fault; what the server sends.
+  std::string render_for_delivery(const Push& p, const WsSub& sub);
 
   FaultConfig& faults() { return faults_; }
   // One-shot actions posted since the last call (ws_close_now / ws_stall_now).

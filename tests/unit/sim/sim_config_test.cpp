@@ -1,0 +1,86 @@
+#include "sim_config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace carry::sim {
+namespace {
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  auto p = std::filesystem::temp_directory_path() / name;
+  std::ofstream(p) << text;
+  return p.string();
+}
+
+std::string cli_error(std::vector<const char*> args) {
+  args.insert(args.begin(), "bitget-sim");
+  SimConfig cfg;
+  try {
+    parse_cli(cfg, static_cast<int>(args.size()), args.data());
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(SimConfig, BundledConfigLoads) {
+  SimConfig cfg;
+  load_sim_yaml(cfg, std::string(CARRY_SOURCE_DIR) + "/config/sim.yaml");
+  ASSERT_TRUE(cfg.tape_path.has_value());
+  EXPECT_TRUE(std::filesystem::exists(*cfg.tape_path)) << *cfg.tape_path;
+  EXPECT_FALSE(cfg.accounts.empty());
+  EXPECT_TRUE(cfg.funding.rate.is_positive());
+}
+
+TEST(SimConfig, CommandLineOverridesAndValidates) {
+  SimConfig cfg;
+  const char* argv[] = {"bitget-sim", "--listen", "127.0.0.1:0", "--synthetic", "--seed", "9", "--speed", "60",
+                        "--funding-interval", "30", "--funding-rate", "0.0005", "--account", "a,b,c"};
+  ASSERT_TRUE(parse_cli(cfg, 14, argv));
+  EXPECT_EQ(cfg.listen_port, 0);
+  EXPECT_TRUE(cfg.synthetic);
+  EXPECT_EQ(cfg.seed, 9u);
+  EXPECT_EQ(cfg.speed, 60.0);
+  EXPECT_EQ(cfg.funding.interval_ms, 30'000);
+  EXPECT_EQ(cfg.funding.rate, "0.0005"_dec);
+  ASSERT_EQ(cfg.accounts.size(), 1u);
+  EXPECT_EQ(cfg.accounts[0].passphrase, "c");
+
+  EXPECT_NE(cli_error({"--speed", "fast"}).find("--speed"), std::string::npos);
+  EXPECT_NE(cli_error({"--listen", "nowhere"}).find("--listen"), std::string::npos);
+  EXPECT_NE(cli_error({"--account", "a,b"}).find("--account"), std::string::npos);
+  EXPECT_NE(cli_error({"--bogus"}).find("--bogus"), std::string::npos);
+  EXPECT_NE(cli_error({"--funding-rate", "0.5"}).find("funding.rate"), std::string::npos);
+  EXPECT_NE(cli_error({"--seed"}).find("--seed: missing"), std::string::npos);
+}
+
+TEST(SimConfig, YamlErrorsNameFileAndKey) {
+  auto p = write_temp("carry_sim_bad.yaml", "sim:\n  speeed: 2\n");
+  SimConfig cfg;
+  try {
+    load_sim_yaml(cfg, p);
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("sim.speeed"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(p), std::string::npos);
+  }
+  auto q = write_temp("carry_sim_bad2.yaml", "sim:\n  faults:\n    http_429_rate: 2\n");
+  try {
+    load_sim_yaml(cfg, q);
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("http_429_rate"), std::string::npos) << e.what();
+  }
+  auto r = write_temp("carry_sim_sched.yaml",
+                      "daemon_section: {ignored: true}\nsim:\n  funding:\n    rate: '0.0002'\n    schedule: [[0, '0.0004'], [120, '-0.0001']]\n");
+  SimConfig ok;
+  load_sim_yaml(ok, r);
+  ASSERT_EQ(ok.funding.schedule.size(), 2u);
+  EXPECT_EQ(ok.funding.schedule[1].first, 120'000);
+  EXPECT_EQ(ok.funding.schedule[1].second, "-0.0001"_dec);
+}
+
+}  // namespace
+}  // namespace carry::sim
