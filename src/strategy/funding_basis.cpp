@@ -646,16 +646,18 @@ std::optional<OrderIntent> FundingBasis::taker_intent(const State& st, MarketTyp
     if (role != LegRole::Flatten) return std::nullopt;  // only a flatten goes out blind
     in.type = OrderType::Market;
   } else {
-    // Limit IOC that may cross at most taker_max_slippage_bps past the touch.
+    // Limit IOC at most taker_max_slippage_bps from mid (the risk engine measures slippage the
+    // same way), and at least at the touch (or it could not take anything).
     const Decimal slip = bps_factor(params_.taker_max_slippage_bps);
     const Decimal one = Decimal::from_units(1);
     const Decimal tick = leg.inst->tick;
+    const Decimal mid = leg.quote.mid();
     Decimal px;
     if (side == Side::Buy) {
-      px = to_lot(leg.quote.ask * (one + slip), tick, Rounding::Down);
+      px = to_lot(mid * (one + slip), tick, Rounding::Down);
       px = max(px, leg.quote.ask);
     } else {
-      px = to_lot(leg.quote.bid * (one - slip), tick, Rounding::Up);
+      px = to_lot(mid * (one - slip), tick, Rounding::Up);
       px = min(px, leg.quote.bid);
     }
     in.type = OrderType::Limit;

@@ -33,7 +33,7 @@ TEST_F(FundingBasisTest, EachLeaderFillProducesAFollowerOfTheSameSize) {
     EXPECT_EQ(f.side, Side::Buy);
     EXPECT_EQ(f.size, Decimal::parse(r.follower).value()) << r.fill;
     EXPECT_EQ(f.tif, TimeInForce::Ioc);
-    EXPECT_EQ(f.price, "100.11"_dec);  // ask 100.01 + 10 bps, rounded down to the tick
+    EXPECT_EQ(f.price, "100.1"_dec);  // mid 100.00 + 10 bps, on the tick
     EXPECT_FALSE(f.post_only());
     fill(f, r.follower);
     update(f, OrderStatus::Filled, r.follower);
@@ -430,6 +430,24 @@ TEST_F(FundingBasisTest, OrdersWhoseFinalUpdateWasLostExpireSoProgramsGoOn) {
   EXPECT_EQ(sink.last("strategy.order_expired")->fields.at("client_oid"), leader.client_oid);
   ASSERT_EQ(a.orders.size(), 1u);
   EXPECT_EQ(a.orders[0].reason, "close_taker_fallback");
+}
+
+TEST_F(FundingBasisTest, TakerPriceIsMidPlusSlippageButAtLeastTheTouch) {
+  struct Row {
+    const char* bid;
+    const char* ask;
+    const char* price;
+  };
+  // taker_max_slippage_bps = 10: buy limit = mid x 1.001 rounded down to the 0.01 tick.
+  for (const Row& r : {Row{"99.99", "100.01", "100.1"}, Row{"199.98", "200.02", "200.2"},
+                       Row{"99.5", "100.5", "100.5"}}) {  // wide book: the touch itself
+    make();
+    const OrderIntent leader = funding("0.001").orders.at(0);
+    quote("ETHUSDT", MarketType::Spot, r.bid, r.ask);
+    const Actions a = fill(leader, "1");
+    ASSERT_EQ(a.orders.size(), 1u) << r.ask;
+    EXPECT_EQ(a.orders[0].price, Decimal::parse(r.price).value()) << r.ask;
+  }
 }
 
 }  // namespace

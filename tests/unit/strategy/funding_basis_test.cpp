@@ -152,17 +152,17 @@ TEST_F(FundingBasisTest, ClosesOnSignFlipAndLowApr) {
 
 TEST_F(FundingBasisTest, ClosesWhenBasisMovesAgainstThePositionBeyondTheStop) {
   make();
-  open_hedged();  // perp sold at 100.07, spot bought at 100.11: entry basis -4.0 bps
+  open_hedged();  // perp sold at 100.07, spot bought at 100.10: entry basis -3.0 bps
   ASSERT_TRUE(view().entry_basis_bps.has_value());
-  EXPECT_NEAR(*view().entry_basis_bps, (100.07 - 100.11) / 100.11 * 1e4, 1e-6);
-  // Basis 51 bps: 55 bps against the short-perp position, inside the 60 bps stop.
+  EXPECT_NEAR(*view().entry_basis_bps, (100.07 - 100.10) / 100.10 * 1e4, 1e-6);
+  // Basis 51 bps: 54 bps against the short-perp position, inside the 60 bps stop.
   Actions a = quote("ETHUSDT", MarketType::Perp, "100.50", "100.52");
   EXPECT_TRUE(a.decisions.empty());
   advance(10s);
   a = timer();
   EXPECT_EQ(count(a, DecisionKind::Close), 0u);
   EXPECT_EQ(view().mode, SymbolMode::Open);
-  // Basis 71 bps: 75 bps against us. Acted on at the quote, not at the next cadence.
+  // Basis 71 bps: 74 bps against us. Acted on at the quote, not at the next cadence.
   a = quote("ETHUSDT", MarketType::Perp, "100.70", "100.72");
   ASSERT_EQ(a.decisions.size(), 1u);
   EXPECT_EQ(a.decisions[0].kind, DecisionKind::Close);
