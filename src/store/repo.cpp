@@ -329,17 +329,23 @@ struct Repo::Impl {
     return *v;
   }
 
-  // Runs `f` inside a transaction: the caller's if one is open (the writer's batch), else its own.
+  // Runs `f` atomically: in its own transaction, or inside the caller's (the writer's batch) as a
+  // savepoint, so a failure halfway leaves nothing of it behind either way.
   template <class F>
   auto in_txn(F&& f) -> decltype(f()) {
     const bool own = sqlite3_get_autocommit(db.getHandle()) != 0;
-    if (own) db.exec("BEGIN IMMEDIATE");
+    db.exec(own ? "BEGIN IMMEDIATE" : "SAVEPOINT carry_op");
     try {
       auto r = f();
-      if (own) db.exec("COMMIT");
+      db.exec(own ? "COMMIT" : "RELEASE carry_op");
       return r;
     } catch (...) {
-      if (own) db.tryExec("ROLLBACK");
+      if (own) {
+        db.tryExec("ROLLBACK");
+      } else {
+        db.tryExec("ROLLBACK TO carry_op");
+        db.tryExec("RELEASE carry_op");
+      }
       throw;
     }
   }

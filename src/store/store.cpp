@@ -175,19 +175,21 @@ void Store::write_group(std::deque<std::unique_ptr<detail::StoreOp>>& batch, std
     std::string error;
   };
   std::vector<Failed> failed;
-  bool intact = retry_busy(&Repo::begin);
-  if (intact) {
-    for (std::size_t k = begin; k < end; ++k) {
-      if (batch[k]->apply(*repo_)) continue;
-      // A constraint error undoes only its statement; disk errors can undo the whole transaction.
-      if (!repo_->in_transaction()) {
-        intact = false;
-        break;
-      }
-      failed.push_back({k, repo_->last_error()});
-    }
-    intact = intact && retry_busy(&Repo::commit);
+  if (!retry_busy(&Repo::begin)) {
+    // The lock stayed taken through every retry (minutes): replaying row by row would wait that
+    // long per row. The rows go to the log instead (store.write_failed carries each one).
+    const std::string error = repo_->last_error();
+    for (std::size_t k = begin; k < end; ++k) report_failure(*batch[k], error);
+    return;
   }
+  bool intact = true;
+  for (std::size_t k = begin; k < end && intact; ++k) {
+    if (batch[k]->apply(*repo_)) continue;
+    // A constraint error undoes only its statement; disk errors can undo the whole transaction.
+    if (repo_->in_transaction()) failed.push_back({k, repo_->last_error()});
+    else intact = false;
+  }
+  intact = intact && retry_busy(&Repo::commit);
   if (intact) {
     batches_.fetch_add(1, std::memory_order_relaxed);
     std::size_t f = 0;
