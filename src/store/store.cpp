@@ -51,7 +51,7 @@ struct Store::Failures {
   };
   std::mutex mu;
   std::vector<Entry> entries;
-  EventSink* sink = nullptr;  // null once the Store has closed and drained
+  EventSink* sink = nullptr;  // null once the Store is destroyed
 
   void drain() {
     std::vector<Entry> now;
@@ -79,7 +79,12 @@ Store::Store(const std::filesystem::path& file, boost::asio::any_io_executor exe
   writer_ = std::thread([this] { writer_loop(); });
 }
 
-Store::~Store() { close(); }
+Store::~Store() {
+  close();
+  // A drain still queued on the loop must not reach a sink that may be gone with us.
+  std::lock_guard lk(failures_->mu);
+  failures_->sink = nullptr;
+}
 
 void Store::close() {
   {

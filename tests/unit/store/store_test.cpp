@@ -272,3 +272,30 @@ TEST(Store, OpenFailureNamesTheFile) {
     EXPECT_NE(std::string(e.what()).find("missing-dir"), std::string::npos) << e.what();
   }
 }
+
+TEST(Store, FailuresFoundAtShutdownAreStillLogged) {
+  TempDir dir;
+  boost::asio::io_context io;  // never run: the loop has already stopped
+  RecordingEventSink sink;
+  {
+    Store store(dir.file(), io.get_executor(), sink);
+    store.append(DailyPnlRecord{"2025-13-45x", "", {}, {}, {}, {}, {}, kDay});
+    store.close();
+    EXPECT_EQ(store.stats().write_failed, 1u);
+  }
+  EXPECT_EQ(sink.count("store.write_failed"), 1u);
+  io.run();  // the handler posted earlier finds nothing left to emit: no duplicate
+  EXPECT_EQ(sink.count("store.write_failed"), 1u);
+}
+
+TEST(Store, ExceptionInsideRunBecomesAnError) {
+  TempDir dir;
+  boost::asio::io_context io;
+  RecordingEventSink sink;
+  Store store(dir.file(), io.get_executor(), sink);
+  auto r = store.run_sync([](Repo&) -> Result<int> { throw std::runtime_error("boom"); });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), make_error_code(Errc::io));
+  store.append(make_fill(1));  // the writer thread survived
+  EXPECT_EQ(store.run_sync([](Repo& repo) { return repo.count_rows("fills"); }).value(), 1);
+}
