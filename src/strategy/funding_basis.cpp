@@ -266,8 +266,19 @@ void FundingBasis::on_submit_rejected(std::string_view client_oid, std::string_v
   const std::string symbol = it->second.symbol;
   events_.warn("strategy.intent_blocked", {{"symbol", symbol}, {"client_oid", std::string(client_oid)},
                                            {"role", to_string(it->second.role)}, {"reason", std::string(reason)}});
+  const LegRole role = it->second.role;
   working_.erase(it);
-  if (State* st = find(symbol)) tick(*st, now(), out);
+  State* st = find(symbol);
+  if (st == nullptr) return;
+  const UnixNanos t = now();
+  if (role == LegRole::Leader && st->prog.kind == ProgramKind::Open && !st->prog.leader_cancel_at) {
+    // A guard (cooldown, risk limit, kill switch) refused the opening: stop it rather than
+    // requote into the same refusal; what filled is hedged, and no reopen before the cooldown.
+    st->prog.leader_cancel_at = t;
+    st->last_close = t;
+    events_.warn("strategy.open_aborted", {{"symbol", symbol}, {"reason", std::string(reason)}});
+  }
+  tick(*st, t, out);
 }
 
 void FundingBasis::on_timer(UnixNanos t, Actions& out) {

@@ -450,5 +450,20 @@ TEST_F(FundingBasisTest, TakerPriceIsMidPlusSlippageButAtLeastTheTouch) {
   }
 }
 
+TEST_F(FundingBasisTest, BlockedLeaderAbortsTheOpeningInsteadOfRequotingIntoTheRefusal) {
+  make();
+  const OrderIntent leader = funding("0.001").orders.at(0);
+  Actions a;
+  fb->on_submit_rejected(leader.client_oid, "kill_switch.halted", a);
+  EXPECT_TRUE(a.orders.empty());
+  EXPECT_EQ(sink.count("strategy.open_aborted"), 1u);
+  advance(std::chrono::milliseconds(params.leader_requote_ms));
+  a = timer();
+  EXPECT_TRUE(a.orders.empty());
+  EXPECT_EQ(view().mode, SymbolMode::Flat);
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].reason, "reopen_cooldown");
+}
+
 }  // namespace
 }  // namespace carry::strategy::test
