@@ -1,0 +1,157 @@
+#pragma once
+// bitget::Gateway: the Venue over Bitget's v2 REST + WebSocket API (issue 3). Market data is
+// published as carry::MarketEvent through the market handler; order updates, fills, positions,
+// balances and StreamReconnected as carry::ExecEvent through Venue::emit. One io_context thread.
+//
+//   Gateway gw(io.get_executor(), cfg, events, clock);
+//   gw.set_market_handler(...); gw.set_exec_handler(...);
+//   co_await gw.start();                       // server-time offset, WS sessions
+//   gw.subscribe_books1("BTCUSDT", MarketType::Perp);
+//   auto ack = co_await gw.place(req);         // Errc::timeout = outcome unknown, look it up
+#include <carry/bitget/gateway_config.hpp>
+#include <carry/bitget/requests.hpp>
+#include <carry/bitget/rest_client.hpp>
+#include <carry/bitget/rest_parsers.hpp>
+#include <carry/bitget/ws_client.hpp>
+#include <carry/core/event_sink.hpp>
+#include <carry/core/venue.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace carry::market {
+class OrderBook;
+}
+
+namespace carry::bitget {
+
+struct CandleQuery {
+  std::string granularity;              // perp "1m","1H","1D"...; spot "1min","1h","1day"...
+  std::optional<UnixNanos> start, end;
+  int limit = 0;                        // 0 = the exchange default
+  bool history = false;                 // history-candles (finished bars only)
+};
+
+struct FillsQuery {
+  std::string symbol;                   // "" = all (perp only; spot needs a symbol)
+  std::string order_id;
+  std::optional<UnixNanos> start, end;
+  std::string id_less_than;             // paging cursor (endId)
+  int limit = 0;
+};
+
+struct BillsQuery {
+  std::string symbol;
+  std::string business_type;            // e.g. "contract_settle_fee" (funding)
+  std::optional<UnixNanos> start, end;
+  std::string id_less_than;
+  int limit = 0;
+};
+
+struct GatewayStats {
+  std::uint64_t public_frames = 0;
+  std::uint64_t private_frames = 0;
+  std::uint64_t rejected_frames = 0;    // counted, logged (ws.frame_rejected), never fatal
+  std::uint64_t book_resyncs = 0;
+};
+
+class Gateway final : public Venue {
+ public:
+  using MarketHandler = std::function<void(const MarketEvent&)>;
+
+  // Throws std::runtime_error on an unusable config (bad URL, unreadable CA file).
+  Gateway(boost::asio::any_io_executor ex, GatewayConfig config, EventSink& events, const Clock& clock);
+  ~Gateway() override;
+  Gateway(const Gateway&) = delete;
+  Gateway& operator=(const Gateway&) = delete;
+
+  void set_market_handler(MarketHandler handler);
+
+  // Measures the server-time offset (when configured) and starts the public session and, with
+  // credentials, the private one (orders, fill, positions, account for futures and spot).
+  // A failed time sync is returned; the WS sessions start regardless and retry on their own.
+  boost::asio::awaitable<Result<void>> start();
+  void stop();
+
+  // ---- public WebSocket subscriptions (kept across reconnects) ----
+  void subscribe_ticker(const std::string& symbol, MarketType market);
+  void subscribe_books1(const std::string& symbol, MarketType market);
+  void subscribe_books5(const std::string& symbol, MarketType market);
+  void subscribe_books(const std::string& symbol, MarketType market);   // full depth + checksum
+  void subscribe_trades(const std::string& symbol, MarketType market);
+  // The local full-depth book of a `books` subscription (nullptr when none).
+  const market::OrderBook* book(const std::string& symbol, MarketType market) const;
+
+  // ---- Venue ----
+  boost::asio::awaitable<Result<carry::OrderAck>> place(PlaceOrderRequest req) override;
+  boost::asio::awaitable<Result<carry::OrderAck>> cancel(CancelOrderRequest req) override;
+  boost::asio::awaitable<Result<carry::OrderAck>> amend(AmendOrderRequest req) override;
+  boost::asio::awaitable<Result<std::vector<OrderUpdate>>> open_orders(std::string symbol) override;
+  boost::asio::awaitable<Result<std::optional<OrderUpdate>>> order_by_client_oid(
+      std::string symbol, MarketType market, std::string client_oid) override;
+  boost::asio::awaitable<Result<std::vector<PositionUpdate>>> positions() override;
+  boost::asio::awaitable<Result<std::vector<BalanceUpdate>>> balances() override;
+
+  // ---- typed public REST ----
+  boost::asio::awaitable<Result<UnixNanos>> server_time();
+  boost::asio::awaitable<Result<std::vector<Instrument>>> contracts(std::string symbol = {});
+  boost::asio::awaitable<Result<std::vector<Instrument>>> spot_symbols(std::string symbol = {});
+  // Fetches both, and publishes one InstrumentUpdate per instrument.
+  boost::asio::awaitable<Result<std::size_t>> refresh_instruments();
+  boost::asio::awaitable<Result<std::vector<Ticker>>> perp_tickers();
+  boost::asio::awaitable<Result<std::vector<Ticker>>> spot_tickers(std::string symbol = {});
+  boost::asio::awaitable<Result<std::vector<CurrentFunding>>> current_funding_rate(std::string symbol = {});
+  boost::asio::awaitable<Result<std::vector<FundingTime>>> funding_time(std::string symbol);
+  boost::asio::awaitable<Result<std::vector<FundingHistoryEntry>>> funding_history(std::string symbol,
+                                                                                   int page_size = 20,
+                                                                                   int page_no = 1);
+  boost::asio::awaitable<Result<std::vector<Candle>>> candles(std::string symbol, MarketType market, CandleQuery q);
+  // Perp: merge-depth (limit 1/5/15/50/max); spot: orderbook (limit <= 150). limit 0 = default.
+  boost::asio::awaitable<Result<DepthSnapshot>> depth(std::string symbol, MarketType market, int limit = 0);
+
+  // ---- typed private REST: USDT-M perpetual ----
+  boost::asio::awaitable<Result<OrderAck>> perp_place(PerpOrderRequest r);
+  boost::asio::awaitable<Result<BatchResult>> perp_batch_place(std::vector<PerpOrderRequest> orders);
+  boost::asio::awaitable<Result<OrderAck>> perp_cancel(std::string symbol, OrderRef ref);
+  boost::asio::awaitable<Result<OrderAck>> perp_modify(std::string symbol, OrderRef ref, std::string new_client_oid,
+                                                       Decimal new_size, Decimal new_price);
+  boost::asio::awaitable<Result<std::vector<OrderRecord>>> perp_open_orders(std::string symbol = {});
+  boost::asio::awaitable<Result<OrderRecord>> perp_order_detail(std::string symbol, OrderRef ref);
+  boost::asio::awaitable<Result<FillsPage>> perp_fills(FillsQuery q);
+  boost::asio::awaitable<Result<std::vector<PositionRecord>>> all_positions();
+  boost::asio::awaitable<Result<std::vector<FuturesAccount>>> futures_accounts();
+  boost::asio::awaitable<Result<BillsPage>> account_bills(BillsQuery q);
+  boost::asio::awaitable<Result<void>> set_leverage(std::string symbol, int leverage);
+  boost::asio::awaitable<Result<void>> set_margin_mode(std::string symbol, std::string margin_mode);
+  boost::asio::awaitable<Result<void>> set_position_mode(PositionMode mode);
+
+  // ---- typed private REST: spot ----
+  boost::asio::awaitable<Result<OrderAck>> spot_place(SpotOrderRequest r);
+  boost::asio::awaitable<Result<OrderAck>> spot_cancel(std::string symbol, OrderRef ref);
+  boost::asio::awaitable<Result<CancelReplaceAck>> spot_cancel_replace(std::string symbol, OrderRef ref,
+                                                                      std::string new_client_oid,
+                                                                      Decimal new_size, Decimal new_price);
+  boost::asio::awaitable<Result<std::vector<OrderRecord>>> spot_open_orders(std::string symbol = {});
+  // orderInfo by orderId or clientOid; empty when the exchange has no such order.
+  boost::asio::awaitable<Result<std::vector<OrderRecord>>> spot_order_info(OrderRef ref);
+  boost::asio::awaitable<Result<std::vector<Fill>>> spot_fills(FillsQuery q);
+  boost::asio::awaitable<Result<std::vector<BalanceUpdate>>> spot_assets();
+
+  // ---- plumbing ----
+  RestClient& rest() noexcept;
+  WsClient& ws_public() noexcept;
+  WsClient* ws_private() noexcept;      // nullptr without credentials
+  const GatewayConfig& config() const noexcept;
+  GatewayStats stats() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace carry::bitget

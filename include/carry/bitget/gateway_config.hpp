@@ -1,0 +1,69 @@
+#pragma once
+// Everything bitget::Gateway needs to reach an exchange: endpoints (all overridable, so the
+// gateway points at bitget-sim on loopback as easily as at Bitget), demo mode, keys, timeouts,
+// REST guards and the futures account settings. Keys are never printed: use describe().
+#include <carry/bitget/rest_client.hpp>
+#include <carry/bitget/signer.hpp>
+#include <carry/bitget/wire.hpp>
+#include <carry/bitget/ws_client.hpp>
+#include <carry/core/backoff.hpp>
+
+#include <chrono>
+#include <string>
+
+namespace carry::bitget {
+
+inline constexpr std::string_view kLiveRestUrl = "https://api.bitget.com";
+inline constexpr std::string_view kLiveWsPublicUrl = "wss://ws.bitget.com/v2/ws/public";
+inline constexpr std::string_view kLiveWsPrivateUrl = "wss://ws.bitget.com/v2/ws/private";
+inline constexpr std::string_view kDemoWsPublicUrl = "wss://wspap.bitget.com/v2/ws/public";
+inline constexpr std::string_view kDemoWsPrivateUrl = "wss://wspap.bitget.com/v2/ws/private";
+
+struct GatewayConfig {
+  // ---- endpoints ("" = Bitget's, per `demo`) ----
+  std::string rest_base_url;          // e.g. "http://127.0.0.1:8080" for the simulator
+  std::string ws_public_url;          // e.g. "ws://127.0.0.1:8081/v2/ws/public"
+  std::string ws_private_url;
+  bool demo = false;                  // header paptrading: 1 and the wspap WebSocket hosts
+  std::string ca_file;                // extra trust anchor (PEM); "" = system trust store
+  bool verify_tls = true;
+
+  // ---- keys (private endpoints and channels need all three) ----
+  Credentials credentials;
+  std::string locale = "en-US";
+
+  // ---- REST ----
+  std::chrono::milliseconds rest_timeout{5000};
+  std::chrono::milliseconds connect_timeout{3000};
+  std::size_t rest_max_concurrency = 8;
+  int rest_cb_fail_threshold = 5;
+  std::chrono::seconds rest_cb_open_seconds{30};
+  bool rest_rate_limit = true;
+  bool sync_server_time = true;       // measure the clock offset in start()
+
+  // ---- WebSocket ----
+  std::chrono::milliseconds ws_ping_interval{25000};
+  std::chrono::milliseconds ws_pong_timeout{10000};
+  std::chrono::milliseconds ws_idle_timeout{35000};
+  std::chrono::milliseconds ws_login_timeout{10000};
+  std::chrono::milliseconds ws_subscribe_timeout{10000};
+  BackoffPolicy ws_backoff{};
+  bool private_streams = true;        // start the private WS when credentials are set
+
+  // ---- futures account ----
+  std::string product_type = "USDT-FUTURES";
+  std::string margin_coin = "USDT";
+  std::string margin_mode = "crossed";           // "crossed" | "isolated"
+  PositionMode position_mode = PositionMode::OneWay;
+
+  std::string rest_url() const;
+  std::string ws_public() const;
+  std::string ws_private() const;
+  RestClientConfig rest_config() const;
+  WsClientConfig ws_public_config() const;
+  WsClientConfig ws_private_config() const;
+  // One line for logs: endpoints, demo flag, redacted key. Never the secret or passphrase.
+  std::string describe() const;
+};
+
+}  // namespace carry::bitget

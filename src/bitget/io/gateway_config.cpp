@@ -1,0 +1,60 @@
+#include <carry/bitget/gateway_config.hpp>
+
+namespace carry::bitget {
+
+std::string GatewayConfig::rest_url() const {
+  return rest_base_url.empty() ? std::string(kLiveRestUrl) : rest_base_url;
+}
+std::string GatewayConfig::ws_public() const {
+  if (!ws_public_url.empty()) return ws_public_url;
+  return std::string(demo ? kDemoWsPublicUrl : kLiveWsPublicUrl);
+}
+std::string GatewayConfig::ws_private() const {
+  if (!ws_private_url.empty()) return ws_private_url;
+  return std::string(demo ? kDemoWsPrivateUrl : kLiveWsPrivateUrl);
+}
+
+RestClientConfig GatewayConfig::rest_config() const {
+  RestClientConfig c;
+  c.base_url = rest_url();
+  c.ca_file = ca_file;
+  c.verify_tls = verify_tls;
+  c.request_timeout = rest_timeout;
+  c.connect_timeout = connect_timeout;
+  c.max_concurrency = rest_max_concurrency;
+  c.cb_fail_threshold = rest_cb_fail_threshold;
+  c.cb_open = rest_cb_open_seconds;
+  c.rate_limit = rest_rate_limit;
+  return c;
+}
+
+namespace {
+WsClientConfig ws_config(const GatewayConfig& g, std::string url, std::string name, bool priv) {
+  WsClientConfig c;
+  c.url = std::move(url);
+  c.ca_file = g.ca_file;
+  c.verify_tls = g.verify_tls;
+  c.connect_timeout = g.connect_timeout;
+  c.session.name = std::move(name);
+  c.session.private_channel = priv;
+  c.session.ping_interval = g.ws_ping_interval;
+  c.session.pong_timeout = g.ws_pong_timeout;
+  c.session.idle_timeout = g.ws_idle_timeout;
+  c.session.login_timeout = g.ws_login_timeout;
+  c.session.subscribe_timeout = g.ws_subscribe_timeout;
+  c.session.backoff = g.ws_backoff;
+  return c;
+}
+}  // namespace
+
+WsClientConfig GatewayConfig::ws_public_config() const { return ws_config(*this, ws_public(), "public", false); }
+WsClientConfig GatewayConfig::ws_private_config() const { return ws_config(*this, ws_private(), "private", true); }
+
+std::string GatewayConfig::describe() const {
+  return "rest=" + rest_url() + " ws_public=" + ws_public() + " ws_private=" + ws_private() +
+         " demo=" + (demo ? "true" : "false") + " product=" + product_type + " margin=" + margin_mode + "/" +
+         margin_coin + " position_mode=" + std::string(to_wire(position_mode)) + " " +
+         (credentials.empty() ? std::string("keys=none") : credentials.redacted());
+}
+
+}  // namespace carry::bitget
