@@ -607,7 +607,15 @@ void FundingBasis::choose_rebalance(State& st, Decision& d, UnixNanos t, Actions
   const bool wanted = st.mode != SymbolMode::Reducing && d.direction * d.funding_rate > 0;
   const MarketType lagging = st.spot.position.abs() < st.perp.position.abs() ? MarketType::Spot : MarketType::Perp;
   const MarketType larger = other(lagging);
-  auto feasible = [&](MarketType m) { return hedge_need(st, m).has_value(); };
+  auto feasible = [&](MarketType m) {
+    if (!hedge_need(st, m)) return false;
+    // Growing the lagging leg must stay under the per-leg limit (the risk engine would refuse it).
+    const Leg& leg = st.leg(m);
+    if (m == lagging && params_.max_symbol_notional.is_positive() && leg.has_quote &&
+        (leg.position - net).abs() * leg.quote.mid() > params_.max_symbol_notional)
+      return false;
+    return true;
+  };
   std::optional<MarketType> leg;
   const std::array<MarketType, 2> order = wanted ? std::array{lagging, larger} : std::array{larger, lagging};
   for (MarketType m : order)
