@@ -296,7 +296,7 @@ TEST_F(OrderManagerTest, MakerChaserFollowsTheBboWithinItsLimits) {
   bbo(MarketType::Perp, "100.3", "100.5");
   auto cmds = commands();
   ASSERT_EQ(cmds.size(), 1u);
-  const auto& am = std::get<AmendOrderRequest>(cmds[0]);
+  const auto am = std::get<AmendOrderRequest>(cmds[0]);  // a copy: cmds is reused below
   EXPECT_EQ(am.client_oid, id);
   EXPECT_EQ(am.new_price, "100.3"_dec);
   EXPECT_EQ(am.new_size, "0.01"_dec);

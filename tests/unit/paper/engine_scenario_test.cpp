@@ -247,3 +247,46 @@ TEST_F(EngineTest, PaperFundingReachesThePositionBook) {
   EXPECT_EQ(p->funding, "0.01001"_dec);  // 0.0001 x 1 x mark 100.1 (perp mid; no mark in the update)
   EXPECT_EQ(sink.count("funding.settled"), 1u);
 }
+
+namespace {
+
+// A strategy-like listener that hedges every spot fill with a perp sell from inside the callback.
+class Hedger : public oms::OrderListener {
+ public:
+  explicit Hedger(oms::OrderManager& oms) : oms_(oms) {}
+  void on_fill(const oms::Order& order, const Fill& fill) override {
+    if (order.market != MarketType::Spot) return;
+    oms::OrderIntent in;
+    in.symbol = order.symbol;
+    in.market = MarketType::Perp;
+    in.side = Side::Sell;
+    in.type = OrderType::Market;
+    in.size = fill.size;
+    in.tag = "hedge";
+    results.push_back(oms_.submit(in));
+  }
+  std::vector<oms::SubmitResult> results;
+
+ private:
+  oms::OrderManager& oms_;
+};
+
+}  // namespace
+
+TEST_F(EngineTest, ListenerHedgesEachSpotFillFromInsideTheCallback) {
+  Hedger hedger(*oms);
+  oms->set_listener(&hedger);
+  md(MarketType::Spot, "100", "100.1", "5", "0.3");
+  md(MarketType::Perp, "100", "100.1");
+  ASSERT_TRUE(submit(intent(MarketType::Spot, Side::Buy, OrderType::Limit, "0.5", "100.1")).accepted());
+  ASSERT_EQ(hedger.results.size(), 1u);  // 0.3 taken at once, 0.2 rests
+  EXPECT_EQ(ex->position("BTCUSDT"), "-0.3"_dec);
+  md(MarketType::Spot, "99.9", "100.1");  // the rest fills as maker
+  ASSERT_EQ(hedger.results.size(), 2u);
+  for (const auto& r : hedger.results) EXPECT_TRUE(r.accepted()) << r.reason;
+  EXPECT_EQ(ex->spot_balance("BTC").available, "0.5"_dec);
+  EXPECT_EQ(ex->position("BTCUSDT"), "-0.5"_dec);
+  EXPECT_DOUBLE_EQ(risk->net_delta_bps("BTCUSDT"), 0.0);
+  EXPECT_TRUE(oms->open_orders().empty());
+  EXPECT_EQ(sink.count("fill"), 4u);
+}
