@@ -1,0 +1,341 @@
+// bitget::Gateway (the real client) against bitget-sim (a real process) over loopback: public and
+// private streams, order round trips with fills on the private channel, reconnects after a forced
+// close and a silent stall, 429/5xx and the circuit breaker, checksum resync, dropped pushes.
+#include "sim_process.hpp"
+
+#include <carry/bitget/gateway.hpp>
+#include <carry/core/event_sink.hpp>
+#include <carry/market/order_book.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+
+namespace carry::test {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+namespace asio = boost::asio;
+
+class GatewaySim : public ::testing::Test {
+ protected:
+  void start(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"--listen", "127.0.0.1:0", "--synthetic", "--seed", "11", "--speed", "5",
+                                     "--tick-ms", "20", "--account", "gw-key,gw-secret,gw-pass"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    sim = std::make_unique<SimProcess>(BITGET_SIM_EXE, args);
+    ASSERT_TRUE(sim->is_ready()) << sim->ready().dump();
+    bitget::GatewayConfig cfg;
+    cfg.rest_base_url = sim->ready()["rest"];
+    cfg.ws_public_url = sim->ready()["ws_public"];
+    cfg.ws_private_url = sim->ready()["ws_private"];
+    cfg.credentials = bitget::Credentials{"gw-key", "gw-secret", "gw-pass"};
+    cfg.rest_timeout = 3000ms;
+    cfg.ws_ping_interval = 400ms;
+    cfg.ws_pong_timeout = 600ms;
+    cfg.ws_idle_timeout = 1500ms;
+    cfg.ws_backoff.initial = 50ms;
+    cfg.ws_backoff.cap = 400ms;
+    cfg.rest_cb_fail_threshold = 3;
+    cfg.rest_cb_open_seconds = std::chrono::seconds(1);
+    gw = std::make_unique<bitget::Gateway>(io.get_executor(), cfg, events, clock);
+    gw->set_market_handler([this](const MarketEvent& e) { market.push_back(e); });
+    gw->set_exec_handler([this](const ExecEvent& e) { exec.push_back(e); });
+    auto r = run(gw->start());
+    ASSERT_TRUE(r.has_value());
+    ASSERT_TRUE(*r) << r->error().message();
+  }
+
+  void TearDown() override {
+    if (gw) gw->stop();
+    pump(50ms);
+    gw.reset();
+  }
+
+  void pump(std::chrono::milliseconds d) {
+    if (io.stopped()) io.restart();
+    io.run_for(d);
+  }
+
+  template <class T>
+  std::optional<T> run(asio::awaitable<T> a, std::chrono::milliseconds deadline = 10s) {
+    std::optional<T> out;
+    asio::co_spawn(io, std::move(a), [&out](std::exception_ptr e, T v) {
+      if (e) std::rethrow_exception(e);
+      out.emplace(std::move(v));
+    });
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    while (!out && std::chrono::steady_clock::now() < until) pump(10ms);
+    return out;
+  }
+
+  bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds deadline = 10s) {
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    while (!pred() && std::chrono::steady_clock::now() < until) pump(10ms);
+    return pred();
+  }
+
+  json admin(const std::string& method, const std::string& path, const std::string& body = "") {
+    return http_call(sim->port(), method, path, {}, body).json();
+  }
+
+  template <class T>
+  std::vector<T> exec_of() const {
+    std::vector<T> out;
+    for (const auto& e : exec)
+      if (const auto* v = std::get_if<T>(&e)) out.push_back(*v);
+    return out;
+  }
+
+  std::size_t bbo_count(const std::string& symbol, MarketType m) const {
+    std::size_t n = 0;
+    for (const auto& e : market)
+      if (const auto* b = std::get_if<Bbo>(&e); b && b->symbol == symbol && b->market == m) ++n;
+    return n;
+  }
+
+  std::optional<Bbo> last_bbo(const std::string& symbol, MarketType m) const {
+    for (auto it = market.rbegin(); it != market.rend(); ++it)
+      if (const auto* b = std::get_if<Bbo>(&*it); b && b->symbol == symbol && b->market == m) return *b;
+    return std::nullopt;
+  }
+
+  bool has_order_status(const std::string& client_oid, OrderStatus s) const {
+    for (const auto& o : exec_of<OrderUpdate>())
+      if (o.client_oid == client_oid && o.status == s) return true;
+    return false;
+  }
+
+  // Spot fill pushes carry no clientOid: match on the order id from the ack.
+  bool has_fill(const std::string& order_id) const {
+    for (const auto& f : exec_of<Fill>())
+      if (f.order_id == order_id) return true;
+    return false;
+  }
+
+  std::size_t reconnects(bool private_stream) const {
+    std::size_t n = 0;
+    for (const auto& r : exec_of<StreamReconnected>()) n += r.private_stream == private_stream;
+    return n;
+  }
+
+  std::unique_ptr<SimProcess> sim;
+  asio::io_context io;
+  RecordingEventSink events;
+  SystemClock clock;
+  std::unique_ptr<bitget::Gateway> gw;
+  std::vector<MarketEvent> market;
+  std::vector<ExecEvent> exec;
+};
+
+TEST_F(GatewaySim, PublicAndPrivateSubscribe) {
+  start();
+  gw->subscribe_ticker("BTCUSDT", MarketType::Perp);
+  gw->subscribe_books1("ETHUSDT", MarketType::Spot);
+  EXPECT_TRUE(wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > 0 && bbo_count("ETHUSDT", MarketType::Spot) > 0; }));
+  EXPECT_TRUE(wait_until([&] {
+    for (const auto& e : market)
+      if (const auto* f = std::get_if<FundingRateUpdate>(&e); f && f->symbol == "BTCUSDT") return f->rate == "0.0001"_dec;
+    return false;
+  }));
+  // The private account channels answer the subscription with a snapshot.
+  EXPECT_TRUE(wait_until([&] {
+    for (const auto& b : exec_of<BalanceUpdate>())
+      if (b.coin == "USDT" && b.available == "100000"_dec) return true;
+    return false;
+  }));
+  auto stats = admin("GET", "/sim/stats");
+  EXPECT_GE(stats["ws_connections"]["public"].get<int>(), 1);
+  EXPECT_EQ(stats["ws_connections"]["private"], 1);
+  EXPECT_EQ(stats["signature_failures"], 0);
+}
+
+TEST_F(GatewaySim, PerpPlaceAmendCancelWithFillsOnThePrivateChannel) {
+  start();
+  gw->subscribe_books1("BTCUSDT", MarketType::Perp);
+  ASSERT_TRUE(wait_until([&] { return last_bbo("BTCUSDT", MarketType::Perp).has_value(); }));
+  ASSERT_TRUE(wait_until([&] { return !exec_of<BalanceUpdate>().empty(); }));  // private stream is up
+
+  PlaceOrderRequest mkt{"BTCUSDT", MarketType::Perp, "gw-perp-1", Side::Buy, OrderType::Market, TimeInForce::Gtc,
+                        std::nullopt, "0.010"_dec, false};
+  auto ack = run(gw->place(mkt));
+  ASSERT_TRUE(ack && *ack) << (ack ? ack->error().message() : "no answer");
+  EXPECT_EQ((*ack)->client_oid, "gw-perp-1");
+  const std::string perp_id = (*ack)->order_id;
+  EXPECT_TRUE(wait_until([&] { return has_fill(perp_id) && has_order_status("gw-perp-1", OrderStatus::Filled); }));
+  EXPECT_TRUE(wait_until([&] {
+    for (const auto& p : exec_of<PositionUpdate>())
+      if (p.symbol == "BTCUSDT" && p.size == "0.01"_dec) return true;
+    return false;
+  }));
+
+  const auto bbo = *last_bbo("BTCUSDT", MarketType::Perp);
+  const Decimal far = (bbo.bid_price * "0.9"_dec).round_to_step("0.1"_dec, Rounding::Down).value();
+  PlaceOrderRequest rest{"BTCUSDT", MarketType::Perp, "gw-perp-2", Side::Buy, OrderType::Limit, TimeInForce::PostOnly,
+                         far, "0.010"_dec, false};
+  ASSERT_TRUE(run(gw->place(rest)).value());
+  ASSERT_TRUE(wait_until([&] { return has_order_status("gw-perp-2", OrderStatus::Acked); }));
+  AmendOrderRequest amend{"BTCUSDT", MarketType::Perp, "gw-perp-2", "", "gw-perp-3", far - "1"_dec, "0.020"_dec};
+  auto am = run(gw->amend(amend));
+  ASSERT_TRUE(am && *am) << (am ? am->error().message() : "no answer");
+  // Asynchronous cancel-and-replace: the old order is canceled, the new id appears live.
+  EXPECT_TRUE(wait_until([&] {
+    return has_order_status("gw-perp-2", OrderStatus::Canceled) && has_order_status("gw-perp-3", OrderStatus::Acked);
+  }));
+  auto open = run(gw->open_orders("BTCUSDT"));
+  ASSERT_TRUE(open && *open);
+  ASSERT_EQ((*open)->size(), 1u);
+  EXPECT_EQ((**open)[0].client_oid, "gw-perp-3");
+  EXPECT_EQ((**open)[0].size, "0.02"_dec);
+  auto cancel = run(gw->cancel(CancelOrderRequest{"BTCUSDT", MarketType::Perp, "gw-perp-3", ""}));
+  ASSERT_TRUE(cancel && *cancel);
+  EXPECT_TRUE(wait_until([&] { return has_order_status("gw-perp-3", OrderStatus::Canceled); }));
+}
+
+TEST_F(GatewaySim, SpotPlaceCancelReplaceWithFills) {
+  start();
+  gw->subscribe_books1("BTCUSDT", MarketType::Spot);
+  ASSERT_TRUE(wait_until([&] { return last_bbo("BTCUSDT", MarketType::Spot).has_value(); }));
+  ASSERT_TRUE(wait_until([&] { return !exec_of<BalanceUpdate>().empty(); }));
+  const auto bbo = *last_bbo("BTCUSDT", MarketType::Spot);
+  // A limit buy above the ask crosses: taker fill at the ask.
+  PlaceOrderRequest cross{"BTCUSDT", MarketType::Spot, "gw-spot-1", Side::Buy, OrderType::Limit, TimeInForce::Gtc,
+                          (bbo.ask_price * "1.01"_dec).round_to_step("0.01"_dec, Rounding::Down).value(), "0.001000"_dec,
+                          false};
+  auto cross_ack = run(gw->place(cross));
+  ASSERT_TRUE(cross_ack && *cross_ack) << (cross_ack ? cross_ack->error().message() : "no answer");
+  const std::string spot_id = (*cross_ack)->order_id;
+  EXPECT_TRUE(wait_until([&] { return has_fill(spot_id) && has_order_status("gw-spot-1", OrderStatus::Filled); }));
+
+  const Decimal far = (bbo.bid_price * "0.9"_dec).round_to_step("0.01"_dec, Rounding::Down).value();
+  ASSERT_TRUE(run(gw->place(PlaceOrderRequest{"BTCUSDT", MarketType::Spot, "gw-spot-2", Side::Buy, OrderType::Limit,
+                                              TimeInForce::PostOnly, far, "0.001000"_dec, false}))
+                  .value());
+  ASSERT_TRUE(wait_until([&] { return has_order_status("gw-spot-2", OrderStatus::Acked); }));
+  auto am = run(gw->amend(AmendOrderRequest{"BTCUSDT", MarketType::Spot, "gw-spot-2", "", "gw-spot-3", far - "1"_dec,
+                                            "0.002000"_dec}));
+  ASSERT_TRUE(am && *am) << (am ? am->error().message() : "no answer");
+  EXPECT_TRUE(wait_until([&] {
+    return has_order_status("gw-spot-2", OrderStatus::Canceled) && has_order_status("gw-spot-3", OrderStatus::Acked);
+  }));
+  ASSERT_TRUE(run(gw->cancel(CancelOrderRequest{"BTCUSDT", MarketType::Spot, "gw-spot-3", ""})).value());
+  EXPECT_TRUE(wait_until([&] { return has_order_status("gw-spot-3", OrderStatus::Canceled); }));
+  auto by_id = run(gw->order_by_client_oid("BTCUSDT", MarketType::Spot, "gw-spot-3"));
+  ASSERT_TRUE(by_id && *by_id && (*by_id)->has_value());
+  EXPECT_EQ((**by_id)->status, OrderStatus::Canceled);
+}
+
+TEST_F(GatewaySim, ReconnectsAndResubscribesAfterForcedClose) {
+  start();
+  gw->subscribe_books1("BTCUSDT", MarketType::Perp);
+  ASSERT_TRUE(wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > 0 && !exec_of<BalanceUpdate>().empty(); }));
+  ASSERT_TRUE(wait_until([&] { return exec_of<BalanceUpdate>().size() >= 3; }));  // futures + spot snapshots
+  const auto balances = exec_of<BalanceUpdate>().size();
+  admin("POST", "/sim/faults", R"({"ws_close_now":"all"})");
+  ASSERT_TRUE(wait_until([&] { return reconnects(false) >= 1 && reconnects(true) >= 1; }));
+  const auto before = bbo_count("BTCUSDT", MarketType::Perp);
+  // Resubscribed: market data flows again and the private account snapshots arrive again.
+  EXPECT_TRUE(wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > before + 2; }));
+  EXPECT_TRUE(wait_until([&] { return exec_of<BalanceUpdate>().size() >= 2 * balances; }));
+  auto stats = admin("GET", "/sim/stats");
+  EXPECT_GE(stats["ws_connections"]["public"].get<int>(), 2);
+  EXPECT_GE(stats["ws_connections"]["private"].get<int>(), 2);
+  EXPECT_GE(stats["faults_injected"]["ws_closed"].get<int>(), 2);
+}
+
+TEST_F(GatewaySim, ReconnectsAfterSilentStall) {
+  start();
+  gw->subscribe_books1("BTCUSDT", MarketType::Perp);
+  ASSERT_TRUE(wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > 0 && !exec_of<BalanceUpdate>().empty(); }));
+  admin("POST", "/sim/faults", R"({"ws_stall_now":"all"})");
+  // Socket open, nothing sent (no pong either): the client must notice and reconnect on its own.
+  ASSERT_TRUE(wait_until([&] { return reconnects(false) >= 1 && reconnects(true) >= 1; }, 15s));
+  const auto before = bbo_count("BTCUSDT", MarketType::Perp);
+  EXPECT_TRUE(wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > before + 2; }));
+  auto stats = admin("GET", "/sim/stats");
+  EXPECT_GE(stats["ws_connections"]["public"].get<int>(), 2);
+  EXPECT_GE(stats["faults_injected"]["ws_stalled"].get<int>(), 2);
+}
+
+TEST_F(GatewaySim, CircuitBreakerOpensUnder5xxAndSendsNothingWhileOpen) {
+  start();
+  admin("POST", "/sim/faults", R"({"http_5xx_next":3})");
+  for (int i = 0; i < 3; ++i) {
+    auto r = run(gw->server_time());
+    ASSERT_TRUE(r.has_value());
+    ASSERT_FALSE(*r);
+    EXPECT_EQ(r->error(), make_error_code(Errc::http_server_error));
+  }
+  EXPECT_TRUE(gw->rest().circuit_open());
+  const auto sent_before = admin("GET", "/sim/stats")["requests_total"].get<int>();
+  auto refused = run(gw->server_time());
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->error(), make_error_code(Errc::circuit_open));
+  EXPECT_EQ(admin("GET", "/sim/stats")["requests_total"].get<int>(), sent_before);  // nothing sent
+  // After the open period a probe goes through, succeeds and closes the breaker.
+  EXPECT_TRUE(wait_until([&] {
+    auto r = run(gw->server_time());
+    return r && *r;
+  }, 5s));
+  EXPECT_FALSE(gw->rest().circuit_open());
+}
+
+TEST_F(GatewaySim, RateLimitedRequestIsReportedAndRecovers) {
+  start();
+  admin("POST", "/sim/faults", R"({"http_429_next":1})");
+  auto r = run(gw->perp_tickers());
+  ASSERT_TRUE(r.has_value());
+  ASSERT_FALSE(*r);
+  EXPECT_EQ(r->error(), make_error_code(Errc::rate_limited));
+  EXPECT_TRUE(wait_until([&] {
+    auto ok = run(gw->perp_tickers());
+    return ok && *ok && !(*ok)->empty();
+  }, 8s));
+  EXPECT_EQ(admin("GET", "/sim/stats")["faults_injected"]["http_429"], 1);
+}
+
+TEST_F(GatewaySim, CorruptedChecksumTriggersResyncAndTheBookRecovers) {
+  start();
+  gw->subscribe_books("BTCUSDT", MarketType::Perp);
+  ASSERT_TRUE(wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > 2; }));
+  admin("POST", "/sim/faults", R"({"corrupt_checksum_next":1})");
+  ASSERT_TRUE(wait_until([&] { return events.count("book.resync") >= 1; }));
+  EXPECT_GE(gw->stats().book_resyncs, 1u);
+  const auto before = bbo_count("BTCUSDT", MarketType::Perp);
+  // A fresh snapshot rebuilds the book and BBOs flow again from it.
+  EXPECT_TRUE(wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > before + 2; }));
+  const auto* book = gw->book("BTCUSDT", MarketType::Perp);
+  ASSERT_NE(book, nullptr);
+  EXPECT_TRUE(book->best_bid().has_value());
+  EXPECT_EQ(events.count("book.resync"), 1u);
+}
+
+TEST_F(GatewaySim, DroppedFillPushIsRecoveredFromRest) {
+  start();
+  ASSERT_TRUE(wait_until([&] { return !exec_of<BalanceUpdate>().empty(); }));
+  admin("POST", "/sim/faults", R"({"push_drop_next":1,"push_channels":["fill"]})");
+  PlaceOrderRequest mkt{"BTCUSDT", MarketType::Perp, "gw-drop-1", Side::Sell, OrderType::Market, TimeInForce::Gtc,
+                        std::nullopt, "0.010"_dec, false};
+  auto ack = run(gw->place(mkt));
+  ASSERT_TRUE(ack && *ack);
+  ASSERT_TRUE(wait_until([&] { return has_order_status("gw-drop-1", OrderStatus::Filled); }));
+  EXPECT_EQ(admin("GET", "/sim/stats")["faults_injected"]["push_dropped"], 1);
+  // REST is the truth: the fill is there with its trade id.
+  bitget::FillsQuery q;
+  q.symbol = "BTCUSDT";
+  q.order_id = (*ack)->order_id;
+  auto fills = run(gw->perp_fills(q));
+  ASSERT_TRUE(fills && *fills) << (fills && !*fills ? fills->error().message() : "");
+  ASSERT_FALSE((*fills)->fills.empty());
+  EXPECT_EQ((*fills)->fills[0].order_id, (*ack)->order_id);
+  EXPECT_EQ((*fills)->fills[0].size, "0.01"_dec);
+}
+
+}  // namespace
+}  // namespace carry::test
