@@ -1,8 +1,12 @@
 #include <carry/bitget/signer.hpp>
 
+// The one-shot SHA-256 API is deprecated in OpenSSL 3 in favour of EVP, whose context copies
+// allocate; request the 1.1.1 API level for this file only.
+#define OPENSSL_API_COMPAT 0x10101000L
 #include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
 #include <array>
@@ -28,17 +32,6 @@ std::string base64(const unsigned char* data, std::size_t len) {
   return out;
 }
 
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* c) const noexcept { EVP_MD_CTX_free(c); }
-};
-using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
-
-MdCtx new_ctx() {
-  MdCtx c(EVP_MD_CTX_new());
-  if (!c) throw std::bad_alloc();
-  return c;
-}
-
 void check(int ok, const char* what) {
   if (ok != 1) throw std::runtime_error(std::string("OpenSSL failure in ") + what);
 }
@@ -48,19 +41,17 @@ bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-// HMAC (RFC 2104) with the ipad/opad blocks hashed once; each signature copies the two
-// prepared contexts instead of re-keying.
+// HMAC (RFC 2104) with the ipad/opad blocks hashed once. The prepared SHA-256 states are plain
+// structs, so each signature copies them by value: no allocation, no key setup (EVP context
+// copies allocate in OpenSSL 3 and cost as much as the hashing).
 struct HmacKey {
-  MdCtx inner = new_ctx();
-  MdCtx outer = new_ctx();
-  MdCtx work = new_ctx();
+  SHA256_CTX inner{};
+  SHA256_CTX outer{};
 
   explicit HmacKey(std::string_view secret) {
     std::array<unsigned char, kBlock> key{};
     if (secret.size() > kBlock) {
-      unsigned int n = 0;
-      check(EVP_Digest(secret.data(), secret.size(), key.data(), &n, EVP_sha256(), nullptr),
-            "EVP_Digest");
+      SHA256(reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), key.data());
     } else {
       std::copy(secret.begin(), secret.end(), key.begin());
     }
@@ -69,24 +60,30 @@ struct HmacKey {
       ipad[i] = key[i] ^ 0x36;
       opad[i] = key[i] ^ 0x5c;
     }
-    check(EVP_DigestInit_ex(inner.get(), EVP_sha256(), nullptr), "DigestInit");
-    check(EVP_DigestUpdate(inner.get(), ipad.data(), kBlock), "DigestUpdate");
-    check(EVP_DigestInit_ex(outer.get(), EVP_sha256(), nullptr), "DigestInit");
-    check(EVP_DigestUpdate(outer.get(), opad.data(), kBlock), "DigestUpdate");
+    check(SHA256_Init(&inner), "SHA256_Init");
+    check(SHA256_Update(&inner, ipad.data(), kBlock), "SHA256_Update");
+    check(SHA256_Init(&outer), "SHA256_Init");
+    check(SHA256_Update(&outer, opad.data(), kBlock), "SHA256_Update");
     OPENSSL_cleanse(key.data(), key.size());
     OPENSSL_cleanse(ipad.data(), ipad.size());
     OPENSSL_cleanse(opad.data(), opad.size());
   }
+  ~HmacKey() {
+    OPENSSL_cleanse(&inner, sizeof inner);
+    OPENSSL_cleanse(&outer, sizeof outer);
+  }
+  HmacKey(const HmacKey&) = delete;
+  HmacKey& operator=(const HmacKey&) = delete;
 
   std::array<unsigned char, kDigest> mac(std::string_view message) const {
     std::array<unsigned char, kDigest> inner_digest{}, out{};
-    unsigned int n = 0;
-    check(EVP_MD_CTX_copy_ex(work.get(), inner.get()), "MD_CTX_copy");
-    check(EVP_DigestUpdate(work.get(), message.data(), message.size()), "DigestUpdate");
-    check(EVP_DigestFinal_ex(work.get(), inner_digest.data(), &n), "DigestFinal");
-    check(EVP_MD_CTX_copy_ex(work.get(), outer.get()), "MD_CTX_copy");
-    check(EVP_DigestUpdate(work.get(), inner_digest.data(), kDigest), "DigestUpdate");
-    check(EVP_DigestFinal_ex(work.get(), out.data(), &n), "DigestFinal");
+    SHA256_CTX c = inner;
+    check(SHA256_Update(&c, message.data(), message.size()), "SHA256_Update");
+    check(SHA256_Final(inner_digest.data(), &c), "SHA256_Final");
+    c = outer;
+    check(SHA256_Update(&c, inner_digest.data(), kDigest), "SHA256_Update");
+    check(SHA256_Final(out.data(), &c), "SHA256_Final");
+    OPENSSL_cleanse(&c, sizeof c);
     return out;
   }
 };
