@@ -344,7 +344,10 @@ void FundingBasis::note_position_change(State& st) {
 bool FundingBasis::leg_flat(const State& st, MarketType m) const {
   const Leg& leg = st.leg(m);
   if (!leg.inst) return leg.position.is_zero();
-  return leg.position.abs() < max(leg.inst->lot, leg.inst->min_size);
+  const Decimal size = leg.position.abs();
+  if (size < max(leg.inst->lot, leg.inst->min_size)) return true;
+  // Dust no order could close (under the minimum notional) counts as flat.
+  return leg.has_quote && size * leg.quote.mid() < leg.inst->min_notional;
 }
 
 Decimal FundingBasis::hedge_bound(const State& st) const {
@@ -785,6 +788,8 @@ void FundingBasis::start_open(State& st, int direction, Decimal size, UnixNanos 
   p.leader_target = p.leader == MarketType::Spot ? (direction > 0 ? size : -size) : (direction > 0 ? -size : size);
   p.started = t;
   p.reason = "open";
+  p.spot_at_start = st.spot.position;
+  p.perp_at_start = st.perp.position;
   st.prog = p;
   st.mode = SymbolMode::Opening;
   place_leader(st, t, out);
@@ -799,6 +804,8 @@ void FundingBasis::start_close(State& st, std::string_view reason, UnixNanos t, 
   p.leader_target = {};
   p.started = t;
   p.reason = "close:" + std::string(reason);
+  p.spot_at_start = st.spot.position;
+  p.perp_at_start = st.perp.position;
   st.prog = p;
   if (st.mode != SymbolMode::Reducing) st.mode = SymbolMode::Closing;
   place_leader(st, t, out);
@@ -811,6 +818,8 @@ void FundingBasis::start_rebalance(State& st, MarketType m, std::string_view rea
   p.follower = m;
   p.started = t;
   p.reason = std::string(reason);
+  p.spot_at_start = st.spot.position;
+  p.perp_at_start = st.perp.position;
   st.prog = p;
   if (st.mode != SymbolMode::Reducing) st.mode = SymbolMode::Rebalancing;
   st.hedge_urgent = true;
@@ -893,10 +902,12 @@ void FundingBasis::end_program(State& st, UnixNanos t) {
   events_.info("strategy.program_done",
                {{"symbol", st.symbol}, {"program", st.prog.reason}, {"spot", dec(st.spot.position)},
                 {"perp", dec(st.perp.position)}, {"net_delta_bps", net_delta_bps(st)}});
+  // A program that traded nothing changed nothing: re-deciding at once would repeat it, so the
+  // next look waits for the cadence.
+  st.dirty = st.spot.position != st.prog.spot_at_start || st.perp.position != st.prog.perp_at_start;
   st.prog = {};
   if (st.mode != SymbolMode::Reducing && st.mode != SymbolMode::Flattening)
     st.mode = flat(st) ? SymbolMode::Flat : SymbolMode::Open;
-  st.dirty = true;
 }
 
 void FundingBasis::cancel_symbol(State& st, std::optional<MarketType> market, std::optional<LegRole> role,
@@ -935,7 +946,12 @@ void FundingBasis::check_deviation(State& st, UnixNanos t, Actions& out) {
     return;
   }
   const Decimal net = (st.spot.position + st.perp.position).abs();
-  const bool apart = net > hedge_bound(st) && net_delta_bps(st) > params_.rebalance_band_bps;
+  // Dust that no order on either leg could trade is not a hedge failure.
+  auto tradable = [&](const Leg& leg) {
+    return leg.inst && net >= leg.inst->min_size && (!leg.has_quote || net * leg.quote.mid() >= leg.inst->min_notional);
+  };
+  const bool apart = net > hedge_bound(st) && net_delta_bps(st) > params_.rebalance_band_bps &&
+                     (tradable(st.spot) || tradable(st.perp));
   if (!apart) {
     st.apart_since.reset();
     return;
@@ -1005,7 +1021,9 @@ void FundingBasis::flatten_all(std::string_view reason, Actions& out) {
     p.kind = ProgramKind::Flatten;
     p.started = t;
     p.reason = "flatten:" + std::string(reason);
-    st.prog = p;
+    p.spot_at_start = st.spot.position;
+  p.perp_at_start = st.perp.position;
+  st.prog = p;
     st.mode = SymbolMode::Flattening;
     st.hedge_urgent = true;
     manage_program(st, t, out);

@@ -128,6 +128,7 @@ class FundingBasis final : public Strategy {
     UnixNanos leader_idle_since; // no live leader order since
     bool leader_idle = false;
     std::string reason;
+    Decimal spot_at_start, perp_at_start;
   };
   struct Working {               // one of our orders the venue has not finished yet
     std::string symbol;

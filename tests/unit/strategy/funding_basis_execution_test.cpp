@@ -457,12 +457,32 @@ TEST_F(FundingBasisTest, BlockedLeaderAbortsTheOpeningInsteadOfRequotingIntoTheR
   fb->on_submit_rejected(leader.client_oid, "kill_switch.halted", a);
   EXPECT_TRUE(a.orders.empty());
   EXPECT_EQ(sink.count("strategy.open_aborted"), 1u);
-  advance(std::chrono::milliseconds(params.leader_requote_ms));
+  advance(std::chrono::seconds(params.eval_interval_s));
   a = timer();
   EXPECT_TRUE(a.orders.empty());
   EXPECT_EQ(view().mode, SymbolMode::Flat);
   ASSERT_EQ(a.decisions.size(), 1u);
   EXPECT_EQ(a.decisions[0].reason, "reopen_cooldown");
+}
+
+TEST_F(FundingBasisTest, DustThatNoOrderCanCloseCountsAsFlat) {
+  make();
+  // 0.005 spot (0.5 USDT, under the 1 USDT minimum) and nothing on the perp, funding against it.
+  fb->adopt_positions("ETHUSDT", "0.005"_dec, Decimal{});
+  EXPECT_EQ(view().mode, SymbolMode::Flat);
+  Actions a = funding("-0.001");
+  EXPECT_EQ(count(a, DecisionKind::Close), 0u);
+  EXPECT_TRUE(a.orders.empty());
+  // Nor is anything re-decided on every tick.
+  std::size_t decisions = 0;
+  for (int i = 0; i < 60; ++i) {
+    advance(1s);
+    for (const auto& d : timer().decisions) {
+      ++decisions;
+      ADD_FAILURE() << to_json(d).dump();
+    }
+  }
+  EXPECT_EQ(decisions, 0u);
 }
 
 }  // namespace
