@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace carry::bitget {
 
@@ -56,6 +58,12 @@ struct RestStats {
   std::uint64_t refused_circuit_open = 0;
   std::uint64_t rate_limit_waits = 0;     // requests delayed by a token bucket
 };
+
+// The exact HTTP/1.1 request bytes RestClient writes to the socket (keep-alive is HTTP/1.1's
+// default). invalid_argument when any part holds CR or LF (header injection from config).
+Result<std::string> encode_http_request(bool post, std::string_view target, std::string_view authority,
+                                        const std::vector<Header>& headers, std::string_view body,
+                                        std::string_view user_agent = "carry/0.1");
 
 class RestClient {
  public:

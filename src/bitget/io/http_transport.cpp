@@ -1,6 +1,9 @@
 #include "http_transport.hpp"
 
+#include <carry/bitget/rest_client.hpp>
+
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -142,14 +145,11 @@ struct HttpTransport::Impl {
   }
 
   asio::awaitable<TransportOutcome> perform(RawRequest request, SteadyClock::time_point deadline) {
-    http::request<http::string_body> req{request.post ? http::verb::post : http::verb::get,
-                                         request.target, 11};
-    req.set(http::field::host, options.origin.authority());
-    req.set(http::field::user_agent, options.user_agent);
-    for (const auto& h : request.headers) req.set(h.name, h.value);
-    if (request.post) req.body() = std::move(request.body);
-    req.keep_alive(true);
-    req.prepare_payload();
+    // One contiguous buffer, formatted directly (Beast's fields container costs ~3 us/request).
+    auto wire = encode_http_request(request.post, request.target, authority, request.headers,
+                                    request.post ? std::string_view(request.body) : std::string_view(),
+                                    options.user_agent);
+    if (!wire) co_return failure(Errc::invalid_argument, false, false, "header value with CR/LF refused");
 
     for (int attempt = 0;; ++attempt) {
       auto conn = take_idle();
@@ -161,7 +161,7 @@ struct HttpTransport::Impl {
       }
       conn->tcp().expires_at(deadline);
       auto [wec, written] = co_await std::visit(
-          [&](auto& s) { return http::async_write(s, req, use_tuple); }, conn->stream);
+          [&](auto& s) { return asio::async_write(s, asio::buffer(*wire), use_tuple); }, conn->stream);
       if (wec) {
         conn->close();
         if (wec == beast::error::timeout) co_return failure(Errc::timeout, true, reused, "write timed out");
@@ -205,6 +205,7 @@ struct HttpTransport::Impl {
 
   asio::any_io_executor ex;
   TransportOptions options;
+  std::string authority = options.origin.authority();
   std::shared_ptr<ssl::context> tls;
   std::optional<tcp::resolver::results_type> resolved;
   SteadyClock::time_point resolved_at{};

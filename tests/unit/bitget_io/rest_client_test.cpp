@@ -328,6 +328,22 @@ TEST_F(RestClientTest, ServerTimeOffsetIsMeasuredAndUsedForTheTimestamp) {
   EXPECT_EQ(last_ts, "1700111073740");
 }
 
+TEST(EncodeHttpRequest, ProducesTheExactBytesAndRefusesHeaderInjection) {
+  const std::vector<Header> headers{{"ACCESS-KEY", "k"}, {"Content-Type", "application/json"}};
+  auto wire = encode_http_request(true, "/api/v2/mix/order/place-order", "api.bitget.com", headers, R"({"a":"1"})");
+  ASSERT_TRUE(wire.has_value());
+  EXPECT_EQ(*wire,
+            "POST /api/v2/mix/order/place-order HTTP/1.1\r\nHost: api.bitget.com\r\nUser-Agent: carry/0.1\r\n"
+            "ACCESS-KEY: k\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n{\"a\":\"1\"}");
+  auto get = encode_http_request(false, "/t?a=1", "127.0.0.1:80", {}, "");
+  ASSERT_TRUE(get.has_value());
+  EXPECT_EQ(*get, "GET /t?a=1 HTTP/1.1\r\nHost: 127.0.0.1:80\r\nUser-Agent: carry/0.1\r\n\r\n");
+  const std::vector<Header> evil{{"ACCESS-KEY", "k\r\nX-Evil: 1"}};
+  auto bad = encode_http_request(false, "/t", "h", evil, "");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error(), make_error_code(Errc::invalid_argument));
+}
+
 TEST_F(RestClientTest, RefusesPlainHttpToANonLoopbackHost) {
   RestClientConfig cfg;
   cfg.base_url = "http://api.bitget.com";
