@@ -134,7 +134,7 @@ TEST(OrderBook, ReproducesEveryChecksumOfTheV1Recording) {
   EXPECT_EQ(ev.count("book.resync"), 0u);
 }
 
-// Corrupting one level of a recorded update is caught by the checksum.
+// Dropping one recorded update (a lost frame) is caught by the next checksum.
 TEST(OrderBook, RecordingWithADroppedUpdateIsDetected) {
   std::ifstream in(std::string(CARRY_SHARED_DIR) + "/data/bitget_ws_v1_recording_2022-04-06.jsonl");
   ASSERT_TRUE(in);
