@@ -877,6 +877,17 @@ HttpResponse Simulator::sim_admin(const HttpRequest& req, const std::string& pat
     r.body = out.dump();
     return r;
   }
+  if (req.method == "GET" && path == "/sim/settlements") {
+    json out = json::array();
+    for (const auto& rec : funding_history_) {
+      json pays = json::array();
+      for (const auto& [key, amount] : rec.payments) pays.push_back({{"api_key", key}, {"amount", wire::num(amount)}});
+      out.push_back({{"symbol", rec.symbol}, {"fundingRate", wire::num(rec.rate)}, {"fundingTime", rec.time_ms},
+                     {"markPrice", wire::num(rec.mark)}, {"payments", pays}});
+    }
+    r.body = out.dump();
+    return r;
+  }
   if (req.method == "GET" && path == "/sim/accounts") {
     json out = json::object();
     for (const auto& [key, acc] : exchange_.accounts()) {

@@ -201,7 +201,11 @@ void Simulator::settle_due_funding(std::int64_t now) {
     const Decimal rate = funding_.rate_at(symbol, next - 1);
     exchange_.settle_funding(symbol, rate, next, now);
     ++stats_.funding_settlements;
-    funding_history_.push_back({symbol, rate, next});
+    FundingRecord rec{symbol, rate, next, market_.mark_price(symbol), {}};
+    for (const auto& [key, acc] : exchange_.accounts())
+      for (auto b = acc.bills.rbegin(); b != acc.bills.rend() && b->c_time == next; ++b)
+        if (b->business_type == "contract_settle_fee" && b->symbol == symbol) rec.payments.emplace_back(key, b->amount);
+    funding_history_.push_back(std::move(rec));
     if (funding_history_.size() > 10000) funding_history_.erase(funding_history_.begin());
     next = funding_.next_settlement_after(now);
     if (auto* inst = market_.find(Market::Perp, symbol); inst && !faults_.stale_books) pushes_.push_back(ticker_push(*inst));

@@ -150,6 +150,8 @@ class Simulator {
     std::string symbol;
     Decimal rate;
     std::int64_t time_ms;
+    Decimal mark;                                        // mark price used for the payments
+    std::vector<std::pair<std::string, Decimal>> payments;  // api key -> amount (+ received)
   };
   std::vector<FundingRecord> funding_history_;  // oldest first
   std::map<std::pair<int, std::string>, std::int64_t> last_publish_ms_;

@@ -249,6 +249,14 @@ TEST_F(SimFixture, FundingSettlesIntoBillsWithMarkPrice) {
   EXPECT_EQ(b["symbol"], "BTCUSDT");
   EXPECT_EQ(b["cTime"], std::to_string(next));
   EXPECT_EQ(Decimal::parse(b["amount"].get<std::string>()).value(), "0.0003"_dec * "0.1"_dec * mark);
+  auto settlements = body(get("/sim/settlements"));
+  ASSERT_EQ(settlements.size(), 2u);
+  EXPECT_EQ(settlements[0]["symbol"], "BTCUSDT");
+  EXPECT_EQ(settlements[0]["markPrice"], mark.to_string());
+  ASSERT_EQ(settlements[0]["payments"].size(), 1u);
+  EXPECT_EQ(settlements[0]["payments"][0]["api_key"], "key1");
+  EXPECT_EQ(settlements[0]["payments"][0]["amount"], b["amount"]);
+  EXPECT_TRUE(settlements[1]["payments"].empty());  // no ETHUSDT position
   auto hist = body(get("/api/v2/mix/market/history-fund-rate?productType=USDT-FUTURES&symbol=BTCUSDT"));
   EXPECT_EQ(hist["data"][0]["fundingRate"], "0.0003");
   EXPECT_EQ(hist["data"][0]["fundingTime"], std::to_string(next));
