@@ -164,9 +164,8 @@ Instrument backtest_instrument(const std::string& symbol, MarketType market, Dec
   return i;
 }
 
-BacktestRun run_backtest(const CliOptions& cli, const config::Config& cfg, std::ostream& info) {
+BacktestData load_backtest_data(const CliOptions& cli, const config::Config& cfg, std::ostream& info) {
   using namespace carry::backtest;
-  // ---- inputs ----
   std::vector<SymbolFiles> files;
   if (cli.spot_file) {
     auto f = explicit_symbol_files(cli.symbols.empty() ? "" : cli.symbols.front(), *cli.spot_file, *cli.perp_file,
@@ -206,6 +205,20 @@ BacktestRun run_backtest(const CliOptions& cli, const config::Config& cfg, std::
     if (w.empty()) throw BacktestError(replay.symbols()[i].symbol + ": no data inside --from/--to");
     window = i == 0 ? w : Period{std::min(window.start, w.start), std::max(window.end, w.end)};
   }
+  return BacktestData{std::move(replay), std::move(symbols), window};
+}
+
+BacktestRun run_backtest(const CliOptions& cli, const config::Config& cfg, std::ostream& info) {
+  BacktestData data = load_backtest_data(cli, cfg, info);
+  return run_backtest(data, cli, cfg);
+}
+
+BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config::Config& cfg) {
+  using namespace carry::backtest;
+  Replay& replay = data.replay;
+  const std::vector<std::string>& symbols = data.symbols;
+  const Period window = data.window;
+  replay.rewind();
 
   // ---- outputs (rebuilt from scratch: determinism) ----
   const fs::path out = cli.out_dir.value_or(cfg.backtest.out_dir);
@@ -239,15 +252,31 @@ BacktestRun run_backtest(const CliOptions& cli, const config::Config& cfg, std::
   paper::Exchange paper(pp, clock);
   const Decimal initial_equity = cfg.backtest.spot_usdt + cfg.backtest.futures_usdt;
 
-  std::array<std::map<std::string, Decimal, std::less<>>, 2> ticks;  // by market, symbol
+  // Per-symbol state the loop touches on every quote: a flat list (a handful of symbols) found by
+  // name, so no map lookups or string copies per event.
+  struct SymbolState {
+    std::string name, base;
+    std::array<Decimal, 2> tick;  // by market
+    bool has_spot_mid = false;
+    Decimal spot_mid;
+  };
+  std::vector<SymbolState> book;
+  auto state_of = [&book](const std::string& name) -> SymbolState& {
+    for (auto& st : book)
+      if (st.name == name) return st;
+    throw BacktestError("event for a symbol that was not loaded: " + name);
+  };
   for (const auto& s : replay.symbols()) {
+    SymbolState& st = book.emplace_back();
+    st.name = s.symbol;
+    st.base = s.symbol.size() > 4 ? s.symbol.substr(0, s.symbol.size() - 4) : s.symbol;
     for (MarketType m : {MarketType::Spot, MarketType::Perp}) {
       const auto& quotes = m == MarketType::Spot ? s.spot.quotes : s.perp.quotes;
       const Decimal px = quotes.empty() ? Decimal::from_units(1) : quotes.front().bid_price;
       const Instrument inst = backtest_instrument(s.symbol, m, px, cfg.backtest);
       paper.add_instrument(inst);
       engine.add_instrument(inst);
-      ticks[static_cast<std::size_t>(m)][s.symbol] = inst.tick;
+      st.tick[static_cast<std::size_t>(m)] = inst.tick;
     }
   }
 
@@ -291,13 +320,12 @@ BacktestRun run_backtest(const CliOptions& cli, const config::Config& cfg, std::
     throw BacktestError("engine did not settle after 1000 rounds at " + clock.now().to_rfc3339());
   };
 
-  std::map<std::string, Decimal, std::less<>> spot_mid;
   auto equity = [&] {
     Decimal e = paper.futures_equity() + paper.spot_balance("USDT").total();
-    for (const auto& [sym, mid] : spot_mid) {
-      const std::string base = sym.substr(0, sym.size() - 4);
-      const Decimal held = paper.spot_balance(base).total();
-      if (!held.is_zero()) e += held * mid;
+    for (const auto& st : book) {
+      if (!st.has_spot_mid) continue;
+      const Decimal held = paper.spot_balance(st.base).total();
+      if (!held.is_zero()) e += held * st.spot_mid;
     }
     return e;
   };
@@ -325,8 +353,12 @@ BacktestRun run_backtest(const CliOptions& cli, const config::Config& cfg, std::
 
   std::int64_t next_hour = (window.start.ns / 3'600'000'000'000LL + 1) * 3'600'000'000'000LL;
   std::int64_t last_timer_s = window.start.seconds();
+  constexpr std::int64_t kNsPerDay = 86'400'000'000'000LL;
+  auto day_number = [](UnixNanos t) { return t.ns >= 0 ? t.ns / kNsPerDay : (t.ns + 1) / kNsPerDay - 1; };
+  std::int64_t current_day_number = day_number(window.start);
   std::size_t events_seen = 0;
   ReplayEvent ev;
+  MarketEvent settle_event;
   sample(window.start);
   rec.current_day = day_of(window.start);
   rec.day().equity_start = initial_equity;
@@ -339,20 +371,39 @@ BacktestRun run_backtest(const CliOptions& cli, const config::Config& cfg, std::
       next_hour += 3'600'000'000'000LL;
     }
     clock.set(t);
-    const std::string d = day_of(t);
-    if (d != rec.current_day) {
+    if (const std::int64_t dn = day_number(t); dn != current_day_number) {  // the date string only on a new day
+      current_day_number = dn;
       close_day(t);
       const Decimal start_equity = rec.day().equity_end;
-      rec.current_day = d;
+      rec.current_day = day_of(t);
       rec.day().equity_start = start_equity;
     }
-    if (ev.kind == ReplayEvent::Kind::Market) {
+    if (ev.kind == ReplayEvent::Kind::Settlement) {
+      // Settle now, on the position held up to this instant, before anything stamped now (a timer
+      // action, a fill) can change it, and even when no later event follows (the last one).
+      // paper::Exchange settles when an event reaches its scheduled time: a rate update carrying
+      // the settled rate is that event (it schedules nothing new, the time is already settled).
+      FundingRateUpdate& f = settle_event.emplace<FundingRateUpdate>();
+      f.symbol = ev.settlement.symbol;
+      f.rate = ev.settlement.rate;
+      f.interval_hours = ev.settlement.interval_hours;
+      f.next_settlement = t;
+      f.ts_event = f.ts_init = t;
+      paper.on_market(settle_event);
+      exec.clear();
+      paper.drain_events(exec);
+      for (const auto& e : exec) engine.on_exec(e);
+    } else {
       if (auto* b = std::get_if<Bbo>(&ev.market)) {
         // A real book quotes on the instrument's tick: the synthetic one does too (bid down, ask up).
-        const auto& tick = ticks[static_cast<std::size_t>(b->market)][b->symbol];
+        SymbolState& st = state_of(b->symbol);
+        const Decimal& tick = st.tick[static_cast<std::size_t>(b->market)];
         b->bid_price = b->bid_price.round_to_step(tick, Rounding::Down).value();
         b->ask_price = b->ask_price.round_to_step(tick, Rounding::Up).value();
-        if (b->market == MarketType::Spot) spot_mid[b->symbol] = b->mid();
+        if (b->market == MarketType::Spot) {
+          st.spot_mid = b->mid();
+          st.has_spot_mid = true;
+        }
       }
       paper.on_market(ev.market);
       exec.clear();

@@ -3,12 +3,15 @@
 // paper exchange) with a simulated clock, at full speed. Deterministic: the same inputs and config
 // give byte-identical summary, tables and report.
 #include <carry/app/cli.hpp>
+#include <carry/backtest/period.hpp>
+#include <carry/backtest/replay.hpp>
 #include <carry/config/config.hpp>
 #include <carry/core/types.hpp>
 
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace carry::app {
 
@@ -45,8 +48,23 @@ struct BacktestRun {
 Instrument backtest_instrument(const std::string& symbol, MarketType market, Decimal price,
                                const config::BacktestConfig& costs);
 
-// Runs the whole backtest; `info` receives the period/gap lines. Throws BacktestError with a
-// one-line message (e.g. "data/x.csv:17: bad number 'abc' in column close") on bad input.
+// The inputs of a run, loaded and checked: the merged event stream and the period it covers.
+struct BacktestData {
+  backtest::Replay replay;
+  std::vector<std::string> symbols;  // in the order they were loaded
+  backtest::Period window;           // union of the symbols' replay windows
+};
+
+// Finds and loads the files (--data or --spot/--perp/--funding, --symbols, --timeframe,
+// --from/--to); `info` receives the period/gap lines. Throws BacktestError with a one-line
+// message (e.g. "data/x.csv:17: bad number 'abc' in column close") on bad input.
+BacktestData load_backtest_data(const CliOptions& cli, const config::Config& config, std::ostream& info);
+
+// Replays `data` (from its first event: the replay is rewound) through the engine and writes the
+// outputs into --out (or backtest.out_dir). The same data and config give identical outputs.
+BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config::Config& config);
+
+// Both of the above.
 BacktestRun run_backtest(const CliOptions& cli, const config::Config& config, std::ostream& info);
 
 }  // namespace carry::app
