@@ -29,7 +29,7 @@ struct FaultConfig {
   double push_duplicate_rate = 0.0;
   double push_reorder_rate = 0.0;
   std::vector<std::string> push_channels;
-  // Any push (public or private): a truncated, unparseable frame instead of the message.
+  // Any push (public or private; not replies): a truncated, unparseable frame instead.
   double malformed_rate = 0.0;
   int malformed_next = 0;
   // `books` pushes with a wrong checksum.

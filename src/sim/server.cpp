@@ -194,7 +194,8 @@ struct Server::Impl {
       if (ec) co_return;
       if (c->stalled) continue;
       auto out = sim.on_ws_text(c->session, beast::buffers_to_string(buf.data()));
-      for (auto& f : out.frames) c->enqueue(maybe_malform(std::move(f)));
+      // Replies (pong, acks, login) are never malformed: the fault targets pushes.
+      for (auto& f : out.frames) c->enqueue(std::move(f));
       if (out.close) {
         c->close_requested = true;
         c->wake();

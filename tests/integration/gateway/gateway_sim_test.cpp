@@ -15,6 +15,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <set>
 
 namespace carry::test {
 namespace {
@@ -335,6 +336,51 @@ TEST_F(GatewaySim, DroppedFillPushIsRecoveredFromRest) {
   ASSERT_FALSE((*fills)->fills.empty());
   EXPECT_EQ((*fills)->fills[0].order_id, (*ack)->order_id);
   EXPECT_EQ((*fills)->fills[0].size, "0.01"_dec);
+}
+
+
+TEST_F(GatewaySim, MalformedFramesAreRejectedAndTheStreamContinues) {
+  start();
+  gw->subscribe_books1("BTCUSDT", MarketType::Perp);
+  ASSERT_TRUE(wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > 0; }));
+  admin("POST", "/sim/faults", R"({"malformed_next":3})");
+  ASSERT_TRUE(wait_until([&] { return gw->stats().rejected_frames >= 3; }));
+  const auto before = bbo_count("BTCUSDT", MarketType::Perp);
+  EXPECT_TRUE(wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > before + 2; }));
+  EXPECT_EQ(admin("GET", "/sim/stats")["faults_injected"]["malformed_frame"], 3);
+  EXPECT_EQ(reconnects(false), 0u);  // a bad frame is counted, not a reason to drop the socket
+}
+
+TEST_F(GatewaySim, DuplicatedPrivatePushesCarryTheSameTradeId) {
+  start();
+  ASSERT_TRUE(wait_until([&] { return !exec_of<BalanceUpdate>().empty(); }));
+  admin("POST", "/sim/faults", R"({"push_duplicate_rate":1.0,"push_channels":["fill"]})");
+  auto ack = run(gw->place(PlaceOrderRequest{"BTCUSDT", MarketType::Perp, "gw-dup-1", Side::Buy, OrderType::Market,
+                                             TimeInForce::Gtc, std::nullopt, "0.010"_dec, false}));
+  ASSERT_TRUE(ack && *ack);
+  const std::string id = (*ack)->order_id;
+  ASSERT_TRUE(wait_until([&] {
+    std::size_t n = 0;
+    for (const auto& f : exec_of<Fill>()) n += f.order_id == id;
+    return n >= 2;
+  }));
+  std::set<std::string> trade_ids;
+  for (const auto& f : exec_of<Fill>())
+    if (f.order_id == id) trade_ids.insert(f.trade_id);
+  EXPECT_EQ(trade_ids.size(), 1u);  // the same fill twice: consumers dedupe on trade id
+  EXPECT_GE(admin("GET", "/sim/stats")["faults_injected"]["push_duplicated"].get<int>(), 1);
+}
+
+TEST_F(GatewaySim, ReconnectsEachTimeTheServerClosesAfterNMessages) {
+  start();
+  gw->subscribe_books1("BTCUSDT", MarketType::Perp);
+  ASSERT_TRUE(wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > 0; }));
+  admin("POST", "/sim/faults", R"({"ws_close_after_messages":20,"ws_scope":"public"})");
+  ASSERT_TRUE(wait_until([&] { return reconnects(false) >= 3; }, 15s));
+  EXPECT_EQ(reconnects(true), 0u);  // the private session is out of scope
+  admin("POST", "/sim/faults", R"({"reset":true})");
+  const auto before = bbo_count("BTCUSDT", MarketType::Perp);
+  EXPECT_TRUE(wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > before + 2; }));
 }
 
 }  // namespace
