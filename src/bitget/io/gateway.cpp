@@ -59,6 +59,15 @@ void add_int(QueryParams& q, std::string key, int v) {
 
 struct Acknowledged {};
 
+// O(1) guard for the hot path: first and last non-blank characters must be '{' and '}'.
+bool looks_complete(std::string_view f) {
+  const auto first = f.find_first_not_of(" \t\r\n");
+  const auto last = f.find_last_not_of(" \t\r\n");
+  return first != std::string_view::npos && f[first] == '{' && f[last] == '}';
+}
+
+std::string excerpt(std::string_view f) { return std::string(f.substr(0, 80)); }
+
 carry::OrderAck to_venue(const OrderAck& a) { return {a.order_id, a.client_oid}; }
 
 std::string book_key(MarketType m, std::string_view symbol) {
@@ -145,12 +154,14 @@ struct Gateway::Impl {
 
   // ---------- WebSocket handlers ----------
   WsClient::Handlers public_handlers() {
-    return {[this](std::string_view frame, UnixNanos ts) { on_public(frame, ts); },
+    // ts_init is the LOCAL receive time (freshness checks compare it with the local clock); the
+    // WS sessions themselves run on the exchange-corrected clock for the login timestamp.
+    return {[this](std::string_view frame, UnixNanos) { on_public(frame, now()); },
             [this](bool priv, UnixNanos at) { on_reconnected(priv, at); },
             [this](const SubscriptionArg& arg) { on_book_resync(arg); }};
   }
   WsClient::Handlers private_handlers() {
-    return {[this](std::string_view frame, UnixNanos ts) { on_private(frame, ts); },
+    return {[this](std::string_view frame, UnixNanos) { on_private(frame, now()); },
             [this](bool priv, UnixNanos at) { on_reconnected(priv, at); }, nullptr};
   }
 
@@ -165,6 +176,9 @@ struct Gateway::Impl {
 
   void on_public(std::string_view frame, UnixNanos ts_init) {
     ++stats.public_frames;
+    // simdjson On-Demand reads only the fields it needs, so a frame cut short after them would
+    // still "parse": a push must be one whole JSON object.
+    if (!looks_complete(frame)) return reject_frame("public", bad_payload("truncated frame: " + excerpt(frame)));
     // Hot path: books1/5/15 and ticker straight to a BBO (simdjson, no allocation).
     auto fast = fast_bbo.parse(frame);
     if (fast) {
@@ -259,6 +273,7 @@ struct Gateway::Impl {
 
   void on_private(std::string_view frame, UnixNanos ts_init) {
     ++stats.private_frames;
+    if (!looks_complete(frame)) return reject_frame("private", bad_payload("truncated frame: " + excerpt(frame)));
     auto msg = parse_ws_message(frame);
     if (!msg) return reject_frame("private", msg.error());
     const auto* push = std::get_if<WsPush>(&*msg);

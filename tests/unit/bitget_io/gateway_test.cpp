@@ -228,6 +228,29 @@ TEST_F(GatewayTest, PublicFramesBecomeBboAndFundingEvents) {
   EXPECT_EQ(gw.stats().rejected_frames, 0u);
 }
 
+TEST_F(GatewayTest, TruncatedFramesAreCountedAndRejectedNotPublished) {
+  LoopbackHttpServer rest(io.get_executor(), [](const test::HttpRequest&) { return ServerReply{404, ""}; });
+  auto cfg = config(rest);
+  cfg.credentials = {};
+  Gateway gw(io.get_executor(), cfg, events, clock);
+  gw.set_market_handler([&](const MarketEvent& ev) { market.push_back(ev); });
+  gw.subscribe_books5("BTCUSDT", MarketType::Perp);
+  const std::string whole = sample("ws_books5_snapshot_futures.json");
+  // Cut after the best levels: everything a BBO needs is there, the frame is still broken.
+  const std::string cut = whole.substr(0, whole.find("\"checksum\""));
+  test::run_async(io, [&]() -> asio::awaitable<void> {
+    CO_ASSERT_TRUE((co_await gw.start()).has_value());
+    CO_ASSERT_TRUE(co_await test::eventually([&] { return gw.ws_public().state() == WsState::Streaming; }));
+    ws_public.push_all(cut);
+    ws_public.push_all(whole);
+    CO_ASSERT_TRUE(co_await test::eventually([&] { return market.size() >= 1; }));
+  });
+  EXPECT_EQ(market.size(), 1u) << "only the whole frame may produce a BBO";
+  EXPECT_EQ(gw.stats().rejected_frames, 1u);
+  EXPECT_EQ(events.count("ws.frame_rejected"), 1u);
+  EXPECT_EQ(gw.ws_public().stats().connections, 1u) << "a bad frame is no reason to reconnect";
+}
+
 TEST_F(GatewayTest, PrivatePushesBecomeExecEventsAndReconnectsAreAnnounced) {
   LoopbackHttpServer rest(io.get_executor(), [](const test::HttpRequest&) { return ServerReply{404, ""}; });
   Gateway gw(io.get_executor(), config(rest), events, clock);
