@@ -10,6 +10,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 namespace carry::bitget::detail {
 
@@ -151,6 +154,29 @@ inline WireResult<Side> side_field(const json& o, const char* key, std::string_v
   if (*t == "buy" || *t == "Buy" || *t == "BUY") return Side::Buy;
   if (*t == "sell" || *t == "Sell" || *t == "SELL") return Side::Sell;
   return bad_payload(path(ctx, key) + ": unknown side \"" + *t + "\"");
+}
+
+// Parses every element of the JSON array `arr` with `one(element, "ctx[i]")` (a WireResult<T>),
+// stopping at the first error, so each list parser only states how one element reads.
+template <class F, class T = typename std::invoke_result_t<F&, const json&, const std::string&>::value_type>
+WireResult<std::vector<T>> parse_each(const json& arr, std::string_view ctx, F&& one) {
+  if (!arr.is_array()) return bad_payload(std::string(ctx) + ": expected an array");
+  std::vector<T> out;
+  out.reserve(arr.size());
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    auto r = one(arr[i], index_path(ctx, i));
+    if (!r) return r.error();
+    out.push_back(std::move(*r));
+  }
+  return out;
+}
+
+// parse_each over the list under `key`; Bitget sends null (or nothing) when the list is empty.
+template <class F, class T = typename std::invoke_result_t<F&, const json&, const std::string&>::value_type>
+WireResult<std::vector<T>> parse_each_in(const json& o, const char* key, std::string_view ctx, F&& one) {
+  const json* list = find(o, key);
+  if (!list) return std::vector<T>{};
+  return parse_each(*list, path(ctx, key), std::forward<F>(one));
 }
 
 // Propagates an error out of the enclosing function returning WireResult<...>.

@@ -9,11 +9,6 @@ using namespace detail;
 
 namespace {
 
-WireResult<const json*> data_array(const json& data, std::string_view ctx = "data") {
-  if (!data.is_array()) return bad_payload(std::string(ctx) + ": expected an array");
-  return &data;
-}
-
 // 10^-places as a Decimal (places 0..9).
 WireResult<Decimal> pow10_neg(int places, const std::string& where) {
   if (places < 0 || places > Decimal::kDecimals) return bad_payload(where + ": out of range (0..9)");
@@ -26,101 +21,91 @@ WireResult<Decimal> pow10_neg(int places, const std::string& where) {
 
 WireResult<UnixNanos> parse_server_time(const json& data) { return ms_time(data, "serverTime", "data"); }
 
-WireResult<std::vector<Instrument>> parse_contracts(const json& data) {
-  CARRY_TRY_ASSIGN(arr, data_array(data));
-  std::vector<Instrument> out;
-  out.reserve(arr->size());
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    const json& o = (*arr)[i];
-    const std::string ctx = index_path("data", i);
-    Instrument ins;
-    ins.market = MarketType::Perp;
-    CARRY_TRY_ASSIGN(symbol, text(o, "symbol", ctx));
-    ins.symbol = std::move(symbol);
-    ins.base_coin = text_or(o, "baseCoin");
-    ins.quote_coin = text_or(o, "quoteCoin");
+namespace {
+
+// The fields both instrument listings share, in wire order around the market's own precision
+// fields, which `precision(ins)` reads.
+template <class F>
+WireResult<Instrument> parse_instrument(const json& o, const std::string& ctx, MarketType market, F&& precision) {
+  Instrument ins;
+  ins.market = market;
+  CARRY_TRY_ASSIGN(symbol, text(o, "symbol", ctx));
+  ins.symbol = std::move(symbol);
+  ins.base_coin = text_or(o, "baseCoin");
+  ins.quote_coin = text_or(o, "quoteCoin");
+  auto precise = precision(ins);
+  if (!precise) return precise.error();
+  CARRY_TRY_ASSIGN(min_notional, opt_dec(o, "minTradeUSDT", ctx));
+  ins.min_notional = min_notional.value_or(Decimal{});
+  CARRY_TRY_ASSIGN(maker, opt_dec(o, "makerFeeRate", ctx));
+  CARRY_TRY_ASSIGN(taker, opt_dec(o, "takerFeeRate", ctx));
+  ins.maker_fee = maker.value_or(Decimal{});
+  ins.taker_fee = taker.value_or(Decimal{});
+  return ins;
+}
+
+WireResult<Instrument> parse_contract(const json& o, const std::string& ctx) {
+  CARRY_TRY_ASSIGN(ins, parse_instrument(o, ctx, MarketType::Perp, [&](Instrument& in) -> WireResult<void> {
     CARRY_TRY_ASSIGN(price_place, integer(o, "pricePlace", ctx));
     CARRY_TRY_ASSIGN(volume_place, integer(o, "volumePlace", ctx));
     CARRY_TRY_ASSIGN(end_step, dec(o, "priceEndStep", ctx));
     CARRY_TRY_ASSIGN(unit, pow10_neg(price_place, path(ctx, "pricePlace")));
     auto tick = end_step.checked_mul(unit);
     if (!tick || !tick->is_positive()) return bad_payload(path(ctx, "priceEndStep") + ": tick is not positive");
-    ins.tick = *tick;
-    ins.price_decimals = price_place;
-    ins.size_decimals = volume_place;
+    in.tick = *tick;
+    in.price_decimals = price_place;
+    in.size_decimals = volume_place;
     CARRY_TRY_ASSIGN(lot, dec(o, "sizeMultiplier", ctx));
     if (!lot.is_positive()) return bad_payload(path(ctx, "sizeMultiplier") + ": not positive");
-    ins.lot = lot;
+    in.lot = lot;
     CARRY_TRY_ASSIGN(min_size, dec(o, "minTradeNum", ctx));
-    ins.min_size = min_size;
-    CARRY_TRY_ASSIGN(min_notional, opt_dec(o, "minTradeUSDT", ctx));
-    ins.min_notional = min_notional.value_or(Decimal{});
-    CARRY_TRY_ASSIGN(maker, opt_dec(o, "makerFeeRate", ctx));
-    CARRY_TRY_ASSIGN(taker, opt_dec(o, "takerFeeRate", ctx));
-    ins.maker_fee = maker.value_or(Decimal{});
-    ins.taker_fee = taker.value_or(Decimal{});
-    auto interval = opt_text(o, "fundInterval");
-    if (interval && !interval->empty()) {
-      CARRY_TRY_ASSIGN(hours, integer(o, "fundInterval", ctx));
-      ins.funding_interval_hours = hours;
-    }
-    ins.tradable = text_or(o, "symbolStatus") == "normal";
-    out.push_back(std::move(ins));
+    in.min_size = min_size;
+    return {};
+  }));
+  auto interval = opt_text(o, "fundInterval");
+  if (interval && !interval->empty()) {
+    CARRY_TRY_ASSIGN(hours, integer(o, "fundInterval", ctx));
+    ins.funding_interval_hours = hours;
   }
-  return out;
+  ins.tradable = text_or(o, "symbolStatus") == "normal";
+  return ins;
 }
 
-WireResult<std::vector<Instrument>> parse_spot_symbols(const json& data) {
-  CARRY_TRY_ASSIGN(arr, data_array(data));
-  std::vector<Instrument> out;
-  out.reserve(arr->size());
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    const json& o = (*arr)[i];
-    const std::string ctx = index_path("data", i);
-    Instrument ins;
-    ins.market = MarketType::Spot;
-    CARRY_TRY_ASSIGN(symbol, text(o, "symbol", ctx));
-    ins.symbol = std::move(symbol);
-    ins.base_coin = text_or(o, "baseCoin");
-    ins.quote_coin = text_or(o, "quoteCoin");
+WireResult<Instrument> parse_spot_symbol(const json& o, const std::string& ctx) {
+  CARRY_TRY_ASSIGN(ins, parse_instrument(o, ctx, MarketType::Spot, [&](Instrument& in) -> WireResult<void> {
     CARRY_TRY_ASSIGN(price_precision, integer(o, "pricePrecision", ctx));
     CARRY_TRY_ASSIGN(quantity_precision, integer(o, "quantityPrecision", ctx));
     CARRY_TRY_ASSIGN(tick, pow10_neg(price_precision, path(ctx, "pricePrecision")));
     CARRY_TRY_ASSIGN(lot, pow10_neg(quantity_precision, path(ctx, "quantityPrecision")));
-    ins.tick = tick;
-    ins.lot = lot;
-    ins.min_size = lot;
-    ins.price_decimals = price_precision;
-    ins.size_decimals = quantity_precision;
-    CARRY_TRY_ASSIGN(min_notional, opt_dec(o, "minTradeUSDT", ctx));
-    ins.min_notional = min_notional.value_or(Decimal{});
-    CARRY_TRY_ASSIGN(maker, opt_dec(o, "makerFeeRate", ctx));
-    CARRY_TRY_ASSIGN(taker, opt_dec(o, "takerFeeRate", ctx));
-    ins.maker_fee = maker.value_or(Decimal{});
-    ins.taker_fee = taker.value_or(Decimal{});
-    ins.tradable = text_or(o, "status") == "online";
-    out.push_back(std::move(ins));
-  }
-  return out;
+    in.tick = tick;
+    in.lot = lot;
+    in.min_size = lot;
+    in.price_decimals = price_precision;
+    in.size_decimals = quantity_precision;
+    return {};
+  }));
+  ins.tradable = text_or(o, "status") == "online";
+  return ins;
+}
+
+}  // namespace
+
+WireResult<std::vector<Instrument>> parse_contracts(const json& data) {
+  return parse_each(data, "data", parse_contract);
+}
+
+WireResult<std::vector<Instrument>> parse_spot_symbols(const json& data) {
+  return parse_each(data, "data", parse_spot_symbol);
 }
 
 WireResult<std::vector<Ticker>> parse_tickers(const json& data, MarketType market, UnixNanos ts_init) {
-  CARRY_TRY_ASSIGN(arr, data_array(data));
-  std::vector<Ticker> out;
-  out.reserve(arr->size());
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    CARRY_TRY_ASSIGN(t, parse_ticker_object((*arr)[i], index_path("data", i), market, ts_init));
-    out.push_back(std::move(t));
-  }
-  return out;
+  return parse_each(data, "data", [&](const json& o, const std::string& ctx) {
+    return parse_ticker_object(o, ctx, market, ts_init);
+  });
 }
 
 WireResult<std::vector<CurrentFunding>> parse_current_funding(const json& data) {
-  CARRY_TRY_ASSIGN(arr, data_array(data));
-  std::vector<CurrentFunding> out;
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    const json& o = (*arr)[i];
-    const std::string ctx = index_path("data", i);
+  return parse_each(data, "data", [](const json& o, const std::string& ctx) -> WireResult<CurrentFunding> {
     CurrentFunding f;
     CARRY_TRY_ASSIGN(symbol, text(o, "symbol", ctx));
     CARRY_TRY_ASSIGN(rate, dec(o, "fundingRate", ctx));
@@ -134,37 +119,26 @@ WireResult<std::vector<CurrentFunding>> parse_current_funding(const json& data) 
     f.next_update = next;
     f.min_rate = lo;
     f.max_rate = hi;
-    out.push_back(std::move(f));
-  }
-  return out;
+    return f;
+  });
 }
 
 WireResult<std::vector<FundingTime>> parse_funding_time(const json& data) {
-  CARRY_TRY_ASSIGN(arr, data_array(data));
-  std::vector<FundingTime> out;
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    const json& o = (*arr)[i];
-    const std::string ctx = index_path("data", i);
+  return parse_each(data, "data", [](const json& o, const std::string& ctx) -> WireResult<FundingTime> {
     CARRY_TRY_ASSIGN(symbol, text(o, "symbol", ctx));
     CARRY_TRY_ASSIGN(next, ms_time(o, "nextFundingTime", ctx));
     CARRY_TRY_ASSIGN(hours, integer(o, "ratePeriod", ctx));
-    out.push_back({std::move(symbol), next, hours});
-  }
-  return out;
+    return FundingTime{std::move(symbol), next, hours};
+  });
 }
 
 WireResult<std::vector<FundingHistoryEntry>> parse_funding_history(const json& data) {
-  CARRY_TRY_ASSIGN(arr, data_array(data));
-  std::vector<FundingHistoryEntry> out;
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    const json& o = (*arr)[i];
-    const std::string ctx = index_path("data", i);
+  return parse_each(data, "data", [](const json& o, const std::string& ctx) -> WireResult<FundingHistoryEntry> {
     CARRY_TRY_ASSIGN(symbol, text(o, "symbol", ctx));
     CARRY_TRY_ASSIGN(rate, dec(o, "fundingRate", ctx));
     CARRY_TRY_ASSIGN(t, ms_time(o, "fundingTime", ctx));
-    out.push_back({std::move(symbol), rate, t});
-  }
-  return out;
+    return FundingHistoryEntry{std::move(symbol), rate, t};
+  });
 }
 
 namespace {
@@ -178,13 +152,8 @@ WireResult<Decimal> cell_dec(const json& row, std::size_t k, const std::string& 
 }  // namespace
 
 WireResult<std::vector<Candle>> parse_candles(const json& data, MarketType market) {
-  CARRY_TRY_ASSIGN(arr, data_array(data));
   const std::size_t want = market == MarketType::Perp ? 7 : 8;
-  std::vector<Candle> out;
-  out.reserve(arr->size());
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    const json& row = (*arr)[i];
-    const std::string ctx = index_path("data", i);
+  return parse_each(data, "data", [&](const json& row, const std::string& ctx) -> WireResult<Candle> {
     if (!row.is_array() || row.size() < want)
       return bad_payload(ctx + ": expected an array of " + std::to_string(want) + " fields");
     Candle c;
@@ -211,26 +180,19 @@ WireResult<std::vector<Candle>> parse_candles(const json& data, MarketType marke
       c.usdt_volume = uv;
       c.quote_volume = qv;
     }
-    out.push_back(c);
-  }
-  return out;
+    return c;
+  });
 }
 
 namespace {
 WireResult<std::vector<PriceLevel>> levels(const json& o, const char* key, const std::string& ctx) {
   CARRY_TRY_ASSIGN(arr, array(o, key, ctx));
-  std::vector<PriceLevel> out;
-  out.reserve(arr->size());
-  const std::string side_ctx = path(ctx, key);
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    const json& row = (*arr)[i];
-    const std::string where = index_path(side_ctx, i);
+  return parse_each(*arr, path(ctx, key), [](const json& row, const std::string& where) -> WireResult<PriceLevel> {
     if (!row.is_array() || row.size() < 2) return bad_payload(where + ": expected [price, size]");
     CARRY_TRY_ASSIGN(p, cell_dec(row, 0, where));
     CARRY_TRY_ASSIGN(s, cell_dec(row, 1, where));
-    out.push_back({p, s});
-  }
-  return out;
+    return PriceLevel{p, s};
+  });
 }
 }  // namespace
 
@@ -247,12 +209,7 @@ WireResult<DepthSnapshot> parse_depth(const json& data) {
 }
 
 WireResult<std::vector<TradeTick>> parse_market_trades(const json& data, MarketType market, UnixNanos ts_init) {
-  CARRY_TRY_ASSIGN(arr, data_array(data));
-  std::vector<TradeTick> out;
-  out.reserve(arr->size());
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    const json& o = (*arr)[i];
-    const std::string ctx = index_path("data", i);
+  return parse_each(data, "data", [&](const json& o, const std::string& ctx) -> WireResult<TradeTick> {
     TradeTick t;
     t.market = market;
     CARRY_TRY_ASSIGN(symbol, text(o, "symbol", ctx));
@@ -268,9 +225,8 @@ WireResult<std::vector<TradeTick>> parse_market_trades(const json& data, MarketT
     t.trade_id = std::move(id);
     t.ts_event = ts;
     t.ts_init = ts_init;
-    out.push_back(std::move(t));
-  }
-  return out;
+    return t;
+  });
 }
 
 WireResult<OrderAck> parse_order_ack(const json& data) {
@@ -337,108 +293,71 @@ WireResult<OrderRecord> parse_perp_order_detail(const json& data, UnixNanos ts_i
 }
 
 WireResult<std::vector<OrderRecord>> parse_perp_order_list(const json& data, UnixNanos ts_init) {
-  std::vector<OrderRecord> out;
   if (!data.is_object()) return bad_payload("data: expected an object");
-  const json* list = find(data, "entrustedList");
-  if (!list) return out;  // Bitget sends null when there is nothing
-  if (!list->is_array()) return bad_payload("data.entrustedList: expected an array");
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    CARRY_TRY_ASSIGN(r, parse_order_object((*list)[i], index_path("data.entrustedList", i),
-                                           MarketType::Perp, ts_init, true));
-    out.push_back(std::move(r));
-  }
-  return out;
+  return parse_each_in(data, "entrustedList", "data", [&](const json& o, const std::string& ctx) {
+    return parse_order_object(o, ctx, MarketType::Perp, ts_init, true);
+  });
 }
 
 WireResult<std::vector<OrderRecord>> parse_spot_orders(const json& data, UnixNanos ts_init) {
-  std::vector<OrderRecord> out;
-  if (data.is_null()) return out;
+  if (data.is_null()) return std::vector<OrderRecord>{};
+  auto order = [&](const json& o, const std::string& ctx) {
+    return parse_order_object(o, ctx, MarketType::Spot, ts_init, true);
+  };
   // orderInfo documents an array but tolerate a single object.
   if (data.is_object()) {
-    CARRY_TRY_ASSIGN(r, parse_order_object(data, "data", MarketType::Spot, ts_init, true));
-    out.push_back(std::move(r));
-    return out;
+    CARRY_TRY_ASSIGN(r, order(data, "data"));
+    return std::vector<OrderRecord>{std::move(r)};
   }
-  CARRY_TRY_ASSIGN(arr, data_array(data));
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    CARRY_TRY_ASSIGN(r, parse_order_object((*arr)[i], index_path("data", i), MarketType::Spot, ts_init, true));
-    out.push_back(std::move(r));
-  }
-  return out;
+  return parse_each(data, "data", order);
 }
 
 WireResult<FillsPage> parse_perp_fills(const json& data, UnixNanos ts_init) {
   FillsPage page;
   if (!data.is_object()) return bad_payload("data: expected an object");
   page.end_id = text_or(data, "endId");
-  const json* list = find(data, "fillList");
-  if (!list) return page;
-  if (!list->is_array()) return bad_payload("data.fillList: expected an array");
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    CARRY_TRY_ASSIGN(f, parse_fill_object((*list)[i], index_path("data.fillList", i), MarketType::Perp,
-                                          ts_init, /*side_is_position_direction=*/true));
-    page.fills.push_back(std::move(f));
-  }
+  CARRY_TRY_ASSIGN(fills, parse_each_in(data, "fillList", "data", [&](const json& o, const std::string& ctx) {
+    return parse_fill_object(o, ctx, MarketType::Perp, ts_init, /*side_is_position_direction=*/true);
+  }));
+  page.fills = std::move(fills);
   return page;
 }
 
 WireResult<std::vector<Fill>> parse_spot_fills(const json& data, UnixNanos ts_init) {
-  std::vector<Fill> out;
-  if (data.is_null()) return out;
-  CARRY_TRY_ASSIGN(arr, data_array(data));
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    CARRY_TRY_ASSIGN(f, parse_fill_object((*arr)[i], index_path("data", i), MarketType::Spot, ts_init, false));
-    out.push_back(std::move(f));
-  }
-  return out;
+  if (data.is_null()) return std::vector<Fill>{};
+  return parse_each(data, "data", [&](const json& o, const std::string& ctx) {
+    return parse_fill_object(o, ctx, MarketType::Spot, ts_init, false);
+  });
 }
 
 WireResult<std::vector<PositionRecord>> parse_positions(const json& data, UnixNanos ts_init) {
-  std::vector<PositionRecord> out;
-  if (data.is_null()) return out;
-  CARRY_TRY_ASSIGN(arr, data_array(data));
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    CARRY_TRY_ASSIGN(p, parse_position_object((*arr)[i], index_path("data", i), ts_init));
-    out.push_back(std::move(p));
-  }
-  return out;
+  if (data.is_null()) return std::vector<PositionRecord>{};
+  return parse_each(data, "data", [&](const json& o, const std::string& ctx) {
+    return parse_position_object(o, ctx, ts_init);
+  });
 }
 
 WireResult<std::vector<FuturesAccount>> parse_futures_accounts(const json& data, UnixNanos ts_init) {
-  std::vector<FuturesAccount> out;
   if (data.is_object()) {
     CARRY_TRY_ASSIGN(a, parse_futures_account_object(data, "data", ts_init));
-    out.push_back(std::move(a));
-    return out;
+    return std::vector<FuturesAccount>{std::move(a)};
   }
-  CARRY_TRY_ASSIGN(arr, data_array(data));
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    CARRY_TRY_ASSIGN(a, parse_futures_account_object((*arr)[i], index_path("data", i), ts_init));
-    out.push_back(std::move(a));
-  }
-  return out;
+  return parse_each(data, "data", [&](const json& o, const std::string& ctx) {
+    return parse_futures_account_object(o, ctx, ts_init);
+  });
 }
 
 WireResult<std::vector<BalanceUpdate>> parse_spot_assets(const json& data, UnixNanos ts_init) {
-  std::vector<BalanceUpdate> out;
-  CARRY_TRY_ASSIGN(arr, data_array(data));
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    CARRY_TRY_ASSIGN(b, parse_spot_balance_object((*arr)[i], index_path("data", i), ts_init));
-    out.push_back(std::move(b));
-  }
-  return out;
+  return parse_each(data, "data", [&](const json& o, const std::string& ctx) {
+    return parse_spot_balance_object(o, ctx, ts_init);
+  });
 }
 
 WireResult<BillsPage> parse_account_bills(const json& data) {
   BillsPage page;
   if (!data.is_object()) return bad_payload("data: expected an object");
   page.end_id = text_or(data, "endId");
-  const json* list = find(data, "bills");
-  if (!list) return page;
-  if (!list->is_array()) return bad_payload("data.bills: expected an array");
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const json& o = (*list)[i];
-    const std::string ctx = index_path("data.bills", i);
+  CARRY_TRY_ASSIGN(bills, parse_each_in(data, "bills", "data", [](const json& o, const std::string& ctx) -> WireResult<Bill> {
     Bill b;
     CARRY_TRY_ASSIGN(id, text(o, "billId", ctx));
     CARRY_TRY_ASSIGN(type, text(o, "businessType", ctx));
@@ -454,8 +373,9 @@ WireResult<BillsPage> parse_account_bills(const json& data) {
     b.fee = fee.value_or(Decimal{});
     b.balance = balance;
     b.ts = ts;
-    page.bills.push_back(std::move(b));
-  }
+    return b;
+  }));
+  page.bills = std::move(bills);
   return page;
 }
 
