@@ -8,6 +8,7 @@
 
 #include <array>
 #include <charconv>
+#include <concepts>
 #include <stdexcept>
 
 namespace carry::store {
@@ -41,6 +42,19 @@ void put(SQLite::Statement& s, int i, const std::optional<Decimal>& d) {
 }
 void put(SQLite::Statement& s, int i, std::string_view v) { s.bind(i, std::string(v)); }
 void put(SQLite::Statement& s, int i, UnixNanos t) { s.bind(i, static_cast<std::int64_t>(t.ns)); }
+// Exactly bool: a pointer or a number must not pick this overload by conversion.
+template <class B>
+  requires std::same_as<B, bool>
+void put(SQLite::Statement& s, int i, B b) {
+  s.bind(i, b ? 1 : 0);
+}
+
+// Binds `args` to ?1, ?2, ... in order.
+template <class... Args>
+void bind_all(SQLite::Statement& s, const Args&... args) {
+  int i = 0;
+  (put(s, ++i, args), ...);
+}
 
 template <class E, std::size_t N>
 E decode_enum(std::string_view text, const std::array<E, N>& all, const char* column) {
@@ -127,6 +141,100 @@ FillRecord read_fill(const Row& r) {
   f.fill.ts_event = r.ts(12);
   f.fill.ts_init = r.ts(13);
   return f;
+}
+
+OrderEventRecord read_order_event(const Row& r) {
+  OrderEventRecord e;
+  e.id = r.i64(0);
+  OrderUpdate& u = e.update;
+  u.client_oid = r.text(1);
+  u.order_id = r.text(2);
+  u.symbol = r.text(3);
+  u.market = r.enm(4, kMarkets);
+  u.side = r.enm(5, kSides);
+  u.type = r.enm(6, kTypes);
+  u.tif = r.enm(7, kTifs);
+  u.price = r.opt_dec(8);
+  u.size = r.dec(9);
+  u.filled_size = r.dec(10);
+  u.avg_price = r.opt_dec(11);
+  u.status = r.enm(12, kStatuses);
+  u.reduce_only = r.i64(13) != 0;
+  u.reason = r.text(14);
+  u.ts_event = r.ts(15);
+  u.ts_init = r.ts(16);
+  return e;
+}
+
+PositionSnapshotRecord read_position(const Row& r) {
+  PositionSnapshotRecord p;
+  p.ts = r.ts(0);
+  p.symbol = r.text(1);
+  p.market = r.enm(2, kMarkets);
+  p.size = r.dec(3);
+  p.entry_price = r.opt_dec(4);
+  p.mark_price = r.opt_dec(5);
+  p.unrealized_pnl = r.dec(6);
+  return p;
+}
+
+FundingRecord read_funding(const Row& r) {
+  FundingRecord f;
+  f.symbol = r.text(0);
+  f.ts = r.ts(1);
+  f.rate = r.opt_dec(2);
+  f.position_size = r.opt_dec(3);
+  f.mark_price = r.opt_dec(4);
+  f.amount = r.dec(5);
+  f.ts_init = r.ts(6);
+  return f;
+}
+
+DailyPnlRecord read_daily_pnl(const Row& r) {
+  DailyPnlRecord d;
+  d.date = r.text(0);
+  d.symbol = r.text(1);
+  d.funding = r.dec(2);
+  d.fees = r.dec(3);
+  d.basis_pnl = r.dec(4);
+  d.realized_pnl = r.dec(5);
+  d.net_pnl = r.dec(6);
+  d.updated = r.ts(7);
+  return d;
+}
+
+DecisionRecord read_decision(const Row& r) {
+  DecisionRecord d;
+  d.id = r.i64(0);
+  d.ts = r.ts(1);
+  d.symbol = r.text(2);
+  d.kind = r.text(3);
+  d.reason = r.text(4);
+  const std::string numbers = r.text(5);
+  d.numbers = nlohmann::json::parse(numbers, nullptr, /*allow_exceptions=*/false);
+  if (d.numbers.is_discarded()) throw BadRow("decisions.numbers (id " + std::to_string(d.id) + "): not JSON");
+  return d;
+}
+
+// Every query: bind `args` to ?1, ?2, ... of a cached SELECT, step, and map each row of `table`
+// with `read` (which throws BadRow for stored data that does not decode).
+template <class Read, class... Args>
+auto select_rows(SQLite::Statement& stmt, const char* table, Read read, const Args&... args) {
+  Use s(stmt);
+  bind_all(*s, args...);
+  std::vector<std::invoke_result_t<Read&, const Row&>> out;
+  while (s->executeStep()) out.push_back(read(Row{*s, table}));
+  return out;
+}
+
+// select_rows for a query that matches at most one row.
+template <class Read, class... Args>
+auto select_one(SQLite::Statement& stmt, const char* table, Read read, const Args&... args) {
+  Use s(stmt);
+  bind_all(*s, args...);
+  std::optional<std::invoke_result_t<Read&, const Row&>> out;
+  if (s->executeStep()) out = read(Row{*s, table});
+  return out;
 }
 
 Result<std::uint64_t> parse_counter(std::string_view text) {
@@ -266,60 +374,29 @@ struct Repo::Impl {
     }
   }
 
-  void bind_order_update(SQLite::Statement& s, const OrderUpdate& u) {
-    put(s, 1, u.client_oid);
-    put(s, 2, u.order_id);
-    put(s, 3, u.symbol);
-    put(s, 4, to_string(u.market));
-    put(s, 5, to_string(u.side));
-    put(s, 6, to_string(u.type));
-    put(s, 7, to_string(u.tif));
-    put(s, 8, u.price);
-    put(s, 9, u.size);
-    put(s, 10, u.filled_size);
-    put(s, 11, u.avg_price);
-    put(s, 12, to_string(u.status));
-    s.bind(13, u.reduce_only ? 1 : 0);
-    put(s, 14, u.reason);
-    put(s, 15, u.ts_event);
-    put(s, 16, u.ts_init);
+  // Binds `args` to ?1, ?2, ... of a cached write statement and runs it; returns rows changed.
+  template <class... Args>
+  static int run(SQLite::Statement& stmt, const Args&... args) {
+    Use s(stmt);
+    bind_all(*s, args...);
+    return s->exec();
   }
 
-  void do_upsert_order(const OrderRecord& o) {
-    Use s(upsert_order);
-    put(*s, 1, o.client_oid);
-    put(*s, 2, o.order_id);
-    put(*s, 3, o.symbol);
-    put(*s, 4, to_string(o.market));
-    put(*s, 5, to_string(o.side));
-    put(*s, 6, to_string(o.type));
-    put(*s, 7, to_string(o.tif));
-    put(*s, 8, o.price);
-    put(*s, 9, o.size);
-    put(*s, 10, o.filled_size);
-    put(*s, 11, o.avg_price);
-    put(*s, 12, to_string(o.status));
-    s->bind(13, o.reduce_only ? 1 : 0);
-    put(*s, 14, o.reason);
-    put(*s, 15, o.created);
-    put(*s, 16, o.updated);
-    s->exec();
+  // An OrderRecord (created/updated) and an OrderUpdate (ts_event/ts_init) bind the same columns.
+  template <class O>
+  static int run_order(SQLite::Statement& stmt, const O& o, UnixNanos first, UnixNanos second) {
+    return run(stmt, o.client_oid, o.order_id, o.symbol, to_string(o.market), to_string(o.side),
+               to_string(o.type), to_string(o.tif), o.price, o.size, o.filled_size, o.avg_price,
+               to_string(o.status), o.reduce_only, o.reason, first, second);
   }
+
+  void do_upsert_order(const OrderRecord& o) { run_order(upsert_order, o, o.created, o.updated); }
 
   std::optional<std::string> do_get_kv(std::string_view key) {
-    Use s(get_kv);
-    put(*s, 1, key);
-    if (!s->executeStep()) return std::nullopt;
-    return s->getColumn(0).getString();
+    return select_one(get_kv, "kv", [](const Row& r) { return r.text(0); }, key);
   }
 
-  void do_put_kv(std::string_view key, std::string_view value, UnixNanos ts) {
-    Use s(put_kv);
-    put(*s, 1, key);
-    put(*s, 2, value);
-    put(*s, 3, ts);
-    s->exec();
-  }
+  void do_put_kv(std::string_view key, std::string_view value, UnixNanos ts) { run(put_kv, key, value, ts); }
 
   std::uint64_t do_counter(std::string_view key) {
     const auto text = do_get_kv(key);
@@ -406,9 +483,7 @@ Result<void> Repo::append_order_update(const OrderUpdate& update) {
   return impl_->guarded([&]() -> Result<void> {
     return impl_->in_txn([&]() -> Result<void> {
       impl_->do_upsert_order(OrderRecord::from(update));
-      Use s(impl_->insert_order_event);
-      impl_->bind_order_update(*s, update);
-      s->exec();
+      Impl::run_order(impl_->insert_order_event, update, update.ts_event, update.ts_init);
       return {};
     });
   });
@@ -416,49 +491,22 @@ Result<void> Repo::append_order_update(const OrderUpdate& update) {
 
 Result<bool> Repo::insert_fill(const Fill& f) {
   return impl_->guarded([&]() -> Result<bool> {
-    Use s(impl_->insert_fill);
-    put(*s, 1, to_string(f.market));
-    put(*s, 2, f.trade_id);
-    put(*s, 3, f.symbol);
-    put(*s, 4, f.client_oid);
-    put(*s, 5, f.order_id);
-    put(*s, 6, to_string(f.side));
-    put(*s, 7, f.price);
-    put(*s, 8, f.size);
-    put(*s, 9, f.fee);
-    put(*s, 10, f.fee_coin);
-    s->bind(11, f.maker ? 1 : 0);
-    put(*s, 12, f.ts_event);
-    put(*s, 13, f.ts_init);
-    return s->exec() > 0;
+    return Impl::run(impl_->insert_fill, to_string(f.market), f.trade_id, f.symbol, f.client_oid, f.order_id,
+                     to_string(f.side), f.price, f.size, f.fee, f.fee_coin, f.maker, f.ts_event, f.ts_init) > 0;
   });
 }
 
 Result<bool> Repo::insert_funding(const FundingRecord& r) {
   return impl_->guarded([&]() -> Result<bool> {
-    Use s(impl_->insert_funding);
-    put(*s, 1, r.symbol);
-    put(*s, 2, r.ts);
-    put(*s, 3, r.rate);
-    put(*s, 4, r.position_size);
-    put(*s, 5, r.mark_price);
-    put(*s, 6, r.amount);
-    put(*s, 7, r.ts_init);
-    return s->exec() > 0;
+    return Impl::run(impl_->insert_funding, r.symbol, r.ts, r.rate, r.position_size, r.mark_price, r.amount,
+                     r.ts_init) > 0;
   });
 }
 
 Result<void> Repo::insert_position_snapshot(const PositionSnapshotRecord& p) {
   return impl_->guarded([&]() -> Result<void> {
-    Use s(impl_->insert_position);
-    put(*s, 1, p.ts);
-    put(*s, 2, p.symbol);
-    put(*s, 3, to_string(p.market));
-    put(*s, 4, p.size);
-    put(*s, 5, p.entry_price);
-    put(*s, 6, p.mark_price);
-    put(*s, 7, p.unrealized_pnl);
-    s->exec();
+    Impl::run(impl_->insert_position, p.ts, p.symbol, to_string(p.market), p.size, p.entry_price, p.mark_price,
+              p.unrealized_pnl);
     return {};
   });
 }
@@ -469,29 +517,15 @@ Result<void> Repo::upsert_daily_pnl(const DailyPnlRecord& r) {
     return make_error_code(Errc::invalid_argument);
   }
   return impl_->guarded([&]() -> Result<void> {
-    Use s(impl_->upsert_pnl);
-    put(*s, 1, r.date);
-    put(*s, 2, r.symbol);
-    put(*s, 3, r.funding);
-    put(*s, 4, r.fees);
-    put(*s, 5, r.basis_pnl);
-    put(*s, 6, r.realized_pnl);
-    put(*s, 7, r.net_pnl);
-    put(*s, 8, r.updated);
-    s->exec();
+    Impl::run(impl_->upsert_pnl, r.date, r.symbol, r.funding, r.fees, r.basis_pnl, r.realized_pnl, r.net_pnl,
+              r.updated);
     return {};
   });
 }
 
 Result<void> Repo::insert_decision(const DecisionRecord& d) {
   return impl_->guarded([&]() -> Result<void> {
-    Use s(impl_->insert_decision);
-    put(*s, 1, d.ts);
-    put(*s, 2, d.symbol);
-    put(*s, 3, d.kind);
-    put(*s, 4, d.reason);
-    put(*s, 5, d.numbers.dump());
-    s->exec();
+    Impl::run(impl_->insert_decision, d.ts, d.symbol, d.kind, d.reason, d.numbers.dump());
     return {};
   });
 }
@@ -553,72 +587,26 @@ Result<std::optional<KillSwitchRecord>> Repo::kill_switch() {
 
 Result<std::optional<OrderRecord>> Repo::order(std::string_view client_oid) {
   return impl_->guarded([&]() -> Result<std::optional<OrderRecord>> {
-    Use s(impl_->get_order);
-    put(*s, 1, client_oid);
-    if (!s->executeStep()) return std::optional<OrderRecord>{};
-    return std::optional<OrderRecord>(read_order(Row{*s, "orders"}));
+    return select_one(impl_->get_order, "orders", read_order, client_oid);
   });
 }
 
 Result<std::vector<OrderRecord>> Repo::open_orders() {
   return impl_->guarded([&]() -> Result<std::vector<OrderRecord>> {
-    Use s(impl_->open_orders);
-    std::vector<OrderRecord> out;
-    while (s->executeStep()) out.push_back(read_order(Row{*s, "orders"}));
-    return out;
+    return select_rows(impl_->open_orders, "orders", read_order);
   });
 }
 
 Result<std::vector<OrderEventRecord>> Repo::order_events(std::string_view client_oid) {
   return impl_->guarded([&]() -> Result<std::vector<OrderEventRecord>> {
-    Use s(impl_->order_events);
-    put(*s, 1, client_oid);
-    std::vector<OrderEventRecord> out;
-    while (s->executeStep()) {
-      const Row r{*s, "order_events"};
-      OrderEventRecord e;
-      e.id = r.i64(0);
-      OrderUpdate& u = e.update;
-      u.client_oid = r.text(1);
-      u.order_id = r.text(2);
-      u.symbol = r.text(3);
-      u.market = r.enm(4, kMarkets);
-      u.side = r.enm(5, kSides);
-      u.type = r.enm(6, kTypes);
-      u.tif = r.enm(7, kTifs);
-      u.price = r.opt_dec(8);
-      u.size = r.dec(9);
-      u.filled_size = r.dec(10);
-      u.avg_price = r.opt_dec(11);
-      u.status = r.enm(12, kStatuses);
-      u.reduce_only = r.i64(13) != 0;
-      u.reason = r.text(14);
-      u.ts_event = r.ts(15);
-      u.ts_init = r.ts(16);
-      out.push_back(std::move(e));
-    }
-    return out;
+    return select_rows(impl_->order_events, "order_events", read_order_event, client_oid);
   });
 }
 
 Result<std::vector<PositionSnapshotRecord>> Repo::last_positions(std::optional<UnixNanos> before) {
   return impl_->guarded([&]() -> Result<std::vector<PositionSnapshotRecord>> {
-    Use s(impl_->last_positions);
-    put(*s, 1, before.value_or(UnixNanos{std::numeric_limits<std::int64_t>::max()}));
-    std::vector<PositionSnapshotRecord> out;
-    while (s->executeStep()) {
-      const Row r{*s, "position_snapshots"};
-      PositionSnapshotRecord p;
-      p.ts = r.ts(0);
-      p.symbol = r.text(1);
-      p.market = r.enm(2, kMarkets);
-      p.size = r.dec(3);
-      p.entry_price = r.opt_dec(4);
-      p.mark_price = r.opt_dec(5);
-      p.unrealized_pnl = r.dec(6);
-      out.push_back(std::move(p));
-    }
-    return out;
+    return select_rows(impl_->last_positions, "position_snapshots", read_position,
+                       before.value_or(UnixNanos{std::numeric_limits<std::int64_t>::max()}));
   });
 }
 
@@ -628,57 +616,19 @@ Result<std::vector<FillRecord>> Repo::fills_since(UnixNanos since) {
 
 Result<std::vector<FillRecord>> Repo::fills_between(UnixNanos from, UnixNanos to) {
   return impl_->guarded([&]() -> Result<std::vector<FillRecord>> {
-    Use s(impl_->fills_between);
-    put(*s, 1, from);
-    put(*s, 2, to);
-    std::vector<FillRecord> out;
-    while (s->executeStep()) out.push_back(read_fill(Row{*s, "fills"}));
-    return out;
+    return select_rows(impl_->fills_between, "fills", read_fill, from, to);
   });
 }
 
 Result<std::vector<FundingRecord>> Repo::funding_events(UnixNanos from, UnixNanos to) {
   return impl_->guarded([&]() -> Result<std::vector<FundingRecord>> {
-    Use s(impl_->funding_between);
-    put(*s, 1, from);
-    put(*s, 2, to);
-    std::vector<FundingRecord> out;
-    while (s->executeStep()) {
-      const Row r{*s, "funding_events"};
-      FundingRecord f;
-      f.symbol = r.text(0);
-      f.ts = r.ts(1);
-      f.rate = r.opt_dec(2);
-      f.position_size = r.opt_dec(3);
-      f.mark_price = r.opt_dec(4);
-      f.amount = r.dec(5);
-      f.ts_init = r.ts(6);
-      out.push_back(std::move(f));
-    }
-    return out;
+    return select_rows(impl_->funding_between, "funding_events", read_funding, from, to);
   });
 }
 
 Result<std::vector<DailyPnlRecord>> Repo::daily_pnl(std::string_view from_date, std::string_view to_date) {
   return impl_->guarded([&]() -> Result<std::vector<DailyPnlRecord>> {
-    Use s(impl_->daily_pnl);
-    put(*s, 1, from_date);
-    put(*s, 2, to_date);
-    std::vector<DailyPnlRecord> out;
-    while (s->executeStep()) {
-      const Row r{*s, "daily_pnl"};
-      DailyPnlRecord d;
-      d.date = r.text(0);
-      d.symbol = r.text(1);
-      d.funding = r.dec(2);
-      d.fees = r.dec(3);
-      d.basis_pnl = r.dec(4);
-      d.realized_pnl = r.dec(5);
-      d.net_pnl = r.dec(6);
-      d.updated = r.ts(7);
-      out.push_back(std::move(d));
-    }
-    return out;
+    return select_rows(impl_->daily_pnl, "daily_pnl", read_daily_pnl, from_date, to_date);
   });
 }
 
@@ -689,25 +639,7 @@ Result<std::vector<DecisionRecord>> Repo::decisions_for_day(std::string_view dat
     return bounds.error();
   }
   return impl_->guarded([&]() -> Result<std::vector<DecisionRecord>> {
-    Use s(impl_->decisions_between);
-    put(*s, 1, bounds->first);
-    put(*s, 2, bounds->second);
-    std::vector<DecisionRecord> out;
-    while (s->executeStep()) {
-      const Row r{*s, "decisions"};
-      DecisionRecord d;
-      d.id = r.i64(0);
-      d.ts = r.ts(1);
-      d.symbol = r.text(2);
-      d.kind = r.text(3);
-      d.reason = r.text(4);
-      const std::string numbers = r.text(5);
-      d.numbers = nlohmann::json::parse(numbers, nullptr, /*allow_exceptions=*/false);
-      if (d.numbers.is_discarded())
-        throw BadRow("decisions.numbers (id " + std::to_string(d.id) + "): not JSON");
-      out.push_back(std::move(d));
-    }
-    return out;
+    return select_rows(impl_->decisions_between, "decisions", read_decision, bounds->first, bounds->second);
   });
 }
 
