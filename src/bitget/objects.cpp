@@ -121,6 +121,25 @@ WireResult<Ticker> parse_ticker_object(const json& o, const std::string& ctx, Ma
   return t;
 }
 
+WireResult<TradeTick> parse_trade_object(const json& o, const std::string& ctx, std::string symbol,
+                                         MarketType market, UnixNanos ts_init) {
+  TradeTick t;
+  t.symbol = std::move(symbol);
+  t.market = market;
+  CARRY_TRY_ASSIGN(price, dec(o, "price", ctx));
+  CARRY_TRY_ASSIGN(size, dec(o, "size", ctx));
+  CARRY_TRY_ASSIGN(side, side_field(o, "side", ctx));
+  CARRY_TRY_ASSIGN(id, text(o, "tradeId", ctx));
+  CARRY_TRY_ASSIGN(ts, ms_time(o, "ts", ctx));
+  t.price = price;
+  t.size = size;
+  t.aggressor = side;
+  t.trade_id = std::move(id);
+  t.ts_event = ts;
+  t.ts_init = ts_init;
+  return t;
+}
+
 WireResult<OrderRecord> parse_order_object(const json& o, const std::string& ctx, MarketType market,
                                            UnixNanos ts_init, bool side_is_position_direction) {
   if (!o.is_object()) return bad_payload(ctx + ": expected an object");

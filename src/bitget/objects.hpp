@@ -9,6 +9,9 @@ namespace carry::bitget::detail {
 // REST tickers (symbol) and WS ticker pushes (instId).
 WireResult<Ticker> parse_ticker_object(const nlohmann::json& o, const std::string& ctx, MarketType market,
                                        UnixNanos ts_init);
+// Public trades: REST market fills (symbol in each item) and WS trade pushes (symbol in the arg).
+WireResult<TradeTick> parse_trade_object(const nlohmann::json& o, const std::string& ctx, std::string symbol,
+                                         MarketType market, UnixNanos ts_init);
 // Orders: REST detail ("state"), lists and WS pushes ("status"); symbol or instId; cumulative
 // fill from accBaseVolume (WS) or baseVolume (REST); fee from `fee`, a feeDetail array, or the
 // spot feeDetail JSON-encoded string.

@@ -210,22 +210,8 @@ WireResult<DepthSnapshot> parse_depth(const json& data) {
 
 WireResult<std::vector<TradeTick>> parse_market_trades(const json& data, MarketType market, UnixNanos ts_init) {
   return parse_each(data, "data", [&](const json& o, const std::string& ctx) -> WireResult<TradeTick> {
-    TradeTick t;
-    t.market = market;
     CARRY_TRY_ASSIGN(symbol, text(o, "symbol", ctx));
-    CARRY_TRY_ASSIGN(price, dec(o, "price", ctx));
-    CARRY_TRY_ASSIGN(size, dec(o, "size", ctx));
-    CARRY_TRY_ASSIGN(side, side_field(o, "side", ctx));
-    CARRY_TRY_ASSIGN(id, text(o, "tradeId", ctx));
-    CARRY_TRY_ASSIGN(ts, ms_time(o, "ts", ctx));
-    t.symbol = std::move(symbol);
-    t.price = price;
-    t.size = size;
-    t.aggressor = side;
-    t.trade_id = std::move(id);
-    t.ts_event = ts;
-    t.ts_init = ts_init;
-    return t;
+    return parse_trade_object(o, ctx, std::move(symbol), market, ts_init);
   });
 }
 

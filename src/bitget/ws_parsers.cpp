@@ -94,13 +94,11 @@ WireResult<WsMessage> parse_ws_message(std::string_view text_in) {
 
 WireResult<std::vector<WsTicker>> parse_ws_ticker(const WsPush& push, UnixNanos ts_init) {
   CARRY_TRY_ASSIGN(market, push_market(push));
-  std::vector<WsTicker> out;
-  for (std::size_t i = 0; i < push.data.size(); ++i) {
-    const std::string ctx = index_path("data", i);
-    CARRY_TRY_ASSIGN(t, parse_ticker_object(push.data[i], ctx, market, ts_init));
+  return parse_each(push.data, "data", [&](const json& o, const std::string& ctx) -> WireResult<WsTicker> {
+    CARRY_TRY_ASSIGN(t, parse_ticker_object(o, ctx, market, ts_init));
     WsTicker w{std::move(t), std::nullopt};
     if (market == MarketType::Perp && w.ticker.funding_rate) {
-      CARRY_TRY_ASSIGN(next, opt_ms_time(push.data[i], "nextFundingTime", ctx));
+      CARRY_TRY_ASSIGN(next, opt_ms_time(o, "nextFundingTime", ctx));
       if (next) {
         FundingRateUpdate f;
         f.symbol = w.ticker.bbo.symbol;
@@ -113,36 +111,27 @@ WireResult<std::vector<WsTicker>> parse_ws_ticker(const WsPush& push, UnixNanos 
         w.funding = std::move(f);
       }
     }
-    out.push_back(std::move(w));
-  }
-  return out;
+    return w;
+  });
 }
 
 namespace {
 WireResult<std::vector<RawLevel>> raw_levels(const json& o, const char* key, const std::string& ctx) {
   CARRY_TRY_ASSIGN(arr, array(o, key, ctx));
-  std::vector<RawLevel> out;
-  out.reserve(arr->size());
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    const json& row = (*arr)[i];
-    const std::string where = index_path(path(ctx, key), i);
+  return parse_each(*arr, path(ctx, key), [](const json& row, const std::string& where) -> WireResult<RawLevel> {
     if (!row.is_array() || row.size() < 2 || !row[0].is_string() || !row[1].is_string())
       return bad_payload(where + ": expected [\"price\", \"size\"]");
     RawLevel l{row[0].get<std::string>(), row[1].get<std::string>()};
     if (!Decimal::parse(l.price) || !Decimal::parse(l.size))
       return bad_payload(where + ": not a decimal pair [\"" + l.price + "\", \"" + l.size + "\"]");
-    out.push_back(std::move(l));
-  }
-  return out;
+    return l;
+  });
 }
 }  // namespace
 
 WireResult<std::vector<BookMessage>> parse_ws_books(const WsPush& push) {
   CARRY_TRY_ASSIGN(market, push_market(push));
-  std::vector<BookMessage> out;
-  for (std::size_t i = 0; i < push.data.size(); ++i) {
-    const json& o = push.data[i];
-    const std::string ctx = index_path("data", i);
+  return parse_each(push.data, "data", [&](const json& o, const std::string& ctx) -> WireResult<BookMessage> {
     BookMessage b;
     b.symbol = push.arg.inst_id;
     b.market = market;
@@ -168,9 +157,8 @@ WireResult<std::vector<BookMessage>> parse_ws_books(const WsPush& push) {
     }
     CARRY_TRY_ASSIGN(ts, ms_time(o, "ts", ctx));
     b.ts = ts;
-    out.push_back(std::move(b));
-  }
-  return out;
+    return b;
+  });
 }
 
 WireResult<Bbo> bbo_from_book(const BookMessage& book, UnixNanos ts_init) {
@@ -194,37 +182,16 @@ WireResult<Bbo> bbo_from_book(const BookMessage& book, UnixNanos ts_init) {
 
 WireResult<std::vector<TradeTick>> parse_ws_trades(const WsPush& push, UnixNanos ts_init) {
   CARRY_TRY_ASSIGN(market, push_market(push));
-  std::vector<TradeTick> out;
-  for (std::size_t i = 0; i < push.data.size(); ++i) {
-    const json& o = push.data[i];
-    const std::string ctx = index_path("data", i);
-    TradeTick t;
-    t.symbol = push.arg.inst_id;
-    t.market = market;
-    CARRY_TRY_ASSIGN(price, dec(o, "price", ctx));
-    CARRY_TRY_ASSIGN(size, dec(o, "size", ctx));
-    CARRY_TRY_ASSIGN(side, side_field(o, "side", ctx));
-    CARRY_TRY_ASSIGN(id, text(o, "tradeId", ctx));
-    CARRY_TRY_ASSIGN(ts, ms_time(o, "ts", ctx));
-    t.price = price;
-    t.size = size;
-    t.aggressor = side;
-    t.trade_id = std::move(id);
-    t.ts_event = ts;
-    t.ts_init = ts_init;
-    out.push_back(std::move(t));
-  }
-  return out;
+  return parse_each(push.data, "data", [&](const json& o, const std::string& ctx) {
+    return parse_trade_object(o, ctx, push.arg.inst_id, market, ts_init);
+  });
 }
 
 WireResult<std::vector<OrderRecord>> parse_ws_orders(const WsPush& push, UnixNanos ts_init) {
   CARRY_TRY_ASSIGN(market, push_market(push));
-  std::vector<OrderRecord> out;
-  for (std::size_t i = 0; i < push.data.size(); ++i) {
-    CARRY_TRY_ASSIGN(r, parse_order_object(push.data[i], index_path("data", i), market, ts_init, true));
-    out.push_back(std::move(r));
-  }
-  return out;
+  return parse_each(push.data, "data", [&](const json& o, const std::string& ctx) {
+    return parse_order_object(o, ctx, market, ts_init, true);
+  });
 }
 
 WireResult<std::vector<Fill>> parse_ws_order_fills(const WsPush& push, UnixNanos ts_init) {
@@ -264,41 +231,30 @@ WireResult<std::vector<Fill>> parse_ws_order_fills(const WsPush& push, UnixNanos
 
 WireResult<std::vector<Fill>> parse_ws_fills(const WsPush& push, UnixNanos ts_init) {
   CARRY_TRY_ASSIGN(market, push_market(push));
-  std::vector<Fill> out;
-  for (std::size_t i = 0; i < push.data.size(); ++i) {
-    // The fill channel doc says a close-long fill reads side=sell (the trade direction).
-    CARRY_TRY_ASSIGN(f, parse_fill_object(push.data[i], index_path("data", i), market, ts_init, false));
-    out.push_back(std::move(f));
-  }
-  return out;
+  // The fill channel doc says a close-long fill reads side=sell (the trade direction).
+  return parse_each(push.data, "data", [&](const json& o, const std::string& ctx) {
+    return parse_fill_object(o, ctx, market, ts_init, false);
+  });
 }
 
 WireResult<std::vector<PositionRecord>> parse_ws_positions(const WsPush& push, UnixNanos ts_init) {
-  std::vector<PositionRecord> out;
-  for (std::size_t i = 0; i < push.data.size(); ++i) {
-    CARRY_TRY_ASSIGN(p, parse_position_object(push.data[i], index_path("data", i), ts_init));
-    out.push_back(std::move(p));
-  }
-  return out;
+  return parse_each(push.data, "data", [&](const json& o, const std::string& ctx) {
+    return parse_position_object(o, ctx, ts_init);
+  });
 }
 
 WireResult<std::vector<FuturesAccount>> parse_ws_futures_account(const WsPush& push, UnixNanos ts_init) {
-  std::vector<FuturesAccount> out;
-  for (std::size_t i = 0; i < push.data.size(); ++i) {
-    CARRY_TRY_ASSIGN(a, parse_futures_account_object(push.data[i], index_path("data", i), ts_init));
+  return parse_each(push.data, "data", [&](const json& o, const std::string& ctx) -> WireResult<FuturesAccount> {
+    CARRY_TRY_ASSIGN(a, parse_futures_account_object(o, ctx, ts_init));
     if (push.ts.ns != 0) a.balance.ts_event = push.ts;
-    out.push_back(std::move(a));
-  }
-  return out;
+    return a;
+  });
 }
 
 WireResult<std::vector<BalanceUpdate>> parse_ws_spot_account(const WsPush& push, UnixNanos ts_init) {
-  std::vector<BalanceUpdate> out;
-  for (std::size_t i = 0; i < push.data.size(); ++i) {
-    CARRY_TRY_ASSIGN(b, parse_spot_balance_object(push.data[i], index_path("data", i), ts_init));
-    out.push_back(std::move(b));
-  }
-  return out;
+  return parse_each(push.data, "data", [&](const json& o, const std::string& ctx) {
+    return parse_spot_balance_object(o, ctx, ts_init);
+  });
 }
 
 }  // namespace carry::bitget
