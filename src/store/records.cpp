@@ -7,6 +7,18 @@ nlohmann::json opt(const std::optional<Decimal>& d) {
   return d ? nlohmann::json(d->to_string()) : nlohmann::json(nullptr);
 }
 
+// OrderRecord and OrderUpdate carry the same order fields; only their two timestamps differ.
+template <class O>
+nlohmann::json order_json(const O& o, const char* first_key, UnixNanos first, const char* second_key,
+                          UnixNanos second) {
+  return {{"client_oid", o.client_oid}, {"order_id", o.order_id}, {"symbol", o.symbol},
+          {"market", to_string(o.market)}, {"side", to_string(o.side)}, {"type", to_string(o.type)},
+          {"tif", to_string(o.tif)}, {"price", opt(o.price)}, {"size", o.size.to_string()},
+          {"filled_size", o.filled_size.to_string()}, {"avg_price", opt(o.avg_price)},
+          {"status", to_string(o.status)}, {"reduce_only", o.reduce_only}, {"reason", o.reason},
+          {first_key, first.ns}, {second_key, second.ns}};
+}
+
 }  // namespace
 
 OrderRecord OrderRecord::from(const OrderUpdate& u) {
@@ -73,21 +85,11 @@ PositionSnapshotRecord PositionSnapshotRecord::from(const PositionUpdate& p) {
 }
 
 nlohmann::json to_json(const OrderRecord& r) {
-  return {{"client_oid", r.client_oid}, {"order_id", r.order_id}, {"symbol", r.symbol},
-          {"market", to_string(r.market)}, {"side", to_string(r.side)}, {"type", to_string(r.type)},
-          {"tif", to_string(r.tif)}, {"price", opt(r.price)}, {"size", r.size.to_string()},
-          {"filled_size", r.filled_size.to_string()}, {"avg_price", opt(r.avg_price)},
-          {"status", to_string(r.status)}, {"reduce_only", r.reduce_only}, {"reason", r.reason},
-          {"created_ns", r.created.ns}, {"updated_ns", r.updated.ns}};
+  return order_json(r, "created_ns", r.created, "updated_ns", r.updated);
 }
 
 nlohmann::json to_json(const OrderUpdate& u) {
-  return {{"client_oid", u.client_oid}, {"order_id", u.order_id}, {"symbol", u.symbol},
-          {"market", to_string(u.market)}, {"side", to_string(u.side)}, {"type", to_string(u.type)},
-          {"tif", to_string(u.tif)}, {"price", opt(u.price)}, {"size", u.size.to_string()},
-          {"filled_size", u.filled_size.to_string()}, {"avg_price", opt(u.avg_price)},
-          {"status", to_string(u.status)}, {"reduce_only", u.reduce_only}, {"reason", u.reason},
-          {"ts_event_ns", u.ts_event.ns}, {"ts_init_ns", u.ts_init.ns}};
+  return order_json(u, "ts_event_ns", u.ts_event, "ts_init_ns", u.ts_init);
 }
 
 nlohmann::json to_json(const Fill& f) {

@@ -40,6 +40,13 @@ struct KvRow {
 };
 nlohmann::json to_json(const KvRow& r) { return {{"key", r.key}, {"value", r.value}, {"updated_ns", r.ts.ns}}; }
 
+// INSERT OR IGNORE writes: tells the writer whether the row was new (false: a duplicate).
+Result<void> note_inserted(const Result<bool>& res, bool& inserted) {
+  if (!res) return res.error();
+  inserted = *res;
+  return {};
+}
+
 }  // namespace
 
 // Failures found on the writer thread wait here until the event loop emits them: the EventSink
@@ -250,22 +257,16 @@ void Store::record(const OrderRecord& order) {
 }
 
 void Store::append(const Fill& fill) {
-  enqueue(make_write("fills", fill, [](Repo& r, const Fill& f, bool& inserted) -> Result<void> {
-    auto res = r.insert_fill(f);
-    if (!res) return res.error();
-    inserted = *res;
-    return {};
+  enqueue(make_write("fills", fill, [](Repo& r, const Fill& f, bool& inserted) {
+    return note_inserted(r.insert_fill(f), inserted);
   }));
 }
 
 void Store::append(const FundingPayment& payment) { append(FundingRecord::from(payment)); }
 
 void Store::append(const FundingRecord& funding) {
-  enqueue(make_write("funding_events", funding, [](Repo& r, const FundingRecord& f, bool& inserted) -> Result<void> {
-    auto res = r.insert_funding(f);
-    if (!res) return res.error();
-    inserted = *res;
-    return {};
+  enqueue(make_write("funding_events", funding, [](Repo& r, const FundingRecord& f, bool& inserted) {
+    return note_inserted(r.insert_funding(f), inserted);
   }));
 }
 
