@@ -99,24 +99,32 @@ constexpr const char* kOrderColumns =
     "client_oid, order_id, symbol, market, side, type, tif, price, size, filled_size, avg_price, "
     "status, reduce_only, reason, created_ns, updated_ns";
 
+// The order columns orders and order_events share (client_oid .. reason), from column `c` on;
+// returns the column after them.
+template <class O>
+int read_order_columns(const Row& r, int c, O& o) {
+  o.client_oid = r.text(c);
+  o.order_id = r.text(c + 1);
+  o.symbol = r.text(c + 2);
+  o.market = r.enm(c + 3, kMarkets);
+  o.side = r.enm(c + 4, kSides);
+  o.type = r.enm(c + 5, kTypes);
+  o.tif = r.enm(c + 6, kTifs);
+  o.price = r.opt_dec(c + 7);
+  o.size = r.dec(c + 8);
+  o.filled_size = r.dec(c + 9);
+  o.avg_price = r.opt_dec(c + 10);
+  o.status = r.enm(c + 11, kStatuses);
+  o.reduce_only = r.i64(c + 12) != 0;
+  o.reason = r.text(c + 13);
+  return c + 14;
+}
+
 OrderRecord read_order(const Row& r) {
   OrderRecord o;
-  o.client_oid = r.text(0);
-  o.order_id = r.text(1);
-  o.symbol = r.text(2);
-  o.market = r.enm(3, kMarkets);
-  o.side = r.enm(4, kSides);
-  o.type = r.enm(5, kTypes);
-  o.tif = r.enm(6, kTifs);
-  o.price = r.opt_dec(7);
-  o.size = r.dec(8);
-  o.filled_size = r.dec(9);
-  o.avg_price = r.opt_dec(10);
-  o.status = r.enm(11, kStatuses);
-  o.reduce_only = r.i64(12) != 0;
-  o.reason = r.text(13);
-  o.created = r.ts(14);
-  o.updated = r.ts(15);
+  const int c = read_order_columns(r, 0, o);
+  o.created = r.ts(c);
+  o.updated = r.ts(c + 1);
   return o;
 }
 
@@ -146,23 +154,9 @@ FillRecord read_fill(const Row& r) {
 OrderEventRecord read_order_event(const Row& r) {
   OrderEventRecord e;
   e.id = r.i64(0);
-  OrderUpdate& u = e.update;
-  u.client_oid = r.text(1);
-  u.order_id = r.text(2);
-  u.symbol = r.text(3);
-  u.market = r.enm(4, kMarkets);
-  u.side = r.enm(5, kSides);
-  u.type = r.enm(6, kTypes);
-  u.tif = r.enm(7, kTifs);
-  u.price = r.opt_dec(8);
-  u.size = r.dec(9);
-  u.filled_size = r.dec(10);
-  u.avg_price = r.opt_dec(11);
-  u.status = r.enm(12, kStatuses);
-  u.reduce_only = r.i64(13) != 0;
-  u.reason = r.text(14);
-  u.ts_event = r.ts(15);
-  u.ts_init = r.ts(16);
+  const int c = read_order_columns(r, 1, e.update);
+  e.update.ts_event = r.ts(c);
+  e.update.ts_init = r.ts(c + 1);
   return e;
 }
 
