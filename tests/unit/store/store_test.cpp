@@ -71,12 +71,18 @@ auto rethrow = [](std::exception_ptr e) {
   if (e) std::rethrow_exception(e);
 };
 
-}  // namespace
-
-TEST(Store, ManyAppendsAreBatchedAndAllPresentAfterFlush) {
+// Every test gets a fresh database file, an io_context for the store's completions and a sink
+// that records what the store logs.
+class StoreTest : public ::testing::Test {
+ protected:
   TempDir dir;
   boost::asio::io_context io;
   RecordingEventSink sink;
+};
+
+}  // namespace
+
+TEST_F(StoreTest, ManyAppendsAreBatchedAndAllPresentAfterFlush) {
   constexpr int kFills = 20000;
   {
     Store store(dir.file(), io.get_executor(), sink);
@@ -99,10 +105,7 @@ TEST(Store, ManyAppendsAreBatchedAndAllPresentAfterFlush) {
   EXPECT_EQ(rows(dir.file(), "orders"), 500);
 }
 
-TEST(Store, DuplicateFillsAreIgnoredAndCounted) {
-  TempDir dir;
-  boost::asio::io_context io;
-  RecordingEventSink sink;
+TEST_F(StoreTest, DuplicateFillsAreIgnoredAndCounted) {
   Store store(dir.file(), io.get_executor(), sink);
   store.append(make_fill(1));
   store.append(make_fill(2));
@@ -115,10 +118,7 @@ TEST(Store, DuplicateFillsAreIgnoredAndCounted) {
   EXPECT_EQ(store.run_sync([](Repo& r) { return r.count_rows("fills"); }).value(), 2);
 }
 
-TEST(Store, CloseCommitsEverythingQueued) {
-  TempDir dir;
-  boost::asio::io_context io;
-  RecordingEventSink sink;
+TEST_F(StoreTest, CloseCommitsEverythingQueued) {
   {
     Store store(dir.file(), io.get_executor(), sink);
     for (int i = 0; i < 5000; ++i) store.append(make_fill(i));
@@ -128,10 +128,7 @@ TEST(Store, CloseCommitsEverythingQueued) {
   EXPECT_EQ(rows(dir.file(), "decisions"), 1);
 }
 
-TEST(Store, AppendAfterCloseIsWrittenInline) {
-  TempDir dir;
-  boost::asio::io_context io;
-  RecordingEventSink sink;
+TEST_F(StoreTest, AppendAfterCloseIsWrittenInline) {
   Store store(dir.file(), io.get_executor(), sink);
   store.close();
   store.append(make_fill(7));
@@ -139,10 +136,7 @@ TEST(Store, AppendAfterCloseIsWrittenInline) {
   EXPECT_EQ(rows(dir.file(), "fills"), 1);
 }
 
-TEST(Store, AwaitableQueriesCompleteOnTheCallersIoContext) {
-  TempDir dir;
-  boost::asio::io_context io;
-  RecordingEventSink sink;
+TEST_F(StoreTest, AwaitableQueriesCompleteOnTheCallersIoContext) {
   Store store(dir.file(), io.get_executor(), sink);
   const auto loop_thread = std::this_thread::get_id();
 
@@ -179,10 +173,7 @@ TEST(Store, AwaitableQueriesCompleteOnTheCallersIoContext) {
   EXPECT_EQ(ks->state, "Halted");
 }
 
-TEST(Store, RunExecutesArbitraryRepoWorkAndReportsErrors) {
-  TempDir dir;
-  boost::asio::io_context io;
-  RecordingEventSink sink;
+TEST_F(StoreTest, RunExecutesArbitraryRepoWorkAndReportsErrors) {
   Store store(dir.file(), io.get_executor(), sink);
   Result<std::int64_t> bad = std::int64_t{0};
   Result<std::vector<DecisionRecord>> decisions = std::vector<DecisionRecord>{};
@@ -204,10 +195,7 @@ TEST(Store, RunExecutesArbitraryRepoWorkAndReportsErrors) {
   EXPECT_EQ((*decisions)[0].reason, "apr low");
 }
 
-TEST(Store, FailedWriteIsLoggedWithItsRowAndCountedWithoutLosingTheBatch) {
-  TempDir dir;
-  boost::asio::io_context io;
-  RecordingEventSink sink;
+TEST_F(StoreTest, FailedWriteIsLoggedWithItsRowAndCountedWithoutLosingTheBatch) {
   Store store(dir.file(), io.get_executor(), sink);
   store.append(make_fill(1));
   store.append(DailyPnlRecord{"not-a-date", "BTCUSDT", "1"_dec, {}, {}, {}, "1"_dec, kDay});  // rejected
@@ -228,10 +216,7 @@ TEST(Store, FailedWriteIsLoggedWithItsRowAndCountedWithoutLosingTheBatch) {
   EXPECT_NE(e->fields["error"].get<std::string>().find("not-a-date"), std::string::npos);
 }
 
-TEST(Store, RetriesWhileAnotherConnectionHoldsTheLock) {
-  TempDir dir;
-  boost::asio::io_context io;
-  RecordingEventSink sink;
+TEST_F(StoreTest, RetriesWhileAnotherConnectionHoldsTheLock) {
   StoreOptions opts;
   opts.repo.busy_timeout = std::chrono::milliseconds(1);
   opts.busy_backoff_max = std::chrono::milliseconds(5);
@@ -250,20 +235,14 @@ TEST(Store, RetriesWhileAnotherConnectionHoldsTheLock) {
   EXPECT_EQ(store.run_sync([](Repo& r) { return r.count_rows("fills"); }).value(), 1);
 }
 
-TEST(Store, JournalIsWal) {
-  TempDir dir;
-  boost::asio::io_context io;
-  RecordingEventSink sink;
+TEST_F(StoreTest, JournalIsWal) {
   Store store(dir.file(), io.get_executor(), sink);
   store.append(make_fill(1));
   EXPECT_EQ(store.run_sync([](Repo& r) -> Result<std::string> { return r.journal_mode(); }).value(), "wal");
   EXPECT_TRUE(std::filesystem::exists(dir.file().string() + "-wal"));
 }
 
-TEST(Store, OpenFailureNamesTheFile) {
-  TempDir dir;
-  boost::asio::io_context io;
-  RecordingEventSink sink;
+TEST_F(StoreTest, OpenFailureNamesTheFile) {
   const auto bad = dir.path() / "missing-dir" / "carry.db";
   try {
     Store store(bad, io.get_executor(), sink);
@@ -273,10 +252,8 @@ TEST(Store, OpenFailureNamesTheFile) {
   }
 }
 
-TEST(Store, FailuresFoundAtShutdownAreStillLogged) {
-  TempDir dir;
-  boost::asio::io_context io;  // never run: the loop has already stopped
-  RecordingEventSink sink;
+TEST_F(StoreTest, FailuresFoundAtShutdownAreStillLogged) {
+  // io is never run: the loop has already stopped
   {
     Store store(dir.file(), io.get_executor(), sink);
     store.append(DailyPnlRecord{"2025-13-45x", "", {}, {}, {}, {}, {}, kDay});
@@ -288,10 +265,7 @@ TEST(Store, FailuresFoundAtShutdownAreStillLogged) {
   EXPECT_EQ(sink.count("store.write_failed"), 1u);
 }
 
-TEST(Store, ExceptionInsideRunBecomesAnError) {
-  TempDir dir;
-  boost::asio::io_context io;
-  RecordingEventSink sink;
+TEST_F(StoreTest, ExceptionInsideRunBecomesAnError) {
   Store store(dir.file(), io.get_executor(), sink);
   auto r = store.run_sync([](Repo&) -> Result<int> { throw std::runtime_error("boom"); });
   ASSERT_FALSE(r);
