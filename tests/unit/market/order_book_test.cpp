@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <map>
+#include <vector>
 
 namespace carry::market {
 namespace {
@@ -99,28 +100,45 @@ TEST(OrderBook, UpdateBeforeSnapshotAndBadLevels) {
   EXPECT_EQ(b.apply(make(true, {{"12", "1"}}, {{"11", "1"}})), OrderBook::Result::NeedsResync);  // crossed
 }
 
-// All 637 `books` checksums of the recorded Bitget (v1, same snapshot/update semantics) stream.
-TEST(OrderBook, ReproducesEveryChecksumOfTheV1Recording) {
-  std::ifstream in(std::string(CARRY_SHARED_DIR) + "/data/bitget_ws_v1_recording_2022-04-06.jsonl");
-  ASSERT_TRUE(in);
-  RecordingEventSink ev;
-  std::map<std::string, OrderBook> books;
+// The `books` pushes (snapshots and updates) received in the recorded Bitget v1 session, in order.
+std::vector<nlohmann::json> recorded_book_pushes() {
+  const std::string file = std::string(CARRY_SHARED_DIR) + "/data/bitget_ws_v1_recording_2022-04-06.jsonl";
+  std::ifstream in(file);
+  EXPECT_TRUE(in) << file;
+  std::vector<nlohmann::json> out;
   std::string line;
-  int snapshots = 0, updates = 0, verified = 0;
   while (std::getline(in, line)) {
     auto row = nlohmann::json::parse(line);
     if (row["t"] != "recv") continue;
     const std::string text = row["data"].get<std::string>();
     if (text.find("\"books\"") == std::string::npos || text.find("\"action\"") == std::string::npos) continue;
-    auto msg = nlohmann::json::parse(text);
+    out.push_back(nlohmann::json::parse(text));
+  }
+  return out;
+}
+
+// One item of a recorded `books` push as the update the book applies.
+BookUpdate recorded_update(const nlohmann::json& d, bool snapshot) {
+  BookUpdate u;
+  u.snapshot = snapshot;
+  for (const auto& l : d["bids"]) u.bids.push_back({l[0].get_ref<const std::string&>(), l[1].get_ref<const std::string&>()});
+  for (const auto& l : d["asks"]) u.asks.push_back({l[0].get_ref<const std::string&>(), l[1].get_ref<const std::string&>()});
+  u.checksum = static_cast<std::int32_t>(d["checksum"].get<std::int64_t>());
+  return u;
+}
+
+// All 637 `books` checksums of the recorded Bitget (v1, same snapshot/update semantics) stream.
+TEST(OrderBook, ReproducesEveryChecksumOfTheV1Recording) {
+  const auto pushes = recorded_book_pushes();
+  ASSERT_FALSE(pushes.empty());
+  RecordingEventSink ev;
+  std::map<std::string, OrderBook> books;
+  int snapshots = 0, updates = 0, verified = 0;
+  for (const auto& msg : pushes) {
     const std::string key = msg["arg"]["instType"].get<std::string>() + "/" + msg["arg"]["instId"].get<std::string>();
     auto& book = books.try_emplace(key, key, ev).first->second;
     for (const auto& d : msg["data"]) {
-      BookUpdate u;
-      u.snapshot = msg["action"] == "snapshot";
-      for (const auto& l : d["bids"]) u.bids.push_back({l[0].get_ref<const std::string&>(), l[1].get_ref<const std::string&>()});
-      for (const auto& l : d["asks"]) u.asks.push_back({l[0].get_ref<const std::string&>(), l[1].get_ref<const std::string&>()});
-      u.checksum = static_cast<std::int32_t>(d["checksum"].get<std::int64_t>());
+      const BookUpdate u = recorded_update(d, msg["action"] == "snapshot");
       ASSERT_NE(u.checksum, 0);
       ASSERT_EQ(book.apply(u), OrderBook::Result::Applied) << key << " " << (u.snapshot ? "snapshot" : "update");
       EXPECT_EQ(book.checksum(), u.checksum);
@@ -136,31 +154,20 @@ TEST(OrderBook, ReproducesEveryChecksumOfTheV1Recording) {
 
 // Dropping one recorded update (a lost frame) is caught by the next checksum.
 TEST(OrderBook, RecordingWithADroppedUpdateIsDetected) {
-  std::ifstream in(std::string(CARRY_SHARED_DIR) + "/data/bitget_ws_v1_recording_2022-04-06.jsonl");
-  ASSERT_TRUE(in);
+  const auto pushes = recorded_book_pushes();
+  ASSERT_FALSE(pushes.empty());
   RecordingEventSink ev;
   std::map<std::string, OrderBook> books;
   std::map<std::string, int> seen_updates;
-  std::string line;
   int resyncs = 0;
-  while (std::getline(in, line)) {
-    auto row = nlohmann::json::parse(line);
-    if (row["t"] != "recv") continue;
-    const std::string text = row["data"].get<std::string>();
-    if (text.find("\"books\"") == std::string::npos || text.find("\"action\"") == std::string::npos) continue;
-    auto msg = nlohmann::json::parse(text);
+  for (const auto& msg : pushes) {
     const std::string key = msg["arg"]["instId"].get<std::string>();
     auto& book = books.try_emplace(key, key, ev).first->second;
     const bool snapshot = msg["action"] == "snapshot";
     // Drop the 3rd update of every book: the following update's checksum no longer matches.
     if (!snapshot && ++seen_updates[key] == 3) continue;
     for (const auto& d : msg["data"]) {
-      BookUpdate u;
-      u.snapshot = snapshot;
-      for (const auto& l : d["bids"]) u.bids.push_back({l[0].get_ref<const std::string&>(), l[1].get_ref<const std::string&>()});
-      for (const auto& l : d["asks"]) u.asks.push_back({l[0].get_ref<const std::string&>(), l[1].get_ref<const std::string&>()});
-      u.checksum = static_cast<std::int32_t>(d["checksum"].get<std::int64_t>());
-      if (book.apply(u) == OrderBook::Result::NeedsResync) ++resyncs;
+      if (book.apply(recorded_update(d, snapshot)) == OrderBook::Result::NeedsResync) ++resyncs;
     }
   }
   EXPECT_GT(resyncs, 0);
