@@ -313,6 +313,12 @@ std::vector<Field> make_schema() {
   s.push_back(decimal_field("backtest.futures_usdt", [](C& c) -> auto& { return c.backtest.futures_usdt; },
                             Decimal::from_units(0), big));
   s.push_back(string_field("backtest.out_dir", [](C& c) -> auto& { return c.backtest.out_dir; }, {}, false, false));
+  // paper (--dry-run)
+  s.push_back(decimal_field("paper.spot_usdt", [](C& c) -> auto& { return c.paper.spot_usdt; }, Decimal::from_units(0),
+                            big));
+  s.push_back(decimal_field("paper.futures_usdt", [](C& c) -> auto& { return c.paper.futures_usdt; },
+                            Decimal::from_units(0), big));
+  s.push_back(double_field("paper.slippage_bps", [](C& c) -> auto& { return c.paper.slippage_bps; }, 0, 1000));
   return s;
 }
 

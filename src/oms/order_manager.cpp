@@ -86,6 +86,12 @@ Order* OrderManager::find_by_order_id(std::string_view order_id) noexcept {
   return it == by_order_id_.end() ? nullptr : find_mut(it->second);
 }
 
+const Order* OrderManager::find_venue_order(std::string_view order_id) const noexcept {
+  if (order_id.empty()) return nullptr;
+  auto it = by_order_id_.find(order_id);
+  return it == by_order_id_.end() ? nullptr : find(it->second);
+}
+
 void OrderManager::add_instrument(const Instrument& instrument) {
   state(instrument.symbol).legs[mi(instrument.market)].instrument = instrument;
 }

@@ -113,6 +113,13 @@ struct BacktestConfig {
   std::string out_dir = "var/backtest";
 };
 
+// Paper trading (carryd --dry-run): the in-process account that live market data trades against.
+struct PaperConfig {
+  Decimal spot_usdt = Decimal::from_units(10000);          // starting spot wallet (USDT)
+  Decimal futures_usdt = Decimal::from_units(10000);       // starting USDT-M futures wallet
+  double slippage_bps = 2.0;                               // market orders fill this far past the touch
+};
+
 struct Config {
   ExchangeConfig exchange;
   KeysConfig keys;
@@ -122,6 +129,7 @@ struct Config {
   LogConfig log;
   MonitorConfig monitor;
   BacktestConfig backtest;
+  PaperConfig paper;
 };
 
 }  // namespace carry::config

@@ -78,6 +78,8 @@ class OrderManager {
 
   // ---- queries ----
   const Order* find(std::string_view client_oid) const noexcept;
+  // By the venue's order id (Bitget's spot fill channel carries no clientOid).
+  const Order* find_venue_order(std::string_view order_id) const noexcept;
   std::vector<const Order*> open_orders(std::string_view symbol = {}) const;
   std::size_t order_count() const noexcept { return orders_.size(); }
   const PositionBook& positions() const noexcept { return positions_; }

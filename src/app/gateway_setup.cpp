@@ -1,0 +1,28 @@
+#include "gateway_setup.hpp"
+
+namespace carry::app {
+
+bitget::GatewayConfig gateway_config(const config::Config& c, bool with_keys) {
+  bitget::GatewayConfig g;
+  const auto& ex = c.exchange;
+  g.rest_base_url = ex.rest_url;
+  g.ws_public_url = ex.ws_public_url;
+  g.ws_private_url = ex.ws_private_url;
+  g.demo = ex.environment == "testnet" && ex.demo_trading;
+  g.ca_file = ex.ca_file;
+  if (with_keys) g.credentials = {c.keys.api_key, c.keys.api_secret, c.keys.passphrase};
+  g.private_streams = with_keys;
+  g.rest_timeout = std::chrono::milliseconds(ex.rest_timeout_ms);
+  g.rest_max_concurrency = static_cast<std::size_t>(ex.rest_max_concurrency);
+  g.rest_cb_fail_threshold = ex.rest_cb_fail_threshold;
+  g.rest_cb_open_seconds = std::chrono::seconds(ex.rest_cb_open_seconds);
+  g.ws_ping_interval = std::chrono::seconds(ex.ws_ping_interval_s);
+  g.ws_idle_timeout = std::chrono::seconds(ex.ws_dead_after_s);
+  g.product_type = ex.product_type;
+  g.margin_coin = ex.margin_coin;
+  g.margin_mode = ex.margin_mode;
+  g.position_mode = ex.position_mode == "hedge" ? bitget::PositionMode::Hedge : bitget::PositionMode::OneWay;
+  return g;
+}
+
+}  // namespace carry::app

@@ -1,0 +1,764 @@
+#include "runtime.hpp"
+
+#include "gateway_setup.hpp"
+
+#include <carry/bitget/gateway.hpp>
+#include <carry/monitor/daily_report.hpp>
+#include <carry/monitor/daily_schedule.hpp>
+#include <carry/monitor/heartbeat.hpp>
+#include <carry/paper/exchange.hpp>
+#include <carry/paper/paper_venue.hpp>
+#include <carry/store/client_id_counter.hpp>
+#include <carry/store/store.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <filesystem>
+
+namespace carry::app {
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string dec(Decimal d) { return d.to_string(); }
+std::string dec(const std::optional<Decimal>& d) { return d ? d->to_string() : std::string(); }
+
+// Settlement bills carry the symbol and the settlement time; one bill per symbol and time.
+std::string bill_key(const FundingPayment& p) { return p.symbol + "@" + std::to_string(p.ts_event.ns); }
+
+std::chrono::seconds retry_delay(int attempt) { return std::chrono::seconds(std::min(2 << std::min(attempt, 4), 30)); }
+
+// The coin a USDT pair is quoted against is stripped to get the base coin (BTCUSDT -> BTC).
+std::string base_coin(std::string_view symbol) {
+  return std::string(symbol.ends_with("USDT") ? symbol.substr(0, symbol.size() - 4) : symbol);
+}
+
+}  // namespace
+
+// The engine's durable facts go to the SQLite store (queued; the writer thread commits them).
+class StoreRecorder final : public EngineRecorder {
+ public:
+  explicit StoreRecorder(store::Store& s) : store_(s) {}
+  void order_sent(const PlaceOrderRequest& req, UnixNanos ts) override {
+    store_.record(store::OrderRecord::from_request(req, OrderStatus::Sent, ts));
+  }
+  void order_update(const OrderUpdate& u) override { store_.append(u); }
+  void fill(const Fill& f) override { store_.append(f); }
+  void funding(const FundingPayment& p) override { store_.append(store::FundingRecord::from(p)); }
+  void decision(const strategy::Decision& d) override {
+    store::DecisionRecord r;
+    r.ts = d.ts;
+    r.symbol = d.symbol;
+    r.kind = std::string(strategy::to_string(d.kind));
+    r.reason = d.reason;
+    r.numbers = strategy::decision_numbers(d);
+    store_.append(r);
+  }
+  void kill_switch(const risk::KillSwitch& ks) override {
+    store_.put_kill_switch({std::string(risk::to_string(ks.state())), ks.reason(), ks.since()});
+  }
+
+ private:
+  store::Store& store_;
+};
+
+Runtime::Runtime(asio::io_context& ioc, const config::LoadedConfig& loaded, const CliOptions& cli, Mode mode,
+                 EventSink& log, const Clock& clock)
+    : ioc_(ioc),
+      cfg_(loaded.config),
+      cli_(cli),
+      mode_(mode),
+      log_(log),
+      clock_(clock),
+      main_timer_(ioc),
+      tick_timer_(ioc),
+      heartbeat_timer_(ioc),
+      poll_timer_(ioc),
+      report_timer_(ioc) {}
+
+Runtime::~Runtime() = default;
+
+void Runtime::request_stop(const std::string& reason) {
+  if (stopping_) return;
+  stopping_ = true;
+  stop_reason_ = reason;
+  log_.info("app.stopping", {{"reason", reason}, {"flatten_on_exit", cli_.flatten_on_exit}});
+  // Every loop wakes up, sees stopping_ and ends.
+  for (auto* t : {&main_timer_, &tick_timer_, &heartbeat_timer_, &poll_timer_, &report_timer_}) t->cancel();
+}
+
+void Runtime::open_store() {
+  const std::filesystem::path db = cfg_.store.db_path;
+  if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path());
+  store_ = std::make_unique<store::Store>(db, ioc_.get_executor(), log_);
+  counter_ = std::make_unique<store::ClientIdCounter>(db);
+  ids_ = std::make_unique<ClientOidGenerator>(cfg_.strategy.funding.client_oid_prefix, counter_->last_reserved(),
+                                              counter_->persist_callback());
+  recorder_ = std::make_unique<StoreRecorder>(*store_);
+}
+
+void Runtime::build_engine() {
+  EngineSetup setup = make_engine_setup(cfg_);
+  if (paper()) setup.oms.ws_stale_block_ms = 0;  // no private stream: fills are in-process
+  engine_ = std::make_unique<Engine>(setup, *ids_, log_, clock_, recorder_.get());
+  for (const auto& s : cfg_.strategy.funding.symbols) track_[s];
+}
+
+void Runtime::on_market(const MarketEvent& ev) {
+  if (const auto* iu = std::get_if<InstrumentUpdate>(&ev)) {
+    const auto& inst = iu->instrument;
+    if (!track_.contains(inst.symbol)) return;  // not one of ours
+    instruments_known_.insert(std::string(to_string(inst.market)) + ":" + inst.symbol);
+    if (paper_) paper_->add_instrument(inst);
+    engine_->add_instrument(inst);
+    return;
+  }
+  if (const auto* b = std::get_if<Bbo>(&ev)) {
+    auto it = track_.find(b->symbol);
+    if (it == track_.end()) return;
+    (b->market == MarketType::Spot ? it->second.spot : it->second.perp) = *b;
+  } else if (const auto* f = std::get_if<FundingRateUpdate>(&ev)) {
+    auto it = track_.find(f->symbol);
+    if (it == track_.end()) return;
+    it->second.funding = *f;
+  }
+  if (paper_venue_) paper_venue_->on_market(ev);  // the fills it causes reach on_exec first
+  if (!trading_) return;
+  engine_->on_market(ev);
+  pump();
+}
+
+void Runtime::track_fill(SymbolTrack& t, const Fill& f) {
+  t.fees += f.fee;
+  t.day_fees += f.fee;
+  // Average entry per leg: adding to a position adds cost; reducing keeps the average.
+  auto& size = f.market == MarketType::Spot ? t.spot_size : t.perp_size;
+  auto& cost = f.market == MarketType::Spot ? t.spot_cost : t.perp_cost;
+  const Decimal signed_size = f.side == Side::Buy ? f.size : -f.size;
+  const Decimal before = size;
+  size += signed_size;
+  if (before.is_zero() || (before.is_positive() == signed_size.is_positive())) {
+    cost += signed_size * f.price;
+  } else if (size.is_zero() || size.is_positive() != before.is_positive()) {
+    cost = size * f.price;  // closed (or flipped): what is left was opened at this price
+  } else {
+    cost = cost * (size / before);
+  }
+}
+
+void Runtime::on_exec(const ExecEvent& ev) {
+  if (const auto* f = std::get_if<Fill>(&ev); f != nullptr && f->client_oid.empty()) {
+    // Bitget's spot fill channel carries no clientOid: name the order by its venue id so that
+    // the store, the OMS and the strategy all see it as ours. The push can beat the REST answer
+    // that tells us the id: such a fill waits (bounded) for it.
+    if (const auto* o = engine_->oms().find_venue_order(f->order_id)) {
+      Fill named = *f;
+      named.client_oid = o->client_oid;
+      on_exec(named);
+    } else {
+      unnamed_fills_.push_back({*f, std::chrono::steady_clock::now()});
+    }
+    return;
+  }
+  if (const auto* f = std::get_if<Fill>(&ev)) {
+    if (auto it = track_.find(f->symbol); it != track_.end() && ids_->owns(f->client_oid)) track_fill(it->second, *f);
+  } else if (const auto* p = std::get_if<FundingPayment>(&ev)) {
+    if (auto it = track_.find(p->symbol); it != track_.end()) {
+      it->second.funding_pnl += p->amount;
+      it->second.day_funding += p->amount;
+    }
+    log_.info("funding.settled", {{"symbol", p->symbol}, {"amount", dec(p->amount)}, {"rate", dec(p->rate)},
+                                  {"position", dec(p->position_size)}, {"mark_price", dec(p->mark_price)},
+                                  {"ts", p->ts_event.to_rfc3339_ms()}});
+  } else if (const auto* r = std::get_if<StreamReconnected>(&ev)) {
+    engine_->on_exec(ev);
+    if (r->private_stream && !paper() && !stopping_ && trading_) spawn(reconcile_task("private_reconnect"), "reconcile");
+    pump();
+    return;
+  }
+  if (!paper()) engine_->on_private_activity();
+  engine_->on_exec(ev);
+  pump();
+}
+
+void Runtime::spawn(asio::awaitable<void> task, std::string what) {
+  ++live_tasks_;
+  asio::co_spawn(ioc_, std::move(task), [this, what = std::move(what)](std::exception_ptr e) {
+    --live_tasks_;
+    if (!e) return;
+    std::string message = "unknown exception";
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      message = ex.what();
+    } catch (...) {
+    }
+    // A task died: that is a bug, and trading on after it would be guesswork.
+    log_.emit(LogLevel::Critical, "app.task_failed", {{"task", what}, {"what", message}});
+    if (engine_) engine_->risk().trip(risk::KillState::Halted, "task_failed:" + what);
+    request_stop("task_failed");
+  });
+}
+
+void Runtime::pump() {
+  if (!engine_ || !venue_) return;
+  commands_.clear();
+  engine_->take_commands(commands_);
+  for (auto& c : commands_) {
+    ++in_flight_;
+    spawn(execute(std::move(c)), "venue_command");
+  }
+}
+
+asio::awaitable<void> Runtime::execute(oms::Command cmd) {
+  struct Done {
+    int& n;
+    ~Done() { --n; }
+  } done{in_flight_};
+  if (auto* place = std::get_if<PlaceOrderRequest>(&cmd)) {
+    recorder_->order_sent(*place, clock_.now());  // before the request: a crash leaves a row to resolve
+    auto r = co_await venue_->place(*place);
+    engine_->on_api_result(r ? boost::system::error_code{} : r.error());
+    engine_->on_place_result(place->client_oid, r);
+    name_waiting_fills();
+  } else if (auto* cancel = std::get_if<CancelOrderRequest>(&cmd)) {
+    auto r = co_await venue_->cancel(*cancel);
+    engine_->on_api_result(r ? boost::system::error_code{} : r.error());
+    engine_->on_cancel_result(cancel->client_oid, r);
+  } else if (auto* amend = std::get_if<AmendOrderRequest>(&cmd)) {
+    auto r = co_await venue_->amend(*amend);
+    engine_->on_api_result(r ? boost::system::error_code{} : r.error());
+    engine_->on_amend_result(amend->new_client_oid, r);
+  } else if (auto* q = std::get_if<oms::QueryOrderRequest>(&cmd)) {
+    auto r = co_await venue_->order_by_client_oid(q->symbol, q->market, q->client_oid);
+    engine_->on_api_result(r ? boost::system::error_code{} : r.error());
+    engine_->on_query_result(q->client_oid, r);
+  }
+  pump();
+}
+
+asio::awaitable<bool> Runtime::sleep(asio::steady_timer& timer, std::chrono::steady_clock::duration d) {
+  if (stopping_) co_return false;
+  timer.expires_after(d);
+  auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  co_return !ec && !stopping_;
+}
+
+asio::awaitable<bool> Runtime::load_instruments() {
+  auto r = co_await gw_->refresh_instruments();  // publishes InstrumentUpdate -> on_market
+  if (!r) {
+    log_.warn("instruments.refresh_failed", {{"error", r.error().message()}});
+    co_return false;
+  }
+  for (const auto& s : cfg_.strategy.funding.symbols) {
+    for (const char* m : {"spot", "perp"}) {
+      if (instruments_known_.contains(std::string(m) + ":" + s)) continue;
+      log_.error("instruments.missing", {{"symbol", s}, {"market", m}});
+      co_return false;
+    }
+  }
+  co_return true;
+}
+
+asio::awaitable<void> Runtime::refresh_funding() {
+  for (const auto& s : cfg_.strategy.funding.symbols) {
+    auto cur = co_await gw_->current_funding_rate(s);
+    if (!cur || cur->empty()) {
+      log_.warn("funding.refresh_failed", {{"symbol", s}, {"error", cur ? std::string("empty") : cur.error().message()}});
+      continue;
+    }
+    const auto& c = cur->front();
+    FundingRateUpdate f;
+    f.symbol = s;
+    f.rate = c.rate;
+    f.interval_hours = c.interval_hours;
+    f.next_settlement = c.next_update;
+    if (f.next_settlement.ns == 0) {
+      auto t = co_await gw_->funding_time(s);
+      if (t && !t->empty()) f.next_settlement = t->front().next_funding_time;
+    }
+    auto it = track_.find(s);
+    if (it != track_.end() && it->second.funding) {
+      f.mark_price = it->second.funding->mark_price;
+      if (f.interval_hours == 0) f.interval_hours = it->second.funding->interval_hours;
+    }
+    f.ts_event = f.ts_init = clock_.now();
+    on_market(f);
+  }
+}
+
+// Funding settlements are read from the account bills (businessType contract_settle_fee).
+asio::awaitable<void> Runtime::poll_funding_bills() {
+  bitget::BillsQuery q;
+  q.business_type = "contract_settle_fee";
+  q.start = bills_since_;
+  q.limit = 100;
+  auto page = co_await gw_->account_bills(q);
+  if (!page) {
+    log_.warn("funding.bills_failed", {{"error", page.error().message()}});
+    co_return;
+  }
+  for (auto& p : bitget::funding_payments(*page, clock_.now())) {
+    auto it = track_.find(p.symbol);
+    if (it == track_.end()) continue;
+    if (!bills_seen_.insert(bill_key(p)).second) continue;
+    // What we knew at the settlement: the rate, our perp position and the mark price.
+    if (it->second.funding) {
+      if (!p.rate) p.rate = it->second.funding->rate;
+      if (!p.mark_price) p.mark_price = it->second.funding->mark_price;
+    }
+    if (!p.mark_price && it->second.perp) p.mark_price = it->second.perp->mid();
+    if (!p.position_size) p.position_size = engine_->oms().positions().size(p.symbol, MarketType::Perp);
+    on_exec(p);
+  }
+}
+
+asio::awaitable<void> Runtime::reconcile_task(std::string why) { co_await reconcile(std::move(why), false); }
+
+// Compares the exchange with the store and the OMS. Our open orders are adopted (at start-up they
+// are then cancelled: the strategy re-decides from the positions), orders the store left in
+// flight are resolved by client id, foreign orders are reported and left alone, and the positions
+// are handed to the strategy, which rebalances an unhedged remainder.
+asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
+  if (reconciling_) co_return true;
+  reconciling_ = true;
+  struct Reset {
+    bool& b;
+    ~Reset() { b = false; }
+  } reset{reconciling_};
+  log_.info("reconcile.start", {{"why", why}});
+
+  // Fills the store has, per order: what the exchange reports beyond that happened while we were away.
+  std::map<std::string, Decimal, std::less<>> stored_filled;
+  std::map<std::string, Decimal, std::less<>> spot_net;  // per symbol, from our own spot orders
+  auto fills = co_await store_->fills_since(UnixNanos{0});
+  if (!fills) {
+    log_.error("reconcile.failed", {{"step", "store_fills"}, {"error", fills.error().message()}});
+    co_return false;
+  }
+  for (const auto& fr : *fills) {
+    const auto& f = fr.fill;
+    if (!ids_->owns(f.client_oid)) continue;
+    stored_filled[f.client_oid] += f.size;
+    if (f.market == MarketType::Spot) spot_net[f.symbol] += f.side == Side::Buy ? f.size : -f.size;
+  }
+  auto missed_fill = [&](const OrderUpdate& u) {
+    const Decimal missed = u.filled_size - stored_filled[u.client_oid];
+    if (!missed.is_positive()) return;
+    stored_filled[u.client_oid] = u.filled_size;
+    if (u.market == MarketType::Spot) spot_net[u.symbol] += u.side == Side::Buy ? missed : -missed;
+    log_.warn("reconcile.missed_fills", {{"client_oid", u.client_oid}, {"symbol", u.symbol},
+                                         {"market", std::string(to_string(u.market))}, {"size", dec(missed)}});
+  };
+
+  auto open = co_await venue_->open_orders("");
+  if (!open) {
+    log_.error("reconcile.failed", {{"step", "open_orders"}, {"error", open.error().message()}});
+    co_return false;
+  }
+  std::set<std::string> on_exchange;
+  std::vector<OrderUpdate> adopted_orders;
+  int foreign = 0, resolved = 0;
+  for (const auto& u : *open) {
+    if (!track_.contains(u.symbol) || !ids_->owns(u.client_oid)) {
+      ++foreign;
+      log_.warn("reconcile.foreign_order", {{"symbol", u.symbol}, {"market", std::string(to_string(u.market))},
+                                            {"client_oid", u.client_oid}, {"order_id", u.order_id},
+                                            {"note", "not ours: left alone"}});
+      continue;
+    }
+    on_exchange.insert(u.client_oid);
+    missed_fill(u);
+    store_->append(u);
+    if (engine_->oms().find(u.client_oid) == nullptr) {
+      engine_->oms().adopt(u);
+      adopted_orders.push_back(u);
+      log_.info("reconcile.adopted", {{"client_oid", u.client_oid}, {"symbol", u.symbol},
+                                      {"market", std::string(to_string(u.market))}, {"filled", dec(u.filled_size)},
+                                      {"size", dec(u.size)}});
+    }
+  }
+
+  // Orders the store thinks are open (sent just before a crash, say) that the exchange does not list.
+  auto known = co_await store_->open_orders();
+  if (!known) {
+    log_.error("reconcile.failed", {{"step", "store_open_orders"}, {"error", known.error().message()}});
+    co_return false;
+  }
+  for (const auto& rec : *known) {
+    if (on_exchange.contains(rec.client_oid) || !ids_->owns(rec.client_oid)) continue;
+    if (const auto* o = engine_->oms().find(rec.client_oid); o != nullptr && o->is_open()) continue;  // live here
+    auto r = co_await venue_->order_by_client_oid(rec.symbol, rec.market, rec.client_oid);
+    if (!r) {
+      log_.error("reconcile.failed", {{"step", "order_by_client_oid"}, {"client_oid", rec.client_oid},
+                                      {"error", r.error().message()}});
+      co_return false;
+    }
+    ++resolved;
+    if (*r) {
+      missed_fill(**r);
+      store_->append(**r);
+      log_.info("idempotent.recover", {{"client_oid", rec.client_oid},
+                                       {"status", std::string(to_string((*r)->status))},
+                                       {"filled", dec((*r)->filled_size)}, {"why", why}});
+    } else {
+      OrderUpdate gone;
+      gone.symbol = rec.symbol;
+      gone.market = rec.market;
+      gone.client_oid = rec.client_oid;
+      gone.side = rec.side;
+      gone.type = rec.type;
+      gone.tif = rec.tif;
+      gone.price = rec.price;
+      gone.size = rec.size;
+      gone.status = OrderStatus::Rejected;
+      gone.reason = "not_on_exchange";
+      gone.ts_event = gone.ts_init = clock_.now();
+      store_->append(gone);
+      log_.info("idempotent.recover", {{"client_oid", rec.client_oid}, {"status", "never_reached_exchange"},
+                                       {"why", why}});
+    }
+  }
+
+  auto positions = co_await venue_->positions();
+  if (!positions) {
+    log_.error("reconcile.failed", {{"step", "positions"}, {"error", positions.error().message()}});
+    co_return false;
+  }
+  auto balances = co_await venue_->balances();
+  if (!balances) {
+    log_.error("reconcile.failed", {{"step", "balances"}, {"error", balances.error().message()}});
+    co_return false;
+  }
+  for (const auto& b : *balances) on_exec(b);
+  std::map<std::string, Decimal, std::less<>> perp;
+  for (const auto& p : *positions) {
+    on_exec(p);
+    perp[p.symbol] += p.size;
+  }
+  if (startup) {
+    for (auto& [symbol, t] : track_) {
+      // Our spot holding: what our own orders bought (net), never more than the wallet holds.
+      const std::string base = base_coin(symbol);
+      Decimal wallet;
+      for (const auto& b : *balances)
+        if (b.account == MarketType::Spot && b.coin == base) wallet = b.available + b.frozen;
+      Decimal spot = spot_net[symbol];
+      if (spot > wallet) spot = wallet;
+      if (spot.is_negative()) spot = Decimal{};
+      const Decimal p = perp[symbol];
+      t.spot_size = spot;
+      t.perp_size = p;
+      if (t.spot) t.spot_cost = spot * t.spot->mid();
+      if (t.perp) t.perp_cost = p * t.perp->mid();
+      if (!spot.is_zero() || !p.is_zero()) {
+        engine_->adopt_positions(symbol, spot, p);
+        log_.info("reconcile.position", {{"symbol", symbol}, {"spot", dec(spot)}, {"perp", dec(p)},
+                                         {"unhedged", dec(spot + p)}, {"spot_wallet", dec(wallet)}});
+      }
+    }
+    // The strategy that placed the adopted orders is gone with the old process: take them off the
+    // book; it re-decides from the positions above.
+    for (const auto& u : adopted_orders) engine_->oms().cancel(u.client_oid, "reconcile_adopted");
+  }
+  log_.info("reconcile.done", {{"why", why}, {"open_on_exchange", open->size()}, {"adopted", adopted_orders.size()},
+                               {"foreign", foreign}, {"resolved", resolved}});
+  pump();
+  co_return true;
+}
+
+asio::awaitable<void> Runtime::tick_loop() {
+  for (;;) {
+    const bool awake = co_await sleep(tick_timer_, 250ms);
+    if (!awake) co_return;
+    if (gw_ && !paper()) {
+      if (auto* ws = gw_->ws_private()) {
+        const auto frames = ws->stats().frames_in;
+        if (frames != private_frames_seen_ && ws->state() == bitget::WsState::Streaming) engine_->on_private_activity();
+        private_frames_seen_ = frames;
+      }
+    }
+    name_waiting_fills();
+    if (trading_) engine_->on_timer();
+    pump();
+  }
+}
+
+void Runtime::name_waiting_fills() {
+  if (unnamed_fills_.empty()) return;
+  const auto now = std::chrono::steady_clock::now();
+  auto waiting = std::move(unnamed_fills_);
+  unnamed_fills_.clear();
+  for (auto& [fill, since] : waiting) {
+    const auto* o = engine_->oms().find_venue_order(fill.order_id);
+    if (o != nullptr) {
+      fill.client_oid = o->client_oid;
+      on_exec(fill);
+    } else if (now - since > 10s) {
+      // Not an order of this process: the OMS and the store see it as it came.
+      log_.warn("fill.unnamed", {{"order_id", fill.order_id}, {"trade_id", fill.trade_id}, {"symbol", fill.symbol},
+                                 {"note", "no order of ours has this id"}});
+      fill.client_oid = "venue-" + fill.order_id;
+      on_exec(fill);
+    } else {
+      unnamed_fills_.push_back({std::move(fill), since});
+    }
+  }
+}
+
+void Runtime::roll_day(UnixNanos now) {
+  const std::string today = now.to_rfc3339().substr(0, 10);
+  if (day_.empty()) day_ = today;
+  if (today == day_) return;
+  write_daily_pnl(now);  // closes the old day with its final figures
+  for (auto& [symbol, t] : track_) t.day_funding = t.day_fees = Decimal{};
+  day_ = today;
+}
+
+void Runtime::write_daily_pnl(UnixNanos now) {
+  if (!store_ || day_.empty()) return;
+  store::DailyPnlRecord total;
+  total.date = day_;
+  total.updated = now;
+  for (const auto& [symbol, t] : track_) {
+    store::DailyPnlRecord r;
+    r.date = day_;
+    r.symbol = symbol;
+    r.funding = t.day_funding;
+    r.fees = t.day_fees;
+    r.net_pnl = r.funding - r.fees;
+    r.updated = now;
+    total.funding += r.funding;
+    total.fees += r.fees;
+    total.net_pnl += r.net_pnl;
+    store_->append(r);
+  }
+  store_->append(total);
+}
+
+void Runtime::heartbeat() {
+  const UnixNanos now = clock_.now();
+  roll_day(now);
+  monitor::HeartbeatInput in;
+  in.now = now;
+  for (const auto& [symbol, t] : track_) {
+    monitor::SymbolState s;
+    s.symbol = symbol;
+    if (auto v = engine_->strategy().view(symbol)) {
+      s.spot_position = v->spot_position;
+      s.perp_position = v->perp_position;
+    } else {
+      s.spot_position = t.spot_size;
+      s.perp_position = t.perp_size;
+    }
+    if (t.spot) s.spot_bid = t.spot->bid_price, s.spot_ask = t.spot->ask_price;
+    if (t.perp) s.perp_bid = t.perp->bid_price, s.perp_ask = t.perp->ask_price;
+    if (!t.spot_size.is_zero()) s.spot_entry_price = t.spot_cost / t.spot_size;
+    if (!t.perp_size.is_zero()) s.perp_entry_price = t.perp_cost / t.perp_size;
+    if (t.funding) {
+      s.funding_rate = t.funding->rate;
+      s.next_funding = t.funding->next_settlement;
+      s.funding_interval_hours = t.funding->interval_hours;
+    }
+    s.funding_pnl = t.funding_pnl;
+    s.fees_paid = t.fees;
+    in.symbols.push_back(s);
+    if (store_) {
+      for (const auto market : {MarketType::Spot, MarketType::Perp}) {
+        store::PositionSnapshotRecord snap;
+        snap.ts = now;
+        snap.symbol = symbol;
+        snap.market = market;
+        snap.size = market == MarketType::Spot ? s.spot_position : s.perp_position;
+        snap.entry_price = market == MarketType::Spot ? s.spot_entry_price : s.perp_entry_price;
+        const auto& bbo = market == MarketType::Spot ? t.spot : t.perp;
+        if (bbo) snap.mark_price = bbo->mid();
+        if (snap.entry_price && snap.mark_price) snap.unrealized_pnl = snap.size * (*snap.mark_price - *snap.entry_price);
+        store_->append(snap);
+      }
+    }
+  }
+  in.kill_switch = std::string(risk::to_string(engine_->risk().kill_switch().state()));
+  auto hb = monitor::to_json(monitor::build_heartbeat(in));
+  auto& m = engine_->oms().metrics();
+  hb["oms"] = {{"period", m.period.to_json()}, {"total", m.total.to_json()}};
+  m.period = {};
+  hb["mode"] = std::string(to_string(mode_));
+  hb["trading"] = trading_;
+  hb["orders_in_flight"] = in_flight_;
+  hb["open_orders"] = engine_->oms().open_orders().size();
+  if (store_) {
+    const auto st = store_->stats();
+    hb["store"] = {{"written", st.written}, {"write_failed", st.write_failed}, {"queue_depth", st.queue_depth}};
+  }
+  if (gw_) {
+    const auto g = gw_->stats();
+    hb["gateway"] = {{"public_frames", g.public_frames}, {"private_frames", g.private_frames},
+                     {"rejected_frames", g.rejected_frames}, {"book_resyncs", g.book_resyncs}};
+  }
+  log_.info("metrics.heartbeat", std::move(hb));
+  write_daily_pnl(now);
+}
+
+asio::awaitable<void> Runtime::heartbeat_loop() {
+  for (;;) {
+    const bool awake = co_await sleep(heartbeat_timer_, std::chrono::seconds(cfg_.monitor.heartbeat_s));
+    if (!awake) co_return;
+    heartbeat();
+  }
+}
+
+asio::awaitable<void> Runtime::poll_loop() {
+  const int period_s = 15;
+  const int instruments_every = std::max(1, cfg_.exchange.instrument_info_ttl_s / period_s);
+  for (int round = 1;; ++round) {
+    const bool awake = co_await sleep(poll_timer_, std::chrono::seconds(period_s));
+    if (!awake) co_return;
+    if (round % 4 == 0) co_await refresh_funding();  // the WS ticker is the main source
+    if (!paper() && keys_) co_await poll_funding_bills();
+    // Instruments on their TTL; a failure keeps the last good copy.
+    if (round % instruments_every == 0) co_await load_instruments();
+  }
+}
+
+asio::awaitable<void> Runtime::report_loop() {
+  monitor::DailySchedule schedule;
+  for (;;) {
+    const UnixNanos next = schedule.next_run(clock_.now());
+    const bool awake = co_await sleep(report_timer_, std::chrono::nanoseconds((next - clock_.now()).count()));
+    if (!awake) co_return;
+    const std::string date = monitor::DailySchedule::report_date(next);
+    auto r = co_await monitor::write_daily_report(*store_, cfg_.monitor.reports_dir, date);
+    if (r) {
+      log_.info("report.daily", {{"date", date}, {"file", r->string()}});
+    } else {
+      log_.error("report.failed", {{"date", date}, {"error", r.error().message()}});
+    }
+  }
+}
+
+asio::awaitable<void> Runtime::shutdown() {
+  // Stop opening; either close everything (--flatten-on-exit) or take our resting orders off the
+  // book so nothing fills while the daemon is down.
+  const bool flatten = cli_.flatten_on_exit && trading_;
+  const auto deadline = std::chrono::steady_clock::now() + (flatten ? 90s : 20s);
+  if (flatten) {
+    engine_->flatten_all("shutdown");
+  } else {
+    trading_ = false;
+    engine_->oms().cancel_all({}, "shutdown");
+  }
+  pump();
+  asio::steady_timer t(ioc_);
+  for (;;) {
+    const bool no_orders = engine_->oms().open_orders().empty() && in_flight_ == 0;
+    if (no_orders && (!flatten || engine_->risk().flat())) break;
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    if (flatten) engine_->on_timer();
+    pump();
+    t.expires_after(200ms);
+    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  const bool flat = engine_->risk().flat();
+  const auto open = engine_->oms().open_orders().size();
+  if (flatten) {
+    if (flat && open == 0) {
+      log_.info("app.flattened", {{"flat", flat}, {"open_orders", open}});
+    } else {
+      log_.error("app.flatten_incomplete", {{"flat", flat}, {"open_orders", open}});
+    }
+  } else if (open != 0) {
+    log_.error("app.orders_left_open", {{"open_orders", open}});
+  }
+}
+
+asio::awaitable<int> Runtime::run() {
+  open_store();
+  build_engine();
+  auto ks = co_await store_->kill_switch();
+  if (ks && *ks) {
+    const auto state = risk::parse_kill_state((*ks)->state);
+    if (state && *state != risk::KillState::Active) {
+      risk::KillSwitch saved;
+      saved.escalate(*state, (*ks)->reason, (*ks)->since);
+      engine_->risk().restore(saved);
+      log_.warn("kill_switch.restored", {{"state", (*ks)->state}, {"reason", (*ks)->reason}});
+    }
+  }
+
+  keys_ = cfg_.keys.complete() && !paper();
+  if (!paper() && !cfg_.keys.complete())
+    log_.warn("keys.missing", {{"note", "no API keys: private endpoints and order entry are unavailable"}});
+  gw_ = std::make_unique<bitget::Gateway>(ioc_.get_executor(), gateway_config(cfg_, keys_), log_, clock_);
+  gw_->set_market_handler([this](const MarketEvent& ev) { on_market(ev); });
+  if (paper()) {
+    paper::PaperParams pp = make_paper_params(cfg_);
+    pp.spot_balances["USDT"] = cfg_.paper.spot_usdt;
+    pp.futures_usdt = cfg_.paper.futures_usdt;
+    pp.market_slippage_bps = cfg_.paper.slippage_bps;
+    paper_ = std::make_unique<paper::Exchange>(pp, clock_);
+    paper_venue_ = std::make_unique<paper::PaperVenue>(*paper_);
+    paper_venue_->set_exec_handler([this](const ExecEvent& ev) { on_exec(ev); });
+    venue_ = paper_venue_.get();
+  } else {
+    gw_->set_exec_handler([this](const ExecEvent& ev) { on_exec(ev); });
+    venue_ = gw_.get();
+  }
+  log_.info("gateway.config", {{"endpoints", gw_->config().describe()}, {"private", keys_}});
+
+  auto started = co_await gw_->start();
+  if (!started) log_.warn("gateway.start_degraded", {{"error", started.error().message()}});
+  for (const auto& s : cfg_.strategy.funding.symbols) {
+    gw_->subscribe_ticker(s, MarketType::Perp);
+    gw_->subscribe_books1(s, MarketType::Spot);
+    gw_->subscribe_books1(s, MarketType::Perp);
+  }
+  spawn(heartbeat_loop(), "heartbeat");
+  spawn(report_loop(), "daily_report");
+  spawn(tick_loop(), "tick");
+
+  // The strategy is enabled only once instruments, funding and (live) reconciliation are done.
+  for (int attempt = 0; !stopping_; ++attempt) {
+    const bool loaded = co_await load_instruments();
+    if (loaded) break;
+    const bool awake = co_await sleep(main_timer_, retry_delay(attempt));
+    if (!awake) break;
+  }
+  if (!stopping_) co_await refresh_funding();
+  if (paper()) {
+    for (const auto& b : paper_->balances()) on_exec(b);
+  } else if (keys_) {
+    for (int attempt = 0; !stopping_; ++attempt) {
+      const bool ok = co_await reconcile("startup", true);
+      if (ok) break;
+      const bool awake = co_await sleep(main_timer_, retry_delay(attempt));
+      if (!awake) break;
+    }
+    bills_since_ = clock_.now() - std::chrono::hours(1);
+  }
+  if (!stopping_) {
+    trading_ = keys_ || paper();
+    log_.info("strategy.enabled",
+              {{"trading", trading_}, {"symbols", cfg_.strategy.funding.symbols},
+               {"kill_switch", std::string(risk::to_string(engine_->risk().kill_switch().state()))},
+               {"note", trading_ ? "evaluating and trading" : "no API keys: market data and heartbeat only"}});
+    spawn(poll_loop(), "poll");
+    pump();
+  }
+  while (!stopping_) {
+    const bool awake = co_await sleep(main_timer_, 1h);
+    (void)awake;
+  }
+
+  co_await shutdown();
+  heartbeat();
+  gw_->stop();
+  auto flushed = co_await store_->flush();
+  if (!flushed) log_.error("store.flush_failed", {{"error", flushed.error().message()}});
+  co_return 0;
+}
+
+}  // namespace carry::app

@@ -1,0 +1,131 @@
+#pragma once
+// The trading daemon's runtime: everything that lives while carryd trades (live, testnet or
+// paper), on one io_context. Market data comes from the Bitget gateway in every mode; orders go
+// to the gateway or, in paper mode, to an in-process paper exchange. The Engine (OMS + risk +
+// strategy) decides; this class only moves events and commands and keeps the books.
+#include <carry/app/cli.hpp>
+#include <carry/app/engine.hpp>
+#include <carry/app/startup.hpp>
+#include <carry/config/loader.hpp>
+#include <carry/core/event_sink.hpp>
+#include <carry/core/time.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace carry::bitget {
+class Gateway;
+}
+namespace carry::paper {
+class Exchange;
+class PaperVenue;
+}  // namespace carry::paper
+namespace carry::store {
+class Store;
+class ClientIdCounter;
+}  // namespace carry::store
+
+namespace carry::app {
+
+class StoreRecorder;
+
+class Runtime {
+ public:
+  Runtime(boost::asio::io_context& ioc, const config::LoadedConfig& loaded, const CliOptions& cli, Mode mode,
+          EventSink& log, const Clock& clock);
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  // Starts everything, trades until request_stop(), then shuts down (cancel or flatten) and
+  // returns the exit code.
+  boost::asio::awaitable<int> run();
+  void request_stop(const std::string& reason);
+  // Tasks spawned by the runtime that have not finished yet (the daemon waits for 0 at exit).
+  int live_tasks() const noexcept { return live_tasks_; }
+
+ private:
+  struct SymbolTrack {
+    std::optional<Bbo> spot, perp;
+    std::optional<FundingRateUpdate> funding;
+    Decimal funding_pnl, fees;           // since start (heartbeat)
+    Decimal day_funding, day_fees;       // today, UTC (daily_pnl rows)
+    Decimal spot_size, spot_cost;        // our position and its cost (average entry)
+    Decimal perp_size, perp_cost;
+  };
+
+  bool paper() const { return mode_ == Mode::Paper; }
+
+  void open_store();
+  void build_engine();
+  void on_market(const MarketEvent& ev);
+  void on_exec(const ExecEvent& ev);
+  void track_fill(SymbolTrack& t, const Fill& f);
+  void name_waiting_fills();
+
+  void pump();
+  boost::asio::awaitable<void> execute(oms::Command cmd);
+  void spawn(boost::asio::awaitable<void> task, std::string what);
+
+  boost::asio::awaitable<bool> sleep(boost::asio::steady_timer& timer, std::chrono::steady_clock::duration d);
+  boost::asio::awaitable<void> tick_loop();
+  boost::asio::awaitable<void> heartbeat_loop();
+  boost::asio::awaitable<void> poll_loop();
+  boost::asio::awaitable<void> report_loop();
+  boost::asio::awaitable<bool> load_instruments();
+  boost::asio::awaitable<void> refresh_funding();
+  boost::asio::awaitable<void> poll_funding_bills();
+  boost::asio::awaitable<bool> reconcile(std::string why, bool startup);
+  boost::asio::awaitable<void> reconcile_task(std::string why);
+  boost::asio::awaitable<void> shutdown();
+
+  void heartbeat();
+  void roll_day(UnixNanos now);
+  void write_daily_pnl(UnixNanos now);
+
+  boost::asio::io_context& ioc_;
+  const config::Config& cfg_;
+  const CliOptions& cli_;
+  Mode mode_;
+  EventSink& log_;
+  const Clock& clock_;
+
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::ClientIdCounter> counter_;
+  std::unique_ptr<ClientOidGenerator> ids_;
+  std::unique_ptr<StoreRecorder> recorder_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<bitget::Gateway> gw_;
+  std::unique_ptr<paper::Exchange> paper_;
+  std::unique_ptr<paper::PaperVenue> paper_venue_;
+  Venue* venue_ = nullptr;
+
+  // One timer per loop, so request_stop() can wake each of them and no loop disturbs another.
+  boost::asio::steady_timer main_timer_, tick_timer_, heartbeat_timer_, poll_timer_, report_timer_;
+
+  bool stopping_ = false;
+  bool trading_ = false;  // the strategy sees market data and timers
+  bool reconciling_ = false;
+  bool keys_ = false;
+  std::string stop_reason_;
+  int in_flight_ = 0;
+  int live_tasks_ = 0;
+  std::vector<oms::Command> commands_;
+  std::vector<std::pair<Fill, std::chrono::steady_clock::time_point>> unnamed_fills_;
+  std::set<std::string> instruments_known_;  // "<market>:<symbol>"
+  std::uint64_t private_frames_seen_ = 0;
+  std::map<std::string, SymbolTrack, std::less<>> track_;
+  std::set<std::string> bills_seen_;
+  UnixNanos bills_since_;
+  std::string day_;  // current UTC date of the day_* accumulators
+};
+
+}  // namespace carry::app
