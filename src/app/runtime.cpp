@@ -24,7 +24,6 @@ using namespace std::chrono_literals;
 namespace {
 
 std::string dec(Decimal d) { return d.to_string(); }
-std::string dec(const std::optional<Decimal>& d) { return d ? d->to_string() : std::string(); }
 
 // Settlement bills carry the symbol and the settlement time; one bill per symbol and time.
 std::string bill_key(const FundingPayment& p) { return p.symbol + "@" + std::to_string(p.ts_event.ns); }
@@ -170,9 +169,7 @@ void Runtime::on_exec(const ExecEvent& ev) {
       it->second.funding_pnl += p->amount;
       it->second.day_funding += p->amount;
     }
-    log_.info("funding.settled", {{"symbol", p->symbol}, {"amount", dec(p->amount)}, {"rate", dec(p->rate)},
-                                  {"position", dec(p->position_size)}, {"mark_price", dec(p->mark_price)},
-                                  {"ts", p->ts_event.to_rfc3339_ms()}});
+    // The OMS logs funding.settled; the runtime only keeps the PnL figures.
   } else if (const auto* r = std::get_if<StreamReconnected>(&ev)) {
     engine_->on_exec(ev);
     if (r->private_stream && !paper() && !stopping_ && trading_) spawn(reconcile_task("private_reconnect"), "reconcile");
