@@ -1,6 +1,7 @@
 #include "market.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 
 namespace carry::sim {
@@ -17,6 +18,22 @@ std::uint64_t splitmix64(std::uint64_t x) {
 constexpr std::int64_t kMinute = 60'000;
 constexpr std::size_t kMaxCandles = 3 * 1440;
 constexpr std::size_t kMaxTrades = 500;
+
+double unit(std::uint64_t h) { return static_cast<double>(h >> 11) / static_cast<double>(1ULL << 53); }
+
+// Relative deviation of a symbol's synthetic history path at `minute` (a few waves: days, hours,
+// minutes); the perp adds a slowly moving premium of a few basis points.
+double path_offset(std::uint64_t symbol_hash, std::int64_t minute, bool perp) {
+  constexpr double kTwoPi = 6.283185307179586;
+  const double ph = kTwoPi * unit(symbol_hash);
+  const auto t = static_cast<double>(minute);
+  double x = 0.02 * std::sin(kTwoPi * t / 4320.0 + ph) + 0.006 * std::sin(kTwoPi * t / 223.0 + 2.0 * ph) +
+             0.0015 * std::sin(kTwoPi * t / 19.0 + 3.0 * ph);
+  if (perp) x += 0.0003 * std::sin(kTwoPi * t / 617.0 + ph);
+  return x;
+}
+
+std::int64_t floor_to(std::int64_t t, std::int64_t step) { return t >= 0 ? t - t % step : -((-t + step - 1) / step) * step; }
 
 }  // namespace
 
@@ -180,9 +197,63 @@ MarketState::Stats MarketState::stats_24h(const InstrumentMarket& inst, std::int
   return s;
 }
 
+void MarketState::enable_history(std::int64_t begin_ms, std::int64_t end_ms) {
+  history_begin_ms_ = floor_to(begin_ms, kMinute);
+  history_end_ms_ = std::max(history_begin_ms_, floor_to(end_ms, kMinute));
+  for (auto& inst : instruments_) inst.history_anchor = inst.mid();
+}
+
+Candle MarketState::history_candle(const InstrumentMarket& inst, std::int64_t open_ms) const {
+  const bool perp = inst.spec.market == Market::Perp;
+  const std::uint64_t sym = splitmix64(seed_ ^ std::hash<std::string>{}(inst.spec.symbol));
+  const std::int64_t m = open_ms / kMinute;
+  const std::int64_t end_m = history_end_ms_ / kMinute;
+  const double anchor = inst.history_anchor.to_double();
+  const auto price = [&](std::int64_t k) { return anchor * (1.0 + path_offset(sym, k, perp) - path_offset(sym, end_m, perp)); };
+  const Decimal tick = inst.spec.tick();
+  const auto on_tick = [&](double p, Rounding r) {
+    return max(Decimal::from_double(p).value().round_to_step(tick, r).value(), tick);
+  };
+  const double o = price(m), c = price(m + 1);
+  const std::uint64_t h = splitmix64(sym ^ (static_cast<std::uint64_t>(m) * 0x9E3779B97F4A7C15ULL) ^ (perp ? 0xABCDEFULL : 0));
+  Candle k;
+  k.open_ms = open_ms;
+  k.open = on_tick(o, Rounding::HalfEven);
+  k.close = on_tick(c, Rounding::HalfEven);
+  k.high = max(on_tick(std::max(o, c) * (1.0 + 0.0004 * unit(splitmix64(h ^ 1))), Rounding::Up), max(k.open, k.close));
+  k.low = min(on_tick(std::min(o, c) * (1.0 - 0.0004 * unit(splitmix64(h ^ 2))), Rounding::Down), min(k.open, k.close));
+  const double notional = 20'000.0 + 480'000.0 * unit(splitmix64(h ^ 3));  // USDT per minute
+  k.base_volume = Decimal::from_double(notional / c).value().round_to_step(inst.spec.size_multiplier, Rounding::Down).value();
+  k.quote_volume = k.base_volume * k.close;
+  return k;
+}
+
 std::vector<Candle> MarketState::candles(const InstrumentMarket& inst, std::int64_t granularity_ms,
                                          std::int64_t start_ms, std::int64_t end_ms, std::size_t limit) const {
   std::vector<Candle> out;
+  if (history_end_ms_ > history_begin_ms_ && inst.history_anchor.is_positive() && granularity_ms > 0 && limit > 0) {
+    // Only the newest `limit` buckets can survive the trim below: synthesise just those.
+    const std::int64_t g = granularity_ms;
+    const std::int64_t first = std::max(floor_to(history_begin_ms_, g), floor_to(start_ms, g) + (start_ms % g != 0 ? g : 0));
+    const std::int64_t last = floor_to(std::min(end_ms, history_end_ms_ - 1), g);
+    for (std::int64_t b = std::max(first, last - static_cast<std::int64_t>(limit - 1) * g); b <= last; b += g) {
+      const std::int64_t to = std::min(b + g, history_end_ms_);
+      for (std::int64_t t = std::max(b, history_begin_ms_); t < to; t += kMinute) {
+        const Candle c = history_candle(inst, t);
+        if (t == std::max(b, history_begin_ms_)) {
+          out.push_back(c);
+          out.back().open_ms = b;
+          continue;
+        }
+        auto& o = out.back();
+        o.high = max(o.high, c.high);
+        o.low = min(o.low, c.low);
+        o.close = c.close;
+        o.base_volume += c.base_volume;
+        o.quote_volume += c.quote_volume;
+      }
+    }
+  }
   for (const auto& c : inst.candles) {
     const std::int64_t bucket = c.open_ms - (c.open_ms % granularity_ms);
     if (bucket < start_ms || bucket > end_ms) continue;

@@ -43,6 +43,7 @@ struct InstrumentMarket {
   std::int64_t seq = 0;
   Decimal last_price;
   std::deque<Candle> candles;  // 1-minute buckets of wall time, oldest first
+  Decimal history_anchor;      // price the synthetic history ends at (the mid when it was enabled)
   std::deque<PublicTrade> trades;  // newest last
 
   Decimal mid() const;
@@ -79,11 +80,22 @@ class MarketState {
     Decimal open, high, low, base_volume, quote_volume;
   };
   Stats stats_24h(const InstrumentMarket& inst, std::int64_t now_ms) const;
-  // Candles of `granularity_ms` aggregated from the 1-minute buckets, newest last.
+  // Candles of `granularity_ms` aggregated from the 1-minute buckets (synthetic history first,
+  // then what was shown live), newest last; at most the newest `limit` buckets in [start, end].
   std::vector<Candle> candles(const InstrumentMarket& inst, std::int64_t granularity_ms, std::int64_t start_ms,
                               std::int64_t end_ms, std::size_t limit) const;
 
   std::int64_t start_ms() const { return start_ms_; }
+
+  // Serves deterministic synthetic 1-minute candles for [begin_ms, end_ms) (minute-aligned, before
+  // the live candles), so clients can page through days of history (fetch-history). Prices move
+  // smoothly around each instrument's current mid and end at it; spot and perp of a symbol share
+  // the path, the perp with a small premium. A function of (seed, symbol, market, minute) only.
+  void enable_history(std::int64_t begin_ms, std::int64_t end_ms);
+  std::int64_t history_begin_ms() const { return history_begin_ms_; }
+  std::int64_t history_end_ms() const { return history_end_ms_; }
+  // The synthetic 1-minute candle starting at `open_ms` (must be inside the history span).
+  Candle history_candle(const InstrumentMarket& inst, std::int64_t open_ms) const;
 
  private:
   void apply_row(InstrumentMarket& inst, const TapeRow& row, std::int64_t now_ms);
@@ -98,6 +110,7 @@ class MarketState {
   int depth_;
   std::uint64_t seed_;
   std::uint64_t trade_counter_ = 0;
+  std::int64_t history_begin_ms_ = 0, history_end_ms_ = 0;  // empty span: no history
 };
 
 }  // namespace carry::sim

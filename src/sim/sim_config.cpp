@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <set>
@@ -123,7 +124,7 @@ void load_sim_yaml(SimConfig& cfg, const std::string& path) {
   const auto dir = std::filesystem::path(path).parent_path();
   static const std::set<std::string> known = {
       "listen", "tape", "synthetic", "seed", "speed", "loop", "tick_ms", "book_depth", "modify_delay_ms",
-      "ws_idle_timeout_s", "timestamp_window_s", "funding", "balances", "default_leverage", "position_mode",
+      "ws_idle_timeout_s", "timestamp_window_s", "funding", "history_days", "balances", "default_leverage", "position_mode",
       "accounts", "faults", "tls"};
   for (const auto& kv : sim) {
     const std::string key = kv.first.Scalar();
@@ -143,6 +144,7 @@ void load_sim_yaml(SimConfig& cfg, const std::string& path) {
     else if (key == "modify_delay_ms") cfg.modify_delay_ms = static_cast<int>(to_int(scalar(v, c, key), culprit));
     else if (key == "ws_idle_timeout_s") cfg.ws_idle_timeout_s = static_cast<int>(to_int(scalar(v, c, key), culprit));
     else if (key == "timestamp_window_s") cfg.timestamp_window_ms = to_int(scalar(v, c, key), culprit) * 1000;
+    else if (key == "history_days") cfg.history_days = static_cast<int>(std::clamp<std::int64_t>(to_int(scalar(v, c, key), culprit), -1, 367));
     else if (key == "default_leverage") cfg.default_leverage = static_cast<int>(to_int(scalar(v, c, key), culprit));
     else if (key == "position_mode") {
       cfg.position_mode = scalar(v, c, key);
@@ -222,7 +224,7 @@ void load_sim_yaml(SimConfig& cfg, const std::string& path) {
 std::string usage() {
   return "usage: bitget-sim [--config FILE] [--listen HOST:PORT] [--tape FILE | --synthetic] [--seed N]\n"
          "                  [--speed X] [--funding-interval S] [--funding-rate R] [--tls CERT KEY]\n"
-         "                  [--account KEY,SECRET,PASSPHRASE]... [--tick-ms N]\n"
+         "                  [--account KEY,SECRET,PASSPHRASE]... [--tick-ms N] [--history-days N]\n"
          "A loopback Bitget v2 (REST + WebSocket) exchange. Prints one JSON line\n"
          "{\"event\":\"sim.ready\",...} on stdout once it listens. See docs/simulator.md.\n";
 }
@@ -273,6 +275,8 @@ bool parse_cli(SimConfig& cfg, int argc, const char* const* argv) {
       parse_account_triplet(cfg, value("KEY,SECRET,PASSPHRASE"), "--account");
     } else if (a == "--tick-ms") {
       cfg.tick_ms = static_cast<int>(to_int(value("N"), "--tick-ms"));
+    } else if (a == "--history-days") {
+      cfg.history_days = static_cast<int>(std::clamp<std::int64_t>(to_int(value("N"), "--history-days"), -1, 367));
     } else {
       throw ConfigError(a + ": unknown option (see --help)");
     }
@@ -288,6 +292,7 @@ bool parse_cli(SimConfig& cfg, int argc, const char* const* argv) {
   if (cfg.tick_ms < 1 || cfg.tick_ms > 10000) throw ConfigError("tick_ms: expected 1..10000");
   if (cfg.book_depth < 1 || cfg.book_depth > 400) throw ConfigError("book_depth: expected 1..400");
   if (cfg.default_leverage < 1 || cfg.default_leverage > 125) throw ConfigError("default_leverage: expected 1..125");
+  if (cfg.history_days < 0 || cfg.history_days > 366) throw ConfigError("history_days: expected 0..366");
   if (cfg.funding.reported_interval_hours < 1) throw ConfigError("funding.reported_interval_hours: expected >= 1");
   check_rate(cfg.funding, cfg.funding.rate, "funding.rate");
   for (const auto& [at, r] : cfg.funding.schedule) check_rate(cfg.funding, r, "funding.schedule");

@@ -37,6 +37,9 @@ struct SimConfig {
   std::int64_t timestamp_window_ms = 30'000;
   std::vector<InstrumentSpec> instruments = default_instruments();
   FundingConfig funding;
+  // Days of synthetic 1-minute candles and funding settlements served from before the start
+  // (plus the start day so far), for clients that page through history; 0 = none.
+  int history_days = 0;
   StartingBalances balances;
   int default_leverage = 10;
   std::string position_mode = "one_way_mode";

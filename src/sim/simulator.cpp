@@ -38,6 +38,15 @@ json level_delta(const std::vector<Level>& old_lv, const std::vector<Level>& new
   return j;
 }
 
+std::uint64_t mix64(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+constexpr std::int64_t kDayMs = 86'400'000;
+
 }  // namespace
 
 Simulator::Simulator(SimConfig config, std::unique_ptr<Tape> tape, const Clock& clock)
@@ -55,6 +64,31 @@ Simulator::Simulator(SimConfig config, std::unique_ptr<Tape> tape, const Clock& 
                           config_.position_mode);
   for (const auto& inst : market_.instruments())
     if (inst.spec.market == Market::Perp) next_settlement_[inst.spec.symbol] = funding_.next_settlement_after(start_ms_);
+  if (config_.history_days > 0) seed_history();
+}
+
+void Simulator::seed_history() {
+  // Whole days before the start day, plus the start day up to the start.
+  const std::int64_t begin = (start_ms_ - start_ms_ % kDayMs) - config_.history_days * kDayMs;
+  market_.enable_history(begin, start_ms_);
+  // Past settlements on the funding grid up to the start (the next one is live): the configured
+  // base rate +-0.0001, varying per settlement so clients can tell rows apart, 8 decimals.
+  const std::int64_t iv = config_.funding.interval_ms;
+  const Decimal step = Decimal::from_raw(10);  // 1e-8
+  for (std::int64_t t = (begin + iv - 1) / iv * iv; t <= start_ms_; t += iv) {
+    for (const auto& inst : market_.instruments()) {
+      if (inst.spec.market != Market::Perp) continue;
+      const std::uint64_t h = mix64(config_.seed ^ std::hash<std::string>{}(inst.spec.symbol) ^ static_cast<std::uint64_t>(t));
+      const double u = static_cast<double>(h >> 11) / static_cast<double>(1ULL << 53);
+      Decimal rate = funding_.rate_at(inst.spec.symbol, t - 1) + Decimal::from_double((u - 0.5) * 0.0002).value();
+      rate = rate.round_to_step(step, Rounding::HalfEven).value();
+      rate = max(config_.funding.min_rate, min(config_.funding.max_rate, rate));
+      const std::int64_t minute = std::min(t, market_.history_end_ms() - 60'000);
+      const Decimal mark = minute >= market_.history_begin_ms() ? market_.history_candle(inst, minute - minute % 60'000).open
+                                                                : market_.mark_price(inst.spec.symbol);
+      funding_history_.push_back(FundingRecord{inst.spec.symbol, rate, t, mark, {}});
+    }
+  }
 }
 
 FaultActions Simulator::take_actions() {

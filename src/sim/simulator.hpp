@@ -113,6 +113,8 @@ class Simulator {
 
  private:
   struct Params;
+  // --history-days: synthetic candles in the market state, past settlements in funding_history_.
+  void seed_history();
   HttpResponse route(const HttpRequest& req, const std::string& path, const std::string& query);
   HttpResponse sim_admin(const HttpRequest& req, const std::string& path);
   HttpResponse ok(nlohmann::json data) const;
