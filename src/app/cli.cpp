@@ -24,7 +24,7 @@ std::string usage() {
   return R"(Usage: carryd [options]
        carryd backtest --data DIR [--symbols BTCUSDT,ETHUSDT] [--from DATE] [--to DATE]
                        [--timeframe 1m|1h] [--spot FILE --perp FILE --funding FILE] [--config PATH] [--out DIR]
-       carryd fetch-history --symbol BTCUSDT --from DATE --to DATE --out DIR [--config PATH]
+       carryd fetch-history --symbol BTCUSDT --from DATE --to DATE --out DIR [--timeframe 1m|1h] [--config PATH]
 
 Carry earns perpetual funding on Bitget with a delta-neutral spot + USDT-M perp position.
 
@@ -101,7 +101,7 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
     else if (!run && a == "--to") o.to = take(a);
     else if (o.command == Command::Backtest && a == "--data") o.data_dir = take(a);
     else if (o.command == Command::Backtest && a == "--symbols") o.symbols = split_commas(take(a));
-    else if (o.command == Command::Backtest && a == "--timeframe") {
+    else if ((o.command == Command::Backtest || o.command == Command::FetchHistory) && a == "--timeframe") {
       o.timeframe = take(a);
       if (*o.timeframe != "1m" && *o.timeframe != "1h")
         throw CliError("--timeframe '" + *o.timeframe + "': expected 1m or 1h");

@@ -3,6 +3,7 @@
 #include <carry/app/backtest_runner.hpp>
 #include <carry/app/cli.hpp>
 #include <carry/app/daemon.hpp>
+#include <carry/app/fetch_history.hpp>
 #include <carry/app/startup.hpp>
 #include <carry/app/version.hpp>
 #include <carry/config/loader.hpp>
@@ -58,6 +59,22 @@ int main(int argc, char** argv) {
       return 2;
     } catch (const std::exception& e) {
       std::cerr << "carryd: backtest failed: " << e.what() << "\n";
+      return 1;
+    }
+  }
+
+  if (cli.command == app::Command::FetchHistory) {
+    // Public market data only: no keys, no trading, so no environment guard.
+    try {
+      const auto req = app::fetch_request_from_cli(cli);
+      const auto result = app::run_fetch_history(cli, loaded.config, std::cerr);
+      std::cout << result.line(req) << "\n";
+      return 0;
+    } catch (const app::FetchError& e) {
+      std::cerr << "carryd: " << e.what() << "\n";
+      return e.exit_code();
+    } catch (const std::exception& e) {
+      std::cerr << "carryd: fetch-history failed: " << e.what() << "\n";
       return 1;
     }
   }
