@@ -3,21 +3,16 @@
 // already in memory (loaded once; each iteration rewinds the replay and rebuilds the engine).
 //
 // Data: the real 35-day 1m files of BTCUSDT and ETHUSDT, and a year of 1m candles for both pairs
-// made by tiling those files end to end (timestamps shifted, as in bench/backtest).
+// made by tiling those files end to end (bench/support/carry_bench/year_fixtures.hpp).
 // Configs: the default one (real funding is below its entry threshold: no trades, the engine
 // still sees every quote) and a "trading" one that holds positions through the settlements.
 #include <carry/app/backtest_runner.hpp>
-#include <carry/backtest/candle_reader.hpp>
-#include <carry/backtest/funding_reader.hpp>
 
 #include <benchmark/benchmark.h>
+#include <carry_bench/year_fixtures.hpp>
 
-#include <cstdio>
 #include <filesystem>
-#include <memory>
-#include <mutex>
 #include <sstream>
-#include <stdexcept>
 #include <string>
 
 namespace fs = std::filesystem;
@@ -26,68 +21,9 @@ using namespace carry::backtest;
 
 namespace {
 
-const fs::path kRealDir = fs::path(CARRY_SHARED_DIR) / "data";
+const fs::path kRealDir = bench::real_data_dir();
 const fs::path kWork = fs::path(CARRY_BENCH_WORK_DIR);
-constexpr std::int64_t kYearMinutes = 525'600;
-
-void write_all(const fs::path& p, const std::string& text) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(p.string().c_str(), "wb"), &std::fclose);
-  if (!f || std::fwrite(text.data(), 1, text.size(), f.get()) != text.size()) throw std::runtime_error("write " + p.string());
-}
-
-void make_year_candles(const fs::path& src, const fs::path& dst) {
-  auto series = read_candles(src, {60'000});
-  if (!series) throw std::runtime_error(series.error().to_string());
-  const auto& rows = series->rows;
-  const std::int64_t t0 = rows.front().open_time_ms;
-  std::string out = "open_time_ms,open_time_utc,open,high,low,close,volume\n";
-  out.reserve(static_cast<std::size_t>(kYearMinutes) * 90);
-  for (std::int64_t m = 0; m < kYearMinutes; ++m) {
-    const Candle& c = rows[static_cast<std::size_t>(m) % rows.size()];
-    const std::int64_t t = t0 + m * 60'000;
-    out += std::to_string(t);
-    out += ',';
-    out += UnixNanos::from_ms(t).to_rfc3339();
-    for (Decimal d : {c.open, c.high, c.low, c.close, c.volume}) {
-      out += ',';
-      out += d.to_string();
-    }
-    out += '\n';
-  }
-  write_all(dst, out);
-}
-
-void make_year_funding(const fs::path& src, const fs::path& dst, std::int64_t first_ms) {
-  auto series = read_funding(src);
-  if (!series) throw std::runtime_error(series.error().to_string());
-  std::string out = "funding_time_ms,funding_time_utc,symbol,funding_rate,interval_hours\n";
-  const std::int64_t n = kYearMinutes / (8 * 60) + 1;
-  for (std::int64_t i = 0; i < n; ++i) {
-    const FundingRow& r = series->rows[static_cast<std::size_t>(i) % series->rows.size()];
-    const std::int64_t t = first_ms + i * 8 * 3'600'000;
-    out += std::to_string(t) + "," + UnixNanos::from_ms(t).to_rfc3339() + "," + series->symbol + "," +
-           r.rate.to_string() + ",8\n";
-  }
-  write_all(dst, out);
-}
-
-const fs::path& year_dir() {
-  static const fs::path dir = kWork / "year_1m";
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (fs::exists(dir / "complete")) return;
-    fs::create_directories(dir);
-    for (const std::string s : {"BTCUSDT", "ETHUSDT"}) {
-      make_year_candles(kRealDir / ("binance_spot_" + s + "_1m.csv"), dir / ("year_spot_" + s + "_1m.csv"));
-      make_year_candles(kRealDir / ("binance_perp_" + s + "_1m.csv"), dir / ("year_perp_" + s + "_1m.csv"));
-      // First settlement 8 h after the candles' start (2025-05-20T00:00Z).
-      make_year_funding(kRealDir / ("binance_funding_" + s + ".csv"), dir / ("year_funding_" + s + ".csv"),
-                        1'747'699'200'000 + 8 * 3'600'000);
-    }
-    write_all(dir / "complete", "");
-  });
-  return dir;
-}
+using bench::year_1m_dir;
 
 app::CliOptions cli_for(const fs::path& data, const std::string& tag) {
   app::CliOptions cli;
@@ -150,11 +86,11 @@ void in_memory(benchmark::State& state, const fs::path& data, bool trading, cons
 
 void BM_FromDisk_Real1m(benchmark::State& s) { from_disk(s, kRealDir, false, "disk_real"); }
 void BM_FromDisk_Real1m_Trading(benchmark::State& s) { from_disk(s, kRealDir, true, "disk_real_trading"); }
-void BM_FromDisk_Year1m_TwoPairs(benchmark::State& s) { from_disk(s, year_dir(), false, "disk_year"); }
-void BM_FromDisk_Year1m_TwoPairs_Trading(benchmark::State& s) { from_disk(s, year_dir(), true, "disk_year_trading"); }
+void BM_FromDisk_Year1m_TwoPairs(benchmark::State& s) { from_disk(s, year_1m_dir(), false, "disk_year"); }
+void BM_FromDisk_Year1m_TwoPairs_Trading(benchmark::State& s) { from_disk(s, year_1m_dir(), true, "disk_year_trading"); }
 void BM_InMemory_Real1m(benchmark::State& s) { in_memory(s, kRealDir, false, "mem_real"); }
 void BM_InMemory_Real1m_Trading(benchmark::State& s) { in_memory(s, kRealDir, true, "mem_real_trading"); }
-void BM_InMemory_Year1m_TwoPairs(benchmark::State& s) { in_memory(s, year_dir(), false, "mem_year"); }
+void BM_InMemory_Year1m_TwoPairs(benchmark::State& s) { in_memory(s, year_1m_dir(), false, "mem_year"); }
 
 BENCHMARK(BM_FromDisk_Real1m)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FromDisk_Real1m_Trading)->Unit(benchmark::kMillisecond);
