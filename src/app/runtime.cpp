@@ -468,9 +468,12 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
 }
 
 asio::awaitable<void> Runtime::tick_loop() {
-  for (;;) {
+  for (std::uint64_t round = 1;; ++round) {
     const bool awake = co_await sleep(tick_timer_, 250ms);
     if (!awake) co_return;
+    // Finished orders stay queryable for a while, then go (the store keeps them): memory stays
+    // flat however long the daemon runs.
+    if (round % 240 == 0) engine_->oms().prune_terminal(clock_.now() - std::chrono::minutes(30));
     if (gw_ && !paper()) {
       if (auto* ws = gw_->ws_private()) {
         const auto frames = ws->stats().frames_in;
