@@ -133,7 +133,7 @@ TEST(DaemonSim, OpensHedgedRecordsFundingClosesOnFlipAndFlattensOnExit) {
       [&] {
         try {
           SQLite::Database db(f.dir.file("carry.db"), SQLite::OPEN_READONLY);
-          SQLite::Statement q(db, "SELECT amount FROM funding_events WHERE symbol='BTCUSDT' ORDER BY ts LIMIT 1");
+          SQLite::Statement q(db, "SELECT amount FROM funding_events WHERE symbol='BTCUSDT' ORDER BY ts_ns LIMIT 1");
           if (!q.executeStep()) return false;
           amount = std::stod(q.getColumn(0).getString());
           return true;
