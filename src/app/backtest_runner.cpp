@@ -1,5 +1,8 @@
 #include <carry/app/backtest_runner.hpp>
 
+#include "engine_records.hpp"
+
+
 #include <carry/app/engine.hpp>
 #include <carry/app/png_chart.hpp>
 #include <carry/backtest/file_discovery.hpp>
@@ -70,17 +73,11 @@ class RepoRecorder final : public EngineRecorder {
     tick();
   }
   void decision(const strategy::Decision& d) override {
-    store::DecisionRecord r;
-    r.ts = d.ts;
-    r.symbol = d.symbol;
-    r.kind = std::string(strategy::to_string(d.kind));
-    r.reason = d.reason;
-    r.numbers = strategy::decision_numbers(d);
-    check(repo_.insert_decision(r), "decisions");
+    check(repo_.insert_decision(decision_record(d)), "decisions");
     ++decisions;
   }
   void kill_switch(const risk::KillSwitch& ks) override {
-    check(repo_.put_kill_switch({std::string(risk::to_string(ks.state())), ks.reason(), ks.since()}), "kv");
+    check(repo_.put_kill_switch(kill_switch_record(ks)), "kv");
   }
 
   void finish() { check(repo_.commit(), "commit"); }

@@ -1,5 +1,6 @@
 #include "runtime.hpp"
 
+#include "engine_records.hpp"
 #include "gateway_setup.hpp"
 
 #include <carry/bitget/gateway.hpp>
@@ -48,16 +49,10 @@ class StoreRecorder final : public EngineRecorder {
   void fill(const Fill& f) override { store_.append(f); }
   void funding(const FundingPayment& p) override { store_.append(store::FundingRecord::from(p)); }
   void decision(const strategy::Decision& d) override {
-    store::DecisionRecord r;
-    r.ts = d.ts;
-    r.symbol = d.symbol;
-    r.kind = std::string(strategy::to_string(d.kind));
-    r.reason = d.reason;
-    r.numbers = strategy::decision_numbers(d);
-    store_.append(r);
+    store_.append(decision_record(d));
   }
   void kill_switch(const risk::KillSwitch& ks) override {
-    store_.put_kill_switch({std::string(risk::to_string(ks.state())), ks.reason(), ks.since()});
+    store_.put_kill_switch(kill_switch_record(ks));
   }
 
  private:
@@ -402,15 +397,7 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
                                        {"status", std::string(to_string((*r)->status))},
                                        {"filled", dec((*r)->filled_size)}, {"why", why}});
     } else {
-      OrderUpdate gone;
-      gone.symbol = rec.symbol;
-      gone.market = rec.market;
-      gone.client_oid = rec.client_oid;
-      gone.side = rec.side;
-      gone.type = rec.type;
-      gone.tif = rec.tif;
-      gone.price = rec.price;
-      gone.size = rec.size;
+      OrderUpdate gone = rec.as_update();
       gone.status = OrderStatus::Rejected;
       gone.reason = "not_on_exchange";
       gone.ts_event = gone.ts_init = clock_.now();

@@ -43,6 +43,26 @@ OrderRecord OrderRecord::from(const OrderUpdate& u) {
   return o;
 }
 
+OrderUpdate OrderRecord::as_update() const {
+  OrderUpdate u;
+  u.client_oid = client_oid;
+  u.order_id = order_id;
+  u.symbol = symbol;
+  u.market = market;
+  u.side = side;
+  u.type = type;
+  u.tif = tif;
+  u.price = price;
+  u.size = size;
+  u.filled_size = filled_size;
+  u.avg_price = avg_price;
+  u.status = status;
+  u.reduce_only = reduce_only;
+  u.reason = reason;
+  u.ts_event = u.ts_init = updated;
+  return u;
+}
+
 OrderRecord OrderRecord::from_request(const PlaceOrderRequest& r, OrderStatus status, UnixNanos ts) {
   OrderRecord o;
   o.client_oid = r.client_oid;

@@ -36,6 +36,8 @@ struct OrderRecord {
   // An order about to be sent: recorded before the request goes out, so a crash in flight leaves
   // a row that start-up reconciliation resolves by client id.
   static OrderRecord from_request(const PlaceOrderRequest& r, OrderStatus status, UnixNanos ts);
+  // Back to the venue's shape (e.g. to close a row the exchange never saw); times = `updated`.
+  OrderUpdate as_update() const;
 };
 
 // One row of the append-only `order_events` table (every OrderUpdate as received).

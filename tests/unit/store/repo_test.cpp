@@ -361,3 +361,18 @@ TEST(Repo, UtcDayBounds) {
   EXPECT_FALSE(utc_day_bounds(""));
   EXPECT_EQ(utc_date(kDay + std::chrono::hours(23)), "2025-01-01");
 }
+
+TEST(Repo, OrderRecordBackToAnUpdateKeepsEveryField) {
+  const OrderUpdate u = make_update("cx-9", OrderStatus::PartiallyFilled, kDay + std::chrono::seconds(5));
+  const OrderUpdate back = OrderRecord::from(u).as_update();
+  EXPECT_EQ(back.client_oid, u.client_oid);
+  EXPECT_EQ(back.order_id, u.order_id);
+  EXPECT_EQ(back.symbol, u.symbol);
+  EXPECT_EQ(back.market, u.market);
+  EXPECT_EQ(back.side, u.side);
+  EXPECT_EQ(back.price, u.price);
+  EXPECT_EQ(back.size, u.size);
+  EXPECT_EQ(back.filled_size, u.filled_size);
+  EXPECT_EQ(back.status, u.status);
+  EXPECT_EQ(back.ts_event, u.ts_event);
+}
