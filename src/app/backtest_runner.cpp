@@ -8,6 +8,7 @@
 #include <carry/backtest/file_discovery.hpp>
 #include <carry/backtest/replay.hpp>
 #include <carry/backtest/symbol_data.hpp>
+#include <carry/core/symbol_lookup.hpp>
 #include <carry/log/logger.hpp>
 #include <carry/paper/exchange.hpp>
 #include <carry/store/repo.hpp>
@@ -260,7 +261,7 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
   std::vector<SymbolState> book;
   auto state_of = [&book](const std::string& name) -> SymbolState& {
     for (auto& st : book)
-      if (st.name == name) return st;
+      if (same_symbol(st.name, name)) return st;
     throw BacktestError("event for a symbol that was not loaded: " + name);
   };
   for (const auto& s : replay.symbols()) {

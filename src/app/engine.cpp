@@ -127,6 +127,7 @@ void Engine::on_query_result(std::string_view client_oid, const Result<std::opti
 // Executes the strategy's actions through the OMS: cancels first, then orders. An order a guard
 // refuses never exists, so the strategy hears about it and may answer with new actions.
 void Engine::apply(strategy::Actions& actions) {
+  if (actions.empty()) return;  // most market events: nothing to do
   if (in_apply_) return;  // re-entered from a listener: the outer loop picks the actions up
   in_apply_ = true;
   for (int round = 0; round < 16 && !actions.empty(); ++round) {
@@ -136,7 +137,7 @@ void Engine::apply(strategy::Actions& actions) {
       if (recorder_) recorder_->decision(d);
     for (const auto& c : batch.cancels) {
       auto r = oms_.cancel(c.client_oid, c.reason);
-      if (!r && r.error() != make_error_code(Errc::duplicate))
+      if (!r && r.error() != make_error_code(Errc::duplicate) && events_.enabled(LogLevel::Debug))
         events_.emit(LogLevel::Debug, "engine.cancel_skipped",
                      {{"client_oid", c.client_oid}, {"symbol", c.symbol}, {"error", r.error().message()}});
     }

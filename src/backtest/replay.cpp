@@ -24,6 +24,21 @@ struct Later {
   }
 };
 
+// Replaces the earliest item of a `Later` min-heap and sifts it down: one pass where pop + push
+// take two (this runs once per replayed event). Same order: (ts, stream) is a total order.
+template <class Item>
+void replace_top(std::vector<Item>& heap, Item item) {
+  const std::size_t n = heap.size();
+  std::size_t i = 0;
+  for (std::size_t c = 1; c < n; c = 2 * i + 1) {
+    if (c + 1 < n && Later{}(heap[c], heap[c + 1])) ++c;  // the earlier child
+    if (!Later{}(item, heap[c])) break;
+    heap[i] = heap[c];
+    i = c;
+  }
+  heap[i] = item;
+}
+
 }  // namespace
 
 DataResult<TimeRange> parse_time_range(std::string_view from, std::string_view to) {
@@ -128,9 +143,7 @@ std::optional<UnixNanos> Replay::peek_time() const {
 
 bool Replay::next(ReplayEvent& out) {
   if (heap_.empty()) return false;
-  std::pop_heap(heap_.begin(), heap_.end(), Later{});
-  const HeapItem top = heap_.back();
-  heap_.pop_back();
+  const HeapItem top = heap_.front();
   Stream& s = streams_[top.stream];
   const std::size_t i = s.pos++;
   const SymbolData& d = symbols_[s.symbol];
@@ -180,7 +193,12 @@ bool Replay::next(ReplayEvent& out) {
       break;
     }
   }
-  if (s.pos < s.end) push(top.stream);
+  if (s.pos < s.end) {
+    replace_top(heap_, HeapItem{stream_ts(s, s.pos), top.stream});
+  } else {
+    std::pop_heap(heap_.begin(), heap_.end(), Later{});
+    heap_.pop_back();
+  }
   return true;
 }
 

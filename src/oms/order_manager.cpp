@@ -1,5 +1,7 @@
 #include <carry/oms/order_manager.hpp>
 
+#include <carry/core/symbol_lookup.hpp>
+
 #include <algorithm>
 #include <cmath>
 
@@ -58,13 +60,13 @@ OrderManager::OrderManager(OmsParams params, ClientOidGenerator& ids, EventSink&
 // ---------------------------------------------------------------- lookups
 
 OrderManager::SymbolState& OrderManager::state(std::string_view symbol) {
-  auto it = symbols_.find(symbol);
+  auto it = find_symbol_entry(symbols_, symbol);
   if (it == symbols_.end()) it = symbols_.emplace(std::string(symbol), SymbolState{}).first;
   return it->second;
 }
 
 const OrderManager::SymbolState* OrderManager::find_state(std::string_view symbol) const noexcept {
-  auto it = symbols_.find(symbol);
+  auto it = find_symbol_entry(symbols_, symbol);
   return it == symbols_.end() ? nullptr : &it->second;
 }
 
@@ -174,13 +176,15 @@ SubmitResult OrderManager::block(Guard guard, std::string reason, const OrderInt
     case Guard::Risk: metrics_.add(&OmsCounters::blocks_risk); event = "order.blocked"; break;
     case Guard::None: break;
   }
-  json fields = {{"symbol", in.symbol}, {"market", to_string(in.market)}, {"side", to_string(in.side)},
-                 {"size", dec(in.size)}, {"price", opt_dec(in.price)}, {"guard", to_string(guard)},
-                 {"reason", reason}};
-  if (!in.client_oid.empty()) fields["client_oid"] = in.client_oid;
-  if (!in.tag.empty()) fields["tag"] = in.tag;
-  if (extra.is_object()) fields.update(extra);
-  events_.warn(event, std::move(fields));
+  if (events_.enabled(LogLevel::Warn)) {
+    json fields = {{"symbol", in.symbol}, {"market", to_string(in.market)}, {"side", to_string(in.side)},
+                   {"size", dec(in.size)}, {"price", opt_dec(in.price)}, {"guard", to_string(guard)},
+                   {"reason", reason}};
+    if (!in.client_oid.empty()) fields["client_oid"] = in.client_oid;
+    if (!in.tag.empty()) fields["tag"] = in.tag;
+    if (extra.is_object()) fields.update(extra);
+    events_.warn(event, std::move(fields));
+  }
   SubmitResult r;
   r.blocked_by = guard;
   r.reason = std::move(reason);
@@ -270,9 +274,10 @@ SubmitResult OrderManager::submit(OrderIntent in) {
     if (moved) {
       if (!moved->is_positive()) return block(Guard::Invalid, "post_only_no_room", in);
       metrics_.add(&OmsCounters::postonly_adjusts);
-      events_.info("postonly.adjust", {{"symbol", in.symbol}, {"market", to_string(in.market)},
-                                       {"side", to_string(in.side)}, {"from", dec(*price)}, {"to", dec(*moved)},
-                                       {"bid", dec(leg.top.bid)}, {"ask", dec(leg.top.ask)}});
+      if (events_.enabled(LogLevel::Info))
+        events_.info("postonly.adjust", {{"symbol", in.symbol}, {"market", to_string(in.market)},
+                                         {"side", to_string(in.side)}, {"from", dec(*price)}, {"to", dec(*moved)},
+                                         {"bid", dec(leg.top.bid)}, {"ask", dec(leg.top.ask)}});
       price = moved;
     }
   }
@@ -327,12 +332,14 @@ SubmitResult OrderManager::submit(OrderIntent in) {
   }
   chains_.emplace(o.client_oid, std::move(chain));
   open_.insert(o.client_oid);
-  json fields = {{"client_oid", o.client_oid}, {"symbol", o.symbol}, {"market", to_string(o.market)},
-                 {"side", to_string(o.side)}, {"type", to_string(o.type)}, {"tif", to_string(o.tif)},
-                 {"price", opt_dec(o.price)}, {"size", dec(o.size)}, {"reduce_only", o.reduce_only},
-                 {"reducing", reducing}, {"chase", in.chase}};
-  if (!o.tag.empty()) fields["tag"] = o.tag;
-  events_.info("order.submit", std::move(fields));
+  if (events_.enabled(LogLevel::Info)) {
+    json fields = {{"client_oid", o.client_oid}, {"symbol", o.symbol}, {"market", to_string(o.market)},
+                   {"side", to_string(o.side)}, {"type", to_string(o.type)}, {"tif", to_string(o.tif)},
+                   {"price", opt_dec(o.price)}, {"size", dec(o.size)}, {"reduce_only", o.reduce_only},
+                   {"reducing", reducing}, {"chase", in.chase}};
+    if (!o.tag.empty()) fields["tag"] = o.tag;
+    events_.info("order.submit", std::move(fields));
+  }
   commands_.emplace_back(req);
   SubmitResult r;
   r.client_oid = o.client_oid;
@@ -357,9 +364,10 @@ Result<void> OrderManager::cancel(std::string_view client_oid, std::string_view 
     ch->second.chasing = false;
   }
   metrics_.add(&OmsCounters::cancels);
-  events_.info("order.cancel_request", {{"client_oid", o->client_oid}, {"order_id", o->order_id},
-                                        {"symbol", o->symbol}, {"status", to_string(o->status)},
-                                        {"reason", reason}});
+  if (events_.enabled(LogLevel::Info))
+    events_.info("order.cancel_request", {{"client_oid", o->client_oid}, {"order_id", o->order_id},
+                                          {"symbol", o->symbol}, {"status", to_string(o->status)},
+                                          {"reason", reason}});
   commands_.emplace_back(CancelOrderRequest{o->symbol, o->market, o->client_oid, o->order_id});
   return {};
 }
@@ -420,9 +428,10 @@ SubmitResult OrderManager::amend(std::string_view client_oid, Decimal new_price,
     if (o->side == Side::Sell && leg.top.bid.is_positive() && price <= leg.top.bid) moved = leg.top.bid + inst->tick;
     if (moved && moved->is_positive()) {
       metrics_.add(&OmsCounters::postonly_adjusts);
-      events_.info("postonly.adjust", {{"symbol", o->symbol}, {"market", to_string(o->market)},
-                                       {"side", to_string(o->side)}, {"from", dec(price)}, {"to", dec(*moved)},
-                                       {"bid", dec(leg.top.bid)}, {"ask", dec(leg.top.ask)}});
+      if (events_.enabled(LogLevel::Info))
+        events_.info("postonly.adjust", {{"symbol", o->symbol}, {"market", to_string(o->market)},
+                                         {"side", to_string(o->side)}, {"from", dec(price)}, {"to", dec(*moved)},
+                                         {"bid", dec(leg.top.bid)}, {"ask", dec(leg.top.ask)}});
       price = *moved;
     }
   }
@@ -467,10 +476,11 @@ SubmitResult OrderManager::amend(std::string_view client_oid, Decimal new_price,
   o->amend_pending = true;
   chain.head = n.client_oid;
   metrics_.add(&OmsCounters::amends);
-  events_.info("order.amend", {{"client_oid", o->client_oid}, {"new_client_oid", n.client_oid},
-                               {"symbol", o->symbol}, {"market", to_string(o->market)},
-                               {"from_price", opt_dec(o->price)}, {"to_price", dec(price)},
-                               {"from_size", dec(o->size)}, {"to_size", dec(size)}});
+  if (events_.enabled(LogLevel::Info))
+    events_.info("order.amend", {{"client_oid", o->client_oid}, {"new_client_oid", n.client_oid},
+                                 {"symbol", o->symbol}, {"market", to_string(o->market)},
+                                 {"from_price", opt_dec(o->price)}, {"to_price", dec(price)},
+                                 {"from_size", dec(o->size)}, {"to_size", dec(size)}});
   commands_.emplace_back(AmendOrderRequest{o->symbol, o->market, o->client_oid, o->order_id, n.client_oid, price, size});
   SubmitResult r;
   r.client_oid = n.client_oid;
@@ -563,12 +573,14 @@ bool OrderManager::set_status(Order& o, OrderStatus to, std::string_view reason)
     open_.erase(o.client_oid);
     o.cancel_pending = o.cancel_confirm_pending = o.query_pending = false;
   }
-  json fields = {{"client_oid", o.client_oid}, {"order_id", o.order_id}, {"symbol", o.symbol},
-                 {"market", to_string(o.market)}, {"from", to_string(from)}, {"to", to_string(to)},
-                 {"filled", dec(o.known_filled())}, {"size", dec(o.size)}};
-  if (!reason.empty()) fields["reason"] = reason;
-  if (to == OrderStatus::Rejected || to == OrderStatus::Unknown) events_.warn(status_event(to), std::move(fields));
-  else events_.info(status_event(to), std::move(fields));
+  const LogLevel level = to == OrderStatus::Rejected || to == OrderStatus::Unknown ? LogLevel::Warn : LogLevel::Info;
+  if (events_.enabled(level)) {
+    json fields = {{"client_oid", o.client_oid}, {"order_id", o.order_id}, {"symbol", o.symbol},
+                   {"market", to_string(o.market)}, {"from", to_string(from)}, {"to", to_string(to)},
+                   {"filled", dec(o.known_filled())}, {"size", dec(o.size)}};
+    if (!reason.empty()) fields["reason"] = reason;
+    events_.emit(level, status_event(to), std::move(fields));
+  }
   notify(o);
   return true;
 }
@@ -723,9 +735,10 @@ void OrderManager::on_exec(const ExecEvent& event) {
           positions_.get(e.symbol, MarketType::Perp).venue_size = e.size;
         } else if constexpr (std::is_same_v<T, FundingPayment>) {
           positions_.apply_funding(e);
-          events_.info("funding.settled", {{"symbol", e.symbol}, {"amount", dec(e.amount)},
-                                           {"rate", opt_dec(e.rate)}, {"position_size", opt_dec(e.position_size)},
-                                           {"mark_price", opt_dec(e.mark_price)}});
+          if (events_.enabled(LogLevel::Info))
+            events_.info("funding.settled", {{"symbol", e.symbol}, {"amount", dec(e.amount)},
+                                             {"rate", opt_dec(e.rate)}, {"position_size", opt_dec(e.position_size)},
+                                             {"mark_price", opt_dec(e.mark_price)}});
         } else if constexpr (std::is_same_v<T, StreamReconnected>) {
           // Pushes may have been lost while the stream was down: ask about every open order.
           std::vector<std::string> ids(open_.begin(), open_.end());
@@ -837,11 +850,12 @@ void OrderManager::apply_fill(Order& o, const Fill& f) {
   positions_.apply_fill(f, inst ? std::string_view(inst->base_coin) : std::string_view{});
   if (auto ch = chains_.find(o.chain); ch != chains_.end()) ch->second.filled += f.size;
   metrics_.add(&OmsCounters::fills);
-  events_.info("fill", {{"client_oid", o.client_oid}, {"order_id", o.order_id}, {"trade_id", f.trade_id},
-                        {"symbol", o.symbol}, {"market", to_string(o.market)}, {"side", to_string(f.side)},
-                        {"price", dec(f.price)}, {"size", dec(f.size)}, {"fee", dec(f.fee)},
-                        {"fee_coin", f.fee_coin}, {"maker", f.maker}, {"filled", dec(o.filled)},
-                        {"order_size", dec(o.size)}});
+  if (events_.enabled(LogLevel::Info))
+    events_.info("fill", {{"client_oid", o.client_oid}, {"order_id", o.order_id}, {"trade_id", f.trade_id},
+                          {"symbol", o.symbol}, {"market", to_string(o.market)}, {"side", to_string(f.side)},
+                          {"price", dec(f.price)}, {"size", dec(f.size)}, {"fee", dec(f.fee)},
+                          {"fee_coin", f.fee_coin}, {"maker", f.maker}, {"filled", dec(o.filled)},
+                          {"order_size", dec(o.size)}});
   if (o.filled > o.size)
     events_.error("order.overfill", {{"client_oid", o.client_oid}, {"filled", dec(o.filled)}, {"size", dec(o.size)}});
   if (o.status == OrderStatus::Canceled || o.status == OrderStatus::Expired)
@@ -884,7 +898,7 @@ void OrderManager::enforce_chain(const std::string& chain_id) {
 
 void OrderManager::on_market(const MarketEvent& event) {
   if (const Bbo* b = std::get_if<Bbo>(&event)) {
-    auto it = symbols_.find(std::string_view(b->symbol));
+    auto it = find_symbol_entry(symbols_, b->symbol);
     if (it == symbols_.end()) it = symbols_.emplace(b->symbol, SymbolState{}).first;
     Leg& leg = it->second.legs[mi(b->market)];
     leg.has_top = true;
@@ -903,9 +917,10 @@ void OrderManager::stop_chase(Leg& leg, std::size_t index, Chain& chain, const O
   leg.chasing.erase(leg.chasing.begin() + static_cast<std::ptrdiff_t>(index));
   chain.chasing = false;
   if (!head || !head->is_open()) return;
-  events_.info("chase.done", {{"client_oid", head->client_oid}, {"reason", reason},
-                              {"amends", chain.chase_amends}, {"price", opt_dec(head->price)},
-                              {"original_price", dec(chain.original_price)}});
+  if (events_.enabled(LogLevel::Info))
+    events_.info("chase.done", {{"client_oid", head->client_oid}, {"reason", reason},
+                                {"amends", chain.chase_amends}, {"price", opt_dec(head->price)},
+                                {"original_price", dec(chain.original_price)}});
   if (listener_) listener_->on_chase_done(*head, reason);
 }
 
@@ -954,9 +969,10 @@ void OrderManager::run_chaser(Leg& leg, UnixNanos now) {
     ++chain.chase_amends;
     chain.last_chase = now;
     metrics_.add(&OmsCounters::chases);
-    events_.info("chase.amend", {{"client_oid", from}, {"new_client_oid", r.client_oid}, {"from", dec(from_price)},
-                                 {"to", dec(target)}, {"original_price", dec(chain.original_price)},
-                                 {"amends", chain.chase_amends}});
+    if (events_.enabled(LogLevel::Info))
+      events_.info("chase.amend", {{"client_oid", from}, {"new_client_oid", r.client_oid}, {"from", dec(from_price)},
+                                   {"to", dec(target)}, {"original_price", dec(chain.original_price)},
+                                   {"amends", chain.chase_amends}});
   }
 }
 

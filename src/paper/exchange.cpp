@@ -1,5 +1,7 @@
 #include <carry/paper/exchange.hpp>
 
+#include <carry/core/symbol_lookup.hpp>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -42,17 +44,17 @@ Exchange::Exchange(PaperParams params, const Clock& clock) : params_(std::move(p
 // ---------------------------------------------------------------- lookups
 
 Exchange::Symbol* Exchange::find_symbol(std::string_view name) noexcept {
-  auto it = symbols_.find(name);
+  auto it = find_symbol_entry(symbols_, name);
   return it == symbols_.end() ? nullptr : &it->second;
 }
 
 const Exchange::Symbol* Exchange::find_symbol(std::string_view name) const noexcept {
-  auto it = symbols_.find(name);
+  auto it = find_symbol_entry(symbols_, name);
   return it == symbols_.end() ? nullptr : &it->second;
 }
 
 Exchange::Symbol& Exchange::symbol(std::string_view name) {
-  auto it = symbols_.find(name);
+  auto it = find_symbol_entry(symbols_, name);
   if (it == symbols_.end()) it = symbols_.emplace(std::string(name), Symbol{}).first;
   return it->second;
 }

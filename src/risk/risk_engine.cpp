@@ -1,5 +1,7 @@
 #include <carry/risk/risk_engine.hpp>
 
+#include <carry/core/symbol_lookup.hpp>
+
 #include <algorithm>
 #include <cmath>
 
@@ -36,7 +38,7 @@ void RiskEngine::attach(oms::OrderManager& oms) {
 }
 
 std::optional<Decimal> RiskEngine::mark(std::string_view symbol, MarketType market) const {
-  auto it = marks_.find(symbol);
+  auto it = find_symbol_entry(marks_, symbol);
   if (it == marks_.end()) return std::nullopt;
   return it->second.legs[mi(market)].mid;
 }
@@ -53,11 +55,13 @@ Decimal RiskEngine::lot_of(std::string_view symbol, MarketType market) const {
 }
 
 std::optional<std::string> RiskEngine::refuse(std::string_view rule, const PlaceOrderRequest& req, json extra) {
-  json fields = {{"rule", rule}, {"symbol", req.symbol}, {"market", to_string(req.market)},
-                 {"side", to_string(req.side)}, {"size", dec(req.size)}};
-  if (req.price) fields["price"] = dec(*req.price);
-  if (extra.is_object()) fields.update(extra);
-  events_.warn(rule.starts_with("kill_switch") ? "kill_switch.block" : "risk.block", std::move(fields));
+  if (events_.enabled(LogLevel::Warn)) {
+    json fields = {{"rule", rule}, {"symbol", req.symbol}, {"market", to_string(req.market)},
+                   {"side", to_string(req.side)}, {"size", dec(req.size)}};
+    if (req.price) fields["price"] = dec(*req.price);
+    if (extra.is_object()) fields.update(extra);
+    events_.warn(rule.starts_with("kill_switch") ? "kill_switch.block" : "risk.block", std::move(fields));
+  }
   return std::string(rule);
 }
 
@@ -136,13 +140,13 @@ std::optional<std::string> RiskEngine::check(const PlaceOrderRequest& req, const
 
 void RiskEngine::on_market(const MarketEvent& event) {
   if (const Bbo* b = std::get_if<Bbo>(&event)) {
-    auto it = marks_.find(std::string_view(b->symbol));
+    auto it = find_symbol_entry(marks_, b->symbol);
     if (it == marks_.end()) it = marks_.emplace(b->symbol, SymbolMarks{}).first;
     Leg& leg = it->second.legs[mi(b->market)];
     if (b->bid_price.is_positive() && b->ask_price.is_positive()) leg.mid = b->mid();
     leg.last_data = clock_.now();
   } else if (const TradeTick* t = std::get_if<TradeTick>(&event)) {
-    auto it = marks_.find(std::string_view(t->symbol));
+    auto it = find_symbol_entry(marks_, t->symbol);
     if (it == marks_.end()) it = marks_.emplace(t->symbol, SymbolMarks{}).first;
     it->second.legs[mi(t->market)].last_data = clock_.now();
   } else if (const FundingRateUpdate* f = std::get_if<FundingRateUpdate>(&event)) {
@@ -195,7 +199,7 @@ void RiskEngine::on_timer() {
       const Decimal lot = lot_of(p.symbol, p.market);
       if (p.size.abs() < lot || p.size.is_zero()) continue;
       UnixNanos last = started_;
-      if (auto it = marks_.find(std::string_view(p.symbol)); it != marks_.end() && it->second.legs[mi(p.market)].last_data.ns)
+      if (auto it = find_symbol_entry(marks_, p.symbol); it != marks_.end() && it->second.legs[mi(p.market)].last_data.ns)
         last = it->second.legs[mi(p.market)].last_data;
       const auto silent = now - last;
       if (silent > std::chrono::milliseconds(limits_.md_stale_ms)) {

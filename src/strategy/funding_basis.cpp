@@ -1,5 +1,6 @@
 #include <carry/strategy/funding_basis.hpp>
 
+#include <carry/core/symbol_lookup.hpp>
 #include <carry/strategy/sizing.hpp>
 
 #include <array>
@@ -65,13 +66,13 @@ FundingBasis::FundingBasis(FundingBasisParams params, ClientOidGenerator& ids, E
 
 FundingBasis::State* FundingBasis::find(std::string_view symbol) noexcept {
   for (auto& st : states_)
-    if (st.symbol == symbol) return &st;
+    if (same_symbol(st.symbol, symbol)) return &st;
   return nullptr;
 }
 
 const FundingBasis::State* FundingBasis::find(std::string_view symbol) const noexcept {
   for (const auto& st : states_)
-    if (st.symbol == symbol) return &st;
+    if (same_symbol(st.symbol, symbol)) return &st;
   return nullptr;
 }
 
@@ -442,15 +443,21 @@ Decision FundingBasis::base_decision(const State& st, UnixNanos t) const {
   return d;
 }
 
-void FundingBasis::record(State& st, Decision d, Actions& out) {
-  const bool changed = !st.last_kind || *st.last_kind != d.kind || st.last_reason != d.reason;
-  const bool due = d.ts - st.last_logged >= seconds(params_.decision_log_interval_s);
-  if (d.kind == DecisionKind::Hold && !changed && !due) return;  // an unchanged HOLD is not news
+bool FundingBasis::is_news(const State& st, DecisionKind kind, std::string_view reason, UnixNanos t) const {
+  // An unchanged HOLD is not news: time passing alone does not log it again (the heartbeat
+  // reports the state), unless a repeat period is configured. Every other kind always is.
+  if (kind != DecisionKind::Hold || !st.last_kind || *st.last_kind != kind || st.last_reason != reason) return true;
+  return params_.decision_log_interval_s > 0 && t - st.last_logged >= seconds(params_.decision_log_interval_s);
+}
+
+void FundingBasis::record(State& st, Decision&& d, Actions& out) {
+  if (!is_news(st, d.kind, d.reason, d.ts)) return;
   st.last_kind = d.kind;
-  st.last_reason = d.reason;
+  if (st.last_reason != d.reason) st.last_reason = d.reason;
   st.last_logged = d.ts;
   ++counters_.decisions_logged;
-  events_.info("strategy.decision", to_json(d));
+  // The JSON is built only for a log that keeps it; the table row comes from `out.decisions`.
+  if (events_.enabled(LogLevel::Info)) events_.info("strategy.decision", to_json(d));
   out.decisions.push_back(std::move(d));
 }
 
@@ -460,9 +467,13 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
   st.evaluated = true;
   st.dirty = false;
   Decision d = base_decision(st, t);
-  auto hold = [&](std::string reason) {
+  std::string_view limited_by;  // the sizing's binding limit (a literal), copied only when recorded
+  auto hold = [&](std::string_view reason) {
+    // Checked before any string is built: most evaluations repeat the last HOLD.
+    if (!is_news(st, DecisionKind::Hold, reason, t)) return;
     d.kind = DecisionKind::Hold;
-    d.reason = std::move(reason);
+    d.reason = std::string(reason);
+    d.limited_by = std::string(limited_by);
     record(st, std::move(d), out);
   };
 
@@ -478,7 +489,7 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
     return hold(st.funding.known ? "funding_interval_unknown" : "funding_unknown");
   }
   const double rate = st.funding.rate.to_double();
-  const double basis = *current_basis(st);
+  const double basis = d.basis_bps;  // base_decision's current_basis: both quotes are known here
 
   if (!flat(st)) {
     const int pos_dir = st.perp.position.is_negative()  ? 1
@@ -532,6 +543,35 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
     if (t - st.spot.quote.ts > age || t - st.perp.quote.ts > age) return hold("quote_stale");
   }
 
+  const MarketType leader = choose_leader(*si, *pi);
+  const MarketType follower = other(leader);
+  const Instrument& li = leader == MarketType::Spot ? *si : *pi;
+  const Instrument& fi = follower == MarketType::Spot ? *si : *pi;
+  // The follower buys when it is spot and dir > 0, or perp and dir < 0.
+  const bool follower_buys = (follower == MarketType::Spot) == (dir > 0);
+  const Quote& fq = st.leg(follower).quote;
+  OpenCostInput ci;
+  ci.funding_rate = rate;
+  ci.horizon = horizon_for(params_.hold_across_events, params_.holding_horizon_hours,
+                           params_.pre_event_open_minutes, st.funding.interval_hours);
+  ci.leader_maker_fee = li.maker_fee.to_double();
+  ci.follower_taker_fee = fi.taker_fee.to_double();
+  ci.basis_bps = basis;
+  ci.direction = dir;
+  const bool outside_window =
+      !params_.hold_across_events && st.funding.next - t > std::chrono::minutes(params_.pre_event_open_minutes);
+
+  // Slippage only grows with the size (the depth penalty beyond the top of book), so the APR at
+  // the smallest slippage bounds the real one from above. When even that misses the entry
+  // threshold the outcome is a HOLD known without sizing; if it repeats the last one (not news)
+  // none of the sizing numbers would be seen, so they are not computed. This is most evaluations.
+  if (params_.depth_penalty_bps >= 0) {
+    ci.follower_slippage_bps = slippage_bps(fq.bid, fq.ask, Decimal{}, Decimal{}, params_.depth_penalty_bps);
+    if (open_economics(ci).expected_apr < params_.min_expected_apr &&
+        !is_news(st, DecisionKind::Hold, outside_window ? "outside_pre_event_window" : "apr_below_min", t))
+      return;
+  }
+
   // Size first: slippage depends on it.
   SizingInput in;
   in.direction = dir;
@@ -555,28 +595,13 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
   in.leverage = params_.leverage;
   const SizingResult sz = size_pair(in);
 
-  const MarketType leader = choose_leader(*si, *pi);
-  const MarketType follower = other(leader);
-  const Instrument& li = leader == MarketType::Spot ? *si : *pi;
-  const Instrument& fi = follower == MarketType::Spot ? *si : *pi;
-  // The follower buys when it is spot and dir > 0, or perp and dir < 0.
-  const bool follower_buys = (follower == MarketType::Spot) == (dir > 0);
-  const Quote& fq = st.leg(follower).quote;
   Decimal est_size = sz.size;
   if (!est_size.is_positive()) {
     auto e = params_.notional_per_symbol.checked_div(max(in.spot_price, in.perp_price), Rounding::Down);
     est_size = e ? *e : Decimal{};
   }
-  OpenCostInput ci;
-  ci.funding_rate = rate;
-  ci.horizon = horizon_for(params_.hold_across_events, params_.holding_horizon_hours,
-                           params_.pre_event_open_minutes, st.funding.interval_hours);
-  ci.leader_maker_fee = li.maker_fee.to_double();
-  ci.follower_taker_fee = fi.taker_fee.to_double();
   ci.follower_slippage_bps = slippage_bps(fq.bid, fq.ask, follower_buys ? fq.ask_size : fq.bid_size, est_size,
                                           params_.depth_penalty_bps);
-  ci.basis_bps = basis;
-  ci.direction = dir;
   const OpenEconomics e = open_economics(ci);
   d.horizon_hours = ci.horizon.hours;
   d.funding_bps = e.funding_bps;
@@ -584,20 +609,20 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
   d.slippage_bps = e.slippage_bps;
   d.basis_cost_bps = e.basis_cost_bps;
   d.expected_apr = e.expected_apr;
-  d.limited_by = sz.limited_by;
+  limited_by = sz.limited_by;
   if (sz.ok()) {
     d.target_spot = dir > 0 ? sz.size : -sz.size;
     d.target_perp = -d.target_spot;
   }
 
-  if (!params_.hold_across_events && st.funding.next - t > std::chrono::minutes(params_.pre_event_open_minutes))
-    return hold("outside_pre_event_window");
+  if (outside_window) return hold("outside_pre_event_window");
   if (e.expected_apr < params_.min_expected_apr) return hold("apr_below_min");
   if (cooling) return hold("reopen_cooldown");  // a stop or a flip just closed it: no ping-pong
   if (!sz.ok()) return hold(dir < 0 && sz.rejected == "no_spot_inventory" ? "negative_funding_no_spot_inventory"
                                                                            : sz.rejected);
   d.kind = DecisionKind::Open;
   d.reason = dir > 0 ? "funding_positive" : "funding_negative";
+  d.limited_by = std::string(limited_by);
   record(st, std::move(d), out);
   if (!params_.hold_across_events) st.opened_for_settlement = st.funding.next;
   start_open(st, dir, sz.size, t, out);
@@ -867,9 +892,10 @@ void FundingBasis::manage_program(State& st, UnixNanos t, Actions& out) {
       cancel_symbol(st, p.leader, LegRole::Leader, "leader_timeout", out);
       p.leader_cancel_at = t;
       p.taker_fallback = p.kind == ProgramKind::Close;  // a close must finish; an open may stop short
-      events_.info("strategy.leader_timeout", {{"symbol", st.symbol}, {"program", p.reason},
-                                               {"leader_position", dec(lead.position)},
-                                               {"leader_target", dec(p.leader_target)}});
+      if (events_.enabled(LogLevel::Info))
+        events_.info("strategy.leader_timeout", {{"symbol", st.symbol}, {"program", p.reason},
+                                                 {"leader_position", dec(lead.position)},
+                                                 {"leader_target", dec(p.leader_target)}});
     } else if (!leader_live(st)) {
       // Gone without reaching the target (post-only rejected, canceled by the venue): re-place
       // after a pause that also covers an amend replacement not yet reported.
@@ -899,9 +925,10 @@ void FundingBasis::manage_program(State& st, UnixNanos t, Actions& out) {
 }
 
 void FundingBasis::end_program(State& st, UnixNanos t) {
-  events_.info("strategy.program_done",
-               {{"symbol", st.symbol}, {"program", st.prog.reason}, {"spot", dec(st.spot.position)},
-                {"perp", dec(st.perp.position)}, {"net_delta_bps", net_delta_bps(st)}});
+  if (events_.enabled(LogLevel::Info))
+    events_.info("strategy.program_done",
+                 {{"symbol", st.symbol}, {"program", st.prog.reason}, {"spot", dec(st.spot.position)},
+                  {"perp", dec(st.perp.position)}, {"net_delta_bps", net_delta_bps(st)}});
   // A program that traded nothing changed nothing: re-deciding at once would repeat it, so the
   // next look waits for the cadence.
   st.dirty = st.spot.position != st.prog.spot_at_start || st.perp.position != st.prog.perp_at_start;
@@ -950,7 +977,7 @@ void FundingBasis::check_deviation(State& st, UnixNanos t, Actions& out) {
   auto tradable = [&](const Leg& leg) {
     return leg.inst && net >= leg.inst->min_size && (!leg.has_quote || net * leg.quote.mid() >= leg.inst->min_notional);
   };
-  const bool apart = net > hedge_bound(st) && net_delta_bps(st) > params_.rebalance_band_bps &&
+  const bool apart = net.is_positive() && net > hedge_bound(st) && net_delta_bps(st) > params_.rebalance_band_bps &&
                      (tradable(st.spot) || tradable(st.perp));
   if (!apart) {
     st.apart_since.reset();

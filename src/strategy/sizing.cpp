@@ -1,8 +1,8 @@
 #include <carry/strategy/sizing.hpp>
 
+#include <array>
 #include <limits>
 #include <numeric>
-#include <vector>
 
 namespace carry::strategy {
 namespace {
@@ -43,22 +43,24 @@ SizingResult size_pair(const SizingInput& in) {
   const Decimal ref = max(in.spot_price, in.perp_price);  // the dearer leg bounds the notional
   const Decimal one = Decimal::from_units(1);
 
+  // At most seven caps: a fixed array (this runs on every evaluation, no allocation).
   struct Cap {
     Decimal size;
-    const char* name;
+    std::string_view name;
   };
-  std::vector<Cap> caps;
-  caps.push_back({fit(in.target_notional, ref), "target"});
-  if (in.max_order_notional.is_positive()) caps.push_back({fit(in.max_order_notional, ref), "order_limit"});
-  if (in.symbol_limited) caps.push_back({fit(in.symbol_room, ref), "symbol_limit"});
-  if (in.total_limited) caps.push_back({fit(in.total_room, ref.mul_int(2)), "total_limit"});  // both legs count
+  std::array<Cap, 7> caps;
+  std::size_t n = 0;
+  caps[n++] = {fit(in.target_notional, ref), "target"};
+  if (in.max_order_notional.is_positive()) caps[n++] = {fit(in.max_order_notional, ref), "order_limit"};
+  if (in.symbol_limited) caps[n++] = {fit(in.symbol_room, ref), "symbol_limit"};
+  if (in.total_limited) caps[n++] = {fit(in.total_room, ref.mul_int(2)), "total_limit"};  // both legs count
 
   if (in.direction > 0) {
     if (!in.spot_quote_available) {
       r.rejected = "spot_balance_unknown";
       return r;
     }
-    caps.push_back({fit(*in.spot_quote_available, in.spot_price * (one + in.spot->taker_fee)), "spot_quote_balance"});
+    caps[n++] = {fit(*in.spot_quote_available, in.spot_price * (one + in.spot->taker_fee)), "spot_quote_balance"};
   } else {
     if (!in.spot_base_available) {
       r.rejected = "spot_inventory_unknown";
@@ -68,7 +70,7 @@ SizingResult size_pair(const SizingInput& in) {
       r.rejected = "no_spot_inventory";  // negative funding never borrows spot
       return r;
     }
-    caps.push_back({*in.spot_base_available, "spot_inventory"});
+    caps[n++] = {*in.spot_base_available, "spot_inventory"};
   }
   if (!in.perp_margin_available) {
     r.rejected = "perp_balance_unknown";
@@ -76,11 +78,11 @@ SizingResult size_pair(const SizingInput& in) {
   }
   const int lev = in.leverage > 0 ? in.leverage : 1;
   const Decimal margin_per_unit = in.perp_price * (one / Decimal::from_units(lev) + in.perp->taker_fee);
-  caps.push_back({fit(*in.perp_margin_available, margin_per_unit), "perp_margin"});
+  caps[n++] = {fit(*in.perp_margin_available, margin_per_unit), "perp_margin"};
 
-  const Cap* best = &caps.front();
-  for (const auto& c : caps)
-    if (c.size < best->size) best = &c;
+  const Cap* best = &caps[0];
+  for (std::size_t i = 1; i < n; ++i)
+    if (caps[i].size < best->size) best = &caps[i];
   r.limited_by = best->name;
   auto rounded = best->size.round_to_step(*step, Rounding::Down);
   r.size = rounded ? *rounded : Decimal{};

@@ -16,6 +16,12 @@ class EventSink {
  public:
   virtual ~EventSink() = default;
   virtual void emit(LogLevel level, std::string_view event, nlohmann::json fields) = 0;
+  // Whether an event at `level` would be written anywhere. Hot callers ask first and skip building
+  // the fields (JSON objects allocate) when nobody listens.
+  virtual bool enabled(LogLevel level) const noexcept {
+    (void)level;
+    return true;
+  }
 
   void info(std::string_view event, nlohmann::json fields = nlohmann::json::object()) {
     emit(LogLevel::Info, event, std::move(fields));
@@ -31,6 +37,7 @@ class EventSink {
 class NullEventSink final : public EventSink {
  public:
   void emit(LogLevel, std::string_view, nlohmann::json) override {}
+  bool enabled(LogLevel) const noexcept override { return false; }
 };
 
 // Keeps every event in memory (tests, and the backtest's decision trail).

@@ -31,6 +31,7 @@ class Logger final : public EventSink {
   Logger& operator=(const Logger&) = delete;
 
   void emit(LogLevel level, std::string_view event, nlohmann::json fields) override;
+  bool enabled(LogLevel level) const noexcept override { return level >= level_; }
 
   // Any occurrence of this value in any field or message is replaced by ***.
   void add_secret(const std::string& value);

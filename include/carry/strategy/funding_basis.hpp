@@ -176,7 +176,9 @@ class FundingBasis final : public Strategy {
 
   void tick(State& st, UnixNanos now, Actions& out);
   void evaluate(State& st, UnixNanos now, Actions& out);
-  void record(State& st, Decision d, Actions& out);
+  // Whether a decision is worth logging (and a row in the decisions table); record() logs it if so.
+  bool is_news(const State& st, DecisionKind kind, std::string_view reason, UnixNanos t) const;
+  void record(State& st, Decision&& d, Actions& out);
   Decision base_decision(const State& st, UnixNanos now) const;
 
   void start_open(State& st, int direction, Decimal size, UnixNanos now, Actions& out);

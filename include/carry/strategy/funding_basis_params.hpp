@@ -36,7 +36,8 @@ struct FundingBasisParams {
 
   // ---- execution (strategy only) ----
   int eval_interval_s = 10;             // evaluate each symbol this often (and on material change)
-  int decision_log_interval_s = 300;    // repeat an unchanged HOLD in the log at most this often
+  int decision_log_interval_s = 0;      // > 0: repeat an unchanged HOLD in the log this often;
+                                        // 0: a HOLD is logged only when its reason changes
   int leader_timeout_s = 120;           // an unfinished leader is canceled (open) or replaced by a
                                         // taker (close) after this long
   int leader_requote_ms = 6000;         // leader gone (e.g. post-only rejected) this long: re-place;

@@ -5,7 +5,7 @@
 #include <carry/core/types.hpp>
 
 #include <optional>
-#include <string>
+#include <string_view>
 
 namespace carry::strategy {
 
@@ -27,11 +27,12 @@ struct SizingInput {
   int leverage = 1;
 };
 
+// The names are string literals (static storage): sizing runs on every evaluation, allocation-free.
 struct SizingResult {
   Decimal size;                     // base coin, multiple of both lots; zero when rejected
-  std::string limited_by;           // the binding limit: target, order_limit, symbol_limit,
+  std::string_view limited_by;      // the binding limit: target, order_limit, symbol_limit,
                                     // total_limit, spot_quote_balance, spot_inventory, perp_margin
-  std::string rejected;             // non-empty when no order can be made, e.g. below_min_size
+  std::string_view rejected;        // non-empty when no order can be made, e.g. below_min_size
 
   bool ok() const noexcept { return rejected.empty(); }
 };

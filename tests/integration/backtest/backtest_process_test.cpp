@@ -254,6 +254,34 @@ TEST_F(BacktestFunding, RunsEndToEndOnBothSymbolsAt1m) {
   for (const char* file : {"backtest.db", "report.md", "equity.png"}) EXPECT_TRUE(fs::exists(dir_->path() / "out" / file)) << file;
 }
 
+// The decision trail holds news only: every OPEN / CLOSE / REBALANCE, and a HOLD only when its
+// reason differs from that symbol's previous decision (an unchanged HOLD is not repeated because
+// time passed). The log carries the same decisions as the table.
+TEST_F(BacktestFunding, DecisionTrailHoldsOnlyNews) {
+  ASSERT_EQ(run_->code, 0) << run_->err;
+  SQLite::Database db((dir_->path() / "out" / "backtest.db").string(), SQLite::OPEN_READONLY);
+  SQLite::Statement q(db, "SELECT symbol, kind, reason FROM decisions ORDER BY id");
+  std::map<std::string, std::pair<std::string, std::string>> last;  // symbol -> (kind, reason)
+  std::size_t rows = 0, opens = 0;
+  while (q.executeStep()) {
+    ++rows;
+    const std::string symbol = q.getColumn(0).getString(), kind = q.getColumn(1).getString(),
+                      reason = q.getColumn(2).getString();
+    opens += kind == "OPEN";
+    if (kind == "HOLD" && last.count(symbol)) {
+      EXPECT_FALSE(last[symbol] == std::make_pair(kind, reason)) << symbol << " repeats HOLD " << reason << " (row " << rows << ")";
+    }
+    last[symbol] = {kind, reason};
+  }
+  EXPECT_GT(opens, 0u);
+  // 35 days of 1m quotes evaluated every minute: a few dozen decisions, not tens of thousands.
+  EXPECT_LT(rows, 1000u);
+  std::size_t logged = 0;
+  for (const auto& line : carry_test::read_lines(dir_->path() / "out" / "logs" / "app.jsonl"))
+    logged += line.find("\"event\":\"strategy.decision\"") != std::string::npos;
+  EXPECT_EQ(logged, rows);
+}
+
 TEST_F(BacktestFunding, FundingPnlEqualsIndependentComputation) {
   ASSERT_EQ(run_->code, 0) << run_->err;
   SQLite::Database db((dir_->path() / "out" / "backtest.db").string(), SQLite::OPEN_READONLY);

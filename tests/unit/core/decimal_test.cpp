@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <optional>
 #include <random>
+#include <stdexcept>
 
 using namespace carry;
 
@@ -141,4 +144,97 @@ TEST(Decimal, RandomisedTickRounding100k) {
       case Rounding::HalfUp: ASSERT_LE(2 * (diff < 0 ? -diff : diff), step.raw()); break;
     }
   }
+}
+
+namespace {
+
+// The textbook definition (one generic 128-bit division), to check the fast paths against.
+__int128 reference_div_round(__int128 n, __int128 d, Rounding mode) {
+  if (d < 0) {
+    n = -n;
+    d = -d;
+  }
+  const __int128 q = n / d, r = n % d;
+  if (r == 0) return q;
+  const bool negative = n < 0;
+  const __int128 away = negative ? q - 1 : q + 1;
+  switch (mode) {
+    case Rounding::TowardZero: return q;
+    case Rounding::AwayFromZero: return away;
+    case Rounding::Down: return negative ? q - 1 : q;
+    case Rounding::Up: return negative ? q : q + 1;
+    case Rounding::HalfUp:
+    case Rounding::HalfEven: {
+      const __int128 twice = (r < 0 ? -r : r) * 2;
+      if (twice != d) return twice < d ? q : away;
+      return mode == Rounding::HalfUp || q % 2 != 0 ? away : q;
+    }
+  }
+  return q;
+}
+
+std::optional<std::int64_t> reference_result(__int128 v) {
+  if (v > std::numeric_limits<std::int64_t>::max() || v < std::numeric_limits<std::int64_t>::min()) return std::nullopt;
+  return static_cast<std::int64_t>(v);
+}
+
+}  // namespace
+
+// Products and quotients over every magnitude (64-bit, 128-by-64 and generic division paths,
+// overflow included) agree exactly with one generic 128-bit division.
+TEST(Decimal, RandomisedMulDivMatchReference200k) {
+  std::mt19937_64 rng(20251122);
+  const Rounding modes[] = {Rounding::Down, Rounding::Up, Rounding::TowardZero, Rounding::AwayFromZero,
+                            Rounding::HalfEven, Rounding::HalfUp};
+  auto random_raw = [&] {
+    std::int64_t v = static_cast<std::int64_t>(rng() >> (rng() % 64));
+    if (rng() % 2) v = -v;
+    if (rng() % 50 == 0) v = std::numeric_limits<std::int64_t>::min() + static_cast<std::int64_t>(rng() % 3);
+    return v;
+  };
+  for (int i = 0; i < 200'000; ++i) {
+    const std::int64_t a = random_raw(), b = random_raw();
+    const Rounding mode = modes[rng() % std::size(modes)];
+    const auto mul = Decimal::from_raw(a).checked_mul(Decimal::from_raw(b), mode);
+    const auto want_mul =
+        reference_result(reference_div_round(static_cast<__int128>(a) * b, Decimal::kScale, mode));
+    ASSERT_EQ(mul.has_value(), want_mul.has_value()) << a << " * " << b;
+    if (mul) ASSERT_EQ(mul->raw(), *want_mul) << a << " * " << b;
+    // The inline operators: half-even products, overflow thrown.
+    const auto product_he =
+        reference_result(reference_div_round(static_cast<__int128>(a) * b, Decimal::kScale, Rounding::HalfEven));
+    if (product_he) ASSERT_EQ((Decimal::from_raw(a) * Decimal::from_raw(b)).raw(), *product_he) << a << " * " << b;
+    else ASSERT_THROW((void)(Decimal::from_raw(a) * Decimal::from_raw(b)), std::overflow_error) << a << " * " << b;
+    const auto sum = reference_result(static_cast<__int128>(a) + b);
+    if (sum) ASSERT_EQ((Decimal::from_raw(a) + Decimal::from_raw(b)).raw(), *sum);
+    else ASSERT_THROW((void)(Decimal::from_raw(a) + Decimal::from_raw(b)), std::overflow_error);
+    const auto difference = reference_result(static_cast<__int128>(a) - b);
+    if (difference) ASSERT_EQ((Decimal::from_raw(a) - Decimal::from_raw(b)).raw(), *difference);
+    else ASSERT_THROW((void)(Decimal::from_raw(a) - Decimal::from_raw(b)), std::overflow_error);
+    if (b == 0) continue;
+    const auto div = Decimal::from_raw(a).checked_div(Decimal::from_raw(b), mode);
+    const auto want_div =
+        reference_result(reference_div_round(static_cast<__int128>(a) * Decimal::kScale, b, mode));
+    ASSERT_EQ(div.has_value(), want_div.has_value()) << a << " / " << b;
+    if (div) ASSERT_EQ(div->raw(), *want_div) << a << " / " << b;
+    const auto step = Decimal::from_raw(b < 0 ? -(b / 2) + 1 : b);
+    if (step.is_positive()) {
+      const auto r = Decimal::from_raw(a).round_to_step(step, mode);
+      const auto want = reference_result(reference_div_round(a, step.raw(), mode) * step.raw());
+      ASSERT_EQ(r.has_value(), want.has_value()) << a << " step " << step.raw();
+      if (r) ASSERT_EQ(r->raw(), *want) << a << " step " << step.raw();
+    }
+  }
+}
+
+TEST(Decimal, InlineSignOperationsThrowOnTheOneUnrepresentableValue) {
+  const Decimal lowest = Decimal::from_raw(std::numeric_limits<std::int64_t>::min());
+  EXPECT_THROW((void)lowest.abs(), std::overflow_error);
+  EXPECT_THROW((void)-lowest, std::overflow_error);
+  EXPECT_EQ((-Decimal::from_raw(std::numeric_limits<std::int64_t>::max())).raw(),
+            -std::numeric_limits<std::int64_t>::max());
+  Decimal d = "1.5"_dec;
+  d += "0.25"_dec;
+  d -= "0.5"_dec;
+  EXPECT_EQ(d, "1.25"_dec);
 }

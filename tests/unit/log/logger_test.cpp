@@ -117,3 +117,20 @@ TEST(Logger, RotatesBySize) {
   EXPECT_LE(fs::file_size(dir.path / "app.jsonl"), 4096u + 512u);
   for (const auto& line : read_lines((dir.path / "app.jsonl").string())) EXPECT_TRUE(nlohmann::json::accept(line)) << line;
 }
+
+// Hot callers ask enabled() before building an event's fields: it answers by the logger's level.
+TEST(Logger, EnabledAnswersByLevel) {
+  LogDir dir;
+  ManualClock clock(UnixNanos::from_ms(1'750'435'200'123));
+  Logger logger({.dir = dir.path.string(), .level = LogLevel::Warn, .console = false}, clock);
+  const EventSink& sink = logger;
+  EXPECT_FALSE(sink.enabled(LogLevel::Debug));
+  EXPECT_FALSE(sink.enabled(LogLevel::Info));
+  EXPECT_TRUE(sink.enabled(LogLevel::Warn));
+  EXPECT_TRUE(sink.enabled(LogLevel::Critical));
+  logger.set_level(LogLevel::Debug);
+  EXPECT_TRUE(sink.enabled(LogLevel::Debug));
+  EXPECT_FALSE(sink.enabled(LogLevel::Trace));
+  EXPECT_FALSE(NullEventSink{}.enabled(LogLevel::Critical));
+  EXPECT_TRUE(RecordingEventSink{}.enabled(LogLevel::Trace));
+}

@@ -386,3 +386,35 @@ TEST_F(OrderManagerTest, PruneDropsOnlyOldTerminalOrders) {
   EXPECT_EQ(oms->find(a), nullptr);
   EXPECT_NE(oms->find(b), nullptr);
 }
+
+// Nobody listens: the per-order events are not built, the orders are managed all the same.
+TEST(OrderManagerLogOff, OrdersWorkWithoutBuildingEventsNobodyKeeps) {
+  struct OffSink final : EventSink {
+    void emit(LogLevel, std::string_view, nlohmann::json) override { ++emitted; }
+    bool enabled(LogLevel) const noexcept override { return false; }
+    int emitted = 0;
+  } off;
+  ManualClock clock{UnixNanos::from_seconds(1'700'000'000)};
+  ClientOidGenerator ids{"cry", 0};
+  OmsParams params;
+  params.ws_stale_block_ms = 0;
+  OrderManager oms(params, ids, off, clock);
+  oms.add_instrument(make_instrument(MarketType::Perp));
+  OrderIntent in;
+  in.symbol = "BTCUSDT";
+  in.market = MarketType::Perp;
+  in.side = Side::Buy;
+  in.type = OrderType::Market;
+  in.size = "0.01"_dec;
+  const auto r = oms.submit(in);
+  ASSERT_TRUE(r.accepted()) << r.reason;
+  ASSERT_EQ(oms.take_commands().size(), 1u);
+  ASSERT_TRUE(oms.cancel(r.client_oid, "test"));
+  EXPECT_EQ(oms.take_commands().size(), 1u);
+  OrderIntent bad = in;
+  bad.size = Decimal{};
+  const auto blocked = oms.submit(bad);  // a guard's refusal still says why
+  EXPECT_FALSE(blocked.accepted());
+  EXPECT_EQ(blocked.reason, "size_not_positive");
+  EXPECT_EQ(off.emitted, 0);
+}

@@ -2,6 +2,8 @@
 #include "funding_basis_fixture.hpp"
 
 #include <chrono>
+#include <random>
+#include <set>
 
 namespace carry::strategy::test {
 namespace {
@@ -249,9 +251,174 @@ TEST_F(FundingBasisTest, DoesNotRedecideTheSameThingEveryTick) {
   }
   EXPECT_EQ(sink.count("strategy.decision"), 1u);
   EXPECT_GE(fb->counters().evaluations, 28u);  // evaluated on the 10 s cadence all along
-  advance(10s);  // past decision_log_interval_s: an unchanged HOLD is logged again
-  timer();
+}
+
+TEST_F(FundingBasisTest, AnUnchangedHoldIsLoggedOnceAChangedReasonAgain) {
+  make();
+  const Actions first = funding("0.0001");
+  ASSERT_EQ(first.decisions.size(), 1u);
+  EXPECT_EQ(first.decisions[0].reason, "apr_below_min");
+  // Seven hours of quotes and timer ticks (the settlement is 8 h away): evaluated all along, never
+  // news again.
+  for (int i = 0; i < 7 * 60; ++i) {
+    advance(1min);
+    quotes();
+    EXPECT_TRUE(timer().decisions.empty()) << i;
+  }
+  EXPECT_EQ(sink.count("strategy.decision"), 1u);
+  EXPECT_EQ(fb->counters().decisions_logged, 1u);
+  EXPECT_GE(fb->counters().evaluations, 7u * 60);
+  // A new reason is news: logged (event and table row) once, then quiet again.
+  const Actions zero = funding("0");
+  ASSERT_EQ(zero.decisions.size(), 1u);
+  EXPECT_EQ(zero.decisions[0].kind, DecisionKind::Hold);
+  EXPECT_EQ(zero.decisions[0].reason, "zero_funding");
+  EXPECT_EQ(sink.last("strategy.decision")->fields.at("reason"), "zero_funding");
+  advance(10min);
+  EXPECT_TRUE(timer().decisions.empty());
+  // Back to the first reason: logged again.
+  const Actions back = funding("0.0001");
+  ASSERT_EQ(back.decisions.size(), 1u);
+  EXPECT_EQ(back.decisions[0].reason, "apr_below_min");
+  EXPECT_EQ(sink.count("strategy.decision"), 3u);
+  EXPECT_EQ(view().last_reason, "apr_below_min");
+}
+
+// Skipping the sizing of a HOLD that is not news must not change any decision or order: the same
+// random minute-by-minute market (spreads, top-of-book sizes below and above the order size,
+// funding around the entry threshold, negative funding without inventory) through a strategy
+// that records only news and one that records every evaluation (the full computation each
+// time) gives the same orders, and the first one's decisions are exactly the second one's news.
+TEST(FundingBasisNews, SkippingUnchangedHoldsChangesNoDecisionOrOrder) {
+  std::set<std::string> all_reasons;
+  for (std::uint64_t seed : {1u, 2u, 3u}) {
+    std::mt19937_64 rng(seed);
+    ManualClock clock{UnixNanos::from_seconds(kT0)};
+    RecordingEventSink sink_a, sink_b;
+    ClientOidGenerator ids_a{"cry", 0}, ids_b{"cry", 0};
+    FundingBasisParams pa;
+    pa.symbols = {"ETHUSDT"};
+    FundingBasisParams pb = pa;
+    pb.decision_log_interval_s = 1;  // every evaluation a minute apart is recorded in full
+    FundingBasis a(pa, ids_a, sink_a, clock), b(pb, ids_b, sink_b, clock);
+    std::vector<Decision> da, db;
+    std::vector<OrderIntent> oa, ob;
+    auto both = [&](auto&& call) {
+      Actions x = call(a), y = call(b);
+      da.insert(da.end(), x.decisions.begin(), x.decisions.end());
+      db.insert(db.end(), y.decisions.begin(), y.decisions.end());
+      oa.insert(oa.end(), x.orders.begin(), x.orders.end());
+      ob.insert(ob.end(), y.orders.begin(), y.orders.end());
+    };
+    const auto now = [&] { return clock.now(); };
+    both([&](FundingBasis& s) { return s.on_market(InstrumentUpdate{spot_instrument(), now(), now()}); });
+    both([&](FundingBasis& s) { return s.on_market(InstrumentUpdate{perp_instrument(), now(), now()}); });
+    for (const char* coin : {"USDT", "ETH"})
+      both([&](FundingBasis& s) {
+        return s.on_exec(BalanceUpdate{MarketType::Spot, coin, coin == std::string("USDT") ? "100000"_dec : Decimal{},
+                                       {}, {}, now(), now()});
+      });
+    both([&](FundingBasis& s) { return s.on_exec(BalanceUpdate{MarketType::Perp, "USDT", "100000"_dec, {}, {}, now(), now()}); });
+    const char* rates[] = {"0.0001", "0.0003", "0.0004", "0.0005", "0.0008", "-0.0004"};
+    const char* tops[] = {"0.5", "2", "8", "50"};
+    for (int minute = 0; minute < 600; ++minute) {
+      clock.advance(1min);
+      if (minute % 40 == 0) {
+        FundingRateUpdate f;
+        f.symbol = "ETHUSDT";
+        f.rate = Decimal::parse(rates[rng() % std::size(rates)]).value();
+        f.next_settlement = now() + 8h;
+        f.interval_hours = 8;
+        f.ts_event = f.ts_init = now();
+        both([&](FundingBasis& s) { return s.on_market(f); });
+      }
+      for (MarketType m : {MarketType::Spot, MarketType::Perp}) {
+        Bbo q;
+        q.symbol = "ETHUSDT";
+        q.market = m;
+        const std::int64_t mid = 100'000 + static_cast<std::int64_t>(rng() % 20) * 10;  // in 1/1000 USDT
+        const std::int64_t half = 10 * (1 + static_cast<std::int64_t>(rng() % 8));
+        q.bid_price = Decimal::from_raw((mid - half) * 1'000'000);
+        q.ask_price = Decimal::from_raw((mid + half) * 1'000'000);
+        q.bid_size = Decimal::parse(tops[rng() % std::size(tops)]).value();
+        q.ask_size = Decimal::parse(tops[rng() % std::size(tops)]).value();
+        q.ts_event = q.ts_init = now();
+        both([&](FundingBasis& s) { return s.on_market(q); });
+      }
+      both([&](FundingBasis& s) { return s.on_timer(now()); });
+    }
+    // B's news: every non-HOLD, and a HOLD whose (kind, reason) differs from the previous one.
+    std::vector<const Decision*> news;
+    for (std::size_t i = 0; i < db.size(); ++i)
+      if (db[i].kind != DecisionKind::Hold || news.empty() || news.back()->kind != db[i].kind ||
+          news.back()->reason != db[i].reason)
+        news.push_back(&db[i]);
+    EXPECT_GT(db.size(), da.size()) << seed;
+    ASSERT_EQ(da.size(), news.size()) << seed;
+    std::set<std::string> reasons;
+    for (std::size_t i = 0; i < da.size(); ++i) {
+      const Decision& x = da[i];
+      const Decision& y = *news[i];
+      reasons.insert(x.reason);
+      ASSERT_EQ(x.ts, y.ts) << seed << " " << i;
+      EXPECT_EQ(x.kind, y.kind) << seed << " " << i;
+      EXPECT_EQ(x.reason, y.reason) << seed << " " << i;
+      EXPECT_EQ(x.expected_apr, y.expected_apr) << seed << " " << i;
+      EXPECT_EQ(x.slippage_bps, y.slippage_bps) << seed << " " << i;
+      EXPECT_EQ(x.target_spot, y.target_spot) << seed << " " << i;
+      EXPECT_EQ(x.limited_by, y.limited_by) << seed << " " << i;
+    }
+    EXPECT_TRUE(reasons.count("apr_below_min")) << seed;
+    all_reasons.insert(reasons.begin(), reasons.end());
+    ASSERT_EQ(oa.size(), ob.size()) << seed;
+    for (std::size_t i = 0; i < oa.size(); ++i) {
+      EXPECT_EQ(oa[i].client_oid, ob[i].client_oid);
+      EXPECT_EQ(oa[i].side, ob[i].side);
+      EXPECT_EQ(oa[i].price, ob[i].price);
+      EXPECT_EQ(oa[i].size, ob[i].size);
+    }
+  }
+  // The market crossed the threshold both ways: openings (sized in full) and refusals.
+  EXPECT_TRUE(all_reasons.count("funding_positive"));
+  EXPECT_TRUE(all_reasons.count("negative_funding_no_spot_inventory"));
+}
+
+TEST_F(FundingBasisTest, AConfiguredRepeatPeriodLogsAnUnchangedHoldAgain) {
+  params.decision_log_interval_s = 300;
+  make();
+  funding("0.0001");
+  EXPECT_EQ(sink.count("strategy.decision"), 1u);
+  for (int i = 0; i < 29; ++i) {  // 290 s
+    advance(10s);
+    timer();
+  }
+  EXPECT_EQ(sink.count("strategy.decision"), 1u);
+  advance(10s);  // 300 s after the first: repeated
+  EXPECT_EQ(timer().decisions.size(), 1u);
   EXPECT_EQ(sink.count("strategy.decision"), 2u);
+}
+
+TEST_F(FundingBasisTest, DecisionsAreStillReturnedWhenTheLogIsOff) {
+  // Nobody listens to the log: the decision JSON is not built, the table still gets its row.
+  struct OffSink final : EventSink {
+    void emit(LogLevel, std::string_view, nlohmann::json) override { ++emitted; }
+    bool enabled(LogLevel) const noexcept override { return false; }
+    int emitted = 0;
+  } off;
+  params.symbols = {"ETHUSDT"};
+  FundingBasis quiet(params, ids, off, clock);
+  quiet.on_market(InstrumentUpdate{spot_instrument("ETHUSDT"), now(), now()});
+  quiet.on_market(InstrumentUpdate{perp_instrument("ETHUSDT", 8), now(), now()});
+  FundingRateUpdate f;
+  f.symbol = "ETHUSDT";
+  f.rate = "0.0001"_dec;
+  f.next_settlement = now() + 8h;
+  f.interval_hours = 8;
+  const Actions a = quiet.on_market(f);
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].reason, "no_quote");
+  EXPECT_EQ(off.emitted, 0);
+  EXPECT_EQ(quiet.counters().decisions_logged, 1u);
 }
 
 TEST_F(FundingBasisTest, NoFlappingAroundTheThresholds) {
