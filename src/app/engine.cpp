@@ -38,6 +38,7 @@ EngineSetup make_engine_setup(const config::Config& c) {
   p.holding_horizon_hours = f.holding_horizon_hours;
   p.notional_per_symbol = f.notional_per_symbol;
   p.hedge_timeout_s = f.hedge_timeout_s;
+  p.decision_log_interval_s = f.decision_log_interval_s;
   p.client_oid_prefix = f.client_oid_prefix;
   p.chase_interval_ms = f.chase_interval_ms;
   p.chase_max_amends = f.chase_max_amends;

@@ -264,6 +264,8 @@ std::vector<Field> make_schema() {
                              Decimal::from_units(1), big));
   sf.push_back(int_field("strategy.funding.hedge_timeout_s",
                          [](C& c) -> auto& { return c.strategy.funding.hedge_timeout_s; }, 1, 3600));
+  sf.push_back(int_field("strategy.funding.decision_log_interval_s",
+                         [](C& c) -> auto& { return c.strategy.funding.decision_log_interval_s; }, 0, 86'400));
   {
     Field f = string_field("strategy.funding.client_oid_prefix",
                            [](C& c) -> auto& { return c.strategy.funding.client_oid_prefix; });

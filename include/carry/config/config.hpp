@@ -71,6 +71,7 @@ struct FundingStrategyConfig {
   double holding_horizon_hours = 72;     // horizon over which entry/exit costs are amortised
   Decimal notional_per_symbol = Decimal::from_units(1000);
   int hedge_timeout_s = 30;              // legs apart beyond one lot for longer -> Reducing
+  int decision_log_interval_s = 0;       // > 0: repeat an unchanged HOLD in the log this often
   std::string client_oid_prefix = "cry";
   int chase_interval_ms = 2000;
   int chase_max_amends = 10;

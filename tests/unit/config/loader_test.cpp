@@ -89,6 +89,16 @@ TEST(ConfigLoader, NestedSectionsAndLists) {
   EXPECT_EQ(loaded.config.strategy.funding.symbols, (std::vector<std::string>{"BTCUSDT", "XRPUSDT"}));
 }
 
+TEST(ConfigLoader, DecisionLogIntervalDefaultsToNewsOnlyAndIsBounded) {
+  TempDir dir;
+  dir.write("app.yaml", "");
+  EXPECT_EQ(load(options_for(dir)).config.strategy.funding.decision_log_interval_s, 0);
+  dir.write("app.yaml", "strategy:\n  funding:\n    decision_log_interval_s: 300\n");
+  EXPECT_EQ(load(options_for(dir)).config.strategy.funding.decision_log_interval_s, 300);
+  dir.write("app.yaml", "strategy:\n  funding:\n    decision_log_interval_s: -1\n");
+  EXPECT_NE(error_of(options_for(dir)).find("strategy.funding.decision_log_interval_s"), std::string::npos);
+}
+
 TEST(ConfigLoader, ConfigFileFromAppConfigFileVariable) {
   TempDir dir;
   const auto other = dir.write("other.yaml", "exchange:\n  leverage: 3\n");
