@@ -1,13 +1,16 @@
 #include <carry/log/logger.hpp>
 
-#include <spdlog/async.h>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
 namespace carry::log {
 namespace {
@@ -39,6 +42,42 @@ std::string human_value(const nlohmann::json& v) {
   return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string scrub_text(std::string text, const std::vector<std::string>& secrets) {
+  for (const auto& s : secrets) {
+    for (auto pos = text.find(s); pos != std::string::npos; pos = text.find(s, pos + 3)) text.replace(pos, s.size(), "***");
+  }
+  return text;
+}
+
+void scrub(nlohmann::json& value, const std::vector<std::string>& secrets) {
+  if (value.is_object()) {
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (secret_key(it.key()) && !it.value().is_boolean()) it.value() = "***";
+      else scrub(it.value(), secrets);
+    }
+  } else if (value.is_array()) {
+    for (auto& v : value) scrub(v, secrets);
+  } else if (value.is_string() && !secrets.empty()) {
+    value = scrub_text(value.get<std::string>(), secrets);
+  }
+}
+
+// The JSONL line of an event whose fields are already an object and scrubbed.
+std::string json_line(const std::string& ts, LogLevel level, const std::string& event, const nlohmann::json& fields) {
+  nlohmann::ordered_json line;
+  line["ts"] = ts;
+  line["level"] = std::string(to_string(level));
+  line["event"] = event;
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    const std::string key = reserved(it.key()) ? it.key() + "_" : it.key();
+    line[key] = it.value();
+  }
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Bounds the memory a stalled disk can pin; beyond it the caller waits rather than drop lines.
+constexpr std::size_t kQueueCapacity = 65'536;
+
 }  // namespace
 
 std::optional<LogLevel> parse_level(std::string_view t) noexcept {
@@ -51,107 +90,138 @@ std::optional<LogLevel> parse_level(std::string_view t) noexcept {
   return std::nullopt;
 }
 
+struct Logger::Entry {
+  LogLevel level;
+  UnixNanos ts;
+  std::string event;
+  nlohmann::json fields;
+};
+
 struct Logger::Impl {
-  std::shared_ptr<spdlog::details::thread_pool> pool;
-  std::shared_ptr<spdlog::async_logger> human;
-  std::shared_ptr<spdlog::async_logger> json;
+  std::shared_ptr<spdlog::logger> human;
+  std::shared_ptr<spdlog::logger> json;
+  std::mutex mutex;
+  std::condition_variable work;   // the worker waits for entries
+  std::condition_variable space;  // a caller waits for room in a full queue
+  std::condition_variable idle;   // flush() waits for the worker to catch up
+  std::deque<Entry> queue;
+  std::uint64_t queued = 0;       // entries ever queued
+  std::uint64_t written = 0;      // entries ever written
+  bool stop = false;
+  std::shared_ptr<const std::vector<std::string>> secrets = std::make_shared<const std::vector<std::string>>();
+  std::thread worker;
 };
 
 Logger::Logger(LogOptions options, const Clock& clock)
     : options_(std::move(options)), clock_(clock), level_(options_.level), impl_(std::make_unique<Impl>()) {
   std::filesystem::create_directories(options_.dir);
-  // One background thread; when the queue is full the caller blocks: log lines are never dropped.
-  impl_->pool = std::make_shared<spdlog::details::thread_pool>(8192, 1);
-  auto human_file = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
+  // Only the logger's thread writes, so the sinks need no locks of their own.
+  auto human_file = std::make_shared<spdlog::sinks::rotating_file_sink_st>(
       human_path(), options_.max_file_bytes, static_cast<std::size_t>(options_.max_files));
   human_file->set_pattern("%v");
   std::vector<spdlog::sink_ptr> human_sinks{human_file};
   if (options_.console) {
-    auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+    auto console = std::make_shared<spdlog::sinks::stderr_color_sink_st>();
     console->set_pattern("%^%v%$");
     human_sinks.push_back(console);
   }
-  impl_->human = std::make_shared<spdlog::async_logger>("carry.human", human_sinks.begin(), human_sinks.end(),
-                                                        impl_->pool, spdlog::async_overflow_policy::block);
-  auto json_file = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
+  impl_->human = std::make_shared<spdlog::logger>("carry.human", human_sinks.begin(), human_sinks.end());
+  auto json_file = std::make_shared<spdlog::sinks::rotating_file_sink_st>(
       jsonl_path(), options_.max_file_bytes, static_cast<std::size_t>(options_.max_files));
   json_file->set_pattern("%v");
-  impl_->json = std::make_shared<spdlog::async_logger>("carry.json", json_file, impl_->pool,
-                                                       spdlog::async_overflow_policy::block);
-  for (auto* l : {impl_->human.get(), impl_->json.get()}) {
-    l->set_level(spdlog::level::trace);
-    // Flushed line by line on the logging thread, so `tail -f logs/app.jsonl` is always current.
-    l->flush_on(spdlog::level::trace);
-  }
+  impl_->json = std::make_shared<spdlog::logger>("carry.json", json_file);
+  for (auto* l : {impl_->human.get(), impl_->json.get()}) l->set_level(spdlog::level::trace);
+  impl_->worker = std::thread([this] { run(); });
 }
 
-Logger::~Logger() { flush(); }
+Logger::~Logger() {
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->stop = true;
+  }
+  impl_->work.notify_one();
+  impl_->worker.join();  // the worker drains the queue before it stops
+}
 
 std::string Logger::jsonl_path() const { return (std::filesystem::path(options_.dir) / "app.jsonl").string(); }
 std::string Logger::human_path() const { return (std::filesystem::path(options_.dir) / "app.log").string(); }
 
 void Logger::add_secret(const std::string& value) {
   // Short values would scrub ordinary words; real keys are long.
-  if (value.size() >= 4 && std::find(secrets_.begin(), secrets_.end(), value) == secrets_.end())
-    secrets_.push_back(value);
+  if (value.size() < 4) return;
+  std::lock_guard lock(impl_->mutex);
+  const auto& current = *impl_->secrets;
+  if (std::find(current.begin(), current.end(), value) != current.end()) return;
+  auto next = std::make_shared<std::vector<std::string>>(current);
+  next->push_back(value);
+  impl_->secrets = std::move(next);  // entries already queued are scrubbed with it too
 }
 
-void Logger::set_level(LogLevel level) { level_ = level; }
+std::shared_ptr<const Logger::Secrets> Logger::secrets() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->secrets;
+}
+
+void Logger::set_level(LogLevel level) { level_.store(level, std::memory_order_relaxed); }
 
 void Logger::flush() {
-  if (!impl_) return;
-  impl_->human->flush();
-  impl_->json->flush();
-  // The async loggers flush on their worker thread; wait until the queue has drained.
-  while (impl_->pool->queue_size() > 0) std::this_thread::yield();
-  impl_->human->flush();
-  impl_->json->flush();
-}
-
-std::string Logger::scrub_text(std::string text) const {
-  for (const auto& s : secrets_) {
-    for (auto pos = text.find(s); pos != std::string::npos; pos = text.find(s, pos + 3)) text.replace(pos, s.size(), "***");
-  }
-  return text;
-}
-
-void Logger::scrub(nlohmann::json& value) const {
-  if (value.is_object()) {
-    for (auto it = value.begin(); it != value.end(); ++it) {
-      if (secret_key(it.key()) && !it.value().is_boolean()) it.value() = "***";
-      else scrub(it.value());
-    }
-  } else if (value.is_array()) {
-    for (auto& v : value) scrub(v);
-  } else if (value.is_string() && !secrets_.empty()) {
-    value = scrub_text(value.get<std::string>());
-  }
+  std::unique_lock lock(impl_->mutex);
+  const std::uint64_t target = impl_->queued;
+  impl_->idle.wait(lock, [&] { return impl_->written >= target; });
 }
 
 std::string Logger::format_json(LogLevel level, std::string_view event, nlohmann::json fields) const {
-  nlohmann::ordered_json line;
-  line["ts"] = clock_.now().to_rfc3339_ms();
-  line["level"] = std::string(to_string(level));
-  line["event"] = scrub_text(std::string(event));
+  const auto s = secrets();
   if (!fields.is_object()) fields = nlohmann::json{{"value", std::move(fields)}};
-  scrub(fields);
-  for (auto it = fields.begin(); it != fields.end(); ++it) {
-    const std::string key = reserved(it.key()) ? it.key() + "_" : it.key();
-    line[key] = it.value();
-  }
-  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  scrub(fields, *s);
+  return json_line(clock_.now().to_rfc3339_ms(), level, scrub_text(std::string(event), *s), fields);
 }
 
 void Logger::emit(LogLevel level, std::string_view event, nlohmann::json fields) {
-  if (level < level_) return;
-  if (!fields.is_object()) fields = nlohmann::json{{"value", std::move(fields)}};
-  scrub(fields);
-  const std::string json_line = format_json(level, event, fields);
-  std::string human = clock_.now().to_rfc3339_ms() + " " + std::string(to_string(level)) + " " + std::string(event);
-  for (auto it = fields.begin(); it != fields.end(); ++it) human += " " + it.key() + "=" + human_value(it.value());
-  human = scrub_text(std::move(human));
-  impl_->json->log(to_spd(level), "{}", json_line);
-  impl_->human->log(to_spd(level), "{}", human);
+  if (level < level_.load(std::memory_order_relaxed)) return;
+  Entry entry{level, clock_.now(), std::string(event), std::move(fields)};
+  bool was_empty = false;
+  {
+    std::unique_lock lock(impl_->mutex);
+    impl_->space.wait(lock, [&] { return impl_->queue.size() < kQueueCapacity; });
+    was_empty = impl_->queue.empty();
+    impl_->queue.push_back(std::move(entry));
+    ++impl_->queued;
+  }
+  if (was_empty) impl_->work.notify_one();
+}
+
+void Logger::write(Entry& e, const Secrets& secrets) const {
+  if (!e.fields.is_object()) e.fields = nlohmann::json{{"value", std::move(e.fields)}};
+  scrub(e.fields, secrets);
+  const std::string ts = e.ts.to_rfc3339_ms();
+  const std::string event = scrub_text(std::move(e.event), secrets);
+  impl_->json->log(to_spd(e.level), "{}", json_line(ts, e.level, event, e.fields));
+  std::string human = ts + " " + std::string(to_string(e.level)) + " " + event;
+  for (auto it = e.fields.begin(); it != e.fields.end(); ++it) human += " " + it.key() + "=" + human_value(it.value());
+  impl_->human->log(to_spd(e.level), "{}", scrub_text(std::move(human), secrets));
+}
+
+void Logger::run() {
+  std::deque<Entry> batch;
+  std::unique_lock lock(impl_->mutex);
+  for (;;) {
+    impl_->work.wait(lock, [&] { return impl_->stop || !impl_->queue.empty(); });
+    if (impl_->queue.empty()) return;  // stopping, and everything is written
+    batch.swap(impl_->queue);
+    const auto secrets = impl_->secrets;
+    lock.unlock();
+    impl_->space.notify_all();
+    const auto n = batch.size();
+    for (auto& e : batch) write(e, *secrets);
+    batch.clear();
+    // Flushed per batch, so `tail -f logs/app.jsonl` is always current.
+    impl_->json->flush();
+    impl_->human->flush();
+    lock.lock();
+    impl_->written += n;
+    impl_->idle.notify_all();
+  }
 }
 
 }  // namespace carry::log

@@ -2,9 +2,14 @@
 // Two sinks: a human log (logs/app.log, and the console) and logs/app.jsonl with one JSON object per
 // line: ts (RFC 3339 UTC, ms), level, event, then the event's typed fields. Asynchronous and
 // size-rotated. Secrets (registered values and secret-looking field names) never reach either sink.
+//
+// The calling thread only stamps the time and queues the event's field object; scrubbing,
+// formatting and writing happen on the logger's own thread, so logging costs the order path
+// little. The queue is bounded and a full queue blocks the caller: lines are never dropped.
 #include <carry/core/event_sink.hpp>
 #include <carry/core/time.hpp>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,12 +36,13 @@ class Logger final : public EventSink {
   Logger& operator=(const Logger&) = delete;
 
   void emit(LogLevel level, std::string_view event, nlohmann::json fields) override;
-  bool enabled(LogLevel level) const noexcept override { return level >= level_; }
+  bool enabled(LogLevel level) const noexcept override { return level >= level_.load(std::memory_order_relaxed); }
 
   // Any occurrence of this value in any field or message is replaced by ***.
   void add_secret(const std::string& value);
   void set_level(LogLevel level);
-  LogLevel level() const noexcept { return level_; }
+  LogLevel level() const noexcept { return level_.load(std::memory_order_relaxed); }
+  // Returns once every event emitted before the call is written and flushed to the files.
   void flush();
 
   std::string jsonl_path() const;
@@ -47,13 +53,15 @@ class Logger final : public EventSink {
 
  private:
   struct Impl;
-  void scrub(nlohmann::json& value) const;
-  std::string scrub_text(std::string text) const;
+  struct Entry;
+  using Secrets = std::vector<std::string>;
+  std::shared_ptr<const Secrets> secrets() const;
+  void write(Entry& entry, const Secrets& secrets) const;
+  void run();
 
   LogOptions options_;
   const Clock& clock_;
-  LogLevel level_;
-  std::vector<std::string> secrets_;
+  std::atomic<LogLevel> level_;
   std::unique_ptr<Impl> impl_;
 };
 
