@@ -385,6 +385,11 @@ std::size_t OrderManager::cancel_all(std::string_view symbol, std::string_view r
 }
 
 SubmitResult OrderManager::amend(std::string_view client_oid, Decimal new_price, std::optional<Decimal> new_size) {
+  return amend_order(client_oid, new_price, new_size, nullptr);
+}
+
+SubmitResult OrderManager::amend_order(std::string_view client_oid, Decimal new_price, std::optional<Decimal> new_size,
+                                       const Chain* chase) {
   const UnixNanos now = clock_.now();
   Order* o = find_mut(client_oid);
   OrderIntent in;
@@ -476,11 +481,18 @@ SubmitResult OrderManager::amend(std::string_view client_oid, Decimal new_price,
   o->amend_pending = true;
   chain.head = n.client_oid;
   metrics_.add(&OmsCounters::amends);
-  if (events_.enabled(LogLevel::Info))
-    events_.info("order.amend", {{"client_oid", o->client_oid}, {"new_client_oid", n.client_oid},
-                                 {"symbol", o->symbol}, {"market", to_string(o->market)},
-                                 {"from_price", opt_dec(o->price)}, {"to_price", dec(price)},
-                                 {"from_size", dec(o->size)}, {"to_size", dec(size)}});
+  // One event per amend; a chase amend carries the chase's numbers too.
+  if (events_.enabled(LogLevel::Info)) {
+    nlohmann::json fields{{"client_oid", o->client_oid}, {"new_client_oid", n.client_oid},
+                          {"symbol", o->symbol}, {"market", to_string(o->market)},
+                          {"from_price", opt_dec(o->price)}, {"to_price", dec(price)},
+                          {"from_size", dec(o->size)}, {"to_size", dec(size)}};
+    if (chase) {
+      fields["original_price"] = dec(chase->original_price);
+      fields["amends"] = chase->chase_amends + 1;
+    }
+    events_.info(chase ? "chase.amend" : "order.amend", std::move(fields));
+  }
   commands_.emplace_back(AmendOrderRequest{o->symbol, o->market, o->client_oid, o->order_id, n.client_oid, price, size});
   SubmitResult r;
   r.client_oid = n.client_oid;
@@ -960,8 +972,7 @@ void OrderManager::run_chaser(Leg& leg, UnixNanos now) {
       continue;
     }
     const std::string from = head->client_oid;
-    const Decimal from_price = *head->price;
-    auto r = amend(from, target, std::nullopt);
+    auto r = amend_order(from, target, std::nullopt, &chain);
     if (!r.accepted()) {
       stop_chase(leg, --i, chain, find_mut(from), "blocked");
       continue;
@@ -969,10 +980,6 @@ void OrderManager::run_chaser(Leg& leg, UnixNanos now) {
     ++chain.chase_amends;
     chain.last_chase = now;
     metrics_.add(&OmsCounters::chases);
-    if (events_.enabled(LogLevel::Info))
-      events_.info("chase.amend", {{"client_oid", from}, {"new_client_oid", r.client_oid}, {"from", dec(from_price)},
-                                   {"to", dec(target)}, {"original_price", dec(chain.original_price)},
-                                   {"amends", chain.chase_amends}});
   }
 }
 

@@ -142,6 +142,9 @@ class OrderManager {
   void run_chaser(Leg& leg, UnixNanos now);
   void stop_chase(Leg& leg, std::size_t index, Chain& chain, const Order* head, std::string_view reason);
   void amend_failed(Order& replacement);
+  // `chase` is the chain being chased (its amend is logged once, as chase.amend), else null.
+  SubmitResult amend_order(std::string_view client_oid, Decimal new_price, std::optional<Decimal> new_size,
+                           const Chain* chase);
   void notify(const Order& o);
 
   OmsParams params_;

@@ -302,6 +302,9 @@ TEST_F(OrderManagerTest, MakerChaserFollowsTheBboWithinItsLimits) {
   EXPECT_EQ(am.new_size, "0.01"_dec);
   ASSERT_NE(sink.last("chase.amend"), nullptr);
   EXPECT_EQ(sink.last("chase.amend")->fields["amends"], 1);
+  EXPECT_EQ(sink.last("chase.amend")->fields["to_price"], "100.3");
+  EXPECT_EQ(sink.last("chase.amend")->fields["new_client_oid"], am.new_client_oid);
+  EXPECT_EQ(sink.count("order.amend"), 0u);  // a chase amend is logged once, as chase.amend
   // The venue replaces the order.
   oms->on_amend_result(am.new_client_oid, ack(am.new_client_oid));
   oms->on_exec(update(id, OrderStatus::Canceled));
