@@ -19,19 +19,55 @@ ClientIdCounter::ClientIdCounter(const std::filesystem::path& file, std::uint64_
   if (!high) throw std::runtime_error("store: cannot read counter '" + key_ + "' in " + file.string() + ": " +
                                       repo_->last_error());
   reserved_ = *high;
+  if (block_ > 1) thread_ = std::thread([this] { run_prefetch(); });
 }
 
 ClientIdCounter::~ClientIdCounter() {
-  if (prefetch_.valid()) prefetch_.wait();
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;  // a reservation already requested still completes first
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void ClientIdCounter::run_prefetch() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    cv_.wait(lock, [&] { return requested_ || stop_; });
+    if (!requested_) return;
+    lock.unlock();
+    auto previous = repo_->reserve_client_ids(block_, key_);
+    lock.lock();
+    requested_ = false;
+    result_ = std::move(previous);
+    cv_.notify_all();
+  }
+}
+
+void ClientIdCounter::start_prefetch() {
+  {
+    std::lock_guard lock(mutex_);
+    requested_ = true;
+  }
+  prefetching_ = true;
+  cv_.notify_all();
 }
 
 // Takes the background reservation's result if it is done (or waits for it when `wait`).
 void ClientIdCounter::collect_prefetch(bool wait) {
-  if (!prefetch_.valid()) return;
-  if (!wait && prefetch_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
-  const auto previous = prefetch_.get();
+  if (!prefetching_) return;
+  std::optional<Result<std::uint64_t>> previous;
+  {
+    std::unique_lock lock(mutex_);
+    if (wait) cv_.wait(lock, [&] { return result_.has_value(); });
+    if (!result_) return;
+    previous.swap(result_);
+  }
+  prefetching_ = false;
   // On failure the synchronous path below retries and reports the error to the caller.
-  if (previous) reserved_ = std::max(reserved_, *previous + block_);
+  if (*previous) reserved_ = std::max(reserved_, **previous + block_);
 }
 
 Result<std::uint64_t> ClientIdCounter::reserve_client_ids(std::uint64_t n) {
@@ -53,11 +89,7 @@ void ClientIdCounter::persist_counter(std::uint64_t value) {
     reserved_ = target;
   }
   // Half the block used: reserve the next one off this thread, durable before it is needed.
-  if (!prefetch_.valid() && block_ > 1 && reserved_ - value < block_ / 2) {
-    prefetch_ = std::async(std::launch::async, [repo = repo_.get(), key = key_, n = block_] {
-      return repo->reserve_client_ids(n, key);
-    });
-  }
+  if (!prefetching_ && block_ > 1 && reserved_ - value < block_ / 2) start_prefetch();
 }
 
 std::function<void(std::uint64_t)> ClientIdCounter::persist_callback() {
