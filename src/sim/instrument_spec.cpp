@@ -1,5 +1,7 @@
 #include "instrument_spec.hpp"
 
+#include <algorithm>
+
 namespace carry::sim {
 
 std::string_view to_string(Market m) noexcept { return m == Market::Spot ? "spot" : "perp"; }
@@ -42,6 +44,34 @@ std::vector<InstrumentSpec> default_instruments() {
       make("BTCUSDT", Market::Perp, "BTC", 1, 3, "0.001", "0.001", "0.0002", "0.0006"),
       make("ETHUSDT", Market::Perp, "ETH", 2, 2, "0.01", "0.01", "0.0002", "0.0006"),
   };
+}
+
+std::vector<InstrumentSpec> instruments_for(const std::vector<std::string>& symbols, std::string* bad) {
+  const auto known = default_instruments();
+  std::vector<InstrumentSpec> spot, perp;
+  for (const auto& symbol : symbols) {
+    const bool shape = symbol.size() > 4 && symbol.size() <= 16 && symbol.ends_with("USDT") &&
+                       std::all_of(symbol.begin(), symbol.end(), [](char c) {
+                         return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+                       });
+    const bool repeated = std::any_of(spot.begin(), spot.end(), [&](const auto& s) { return s.symbol == symbol; });
+    if (!shape || repeated) {
+      if (bad) *bad = symbol;
+      return {};
+    }
+    bool found = false;
+    for (const auto& k : known) {
+      if (k.symbol != symbol) continue;
+      (k.market == Market::Spot ? spot : perp).push_back(k);
+      found = true;
+    }
+    if (found) continue;
+    const std::string base = symbol.substr(0, symbol.size() - 4);
+    spot.push_back(make(symbol, Market::Spot, base, 3, 2, "0.01", "0.01", "0.001", "0.001"));
+    perp.push_back(make(symbol, Market::Perp, base, 3, 2, "0.01", "0.01", "0.0002", "0.0006"));
+  }
+  spot.insert(spot.end(), perp.begin(), perp.end());
+  return spot;
 }
 
 }  // namespace carry::sim

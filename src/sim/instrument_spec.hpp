@@ -38,4 +38,9 @@ struct InstrumentSpec {
 // BTCUSDT and ETHUSDT on spot and USDT-M perp, with Bitget's published rules (2025).
 std::vector<InstrumentSpec> default_instruments();
 
+// Spot and perp instruments for these <BASE>USDT symbols: BTC and ETH with the rules above, any
+// other base with generic rules (price tick 0.001, size step 0.01). Empty when a symbol is not
+// <BASE>USDT with BASE of 1-12 characters [A-Z0-9]; `bad` then names it.
+std::vector<InstrumentSpec> instruments_for(const std::vector<std::string>& symbols, std::string* bad = nullptr);
+
 }  // namespace carry::sim

@@ -106,6 +106,15 @@ void parse_account_triplet(SimConfig& cfg, const std::string& v, const std::stri
   cfg.accounts.push_back({parts[0], parts[1], parts[2]});
 }
 
+void parse_symbols(SimConfig& cfg, const std::vector<std::string>& symbols, const std::string& culprit) {
+  if (symbols.empty()) throw ConfigError(culprit + ": expected at least one symbol");
+  std::string bad;
+  auto instruments = instruments_for(symbols, &bad);
+  if (instruments.empty())
+    throw ConfigError(culprit + ": '" + bad + "' is not a distinct <BASE>USDT symbol (BASE: 1-12 of A-Z 0-9)");
+  cfg.instruments = std::move(instruments);
+}
+
 }  // namespace
 
 void load_sim_yaml(SimConfig& cfg, const std::string& path) {
@@ -125,13 +134,19 @@ void load_sim_yaml(SimConfig& cfg, const std::string& path) {
   static const std::set<std::string> known = {
       "listen", "tape", "synthetic", "seed", "speed", "loop", "tick_ms", "book_depth", "modify_delay_ms",
       "ws_idle_timeout_s", "timestamp_window_s", "funding", "history_days", "balances", "default_leverage", "position_mode",
-      "accounts", "faults", "tls"};
+      "accounts", "faults", "tls", "symbols"};
   for (const auto& kv : sim) {
     const std::string key = kv.first.Scalar();
     if (!known.count(key)) throw ConfigError(c.err(key, "unknown key"));
     const YAML::Node& v = kv.second;
     const std::string culprit = "config " + path + ": sim." + key;
     if (key == "listen") parse_listen(cfg, scalar(v, c, key), culprit);
+    else if (key == "symbols") {
+      if (!v.IsSequence()) throw ConfigError(culprit + ": expected a list of symbols");
+      std::vector<std::string> symbols;
+      for (const auto& s : v) symbols.push_back(s.Scalar());
+      parse_symbols(cfg, symbols, culprit);
+    }
     else if (key == "tape") {
       auto p = std::filesystem::path(scalar(v, c, key));
       cfg.tape_path = (p.is_relative() ? dir / p : p).lexically_normal().string();
@@ -225,6 +240,7 @@ std::string usage() {
   return "usage: bitget-sim [--config FILE] [--listen HOST:PORT] [--tape FILE | --synthetic] [--seed N]\n"
          "                  [--speed X] [--funding-interval S] [--funding-rate R] [--tls CERT KEY]\n"
          "                  [--account KEY,SECRET,PASSPHRASE]... [--tick-ms N] [--history-days N]\n"
+         "                  [--symbols BTCUSDT,ETHUSDT,...]\n"
          "A loopback Bitget v2 (REST + WebSocket) exchange. Prints one JSON line\n"
          "{\"event\":\"sim.ready\",...} on stdout once it listens. See docs/simulator.md.\n";
 }
@@ -275,6 +291,11 @@ bool parse_cli(SimConfig& cfg, int argc, const char* const* argv) {
       parse_account_triplet(cfg, value("KEY,SECRET,PASSPHRASE"), "--account");
     } else if (a == "--tick-ms") {
       cfg.tick_ms = static_cast<int>(to_int(value("N"), "--tick-ms"));
+    } else if (a == "--symbols") {
+      std::vector<std::string> symbols;
+      std::stringstream ss(value("LIST"));
+      for (std::string s; std::getline(ss, s, ',');) symbols.push_back(s);
+      parse_symbols(cfg, symbols, "--symbols");
     } else if (a == "--history-days") {
       cfg.history_days = static_cast<int>(std::clamp<std::int64_t>(to_int(value("N"), "--history-days"), -1, 367));
     } else {

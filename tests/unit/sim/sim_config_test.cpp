@@ -56,6 +56,43 @@ TEST(SimConfig, CommandLineOverridesAndValidates) {
   EXPECT_NE(cli_error({"--seed"}).find("--seed: missing"), std::string::npos);
 }
 
+TEST(SimConfig, SymbolsPickTheInstruments) {
+  SimConfig cfg;
+  const char* argv[] = {"bitget-sim", "--symbols", "ETHUSDT,SOLUSDT"};
+  ASSERT_TRUE(parse_cli(cfg, 3, argv));
+  ASSERT_EQ(cfg.instruments.size(), 4u);  // spot and perp each
+  int eth = 0, sol = 0;
+  for (const auto& i : cfg.instruments) {
+    if (i.symbol == "ETHUSDT") {
+      ++eth;
+      if (i.market == Market::Perp) EXPECT_EQ(i.tick(), "0.01"_dec);  // Bitget's published rules
+    }
+    if (i.symbol == "SOLUSDT") {
+      ++sol;
+      EXPECT_EQ(i.base_coin, "SOL");
+      EXPECT_EQ(i.tick(), "0.001"_dec);
+      EXPECT_EQ(i.size_multiplier, "0.01"_dec);
+    }
+  }
+  EXPECT_EQ(eth, 2);
+  EXPECT_EQ(sol, 2);
+  EXPECT_NE(cli_error({"--symbols", "BTCUSDT,btcusdt"}).find("'btcusdt'"), std::string::npos);
+  EXPECT_NE(cli_error({"--symbols", "BTCUSDT,BTCUSDT"}).find("'BTCUSDT'"), std::string::npos);
+  EXPECT_NE(cli_error({"--symbols", "BTCUSD"}).find("--symbols"), std::string::npos);
+  auto p = write_temp("carry_sim_symbols.yaml", "sim:\n  symbols: [XRPUSDT]\n");
+  SimConfig from_file;
+  load_sim_yaml(from_file, p);
+  ASSERT_EQ(from_file.instruments.size(), 2u);
+  EXPECT_EQ(from_file.instruments[0].symbol, "XRPUSDT");
+  auto q = write_temp("carry_sim_symbols_bad.yaml", "sim:\n  symbols: XRPUSDT\n");
+  try {
+    load_sim_yaml(from_file, q);
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("sim.symbols"), std::string::npos) << e.what();
+  }
+}
+
 TEST(SimConfig, YamlErrorsNameFileAndKey) {
   auto p = write_temp("carry_sim_bad.yaml", "sim:\n  speeed: 2\n");
   SimConfig cfg;
