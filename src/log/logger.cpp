@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -77,6 +78,11 @@ std::string json_line(const std::string& ts, LogLevel level, const std::string& 
 
 // Bounds the memory a stalled disk can pin; beyond it the caller waits rather than drop lines.
 constexpr std::size_t kQueueCapacity = 65'536;
+// The caller never wakes the logger's thread for an ordinary event (a futex wake is a system call
+// of several microseconds on the order path); the thread looks for work this often instead, and
+// is woken only by a backlog, flush() or shutdown. Lines reach the files at most this late.
+constexpr auto kPollPeriod = std::chrono::milliseconds(20);
+constexpr std::size_t kWakeBacklog = 1'024;
 
 }  // namespace
 
@@ -95,6 +101,7 @@ struct Logger::Entry {
   UnixNanos ts;
   std::string event;
   nlohmann::json fields;
+  std::function<nlohmann::json()> make_fields;  // when set, builds `fields` on the logger's thread
 };
 
 struct Logger::Impl {
@@ -107,6 +114,7 @@ struct Logger::Impl {
   std::deque<Entry> queue;
   std::uint64_t queued = 0;       // entries ever queued
   std::uint64_t written = 0;      // entries ever written
+  std::uint64_t wanted = 0;       // flush() waits for this many entries written
   bool stop = false;
   std::shared_ptr<const std::vector<std::string>> secrets = std::make_shared<const std::vector<std::string>>();
   std::thread worker;
@@ -167,6 +175,9 @@ void Logger::set_level(LogLevel level) { level_.store(level, std::memory_order_r
 void Logger::flush() {
   std::unique_lock lock(impl_->mutex);
   const std::uint64_t target = impl_->queued;
+  if (impl_->written >= target) return;
+  impl_->wanted = std::max(impl_->wanted, target);
+  impl_->work.notify_one();
   impl_->idle.wait(lock, [&] { return impl_->written >= target; });
 }
 
@@ -179,19 +190,28 @@ std::string Logger::format_json(LogLevel level, std::string_view event, nlohmann
 
 void Logger::emit(LogLevel level, std::string_view event, nlohmann::json fields) {
   if (level < level_.load(std::memory_order_relaxed)) return;
-  Entry entry{level, clock_.now(), std::string(event), std::move(fields)};
-  bool was_empty = false;
+  push(Entry{level, clock_.now(), std::string(event), std::move(fields), {}});
+}
+
+void Logger::emit_deferred(LogLevel level, std::string_view event, std::function<nlohmann::json()> make_fields) {
+  if (level < level_.load(std::memory_order_relaxed)) return;
+  push(Entry{level, clock_.now(), std::string(event), nullptr, std::move(make_fields)});
+}
+
+void Logger::push(Entry&& entry) {
+  bool wake = false;
   {
     std::unique_lock lock(impl_->mutex);
     impl_->space.wait(lock, [&] { return impl_->queue.size() < kQueueCapacity; });
-    was_empty = impl_->queue.empty();
     impl_->queue.push_back(std::move(entry));
     ++impl_->queued;
+    wake = impl_->queue.size() == kWakeBacklog;
   }
-  if (was_empty) impl_->work.notify_one();
+  if (wake) impl_->work.notify_one();
 }
 
 void Logger::write(Entry& e, const Secrets& secrets) const {
+  if (e.make_fields) e.fields = e.make_fields();
   if (!e.fields.is_object()) e.fields = nlohmann::json{{"value", std::move(e.fields)}};
   scrub(e.fields, secrets);
   const std::string ts = e.ts.to_rfc3339_ms();
@@ -206,8 +226,13 @@ void Logger::run() {
   std::deque<Entry> batch;
   std::unique_lock lock(impl_->mutex);
   for (;;) {
-    impl_->work.wait(lock, [&] { return impl_->stop || !impl_->queue.empty(); });
-    if (impl_->queue.empty()) return;  // stopping, and everything is written
+    impl_->work.wait_for(lock, kPollPeriod, [&] {
+      return impl_->stop || impl_->wanted > impl_->written || impl_->queue.size() >= kWakeBacklog;
+    });
+    if (impl_->queue.empty()) {
+      if (impl_->stop) return;  // everything is written
+      continue;
+    }
     batch.swap(impl_->queue);
     const auto secrets = impl_->secrets;
     lock.unlock();

@@ -333,10 +333,10 @@ SubmitResult OrderManager::submit(OrderIntent in) {
   chains_.emplace(o.client_oid, std::move(chain));
   open_.insert(o.client_oid);
   if (events_.enabled(LogLevel::Info)) {
-    json fields = {{"client_oid", o.client_oid}, {"symbol", o.symbol}, {"market", to_string(o.market)},
-                   {"side", to_string(o.side)}, {"type", to_string(o.type)}, {"tif", to_string(o.tif)},
-                   {"price", opt_dec(o.price)}, {"size", dec(o.size)}, {"reduce_only", o.reduce_only},
-                   {"reducing", reducing}, {"chase", in.chase}};
+    json fields = event_fields("client_oid", o.client_oid, "symbol", o.symbol, "market", to_string(o.market),
+                               "side", to_string(o.side), "type", to_string(o.type), "tif", to_string(o.tif),
+                               "price", opt_dec(o.price), "size", dec(o.size), "reduce_only", o.reduce_only,
+                               "reducing", reducing, "chase", in.chase);
     if (!o.tag.empty()) fields["tag"] = o.tag;
     events_.info("order.submit", std::move(fields));
   }
@@ -481,17 +481,25 @@ SubmitResult OrderManager::amend_order(std::string_view client_oid, Decimal new_
   o->amend_pending = true;
   chain.head = n.client_oid;
   metrics_.add(&OmsCounters::amends);
-  // One event per amend; a chase amend carries the chase's numbers too.
+  // One event per amend; a chase amend carries the chase's numbers too. On the order path: the
+  // fields are built on the logger's thread from these copies.
   if (events_.enabled(LogLevel::Info)) {
-    nlohmann::json fields{{"client_oid", o->client_oid}, {"new_client_oid", n.client_oid},
-                          {"symbol", o->symbol}, {"market", to_string(o->market)},
-                          {"from_price", opt_dec(o->price)}, {"to_price", dec(price)},
-                          {"from_size", dec(o->size)}, {"to_size", dec(size)}};
-    if (chase) {
-      fields["original_price"] = dec(chase->original_price);
-      fields["amends"] = chase->chase_amends + 1;
-    }
-    events_.info(chase ? "chase.amend" : "order.amend", std::move(fields));
+    std::optional<Decimal> original;
+    if (chase) original = chase->original_price;
+    events_.emit_deferred(
+        LogLevel::Info, chase ? "chase.amend" : "order.amend",
+        [oid = o->client_oid, new_oid = n.client_oid, symbol = o->symbol, market = o->market, from_price = o->price,
+         to_price = price, from_size = o->size, to_size = size, original, amends = chase ? chase->chase_amends + 1 : 0] {
+          json fields = event_fields("client_oid", oid, "new_client_oid", new_oid, "symbol", symbol, "market",
+                                     to_string(market), "from_price", opt_dec(from_price), "to_price", dec(to_price),
+                                     "from_size", dec(from_size), "to_size", dec(to_size));
+          if (original) {
+            auto& object = fields.get_ref<json::object_t&>();
+            object.emplace("original_price", dec(*original));
+            object.emplace("amends", amends);
+          }
+          return fields;
+        });
   }
   commands_.emplace_back(AmendOrderRequest{o->symbol, o->market, o->client_oid, o->order_id, n.client_oid, price, size});
   SubmitResult r;
@@ -587,9 +595,9 @@ bool OrderManager::set_status(Order& o, OrderStatus to, std::string_view reason)
   }
   const LogLevel level = to == OrderStatus::Rejected || to == OrderStatus::Unknown ? LogLevel::Warn : LogLevel::Info;
   if (events_.enabled(level)) {
-    json fields = {{"client_oid", o.client_oid}, {"order_id", o.order_id}, {"symbol", o.symbol},
-                   {"market", to_string(o.market)}, {"from", to_string(from)}, {"to", to_string(to)},
-                   {"filled", dec(o.known_filled())}, {"size", dec(o.size)}};
+    json fields = event_fields("client_oid", o.client_oid, "order_id", o.order_id, "symbol", o.symbol,
+                               "market", to_string(o.market), "from", to_string(from), "to", to_string(to),
+                               "filled", dec(o.known_filled()), "size", dec(o.size));
     if (!reason.empty()) fields["reason"] = reason;
     events_.emit(level, status_event(to), std::move(fields));
   }

@@ -36,6 +36,7 @@ class Logger final : public EventSink {
   Logger& operator=(const Logger&) = delete;
 
   void emit(LogLevel level, std::string_view event, nlohmann::json fields) override;
+  void emit_deferred(LogLevel level, std::string_view event, std::function<nlohmann::json()> make_fields) override;
   bool enabled(LogLevel level) const noexcept override { return level >= level_.load(std::memory_order_relaxed); }
 
   // Any occurrence of this value in any field or message is replaced by ***.
@@ -56,6 +57,7 @@ class Logger final : public EventSink {
   struct Entry;
   using Secrets = std::vector<std::string>;
   std::shared_ptr<const Secrets> secrets() const;
+  void push(Entry&& entry);
   void write(Entry& entry, const Secrets& secrets) const;
   void run();
 

@@ -134,3 +134,54 @@ TEST(Logger, EnabledAnswersByLevel) {
   EXPECT_FALSE(NullEventSink{}.enabled(LogLevel::Critical));
   EXPECT_TRUE(RecordingEventSink{}.enabled(LogLevel::Trace));
 }
+
+TEST(Logger, DeferredFieldsAreStampedAtEmitAndWrittenLikeImmediateOnes) {
+  LogDir dir;
+  ManualClock clock(UnixNanos::from_ms(1'750'435'200'123));
+  Logger logger({.dir = dir.path.string(), .level = LogLevel::Info, .console = false}, clock);
+  logger.add_secret("s3cr3t-value");
+  logger.info("order.amend", {{"client_oid", "cry-1"}, {"note", "s3cr3t-value"}});
+  std::string oid = "cry-1";
+  logger.emit_deferred(LogLevel::Info, "order.amend", [oid] {
+    return nlohmann::json{{"client_oid", oid}, {"note", "s3cr3t-value"}};
+  });
+  // The time is the emit's, not the write's; a filtered level never builds the fields.
+  clock.advance(std::chrono::seconds(5));
+  bool built = false;
+  logger.emit_deferred(LogLevel::Debug, "noise", [&built] {
+    built = true;
+    return nlohmann::json::object();
+  });
+  logger.flush();
+  EXPECT_FALSE(built);
+  const auto lines = read_lines(logger.jsonl_path());
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], lines[1]);
+  EXPECT_EQ(nlohmann::json::parse(lines[1])["note"], "***");
+  EXPECT_EQ(nlohmann::json::parse(lines[1])["ts"], "2025-06-20T16:00:00.123Z");
+}
+
+TEST(Logger, ABurstBeyondTheWakeThresholdIsWrittenInOrderWithNothingDropped) {
+  LogDir dir;
+  ManualClock clock(UnixNanos::from_ms(1'750'435'200'000));
+  Logger logger({.dir = dir.path.string(), .level = LogLevel::Info, .console = false}, clock);
+  constexpr int kEvents = 5'000;
+  for (int i = 0; i < kEvents; ++i) logger.info("burst", {{"i", i}});
+  logger.flush();
+  const auto lines = read_lines(logger.jsonl_path());
+  ASSERT_EQ(lines.size(), static_cast<std::size_t>(kEvents));
+  for (int i = 0; i < kEvents; ++i) ASSERT_EQ(nlohmann::json::parse(lines[static_cast<std::size_t>(i)])["i"], i);
+  EXPECT_EQ(read_lines(logger.human_path()).size(), static_cast<std::size_t>(kEvents));
+}
+
+TEST(Logger, DestructionWritesWhatIsStillQueued) {
+  LogDir dir;
+  ManualClock clock(UnixNanos::from_ms(1'750'435'200'000));
+  std::string path;
+  {
+    Logger logger({.dir = dir.path.string(), .level = LogLevel::Info, .console = false}, clock);
+    path = logger.jsonl_path();
+    for (int i = 0; i < 10; ++i) logger.info("last_words", {{"i", i}});
+  }
+  EXPECT_EQ(read_lines(path).size(), 10u);
+}
