@@ -4,11 +4,24 @@ namespace carry::paper {
 
 namespace asio = boost::asio;
 
+// Re-entrant: a handler may call back into the venue (carryd's OMS places the follower leg from
+// inside a fill's handler, and co_spawn runs that call inline). The inner call only queues its
+// events; the outer loop delivers everything in the exchange's order, each event exactly once.
 void PaperVenue::flush() {
-  buffer_.clear();
-  exchange_.drain_events(buffer_);
-  for (const auto& e : buffer_) emit(e);
-  buffer_.clear();
+  drained_.clear();
+  exchange_.drain_events(drained_);
+  for (auto& e : drained_) pending_.push_back(std::move(e));
+  if (flushing_) return;
+  struct Done {
+    bool& flag;
+    ~Done() { flag = false; }  // also when a handler throws; the rest stays queued
+  } done{flushing_};
+  flushing_ = true;
+  while (!pending_.empty()) {
+    const ExecEvent event = std::move(pending_.front());
+    pending_.pop_front();
+    emit(event);
+  }
 }
 
 void PaperVenue::on_market(const MarketEvent& event) {

@@ -3,6 +3,9 @@
 // delivered to the exec handler before the call's result, like a fast private stream.
 #include <carry/paper/exchange.hpp>
 
+#include <deque>
+#include <vector>
+
 namespace carry::paper {
 
 class PaperVenue final : public Venue {
@@ -26,7 +29,9 @@ class PaperVenue final : public Venue {
   void flush();
 
   Exchange& exchange_;
-  std::vector<ExecEvent> buffer_;
+  std::vector<ExecEvent> drained_;
+  std::deque<ExecEvent> pending_;  // drained from the exchange, not yet delivered
+  bool flushing_ = false;
 };
 
 }  // namespace carry::paper

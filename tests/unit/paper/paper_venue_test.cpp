@@ -70,3 +70,53 @@ TEST_F(PaperVenueTest, CallsCompleteAtOnceAndPushesReachTheHandlerFirst) {
   ASSERT_TRUE(balances.has_value());
   EXPECT_FALSE(balances->empty());
 }
+
+// carryd's OMS places the follower leg from inside a fill's handler, and co_spawn may run that
+// call inline: the venue is re-entered while it is delivering. Every event must still arrive
+// exactly once, whole, and the outer call's events must not be lost or repeated.
+TEST_F(PaperVenueTest, AHandlerThatCallsBackIntoTheVenueSeesEveryEventOnce) {
+  PaperVenue venue(*ex);
+  Bbo b;
+  b.symbol = "BTCUSDT";
+  b.market = MarketType::Perp;
+  b.bid_price = Decimal::from_units(100);
+  b.ask_price = "100.2"_dec;
+  b.bid_size = b.ask_size = Decimal::from_units(5);
+  b.ts_event = clock.now();
+  venue.on_market(b);
+  auto resting = run(venue.place(limit(MarketType::Perp, Side::Sell, "101", "0.1")));
+  ASSERT_TRUE(resting.has_value());
+
+  std::vector<Fill> fills;
+  std::vector<std::string> updates;
+  bool placed_follower = false;
+  venue.set_exec_handler([&](const ExecEvent& e) {
+    if (auto* u = std::get_if<OrderUpdate>(&e)) updates.push_back(u->client_oid + ":" + std::string(to_string(u->status)));
+    if (auto* f = std::get_if<Fill>(&e)) {
+      fills.push_back(*f);
+      if (!placed_follower) {
+        placed_follower = true;
+        auto follower = run(venue.place(market(MarketType::Perp, Side::Buy, "0.1")));
+        ASSERT_TRUE(follower.has_value());
+      }
+    }
+  });
+  b.bid_price = "101.5"_dec;  // the market crosses the resting sell
+  b.ask_price = "101.6"_dec;
+  b.ts_event = clock.now();
+  venue.on_market(b);
+
+  ASSERT_EQ(fills.size(), 2u);
+  EXPECT_EQ(fills[0].client_oid, resting->client_oid);
+  EXPECT_NE(fills[1].client_oid, resting->client_oid);
+  for (const auto& f : fills) {
+    EXPECT_EQ(f.symbol, "BTCUSDT");
+    EXPECT_FALSE(f.trade_id.empty());
+    EXPECT_FALSE(f.order_id.empty());
+  }
+  EXPECT_NE(fills[0].trade_id, fills[1].trade_id);
+  // The resting order's own update comes before the follower's events (exchange order).
+  ASSERT_FALSE(updates.empty());
+  EXPECT_EQ(updates.front(), resting->client_oid + ":filled");
+  EXPECT_EQ(std::count(updates.begin(), updates.end(), resting->client_oid + ":filled"), 1);
+}
