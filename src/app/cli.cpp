@@ -37,6 +37,8 @@ Options:
   --flatten-on-exit    close every position (reducing orders only) on SIGINT/SIGTERM
   --duration S         stop by itself after S seconds
   --print-config       print the effective configuration (secrets as ***) and exit
+  --reset-kill-switch  set the kill switch stored in store.db_path back to active and exit (run it with
+                       the daemon stopped: a tripped kill switch is restored on every start)
   --version            print the version and exit
   --help               this text
 
@@ -89,6 +91,7 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
     else if (run && a == "--ops-check") { no_value(a); o.ops_check = true; }
     else if (run && a == "--flatten-on-exit") { no_value(a); o.flatten_on_exit = true; }
     else if (run && a == "--print-config") { no_value(a); o.print_config = true; }
+    else if (run && a == "--reset-kill-switch") { no_value(a); o.reset_kill_switch = true; }
     else if (run && a == "--duration") {
       const std::string v = take(a);
       int s = 0;
@@ -112,6 +115,8 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
     else throw CliError("unknown option '" + args[i] + "'" + (run ? "" : " for this command"));
   }
   if (o.ops_check && o.print_config) throw CliError("--ops-check and --print-config cannot be combined");
+  if (o.reset_kill_switch && (o.ops_check || o.print_config || o.dry_run || o.flatten_on_exit || o.duration_s))
+    throw CliError("--reset-kill-switch runs alone (with --config and --log-level at most)");
   if (o.command == Command::Backtest && !o.help) {
     const bool explicit_files = o.spot_file || o.perp_file || o.funding_file;
     if (explicit_files && !(o.spot_file && o.perp_file && o.funding_file))

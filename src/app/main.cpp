@@ -4,6 +4,7 @@
 #include <carry/app/cli.hpp>
 #include <carry/app/daemon.hpp>
 #include <carry/app/fetch_history.hpp>
+#include <carry/app/kill_switch_reset.hpp>
 #include <carry/app/startup.hpp>
 #include <carry/app/version.hpp>
 #include <carry/config/loader.hpp>
@@ -97,6 +98,13 @@ int main(int argc, char** argv) {
   }
   for (const auto* secret : {&loaded.config.keys.api_key, &loaded.config.keys.api_secret, &loaded.config.keys.passphrase})
     logger->add_secret(*secret);
+
+  if (cli.reset_kill_switch) {
+    // Edits the store only: no exchange is contacted, so the environment guard does not apply.
+    const int code = app::reset_kill_switch(loaded.config.store.db_path, clock, *logger, std::cout);
+    logger->flush();
+    return code;
+  }
 
   if (!decision.proceed) {
     logger->error(decision.guard_event, {{"message", decision.message},

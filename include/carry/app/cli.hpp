@@ -22,6 +22,7 @@ struct CliOptions {
   bool ops_check = false;
   bool flatten_on_exit = false;
   bool print_config = false;
+  bool reset_kill_switch = false;          // set the stored kill switch to active, then exit
   bool version = false;
   bool help = false;
   std::optional<std::string> log_level;

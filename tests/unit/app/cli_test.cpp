@@ -37,6 +37,9 @@ TEST(Cli, RejectsBadInputNamingIt) {
   EXPECT_NE(msg({"backtest", "--spot", "a.csv"}).find("go together"), std::string::npos);
   EXPECT_NE(msg({"fetch-history", "--symbol", "BTCUSDT"}).find("--from"), std::string::npos);
   EXPECT_NE(msg({"backtest", "--data", "d", "--dry-run"}).find("--dry-run"), std::string::npos);
+  EXPECT_NE(msg({"--reset-kill-switch", "--dry-run"}).find("--reset-kill-switch runs alone"), std::string::npos);
+  EXPECT_NE(msg({"--reset-kill-switch", "--ops-check"}).find("--reset-kill-switch runs alone"), std::string::npos);
+  EXPECT_TRUE(parse_cli({"--reset-kill-switch", "--config", "c.yaml"}).reset_kill_switch);
 }
 
 TEST(Cli, BacktestAndFetchHistory) {

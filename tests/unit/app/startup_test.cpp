@@ -30,6 +30,17 @@ TEST(Startup, MainnetWithoutAllowLiveRefused) {
   EXPECT_FALSE(check_environment(CliOptions{}, loaded_with("mainnet", false)).proceed);
 }
 
+TEST(Startup, ModesThatNeverPlaceOrdersMayUseMainnetWithoutAllowLive) {
+  for (auto set : {+[](CliOptions& c) { c.ops_check = true; }, +[](CliOptions& c) { c.dry_run = true; },
+                   +[](CliOptions& c) { c.reset_kill_switch = true; }}) {
+    CliOptions cli;
+    cli.env = "mainnet";
+    set(cli);
+    EXPECT_TRUE(check_environment(cli, loaded_with("mainnet", false)).proceed);
+    if (!cli.reset_kill_switch) EXPECT_NE(select_mode(cli, loaded_with("mainnet", false).config), Mode::Live);
+  }
+}
+
 TEST(Startup, EnvMustAgreeWithConfig) {
   CliOptions cli;
   cli.env = "mainnet";
