@@ -27,7 +27,8 @@ StartupDecision check_environment(const CliOptions& cli, const config::LoadedCon
     d.guard_event = "guard.environment";
     return d;
   }
-  if (ex.environment == "mainnet" && !ex.allow_live) {
+  const bool places_orders = !cli.ops_check && !cli.dry_run && !cli.reset_kill_switch;
+  if (ex.environment == "mainnet" && !ex.allow_live && places_orders) {
     d.exit_code = 2;
     d.message = "carryd: refusing to trade on mainnet: exchange.allow_live is false (from " +
                 source("exchange.allow_live") +

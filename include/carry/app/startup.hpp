@@ -20,7 +20,9 @@ struct StartupDecision {
 };
 
 // The environment the daemon will trade in, once the config is loaded: --env must agree with
-// exchange.environment, and mainnet requires exchange.allow_live.
+// exchange.environment, and trading on mainnet requires exchange.allow_live. The modes that never
+// place an order (--ops-check, --dry-run, --reset-kill-switch) may use mainnet without it, so an
+// operator probes and rehearses on mainnet with live trading still locked.
 StartupDecision check_environment(const CliOptions& cli, const config::LoadedConfig& loaded);
 
 Mode select_mode(const CliOptions& cli, const config::Config& config);
