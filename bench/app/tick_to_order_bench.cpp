@@ -244,6 +244,7 @@ class Slice {
     ask_ = perp_ask;
     engine_->on_private_activity();
     engine_->on_timer();
+    if (counter_) counter_->top_up();  // as carryd's timer does
     settle();
     feed_untimed(spot_frame(perp_ask, now_ms()));
     feed_untimed(perp_frame(perp_ask, now_ms()));
@@ -340,9 +341,10 @@ class Slice {
   // of chasing into seconds); carryd prunes the same way, every 60 s (orders finished 30 min ago).
   void prune() { engine_->oms().prune_terminal(clock_.now() - std::chrono::minutes(10)); }
 
-  // ClientIdCounter reserves the next block of ids in the background once half a block is used;
-  // a live daemon sends orders seconds apart, so that write is long done when the block runs
-  // out. The bench sends thousands a second: give the background write its time, untimed.
+  // ClientIdCounter reserves the next block of ids in the background once half a block is used
+  // (started by the timer's top_up, in second()); a live daemon sends orders seconds apart, so
+  // that write is long done when the block runs out. The bench sends thousands a second: give
+  // the background write its time, untimed.
   void let_id_prefetch_finish() {
     if (!counter_) return;
     const std::uint64_t reserved = counter_->last_reserved();

@@ -470,6 +470,7 @@ asio::awaitable<void> Runtime::tick_loop() {
     }
     name_waiting_fills();
     if (trading_) engine_->on_timer();
+    counter_->top_up();  // the next block of client ids, reserved off the order path
     pump();
   }
 }

@@ -88,8 +88,15 @@ void ClientIdCounter::persist_counter(std::uint64_t value) {
       throw std::runtime_error("store: cannot persist client id counter: " + repo_->last_error());
     reserved_ = target;
   }
-  // Half the block used: reserve the next one off this thread, durable before it is needed.
-  if (!prefetching_ && block_ > 1 && reserved_ - value < block_ / 2) start_prefetch();
+  last_value_ = std::max(last_value_, value);
+  // Three quarters of the block used and top_up() has not started the next reservation: start
+  // it here, off this thread, durable before it is needed.
+  if (!prefetching_ && block_ > 1 && reserved_ - value < block_ / 4) start_prefetch();
+}
+
+void ClientIdCounter::top_up() {
+  collect_prefetch(false);
+  if (!prefetching_ && block_ > 1 && last_value_ > 0 && reserved_ - last_value_ < block_ / 2) start_prefetch();
 }
 
 std::function<void(std::uint64_t)> ClientIdCounter::persist_callback() {

@@ -49,6 +49,12 @@ class ClientIdCounter {
   void persist_counter(std::uint64_t value);
   std::function<void(std::uint64_t)> persist_callback();
 
+  // Between orders (carryd calls it from its 250 ms timer): once half the current block is used,
+  // starts reserving the next one. The order path then finds the block ready and never has to
+  // wake the reservation thread itself (a wake costs the order microseconds); persist_counter
+  // still starts it, later, if the timer has not.
+  void top_up();
+
  private:
   void collect_prefetch(bool wait);
   void start_prefetch();
@@ -58,6 +64,7 @@ class ClientIdCounter {
   std::string key_;
   std::uint64_t block_;
   std::uint64_t reserved_ = 0;
+  std::uint64_t last_value_ = 0;  // the highest id persist_counter has covered
   bool prefetching_ = false;    // caller side: a reservation was requested and not yet collected
 
   // Shared with the prefetch thread.

@@ -70,19 +70,40 @@ TEST(ClientIdCounter, SharesTheFileWithTheStoreTables) {
   EXPECT_EQ(repo.kill_switch().value()->state, "Active");
 }
 
-TEST(ClientIdCounter, ReservesTheNextBlockInTheBackgroundAfterHalfIsUsed) {
+static bool counter_reaches(Repo& repo, std::uint64_t value) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (repo.counter().value() != value && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  return repo.counter().value() == value;
+}
+
+TEST(ClientIdCounter, TopUpReservesTheNextBlockInTheBackgroundAfterHalfIsUsed) {
   TempDir dir;
   ClientIdCounter counter(dir.file(), /*block=*/64);
   for (std::uint64_t v = 1; v <= 31; ++v) counter.persist_counter(v);
+  counter.top_up();
   Repo repo(dir.file());
   EXPECT_EQ(repo.counter().value(), 64u);  // less than half used: nothing ahead yet
-  counter.persist_counter(33);            // 31 left in the block: the next one is reserved ahead
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (repo.counter().value() != 128u && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
-  EXPECT_EQ(repo.counter().value(), 128u);
+  counter.persist_counter(33);            // 31 left: the order path itself does not start it...
+  EXPECT_EQ(repo.counter().value(), 64u);
+  counter.top_up();                       // ...the timer's top-up does
+  EXPECT_TRUE(counter_reaches(repo, 128u));
   for (std::uint64_t v = 34; v <= 128; ++v) {
     counter.persist_counter(v);
     EXPECT_LE(v, counter.last_reserved());
   }
   EXPECT_EQ(counter.reserve_client_ids(1).value(), 193u);  // 129..192 were reserved ahead
+}
+
+TEST(ClientIdCounter, WithoutTopUpTheOrderPathReservesAheadAtThreeQuarters) {
+  TempDir dir;
+  ClientIdCounter counter(dir.file(), /*block=*/64);
+  for (std::uint64_t v = 1; v <= 48; ++v) counter.persist_counter(v);
+  Repo repo(dir.file());
+  EXPECT_EQ(repo.counter().value(), 64u);  // 16 left: not yet
+  counter.persist_counter(49);            // 15 left: reserved ahead, off this thread
+  EXPECT_TRUE(counter_reaches(repo, 128u));
+  for (std::uint64_t v = 50; v <= 128; ++v) {
+    counter.persist_counter(v);
+    EXPECT_LE(v, counter.last_reserved());
+  }
 }
