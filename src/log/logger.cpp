@@ -238,7 +238,19 @@ void Logger::run() {
     lock.unlock();
     impl_->space.notify_all();
     const auto n = batch.size();
-    for (auto& e : batch) write(e, *secrets);
+    for (auto& e : batch) {
+      // A line that cannot be built must not stop the thread: callers would block on a full queue.
+      std::string name = e.event;
+      try {
+        write(e, *secrets);
+      } catch (...) {
+        try {
+          const nlohmann::json f{{"lost_event", scrub_text(std::move(name), *secrets)}, {"note", "could not format"}};
+          impl_->json->log(spdlog::level::err, "{}", json_line(e.ts.to_rfc3339_ms(), LogLevel::Error, "log.write_failed", f));
+        } catch (...) {
+        }
+      }
+    }
     batch.clear();
     // Flushed per batch, so `tail -f logs/app.jsonl` is always current.
     impl_->json->flush();

@@ -185,3 +185,18 @@ TEST(Logger, DestructionWritesWhatIsStillQueued) {
   }
   EXPECT_EQ(read_lines(path).size(), 10u);
 }
+
+TEST(Logger, AnEventThatCannotBeFormattedIsReportedAndTheRestStillWritten) {
+  LogDir dir;
+  ManualClock clock(UnixNanos::from_ms(1'750'435'200'000));
+  Logger logger({.dir = dir.path.string(), .level = LogLevel::Info, .console = false}, clock);
+  logger.emit_deferred(LogLevel::Info, "order.amend", []() -> nlohmann::json { throw std::runtime_error("boom"); });
+  logger.info("after", {{"ok", true}});
+  logger.flush();
+  const auto lines = read_lines(logger.jsonl_path());
+  ASSERT_EQ(lines.size(), 2u);
+  const auto failed = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(failed["event"], "log.write_failed");
+  EXPECT_EQ(failed["lost_event"], "order.amend");
+  EXPECT_EQ(nlohmann::json::parse(lines[1])["event"], "after");
+}

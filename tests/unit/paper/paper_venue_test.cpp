@@ -25,6 +25,17 @@ T run(asio::awaitable<T> op) {
   return std::move(*out);
 }
 
+Bbo perp_bbo(Decimal bid, Decimal ask, UnixNanos ts) {
+  Bbo b;
+  b.symbol = "BTCUSDT";
+  b.market = MarketType::Perp;
+  b.bid_price = bid;
+  b.ask_price = ask;
+  b.bid_size = b.ask_size = Decimal::from_units(5);
+  b.ts_event = ts;
+  return b;
+}
+
 }  // namespace
 
 using PaperVenueTest = ExchangeTest;
@@ -36,14 +47,7 @@ TEST_F(PaperVenueTest, CallsCompleteAtOnceAndPushesReachTheHandlerFirst) {
     if (auto* u = std::get_if<OrderUpdate>(&e)) seen.push_back("update:" + std::string(to_string(u->status)));
     if (std::holds_alternative<Fill>(e)) seen.push_back("fill");
   });
-  Bbo b;
-  b.symbol = "BTCUSDT";
-  b.market = MarketType::Perp;
-  b.bid_price = Decimal::from_units(100);
-  b.ask_price = "100.2"_dec;
-  b.bid_size = b.ask_size = Decimal::from_units(5);
-  b.ts_event = clock.now();
-  venue.on_market(b);
+  venue.on_market(perp_bbo(Decimal::from_units(100), "100.2"_dec, clock.now()));
 
   auto placed = run(venue.place(market(MarketType::Perp, Side::Sell, "0.1")));
   ASSERT_TRUE(placed.has_value());
@@ -76,14 +80,7 @@ TEST_F(PaperVenueTest, CallsCompleteAtOnceAndPushesReachTheHandlerFirst) {
 // exactly once, whole, and the outer call's events must not be lost or repeated.
 TEST_F(PaperVenueTest, AHandlerThatCallsBackIntoTheVenueSeesEveryEventOnce) {
   PaperVenue venue(*ex);
-  Bbo b;
-  b.symbol = "BTCUSDT";
-  b.market = MarketType::Perp;
-  b.bid_price = Decimal::from_units(100);
-  b.ask_price = "100.2"_dec;
-  b.bid_size = b.ask_size = Decimal::from_units(5);
-  b.ts_event = clock.now();
-  venue.on_market(b);
+  venue.on_market(perp_bbo(Decimal::from_units(100), "100.2"_dec, clock.now()));
   auto resting = run(venue.place(limit(MarketType::Perp, Side::Sell, "101", "0.1")));
   ASSERT_TRUE(resting.has_value());
 
@@ -101,10 +98,7 @@ TEST_F(PaperVenueTest, AHandlerThatCallsBackIntoTheVenueSeesEveryEventOnce) {
       }
     }
   });
-  b.bid_price = "101.5"_dec;  // the market crosses the resting sell
-  b.ask_price = "101.6"_dec;
-  b.ts_event = clock.now();
-  venue.on_market(b);
+  venue.on_market(perp_bbo("101.5"_dec, "101.6"_dec, clock.now()));  // crosses the resting sell
 
   ASSERT_EQ(fills.size(), 2u);
   EXPECT_EQ(fills[0].client_oid, resting->client_oid);
