@@ -470,7 +470,7 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
      << "| final equity | " << money(final_equity) << " |\n| max drawdown | " << money(s.max_drawdown) << " |\n"
      << "| APR | " << fixed(s.apr * 100, 2) << " % |\n| fills | " << s.trades << " |\n| funding settlements with a position | "
      << rec.settlements << " |\n| decisions logged | " << rec.decisions << " |\n\n";
-  md << "## Equity curve\n\n![Equity change (USDT) against hours since the start](equity.png)\n\n";
+  md << "## Equity curve\n\n![Equity change (USDT) against time since the start (h = hours, d = days)](equity.png)\n\n";
   md << "## Per day\n\n| date | fills | funding | fees | basis | net | equity |\n|---|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& [date, day] : rec.days) {
     const Decimal net = day.equity_end - day.equity_start;

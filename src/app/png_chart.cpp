@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 
 #include <zlib.h>
@@ -58,6 +59,35 @@ struct Canvas {
     p[1] = static_cast<std::uint8_t>(rgb >> 8);
     p[2] = static_cast<std::uint8_t>(rgb);
   }
+  // Digits and the few signs axis labels need, 3x5 pixels drawn `scale` times larger.
+  static const std::uint8_t* glyph(char ch) {
+    static const std::uint8_t digits[10][5] = {{7, 5, 5, 5, 7}, {2, 6, 2, 2, 7}, {7, 1, 7, 4, 7}, {7, 1, 7, 1, 7},
+                                               {5, 5, 7, 1, 1}, {7, 4, 7, 1, 7}, {7, 4, 7, 5, 7}, {7, 1, 1, 1, 1},
+                                               {7, 5, 7, 5, 7}, {7, 5, 7, 1, 7}};
+    static const std::uint8_t minus[5] = {0, 0, 7, 0, 0}, dot[5] = {0, 0, 0, 0, 2}, plus[5] = {0, 2, 7, 2, 0},
+                              h[5] = {4, 4, 7, 5, 5}, d[5] = {1, 1, 7, 5, 7};
+    if (ch >= '0' && ch <= '9') return digits[ch - '0'];
+    switch (ch) {
+      case '-': return minus;
+      case '.': return dot;
+      case '+': return plus;
+      case 'h': return h;
+      case 'd': return d;
+      default: return nullptr;  // drawn as a space
+    }
+  }
+  static int text_width(const std::string& s, int scale) { return static_cast<int>(s.size()) * 4 * scale - scale; }
+  void text(int x, int y, const std::string& s, std::uint32_t rgb, int scale = 2) {
+    for (char ch : s) {
+      if (const auto* g = glyph(ch))
+        for (int row = 0; row < 5; ++row)
+          for (int col = 0; col < 3; ++col)
+            if (g[row] & (4 >> col))
+              for (int dy = 0; dy < scale; ++dy)
+                for (int dx = 0; dx < scale; ++dx) set(x + col * scale + dx, y + row * scale + dy, rgb);
+      x += 4 * scale;
+    }
+  }
   void line(int x0, int y0, int x1, int y1, std::uint32_t rgb, int thick = 1) {
     const int dx = std::abs(x1 - x0), sx = x0 < x1 ? 1 : -1;
     const int dy = -std::abs(y1 - y0), sy = y0 < y1 ? 1 : -1;
@@ -76,7 +106,7 @@ struct Canvas {
 
 std::vector<std::uint8_t> render_line_chart(const std::vector<ChartSeries>& series, const ChartOptions& o) {
   Canvas c(o.width, o.height);
-  const int left = 40, right = o.width - 20, top = 20, bottom = o.height - 30;
+  const int left = o.labels ? 80 : 40, right = o.width - 20, top = 20, bottom = o.height - 30;
   double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
   for (const auto& s : series)
     for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
@@ -99,6 +129,27 @@ std::vector<std::uint8_t> render_line_chart(const std::vector<ChartSeries>& seri
   for (int k = 0; k <= 4; ++k) {
     const int gy = top + (bottom - top) * k / 4;
     c.line(left, gy, right, gy, 0xE6E6E6);
+  }
+  if (have && o.labels) {
+    // Values at the grid lines, and the time at five ticks: hours, or days beyond three days.
+    const double span = ymax - ymin;
+    const int decimals = span >= 50 ? 0 : span >= 0.5 ? 2 : 4;
+    char buf[32];
+    for (int k = 0; k <= 4; ++k) {
+      const int gy = top + (bottom - top) * k / 4;
+      std::snprintf(buf, sizeof buf, "%.*f", decimals, ymax - span * k / 4);
+      const std::string label = buf;
+      c.text(left - 6 - Canvas::text_width(label, 2), gy - 5, label, 0x404040);
+    }
+    const bool days = xmax - xmin > 72;
+    for (int k = 0; k <= 4; ++k) {
+      const double x = xmin + (xmax - xmin) * k / 4;
+      std::snprintf(buf, sizeof buf, "%.*f%c", (days ? x / 24 : x) < 10 && k > 0 ? 1 : 0, days ? x / 24 : x, days ? 'd' : 'h');
+      const std::string label = buf;
+      const int w = Canvas::text_width(label, 2);
+      c.text(std::clamp(X(x) - w / 2, 0, o.width - w), bottom + 8, label, 0x404040);
+      c.line(X(x), bottom, X(x), bottom + 4, 0x404040);
+    }
   }
   c.line(left, top, left, bottom, 0x404040);
   c.line(left, bottom, right, bottom, 0x404040);

@@ -16,6 +16,7 @@ struct ChartOptions {
   int width = 900;
   int height = 360;
   bool zero_line = true;          // draw y = 0 when it is inside the range
+  bool labels = true;             // y values at the grid lines; x as hours (or days beyond 3 days)
 };
 
 // The PNG file's bytes. Empty series give a blank framed chart.
