@@ -67,6 +67,7 @@ Runtime::Runtime(asio::io_context& ioc, const config::LoadedConfig& loaded, cons
       mode_(mode),
       log_(log),
       clock_(clock),
+      snapshots_(std::chrono::seconds(loaded.config.monitor.position_snapshot_s)),
       main_timer_(ioc),
       tick_timer_(ioc),
       heartbeat_timer_(ioc),
@@ -561,6 +562,7 @@ void Runtime::heartbeat() {
         snap.symbol = symbol;
         snap.market = market;
         snap.size = market == MarketType::Spot ? s.spot_position : s.perp_position;
+        if (!snapshots_.due(symbol, market, snap.size, now)) continue;
         snap.entry_price = market == MarketType::Spot ? s.spot_entry_price : s.perp_entry_price;
         const auto& bbo = market == MarketType::Spot ? t.spot : t.perp;
         if (bbo) snap.mark_price = bbo->mid();

@@ -5,6 +5,7 @@
 // strategy) decides; this class only moves events and commands and keeps the books.
 #include <carry/app/cli.hpp>
 #include <carry/app/engine.hpp>
+#include <carry/app/snapshot_throttle.hpp>
 #include <carry/app/startup.hpp>
 #include <carry/config/loader.hpp>
 #include <carry/core/event_sink.hpp>
@@ -107,6 +108,7 @@ class Runtime {
   std::unique_ptr<paper::Exchange> paper_;
   std::unique_ptr<paper::PaperVenue> paper_venue_;
   Venue* venue_ = nullptr;
+  SnapshotThrottle snapshots_;
 
   // One timer per loop, so request_stop() can wake each of them and no loop disturbs another.
   boost::asio::steady_timer main_timer_, tick_timer_, heartbeat_timer_, poll_timer_, report_timer_;

@@ -294,6 +294,8 @@ std::vector<Field> make_schema() {
   s.push_back(int_field("log.max_files", [](C& c) -> auto& { return c.log.max_files; }, 1, 100));
   s.push_back(bool_field("log.console", [](C& c) -> auto& { return c.log.console; }));
   s.push_back(int_field("monitor.heartbeat_s", [](C& c) -> auto& { return c.monitor.heartbeat_s; }, 1, 3600));
+  s.push_back(int_field("monitor.position_snapshot_s",
+                        [](C& c) -> auto& { return c.monitor.position_snapshot_s; }, 1, 86'400));
   s.push_back(string_field("monitor.reports_dir", [](C& c) -> auto& { return c.monitor.reports_dir; }, {}, false,
                            false));
   s.push_back(string_field("monitor.timezone", [](C& c) -> auto& { return c.monitor.timezone; }, {"UTC"}));

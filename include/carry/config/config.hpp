@@ -96,6 +96,7 @@ struct LogConfig {
 
 struct MonitorConfig {
   int heartbeat_s = 30;
+  int position_snapshot_s = 300;         // an open leg's snapshot at most this often (and on every change)
   std::string reports_dir = "reports";
   std::string timezone = "UTC";          // reports and daily PnL boundaries (only UTC for now)
 };
