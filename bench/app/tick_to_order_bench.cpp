@@ -378,37 +378,13 @@ class Slice {
     bg::WireResult<std::string> body = std::string();
     if (const auto* req = std::get_if<PlaceOrderRequest>(&cmd)) {
       if (req->market == MarketType::Perp) {
-        bg::PerpOrderRequest r;
-        r.symbol = req->symbol;
-        r.product_type = gw_.product_type;
-        r.margin_mode = gw_.margin_mode;
-        r.margin_coin = gw_.margin_coin;
-        r.side = req->side;
-        r.type = req->type;
-        r.tif = req->tif;
-        r.size = req->size;
-        r.price = req->price;
-        r.client_oid = req->client_oid;
-        r.reduce_only = req->reduce_only;
-        r.mode = gw_.position_mode;
-        body = bg::build_perp_place_body(r);
+        body = bg::build_perp_place_body(
+            bg::to_perp_order(*req, gw_.product_type, gw_.margin_mode, gw_.margin_coin, gw_.position_mode));
         path = "/api/v2/mix/order/place-order";
       } else {
-        bg::SpotOrderRequest r;
-        r.symbol = req->symbol;
-        r.side = req->side;
-        r.type = req->type;
-        r.tif = req->tif;
-        r.size = req->size;
-        r.price = req->price;
-        r.client_oid = req->client_oid;
-        if (req->type == OrderType::Market && req->side == Side::Buy) {
-          auto quote = req->size.checked_mul(*req->price);
-          if (!quote) die("spot market buy: quote size overflows");
-          r.quote_size = *quote;
-          r.price.reset();
-        }
-        body = bg::build_spot_place_body(r);
+        auto r = bg::to_spot_order(*req);
+        if (!r) die("spot order refused: " + r.error().message());
+        body = bg::build_spot_place_body(*r);
         path = "/api/v2/spot/trade/place-order";
       }
     } else if (const auto* req = std::get_if<AmendOrderRequest>(&cmd)) {

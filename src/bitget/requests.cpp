@@ -1,5 +1,7 @@
 #include <carry/bitget/requests.hpp>
 
+#include <carry/core/venue.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -357,6 +359,43 @@ WireResult<std::vector<std::string>> build_subscription_messages(std::string_vie
   }
   flush();
   return out;
+}
+
+PerpOrderRequest to_perp_order(const PlaceOrderRequest& req, std::string_view product_type,
+                               std::string_view margin_mode, std::string_view margin_coin, PositionMode mode) {
+  PerpOrderRequest r;
+  r.symbol = req.symbol;
+  r.product_type = std::string(product_type);
+  r.margin_mode = std::string(margin_mode);
+  r.margin_coin = std::string(margin_coin);
+  r.side = req.side;
+  r.type = req.type;
+  r.tif = req.tif;
+  r.size = req.size;
+  r.price = req.price;
+  r.client_oid = req.client_oid;
+  r.reduce_only = req.reduce_only;
+  r.mode = mode;
+  return r;
+}
+
+Result<SpotOrderRequest> to_spot_order(const PlaceOrderRequest& req) {
+  SpotOrderRequest r;
+  r.symbol = req.symbol;
+  r.side = req.side;
+  r.type = req.type;
+  r.tif = req.tif;
+  r.size = req.size;
+  r.price = req.price;
+  r.client_oid = req.client_oid;
+  if (req.type == OrderType::Market && req.side == Side::Buy) {
+    if (!req.price) return make_error_code(Errc::invalid_argument);
+    auto quote = req.size.checked_mul(*req.price);
+    if (!quote) return quote.error();
+    r.quote_size = *quote;
+    r.price.reset();
+  }
+  return r;
 }
 
 }  // namespace carry::bitget

@@ -12,6 +12,10 @@
 #include <string_view>
 #include <vector>
 
+namespace carry {
+struct PlaceOrderRequest;
+}
+
 namespace carry::bitget {
 
 inline constexpr std::string_view kProductUsdtFutures = "USDT-FUTURES";
@@ -63,6 +67,14 @@ struct SpotOrderRequest {
   std::string client_oid;
 };
 WireResult<std::string> build_spot_place_body(const SpotOrderRequest& r);
+
+// The venue-neutral place request in Bitget's terms (what Gateway::place sends). A perp order
+// carries the account's product type, margin and position mode.
+PerpOrderRequest to_perp_order(const PlaceOrderRequest& req, std::string_view product_type,
+                               std::string_view margin_mode, std::string_view margin_coin, PositionMode mode);
+// Bitget sizes a spot market BUY in quote coin: size x the request's reference price, which is
+// then required (invalid_argument without it; the overflow error when the product overflows).
+Result<SpotOrderRequest> to_spot_order(const PlaceOrderRequest& req);
 // POST /api/v2/spot/trade/batch-orders (single-symbol mode)
 WireResult<std::string> build_spot_batch_place_body(const std::vector<SpotOrderRequest>& orders);
 WireResult<std::string> build_spot_cancel_body(std::string_view symbol, const OrderRef& ref);

@@ -386,40 +386,15 @@ const market::OrderBook* Gateway::book(const std::string& symbol, MarketType mar
 // ---------- Venue ----------
 asio::awaitable<Result<carry::OrderAck>> Gateway::place(PlaceOrderRequest req) {
   const std::string client_oid = req.client_oid;
+  const auto& cfg = impl_->config;
   if (req.market == MarketType::Perp) {
-    PerpOrderRequest r;
-    r.symbol = req.symbol;
-    r.product_type = impl_->config.product_type;
-    r.margin_mode = impl_->config.margin_mode;
-    r.margin_coin = impl_->config.margin_coin;
-    r.side = req.side;
-    r.type = req.type;
-    r.tif = req.tif;
-    r.size = req.size;
-    r.price = req.price;
-    r.client_oid = req.client_oid;
-    r.reduce_only = req.reduce_only;
-    r.mode = impl_->config.position_mode;
-    auto ack = co_await perp_place(std::move(r));
+    auto ack =
+        co_await perp_place(to_perp_order(req, cfg.product_type, cfg.margin_mode, cfg.margin_coin, cfg.position_mode));
     co_return impl_->order_outcome(std::move(ack), "place", client_oid);
   }
-  SpotOrderRequest r;
-  r.symbol = req.symbol;
-  r.side = req.side;
-  r.type = req.type;
-  r.tif = req.tif;
-  r.size = req.size;
-  r.price = req.price;
-  r.client_oid = req.client_oid;
-  if (req.type == OrderType::Market && req.side == Side::Buy) {
-    // Bitget sizes a spot market BUY in quote coin: the caller's price is the reference.
-    if (!req.price) co_return make_error_code(Errc::invalid_argument);
-    auto quote = req.size.checked_mul(*req.price);
-    if (!quote) co_return quote.error();
-    r.quote_size = *quote;
-    r.price.reset();
-  }
-  auto ack = co_await spot_place(std::move(r));
+  auto r = to_spot_order(req);
+  if (!r) co_return r.error();
+  auto ack = co_await spot_place(std::move(*r));
   co_return impl_->order_outcome(std::move(ack), "place", client_oid);
 }
 

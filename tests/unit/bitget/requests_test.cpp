@@ -1,5 +1,6 @@
 #include <carry/bitget/requests.hpp>
 #include <carry/bitget/signer.hpp>
+#include <carry/core/venue.hpp>
 
 #include "sample_loader.hpp"
 
@@ -221,6 +222,41 @@ TEST(Requests, LoginMessageShapeMatchesDocRequest) {
   EXPECT_EQ(mine["args"][0]["passphrase"], doc["args"][0]["passphrase"]);
   EXPECT_EQ(mine["args"][0]["timestamp"], doc["args"][0]["timestamp"]);  // seconds
   EXPECT_EQ(mine["args"][0].size(), doc["args"][0].size());
+}
+
+TEST(Requests, VenueNeutralPlaceRequestInBitgetTerms) {
+  PlaceOrderRequest req;
+  req.symbol = "BTCUSDT";
+  req.market = MarketType::Perp;
+  req.client_oid = "cry-7";
+  req.side = Side::Sell;
+  req.type = OrderType::Limit;
+  req.tif = TimeInForce::PostOnly;
+  req.price = "30000.5"_dec;
+  req.size = "0.01"_dec;
+  req.reduce_only = true;
+  const auto perp = to_perp_order(req, "USDT-FUTURES", "isolated", "USDT", PositionMode::Hedge);
+  EXPECT_EQ(perp.margin_mode, "isolated");
+  EXPECT_EQ(perp.mode, PositionMode::Hedge);
+  EXPECT_EQ(perp.client_oid, "cry-7");
+  EXPECT_TRUE(perp.reduce_only);
+  EXPECT_EQ(perp.price, "30000.5"_dec);
+
+  req.market = MarketType::Spot;
+  req.type = OrderType::Market;
+  req.side = Side::Buy;
+  auto spot = to_spot_order(req);  // a market BUY is sized in quote coin at the reference price
+  ASSERT_TRUE(spot.has_value());
+  EXPECT_EQ(spot->quote_size, "300.005"_dec);
+  EXPECT_FALSE(spot->price.has_value());
+  req.side = Side::Sell;
+  spot = to_spot_order(req);  // a sell stays in base coin
+  ASSERT_TRUE(spot.has_value());
+  EXPECT_FALSE(spot->quote_size.has_value());
+  EXPECT_EQ(spot->size, "0.01"_dec);
+  req.side = Side::Buy;
+  req.price.reset();
+  EXPECT_FALSE(to_spot_order(req).has_value());  // no reference price: refused
 }
 
 }  // namespace
