@@ -6,13 +6,22 @@
 
 namespace carry::sim {
 
-namespace {
-
-std::uint64_t splitmix64(std::uint64_t x) {
+std::uint64_t splitmix64(std::uint64_t x) noexcept {
   x += 0x9E3779B97F4A7C15ULL;
   x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
   x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
   return x ^ (x >> 31);
+}
+
+namespace {
+
+// A later candle of the same bucket folded into it.
+void extend(Candle& bucket, const Candle& later) {
+  bucket.high = max(bucket.high, later.high);
+  bucket.low = min(bucket.low, later.low);
+  bucket.close = later.close;
+  bucket.base_volume += later.base_volume;
+  bucket.quote_volume += later.quote_volume;
 }
 
 constexpr std::int64_t kMinute = 60'000;
@@ -245,12 +254,7 @@ std::vector<Candle> MarketState::candles(const InstrumentMarket& inst, std::int6
           out.back().open_ms = b;
           continue;
         }
-        auto& o = out.back();
-        o.high = max(o.high, c.high);
-        o.low = min(o.low, c.low);
-        o.close = c.close;
-        o.base_volume += c.base_volume;
-        o.quote_volume += c.quote_volume;
+        extend(out.back(), c);
       }
     }
   }
@@ -263,12 +267,7 @@ std::vector<Candle> MarketState::candles(const InstrumentMarket& inst, std::int6
       out.push_back(n);
       continue;
     }
-    auto& o = out.back();
-    o.high = max(o.high, c.high);
-    o.low = min(o.low, c.low);
-    o.close = c.close;
-    o.base_volume += c.base_volume;
-    o.quote_volume += c.quote_volume;
+    extend(out.back(), c);
   }
   if (out.size() > limit) out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(limit));
   return out;

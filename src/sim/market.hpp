@@ -25,6 +25,10 @@ struct Candle {
   Decimal open, high, low, close, base_volume, quote_volume;
 };
 
+// SplitMix64 finaliser: the seeded hash behind every deterministic pseudo-random value of the
+// simulator (depth sizes, history paths, fault draws).
+std::uint64_t splitmix64(std::uint64_t x) noexcept;
+
 struct PublicTrade {
   std::int64_t ts_ms = 0;
   Decimal price, size;

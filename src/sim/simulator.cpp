@@ -38,13 +38,6 @@ json level_delta(const std::vector<Level>& old_lv, const std::vector<Level>& new
   return j;
 }
 
-std::uint64_t mix64(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
-
 constexpr std::int64_t kDayMs = 86'400'000;
 
 }  // namespace
@@ -78,7 +71,7 @@ void Simulator::seed_history() {
   for (std::int64_t t = (begin + iv - 1) / iv * iv; t <= start_ms_; t += iv) {
     for (const auto& inst : market_.instruments()) {
       if (inst.spec.market != Market::Perp) continue;
-      const std::uint64_t h = mix64(config_.seed ^ std::hash<std::string>{}(inst.spec.symbol) ^ static_cast<std::uint64_t>(t));
+      const std::uint64_t h = splitmix64(config_.seed ^ std::hash<std::string>{}(inst.spec.symbol) ^ static_cast<std::uint64_t>(t));
       const double u = static_cast<double>(h >> 11) / static_cast<double>(1ULL << 53);
       Decimal rate = funding_.rate_at(inst.spec.symbol, t - 1) + Decimal::from_double((u - 0.5) * 0.0002).value();
       rate = rate.round_to_step(step, Rounding::HalfEven).value();
