@@ -1,5 +1,7 @@
 #include <carry/app/daemon.hpp>
 
+#include <carry/core/exception_message.hpp>
+
 #include "ops_check.hpp"
 #include "runtime.hpp"
 
@@ -73,13 +75,7 @@ int Daemon::run() {
   asio::co_spawn(ioc, rt.run(), [&](std::exception_ptr e, int code) {
     exit_code = code;
     if (e) {
-      std::string what = "unknown exception";
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& ex) {
-        what = ex.what();
-      } catch (...) {
-      }
+      const std::string what = exception_message(e);
       log_.emit(LogLevel::Critical, "app.crash", {{"what", what}});
       std::cerr << "carryd: fatal: " << what << "\n";
       exit_code = 1;

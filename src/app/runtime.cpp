@@ -4,6 +4,7 @@
 #include "gateway_setup.hpp"
 
 #include <carry/bitget/gateway.hpp>
+#include <carry/core/exception_message.hpp>
 #include <carry/monitor/daily_report.hpp>
 #include <carry/monitor/daily_schedule.hpp>
 #include <carry/monitor/heartbeat.hpp>
@@ -182,13 +183,7 @@ void Runtime::spawn(asio::awaitable<void> task, std::string what) {
   asio::co_spawn(ioc_, std::move(task), [this, what = std::move(what)](std::exception_ptr e) {
     --live_tasks_;
     if (!e) return;
-    std::string message = "unknown exception";
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      message = ex.what();
-    } catch (...) {
-    }
+    const std::string message = exception_message(e);
     // A task died: that is a bug, and trading on after it would be guesswork.
     log_.emit(LogLevel::Critical, "app.task_failed", {{"task", what}, {"what", message}});
     if (engine_) engine_->risk().trip(risk::KillState::Halted, "task_failed:" + what);

@@ -1,5 +1,7 @@
 #include "server.hpp"
 
+#include <carry/core/exception_message.hpp>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -35,12 +37,7 @@ namespace {
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
 void log_exception(const char* where, std::exception_ptr e) {
-  if (!e) return;
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    std::cerr << "bitget-sim: " << where << ": " << ex.what() << "\n";
-  }
+  if (e) std::cerr << "bitget-sim: " << where << ": " << exception_message(e) << "\n";
 }
 }  // namespace
 

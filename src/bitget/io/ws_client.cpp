@@ -1,4 +1,5 @@
 #include <carry/bitget/ws_client.hpp>
+#include <carry/core/exception_message.hpp>
 
 #include "tls.hpp"
 #include "url.hpp"
@@ -79,12 +80,7 @@ using PlainWs = ConnectionT<beast::tcp_stream>;
 using TlsWs = ConnectionT<ssl::stream<beast::tcp_stream>>;
 
 void log_driver_exit(EventSink& events, const std::string& session, const char* what, std::exception_ptr e) {
-  if (!e) return;
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    events.error("ws.driver_failed", {{"session", session}, {"coroutine", what}, {"error", ex.what()}});
-  }
+  if (e) events.error("ws.driver_failed", {{"session", session}, {"coroutine", what}, {"error", exception_message(e)}});
 }
 
 }  // namespace
