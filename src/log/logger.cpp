@@ -215,7 +215,7 @@ void Logger::write(Entry& e, const Secrets& secrets) const {
   if (!e.fields.is_object()) e.fields = nlohmann::json{{"value", std::move(e.fields)}};
   scrub(e.fields, secrets);
   const std::string ts = e.ts.to_rfc3339_ms();
-  const std::string event = scrub_text(std::move(e.event), secrets);
+  const std::string event = scrub_text(e.event, secrets);  // e.event stays for a failure report
   impl_->json->log(to_spd(e.level), "{}", json_line(ts, e.level, event, e.fields));
   std::string human = ts + " " + std::string(to_string(e.level)) + " " + event;
   for (auto it = e.fields.begin(); it != e.fields.end(); ++it) human += " " + it.key() + "=" + human_value(it.value());
@@ -240,12 +240,11 @@ void Logger::run() {
     const auto n = batch.size();
     for (auto& e : batch) {
       // A line that cannot be built must not stop the thread: callers would block on a full queue.
-      std::string name = e.event;
       try {
         write(e, *secrets);
       } catch (...) {
         try {
-          const nlohmann::json f{{"lost_event", scrub_text(std::move(name), *secrets)}, {"note", "could not format"}};
+          const nlohmann::json f{{"lost_event", scrub_text(e.event, *secrets)}, {"note", "could not format"}};
           impl_->json->log(spdlog::level::err, "{}", json_line(e.ts.to_rfc3339_ms(), LogLevel::Error, "log.write_failed", f));
         } catch (...) {
         }
