@@ -192,9 +192,18 @@ BacktestData load_backtest_data(const CliOptions& cli, const config::Config& cfg
     range = *r;
   }
   std::vector<std::string> symbols;
+  const int leader_timeout_s = make_engine_setup(cfg).strategy.leader_timeout_s;
   for (const auto& s : *loaded) {
     info << s.describe() << "\n";
     for (const auto& w : s.warnings) info << "warning: " << w.summary() << "\n";
+    // A maker order only fills when a later quote crosses it; quotes further apart than the
+    // strategy keeps its maker order open mean openings time out unfilled. Say so up front
+    // rather than leave a trader wondering why nothing traded.
+    const std::int64_t interval_ms = std::max(s.spot.interval_ms, s.perp.interval_ms);
+    if (interval_ms > std::int64_t{leader_timeout_s} * 1000)
+      info << "warning: " << s.symbol << ": candles " << interval_ms / 1000 << " s apart, longer than the "
+           << leader_timeout_s << " s a maker leader order is kept: openings time out before the next quote "
+           << "can fill them (use 1m candles or BBO ticks to test the execution)\n";
     symbols.push_back(s.symbol);
   }
   // Quotes onto the instruments' ticks once here, not on every replayed quote (two 64-bit
@@ -380,12 +389,13 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
   std::size_t events_seen = 0;
   ReplayEvent ev;
   MarketEvent settle_event;
+  std::vector<ExecEvent> instant_exec;
+  bool in_instant = false;
   sample(window.start);
   rec.current_day = day_of(window.start);
   rec.day().equity_start = initial_equity;
-  while (replay.next(ev)) {
-    ++events_seen;
-    const UnixNanos t = ev.ts;
+  // The simulated clock moves to `t`: hourly equity samples and day ends on the way.
+  auto advance_to = [&](UnixNanos t) {
     while (next_hour <= t.ns) {
       clock.set(UnixNanos{next_hour});
       sample(UnixNanos{next_hour});
@@ -399,6 +409,27 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
       rec.current_day = day_of(t);
       rec.day().equity_start = start_equity;
     }
+  };
+  auto timer = [&](std::int64_t second) {
+    last_timer_s = second;
+    engine.on_timer();
+    pump();
+  };
+  std::int64_t last_instant = window.start.ns - 1;
+  while (replay.next(ev)) {
+    ++events_seen;
+    const UnixNanos t = ev.ts;
+    if (t.ns != last_instant) {
+      // Between instants (quotes a minute or an hour apart) the timer keeps ticking every second
+      // while something is under way, as it does live: a maker order is canceled when it times
+      // out, not when the next candle has already moved through it.
+      last_instant = t.ns;
+      for (std::int64_t s = last_timer_s + 1; UnixNanos::from_seconds(s) < t && engine.busy(); ++s) {
+        advance_to(UnixNanos::from_seconds(s));
+        timer(s);
+      }
+    }
+    advance_to(t);
     if (ev.kind == ReplayEvent::Kind::Settlement) {
       // Settle now, on the position held up to this instant, before anything stamped now (a timer
       // action, a fill) can change it, and even when no later event follows (the last one).
@@ -415,22 +446,36 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
       paper.drain_events(exec);
       for (const auto& e : exec) engine.on_exec(e);
     } else {
+      // One instant's quotes (a candle gives the spot and the perp quote the same stamp) reach
+      // the engine as one: the exchange matches resting orders against all of them, the engine
+      // takes them all in, then hears of those fills, then the strategy reacts. Event by event
+      // it would act on this candle's spot against the previous candle's perp (an hour apart on
+      // 1h data) and treat the difference as basis.
+      if (!in_instant) {
+        engine.begin_instant();
+        in_instant = true;
+      }
       if (auto* b = std::get_if<Bbo>(&ev.market); b != nullptr && b->market == MarketType::Spot) {
         SymbolState& st = state_of(b->symbol);  // quotes are on the tick already (load_backtest_data)
         st.spot_mid = b->mid();
         st.has_spot_mid = true;
       }
       paper.on_market(ev.market);
-      exec.clear();
-      paper.drain_events(exec);  // fills of resting orders, funding settled at this instant
-      for (const auto& e : exec) engine.on_exec(e);
+      paper.drain_events(instant_exec);  // fills of resting orders at this instant
       engine.on_market(ev.market);
     }
-    if (t.seconds() != last_timer_s) {
-      last_timer_s = t.seconds();
-      engine.on_timer();
+    if (replay.peek_time().value_or(UnixNanos{t.ns + 1}) == t) continue;  // the instant goes on
+    if (in_instant) {
+      for (const auto& e : instant_exec) engine.on_exec(e);
+      instant_exec.clear();
+      in_instant = false;
+      engine.end_instant();
     }
-    pump();
+    if (t.seconds() != last_timer_s) {  // the once-a-second timer, after the whole instant
+      timer(t.seconds());
+    } else {
+      pump();
+    }
   }
   const UnixNanos end = clock.now();
   close_day(end);

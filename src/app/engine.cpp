@@ -47,6 +47,9 @@ EngineSetup make_engine_setup(const config::Config& c) {
   p.max_symbol_notional = r.max_symbol_notional;
   p.max_total_notional = r.max_total_notional;
   p.leverage = c.exchange.leverage;
+  // Never open on a quote the risk engine would call stale (a stalled feed while flat, or a
+  // replay between candles): the same threshold that trips the kill switch with a position.
+  p.max_quote_age_s = r.market_data_stale_s;
   p.taker_max_slippage_bps = std::min(p.taker_max_slippage_bps, r.max_slippage_bps);
   return s;
 }
@@ -100,6 +103,11 @@ void Engine::on_timer() {
   oms_.on_timer();
   risk_.on_timer();
   strategy_.on_timer(clock_.now(), actions_);
+  apply(actions_);
+}
+
+void Engine::end_instant() {
+  strategy_.end_instant(actions_);
   apply(actions_);
 }
 

@@ -111,20 +111,58 @@ void FundingBasis::on_bbo(const Bbo& b, Actions& out) {
   Leg& leg = st->leg(b.market);
   leg.has_quote = true;
   leg.quote = {b.bid_price, b.bid_size, b.ask_price, b.ask_size, b.ts_init.ns != 0 ? b.ts_init : b.ts_event};
-  const UnixNanos t = now();
-  if (st->prog.kind != ProgramKind::None) {
-    manage_program(*st, t, out);
+  if (deferring_) return defer(*st);
+  react_to_quotes(*st, now(), out);
+}
+
+void FundingBasis::react_to_quotes(State& st, UnixNanos t, Actions& out) {
+  if (st.prog.kind != ProgramKind::None) {
+    manage_program(st, t, out);
     return;
   }
-  // Hot path: only a basis stop is urgent enough to evaluate off the cadence.
-  if (st->mode == SymbolMode::Open && st->entry_basis_bps && st->spot.has_quote && st->perp.has_quote) {
-    const int dir = st->perp.position.is_negative() ? 1 : -1;
-    const double basis = basis_bps(st->spot.quote.mid(), st->perp.quote.mid());
-    if (dir * (basis - *st->entry_basis_bps) > params_.basis_stop_bps) {
-      st->dirty = true;
-      tick(*st, t, out);
+  // Hot path: only a basis stop is urgent enough to evaluate off the cadence, and only on a basis
+  // made of two current quotes: against a leg quoted more than an evaluation period before the
+  // other (a quiet book) the "basis" is mostly the time between them, and the next evaluation
+  // looks at both anyway.
+  if (st.mode == SymbolMode::Open && st.entry_basis_bps && st.spot.has_quote && st.perp.has_quote &&
+      std::chrono::abs(st.spot.quote.ts - st.perp.quote.ts) <= seconds(params_.eval_interval_s)) {
+    const int dir = st.perp.position.is_negative() ? 1 : -1;
+    const double basis = basis_bps(st.spot.quote.mid(), st.perp.quote.mid());
+    if (dir * (basis - *st.entry_basis_bps) > params_.basis_stop_bps) {
+      st.dirty = true;
+      tick(st, t, out);
     }
   }
+}
+
+bool FundingBasis::busy() const noexcept {
+  if (!working_.empty()) return true;
+  for (const auto& st : states_)
+    if (st.prog.kind != ProgramKind::None) return true;
+  return false;
+}
+
+void FundingBasis::defer(State& st) {
+  if (st.deferred) return;
+  st.deferred = true;
+  deferred_.push_back(&st);
+}
+
+void FundingBasis::end_instant(Actions& out) {
+  deferring_ = false;
+  const UnixNanos t = now();
+  // In the order the symbols were first touched: deterministic, like per-event handling.
+  for (State* st : deferred_) {
+    st->deferred = false;
+    if (st->funding_changed) {
+      st->funding_changed = false;
+      st->dirty = true;
+      tick(*st, t, out);
+    } else {
+      react_to_quotes(*st, t, out);
+    }
+  }
+  deferred_.clear();
 }
 
 void FundingBasis::on_funding(const FundingRateUpdate& f, Actions& out) {
@@ -144,10 +182,13 @@ void FundingBasis::on_funding(const FundingRateUpdate& f, Actions& out) {
   fu.rate = f.rate;
   fu.next = f.next_settlement;
   fu.interval_hours = interval;
-  if (changed) {
-    st->dirty = true;
-    tick(*st, now(), out);
+  if (!changed) return;
+  if (deferring_) {
+    st->funding_changed = true;
+    return defer(*st);
   }
+  st->dirty = true;
+  tick(*st, now(), out);
 }
 
 void FundingBasis::on_exec(const ExecEvent& event, Actions& out) {

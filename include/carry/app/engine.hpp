@@ -49,6 +49,12 @@ class Engine final : public oms::OrderListener {
   void on_market(const MarketEvent& event);
   void on_exec(const ExecEvent& event);
   void on_timer();
+  // Market events of one instant (a replayed candle's spot and perp quotes) go between these:
+  // the OMS and the risk engine see each at once, the strategy reacts once it has all of them.
+  void begin_instant() { strategy_.begin_instant(); }
+  void end_instant();
+  // Orders open or a strategy program running: time alone moves something (timeouts, retries).
+  bool busy() const noexcept { return oms_.has_open_orders() || strategy_.busy(); }
   void on_private_activity() { oms_.on_private_activity(); }
   void on_api_result(const boost::system::error_code& ec) { risk_.on_api_result(ec); }
 

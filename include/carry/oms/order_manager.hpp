@@ -82,6 +82,7 @@ class OrderManager {
   const Order* find_venue_order(std::string_view order_id) const noexcept;
   std::vector<const Order*> open_orders(std::string_view symbol = {}) const;
   std::size_t order_count() const noexcept { return orders_.size(); }
+  bool has_open_orders() const noexcept { return !open_.empty(); }
   const PositionBook& positions() const noexcept { return positions_; }
   const TopOfBook* top(std::string_view symbol, MarketType market) const noexcept;
   bool in_cooldown(std::string_view symbol) const noexcept;

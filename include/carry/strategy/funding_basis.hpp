@@ -72,6 +72,11 @@ class FundingBasis final : public Strategy {
   void on_market(const MarketEvent& event, Actions& out) override;
   void on_exec(const ExecEvent& event, Actions& out) override;
   void on_timer(UnixNanos now, Actions& out) override;
+  void begin_instant() override { deferring_ = true; }
+  void end_instant(Actions& out) override;
+  // Something is under way that time alone moves on (a program, an order not finished yet): a
+  // replay with quotes minutes apart keeps the timer running between them while this holds.
+  bool busy() const noexcept;
   void on_submit_rejected(std::string_view client_oid, std::string_view reason, Actions& out) override;
   void flatten_all(std::string_view reason, Actions& out) override;
 
@@ -158,6 +163,8 @@ class FundingBasis final : public Strategy {
     std::optional<DecisionKind> last_kind;
     std::string last_reason;
     UnixNanos last_logged;
+    bool deferred = false;                           // inside an instant: react at its end
+    bool funding_changed = false;                    // ... to a changed funding rate too
     Leg& leg(MarketType m) { return m == MarketType::Spot ? spot : perp; }
     const Leg& leg(MarketType m) const { return m == MarketType::Spot ? spot : perp; }
   };
@@ -171,6 +178,9 @@ class FundingBasis final : public Strategy {
 
   void on_bbo(const Bbo& b, Actions& out);
   void on_funding(const FundingRateUpdate& f, Actions& out);
+  // What a new quote on either leg triggers off the timer: the running program, or a basis stop.
+  void react_to_quotes(State& st, UnixNanos now, Actions& out);
+  void defer(State& st);
   void on_fill(const Fill& f, Actions& out);
   void on_update(const OrderUpdate& u, Actions& out);
 
@@ -226,6 +236,8 @@ class FundingBasis final : public Strategy {
   EventSink& events_;
   const Clock& clock_;
   std::deque<State> states_;  // few symbols (linear lookup is cheapest); stable addresses
+  bool deferring_ = false;     // between begin_instant and end_instant
+  std::vector<State*> deferred_;
   std::map<std::string, Working, std::less<>> working_;  // client id -> our unfinished order
                                                          // (ordered: deterministic output)
   std::unordered_set<std::string> seen_trades_;        // "<market>:<trade id>"

@@ -31,6 +31,12 @@ class Strategy {
   virtual std::string_view name() const noexcept = 0;
 
   virtual void on_market(const MarketEvent& event, Actions& out) = 0;
+  // Several market events that happened at the same instant (a replayed candle's spot and perp
+  // quotes) come between begin_instant and end_instant: a strategy may take them all in before
+  // it reacts, so that it never acts on half an instant. Exec events in between are reacted to
+  // at once. Live feeds never batch; the defaults react per event.
+  virtual void begin_instant() {}
+  virtual void end_instant(Actions& out) { (void)out; }
   virtual void on_exec(const ExecEvent& event, Actions& out) = 0;
   virtual void on_timer(UnixNanos now, Actions& out) = 0;
   // The OMS refused an intent before it reached the venue (a guard blocked it): the order will

@@ -282,6 +282,46 @@ TEST_F(BacktestFunding, DecisionTrailHoldsOnlyNews) {
   EXPECT_EQ(logged, rows);
 }
 
+// A 1m candle gives the spot and the perp quote the same stamp. Every decision must see both
+// quotes of the latest candle at or before it: a decision between the two (the new spot, the
+// previous perp) would see a "basis" that is one minute of price move, and act on it.
+TEST_F(BacktestFunding, DecisionsSeeBothLegsOfTheLatestCandle) {
+  ASSERT_EQ(run_->code, 0) << run_->err;
+  SQLite::Database db((dir_->path() / "out" / "backtest.db").string(), SQLite::OPEN_READONLY);
+  std::size_t checked = 0;
+  for (const auto& symbol : kSymbols) {
+    // (quote ts ns, close) of each market: the candle quote is stamped at its last millisecond.
+    std::map<std::string, std::vector<std::pair<std::int64_t, double>>> closes;
+    for (const std::string market : {"spot", "perp"}) {
+      const Csv c = read_csv(kData / ("binance_" + market + "_" + symbol + "_1m.csv"));
+      for (const auto& r : c.rows)
+        closes[market].emplace_back((std::stoll(r[c.col("open_time_ms")]) + 60'000 - 1) * 1'000'000,
+                                    std::stod(r[c.col("close")]));
+    }
+    auto latest_close = [&](const std::string& market, std::int64_t ts) {
+      const auto& v = closes[market];
+      auto it = std::upper_bound(v.begin(), v.end(), ts, [](std::int64_t t, const auto& e) { return t < e.first; });
+      if (it == v.begin()) throw std::runtime_error("a decision before the first quote");
+      return std::prev(it)->second;
+    };
+    SQLite::Statement q(db,
+                        "SELECT ts_ns, json_extract(numbers, '$.spot_mid'), json_extract(numbers, '$.perp_mid') "
+                        "FROM decisions WHERE symbol = ? ORDER BY id");
+    q.bind(1, symbol);
+    while (q.executeStep()) {
+      const std::int64_t ts = q.getColumn(0).getInt64();
+      const double spot_mid = q.getColumn(1).getDouble(), perp_mid = q.getColumn(2).getDouble();
+      if (spot_mid <= 0 || perp_mid <= 0) continue;  // before the first quotes
+      ++checked;
+      // The quote is close -/+ 1 bp with the bid rounded down and the ask up to the tick: its mid
+      // is the close within a tick (0.1 at most here).
+      EXPECT_NEAR(spot_mid, latest_close("spot", ts), 0.1) << symbol << " decision at " << ts;
+      EXPECT_NEAR(perp_mid, latest_close("perp", ts), 0.1) << symbol << " decision at " << ts;
+    }
+  }
+  EXPECT_GT(checked, 10u);
+}
+
 TEST_F(BacktestFunding, FundingPnlEqualsIndependentComputation) {
   ASSERT_EQ(run_->code, 0) << run_->err;
   SQLite::Database db((dir_->path() / "out" / "backtest.db").string(), SQLite::OPEN_READONLY);
@@ -471,16 +511,44 @@ TEST(BacktestFiles, HourlyTimeframe) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("perp 1h"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("perp 1m"), std::string::npos) << r.err;
+  // Hourly quotes cannot fill a maker order kept 120 s: the run says so for each symbol.
+  for (const auto& s : kSymbols)
+    EXPECT_NE(r.err.find("warning: " + s + ": candles 3600 s apart"), std::string::npos) << r.err;
   const auto f = summary_fields(r.out);
   EXPECT_EQ(f.at("symbols"), "2");
   EXPECT_GT(std::stod(f.at("days")), 100.0);  // the hourly files span four months, the 1m ones 35 days
   EXPECT_TRUE(fs::exists(dir.path() / "out" / "report.md"));
 }
 
+// Between hourly candles the engine's timer keeps running while an order is open: a maker order
+// is canceled when it times out (leader_timeout_s, 120 s), as it would be live, and never waits
+// for the next candle to move through it (a fill at an hour-old price). Nor is a new one placed
+// on quotes older than risk.market_data_stale_s. So hourly data cannot fill a maker opening.
+TEST(BacktestFiles, HourlyCandlesTimeOutMakerOrdersBeforeTheNextCandle) {
+  TempDir dir("bt_1h_trading");
+  const auto r = carryd({"backtest", "--data", kData.string(), "--timeframe", "1h", "--symbols", "ETHUSDT",
+                         "--to", "2025-03-15", "--config", trading_config(dir), "--out", dir.file("out")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(summary_fields(r.out).at("trades"), "0") << r.out;
+  SQLite::Database db((dir.path() / "out" / "backtest.db").string(), SQLite::OPEN_READONLY);
+  SQLite::Statement q(db,
+                      "SELECT a.client_oid, a.ts_event_ns, c.ts_event_ns FROM order_events a JOIN order_events c "
+                      "ON a.client_oid = c.client_oid WHERE a.status = 'acked' AND c.status = 'canceled' "
+                      "AND a.tif = 'post_only'");
+  std::size_t orders = 0;
+  while (q.executeStep()) {
+    ++orders;
+    const std::int64_t lived_ns = q.getColumn(2).getInt64() - q.getColumn(1).getInt64();
+    EXPECT_LE(lived_ns, 121'000'000'000LL) << q.getColumn(0).getString();
+  }
+  EXPECT_GT(orders, 0u) << "the trading config must try to open";
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM orders").getInt(), static_cast<int>(orders));
+}
+
 TEST(BacktestFiles, ExplicitFilesForOneSymbol) {
   TempDir dir("bt_explicit");
-  const auto r = carryd({"backtest", "--spot", (kData / "binance_spot_ETHUSDT_1h.csv").string(), "--perp",
-                         (kData / "binance_perp_ETHUSDT_1h.csv").string(), "--funding",
+  const auto r = carryd({"backtest", "--spot", (kData / "binance_spot_ETHUSDT_1m.csv").string(), "--perp",
+                         (kData / "binance_perp_ETHUSDT_1m.csv").string(), "--funding",
                          (kData / "binance_funding_ETHUSDT.csv").string(), "--config",
                          trading_config(dir), "--out", dir.file("out")});
   ASSERT_EQ(r.code, 0) << r.err;

@@ -172,6 +172,70 @@ TEST_F(FundingBasisTest, ClosesWhenBasisMovesAgainstThePositionBeyondTheStop) {
   EXPECT_NEAR(a.decisions[0].basis_bps, 71.0, 1e-6);
 }
 
+// Both legs move 1 % together (a replayed candle): the basis is unchanged. Delivered one by one,
+// the new spot against the old perp looks like a 100 bps basis move and trips the stop; inside
+// an instant the strategy reacts once, to both.
+TEST_F(FundingBasisTest, AnInstantIsReactedToOnceWithAllOfItsQuotes) {
+  make();
+  open_hedged();
+  advance(5s);  // within an evaluation period of the last quotes: the hot path is armed
+  fb->begin_instant();
+  EXPECT_TRUE(quote("ETHUSDT", MarketType::Spot, "98.99", "99.01").empty());
+  EXPECT_TRUE(quote("ETHUSDT", MarketType::Perp, "99.05", "99.07").empty());
+  Actions a;
+  fb->end_instant(a);
+  EXPECT_EQ(count(a, DecisionKind::Close), 0u);
+  EXPECT_EQ(view().mode, SymbolMode::Open);
+
+  // The same move one quote at a time: the spot alone is a 100 bps move against the short perp.
+  advance(5s);
+  a = quote("ETHUSDT", MarketType::Spot, "97.99", "98.01");
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].reason, "basis_stop");
+}
+
+TEST_F(FundingBasisTest, AFundingChangeInsideAnInstantIsActedOnAtItsEnd) {
+  make();
+  fb->begin_instant();
+  EXPECT_TRUE(funding("0.001").empty());  // would open at once outside an instant
+  quotes();
+  Actions a;
+  fb->end_instant(a);
+  EXPECT_EQ(count(a, DecisionKind::Open), 1u);
+  EXPECT_EQ(a.orders.size(), 1u);
+}
+
+// A basis made of a fresh quote and one a minute old is mostly the minute: not a reason to stop
+// off the cadence. The next evaluation, with both legs current, decides.
+TEST_F(FundingBasisTest, NoBasisStopOffTheCadenceAgainstALegQuotedLongBefore) {
+  make();
+  open_hedged();
+  advance(60s);
+  Actions a = quote("ETHUSDT", MarketType::Spot, "98.99", "99.01");  // 100 bps against us... if the perp still held
+  EXPECT_EQ(count(a, DecisionKind::Close), 0u);
+  a = quote("ETHUSDT", MarketType::Perp, "99.05", "99.07");  // it did not: the basis is 6 bps
+  EXPECT_EQ(count(a, DecisionKind::Close), 0u);
+  a = timer();
+  EXPECT_EQ(count(a, DecisionKind::Close), 0u);
+  EXPECT_EQ(view().mode, SymbolMode::Open);
+}
+
+// Quotes older than max_quote_age_s (carryd: risk.market_data_stale_s) never open a position.
+TEST_F(FundingBasisTest, NoOpenOnQuotesOlderThanTheMaximumAge) {
+  params.max_quote_age_s = 30;
+  make();
+  advance(31s);
+  Actions a = funding("0.001");
+  EXPECT_EQ(count(a, DecisionKind::Open), 0u);
+  EXPECT_TRUE(a.orders.empty());
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].reason, "quote_stale");
+  quotes();
+  advance(10s);  // the next evaluation
+  a = timer();
+  EXPECT_EQ(count(a, DecisionKind::Open), 1u);
+}
+
 TEST_F(FundingBasisTest, RebalancesBeyondTheBandAndHoldsInsideIt) {
   struct Row {
     const char* spot;
