@@ -507,15 +507,28 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
   st.last_eval = t;
   st.evaluated = true;
   st.dirty = false;
-  Decision d = base_decision(st, t);
+  // The decision record is built only when something will see it: most evaluations end in the
+  // same HOLD as the last one, which is not news and needs none of its numbers.
+  Decision d;
+  bool built = false;
+  int direction = 0;  // d.direction
+  auto decision = [&]() -> Decision& {
+    if (!built) {
+      d = base_decision(st, t);
+      built = true;
+    }
+    d.direction = direction;
+    return d;
+  };
   std::string_view limited_by;  // the sizing's binding limit (a literal), copied only when recorded
   auto hold = [&](std::string_view reason) {
     // Checked before any string is built: most evaluations repeat the last HOLD.
     if (!is_news(st, DecisionKind::Hold, reason, t)) return;
-    d.kind = DecisionKind::Hold;
-    d.reason = std::string(reason);
-    d.limited_by = std::string(limited_by);
-    record(st, std::move(d), out);
+    Decision& h = decision();
+    h.kind = DecisionKind::Hold;
+    h.reason = std::string(reason);
+    h.limited_by = std::string(limited_by);
+    record(st, std::move(h), out);
   };
 
   if (st.mode == SymbolMode::Flattening) return hold("flattening");
@@ -526,17 +539,18 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
   const bool funding_ok = st.funding.known && st.funding.interval_hours > 0;  // never assume 8 h
   if (!funding_ok) {
     // A hedge is restored whatever funding does; wanting the carry needs the funding.
-    if (!flat(st) && d.net_delta_bps > params_.rebalance_band_bps) return choose_rebalance(st, d, t, out);
+    if (!flat(st) && decision().net_delta_bps > params_.rebalance_band_bps) return choose_rebalance(st, decision(), t, out);
     return hold(st.funding.known ? "funding_interval_unknown" : "funding_unknown");
   }
   const double rate = st.funding.rate.to_double();
-  const double basis = d.basis_bps;  // base_decision's current_basis: both quotes are known here
+  const double basis = *current_basis(st);  // both quotes are known here
 
   if (!flat(st)) {
+    Decision& d = decision();  // before anything below changes the state it reads
     const int pos_dir = st.perp.position.is_negative()  ? 1
                         : st.perp.position.is_positive() ? -1
                         : (st.spot.position.is_positive() ? 1 : -1);
-    d.direction = pos_dir;
+    direction = d.direction = pos_dir;
     d.expected_apr = hold_apr(rate, st.funding.interval_hours, pos_dir);
     if (!st.entry_basis_bps) {
       st.entry_basis_bps = basis;  // adopted without entry prices: anchor the stop here
@@ -576,7 +590,7 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
   if (st.mode != SymbolMode::Flat) st.mode = SymbolMode::Flat;
   const bool cooling = st.last_close && t - *st.last_close < seconds(params_.reopen_cooldown_s);
   const int dir = sign_of(st.funding.rate);
-  d.direction = dir;
+  direction = dir;
   if (dir == 0) return hold("zero_funding");
   if (st.funding.next <= t) return hold("funding_stale");  // the settlement it describes has passed
   if (params_.max_quote_age_s > 0) {
@@ -644,6 +658,7 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
   ci.follower_slippage_bps = slippage_bps(fq.bid, fq.ask, follower_buys ? fq.ask_size : fq.bid_size, est_size,
                                           params_.depth_penalty_bps);
   const OpenEconomics e = open_economics(ci);
+  decision();
   d.horizon_hours = ci.horizon.hours;
   d.funding_bps = e.funding_bps;
   d.fees_bps = e.fees_bps;
