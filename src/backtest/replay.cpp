@@ -1,5 +1,7 @@
 #include <carry/backtest/replay.hpp>
 
+#include <carry/core/symbol_lookup.hpp>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -181,8 +183,9 @@ bool Replay::next(ReplayEvent& out) {
       out.kind = ReplayEvent::Kind::Market;
       auto* b = std::get_if<Bbo>(&out.market);
       if (!b) b = &out.market.emplace<Bbo>();
-      // Reusing the Bbo keeps its string buffer: no allocation per event.
-      b->symbol = d.symbol;
+      // Reusing the Bbo keeps its string buffer: no allocation per event, and no copy when the
+      // previous quote was the same symbol's (a candle's spot and perp quotes come together).
+      if (!same_symbol(b->symbol, d.symbol)) b->symbol = d.symbol;
       b->market = spot ? MarketType::Spot : MarketType::Perp;
       b->bid_price = q.bid_price;
       b->bid_size = q.bid_size;
