@@ -207,12 +207,11 @@ BacktestData load_backtest_data(const CliOptions& cli, const config::Config& cfg
     symbols.push_back(s.symbol);
   }
   // Quotes onto the instruments' ticks once here, not on every replayed quote (two 64-bit
-  // divisions per event were ~5 % of a run). Replay sorts by name: keep that order.
-  std::sort(loaded->begin(), loaded->end(), [](const SymbolData& a, const SymbolData& b) { return a.symbol < b.symbol; });
-  std::vector<std::array<Decimal, 2>> reference_price, quote_tick;
+  // divisions per event were ~5 % of a run).
+  std::map<std::string, BacktestData::Steps, std::less<>> steps;
   for (auto& s : *loaded) {
-    auto& ref = reference_price.emplace_back();
-    auto& tick = quote_tick.emplace_back();
+    auto& ref = steps[s.symbol].reference_price;
+    auto& tick = steps[s.symbol].quote_tick;
     for (MarketType m : {MarketType::Spot, MarketType::Perp}) {
       auto& quotes = m == MarketType::Spot ? s.spot.quotes : s.perp.quotes;
       const auto k = static_cast<std::size_t>(m);
@@ -234,7 +233,7 @@ BacktestData load_backtest_data(const CliOptions& cli, const config::Config& cfg
     if (w.empty()) throw BacktestError(replay.symbols()[i].symbol + ": no data inside --from/--to");
     window = i == 0 ? w : Period{std::min(window.start, w.start), std::max(window.end, w.end)};
   }
-  return BacktestData{std::move(replay), std::move(symbols), window, std::move(reference_price), std::move(quote_tick)};
+  return BacktestData{std::move(replay), std::move(symbols), window, std::move(steps)};
 }
 
 BacktestRun run_backtest(const CliOptions& cli, const config::Config& cfg, std::ostream& info) {
@@ -294,16 +293,17 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
       if (same_symbol(st.name, name)) return st;
     throw BacktestError("event for a symbol that was not loaded: " + name);
   };
-  for (std::size_t i = 0; i < replay.symbols().size(); ++i) {
-    const std::string& name = replay.symbols()[i].symbol;
+  for (const auto& s : replay.symbols()) {
+    const std::string& name = s.symbol;
+    const BacktestData::Steps& steps = data.steps.at(name);
     SymbolState& st = book.emplace_back();
     st.name = name;
     st.base = name.size() > 4 ? name.substr(0, name.size() - 4) : name;
     for (MarketType m : {MarketType::Spot, MarketType::Perp}) {
       const auto k = static_cast<std::size_t>(m);
-      const Instrument inst = backtest_instrument(name, m, data.reference_price.at(i)[k], cfg.backtest);
+      const Instrument inst = backtest_instrument(name, m, steps.reference_price[k], cfg.backtest);
       // The steps come from the symbol and the data, never from the config: a mismatch is a bug.
-      if (inst.tick != data.quote_tick.at(i)[k])
+      if (inst.tick != steps.quote_tick[k])
         throw std::logic_error("backtest: " + name + " quotes were loaded on another tick");
       paper.add_instrument(inst);
       engine.add_instrument(inst);

@@ -361,33 +361,35 @@ WireResult<std::vector<std::string>> build_subscription_messages(std::string_vie
   return out;
 }
 
-PerpOrderRequest to_perp_order(const PlaceOrderRequest& req, std::string_view product_type,
-                               std::string_view margin_mode, std::string_view margin_coin, PositionMode mode) {
-  PerpOrderRequest r;
+namespace {
+// The fields a spot and a perp order take from the venue-neutral request alike.
+template <class Order>
+Order with_common_fields(const PlaceOrderRequest& req) {
+  Order r;
   r.symbol = req.symbol;
-  r.product_type = std::string(product_type);
-  r.margin_mode = std::string(margin_mode);
-  r.margin_coin = std::string(margin_coin);
   r.side = req.side;
   r.type = req.type;
   r.tif = req.tif;
   r.size = req.size;
   r.price = req.price;
   r.client_oid = req.client_oid;
+  return r;
+}
+}  // namespace
+
+PerpOrderRequest to_perp_order(const PlaceOrderRequest& req, std::string_view product_type,
+                               std::string_view margin_mode, std::string_view margin_coin, PositionMode mode) {
+  auto r = with_common_fields<PerpOrderRequest>(req);
+  r.product_type = std::string(product_type);
+  r.margin_mode = std::string(margin_mode);
+  r.margin_coin = std::string(margin_coin);
   r.reduce_only = req.reduce_only;
   r.mode = mode;
   return r;
 }
 
 Result<SpotOrderRequest> to_spot_order(const PlaceOrderRequest& req) {
-  SpotOrderRequest r;
-  r.symbol = req.symbol;
-  r.side = req.side;
-  r.type = req.type;
-  r.tif = req.tif;
-  r.size = req.size;
-  r.price = req.price;
-  r.client_oid = req.client_oid;
+  auto r = with_common_fields<SpotOrderRequest>(req);
   if (req.type == OrderType::Market && req.side == Side::Buy) {
     if (!req.price) return make_error_code(Errc::invalid_argument);
     auto quote = req.size.checked_mul(*req.price);

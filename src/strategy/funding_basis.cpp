@@ -546,11 +546,11 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
   const double basis = *current_basis(st);  // both quotes are known here
 
   if (!flat(st)) {
-    Decision& d = decision();  // before anything below changes the state it reads
     const int pos_dir = st.perp.position.is_negative()  ? 1
                         : st.perp.position.is_positive() ? -1
                         : (st.spot.position.is_positive() ? 1 : -1);
-    direction = d.direction = pos_dir;
+    direction = pos_dir;
+    Decision& d = decision();  // before anything below changes the state it reads
     d.expected_apr = hold_apr(rate, st.funding.interval_hours, pos_dir);
     if (!st.entry_basis_bps) {
       st.entry_basis_bps = basis;  // adopted without entry prices: anchor the stop here
@@ -658,7 +658,7 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
   ci.follower_slippage_bps = slippage_bps(fq.bid, fq.ask, follower_buys ? fq.ask_size : fq.bid_size, est_size,
                                           params_.depth_penalty_bps);
   const OpenEconomics e = open_economics(ci);
-  decision();
+  decision();  // builds `d`: from here on the numbers are recorded
   d.horizon_hours = ci.horizon.hours;
   d.funding_bps = e.funding_bps;
   d.fees_bps = e.fees_bps;

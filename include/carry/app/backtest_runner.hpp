@@ -9,6 +9,7 @@
 #include <carry/core/types.hpp>
 
 #include <array>
+#include <map>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -54,10 +55,13 @@ struct BacktestData {
   backtest::Replay replay;
   std::vector<std::string> symbols;  // in the order they were loaded
   backtest::Period window;           // union of the symbols' replay windows
-  // Per replay symbol (replay.symbols() order), by market: the price the instrument's steps were
-  // derived from (the first bid as read) and the tick every quote was rounded onto at load (a real
-  // book quotes on the instrument's tick: bid down, ask up), so a run does no rounding per quote.
-  std::vector<std::array<Decimal, 2>> reference_price, quote_tick;
+  // Per symbol, by market: the price the instrument's steps were derived from (the first bid as
+  // read) and the tick every quote was rounded onto at load (a real book quotes on the
+  // instrument's tick: bid down, ask up), so a run does no rounding per quote.
+  struct Steps {
+    std::array<Decimal, 2> reference_price, quote_tick;
+  };
+  std::map<std::string, Steps, std::less<>> steps;
 };
 
 // Finds and loads the files (--data or --spot/--perp/--funding, --symbols, --timeframe,
