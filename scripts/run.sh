@@ -56,7 +56,7 @@ cat >&2 <<MSG
 
 carryd exited with $rc.
   logs:     logs/app.log (human), logs/app.jsonl (events), logs/sim.log (simulator)
-  database: var/sim/carry.db
+  database: var/sim/carry.db (--dry-run: var/sim/carry-paper.db)
   reports:  reports/ (daily, at 00:05 UTC)
 MSG
 exit "$rc"

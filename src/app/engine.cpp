@@ -47,6 +47,7 @@ EngineSetup make_engine_setup(const config::Config& c) {
   p.max_symbol_notional = r.max_symbol_notional;
   p.max_total_notional = r.max_total_notional;
   p.leverage = c.exchange.leverage;
+  p.wallet_is_inventory = f.adopt_foreign_positions;
   // Never open on a quote the risk engine would call stale (a stalled feed while flat, or a
   // replay between candles): the same threshold that trips the kill switch with a position.
   p.max_quote_age_s = r.market_data_stale_s;

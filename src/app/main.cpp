@@ -9,7 +9,10 @@
 #include <carry/app/version.hpp>
 #include <carry/config/loader.hpp>
 #include <carry/log/logger.hpp>
+#include <carry/store/store_lock.hpp>
 
+#include <cerrno>
+#include <filesystem>
 #include <iostream>
 
 using namespace carry;
@@ -86,7 +89,21 @@ int main(int argc, char** argv) {
   log_options.level = *log::parse_level(cli.log_level.value_or(loaded.config.log.level));
   log_options.max_file_bytes = static_cast<std::size_t>(loaded.config.log.max_file_mb) * 1024 * 1024;
   log_options.max_files = loaded.config.log.max_files;
-  const auto decision = app::check_environment(cli, loaded);
+  auto decision = app::check_environment(cli, loaded);
+  if (decision.proceed && !cli.reset_kill_switch) decision = app::check_secret_files(loaded);
+  // One daemon per store, taken before anything opens it for writing (--ops-check never does).
+  const std::string db_path = app::store_path(loaded.config, cli.dry_run);
+  std::unique_ptr<store::StoreLock> store_lock;
+  if (decision.proceed && !cli.ops_check && !(cli.reset_kill_switch && !std::filesystem::exists(db_path))) {
+    try {
+      store_lock = std::make_unique<store::StoreLock>(db_path);
+    } catch (const store::StoreLockError& e) {
+      decision.proceed = false;
+      decision.exit_code = 1;
+      decision.guard_event = "store.locked";
+      decision.message = std::string("carryd: ") + e.what();
+    }
+  }
   // A refusal prints exactly one line on stderr; the console log sink would repeat it.
   log_options.console = loaded.config.log.console && decision.proceed;
   std::unique_ptr<log::Logger> logger;
@@ -99,9 +116,9 @@ int main(int argc, char** argv) {
   for (const auto* secret : {&loaded.config.keys.api_key, &loaded.config.keys.api_secret, &loaded.config.keys.passphrase})
     logger->add_secret(*secret);
 
-  if (cli.reset_kill_switch) {
-    // Edits the store only: no exchange is contacted, so the environment guard does not apply.
-    const int code = app::reset_kill_switch(loaded.config.store.db_path, clock, *logger, std::cout);
+  if (cli.reset_kill_switch && decision.proceed) {
+    // Edits the store only: no exchange is contacted, so the live-trading guard does not apply.
+    const int code = app::reset_kill_switch(db_path, clock, *logger, std::cout);
     logger->flush();
     return code;
   }
@@ -110,6 +127,7 @@ int main(int argc, char** argv) {
     logger->error(decision.guard_event, {{"message", decision.message},
                                          {"environment", loaded.config.exchange.environment},
                                          {"allow_live", loaded.config.exchange.allow_live},
+                                         {"host", decision.host},
                                          {"config_file", loaded.config_file}});
     logger->flush();
     std::cerr << decision.message << "\n";
@@ -117,9 +135,12 @@ int main(int argc, char** argv) {
   }
 
   const app::Mode mode = app::select_mode(cli, loaded.config);
+  if (loaded.config.keys.any() && !app::disable_core_dumps())
+    logger->warn("app.core_dumps_enabled", {{"errno", errno}, {"note", "could not disable core dumps"}});
   logger->info("app.start", {{"version", app::version()},
                              {"mode", std::string(app::to_string(mode))},
                              {"environment", loaded.config.exchange.environment},
+                             {"destination", std::string(bitget::to_string(app::trading_destination(loaded.config).kind))},
                              {"config_file", loaded.config_file},
                              {"pid", static_cast<long>(::getpid())}});
   try {

@@ -3,6 +3,8 @@
 #include "engine_records.hpp"
 #include "gateway_setup.hpp"
 
+#include <carry/app/position_share.hpp>
+
 #include <carry/bitget/gateway.hpp>
 #include <carry/core/exception_message.hpp>
 #include <carry/monitor/daily_report.hpp>
@@ -87,13 +89,16 @@ void Runtime::request_stop(const std::string& reason) {
 }
 
 void Runtime::open_store() {
-  const std::filesystem::path db = cfg_.store.db_path;
+  const std::filesystem::path db = store_path(cfg_, paper());
   if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path());
   store_ = std::make_unique<store::Store>(db, ioc_.get_executor(), log_);
   counter_ = std::make_unique<store::ClientIdCounter>(db);
-  ids_ = std::make_unique<ClientOidGenerator>(cfg_.strategy.funding.client_oid_prefix, counter_->last_reserved(),
-                                              counter_->persist_callback());
+  // <prefix><instance id>-<counter>: another store's orders on the same account are never ours.
+  const std::string tag = cfg_.strategy.funding.client_oid_prefix + counter_->instance_id();
+  ids_ = std::make_unique<ClientOidGenerator>(tag, counter_->last_reserved(), counter_->persist_callback());
   recorder_ = std::make_unique<StoreRecorder>(*store_);
+  log_.info("store.opened", {{"db", db.string()}, {"instance_id", counter_->instance_id()}, {"client_oid_tag", tag},
+                             {"paper", paper()}});
 }
 
 void Runtime::build_engine() {
@@ -321,7 +326,9 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
 
   // Fills the store has, per order: what the exchange reports beyond that happened while we were away.
   std::map<std::string, Decimal, std::less<>> stored_filled;
-  std::map<std::string, Decimal, std::less<>> spot_net;  // per symbol, from our own spot orders
+  // Our share of each leg, per symbol, from our own orders' fills: the rest of what the venue
+  // holds is somebody else's.
+  std::map<std::string, Decimal, std::less<>> spot_net, perp_net;
   auto fills = co_await store_->fills_since(UnixNanos{0});
   if (!fills) {
     log_.error("reconcile.failed", {{"step", "store_fills"}, {"error", fills.error().message()}});
@@ -331,13 +338,16 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
     const auto& f = fr.fill;
     if (!ids_->owns(f.client_oid)) continue;
     stored_filled[f.client_oid] += f.size;
-    if (f.market == MarketType::Spot) spot_net[f.symbol] += f.side == Side::Buy ? f.size : -f.size;
+    auto& net = (f.market == MarketType::Spot ? spot_net : perp_net)[f.symbol];
+    net += f.side == Side::Buy ? f.size : -f.size;
+    // A spot buy's fee taken in the base coin never reached the wallet.
+    if (f.market == MarketType::Spot && f.fee_coin == base_coin(f.symbol)) net -= f.fee;
   }
   auto missed_fill = [&](const OrderUpdate& u) {
     const Decimal missed = u.filled_size - stored_filled[u.client_oid];
     if (!missed.is_positive()) return;
     stored_filled[u.client_oid] = u.filled_size;
-    if (u.market == MarketType::Spot) spot_net[u.symbol] += u.side == Side::Buy ? missed : -missed;
+    (u.market == MarketType::Spot ? spot_net : perp_net)[u.symbol] += u.side == Side::Buy ? missed : -missed;
     log_.warn("reconcile.missed_fills", {{"client_oid", u.client_oid}, {"symbol", u.symbol},
                                          {"market", std::string(to_string(u.market))}, {"size", dec(missed)}});
   };
@@ -421,15 +431,12 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
   }
   if (startup) {
     for (auto& [symbol, t] : track_) {
-      // Our spot holding: what our own orders bought (net), never more than the wallet holds.
       const std::string base = base_coin(symbol);
       Decimal wallet;
       for (const auto& b : *balances)
         if (b.account == MarketType::Spot && b.coin == base) wallet = b.available + b.frozen;
-      Decimal spot = spot_net[symbol];
-      if (spot > wallet) spot = wallet;
-      if (spot.is_negative()) spot = Decimal{};
-      const Decimal p = perp[symbol];
+      const OwnedLegs legs = owned_legs(symbol, spot_net[symbol], wallet, perp_net[symbol], perp[symbol]);
+      const Decimal spot = legs.spot, p = legs.perp;
       t.spot_size = spot;
       t.perp_size = p;
       if (t.spot) t.spot_cost = spot * t.spot->mid();
@@ -437,7 +444,8 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
       if (!spot.is_zero() || !p.is_zero()) {
         engine_->adopt_positions(symbol, spot, p);
         log_.info("reconcile.position", {{"symbol", symbol}, {"spot", dec(spot)}, {"perp", dec(p)},
-                                         {"unhedged", dec(spot + p)}, {"spot_wallet", dec(wallet)}});
+                                         {"unhedged", dec(spot + p)}, {"spot_wallet", dec(wallet)},
+                                         {"venue_perp", dec(perp[symbol])}});
       }
     }
     // The strategy that placed the adopted orders is gone with the old process: take them off the
@@ -448,6 +456,25 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
                                {"foreign", foreign}, {"resolved", resolved}});
   pump();
   co_return true;
+}
+
+// What part of each leg is ours. Our fills say what we bought and sold; the venue can only hold
+// less of it (a manual close, fees), never more: the remainder of the venue's position is foreign,
+// reported and left alone unless strategy.funding.adopt_foreign_positions takes it over.
+Runtime::OwnedLegs Runtime::owned_legs(const std::string& symbol, Decimal spot_ours, Decimal spot_wallet,
+                                       Decimal perp_ours, Decimal perp_venue) {
+  const LegShare spot = split_leg(spot_ours, spot_wallet), perp = split_leg(perp_ours, perp_venue);
+  const bool adopt = cfg_.strategy.funding.adopt_foreign_positions;
+  for (const auto& [market, share] : {std::pair{MarketType::Spot, spot}, std::pair{MarketType::Perp, perp}}) {
+    if (share.foreign.is_zero()) continue;
+    log_.warn("reconcile.foreign_position",
+              {{"symbol", symbol}, {"market", std::string(to_string(market))},
+               {"venue", dec(share.ours + share.foreign)}, {"ours", dec(share.ours)},
+               {"foreign", dec(share.foreign)}, {"adopted", adopt},
+               {"note", adopt ? "adopted: strategy.funding.adopt_foreign_positions is true"
+                              : "not ours: never hedged, reduced or flattened"}});
+  }
+  return adopt ? OwnedLegs{spot_wallet, perp_venue} : OwnedLegs{spot.ours, perp.ours};
 }
 
 asio::awaitable<void> Runtime::tick_loop() {
@@ -681,6 +708,8 @@ asio::awaitable<int> Runtime::run() {
   gw_->set_market_handler([this](const MarketEvent& ev) { on_market(ev); });
   if (paper()) {
     paper::PaperParams pp = make_paper_params(cfg_);
+    // Paper order and trade ids unique across runs of this store (its fills table keys on them).
+    pp.id_prefix = counter_->instance_id() + std::to_string(clock_.now().ns / 1'000'000);
     pp.spot_balances["USDT"] = cfg_.paper.spot_usdt;
     pp.futures_usdt = cfg_.paper.futures_usdt;
     pp.market_slippage_bps = cfg_.paper.slippage_bps;

@@ -85,6 +85,11 @@ class Runtime {
   boost::asio::awaitable<void> refresh_funding();
   boost::asio::awaitable<void> poll_funding_bills();
   boost::asio::awaitable<bool> reconcile(std::string why, bool startup);
+  struct OwnedLegs {
+    Decimal spot, perp;
+  };
+  OwnedLegs owned_legs(const std::string& symbol, Decimal spot_ours, Decimal spot_wallet, Decimal perp_ours,
+                       Decimal perp_venue);
   boost::asio::awaitable<void> reconcile_task(std::string why);
   boost::asio::awaitable<void> shutdown();
 

@@ -279,6 +279,8 @@ std::vector<Field> make_schema() {
     };
     sf.push_back(std::move(f));
   }
+  sf.push_back(bool_field("strategy.funding.adopt_foreign_positions",
+                          [](C& c) -> auto& { return c.strategy.funding.adopt_foreign_positions; }));
   sf.push_back(int_field("strategy.funding.chase_interval_ms",
                          [](C& c) -> auto& { return c.strategy.funding.chase_interval_ms; }, 100, 600'000));
   sf.push_back(int_field("strategy.funding.chase_max_amends",
@@ -287,6 +289,7 @@ std::vector<Field> make_schema() {
                             [](C& c) -> auto& { return c.strategy.funding.chase_max_distance_bps; }, 0, 1000));
   // store, log, monitor
   s.push_back(string_field("store.db_path", [](C& c) -> auto& { return c.store.db_path; }, {}, false, false));
+  s.push_back(string_field("store.paper_db_path", [](C& c) -> auto& { return c.store.paper_db_path; }));
   s.push_back(string_field("log.dir", [](C& c) -> auto& { return c.log.dir; }, {}, false, false));
   s.push_back(string_field("log.level", [](C& c) -> auto& { return c.log.level; },
                            {"trace", "debug", "info", "warn", "error"}));
@@ -519,6 +522,14 @@ LoadedConfig load(const LoadOptions& options) {
   if (r.max_symbol_notional > r.max_total_notional)
     fail("risk.max_symbol_notional", out.sources["risk.max_symbol_notional"],
          "must not exceed risk.max_total_notional (" + r.max_total_notional.to_string() + ")");
+  auto& st = out.config.store;
+  if (st.paper_db_path.empty()) {
+    st.paper_db_path = paper_db_path_for(st.db_path);
+    out.sources["store.paper_db_path"] = "default (store.db_path with -paper)";
+  }
+  if (std::filesystem::path(st.paper_db_path).lexically_normal() == std::filesystem::path(st.db_path).lexically_normal())
+    fail("store.paper_db_path", out.sources["store.paper_db_path"],
+         "must differ from store.db_path: paper fills never go into the live record");
   const auto& fcfg = out.config.strategy.funding;
   if (fcfg.close_apr >= fcfg.min_expected_apr)
     fail("strategy.funding.close_apr", out.sources["strategy.funding.close_apr"],
@@ -558,6 +569,30 @@ std::string render(const LoadedConfig& loaded) {
        << (src == loaded.sources.end() ? "default" : src->second) << "\n";
   }
   return os.str();
+}
+
+std::string paper_db_path_for(const std::string& db_path) {
+  const std::filesystem::path p(db_path);
+  std::filesystem::path out = p.parent_path() / (p.stem().string() + "-paper" + p.extension().string());
+  return out.string();
+}
+
+std::vector<std::string> files_holding_secrets(const LoadedConfig& loaded) {
+  std::vector<std::string> files;
+  for (const auto& f : schema()) {
+    if (!f.secret || f.get(loaded.config).empty()) continue;
+    auto it = loaded.sources.find(f.key);
+    if (it == loaded.sources.end() || it->second == "default" || it->second.rfind("environment variable", 0) == 0)
+      continue;
+    // A .env line is recorded as "<file> <VARIABLE>"; a YAML value as "<file>".
+    std::string file = it->second;
+    std::string var = f.key;
+    std::transform(var.begin(), var.end(), var.begin(), [](unsigned char c) { return std::toupper(c); });
+    for (std::size_t dot; (dot = var.find('.')) != std::string::npos;) var.replace(dot, 1, "__");
+    if (file.size() > var.size() + 1 && file.ends_with(" " + var)) file.resize(file.size() - var.size() - 1);
+    if (std::find(files.begin(), files.end(), file) == files.end()) files.push_back(file);
+  }
+  return files;
 }
 
 std::vector<std::string> known_keys() {

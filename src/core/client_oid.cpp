@@ -7,11 +7,12 @@ namespace carry {
 ClientOidGenerator::ClientOidGenerator(std::string prefix, std::uint64_t last_used,
                                        std::function<void(std::uint64_t)> persist)
     : prefix_(std::move(prefix)), counter_(last_used), persist_(std::move(persist)) {
-  if (!valid_prefix(prefix_)) throw std::invalid_argument("client id prefix must be 1-12 chars of [0-9A-Za-z_-]");
+  if (!valid_prefix(prefix_))
+    throw std::invalid_argument("client id prefix must be 1-" + std::to_string(kMaxPrefix) + " chars of [0-9A-Za-z_-]");
 }
 
 bool ClientOidGenerator::valid_prefix(std::string_view prefix) noexcept {
-  if (prefix.empty() || prefix.size() > 12) return false;
+  if (prefix.empty() || prefix.size() > kMaxPrefix) return false;
   for (char c : prefix) {
     const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '-';
     if (!ok) return false;

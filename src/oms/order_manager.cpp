@@ -826,10 +826,9 @@ void OrderManager::handle_fill(const Fill& f) {
     return;
   }
   if (!f.client_oid.empty() && !ids_.owns(f.client_oid)) {
-    // Somebody else's trade on this account still moves the position.
+    // Somebody else's trade on this account: the position book is Carry's share only (a foreign
+    // position is never hedged, reduced or flattened by us), so it is counted and logged, not booked.
     if (!f.trade_id.empty()) seen_trades_.insert(trade_key(f.market, f.trade_id));
-    const Instrument* inst = instrument(f.symbol, f.market);
-    positions_.apply_fill(f, inst ? std::string_view(inst->base_coin) : std::string_view{});
     metrics_.add(&OmsCounters::foreign);
     events_.warn("fill.foreign", {{"trade_id", f.trade_id}, {"client_oid", f.client_oid}, {"symbol", f.symbol},
                                   {"side", to_string(f.side)}, {"size", dec(f.size)}, {"price", dec(f.price)}});

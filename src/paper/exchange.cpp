@@ -211,7 +211,7 @@ Result<OrderAck> Exchange::place_at(const PlaceOrderRequest& req, UnixNanos now)
   orders_.emplace_back();
   Order& o = orders_.back();
   o.client_oid = req.client_oid;
-  o.order_id = "P" + std::to_string(++order_seq_);
+  o.order_id = "P" + params_.id_prefix + (params_.id_prefix.empty() ? "" : "-") + std::to_string(++order_seq_);
   o.symbol = req.symbol;
   o.market = req.market;
   o.side = req.side;
@@ -334,7 +334,7 @@ void Exchange::fill(Symbol& s, Book& book, Order& o, Decimal qty, Decimal price,
   f.market = o.market;
   f.client_oid = o.client_oid;
   f.order_id = o.order_id;
-  f.trade_id = "T" + std::to_string(++trade_seq_);
+  f.trade_id = "T" + params_.id_prefix + (params_.id_prefix.empty() ? "" : "-") + std::to_string(++trade_seq_);
   f.side = o.side;
   f.price = price;
   f.size = qty;

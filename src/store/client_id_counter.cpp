@@ -19,6 +19,10 @@ ClientIdCounter::ClientIdCounter(const std::filesystem::path& file, std::uint64_
   if (!high) throw std::runtime_error("store: cannot read counter '" + key_ + "' in " + file.string() + ": " +
                                       repo_->last_error());
   reserved_ = *high;
+  auto instance = repo_->instance_id();
+  if (!instance) throw std::runtime_error("store: cannot read the instance id in " + file.string() + ": " +
+                                          repo_->last_error());
+  instance_id_ = std::move(*instance);
   if (block_ > 1) thread_ = std::thread([this] { run_prefetch(); });
 }
 

@@ -9,6 +9,7 @@
 #include <array>
 #include <charconv>
 #include <concepts>
+#include <random>
 #include <stdexcept>
 
 namespace carry::store {
@@ -551,6 +552,28 @@ Result<void> Repo::persist_counter(std::uint64_t value, std::string_view key) {
     return impl_->in_txn([&]() -> Result<void> {
       if (value > impl_->do_counter(key)) impl_->do_put_kv(key, std::to_string(value), impl_->now());
       return {};
+    });
+  });
+}
+
+namespace {
+std::string draw_instance_id() {
+  static constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::random_device rd;
+  std::uniform_int_distribution<std::size_t> pick(0, kAlphabet.size() - 1);
+  std::string id;
+  for (std::size_t i = 0; i < Repo::kInstanceIdLength; ++i) id += kAlphabet[pick(rd)];
+  return id;
+}
+}  // namespace
+
+Result<std::string> Repo::instance_id() {
+  return impl_->guarded([&]() -> Result<std::string> {
+    return impl_->in_txn([&]() -> Result<std::string> {
+      if (auto have = impl_->do_get_kv(kInstanceIdKey)) return *have;
+      std::string id = draw_instance_id();
+      impl_->do_put_kv(kInstanceIdKey, id, impl_->now());
+      return id;
     });
   });
 }

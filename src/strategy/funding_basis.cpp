@@ -452,10 +452,11 @@ std::size_t FundingBasis::working_count(const State& st) const {
 }
 
 Decimal FundingBasis::spot_sellable(const State& st) const {
-  // What we bought (our fills prove it, even before the balance catches up) or the wallet's
-  // inventory, whichever is larger; minus sells already in flight. Never more: no borrowing.
+  // What we bought (our fills prove it, even before the balance catches up) or, when the wallet
+  // is ours to use, its inventory, whichever is larger; minus sells already in flight. Never
+  // more: no borrowing, and never a coin somebody else holds on the account.
   Decimal wallet;
-  if (st.spot.inst)
+  if (st.spot.inst && params_.wallet_is_inventory)
     if (auto it = balances_.spot.find(st.spot.inst->base_coin); it != balances_.spot.end()) wallet = it->second;
   Decimal sellable = max(wallet, max(st.spot.position, Decimal{}));
   for (const auto& [oid, w] : working_)
@@ -645,7 +646,8 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
     in.total_room = params_.max_total_notional - gross_notional();
   }
   if (auto it = balances_.spot.find(si->quote_coin); it != balances_.spot.end()) in.spot_quote_available = it->second;
-  if (auto it = balances_.spot.find(si->base_coin); it != balances_.spot.end()) in.spot_base_available = it->second;
+  if (auto it = balances_.spot.find(si->base_coin); it != balances_.spot.end())
+    in.spot_base_available = params_.wallet_is_inventory ? it->second : min(it->second, max(st.spot.position, Decimal{}));
   if (auto it = balances_.perp.find(pi->quote_coin); it != balances_.perp.end()) in.perp_margin_available = it->second;
   in.leverage = params_.leverage;
   const SizingResult sz = size_pair(in);

@@ -19,13 +19,32 @@ inline constexpr std::string_view kLiveWsPrivateUrl = "wss://ws.bitget.com/v2/ws
 inline constexpr std::string_view kDemoWsPublicUrl = "wss://wspap.bitget.com/v2/ws/public";
 inline constexpr std::string_view kDemoWsPrivateUrl = "wss://wspap.bitget.com/v2/ws/private";
 
+inline constexpr std::string_view kRestHost = "api.bitget.com";
+inline constexpr std::string_view kDemoWsHost = "wspap.bitget.com";
+
+// Where this gateway's private requests (signed REST, the private WebSocket login) would go.
+// Loopback: the simulator or a test server on this machine. Demo: Bitget's demo trading
+// (`paptrading: 1` on api.bitget.com, the wspap.bitget.com WebSocket host). Live: anything else,
+// whatever the configured environment says: real money, or keys sent to an unknown host.
+enum class DestinationKind { Loopback, Demo, Live };
+std::string_view to_string(DestinationKind k) noexcept;
+
+struct Destination {
+  DestinationKind kind = DestinationKind::Live;
+  std::string host;      // the host that decided the kind (the first live one, else the first demo one)
+  std::string endpoint;  // "rest" or "ws_private"
+};
+
+struct GatewayConfig;
+Destination private_destination(const GatewayConfig& g);
+
 struct GatewayConfig {
   // ---- endpoints ("" = Bitget's, per `demo`) ----
   std::string rest_base_url;          // e.g. "http://127.0.0.1:8080" for the simulator
   std::string ws_public_url;          // e.g. "ws://127.0.0.1:8081/v2/ws/public"
   std::string ws_private_url;
   bool demo = false;                  // header paptrading: 1 and the wspap WebSocket hosts
-  std::string ca_file;                // extra trust anchor (PEM); "" = system trust store
+  std::string ca_file;                // extra trust anchors (PEM) added to the system store
   bool verify_tls = true;
 
   // ---- keys (private endpoints and channels need all three) ----

@@ -22,7 +22,7 @@ namespace carry::bitget {
 struct RestClientConfig {
   // https://host[:port] for the exchange; http:// only to a loopback host (the simulator).
   std::string base_url = "https://api.bitget.com";
-  std::string ca_file;                          // PEM to trust; "" = the system trust store
+  std::string ca_file;                          // PEM trusted beside the system store
   bool verify_tls = true;
   std::chrono::milliseconds request_timeout{5000};   // whole request, every phase included
   std::chrono::milliseconds connect_timeout{3000};   // TCP connect + TLS handshake cap

@@ -23,7 +23,7 @@ namespace carry::bitget {
 
 struct WsClientConfig {
   std::string url = "wss://ws.bitget.com/v2/ws/public";
-  std::string ca_file;                               // PEM to trust; "" = system trust store
+  std::string ca_file;                               // PEM trusted beside the system store
   bool verify_tls = true;
   std::chrono::milliseconds connect_timeout{5000};   // TCP connect + TLS + WebSocket handshake
   std::size_t max_frame_bytes = 4u << 20;

@@ -16,7 +16,7 @@ struct ExchangeConfig {
   std::string ws_public_url;
   std::string ws_private_url;
   bool demo_trading = true;              // send `paptrading: 1` (Bitget demo); ignored on mainnet
-  std::string ca_file;                   // extra trust anchor (tests, private CAs); empty = system
+  std::string ca_file;                   // extra trust anchors (tests, private CAs), added to the system store
   std::string product_type = "USDT-FUTURES";
   std::string margin_coin = "USDT";
   std::string margin_mode = "crossed";   // crossed | isolated
@@ -73,6 +73,9 @@ struct FundingStrategyConfig {
   int hedge_timeout_s = 30;              // legs apart beyond one lot for longer -> Reducing
   int decision_log_interval_s = 0;       // > 0: repeat an unchanged HOLD in the log this often
   std::string client_oid_prefix = "cry";
+  // A position on the venue beyond what this store's fills explain belongs to someone else (a
+  // manual trade, another bot): reported, never hedged, reduced or flattened, unless this is set.
+  bool adopt_foreign_positions = false;
   int chase_interval_ms = 2000;
   int chase_max_amends = 10;
   double chase_max_distance_bps = 20;
@@ -84,6 +87,9 @@ struct StrategyConfig {
 
 struct StoreConfig {
   std::string db_path = "var/carry.db";
+  // --dry-run's own database, so a paper fill can never be adopted as a live holding. The loader
+  // fills it in when unset: db_path with "-paper" before the extension (var/carry-paper.db).
+  std::string paper_db_path;
 };
 
 struct LogConfig {

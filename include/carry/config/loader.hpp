@@ -38,6 +38,12 @@ LoadedConfig load(const LoadOptions& options);
 // The effective configuration as YAML, secrets shown as ***; with `# source` comments.
 std::string render(const LoadedConfig& loaded);
 
+// The default paper database beside the live one: "var/carry.db" -> "var/carry-paper.db".
+std::string paper_db_path_for(const std::string& db_path);
+
+// The files (.env, the YAML) a non-empty secret (keys.*) was read from, each once.
+std::vector<std::string> files_holding_secrets(const LoadedConfig& loaded);
+
 // All dotted key names the loader knows (for docs and tests).
 std::vector<std::string> known_keys();
 

@@ -13,6 +13,7 @@ struct PaperParams {
   std::map<std::string, Decimal, std::less<>> spot_balances;  // starting spot wallet, coin -> amount
   Decimal futures_usdt;                           // starting USDT-M futures balance
   bool fill_on_trades = true;                     // trades through a resting price fill it
+  std::string id_prefix;                          // order ids P<prefix>-n, trade ids T<prefix>-n (unique per run)
 };
 
 }  // namespace carry::paper

@@ -39,6 +39,9 @@ class ClientIdCounter {
   // ClientOidGenerator starts with last_used = last_reserved().
   std::uint64_t last_reserved() const noexcept { return reserved_; }
 
+  // The store's instance id (Repo::instance_id), read or drawn when the counter opens.
+  const std::string& instance_id() const noexcept { return instance_id_; }
+
   // Reserves n fresh ids durably; returns the first (ids first..first+n-1 are the caller's).
   // Ids covered by earlier reservations are not returned again.
   Result<std::uint64_t> reserve_client_ids(std::uint64_t n);
@@ -62,6 +65,7 @@ class ClientIdCounter {
 
   std::unique_ptr<Repo> repo_;  // used by one thread at a time: the caller, or the prefetch
   std::string key_;
+  std::string instance_id_;
   std::uint64_t block_;
   std::uint64_t reserved_ = 0;
   std::uint64_t last_value_ = 0;  // the highest id persist_counter has covered

@@ -36,6 +36,8 @@ class Repo {
   static constexpr int kSchemaVersion = 2;
   static constexpr std::string_view kClientOidCounterKey = "client_oid_counter";
   static constexpr std::string_view kKillSwitchKey = "kill_switch";
+  static constexpr std::string_view kInstanceIdKey = "instance_id";
+  static constexpr std::size_t kInstanceIdLength = 5;
 
   // Opens (creating if needed) and migrates. Throws std::runtime_error naming the file and the
   // cause: a store that cannot open is a start-up error.
@@ -74,6 +76,11 @@ class Repo {
   Result<std::uint64_t> reserve_client_ids(std::uint64_t n, std::string_view key = kClientOidCounterKey);
   Result<void> persist_counter(std::uint64_t value, std::string_view key = kClientOidCounterKey);
   Result<std::uint64_t> counter(std::string_view key = kClientOidCounterKey);
+
+  // This store's identity on the account: kInstanceIdLength random [a-z0-9] characters drawn the
+  // first time it is asked for, then the same forever. Client ids embed it, so orders placed from
+  // another store (another Carry, a paper run) are foreign by construction.
+  Result<std::string> instance_id();
 
   // ---- queries ----
   Result<std::optional<std::string>> get_kv(std::string_view key);

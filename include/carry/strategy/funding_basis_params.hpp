@@ -33,6 +33,9 @@ struct FundingBasisParams {
   Decimal max_symbol_notional = Decimal::from_units(10000);  // one leg
   Decimal max_total_notional = Decimal::from_units(20000);   // every leg of every symbol
   int leverage = 2;                     // perp margin needed = notional / leverage
+  // Spot inventory the strategy may sell: false = only what its own fills bought (the wallet's
+  // other coins are foreign, never sold); true = the whole wallet (strategy.funding.adopt_foreign_positions).
+  bool wallet_is_inventory = false;
 
   // ---- execution (strategy only) ----
   int eval_interval_s = 10;             // evaluate each symbol this often (and on material change)

@@ -1,5 +1,7 @@
 #include <carry/bitget/gateway_config.hpp>
 
+#include "url.hpp"
+
 namespace carry::bitget {
 
 std::string GatewayConfig::rest_url() const {
@@ -55,6 +57,39 @@ std::string GatewayConfig::describe() const {
          " demo=" + (demo ? "true" : "false") + " product=" + product_type + " margin=" + margin_mode + "/" +
          margin_coin + " position_mode=" + std::string(to_wire(position_mode)) + " " +
          (credentials.empty() ? std::string("keys=none") : credentials.redacted());
+}
+
+std::string_view to_string(DestinationKind k) noexcept {
+  switch (k) {
+    case DestinationKind::Loopback: return "loopback";
+    case DestinationKind::Demo: return "demo";
+    case DestinationKind::Live: return "live";
+  }
+  return "?";
+}
+
+namespace {
+// One endpoint: loopback by address, demo only on Bitget's own demo hosts with demo mode on, and
+// live otherwise (an unparsable URL too: never guess in favour of "not real money").
+Destination classify(std::string_view url_text, std::string_view endpoint, bool demo, std::string_view demo_host) {
+  Destination d;
+  d.endpoint = std::string(endpoint);
+  auto url = io::parse_url(url_text);
+  if (!url) {
+    d.host = std::string(url_text);
+    return d;
+  }
+  d.host = url->host;
+  if (url->host_is_loopback()) d.kind = DestinationKind::Loopback;
+  else if (demo && url->host == demo_host) d.kind = DestinationKind::Demo;
+  return d;
+}
+}  // namespace
+
+Destination private_destination(const GatewayConfig& g) {
+  const Destination rest = classify(g.rest_url(), "rest", g.demo, kRestHost);
+  const Destination ws = classify(g.ws_private(), "ws_private", g.demo, kDemoWsHost);
+  return static_cast<int>(ws.kind) > static_cast<int>(rest.kind) ? ws : rest;
 }
 
 }  // namespace carry::bitget

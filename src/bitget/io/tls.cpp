@@ -15,10 +15,11 @@ std::shared_ptr<ssl::context> make_client_tls_context(const TlsOptions& options)
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
   boost::system::error_code ec;
-  if (options.ca_file.empty()) {
-    ctx->set_default_verify_paths(ec);
-    if (ec) throw std::runtime_error("TLS: cannot load the system CA store: " + ec.message());
-  } else {
+  // exchange.ca_file adds a trust anchor (a private CA, a test CA) to the system's store: it never
+  // replaces it, so pointing it at a test CA cannot break the real exchange's certificate chain.
+  ctx->set_default_verify_paths(ec);
+  if (ec) throw std::runtime_error("TLS: cannot load the system CA store: " + ec.message());
+  if (!options.ca_file.empty()) {
     ctx->load_verify_file(options.ca_file, ec);
     if (ec) throw std::runtime_error("TLS: cannot load CA file '" + options.ca_file + "': " + ec.message());
   }

@@ -13,7 +13,7 @@
 namespace carry::bitget::io {
 
 struct TlsOptions {
-  std::string ca_file;       // PEM bundle to trust; empty = the system's default verify paths
+  std::string ca_file;       // PEM bundle trusted in addition to the system store; empty = system only
   bool verify_peer = true;   // false only for explicit local experiments, never by default
 };
 

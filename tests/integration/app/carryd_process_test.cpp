@@ -8,10 +8,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+
 #include <csignal>
+#include <filesystem>
 
 using carry_test::Process;
 using carry_test::TempDir;
+using carry_test::wait_until;
 using namespace std::chrono_literals;
 
 namespace {
@@ -92,20 +96,80 @@ TEST(CountingListener, DetectsAConnection) {
   ::close(c);
 }
 
-TEST(Carryd, MainnetWithoutAllowLiveExits2BeforeAnyNetwork) {
-  TempDir dir("carryd_guard");
+// Bitget's production hosts, whatever `environment` says: what the guard is about.
+std::string production_yaml(const TempDir& dir, const std::string& environment, bool demo_trading) {
+  return "exchange:\n  environment: " + environment + "\n  allow_live: false\n  demo_trading: " +
+         (demo_trading ? "true" : "false") + "\nstore:\n  db_path: " + dir.file("carry.db") + "\nlog:\n  dir: " +
+         dir.file("logs") + "\n  console: false\nmonitor:\n  reports_dir: " + dir.file("reports") + "\n";
+}
+
+std::map<std::string, std::string> keys_env() {
+  auto env = base_env();
+  env["KEYS__API_KEY"] = "k";
+  env["KEYS__API_SECRET"] = "s";
+  env["KEYS__PASSPHRASE"] = "p";
+  return env;
+}
+
+TEST(Carryd, LiveDestinationWithoutAllowLiveExits2NamingTheHost) {
+  // environment: testnet with demo_trading off and no URLs sends orders to api.bitget.com without
+  // the demo header: that is live trading, and so is mainnet.
+  for (const std::string environment : {"testnet", "mainnet"}) {
+    TempDir dir("carryd_guard");
+    const auto cfg = dir.write("app.yaml", production_yaml(dir, environment, false));
+    Process p({CARRYD_PATH, "--config", cfg}, keys_env(), dir.path().string());
+    ASSERT_EQ(p.wait(30s).value_or(-1), 2) << p.err();
+    const std::string err = p.err();
+    EXPECT_NE(err.find("exchange.allow_live"), std::string::npos) << err;
+    EXPECT_NE(err.find("api.bitget.com"), std::string::npos) << err;
+    EXPECT_NE(err.find("EXCHANGE__ALLOW_LIVE=true"), std::string::npos) << err;
+    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;  // exactly one line
+    const auto lines = jsonl(dir);
+    ASSERT_TRUE(has_event(lines, "guard.allow_live"));
+    for (const auto& j : lines)
+      if (j.value("event", "") == "guard.allow_live") EXPECT_EQ(j.value("host", ""), "api.bitget.com");
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "carry.db"));  // refused before the store
+  }
+}
+
+TEST(Carryd, LoopbackNeverNeedsAllowLiveEvenNamedMainnet) {
+  TempDir dir("carryd_loopback");
   CountingListener listener;
   const auto cfg = dir.write("mainnet.yaml", config_yaml(dir, "mainnet", false, listener.port()));
-  Process p({CARRYD_PATH, "--env", "mainnet", "--config", cfg}, base_env(), dir.path().string());
-  const auto code = p.wait(30s);
-  ASSERT_TRUE(code.has_value());
-  EXPECT_EQ(*code, 2);
-  const std::string err = p.err();
-  EXPECT_NE(err.find("exchange.allow_live"), std::string::npos) << err;
-  EXPECT_NE(err.find("EXCHANGE__ALLOW_LIVE=true"), std::string::npos) << err;
-  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;  // exactly one line
-  EXPECT_TRUE(has_event(jsonl(dir), "guard.allow_live"));
+  Process p({CARRYD_PATH, "--env", "mainnet", "--config", cfg}, keys_env(), dir.path().string());
+  // Not refused: it goes on to connect to the (loopback) exchange.
+  EXPECT_TRUE(wait_until([&] { return listener.accepted() > 0; }, 30s)) << p.err();
+  EXPECT_TRUE(p.running());
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait(30s).value_or(-1), 0) << p.err();
+  EXPECT_FALSE(has_event(jsonl(dir), "guard.allow_live"));
+}
+
+TEST(Carryd, ResetKillSwitchNeverContactsTheExchange) {
+  TempDir dir("carryd_reset");
+  CountingListener listener;
+  const auto cfg = dir.write("mainnet.yaml", config_yaml(dir, "mainnet", false, listener.port()));
+  Process p({CARRYD_PATH, "--env", "mainnet", "--config", cfg, "--reset-kill-switch"}, keys_env(),
+            dir.path().string());
+  ASSERT_EQ(p.wait(30s).value_or(-1), 0) << p.out() << p.err();
+  EXPECT_NE(p.out().find("kill switch:"), std::string::npos) << p.out();
   EXPECT_EQ(listener.accepted(), 0);
+}
+
+TEST(Carryd, WorldReadableEnvWithRealKeysIsRefused) {
+  TempDir dir("carryd_dotenv");
+  // Bitget demo trading: real (demo) keys sent to api.bitget.com.
+  const auto cfg = dir.write("app.yaml", production_yaml(dir, "testnet", true));
+  const auto env_file = dir.write(".env", "KEYS__API_KEY=k\nKEYS__API_SECRET=s\nKEYS__PASSPHRASE=p\n");
+  ::chmod(env_file.c_str(), 0644);
+  Process p({CARRYD_PATH, "--config", cfg}, base_env(), dir.path().string());
+  ASSERT_EQ(p.wait(30s).value_or(-1), 2) << p.err();
+  const std::string err = p.err();
+  EXPECT_NE(err.find(".env"), std::string::npos) << err;
+  EXPECT_NE(err.find("chmod 600 .env"), std::string::npos) << err;
+  EXPECT_NE(err.find("644"), std::string::npos) << err;
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  EXPECT_TRUE(has_event(jsonl(dir), "guard.secret_file"));
 }
 
 TEST(Carryd, EnvDisagreeingWithConfigExits2) {

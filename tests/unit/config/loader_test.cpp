@@ -238,3 +238,39 @@ TEST(ConfigLoader, KnownKeysIncludeTheSeedKnobs) {
     EXPECT_NE(std::find(keys.begin(), keys.end(), k), keys.end()) << k;
   }
 }
+
+TEST(ConfigLoader, PaperDatabaseDefaultsBesideTheLiveOneAndNeverIsIt) {
+  TempDir dir;
+  dir.write("app.yaml", "store:\n  db_path: var/live.db\n");
+  auto loaded = load(options_for(dir));
+  EXPECT_EQ(loaded.config.store.paper_db_path, "var/live-paper.db");
+  EXPECT_EQ(paper_db_path_for("carry"), "carry-paper");
+  dir.write("app.yaml", "store:\n  db_path: var/live.db\n  paper_db_path: /tmp/p.db\n");
+  EXPECT_EQ(load(options_for(dir)).config.store.paper_db_path, "/tmp/p.db");
+  dir.write("app.yaml", "store:\n  db_path: var/live.db\n  paper_db_path: var/./live.db\n");
+  const auto err = error_of(options_for(dir));
+  EXPECT_NE(err.find("store.paper_db_path"), std::string::npos) << err;
+  EXPECT_NE(err.find("must differ from store.db_path"), std::string::npos) << err;
+}
+
+TEST(ConfigLoader, FilesHoldingSecretsAreNamedOnce) {
+  TempDir dir;
+  dir.write(".env", "KEYS__API_KEY=k\nKEYS__API_SECRET=s\n");
+  dir.write("app.yaml", "keys:\n  passphrase: p\n");
+  auto loaded = load(options_for(dir, {{"KEYS__API_SECRET", "from-env"}}));
+  const auto files = files_holding_secrets(loaded);
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0], dir.file(".env"));  // api_key; the secret itself came from the environment
+  EXPECT_EQ(files[1], dir.file("app.yaml"));
+  dir.write("app.yaml", "");
+  dir.write(".env", "KEYS__API_KEY=\n");
+  EXPECT_TRUE(files_holding_secrets(load(options_for(dir))).empty());  // empty values are no secrets
+}
+
+TEST(ConfigLoader, AdoptForeignPositionsIsOffByDefault) {
+  TempDir dir;
+  dir.write("app.yaml", "");
+  EXPECT_FALSE(load(options_for(dir)).config.strategy.funding.adopt_foreign_positions);
+  dir.write("app.yaml", "strategy:\n  funding:\n    adopt_foreign_positions: true\n");
+  EXPECT_TRUE(load(options_for(dir)).config.strategy.funding.adopt_foreign_positions);
+}

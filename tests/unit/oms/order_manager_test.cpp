@@ -421,3 +421,28 @@ TEST(OrderManagerLogOff, OrdersWorkWithoutBuildingEventsNobodyKeeps) {
   EXPECT_EQ(blocked.reason, "size_not_positive");
   EXPECT_EQ(off.emitted, 0);
 }
+
+TEST_F(OrderManagerTest, ForeignFillIsCountedButNeverBookedAsOurPosition) {
+  // A manual trade (or another bot's) on the same account: Carry's position book is its own share,
+  // so Reducing and flatten can never close what is not ours.
+  Fill f;
+  f.symbol = "BTCUSDT";
+  f.market = MarketType::Perp;
+  f.client_oid = "manual-7";
+  f.order_id = "V77";
+  f.trade_id = "T77";
+  f.side = Side::Sell;
+  f.price = Decimal::from_units(100);
+  f.size = "0.05"_dec;
+  f.fee_coin = "USDT";
+  f.ts_event = UnixNanos::from_ms(1);
+  oms->on_exec(f);
+  EXPECT_EQ(oms->metrics().total.foreign, 1u);
+  EXPECT_TRUE(oms->positions().size("BTCUSDT", MarketType::Perp).is_zero());
+  EXPECT_TRUE(oms->positions().flat());
+  // Our own fill still is.
+  auto id = submit_ok(limit(MarketType::Perp, Side::Sell, "100", "0.01"));
+  oms->on_place_result(id, ack(id));
+  oms->on_exec(fill(id, "T1", "100", "0.01"));
+  EXPECT_EQ(oms->positions().size("BTCUSDT", MarketType::Perp), "-0.01"_dec);
+}

@@ -1,5 +1,7 @@
 #include "paper_fixture.hpp"
 
+#include <set>
+
 using namespace carry;
 using namespace carry::paper;
 using namespace carry::paper::test;
@@ -304,4 +306,22 @@ TEST_F(ExchangeTest, QueriesReportOpenOrdersPositionsAndBalances) {
   EXPECT_EQ(balances[2].account, MarketType::Perp);
   EXPECT_EQ(balances[2].frozen, "10.1"_dec);  // margin of the resting sell at leverage 1
   ASSERT_TRUE(balances[2].equity);
+}
+
+TEST_F(ExchangeTest, IdPrefixKeepsOrderAndTradeIdsUniqueAcrossRuns) {
+  // The paper store keys fills on (market, trade_id): a second run must not reuse "T1".
+  std::set<std::string> trades, orders;
+  for (const char* run : {"ab12c1700000000000", "ab12c1700000060000"}) {
+    params.id_prefix = run;
+    rebuild();
+    bbo(MarketType::Spot, "100", "100.2");
+    auto ack = ex->place(market(MarketType::Spot, Side::Buy, "0.1"));
+    ASSERT_TRUE(ack.has_value());
+    EXPECT_EQ(ack->order_id.rfind(std::string("P") + run + "-", 0), 0u) << ack->order_id;
+    orders.insert(ack->order_id);
+    const auto fills = take<Fill>();
+    ASSERT_FALSE(fills.empty());
+    for (const auto& f : fills) EXPECT_TRUE(trades.insert(f.trade_id).second) << f.trade_id;
+  }
+  EXPECT_EQ(orders.size(), 2u);
 }

@@ -352,6 +352,7 @@ TEST_F(FundingBasisTest, FlattenAllBringsBothLegsToZeroWithReducingOrders) {
 }
 
 TEST_F(FundingBasisTest, FlattenDuringOpeningCancelsTheLeaderAndBuysBackSoldInventory) {
+  params.wallet_is_inventory = true;  // the wallet's ETH adopted as Carry's inventory
   make();
   balances("100000", "4");
   const OrderIntent leader = funding("-0.001").orders.at(0);  // perp buy 4 leads

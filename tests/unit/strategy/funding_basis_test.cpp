@@ -545,7 +545,17 @@ TEST_F(FundingBasisTest, NegativeFundingNeverSellsSpotWeDoNotHold) {
   EXPECT_EQ(a.decisions[0].reason, "negative_funding_no_spot_inventory");
   EXPECT_TRUE(a.orders.empty());
 
-  // With 4 ETH of inventory: open 4, leader perp buy, follower spot sell.
+  // 4 ETH in the wallet that our fills did not buy are somebody else's: never sold.
+  make();
+  balances("100000", "4");
+  a = funding("-0.001");
+  ASSERT_EQ(a.decisions.size(), 1u);
+  EXPECT_EQ(a.decisions[0].kind, DecisionKind::Hold);
+  EXPECT_EQ(a.decisions[0].reason, "negative_funding_no_spot_inventory");
+  EXPECT_TRUE(a.orders.empty());
+
+  // Adopted (strategy.funding.adopt_foreign_positions): open 4, leader perp buy, follower spot sell.
+  params.wallet_is_inventory = true;
   make();
   balances("100000", "4");
   a = funding("-0.001");
