@@ -88,9 +88,9 @@ std::string books1_frame(std::string_view inst_type, std::string_view symbol, st
   return f;
 }
 
-// The generator must reproduce the captured futures books1 frame exactly (shared data, tardis v2).
+// The generator must reproduce the captured futures books1 frame exactly (tests/fixtures/bitget/ws, tardis v2).
 void check_frame_layout() {
-  const std::string path = std::string(CARRY_SHARED_DIR) + "/data/bitget_ws_v2_v3_message_samples.jsonl";
+  const std::string path = std::string(CARRY_FIXTURES_DIR) + "/bitget/ws/bitget_ws_v2_v3_message_samples.jsonl";
   std::ifstream in(path);
   if (!in) die("cannot read " + path);
   std::string line;

@@ -1,6 +1,6 @@
 // Gateway hot paths (issue 3): WS frame -> BBO cache update, and place-order build + sign.
-// Frames come from the shared samples: books1 lines of the tardis v2 captures and the futures /
-// spot ticker samples.
+// Frames come from tests/fixtures/bitget: books1 lines of the tardis v2 captures (ws/) and the
+// futures / spot ticker samples (samples/).
 #include <carry/bitget/fast_bbo.hpp>
 #include <carry/bitget/requests.hpp>
 #include <carry/bitget/signer.hpp>
@@ -30,7 +30,7 @@ std::string read(const std::string& path) {
 
 // books1 pushes with both sides present, byte for byte as captured.
 std::vector<std::string> books1_frames() {
-  std::ifstream in(std::string(CARRY_SHARED_DIR) + "/data/bitget_ws_v2_v3_message_samples.jsonl");
+  std::ifstream in(std::string(CARRY_FIXTURES_DIR) + "/bitget/ws/bitget_ws_v2_v3_message_samples.jsonl");
   std::vector<std::string> out;
   std::string line;
   while (std::getline(in, line)) {
@@ -45,7 +45,7 @@ std::vector<std::string> books1_frames() {
 }
 
 std::vector<std::string> ticker_frames() {
-  const std::string dir = std::string(CARRY_SHARED_DIR) + "/bitget-api/samples/";
+  const std::string dir = std::string(CARRY_FIXTURES_DIR) + "/bitget/samples/";
   return {read(dir + "ws_ticker_futures.json"), read(dir + "ws_ticker_spot.json")};
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds the bundled bitget-sim market tape from the shared Binance 1-minute candles.
+"""Builds the bundled bitget-sim market tape from the Binance 1-minute candles in data/.
 
 Each 1m candle of BTCUSDT/ETHUSDT spot and USDT-M perp becomes four top-of-book rows, 15 s apart:
 open, then the extreme nearer the open (low for an up candle, high for a down candle), then the
@@ -7,8 +7,8 @@ other extreme, then close. The candle price is the bid; the ask is one tick abov
 BTC perp 0.1, ETH perp 0.01). Sizes are derived deterministically from the candle volume
 (a fraction of the minute's volume, varied per row), rounded to the instrument's lot step.
 
-Usage (from the repository root):
-  python3 data/sim/make_tape.py ../shared/data 2025-05-20T00:00:00Z 6 > data/sim/tape_btc_eth_2025-05-20.csv
+Usage (from the repository root; the input is the repository's data/ folder):
+  python3 data/sim/make_tape.py data 2025-05-20T00:00:00Z 6 > data/sim/tape_btc_eth_2025-05-20.csv
 """
 import csv
 import datetime as dt

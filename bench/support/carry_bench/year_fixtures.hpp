@@ -16,7 +16,7 @@
 
 namespace carry::bench {
 
-// The real 1m files the benchmarks read (a copy of ../shared/data kept in the repo).
+// The real 1m files the benchmarks read (the repository's data/ folder).
 inline std::filesystem::path real_data_dir() { return std::filesystem::path(CARRY_SOURCE_DIR) / "data"; }
 
 inline constexpr std::int64_t kYearMinutes = 525'600;

@@ -1,6 +1,6 @@
-// carryd backtest as a real process on the shared market data: funding PnL checked against an
-// independent computation from the input files and the recorded fills, determinism of every
-// output, bad input reported as file:line with a non-zero exit, and the file-selection options.
+// carryd backtest as a real process on the bundled market data (data/): funding PnL checked
+// against an independent computation from the input files and the recorded fills, determinism of
+// every output, bad input reported as file:line with a non-zero exit, and the file-selection options.
 #include <carry/core/decimal.hpp>
 #include <carry_test/process.hpp>
 
@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kData = fs::path(CARRY_SHARED_DIR) / "data";
+const fs::path kData = fs::path(CARRY_SOURCE_DIR) / "data";
 const std::vector<std::string> kSymbols = {"BTCUSDT", "ETHUSDT"};
 
 struct RunResult {

@@ -14,7 +14,7 @@ std::string error_of(const DataResult<CandleSeries>& r) { return r ? std::string
 TEST(CandleReader, RealOneMinuteFilesLoadAsTheyAre) {
   for (const char* name : {"binance_spot_BTCUSDT_1m.csv", "binance_spot_ETHUSDT_1m.csv", "binance_perp_BTCUSDT_1m.csv",
                            "binance_perp_ETHUSDT_1m.csv"}) {
-    auto r = read_candles(shared_data_dir() / name, {60'000});
+    auto r = read_candles(repo_data_dir() / name, {60'000});
     ASSERT_TRUE(r) << error_of(r);
     EXPECT_EQ(r->rows.size(), 50'400u) << name;  // SOURCES.md
     EXPECT_EQ(r->interval_ms, 60'000);
@@ -22,7 +22,7 @@ TEST(CandleReader, RealOneMinuteFilesLoadAsTheyAre) {
     EXPECT_EQ(r->coverage().start.to_rfc3339(), "2025-05-20T00:00:00Z");
     EXPECT_EQ(r->coverage().end.to_rfc3339(), "2025-06-24T00:00:00Z");
   }
-  auto perp = read_candles(shared_data_dir() / "binance_perp_BTCUSDT_1m.csv");
+  auto perp = read_candles(repo_data_dir() / "binance_perp_BTCUSDT_1m.csv");
   ASSERT_TRUE(perp);
   // First data row: 1747699200000,2025-05-20T00:00:00Z,105531.5,105568.3,105511,105512.5,105.858
   const Candle& c = perp->rows.front();
@@ -37,7 +37,7 @@ TEST(CandleReader, RealOneMinuteFilesLoadAsTheyAre) {
 TEST(CandleReader, RealOneHourFilesLoadAsTheyAre) {
   for (const char* name : {"binance_spot_BTCUSDT_1h.csv", "binance_spot_ETHUSDT_1h.csv", "binance_perp_BTCUSDT_1h.csv",
                            "binance_perp_ETHUSDT_1h.csv"}) {
-    auto r = read_candles(shared_data_dir() / name);  // interval inferred from the rows
+    auto r = read_candles(repo_data_dir() / name);  // interval inferred from the rows
     ASSERT_TRUE(r) << error_of(r);
     EXPECT_EQ(r->rows.size(), 2'928u) << name;
     EXPECT_EQ(r->interval_ms, 3'600'000);

@@ -43,7 +43,7 @@ TEST(CandleToBbo, RoundsBidDownAndAskUpAtNanoPrecision) {
 
 TEST(CandleToBbo, NoLookAheadOnRealData) {
   for (const char* name : {"binance_perp_BTCUSDT_1m.csv", "binance_spot_ETHUSDT_1h.csv"}) {
-    auto candles = read_candles(shared_data_dir() / name);
+    auto candles = read_candles(repo_data_dir() / name);
     ASSERT_TRUE(candles) << candles.error().to_string();
     auto quotes = candles_to_quotes(*candles, {});
     ASSERT_TRUE(quotes);

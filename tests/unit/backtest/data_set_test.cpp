@@ -30,9 +30,9 @@ TEST(DataSet, DiscoveryWithRangeReportsPeriodsAndWindow) {
 
 TEST(DataSet, ExplicitFilesForOneSymbol) {
   DataRequest req;
-  req.spot = shared_data_dir() / "binance_spot_ETHUSDT_1h.csv";
-  req.perp = shared_data_dir() / "binance_perp_ETHUSDT_1h.csv";
-  req.funding = shared_data_dir() / "binance_funding_ETHUSDT.csv";
+  req.spot = repo_data_dir() / "binance_spot_ETHUSDT_1h.csv";
+  req.perp = repo_data_dir() / "binance_perp_ETHUSDT_1h.csv";
+  req.funding = repo_data_dir() / "binance_funding_ETHUSDT.csv";
   auto r = load_data_set(req);
   ASSERT_TRUE(r) << error_of(r);
   ASSERT_EQ(r->symbols.size(), 1u);
@@ -43,10 +43,10 @@ TEST(DataSet, ExplicitFilesForOneSymbol) {
 TEST(DataSet, ConflictingOrIncompleteOptionsAreNamed) {
   DataRequest req;
   EXPECT_EQ(error_of(load_data_set(req)), "--data: no data: give --data DIR or --spot/--perp/--funding FILE");
-  req.spot = shared_data_dir() / "binance_spot_ETHUSDT_1h.csv";
+  req.spot = repo_data_dir() / "binance_spot_ETHUSDT_1h.csv";
   EXPECT_EQ(error_of(load_data_set(req)), "--spot/--perp/--funding: the three go together (missing --perp --funding)");
-  req.perp = shared_data_dir() / "binance_perp_ETHUSDT_1h.csv";
-  req.funding = shared_data_dir() / "binance_funding_ETHUSDT.csv";
+  req.perp = repo_data_dir() / "binance_perp_ETHUSDT_1h.csv";
+  req.funding = repo_data_dir() / "binance_funding_ETHUSDT.csv";
   req.data_dir = repo_data_dir();
   EXPECT_EQ(error_of(load_data_set(req)), "--data: give either --data DIR or --spot/--perp/--funding FILE, not both");
   req.data_dir.clear();

@@ -31,7 +31,7 @@ TEST(FastDecimal, AgreesWithDecimalParseOnEdgeCases) {
 
 TEST(FastDecimal, AgreesWithDecimalParseOnEveryRealPriceField) {
   for (const char* name : {"binance_spot_BTCUSDT_1h.csv", "binance_perp_ETHUSDT_1h.csv", "binance_funding_BTCUSDT.csv"}) {
-    std::ifstream in(testing::shared_data_dir() / name);
+    std::ifstream in(testing::repo_data_dir() / name);
     std::string line;
     std::getline(in, line);  // header
     std::size_t fields = 0;

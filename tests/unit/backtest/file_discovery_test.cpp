@@ -17,8 +17,8 @@ void touch(const std::filesystem::path& dir, std::initializer_list<const char*> 
   for (const char* n : names) write_file(dir, n, "x\n");
 }
 
-TEST(FileDiscovery, SharedDataPicksTheFinestTimeframe) {
-  auto r = discover_symbol_files(shared_data_dir());
+TEST(FileDiscovery, DataFolderPicksTheFinestTimeframe) {
+  auto r = discover_symbol_files(repo_data_dir());
   ASSERT_TRUE(r) << error_of(r);
   ASSERT_EQ(r->size(), 2u);
   EXPECT_EQ((*r)[0].symbol, "BTCUSDT");
@@ -30,7 +30,7 @@ TEST(FileDiscovery, SharedDataPicksTheFinestTimeframe) {
   EXPECT_EQ((*r)[1].perp.filename(), "binance_perp_ETHUSDT_1m.csv");
 }
 
-TEST(FileDiscovery, RepoDataFolderHasTheSameSets) {
+TEST(FileDiscovery, SymbolFilterIgnoresCaseAndKeepsTheTimeframe) {
   auto r = discover_symbol_files(repo_data_dir(), {{"btcusdt", "ETHUSDT"}, Timeframe::Hour1});
   ASSERT_TRUE(r) << error_of(r);
   ASSERT_EQ(r->size(), 2u);
@@ -39,7 +39,7 @@ TEST(FileDiscovery, RepoDataFolderHasTheSameSets) {
 }
 
 TEST(FileDiscovery, TimeframeIsHonoured) {
-  auto r = discover_symbol_files(shared_data_dir(), {{"ETHUSDT"}, Timeframe::Hour1});
+  auto r = discover_symbol_files(repo_data_dir(), {{"ETHUSDT"}, Timeframe::Hour1});
   ASSERT_TRUE(r) << error_of(r);
   ASSERT_EQ(r->size(), 1u);
   EXPECT_EQ((*r)[0].spot.filename(), "binance_spot_ETHUSDT_1h.csv");
@@ -48,8 +48,8 @@ TEST(FileDiscovery, TimeframeIsHonoured) {
 }
 
 TEST(FileDiscovery, UnknownSymbolListsTheKnownOnes) {
-  const std::string dir = shared_data_dir().string();
-  EXPECT_EQ(error_of(discover_symbol_files(shared_data_dir(), {{"SOLUSDT"}, std::nullopt})),
+  const std::string dir = repo_data_dir().string();
+  EXPECT_EQ(error_of(discover_symbol_files(repo_data_dir(), {{"SOLUSDT"}, std::nullopt})),
             dir + ": unknown symbol SOLUSDT: no *_spot_SOLUSDT_*, *_perp_SOLUSDT_* or *_funding_SOLUSDT*.csv file "
                   "(symbols found: BTCUSDT, ETHUSDT)");
 }
@@ -112,7 +112,7 @@ TEST(FileDiscovery, NotADirectory) {
 }
 
 TEST(FileDiscovery, ExplicitFiles) {
-  const auto dir = shared_data_dir();
+  const auto dir = repo_data_dir();
   auto r = explicit_symbol_files("btcusdt", dir / "binance_spot_BTCUSDT_1h.csv", dir / "binance_perp_BTCUSDT_1h.csv",
                                  dir / "binance_funding_BTCUSDT.csv");
   ASSERT_TRUE(r) << r.error().to_string();

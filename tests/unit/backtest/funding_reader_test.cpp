@@ -13,7 +13,7 @@ std::string error_of(const DataResult<FundingSeries>& r) { return r ? std::strin
 
 TEST(FundingReader, RealFilesLoadAsTheyAre) {
   for (const char* sym : {"BTCUSDT", "ETHUSDT"}) {
-    auto r = read_funding(shared_data_dir() / ("binance_funding_" + std::string(sym) + ".csv"), {sym});
+    auto r = read_funding(repo_data_dir() / ("binance_funding_" + std::string(sym) + ".csv"), {sym});
     ASSERT_TRUE(r) << error_of(r);
     EXPECT_EQ(r->rows.size(), 366u) << sym;  // SOURCES.md: no missing settlements
     EXPECT_EQ(r->symbol, sym);
@@ -22,7 +22,7 @@ TEST(FundingReader, RealFilesLoadAsTheyAre) {
     EXPECT_EQ(UnixNanos::from_ms(r->rows.front().time_ms).to_rfc3339(), "2025-03-01T00:00:00Z");
     EXPECT_EQ(UnixNanos::from_ms(r->rows.back().time_ms).to_rfc3339(), "2025-06-30T16:00:00Z");
   }
-  auto btc = read_funding(shared_data_dir() / "binance_funding_BTCUSDT.csv");
+  auto btc = read_funding(repo_data_dir() / "binance_funding_BTCUSDT.csv");
   ASSERT_TRUE(btc);
   EXPECT_EQ(btc->symbol, "BTCUSDT");  // from the rows when not expected
   EXPECT_EQ(btc->rows[0].rate, "-0.00000014"_dec);

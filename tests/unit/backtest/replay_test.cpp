@@ -102,7 +102,7 @@ TEST(Replay, EventsCarryTheirTimeAsEventAndInitTime) {
 class RealReplay : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto files = discover_symbol_files(shared_data_dir());
+    auto files = discover_symbol_files(repo_data_dir());
     ASSERT_TRUE(files) << files.error().to_string();
     auto data = load_symbols(*files);
     ASSERT_TRUE(data) << data.error().to_string();

@@ -12,7 +12,7 @@ using namespace carry::backtest::testing;
 std::string error_of(const DataResult<SymbolData>& r) { return r ? std::string("(no error)") : r.error().to_string(); }
 
 TEST(SymbolData, RealOneMinuteSetUsesThePeriodAllFilesShare) {
-  auto files = discover_symbol_files(shared_data_dir(), {{"BTCUSDT"}, std::nullopt});
+  auto files = discover_symbol_files(repo_data_dir(), {{"BTCUSDT"}, std::nullopt});
   ASSERT_TRUE(files) << files.error().to_string();
   auto d = load_symbol(files->front());
   ASSERT_TRUE(d) << error_of(d);
@@ -30,7 +30,7 @@ TEST(SymbolData, RealOneMinuteSetUsesThePeriodAllFilesShare) {
 }
 
 TEST(SymbolData, OneHourSetPeriod) {
-  auto files = discover_symbol_files(shared_data_dir(), {{"ETHUSDT"}, Timeframe::Hour1});
+  auto files = discover_symbol_files(repo_data_dir(), {{"ETHUSDT"}, Timeframe::Hour1});
   ASSERT_TRUE(files);
   auto d = load_symbol(files->front());
   ASSERT_TRUE(d) << error_of(d);
@@ -41,7 +41,7 @@ TEST(SymbolData, OneHourSetPeriod) {
 }
 
 TEST(SymbolData, ExplicitFilesTakeTheSymbolFromTheFundingFile) {
-  const auto dir = shared_data_dir();
+  const auto dir = repo_data_dir();
   auto files = explicit_symbol_files("", dir / "binance_spot_ETHUSDT_1h.csv", dir / "binance_perp_ETHUSDT_1h.csv",
                                      dir / "binance_funding_ETHUSDT.csv");
   ASSERT_TRUE(files);
@@ -52,7 +52,7 @@ TEST(SymbolData, ExplicitFilesTakeTheSymbolFromTheFundingFile) {
 }
 
 TEST(SymbolData, FundingFileOfAnotherSymbolIsAnError) {
-  const auto dir = shared_data_dir();
+  const auto dir = repo_data_dir();
   auto files = explicit_symbol_files("BTCUSDT", dir / "binance_spot_BTCUSDT_1h.csv", dir / "binance_perp_BTCUSDT_1h.csv",
                                      dir / "binance_funding_ETHUSDT.csv");
   ASSERT_TRUE(files);

@@ -10,7 +10,6 @@
 
 namespace carry::backtest::testing {
 
-inline std::filesystem::path shared_data_dir() { return std::filesystem::path(CARRY_SHARED_DIR) / "data"; }
 inline std::filesystem::path repo_data_dir() { return std::filesystem::path(CARRY_SOURCE_DIR) / "data"; }
 
 // build/.../backtest_data_tests/<suite>.<test>/, emptied first.

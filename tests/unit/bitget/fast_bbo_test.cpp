@@ -66,7 +66,7 @@ TEST(FastBbo, TickerFieldValues) {
 }
 
 TEST(FastBbo, TardisBooks1Lines) {
-  std::ifstream in(std::string(CARRY_SHARED_DIR) + "/data/bitget_ws_v2_v3_message_samples.jsonl");
+  std::ifstream in(std::string(CARRY_FIXTURES_DIR) + "/bitget/ws/bitget_ws_v2_v3_message_samples.jsonl");
   ASSERT_TRUE(in);
   std::string line;
   int ok = 0, empty_side = 0;

@@ -1,5 +1,5 @@
 #pragma once
-// Reads the shared Bitget samples at test time (CARRY_SHARED_DIR "/bitget-api/samples/").
+// Reads the Bitget samples at test time (CARRY_FIXTURES_DIR "/bitget/samples/", see its SOURCES.md).
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -16,7 +16,7 @@ inline std::string read_file(const std::string& path) {
 }
 
 inline std::string sample(const std::string& name) {
-  return read_file(std::string(CARRY_SHARED_DIR) + "/bitget-api/samples/" + name);
+  return read_file(std::string(CARRY_FIXTURES_DIR) + "/bitget/samples/" + name);
 }
 
 }  // namespace carry::bitget::test

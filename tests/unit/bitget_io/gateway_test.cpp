@@ -24,7 +24,7 @@ using test::ServerReply;
 using namespace std::chrono_literals;
 
 std::string sample(const std::string& name) {
-  std::ifstream in(std::string(CARRY_SHARED_DIR) + "/bitget-api/samples/" + name);
+  std::ifstream in(std::string(CARRY_FIXTURES_DIR) + "/bitget/samples/" + name);
   EXPECT_TRUE(in.good()) << "missing sample " << name;
   std::stringstream ss;
   ss << in.rdbuf();

@@ -102,7 +102,7 @@ TEST(OrderBook, UpdateBeforeSnapshotAndBadLevels) {
 
 // The `books` pushes (snapshots and updates) received in the recorded Bitget v1 session, in order.
 std::vector<nlohmann::json> recorded_book_pushes() {
-  const std::string file = std::string(CARRY_SHARED_DIR) + "/data/bitget_ws_v1_recording_2022-04-06.jsonl";
+  const std::string file = std::string(CARRY_FIXTURES_DIR) + "/bitget/ws/bitget_ws_v1_recording_2022-04-06.jsonl";
   std::ifstream in(file);
   EXPECT_TRUE(in) << file;
   std::vector<nlohmann::json> out;
