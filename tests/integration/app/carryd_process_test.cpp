@@ -143,6 +143,23 @@ TEST(Carryd, BadConfigNamesKeyAndExits2) {
   EXPECT_NE(q.err().find("--frobnicate"), std::string::npos) << q.err();
 }
 
+TEST(Carryd, HedgePositionModeIsAConfigErrorExit2) {
+  TempDir dir("carryd_hedge");
+  CountingListener listener;
+  const auto cfg = dir.write("app.yaml", config_yaml(dir, "testnet", false, listener.port()) +
+                                             "strategy:\n  funding:\n    symbols: [BTCUSDT]\n");
+  auto env = base_env();
+  env["EXCHANGE__POSITION_MODE"] = "hedge";
+  Process p({CARRYD_PATH, "--config", cfg}, env, dir.path().string());
+  ASSERT_EQ(p.wait(30s), 2);
+  const std::string err = p.err();
+  EXPECT_NE(err.find("exchange.position_mode"), std::string::npos) << err;
+  EXPECT_NE(err.find("EXCHANGE__POSITION_MODE"), std::string::npos) << err;
+  EXPECT_NE(err.find("not supported"), std::string::npos) << err;
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  EXPECT_EQ(listener.accepted(), 0);  // refused before any network
+}
+
 TEST(Carryd, PrintConfigRedactsSecrets) {
   TempDir dir("carryd_print");
   const auto cfg = dir.write("app.yaml", config_yaml(dir, "testnet", false, 1));
