@@ -21,7 +21,9 @@ bitget::GatewayConfig gateway_config(const config::Config& c, bool with_keys) {
   g.product_type = ex.product_type;
   g.margin_coin = ex.margin_coin;
   g.margin_mode = ex.margin_mode;
-  g.position_mode = ex.position_mode == "hedge" ? bitget::PositionMode::Hedge : bitget::PositionMode::OneWay;
+  // The loader accepts one_way only (the strategy's orders are one-way orders); the account is
+  // switched to it at start (account_setup).
+  g.position_mode = bitget::PositionMode::OneWay;
   return g;
 }
 

@@ -1,5 +1,6 @@
 #include "runtime.hpp"
 
+#include "account_setup_runner.hpp"
 #include "engine_records.hpp"
 #include "gateway_setup.hpp"
 
@@ -687,6 +688,17 @@ asio::awaitable<void> Runtime::shutdown() {
   }
 }
 
+// The account as the strategy assumes it (one-way, margin mode, leverage per symbol), before
+// reconciling: set up and read back, or carryd stops with exit 1 (account.setup_failed).
+asio::awaitable<void> Runtime::set_up_account() {
+  auto wanted = account_setup::wanted_from(cfg_.exchange, cfg_.strategy.funding.symbols);
+  SetupSleep wait = [this](std::chrono::milliseconds d) { return sleep(main_timer_, d); };
+  const auto setup = co_await run_account_setup(*gw_, std::move(wanted), log_, std::move(wait));
+  if (setup != AccountSetupResult::Refused) co_return;
+  exit_code_ = 1;
+  request_stop("account_setup_failed");
+}
+
 asio::awaitable<int> Runtime::run() {
   open_store();
   build_engine();
@@ -742,6 +754,7 @@ asio::awaitable<int> Runtime::run() {
     if (!awake) break;
   }
   if (!stopping_) co_await refresh_funding();
+  if (keys_ && !stopping_) co_await set_up_account();
   if (paper()) {
     for (const auto& b : paper_->balances()) on_exec(b);
   } else if (keys_) {
@@ -772,7 +785,7 @@ asio::awaitable<int> Runtime::run() {
   gw_->stop();
   auto flushed = co_await store_->flush();
   if (!flushed) log_.error("store.flush_failed", {{"error", flushed.error().message()}});
-  co_return 0;
+  co_return exit_code_;
 }
 
 }  // namespace carry::app

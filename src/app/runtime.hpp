@@ -92,6 +92,7 @@ class Runtime {
                        Decimal perp_venue);
   boost::asio::awaitable<void> reconcile_task(std::string why);
   boost::asio::awaitable<void> shutdown();
+  boost::asio::awaitable<void> set_up_account();  // account_setup_runner: exit 1 unless as configured
 
   void heartbeat();
   void roll_day(UnixNanos now);
@@ -123,6 +124,7 @@ class Runtime {
   bool reconciling_ = false;
   bool keys_ = false;
   std::string stop_reason_;
+  int exit_code_ = 0;  // run()'s result: 1 when the start-up refused (account.setup_failed)
   int in_flight_ = 0;
   int live_tasks_ = 0;
   std::vector<oms::Command> commands_;

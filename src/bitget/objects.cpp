@@ -315,6 +315,12 @@ WireResult<FuturesAccount> parse_futures_account_object(const json& o, const std
   a.margin_mode = text_or(o, "marginMode");
   a.asset_mode = text_or(o, "assetMode");
   if (auto pm = opt_text(o, "posMode")) a.pos_mode = position_mode_from_wire(*pm);
+  CARRY_TRY_ASSIGN(crossed_lever, opt_dec(o, "crossedMarginLeverage", ctx));
+  CARRY_TRY_ASSIGN(long_lever, opt_dec(o, "isolatedLongLever", ctx));
+  CARRY_TRY_ASSIGN(short_lever, opt_dec(o, "isolatedShortLever", ctx));
+  a.crossed_leverage = crossed_lever;
+  a.isolated_long_leverage = long_lever;
+  a.isolated_short_leverage = short_lever;
   b.ts_event = ts_init;  // the account shapes carry no update time
   b.ts_init = ts_init;
   return a;

@@ -333,6 +333,16 @@ WireResult<std::vector<FuturesAccount>> parse_futures_accounts(const json& data,
   });
 }
 
+WireResult<FuturesAccount> parse_futures_account(const json& data, UnixNanos ts_init) {
+  if (!data.is_object()) return bad_payload("data: expected an object");
+  CARRY_TRY_ASSIGN(a, parse_futures_account_object(data, "data", ts_init));
+  if (a.margin_mode != "crossed" && a.margin_mode != "isolated")
+    return bad_payload("data.marginMode: expected crossed or isolated, got \"" + a.margin_mode + "\"");
+  if (!a.pos_mode)
+    return bad_payload("data.posMode: expected one_way_mode or hedge_mode, got \"" + text_or(data, "posMode") + "\"");
+  return a;
+}
+
 WireResult<std::vector<BalanceUpdate>> parse_spot_assets(const json& data, UnixNanos ts_init) {
   return parse_each(data, "data", [&](const json& o, const std::string& ctx) {
     return parse_spot_balance_object(o, ctx, ts_init);

@@ -163,8 +163,13 @@ std::vector<Field> make_schema() {
   s.push_back(string_field("exchange.margin_coin", [](C& c) -> auto& { return c.exchange.margin_coin; }, {"USDT"}));
   s.push_back(string_field("exchange.margin_mode", [](C& c) -> auto& { return c.exchange.margin_mode; },
                            {"crossed", "isolated"}));
-  s.push_back(string_field("exchange.position_mode", [](C& c) -> auto& { return c.exchange.position_mode; },
-                           {"one_way", "hedge"}));
+  {
+    // hedge (Bitget's other mode) parses only to be refused with its reason below.
+    Field f = string_field("exchange.position_mode", [](C& c) -> auto& { return c.exchange.position_mode; },
+                           {"one_way", "hedge"});
+    f.expected = "one_way (the only supported position mode)";
+    s.push_back(std::move(f));
+  }
   s.push_back(int_field("exchange.leverage", [](C& c) -> auto& { return c.exchange.leverage; }, 1, 20));
   s.push_back(int_field("exchange.rest_timeout_ms", [](C& c) -> auto& { return c.exchange.rest_timeout_ms; }, 100,
                         60'000));
@@ -515,6 +520,10 @@ LoadedConfig load(const LoadOptions& options) {
     fail("exchange.ws_public_url", out.sources["exchange.ws_public_url"], "expected a ws:// or wss:// URL");
   if (!url_ok(ex.ws_private_url, {"ws://", "wss://"}))
     fail("exchange.ws_private_url", out.sources["exchange.ws_private_url"], "expected a ws:// or wss:// URL");
+  if (ex.position_mode == "hedge")
+    fail("exchange.position_mode", out.sources["exchange.position_mode"],
+         "hedge is not supported: the strategy trades one-way positions only (use one_way; carryd sets the "
+         "account to one-way at start)");
   const auto& r = out.config.risk;
   if (r.max_order_notional > r.max_symbol_notional)
     fail("risk.max_order_notional", out.sources["risk.max_order_notional"],

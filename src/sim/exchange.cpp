@@ -35,6 +35,11 @@ int Account::leverage_for(const std::string& symbol) const {
   return it == leverage.end() ? default_leverage : it->second;
 }
 
+const std::string& Account::margin_mode_for(const std::string& symbol) const {
+  auto it = margin_modes.find(symbol);
+  return it == margin_modes.end() ? margin_mode : it->second;
+}
+
 namespace {
 
 ApiError err(std::string code, std::string msg, int http = 400) { return ApiError{std::move(code), std::move(msg), http}; }
@@ -53,7 +58,8 @@ std::string Exchange::next_id(std::uint64_t& counter, std::int64_t base) {
 }
 
 Account& Exchange::add_account(const std::string& key, const std::string& secret, const std::string& passphrase,
-                               const StartingBalances& balances, int default_leverage, const std::string& pos_mode) {
+                               const StartingBalances& balances, int default_leverage, const std::string& pos_mode,
+                               const std::string& margin_mode) {
   Account acc;
   acc.api_key = key;
   acc.secret = secret;
@@ -65,6 +71,7 @@ Account& Exchange::add_account(const std::string& key, const std::string& secret
   acc.futures_cash = balances.futures_usdt;
   acc.default_leverage = default_leverage;
   acc.pos_mode = pos_mode;
+  acc.margin_mode = margin_mode;
   auto [it, _] = accounts_.insert_or_assign(key, std::move(acc));
   return it->second;
 }
@@ -213,7 +220,7 @@ ApiResult<Order> Exchange::place_internal(Account& acc, const PlaceRequest& req,
   if (req.market == Market::Perp) {
     const bool hedge = acc.pos_mode == "hedge_mode";
     o.pos_mode = acc.pos_mode;
-    o.margin_mode = acc.margin_mode;
+    o.margin_mode = acc.margin_mode_for(req.symbol);
     o.leverage = acc.leverage_for(req.symbol);
     o.fee_coin = "USDT";
     if (hedge) {
@@ -589,36 +596,6 @@ ApiResult<Order> Exchange::cancel_replace(const std::string& account_key, const 
   Order& old = orders_.at(found->order_id);
   finish_cancel(old, "replace", now_ms);
   return place_internal(accounts_.at(account_key), req, now_ms);
-}
-
-ApiResult<int> Exchange::set_leverage(const std::string& account_key, const std::string& symbol, int leverage) {
-  Account* acc = account(account_key);
-  const auto* inst = market_.find(Market::Perp, symbol);
-  if (!inst) return err("40034", "Parameter " + symbol + " does not exist");
-  if (leverage < 1 || leverage > inst->spec.max_lever) return err("40034", "Parameter leverage error");
-  acc->leverage[symbol] = leverage;
-  return leverage;
-}
-
-ApiResult<std::string> Exchange::set_position_mode(const std::string& account_key, const std::string& mode) {
-  Account* acc = account(account_key);
-  if (mode != "one_way_mode" && mode != "hedge_mode") return err("40034", "Parameter posMode error");
-  bool busy = !acc->positions.empty();
-  for (const auto& id : pending_)
-    if (orders_.at(id).account == account_key && orders_.at(id).market == Market::Perp) busy = true;
-  if (busy && mode != acc->pos_mode)
-    return err("40920", "Position mode cannot be switched while holding positions or orders");
-  acc->pos_mode = mode;
-  return mode;
-}
-
-ApiResult<std::string> Exchange::set_margin_mode(const std::string& account_key, const std::string& mode) {
-  Account* acc = account(account_key);
-  if (mode != "crossed" && mode != "isolated") return err("40034", "Parameter marginMode error");
-  if (!acc->positions.empty() && mode != acc->margin_mode)
-    return err("40920", "Margin mode cannot be switched while holding positions or orders");
-  acc->margin_mode = mode;
-  return mode;
 }
 
 void Exchange::on_market(const std::vector<MarketChange>& changes, std::int64_t now_ms) {

@@ -106,8 +106,9 @@ struct Account {
   std::map<std::string, std::int64_t> spot_utime;
   Decimal futures_cash;  // USDT wallet of the USDT-M futures account
   std::int64_t futures_utime = 0;
-  std::string pos_mode = "one_way_mode";
-  std::string margin_mode = "crossed";
+  std::string pos_mode = "one_way_mode";  // the whole USDT-M product type
+  std::string margin_mode = "crossed";    // every symbol's until set-margin-mode changes it
+  std::map<std::string, std::string> margin_modes;  // per symbol, as Bitget keeps it
   int default_leverage = 10;
   std::map<std::string, int> leverage;
   std::vector<Position> positions;
@@ -115,6 +116,7 @@ struct Account {
   std::vector<Fill> fills;
 
   int leverage_for(const std::string& symbol) const;
+  const std::string& margin_mode_for(const std::string& symbol) const;
 };
 
 struct PrivateEvent {
@@ -151,7 +153,8 @@ class Exchange {
   Exchange(MarketState& market, std::int64_t modify_delay_ms = 100);
 
   Account& add_account(const std::string& key, const std::string& secret, const std::string& passphrase,
-                       const StartingBalances& balances, int default_leverage, const std::string& pos_mode);
+                       const StartingBalances& balances, int default_leverage, const std::string& pos_mode,
+                       const std::string& margin_mode = "crossed");
   Account* account(const std::string& key);
   const std::map<std::string, Account>& accounts() const { return accounts_; }
 
@@ -170,9 +173,13 @@ class Exchange {
   std::vector<Order> cancel_all(const std::string& account, Market market, const std::string& symbol_or_empty,
                                 std::int64_t now_ms);
 
+  // The account settings (exchange_settings.cpp). As on Bitget, the position mode (whole product
+  // type) cannot change while the account holds a perp position or a pending perp order, nor a
+  // symbol's margin mode while that symbol has one: 40920. Leverage can change at any time.
   ApiResult<int> set_leverage(const std::string& account, const std::string& symbol, int leverage);
   ApiResult<std::string> set_position_mode(const std::string& account, const std::string& mode);
-  ApiResult<std::string> set_margin_mode(const std::string& account, const std::string& mode);
+  ApiResult<std::string> set_margin_mode(const std::string& account, const std::string& symbol,
+                                         const std::string& mode);
 
   // Tape moved: fill resting orders that the new book reaches; run due modify-orders.
   void on_market(const std::vector<MarketChange>& changes, std::int64_t now_ms);
@@ -219,6 +226,8 @@ class Exchange {
   void push_positions(Account& acc, std::vector<Position> closed = {});
   void push_account(const Account& acc, Market m);
   std::string next_id(std::uint64_t& counter, std::int64_t base);
+  // A position or a pending perp order of the account (in `symbol`; "" = any symbol).
+  bool perp_busy(const std::string& account, const Account& acc, const std::string& symbol) const;
 
   MarketState& market_;
   std::int64_t modify_delay_ms_;

@@ -672,7 +672,7 @@ HttpResponse Simulator::private_endpoint(const std::string& path, const std::str
       if (auto* e = std::get_if<ApiError>(&r)) return fail(*e);
       const auto l = std::to_string(std::get<int>(r));
       return ok({{"symbol", sym}, {"marginCoin", "USDT"}, {"longLeverage", l}, {"shortLeverage", l},
-                 {"crossMarginLeverage", l}, {"marginMode", acc.margin_mode}});
+                 {"crossMarginLeverage", l}, {"marginMode", acc.margin_mode_for(sym)}});
     }
     if (post && path == "/api/v2/mix/account/set-position-mode") {
       auto r = exchange_.set_position_mode(account, p.get("posMode"));
@@ -681,7 +681,7 @@ HttpResponse Simulator::private_endpoint(const std::string& path, const std::str
     }
     if (post && path == "/api/v2/mix/account/set-margin-mode") {
       if (auto e = need_symbol()) return fail(*e);
-      auto r = exchange_.set_margin_mode(account, lower(p.get("marginMode")));
+      auto r = exchange_.set_margin_mode(account, sym, lower(p.get("marginMode")));
       if (auto* e = std::get_if<ApiError>(&r)) return fail(*e);
       const auto l = std::to_string(acc.leverage_for(sym));
       return ok({{"symbol", sym}, {"marginCoin", "USDT"}, {"longLeverage", l}, {"shortLeverage", l},

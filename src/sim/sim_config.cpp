@@ -134,7 +134,7 @@ void load_sim_yaml(SimConfig& cfg, const std::string& path) {
   static const std::set<std::string> known = {
       "listen", "tape", "synthetic", "seed", "speed", "loop", "tick_ms", "book_depth", "modify_delay_ms",
       "ws_idle_timeout_s", "timestamp_window_s", "funding", "history_days", "balances", "default_leverage", "position_mode",
-      "accounts", "faults", "tls", "symbols"};
+      "margin_mode", "accounts", "faults", "tls", "symbols"};
   for (const auto& kv : sim) {
     const std::string key = kv.first.Scalar();
     if (!known.count(key)) throw ConfigError(c.err(key, "unknown key"));
@@ -165,6 +165,10 @@ void load_sim_yaml(SimConfig& cfg, const std::string& path) {
       cfg.position_mode = scalar(v, c, key);
       if (cfg.position_mode != "one_way_mode" && cfg.position_mode != "hedge_mode")
         throw ConfigError(culprit + ": expected one_way_mode or hedge_mode");
+    } else if (key == "margin_mode") {
+      cfg.margin_mode = scalar(v, c, key);
+      if (cfg.margin_mode != "crossed" && cfg.margin_mode != "isolated")
+        throw ConfigError(culprit + ": expected crossed or isolated");
     } else if (key == "funding") {
       if (!v.IsMap()) throw ConfigError(culprit + ": expected a mapping");
       for (const auto& f : v) {

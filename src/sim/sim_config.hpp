@@ -42,7 +42,8 @@ struct SimConfig {
   int history_days = 0;
   StartingBalances balances;
   int default_leverage = 10;
-  std::string position_mode = "one_way_mode";
+  std::string position_mode = "one_way_mode";  // every account's at start: one_way_mode | hedge_mode
+  std::string margin_mode = "crossed";         // every symbol's at start: crossed | isolated
   std::vector<AccountConfig> accounts;
   FaultConfig faults;
   std::optional<std::pair<std::string, std::string>> tls;  // cert, key (PEM files)

@@ -54,7 +54,7 @@ Simulator::Simulator(SimConfig config, std::unique_ptr<Tape> tape, const Clock& 
       rng_(config_.seed) {
   for (const auto& a : config_.accounts)
     exchange_.add_account(a.api_key, a.secret, a.passphrase, config_.balances, config_.default_leverage,
-                          config_.position_mode);
+                          config_.position_mode, config_.margin_mode);
   for (const auto& inst : market_.instruments())
     if (inst.spec.market == Market::Perp) next_settlement_[inst.spec.symbol] = funding_.next_settlement_after(start_ms_);
   if (config_.history_days > 0) seed_history();

@@ -231,7 +231,7 @@ json position_rest(const Account& acc, const Position& p, const PositionFigures&
       {"leverage", std::to_string(fig.leverage)},
       {"achievedProfits", num(p.achieved_profits)},
       {"openPriceAvg", num(p.open_price_avg)},
-      {"marginMode", acc.margin_mode},
+      {"marginMode", acc.margin_mode_for(p.symbol)},
       {"posMode", acc.pos_mode},
       {"unrealizedPL", num(fig.unrealized_pl)},
       {"liquidationPrice", "0"},
@@ -257,7 +257,7 @@ json position_push(const Account& acc, const Position& p, const PositionFigures&
       {"instId", p.symbol},
       {"marginCoin", "USDT"},
       {"marginSize", num(margin)},
-      {"marginMode", acc.margin_mode},
+      {"marginMode", acc.margin_mode_for(p.symbol)},
       {"holdSide", p.hold_side},
       {"posMode", acc.pos_mode},
       {"total", num(p.total)},
@@ -309,7 +309,7 @@ json futures_account_rest(const Account& acc, const Exchange::FuturesFigures& fi
     j["crossedMarginLeverage"] = lev;
     j["isolatedLongLever"] = lev;
     j["isolatedShortLever"] = lev;
-    j["marginMode"] = acc.margin_mode;
+    j["marginMode"] = acc.margin_mode_for(symbol);
     j["posMode"] = acc.pos_mode;
     j["grant"] = "";
   } else {

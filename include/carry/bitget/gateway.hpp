@@ -126,9 +126,14 @@ class Gateway final : public Venue {
   boost::asio::awaitable<Result<std::vector<PositionRecord>>> all_positions();
   boost::asio::awaitable<Result<std::vector<FuturesAccount>>> futures_accounts();
   boost::asio::awaitable<Result<BillsPage>> account_bills(BillsQuery q);
-  boost::asio::awaitable<Result<void>> set_leverage(std::string symbol, int leverage);
-  boost::asio::awaitable<Result<void>> set_margin_mode(std::string symbol, std::string margin_mode);
-  boost::asio::awaitable<Result<void>> set_position_mode(PositionMode mode);
+  // ---- the account's settings (checked and applied at start) ----
+  // These keep the exchange's own code and message in the error (e.g. 40920: the mode cannot be
+  // switched while a position or an order is open); transport failures keep their Errc.
+  // GET /api/v2/mix/account/account for one symbol: marginMode, posMode, leverage.
+  boost::asio::awaitable<WireResult<FuturesAccount>> futures_account(std::string symbol);
+  boost::asio::awaitable<WireResult<void>> set_leverage(std::string symbol, int leverage);
+  boost::asio::awaitable<WireResult<void>> set_margin_mode(std::string symbol, std::string margin_mode);
+  boost::asio::awaitable<WireResult<void>> set_position_mode(PositionMode mode);
 
   // ---- typed private REST: spot ----
   boost::asio::awaitable<Result<OrderAck>> spot_place(SpotOrderRequest r);

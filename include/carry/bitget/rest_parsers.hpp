@@ -157,9 +157,16 @@ struct FuturesAccount {
   std::optional<Decimal> usdt_equity, unrealized_pl, crossed_risk_rate;
   std::string margin_mode, asset_mode;      // single-account endpoint only for margin_mode
   std::optional<PositionMode> pos_mode;     // single-account endpoint only
+  // Single-account endpoint only: the symbol's leverage per margin mode (crossedMarginLeverage,
+  // isolatedLongLever, isolatedShortLever; a JSON number in one answer, a string in another).
+  std::optional<Decimal> crossed_leverage, isolated_long_leverage, isolated_short_leverage;
 };
 // GET /api/v2/mix/account/accounts (array) and /api/v2/mix/account/account (object)
 WireResult<std::vector<FuturesAccount>> parse_futures_accounts(const json& data, UnixNanos ts_init);
+// GET /api/v2/mix/account/account?symbol=&productType=&marginCoin=: one symbol's account, where its
+// settings are read. marginMode (crossed|isolated) and posMode (one_way_mode|hedge_mode) are
+// required; the leverage fields stay empty when absent.
+WireResult<FuturesAccount> parse_futures_account(const json& data, UnixNanos ts_init);
 
 // GET /api/v2/spot/account/assets: frozen = frozen + locked.
 WireResult<std::vector<BalanceUpdate>> parse_spot_assets(const json& data, UnixNanos ts_init);

@@ -19,9 +19,10 @@ struct ExchangeConfig {
   std::string ca_file;                   // extra trust anchors (tests, private CAs), added to the system store
   std::string product_type = "USDT-FUTURES";
   std::string margin_coin = "USDT";
-  std::string margin_mode = "crossed";   // crossed | isolated
-  std::string position_mode = "one_way"; // one_way | hedge
-  int leverage = 2;
+  // The futures account's settings, applied and verified at start (live and testnet with keys).
+  std::string margin_mode = "crossed";   // crossed | isolated (per symbol on Bitget)
+  std::string position_mode = "one_way"; // one_way only (hedge is refused with a reason)
+  int leverage = 2;                      // per symbol
   int rest_timeout_ms = 5000;
   int rest_max_concurrency = 4;
   int rest_cb_fail_threshold = 5;

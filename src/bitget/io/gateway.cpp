@@ -70,6 +70,13 @@ std::string excerpt(std::string_view f) { return std::string(f.substr(0, 80)); }
 
 carry::OrderAck to_venue(const OrderAck& a) { return {a.order_id, a.client_oid}; }
 
+// A failure below the envelope (network, timeout, circuit...) as an Error. The REST client only
+// reports carry codes; anything else would count as a network failure.
+Error transport_error(const boost::system::error_code& ec) {
+  const Errc errc = ec.category() == carry_category() ? static_cast<Errc>(ec.value()) : Errc::network;
+  return {errc, {}, ec.message()};
+}
+
 std::string book_key(MarketType m, std::string_view symbol) {
   return std::string(m == MarketType::Spot ? "S/" : "P/") + std::string(symbol);
 }
@@ -107,32 +114,40 @@ struct Gateway::Impl {
   }
 
   // send -> envelope -> typed parser; every failure logged with the path (never the body of a
-  // signed request: it holds no secret, but the headers do and they are never logged).
+  // signed request: it holds no secret, but the headers do and they are never logged). The error
+  // keeps the exchange's own code and message.
   template <class T, class Parse>
-  asio::awaitable<Result<T>> call(RestRequest req, Parse parse) {
+  asio::awaitable<WireResult<T>> call_detailed(RestRequest req, Parse parse) {
     const std::string path = req.path;
     auto res = co_await rest.send(std::move(req));
-    if (!res) co_return res.error();
+    if (!res) co_return transport_error(res.error());
     auto env = parse_envelope(res->body, res->status);
     if (!env) {
       log_rejected(path, env.error());
-      co_return env.error().code();
+      co_return env.error();
     }
     auto parsed = parse(env->data);
     if (!parsed) {
       log_bad_payload(path, parsed.error());
-      co_return parsed.error().code();
+      co_return parsed.error();
     }
     co_return std::move(*parsed);
   }
 
-  asio::awaitable<Result<void>> call_void(RestRequest req) {
+  template <class T, class Parse>
+  asio::awaitable<Result<T>> call(RestRequest req, Parse parse) {
+    auto r = co_await call_detailed<T>(std::move(req), std::move(parse));
+    if (!r) co_return r.error().code();
+    co_return std::move(*r);
+  }
+
+  asio::awaitable<WireResult<void>> call_void(RestRequest req) {
     // An empty struct, not bool: result<bool> cannot be built from an error_code.
-    auto r = co_await call<Acknowledged>(std::move(req), [](const json&) -> WireResult<Acknowledged> {
+    auto r = co_await call_detailed<Acknowledged>(std::move(req), [](const json&) -> WireResult<Acknowledged> {
       return Acknowledged{};
     });
     if (!r) co_return r.error();
-    co_return Result<void>{};
+    co_return WireResult<void>{};
   }
 
   // A place/amend whose answer never came (or came garbled) may have been executed: report
@@ -676,19 +691,28 @@ asio::awaitable<Result<BillsPage>> Gateway::account_bills(BillsQuery bq) {
                                             [](const json& d) { return parse_account_bills(d); });
 }
 
-asio::awaitable<Result<void>> Gateway::set_leverage(std::string symbol, int leverage) {
+asio::awaitable<WireResult<FuturesAccount>> Gateway::futures_account(std::string symbol) {
+  QueryParams q = impl_->product();
+  add(q, "symbol", symbol);
+  add(q, "marginCoin", impl_->config.margin_coin);
+  const UnixNanos t = impl_->now();
+  co_return co_await impl_->call_detailed<FuturesAccount>(get("/api/v2/mix/account/account", std::move(q), true),
+                                                          [t](const json& d) { return parse_futures_account(d, t); });
+}
+
+asio::awaitable<WireResult<void>> Gateway::set_leverage(std::string symbol, int leverage) {
   co_return co_await impl_->call_void(
       post("/api/v2/mix/account/set-leverage",
            build_set_leverage_body(symbol, leverage, impl_->config.product_type, impl_->config.margin_coin)));
 }
 
-asio::awaitable<Result<void>> Gateway::set_margin_mode(std::string symbol, std::string margin_mode) {
+asio::awaitable<WireResult<void>> Gateway::set_margin_mode(std::string symbol, std::string margin_mode) {
   co_return co_await impl_->call_void(
       post("/api/v2/mix/account/set-margin-mode",
            build_set_margin_mode_body(symbol, margin_mode, impl_->config.product_type, impl_->config.margin_coin)));
 }
 
-asio::awaitable<Result<void>> Gateway::set_position_mode(PositionMode mode) {
+asio::awaitable<WireResult<void>> Gateway::set_position_mode(PositionMode mode) {
   co_return co_await impl_->call_void(
       post("/api/v2/mix/account/set-position-mode", build_set_position_mode_body(mode, impl_->config.product_type)));
 }

@@ -126,8 +126,11 @@ TEST(Carryd, LiveDestinationWithoutAllowLiveExits2NamingTheHost) {
     EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;  // exactly one line
     const auto lines = jsonl(dir);
     ASSERT_TRUE(has_event(lines, "guard.allow_live"));
-    for (const auto& j : lines)
-      if (j.value("event", "") == "guard.allow_live") EXPECT_EQ(j.value("host", ""), "api.bitget.com");
+    for (const auto& j : lines) {
+      if (j.value("event", "") == "guard.allow_live") {
+        EXPECT_EQ(j.value("host", ""), "api.bitget.com");
+      }
+    }
     EXPECT_FALSE(std::filesystem::exists(dir.path() / "carry.db"));  // refused before the store
   }
 }
@@ -205,6 +208,23 @@ TEST(Carryd, BadConfigNamesKeyAndExits2) {
   Process q({CARRYD_PATH, "--frobnicate"}, base_env(), dir.path().string());
   ASSERT_EQ(q.wait(30s), 2);
   EXPECT_NE(q.err().find("--frobnicate"), std::string::npos) << q.err();
+}
+
+TEST(Carryd, HedgePositionModeIsAConfigErrorExit2) {
+  TempDir dir("carryd_hedge");
+  CountingListener listener;
+  const auto cfg = dir.write("app.yaml", config_yaml(dir, "testnet", false, listener.port()) +
+                                             "strategy:\n  funding:\n    symbols: [BTCUSDT]\n");
+  auto env = base_env();
+  env["EXCHANGE__POSITION_MODE"] = "hedge";
+  Process p({CARRYD_PATH, "--config", cfg}, env, dir.path().string());
+  ASSERT_EQ(p.wait(30s), 2);
+  const std::string err = p.err();
+  EXPECT_NE(err.find("exchange.position_mode"), std::string::npos) << err;
+  EXPECT_NE(err.find("EXCHANGE__POSITION_MODE"), std::string::npos) << err;
+  EXPECT_NE(err.find("not supported"), std::string::npos) << err;
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  EXPECT_EQ(listener.accepted(), 0);  // refused before any network
 }
 
 TEST(Carryd, PrintConfigRedactsSecrets) {

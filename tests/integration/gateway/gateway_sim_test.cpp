@@ -199,6 +199,48 @@ TEST_F(GatewaySim, PerpPlaceAmendCancelWithFillsOnThePrivateChannel) {
   EXPECT_TRUE(wait_until([&] { return has_order_status("gw-perp-3", OrderStatus::Canceled); }));
 }
 
+TEST_F(GatewaySim, AccountSettingsAreReadAndSetAndARefusalKeepsTheExchangesCode) {
+  start();
+  auto before = run(gw->futures_account("BTCUSDT"));
+  ASSERT_TRUE(before && *before) << (before ? before->error().to_string() : "no answer");
+  EXPECT_EQ((*before)->pos_mode, bitget::PositionMode::OneWay);
+  EXPECT_EQ((*before)->margin_mode, "crossed");
+  EXPECT_EQ((*before)->crossed_leverage, "10"_dec);
+
+  auto lev = run(gw->set_leverage("BTCUSDT", 3));
+  ASSERT_TRUE(lev && *lev) << (lev ? lev->error().to_string() : "no answer");
+  auto iso = run(gw->set_margin_mode("BTCUSDT", "isolated"));
+  ASSERT_TRUE(iso && *iso) << (iso ? iso->error().to_string() : "no answer");
+  auto after = run(gw->futures_account("BTCUSDT"));
+  ASSERT_TRUE(after && *after);
+  EXPECT_EQ((*after)->margin_mode, "isolated");
+  EXPECT_EQ((*after)->isolated_long_leverage, "3"_dec);
+  EXPECT_EQ((*after)->isolated_short_leverage, "3"_dec);
+
+  // A position open: the position mode cannot switch; the error carries Bitget's code and message.
+  PlaceOrderRequest mkt{"BTCUSDT", MarketType::Perp, "gw-acct-1", Side::Buy, OrderType::Market, TimeInForce::Gtc,
+                        std::nullopt, "0.010"_dec, false};
+  ASSERT_TRUE(run(gw->place(mkt)).value());
+  ASSERT_TRUE(wait_until([&] { return admin("GET", "/sim/accounts")["gw-key"]["positions"].size() == 1u; }));
+  auto hedge = run(gw->set_position_mode(bitget::PositionMode::Hedge));
+  ASSERT_TRUE(hedge.has_value());
+  ASSERT_FALSE(*hedge);
+  EXPECT_EQ(hedge->error().exchange_code, "40920");
+  EXPECT_EQ(hedge->error().errc, Errc::exchange_rejected);
+  EXPECT_FALSE(hedge->error().retryable());
+  EXPECT_FALSE(hedge->error().message.empty());
+  EXPECT_EQ(run(gw->futures_account("ETHUSDT")).value()->pos_mode, bitget::PositionMode::OneWay);
+
+  // A transport failure keeps its class (retryable) with no exchange code.
+  admin("POST", "/sim/faults", R"({"http_5xx_next": 1, "http_scope": "private"})");
+  auto failed = run(gw->futures_account("BTCUSDT"));
+  ASSERT_TRUE(failed.has_value());
+  ASSERT_FALSE(*failed);
+  EXPECT_EQ(failed->error().errc, Errc::http_server_error);
+  EXPECT_TRUE(failed->error().retryable());
+  EXPECT_TRUE(run(gw->futures_account("BTCUSDT")).value().has_value());
+}
+
 TEST_F(GatewaySim, SpotPlaceCancelReplaceWithFills) {
   start();
   gw->subscribe_books1("BTCUSDT", MarketType::Spot);

@@ -88,7 +88,9 @@ TEST(Startup, ModesThatNeverPlaceOrdersMayUseMainnetWithoutAllowLive) {
     cli.env = "mainnet";
     set(cli);
     EXPECT_TRUE(check_environment(cli, loaded_with("mainnet", false)).proceed);
-    if (!cli.reset_kill_switch) EXPECT_NE(select_mode(cli, loaded_with("mainnet", false).config), Mode::Live);
+    if (!cli.reset_kill_switch) {
+      EXPECT_NE(select_mode(cli, loaded_with("mainnet", false).config), Mode::Live);
+    }
   }
 }
 

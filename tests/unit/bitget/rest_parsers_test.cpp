@@ -355,6 +355,36 @@ TEST(RestSamples, FuturesAccounts) {
   EXPECT_EQ(single[0].balance.available, "70.09927267"_dec);
 }
 
+TEST(RestSamples, SingleFuturesAccountCarriesTheSymbolsSettings) {
+  // GET /api/v2/mix/account/account: the leverage fields are JSON numbers in this sample.
+  auto a = parse_futures_account(env("rest_mix_account_single.json").data, kInit).value();
+  EXPECT_EQ(a.pos_mode, PositionMode::OneWay);
+  EXPECT_EQ(a.margin_mode, "crossed");
+  EXPECT_EQ(a.crossed_leverage, "10"_dec);
+  EXPECT_EQ(a.isolated_long_leverage, "10"_dec);
+  EXPECT_EQ(a.isolated_short_leverage, "10"_dec);
+  EXPECT_EQ(a.balance.coin, "USDT");
+
+  // ...and strings in another answer (REFERENCE section 1); hedge mode, isolated.
+  auto strings = nlohmann::json::parse(R"({"marginCoin":"USDT","available":"1","marginMode":"isolated",
+      "posMode":"hedge_mode","crossedMarginLeverage":"20","isolatedLongLever":"5","isolatedShortLever":"3"})");
+  auto h = parse_futures_account(strings, kInit).value();
+  EXPECT_EQ(h.pos_mode, PositionMode::Hedge);
+  EXPECT_EQ(h.margin_mode, "isolated");
+  EXPECT_EQ(h.crossed_leverage, "20"_dec);
+  EXPECT_EQ(h.isolated_long_leverage, "5"_dec);
+  EXPECT_EQ(h.isolated_short_leverage, "3"_dec);
+
+  // The settings are what this endpoint is read for: without them the answer is unusable.
+  auto no_mode = nlohmann::json::parse(R"({"marginCoin":"USDT","available":"1","marginMode":"crossed"})");
+  auto e = parse_futures_account(no_mode, kInit);
+  ASSERT_FALSE(e);
+  EXPECT_NE(e.error().message.find("data.posMode"), std::string::npos) << e.error().message;
+  auto odd = nlohmann::json::parse(R"({"marginCoin":"USDT","available":"1","marginMode":"cross","posMode":"one_way_mode"})");
+  EXPECT_NE(parse_futures_account(odd, kInit).error().message.find("data.marginMode"), std::string::npos);
+  EXPECT_FALSE(parse_futures_account(nlohmann::json::array(), kInit));
+}
+
 TEST(RestSamples, SpotAssets) {
   auto v = parse_spot_assets(env("rest_spot_account_assets.json").data, kInit).value();
   ASSERT_EQ(v.size(), 5u);

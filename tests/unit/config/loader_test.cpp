@@ -175,6 +175,27 @@ TEST(ConfigLoader, CrossFieldRules) {
   EXPECT_NE(error_of(options_for(dir)).find("exchange.rest_url"), std::string::npos);
 }
 
+TEST(ConfigLoader, HedgePositionModeIsRefusedWithTheReason) {
+  TempDir dir;
+  dir.write("app.yaml", "exchange:\n  position_mode: hedge\n");
+  auto msg = error_of(options_for(dir));
+  EXPECT_NE(msg.find("exchange.position_mode"), std::string::npos) << msg;
+  EXPECT_NE(msg.find(dir.file("app.yaml")), std::string::npos) << msg;
+  EXPECT_NE(msg.find("not supported"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("one-way"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;  // one line
+  // From the environment too, naming the variable.
+  dir.write("app.yaml", "");
+  msg = error_of(options_for(dir, {{"EXCHANGE__POSITION_MODE", "hedge"}}));
+  EXPECT_NE(msg.find("EXCHANGE__POSITION_MODE"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("not supported"), std::string::npos) << msg;
+  // Anything else is an ordinary bad value; one_way loads.
+  EXPECT_NE(error_of(options_for(dir, {{"EXCHANGE__POSITION_MODE", "hedge_mode"}})).find("expected one_way"),
+            std::string::npos);
+  dir.write("app.yaml", "exchange:\n  position_mode: one_way\n");
+  EXPECT_EQ(load(options_for(dir)).config.exchange.position_mode, "one_way");
+}
+
 TEST(ConfigLoader, MissingFileAndBadYaml) {
   TempDir dir;
   EXPECT_NE(error_of(options_for(dir)).find("does not exist"), std::string::npos);

@@ -290,5 +290,57 @@ TEST_F(Fixture, SpotCancelReplaceIsSynchronous) {
   EXPECT_EQ(ex.account("k")->spot_frozen.at("BTC"), "0.02"_dec);
 }
 
+// Bitget's rules for the account settings: posMode for the whole product type, marginMode and
+// leverage per symbol; a mode switch with a position or a pending perp order open answers 40920.
+TEST_F(Fixture, ModeSwitchesAreRefusedWhileAPositionOrAnOrderIsOpen) {
+  auto code_of = [](const auto& r) {
+    const auto* e = std::get_if<ApiError>(&r);
+    return e ? e->code : std::string("ok");
+  };
+  // Nothing open: both modes switch, back and forth.
+  EXPECT_EQ(code_of(ex.set_position_mode("k", "hedge_mode")), "ok");
+  EXPECT_EQ(code_of(ex.set_position_mode("k", "one_way_mode")), "ok");
+  EXPECT_EQ(code_of(ex.set_margin_mode("k", "BTCUSDT", "isolated")), "ok");
+  EXPECT_EQ(ex.account("k")->margin_mode_for("BTCUSDT"), "isolated");
+  EXPECT_EQ(ex.account("k")->margin_mode_for("ETHUSDT"), "crossed");  // per symbol
+  EXPECT_EQ(code_of(ex.set_margin_mode("k", "BTCUSDT", "crossed")), "ok");
+  EXPECT_EQ(code_of(ex.set_position_mode("k", "net_mode")), "40034");
+  EXPECT_EQ(code_of(ex.set_margin_mode("k", "BTCUSDT", "cross")), "40034");
+
+  // A resting perp order: neither the position mode nor that symbol's margin mode may change.
+  auto o = place_ok("k", perp(Side::Buy, OrdType::Limit, Force::PostOnly, "0.010", "90000.0"));
+  EXPECT_EQ(code_of(ex.set_position_mode("k", "hedge_mode")), "40920");
+  EXPECT_EQ(code_of(ex.set_margin_mode("k", "BTCUSDT", "isolated")), "40920");
+  EXPECT_EQ(code_of(ex.set_margin_mode("k", "ETHUSDT", "isolated")), "ok");  // another symbol
+  EXPECT_EQ(code_of(ex.set_margin_mode("k", "BTCUSDT", "crossed")), "ok");   // no change
+  EXPECT_EQ(code_of(ex.set_position_mode("k", "one_way_mode")), "ok");
+  ex.cancel("k", Market::Perp, "BTCUSDT", o.order_id, "", 20);
+
+  // A position: the same, and leverage still changes.
+  place_ok("k", perp(Side::Buy, OrdType::Market, Force::Gtc, "0.100"));
+  ASSERT_EQ(ex.account("k")->positions.size(), 1u);
+  EXPECT_EQ(code_of(ex.set_position_mode("k", "hedge_mode")), "40920");
+  EXPECT_EQ(code_of(ex.set_margin_mode("k", "BTCUSDT", "isolated")), "40920");
+  EXPECT_EQ(code_of(ex.set_leverage("k", "BTCUSDT", 3)), "ok");
+  EXPECT_EQ(ex.account("k")->leverage_for("BTCUSDT"), 3);
+  EXPECT_EQ(ex.account("k")->leverage_for("ETHUSDT"), 10);
+  EXPECT_EQ(code_of(ex.set_leverage("k", "BTCUSDT", 0)), "40034");
+  EXPECT_EQ(ex.account("k")->pos_mode, "one_way_mode");
+  EXPECT_EQ(ex.account("k")->margin_mode_for("BTCUSDT"), "crossed");
+}
+
+TEST_F(Fixture, AccountsStartInTheConfiguredModes) {
+  StartingBalances b;
+  b.futures_usdt = "1000"_dec;
+  const Account& acc = ex.add_account("iso", "s", "p", b, 5, "hedge_mode", "isolated");
+  EXPECT_EQ(acc.pos_mode, "hedge_mode");
+  EXPECT_EQ(acc.margin_mode_for("BTCUSDT"), "isolated");
+  EXPECT_EQ(acc.leverage_for("BTCUSDT"), 5);
+  auto open = perp(Side::Buy, OrdType::Limit, Force::PostOnly, "0.010", "90000.0");
+  open.trade_side = "open";
+  auto o = place_ok("iso", open);
+  EXPECT_EQ(order("iso", Market::Perp, o.order_id).margin_mode, "isolated");
+}
+
 }  // namespace
 }  // namespace carry::sim

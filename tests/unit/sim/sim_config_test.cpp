@@ -93,6 +93,25 @@ TEST(SimConfig, SymbolsPickTheInstruments) {
   }
 }
 
+TEST(SimConfig, AccountsCanStartInHedgeModeAndIsolatedMargin) {
+  SimConfig defaults;
+  EXPECT_EQ(defaults.position_mode, "one_way_mode");
+  EXPECT_EQ(defaults.margin_mode, "crossed");
+  auto p = write_temp("carry_sim_modes.yaml", "sim:\n  position_mode: hedge_mode\n  margin_mode: isolated\n");
+  SimConfig cfg;
+  load_sim_yaml(cfg, p);
+  EXPECT_EQ(cfg.position_mode, "hedge_mode");
+  EXPECT_EQ(cfg.margin_mode, "isolated");
+  auto q = write_temp("carry_sim_modes_bad.yaml", "sim:\n  margin_mode: cross\n");
+  try {
+    load_sim_yaml(cfg, q);
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("sim.margin_mode"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("crossed or isolated"), std::string::npos) << e.what();
+  }
+}
+
 TEST(SimConfig, YamlErrorsNameFileAndKey) {
   auto p = write_temp("carry_sim_bad.yaml", "sim:\n  speeed: 2\n");
   SimConfig cfg;

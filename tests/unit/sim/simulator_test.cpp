@@ -111,6 +111,46 @@ TEST_F(SimFixture, SignedCallsAndCounters) {
   EXPECT_EQ(s["requests_by_path"]["/api/v2/mix/account/accounts"], 2);
 }
 
+TEST_F(SimFixture, SingleAccountReportsTheSymbolsSettingsAndSettersAnswerLikeBitget) {
+  const std::string path = "/api/v2/mix/account/account";
+  auto read = [&](const std::string& symbol) {
+    auto r = signed_call("GET", path, "marginCoin=USDT&productType=USDT-FUTURES&symbol=" + symbol, "", signer);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return body(r)["data"];
+  };
+  auto post = [&](const std::string& p, const json& b) { return signed_call("POST", p, "", b.dump(), signer); };
+  auto a = read("BTCUSDT");
+  EXPECT_EQ(a["posMode"], "one_way_mode");
+  EXPECT_EQ(a["marginMode"], "crossed");
+  EXPECT_EQ(a["crossedMarginLeverage"], 10);
+  EXPECT_EQ(a["isolatedLongLever"], 10);
+
+  const json base = {{"symbol", "BTCUSDT"}, {"productType", "USDT-FUTURES"}, {"marginCoin", "USDT"}};
+  json lev = base;
+  lev["leverage"] = "3";
+  EXPECT_EQ(post("/api/v2/mix/account/set-leverage", lev).status, 200);
+  json iso = base;
+  iso["marginMode"] = "isolated";
+  EXPECT_EQ(post("/api/v2/mix/account/set-margin-mode", iso).status, 200);
+  a = read("BTCUSDT");
+  EXPECT_EQ(a["marginMode"], "isolated");
+  EXPECT_EQ(a["isolatedShortLever"], 3);
+  EXPECT_EQ(read("ETHUSDT")["marginMode"], "crossed");  // per symbol
+  EXPECT_EQ(read("ETHUSDT")["crossedMarginLeverage"], 10);
+
+  // With a resting perp order neither mode may change: 40920, and the settings stay.
+  place_perp("buy", "limit", "0.010", "1000.0", "post_only");
+  auto refused = post("/api/v2/mix/account/set-position-mode", {{"productType", "USDT-FUTURES"}, {"posMode", "hedge_mode"}});
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(body(refused)["code"], "40920");
+  json crossed = base;
+  crossed["marginMode"] = "crossed";
+  EXPECT_EQ(body(post("/api/v2/mix/account/set-margin-mode", crossed))["code"], "40920");
+  a = read("BTCUSDT");
+  EXPECT_EQ(a["posMode"], "one_way_mode");
+  EXPECT_EQ(a["marginMode"], "isolated");
+}
+
 TEST_F(SimFixture, BooksUpdatesCarryTheChecksumOfTheMergedBook) {
   WsSession ws;
   ws.is_private = false;
