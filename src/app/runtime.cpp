@@ -305,9 +305,22 @@ asio::awaitable<void> Runtime::poll_funding_bills() {
       if (!p.mark_price) p.mark_price = it->second.funding->mark_price;
     }
     if (!p.mark_price && it->second.perp) p.mark_price = it->second.perp->mid();
-    if (!p.position_size) p.position_size = engine_->oms().positions().size(p.symbol, MarketType::Perp);
+    if (!p.position_size) p.position_size = it->second.perp_size;
+    attribute_funding(p, it->second.perp_size);
     on_exec(p);
   }
+}
+
+// The venue settles the account's whole net position; with a foreign position beside ours only
+// our share of the bill is Carry's funding (never the operator's own position's).
+void Runtime::attribute_funding(FundingPayment& p, Decimal ours) {
+  auto f = foreign_perp_.find(p.symbol);
+  if (f == foreign_perp_.end() || f->second.is_zero()) return;
+  const Decimal venue = ours + f->second;
+  const Decimal whole = p.amount;
+  p.amount = venue.is_zero() ? Decimal{} : p.amount * ours / venue;
+  log_.info("funding.foreign_share", {{"symbol", p.symbol}, {"venue_amount", dec(whole)}, {"ours", dec(p.amount)},
+                                      {"our_position", dec(ours)}, {"foreign_position", dec(f->second)}});
 }
 
 asio::awaitable<void> Runtime::reconcile_task(std::string why) { co_await reconcile(std::move(why), false); }
@@ -466,6 +479,7 @@ Runtime::OwnedLegs Runtime::owned_legs(const std::string& symbol, Decimal spot_o
                                        Decimal perp_ours, Decimal perp_venue) {
   const LegShare spot = split_leg(spot_ours, spot_wallet), perp = split_leg(perp_ours, perp_venue);
   const bool adopt = cfg_.strategy.funding.adopt_foreign_positions;
+  foreign_perp_[symbol] = adopt ? Decimal{} : perp.foreign;
   for (const auto& [market, share] : {std::pair{MarketType::Spot, spot}, std::pair{MarketType::Perp, perp}}) {
     if (share.foreign.is_zero()) continue;
     log_.warn("reconcile.foreign_position",

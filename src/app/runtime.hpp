@@ -88,6 +88,7 @@ class Runtime {
   struct OwnedLegs {
     Decimal spot, perp;
   };
+  void attribute_funding(FundingPayment& p, Decimal ours);
   OwnedLegs owned_legs(const std::string& symbol, Decimal spot_ours, Decimal spot_wallet, Decimal perp_ours,
                        Decimal perp_venue);
   boost::asio::awaitable<void> reconcile_task(std::string why);
@@ -133,6 +134,9 @@ class Runtime {
   std::uint64_t private_frames_seen_ = 0;
   std::map<std::string, SymbolTrack, std::less<>> track_;
   std::set<std::string> bills_seen_;
+  // Per symbol, the perp position on the venue that is not Carry's (set by the start-up
+  // reconciliation): a settlement bill pays the whole net position, Carry books its share.
+  std::map<std::string, Decimal, std::less<>> foreign_perp_;
   UnixNanos bills_since_;
   std::string day_;  // current UTC date of the day_* accumulators
 };

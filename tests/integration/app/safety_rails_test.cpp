@@ -38,6 +38,20 @@ void place_foreign_perp(const SimFixture& f, const std::string& side, const std:
   ASSERT_EQ(r.value("code", ""), "00000") << r.dump();
 }
 
+// (amount, position_size) of every funding event carryd recorded; empty until the table exists.
+std::vector<std::pair<double, double>> funding_rows(const SimFixture& f) {
+  std::vector<std::pair<double, double>> rows;
+  try {
+    SQLite::Database db(f.dir.file("carry.db"), SQLite::OPEN_READONLY);
+    SQLite::Statement q(db, "SELECT amount, position_size FROM funding_events WHERE symbol='BTCUSDT'");
+    while (q.executeStep())
+      rows.emplace_back(std::stod(q.getColumn(0).getString()), std::stod(q.getColumn(1).getString()));
+  } catch (const std::exception&) {
+    rows.clear();  // not written yet
+  }
+  return rows;
+}
+
 TEST(SafetyRails, ForeignPositionIsLeftUntouchedThroughOpenCloseAndFlatten) {
   SimFixture f(20, "0.0003", "{USDT: \"100000\", BTC: \"0.5\", ETH: \"0\"}");
   ASSERT_TRUE(f.sim->is_ready());
@@ -91,6 +105,15 @@ TEST(SafetyRails, ForeignPositionIsLeftUntouchedThroughOpenCloseAndFlatten) {
     EXPECT_EQ(e.value("reason", ""), "negative_funding_no_spot_inventory") << e.dump();
   }
   foreign_intact();
+  // A settlement while Carry holds nothing: the bill pays the foreign short, Carry books 0.
+  ASSERT_TRUE(wait_until([&] { return !funding_rows(f).empty(); }, 90s))
+      << carry_test::read_file(f.dir.path() / "logs" / "app.log");
+  for (const auto& [amount, ours] : funding_rows(f)) {
+    EXPECT_EQ(ours, 0.0);
+    EXPECT_EQ(amount, 0.0);
+  }
+  // The log line and the store row are written by two threads: either may land first.
+  EXPECT_TRUE(wait_until([&] { return !f.log_events("funding.foreign_share").empty(); }, 10s));
 
   // Funding turns positive: it opens its own pair; it flips: Carry closes its own legs, only those.
   f.post("/sim/funding", {{"rate", "0.0003"}});
@@ -103,6 +126,10 @@ TEST(SafetyRails, ForeignPositionIsLeftUntouchedThroughOpenCloseAndFlatten) {
   d->signal(SIGTERM);
   ASSERT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
   foreign_intact();
+
+  // Settlements pay the account's whole net position; Carry books only its own share: never the
+  // foreign short's (0.05 BTC x ~105k x 0.0005 = ~2.6 USDT), our 1,000 USDT at most ~0.5.
+  for (const auto& [amount, ours] : funding_rows(f)) EXPECT_LT(std::abs(amount), 1.0) << "ours=" << ours;
 }
 
 TEST(SafetyRails, OpsCheckAndDryRunNeverPlaceAmendOrCancel) {
