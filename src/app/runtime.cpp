@@ -76,7 +76,8 @@ Runtime::Runtime(asio::io_context& ioc, const config::LoadedConfig& loaded, cons
       tick_timer_(ioc),
       heartbeat_timer_(ioc),
       poll_timer_(ioc),
-      report_timer_(ioc) {}
+      report_timer_(ioc),
+      reconcile_timer_(ioc) {}
 
 Runtime::~Runtime() = default;
 
@@ -86,7 +87,8 @@ void Runtime::request_stop(const std::string& reason) {
   stop_reason_ = reason;
   log_.info("app.stopping", {{"reason", reason}, {"flatten_on_exit", cli_.flatten_on_exit}});
   // Every loop wakes up, sees stopping_ and ends.
-  for (auto* t : {&main_timer_, &tick_timer_, &heartbeat_timer_, &poll_timer_, &report_timer_}) t->cancel();
+  for (auto* t : {&main_timer_, &tick_timer_, &heartbeat_timer_, &poll_timer_, &report_timer_, &reconcile_timer_})
+    t->cancel();
 }
 
 void Runtime::open_store() {
@@ -323,7 +325,62 @@ void Runtime::attribute_funding(FundingPayment& p, Decimal ours) {
                                       {"our_position", dec(ours)}, {"foreign_position", dec(f->second)}});
 }
 
-asio::awaitable<void> Runtime::reconcile_task(std::string why) { co_await reconcile(std::move(why), false); }
+asio::awaitable<void> Runtime::reconcile_task(std::string why) {
+  co_await recover_fills(why);
+  co_await reconcile(std::move(why), false);
+}
+
+// Pushes are the fast path, not the record: every reconcile.interval_s our fills and open orders
+// are read back over REST, so a lost fill or order push is found within one interval.
+asio::awaitable<void> Runtime::reconcile_loop() {
+  while (true) {
+    const bool awake = co_await sleep(reconcile_timer_, std::chrono::seconds(cfg_.reconcile.interval_s));
+    if (!awake) co_return;
+    co_await recover_fills("periodic");
+  }
+}
+
+// Our fills on the venue since the last pass (with an overlap for late-stamped ones) that the OMS
+// has not seen go through the one exec path: OMS, strategy, store. Fills first, then the open
+// orders' status, so no order is seen finished before the fills that finished it.
+asio::awaitable<void> Runtime::recover_fills(std::string why) {
+  if (!trading_ || paper() || stopping_) co_return;
+  const UnixNanos now = clock_.now();
+  const UnixNanos from = fills_since_ - std::chrono::minutes(2);
+  std::vector<std::string> symbols;
+  for (const auto& [symbol, t] : track_) symbols.push_back(symbol);
+  bool complete = true;
+  int recovered = 0;
+  for (const auto& symbol : symbols) {
+    for (const MarketType market : {MarketType::Spot, MarketType::Perp}) {
+      auto r = co_await venue_->fills(symbol, market, from, now + std::chrono::seconds(5));
+      if (stopping_) co_return;
+      if (!r) {
+        complete = false;
+        log_.warn("reconcile.fills_failed", {{"symbol", symbol}, {"market", std::string(to_string(market))},
+                                             {"error", r.error().message()}, {"why", why}});
+        continue;
+      }
+      for (auto& f : *r) {
+        if (!f.trade_id.empty() && engine_->oms().has_trade(f.market, f.trade_id)) continue;
+        if (f.client_oid.empty())
+          if (const auto* o = engine_->oms().find_venue_order(f.order_id)) f.client_oid = o->client_oid;
+        if (!ids_->owns(f.client_oid)) continue;  // not ours: never booked
+        ++recovered;
+        log_.warn("reconcile.missed_fill",
+                  {{"trade_id", f.trade_id}, {"client_oid", f.client_oid}, {"order_id", f.order_id},
+                   {"symbol", f.symbol}, {"market", std::string(to_string(f.market))},
+                   {"side", std::string(to_string(f.side))}, {"size", dec(f.size)}, {"price", dec(f.price)},
+                   {"ts_event", f.ts_event.to_rfc3339_ms()}, {"why", why}});
+        on_exec(f);
+      }
+    }
+  }
+  if (complete) fills_since_ = now;
+  engine_->oms().query_open_orders();
+  pump();
+  if (recovered > 0) log_.warn("reconcile.fills_recovered", {{"count", recovered}, {"why", why}});
+}
 
 // Compares the exchange with the store and the OMS. Our open orders are adopted (at start-up they
 // are then cancelled: the strategy re-decides from the positions), orders the store left in
@@ -779,6 +836,7 @@ asio::awaitable<int> Runtime::run() {
       if (!awake) break;
     }
     bills_since_ = clock_.now() - std::chrono::hours(1);
+    fills_since_ = clock_.now();  // earlier fills: the start-up reconciliation above
   }
   if (!stopping_) {
     trading_ = keys_ || paper();
@@ -787,6 +845,7 @@ asio::awaitable<int> Runtime::run() {
                {"kill_switch", std::string(risk::to_string(engine_->risk().kill_switch().state()))},
                {"note", trading_ ? "evaluating and trading" : "no API keys: market data and heartbeat only"}});
     spawn(poll_loop(), "poll");
+    if (keys_) spawn(reconcile_loop(), "reconcile");
     pump();
   }
   while (!stopping_) {

@@ -80,6 +80,8 @@ class Runtime {
   boost::asio::awaitable<void> tick_loop();
   boost::asio::awaitable<void> heartbeat_loop();
   boost::asio::awaitable<void> poll_loop();
+  boost::asio::awaitable<void> reconcile_loop();
+  boost::asio::awaitable<void> recover_fills(std::string why);
   boost::asio::awaitable<void> report_loop();
   boost::asio::awaitable<bool> load_instruments();
   boost::asio::awaitable<void> refresh_funding();
@@ -138,6 +140,8 @@ class Runtime {
   // reconciliation): a settlement bill pays the whole net position, Carry books its share.
   std::map<std::string, Decimal, std::less<>> foreign_perp_;
   UnixNanos bills_since_;
+  UnixNanos fills_since_;  // recover_fills reads the venue's fills from here (with an overlap)
+  boost::asio::steady_timer reconcile_timer_;
   std::string day_;  // current UTC date of the day_* accumulators
 };
 

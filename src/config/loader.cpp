@@ -301,6 +301,7 @@ std::vector<Field> make_schema() {
   s.push_back(int_field("log.max_file_mb", [](C& c) -> auto& { return c.log.max_file_mb; }, 1, 10'000));
   s.push_back(int_field("log.max_files", [](C& c) -> auto& { return c.log.max_files; }, 1, 100));
   s.push_back(bool_field("log.console", [](C& c) -> auto& { return c.log.console; }));
+  s.push_back(int_field("reconcile.interval_s", [](C& c) -> auto& { return c.reconcile.interval_s; }, 5, 3600));
   s.push_back(int_field("monitor.heartbeat_s", [](C& c) -> auto& { return c.monitor.heartbeat_s; }, 1, 3600));
   s.push_back(int_field("monitor.position_snapshot_s",
                         [](C& c) -> auto& { return c.monitor.position_snapshot_s; }, 1, 86'400));

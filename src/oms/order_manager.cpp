@@ -761,17 +761,25 @@ void OrderManager::on_exec(const ExecEvent& event) {
                                              {"mark_price", opt_dec(e.mark_price)}});
         } else if constexpr (std::is_same_v<T, StreamReconnected>) {
           // Pushes may have been lost while the stream was down: ask about every open order.
-          std::vector<std::string> ids(open_.begin(), open_.end());
-          std::sort(ids.begin(), ids.end());
-          for (const auto& oid : ids)
-            if (Order* o = find_mut(oid); o && !o->query_pending) push_query(*o);
-          events_.warn("oms.reconcile", {{"open_orders", ids.size()}});
+          events_.warn("oms.reconcile", {{"open_orders", open_.size()}});
+          query_open_orders();
         }
       },
       event);
 }
 
 void OrderManager::on_private_activity() { last_private_ = clock_.now(); }
+
+void OrderManager::query_open_orders() {
+  std::vector<std::string> ids(open_.begin(), open_.end());
+  std::sort(ids.begin(), ids.end());
+  for (const auto& oid : ids)
+    if (Order* o = find_mut(oid); o && !o->query_pending) push_query(*o);
+}
+
+bool OrderManager::has_trade(MarketType market, std::string_view trade_id) const {
+  return seen_trades_.contains(trade_key(market, trade_id));
+}
 
 bool OrderManager::apply_update(Order& o, const OrderUpdate& u) {
   if (u.ts_event < o.last_venue_ts) {

@@ -20,6 +20,10 @@ void PaperVenue::flush() {
   while (!pending_.empty()) {
     const ExecEvent event = std::move(pending_.front());
     pending_.pop_front();
+    if (const auto* f = std::get_if<Fill>(&event)) {
+      history_.push_back(*f);
+      if (history_.size() > kFillHistory) history_.pop_front();
+    }
     emit(event);
   }
 }
@@ -60,5 +64,13 @@ asio::awaitable<Result<std::optional<OrderUpdate>>> PaperVenue::order_by_client_
 asio::awaitable<Result<std::vector<PositionUpdate>>> PaperVenue::positions() { co_return exchange_.positions(); }
 
 asio::awaitable<Result<std::vector<BalanceUpdate>>> PaperVenue::balances() { co_return exchange_.balances(); }
+
+asio::awaitable<Result<std::vector<Fill>>> PaperVenue::fills(std::string symbol, MarketType market, UnixNanos start,
+                                                             UnixNanos end) {
+  std::vector<Fill> out;
+  for (const auto& f : history_)
+    if (f.symbol == symbol && f.market == market && f.ts_event >= start && f.ts_event <= end) out.push_back(f);
+  co_return out;
+}
 
 }  // namespace carry::paper

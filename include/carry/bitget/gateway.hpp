@@ -96,6 +96,9 @@ class Gateway final : public Venue {
       std::string symbol, MarketType market, std::string client_oid) override;
   boost::asio::awaitable<Result<std::vector<PositionUpdate>>> positions() override;
   boost::asio::awaitable<Result<std::vector<BalanceUpdate>>> balances() override;
+  // Pages back through /api/v2/mix/order/fills or /api/v2/spot/trade/fills over [start, end].
+  boost::asio::awaitable<Result<std::vector<Fill>>> fills(std::string symbol, MarketType market, UnixNanos start,
+                                                          UnixNanos end) override;
 
   // ---- typed public REST ----
   boost::asio::awaitable<Result<UnixNanos>> server_time();

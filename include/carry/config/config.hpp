@@ -101,6 +101,11 @@ struct LogConfig {
   bool console = true;
 };
 
+// Reading the venue's truth back while running: what pushes may have missed.
+struct ReconcileConfig {
+  int interval_s = 60;                   // our fills and open orders are re-read over REST this often
+};
+
 struct MonitorConfig {
   int heartbeat_s = 30;
   int position_snapshot_s = 300;         // an open leg's snapshot at most this often (and on every change)
@@ -137,6 +142,7 @@ struct Config {
   StoreConfig store;
   LogConfig log;
   MonitorConfig monitor;
+  ReconcileConfig reconcile;
   BacktestConfig backtest;
   PaperConfig paper;
 };

@@ -63,6 +63,10 @@ class Venue {
       std::string symbol, MarketType market, std::string client_oid) = 0;
   virtual boost::asio::awaitable<Result<std::vector<PositionUpdate>>> positions() = 0;
   virtual boost::asio::awaitable<Result<std::vector<BalanceUpdate>>> balances() = 0;
+  // Our account's fills on one market of a symbol with start <= ts_event <= end, oldest first: how
+  // what a lost push said is read back. Always an explicit window (venues page by time).
+  virtual boost::asio::awaitable<Result<std::vector<Fill>>> fills(std::string symbol, MarketType market,
+                                                                  UnixNanos start, UnixNanos end) = 0;
 
   // Where order updates, fills, positions, balances and funding payments are delivered.
   void set_exec_handler(ExecHandler handler) { exec_handler_ = std::move(handler); }

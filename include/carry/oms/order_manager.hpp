@@ -80,6 +80,10 @@ class OrderManager {
   const Order* find(std::string_view client_oid) const noexcept;
   // By the venue's order id (Bitget's spot fill channel carries no clientOid).
   const Order* find_venue_order(std::string_view order_id) const noexcept;
+  // Whether a fill with this trade id has been applied (or seen as foreign) already.
+  bool has_trade(MarketType market, std::string_view trade_id) const;
+  // Asks the venue about every open order (pushes may have been lost): QueryOrder commands.
+  void query_open_orders();
   std::vector<const Order*> open_orders(std::string_view symbol = {}) const;
   std::size_t order_count() const noexcept { return orders_.size(); }
   bool has_open_orders() const noexcept { return !open_.empty(); }

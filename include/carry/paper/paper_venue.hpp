@@ -20,6 +20,8 @@ class PaperVenue final : public Venue {
       std::string symbol, MarketType market, std::string client_oid) override;
   boost::asio::awaitable<Result<std::vector<PositionUpdate>>> positions() override;
   boost::asio::awaitable<Result<std::vector<BalanceUpdate>>> balances() override;
+  boost::asio::awaitable<Result<std::vector<Fill>>> fills(std::string symbol, MarketType market, UnixNanos start,
+                                                          UnixNanos end) override;
 
   // Market data goes to the exchange here so that the fills it causes reach the handler.
   void on_market(const MarketEvent& event);
@@ -31,6 +33,8 @@ class PaperVenue final : public Venue {
   Exchange& exchange_;
   std::vector<ExecEvent> drained_;
   std::deque<ExecEvent> pending_;  // drained from the exchange, not yet delivered
+  std::deque<Fill> history_;       // the last kFillHistory fills delivered, for fills()
+  static constexpr std::size_t kFillHistory = 10'000;
   bool flushing_ = false;
 };
 

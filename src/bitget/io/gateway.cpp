@@ -6,7 +6,9 @@
 
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 namespace carry::bitget {
@@ -479,6 +481,41 @@ asio::awaitable<Result<std::vector<PositionUpdate>>> Gateway::positions() {
   if (!r) co_return r.error();
   std::vector<PositionUpdate> out;
   for (auto& p : *r) out.push_back(std::move(p.position));
+  co_return out;
+}
+
+asio::awaitable<Result<std::vector<Fill>>> Gateway::fills(std::string symbol, MarketType market, UnixNanos start,
+                                                          UnixNanos end) {
+  constexpr int kPage = 100, kMaxPages = 20;  // 2,000 fills a window: far beyond one reconcile interval
+  std::vector<Fill> out;
+  std::set<std::string, std::less<>> seen;
+  FillsQuery q;
+  q.symbol = symbol;
+  q.start = start;
+  q.end = end;
+  q.limit = kPage;
+  for (int page = 0; page < kMaxPages; ++page) {
+    std::vector<Fill> batch;
+    if (market == MarketType::Perp) {
+      auto r = co_await perp_fills(q);
+      if (!r) co_return r.error();
+      batch = std::move(r->fills);
+      q.id_less_than = r->end_id;
+    } else {
+      auto r = co_await spot_fills(q);
+      if (!r) co_return r.error();
+      batch = std::move(*r);
+    }
+    const bool full = static_cast<int>(batch.size()) >= kPage;
+    UnixNanos oldest = end;
+    for (auto& f : batch) {
+      oldest = std::min(oldest, f.ts_event);
+      if (seen.insert(f.trade_id).second) out.push_back(std::move(f));
+    }
+    if (!full || (market == MarketType::Perp && q.id_less_than.empty())) break;
+    if (market == MarketType::Spot) q.end = oldest;  // spot pages by time; the overlap is deduplicated
+  }
+  std::sort(out.begin(), out.end(), [](const Fill& a, const Fill& b) { return a.ts_event < b.ts_event; });
   co_return out;
 }
 

@@ -1,0 +1,73 @@
+// The venue is the source of truth: carryd against bitget-sim with the private `fill` and `orders`
+// pushes dropped while the hedge opens. What the pushes did not say, the periodic reconciliation
+// reads back over REST (the order-fills endpoints): every venue fill reaches the store, and the
+// strategy never believes it is flat while the venue holds its legs (no second opening).
+#include "sim_fixture.hpp"
+
+#include <carry_test/process.hpp>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+namespace {
+
+using carry::test::SimFixture;
+using carry_test::wait_until;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+int store_fills(const SimFixture& f) {
+  try {
+    SQLite::Database db(f.dir.file("carry.db"), SQLite::OPEN_READONLY);
+    SQLite::Statement q(db, "SELECT count(*) FROM fills WHERE symbol='BTCUSDT'");
+    return q.executeStep() ? q.getColumn(0).getInt() : 0;
+  } catch (const std::exception&) {
+    return 0;  // not written yet
+  }
+}
+
+// The account's fills on the venue, read as any client would.
+int venue_fills(const SimFixture& f) {
+  const json perp = f.signed_call("GET", "/api/v2/mix/order/fills?productType=USDT-FUTURES&symbol=BTCUSDT&limit=100");
+  const json spot = f.signed_call("GET", "/api/v2/spot/trade/fills?symbol=BTCUSDT&limit=100");
+  return static_cast<int>(perp["data"]["fillList"].size() + spot["data"].size());
+}
+
+TEST(VenueTruth, FillsLostWithTheirPushesAreRecoveredAndTheHedgeIsNeverDoubled) {
+  SimFixture f(600, "0.0003");  // no settlement during the test
+  ASSERT_TRUE(f.sim->is_ready());
+  const double lot = f.perp_lot("BTCUSDT");
+  f.post("/sim/faults", {{"push_drop_rate", 1.0}, {"push_channels", {"fill", "orders"}}});
+  auto env = f.keys();
+  env["RECONCILE__INTERVAL_S"] = "5";
+  auto d = f.carryd({}, env);
+
+  // The hedge opens on the venue while carryd hears nothing of its fills.
+  ASSERT_TRUE(wait_until([&] { return f.perp_position("BTCUSDT") < 0 && f.spot_holding("BTC") > 0; },
+                         carry::test::kOpenDeadline))
+      << f.account().dump() << "\n" << carry_test::read_file(f.dir.path() / "logs" / "app.log");
+  // With every fill push still dropped, the periodic reconciliation reads the fills back.
+  ASSERT_TRUE(wait_until([&] { return !f.log_events("reconcile.missed_fill").empty(); }, 60s))
+      << carry_test::read_file(f.dir.path() / "logs" / "app.log");
+  f.post("/sim/faults", {{"push_drop_rate", 0.0}});
+
+  // Every venue fill reaches the store, one reconcile.missed_fill each, and the legs stay one
+  // hedge: never the perp twice the spot.
+  ASSERT_TRUE(wait_until([&] { return store_fills(f) == venue_fills(f) && carry::test::hedged(f, lot); }, 90s))
+      << "store " << store_fills(f) << " venue " << venue_fills(f) << "\n" << f.account().dump() << "\n"
+      << carry_test::read_file(f.dir.path() / "logs" / "app.log");
+  // And it stays one hedge over the next reconciliation passes (heartbeats every 2 s as a clock).
+  const auto beats = f.log_events("metrics.heartbeat").size();
+  ASSERT_TRUE(wait_until([&] { return f.log_events("metrics.heartbeat").size() >= beats + 6; }, 60s));
+  EXPECT_TRUE(carry::test::hedged(f, lot)) << f.account().dump();
+  EXPECT_EQ(store_fills(f), venue_fills(f));
+  const double mark = std::stod(f.get("/sim/funding")["BTCUSDT"]["markPrice"].get<std::string>());
+  EXPECT_LE(-f.perp_position("BTCUSDT") * mark, 1000.0 * 1.6) << f.account().dump();
+  EXPECT_LE(f.spot_holding("BTC") * mark, 1000.0 * 1.6) << f.account().dump();
+  d->signal(SIGTERM);
+  EXPECT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
+}
+
+}  // namespace
