@@ -9,4 +9,10 @@ LegShare split_leg(Decimal ours, Decimal venue) {
   return {mine, venue - mine};
 }
 
+Decimal unexplained(Decimal venue, Decimal foreign, Decimal ours) { return venue - foreign - ours; }
+
+bool drifted(Decimal venue, Decimal foreign, Decimal ours, Decimal lot) {
+  return unexplained(venue, foreign, ours).abs() > lot;
+}
+
 }  // namespace carry::app

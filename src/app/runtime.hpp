@@ -82,6 +82,7 @@ class Runtime {
   boost::asio::awaitable<void> poll_loop();
   boost::asio::awaitable<void> reconcile_loop();
   boost::asio::awaitable<void> recover_fills(std::string why);
+  boost::asio::awaitable<void> check_drift(std::string why);
   boost::asio::awaitable<void> report_loop();
   boost::asio::awaitable<bool> load_instruments();
   boost::asio::awaitable<void> refresh_funding();
@@ -139,6 +140,7 @@ class Runtime {
   // Per symbol, the perp position on the venue that is not Carry's (set by the start-up
   // reconciliation): a settlement bill pays the whole net position, Carry books its share.
   std::map<std::string, Decimal, std::less<>> foreign_perp_;
+  std::map<std::string, int, std::less<>> drift_passes_;  // consecutive reconciliations with perp drift
   UnixNanos bills_since_;
   UnixNanos fills_since_;  // recover_fills reads the venue's fills from here (with an overlap)
   boost::asio::steady_timer reconcile_timer_;

@@ -28,6 +28,10 @@ bool outcome_unknown(const boost::system::error_code& ec) {
   return ec == Errc::timeout || ec == Errc::network || ec == Errc::http_server_error;
 }
 
+// A duplicate-clientOid answer (45034, 43118) means an order with this id exists on the venue (an
+// earlier send got through): what it is must be asked, it is never a rejection.
+bool order_may_exist(const boost::system::error_code& ec) { return outcome_unknown(ec) || ec == Errc::duplicate; }
+
 std::string_view status_event(OrderStatus s) {
   switch (s) {
     case OrderStatus::Acked: return "order.ack";
@@ -641,7 +645,7 @@ void OrderManager::on_place_result(std::string_view client_oid, const Result<Ord
   }
   const auto& ec = result.error();
   if (o->status != OrderStatus::Sent) return;  // already resolved by a push or a query
-  if (outcome_unknown(ec)) {
+  if (order_may_exist(ec)) {
     to_unknown(*o, ec.message());
     return;
   }
@@ -691,7 +695,7 @@ void OrderManager::on_amend_result(std::string_view new_client_oid, const Result
   }
   const auto& ec = result.error();
   if (n->status != OrderStatus::Sent) return;
-  if (outcome_unknown(ec)) {
+  if (order_may_exist(ec)) {
     if (old) old->amend_pending = false;
     to_unknown(*n, ec.message());
     return;

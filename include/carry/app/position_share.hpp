@@ -15,4 +15,9 @@ struct LegShare {
 // `ours`: the signed net of our fills; `venue`: the signed position (or wallet) on the venue.
 LegShare split_leg(Decimal ours, Decimal venue);
 
+// What the venue holds beyond our share and the foreign part known at start: zero when the record
+// agrees; more than one lot step either way is drift that our fills cannot explain.
+Decimal unexplained(Decimal venue, Decimal foreign, Decimal ours);
+bool drifted(Decimal venue, Decimal foreign, Decimal ours, Decimal lot);
+
 }  // namespace carry::app

@@ -70,4 +70,48 @@ TEST(VenueTruth, FillsLostWithTheirPushesAreRecoveredAndTheHedgeIsNeverDoubled) 
   EXPECT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
 }
 
+TEST(VenueTruth, APositionOurFillsCannotExplainTripsReducingWhichClosesOnlyOurShare) {
+  SimFixture f(600, "0.0003");
+  ASSERT_TRUE(f.sim->is_ready());
+  const double lot = f.perp_lot("BTCUSDT");
+  auto env = f.keys();
+  env["RECONCILE__INTERVAL_S"] = "5";
+  auto d = f.carryd({}, env);
+  ASSERT_TRUE(wait_until([&] { return carry::test::hedged(f, lot); }, carry::test::kOpenDeadline))
+      << f.account().dump();
+
+  // Somebody trades the account while its pushes are lost: the venue's perp moves by 0.05 and
+  // carryd has no fill of its own, nor a foreign one, that says why.
+  f.post("/sim/faults", {{"push_drop_rate", 1.0}, {"push_channels", {"fill", "orders"}}});
+  const json r = f.signed_call("POST", "/api/v2/mix/order/place-order",
+                               {{"symbol", "BTCUSDT"}, {"productType", "USDT-FUTURES"}, {"marginMode", "crossed"},
+                                {"marginCoin", "USDT"}, {"size", "0.05"}, {"side", "sell"}, {"orderType", "market"},
+                                {"clientOid", "manual-drift"}});
+  ASSERT_EQ(r.value("code", ""), "00000") << r.dump();
+  const double venue_after = f.perp_position("BTCUSDT");
+
+  // Reported, then (not converging) the kill switch goes to Reducing.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        for (const auto& e : f.log_events("kill_switch.trip"))
+          if (e.dump().find("reconcile_drift:BTCUSDT") != std::string::npos) return true;
+        return false;
+      },
+      60s))
+      << carry_test::read_file(f.dir.path() / "logs" / "app.log");
+  const auto drift = f.log_events("reconcile.drift");
+  ASSERT_GE(drift.size(), 2u);
+  EXPECT_EQ(drift.front()["unexplained"].get<std::string>(), "-0.05") << drift.front().dump();
+
+  // Reducing closes Carry's own legs; the unexplained 0.05 is left for a human.
+  f.post("/sim/faults", {{"push_drop_rate", 0.0}});
+  EXPECT_LT(venue_after, -0.05);  // ours beside the unexplained short
+  EXPECT_TRUE(wait_until([&] { return std::abs(f.perp_position("BTCUSDT") + 0.05) < 1e-12; },
+                         carry::test::kOpenDeadline))
+      << f.account().dump() << "\n" << carry_test::read_file(f.dir.path() / "logs" / "app.log");
+  EXPECT_LE(f.spot_holding("BTC"), lot);
+  d->signal(SIGTERM);
+  EXPECT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
+}
+
 }  // namespace

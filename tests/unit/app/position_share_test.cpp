@@ -33,3 +33,13 @@ TEST(PositionShare, OurFillsBoundOurShareOfTheVenuesPosition) {
     EXPECT_EQ(s.ours + s.foreign, d(c.venue));
   }
 }
+
+TEST(PositionShare, DriftIsWhatNeitherOurFillsNorTheForeignPartExplainBeyondOneLot) {
+  const Decimal lot = d("0.001");
+  EXPECT_FALSE(app::drifted(d("-0.06"), d("-0.05"), d("-0.01"), lot));  // all explained
+  EXPECT_FALSE(app::drifted(d("-0.061"), d("-0.05"), d("-0.01"), lot));  // one lot: rounding, not drift
+  EXPECT_TRUE(app::drifted(d("-0.062"), d("-0.05"), d("-0.01"), lot));
+  EXPECT_TRUE(app::drifted(d("-0.02"), d("0"), d("-0.01"), lot));        // a fill we never saw
+  EXPECT_TRUE(app::drifted(d("0"), d("0"), d("-0.01"), lot));            // closed behind our back
+  EXPECT_EQ(app::unexplained(d("-0.02"), d("0"), d("-0.01")), d("-0.01"));
+}

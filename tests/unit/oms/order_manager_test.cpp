@@ -446,3 +446,18 @@ TEST_F(OrderManagerTest, ForeignFillIsCountedButNeverBookedAsOurPosition) {
   oms->on_exec(fill(id, "T1", "100", "0.01"));
   EXPECT_EQ(oms->positions().size("BTCUSDT", MarketType::Perp), "-0.01"_dec);
 }
+
+TEST_F(OrderManagerTest, DuplicateClientIdAnswerMeansTheOrderExistsAndIsQueriedNeverRejected) {
+  // 45034 / 43118: an earlier send of this client id got through (a lost ack, a retried request).
+  auto id = submit_ok(limit(MarketType::Perp, Side::Buy, "100", "0.01"));
+  commands();
+  oms->on_place_result(id, make_error_code(Errc::duplicate));
+  EXPECT_EQ(status(id), OrderStatus::Unknown);
+  auto cmds = commands();
+  ASSERT_EQ(cmds.size(), 1u);
+  EXPECT_EQ(std::get<QueryOrderRequest>(cmds[0]).client_oid, id);
+  oms->on_query_result(id, std::optional<OrderUpdate>{update(id, OrderStatus::Acked)});
+  EXPECT_EQ(status(id), OrderStatus::Acked);
+  EXPECT_EQ(sink.count("order.reject"), 0u);
+  EXPECT_FALSE(oms->in_cooldown("BTCUSDT"));
+}
