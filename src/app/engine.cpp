@@ -117,7 +117,9 @@ void Engine::flatten_all(std::string_view reason) {
   apply(actions_);
 }
 
-void Engine::adopt_positions(std::string_view symbol, Decimal spot, Decimal perp) {
+void Engine::adopt_positions(std::string_view symbol, Decimal spot, Decimal perp, Decimal price) {
+  oms_.adopt_position(symbol, MarketType::Spot, spot, price);
+  oms_.adopt_position(symbol, MarketType::Perp, perp, price);
   strategy_.adopt_positions(symbol, spot, perp);
 }
 

@@ -552,7 +552,19 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
       if (t.spot) t.spot_cost = spot * t.spot->mid();
       if (t.perp) t.perp_cost = p * t.perp->mid();
       if (!spot.is_zero() || !p.is_zero()) {
-        engine_->adopt_positions(symbol, spot, p);
+        // Priced at the current mark (REST funding info, else a quote); unpriced legs cannot be
+        // booked honestly: the strategy still gets them, the guards are told why they cannot.
+        std::optional<Decimal> price;
+        if (t.funding && t.funding->mark_price) price = t.funding->mark_price;
+        else if (t.perp) price = t.perp->mid();
+        else if (t.spot) price = t.spot->mid();
+        if (price) {
+          engine_->adopt_positions(symbol, spot, p, *price);
+        } else {
+          engine_->strategy().adopt_positions(symbol, spot, p);
+          log_.error("reconcile.position_unpriced",
+                     {{"symbol", symbol}, {"note", "no mark price yet: the OMS and risk guards do not see it"}});
+        }
         log_.info("reconcile.position", {{"symbol", symbol}, {"spot", dec(spot)}, {"perp", dec(p)},
                                          {"unhedged", dec(spot + p)}, {"spot_wallet", dec(wallet)},
                                          {"venue_perp", dec(perp[symbol])}});

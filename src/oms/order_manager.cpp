@@ -774,6 +774,12 @@ void OrderManager::on_exec(const ExecEvent& event) {
 
 void OrderManager::on_private_activity() { last_private_ = clock_.now(); }
 
+void OrderManager::adopt_position(std::string_view symbol, MarketType market, Decimal size, Decimal avg_entry) {
+  positions_.set(symbol, market, size, avg_entry, clock_.now());
+  events_.info("oms.position_adopted", {{"symbol", symbol}, {"market", to_string(market)}, {"size", dec(size)},
+                                        {"avg_entry", dec(avg_entry)}});
+}
+
 void OrderManager::query_open_orders() {
   std::vector<std::string> ids(open_.begin(), open_.end());
   std::sort(ids.begin(), ids.end());

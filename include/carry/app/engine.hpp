@@ -62,7 +62,9 @@ class Engine final : public oms::OrderListener {
   void flatten_all(std::string_view reason);
   // Positions found on the venue at start-up (after reconciliation): the strategy owns them and
   // rebalances any unhedged remainder.
-  void adopt_positions(std::string_view symbol, Decimal spot, Decimal perp);
+  // Start-up: our share of each leg, handed to the strategy and booked in the OMS (and so seen by
+  // the risk guards) at `price` (the current mark: PnL counts from the adoption).
+  void adopt_positions(std::string_view symbol, Decimal spot, Decimal perp, Decimal price);
 
   // ---- the shell's side ----
   void take_commands(std::vector<oms::Command>& out) { oms_.take_commands(out); }

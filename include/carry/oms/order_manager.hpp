@@ -82,6 +82,9 @@ class OrderManager {
   const Order* find_venue_order(std::string_view order_id) const noexcept;
   // Whether a fill with this trade id has been applied (or seen as foreign) already.
   bool has_trade(MarketType market, std::string_view trade_id) const;
+  // A position found on the venue at start-up (ours, from the store's fills): booked at
+  // `avg_entry` so the risk guards (staleness, loss, net delta) and flatten see it after a restart.
+  void adopt_position(std::string_view symbol, MarketType market, Decimal size, Decimal avg_entry);
   // Asks the venue about every open order (pushes may have been lost): QueryOrder commands.
   void query_open_orders();
   std::vector<const Order*> open_orders(std::string_view symbol = {}) const;

@@ -114,4 +114,38 @@ TEST(VenueTruth, APositionOurFillsCannotExplainTripsReducingWhichClosesOnlyOurSh
   EXPECT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
 }
 
+TEST(VenueTruth, AfterARestartTheRiskGuardsSeeTheAdoptedPositions) {
+  SimFixture f(600, "0.0003");
+  ASSERT_TRUE(f.sim->is_ready());
+  const double lot = f.perp_lot("BTCUSDT");
+  {
+    auto d = f.carryd({}, f.keys());
+    ASSERT_TRUE(wait_until([&] { return carry::test::hedged(f, lot); }, carry::test::kOpenDeadline))
+        << f.account().dump();
+    d->signal(SIGTERM);  // no --flatten-on-exit: the hedge stays on the venue
+    ASSERT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
+  }
+  ASSERT_TRUE(carry::test::hedged(f, lot));
+
+  auto env = f.keys();
+  env["RISK__MARKET_DATA_STALE_S"] = "3";
+  auto d = f.carryd({}, env);
+  ASSERT_TRUE(wait_until([&] { return f.log_events("oms.position_adopted").size() >= 2; }, 60s))
+      << carry_test::read_file(f.dir.path() / "logs" / "app.log");
+  // The market data goes silent: the staleness guard watches the legs carryd holds, the adopted
+  // ones included, and takes the kill switch to Reducing.
+  f.post("/sim/faults", {{"stale_books", true}});
+  EXPECT_TRUE(wait_until(
+      [&] {
+        for (const auto& e : f.log_events("kill_switch.trip"))
+          if (e.value("reason", "") == "md_stale") return true;
+        return false;
+      },
+      60s))
+      << carry_test::read_file(f.dir.path() / "logs" / "app.log");
+  f.post("/sim/faults", {{"stale_books", false}});
+  d->signal(SIGTERM);
+  EXPECT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
+}
+
 }  // namespace
