@@ -1,0 +1,329 @@
+// Runtime: what the venue knows, read back. Funding settlements from the account bills, the
+// start-up and reconnect reconciliation (orders, positions, Carry's share vs the foreign part),
+// the periodic recovery of fills that pushes missed, and the drift check.
+#include "runtime.hpp"
+#include "runtime_util.hpp"
+
+#include <carry/app/position_share.hpp>
+#include <carry/bitget/gateway.hpp>
+#include <carry/store/store.hpp>
+
+#include <set>
+
+namespace carry::app {
+namespace asio = boost::asio;
+using runtime_util::base_coin;
+using runtime_util::bill_key;
+using runtime_util::dec;
+
+// Funding settlements are read from the account bills (businessType contract_settle_fee).
+asio::awaitable<void> Runtime::poll_funding_bills() {
+  bitget::BillsQuery q;
+  q.business_type = "contract_settle_fee";
+  q.start = bills_since_;
+  q.limit = 100;
+  auto page = co_await gw_->account_bills(q);
+  if (!page) {
+    log_.warn("funding.bills_failed", {{"error", page.error().message()}});
+    co_return;
+  }
+  for (auto& p : bitget::funding_payments(*page, clock_.now())) {
+    auto it = track_.find(p.symbol);
+    if (it == track_.end()) continue;
+    if (!bills_seen_.insert(bill_key(p)).second) continue;
+    // What we knew at the settlement: the rate, our perp position and the mark price.
+    if (it->second.funding) {
+      if (!p.rate) p.rate = it->second.funding->rate;
+      if (!p.mark_price) p.mark_price = it->second.funding->mark_price;
+    }
+    if (!p.mark_price && it->second.perp) p.mark_price = it->second.perp->mid();
+    if (!p.position_size) p.position_size = it->second.perp_size;
+    attribute_funding(p, it->second.perp_size);
+    on_exec(p);
+  }
+}
+
+// The venue settles the account's whole net position; with a foreign position beside ours only
+// our share of the bill is Carry's funding (never the operator's own position's).
+void Runtime::attribute_funding(FundingPayment& p, Decimal ours) {
+  auto f = foreign_perp_.find(p.symbol);
+  if (f == foreign_perp_.end() || f->second.is_zero()) return;
+  const Decimal venue = ours + f->second;
+  const Decimal whole = p.amount;
+  p.amount = venue.is_zero() ? Decimal{} : p.amount * ours / venue;
+  log_.info("funding.foreign_share", {{"symbol", p.symbol}, {"venue_amount", dec(whole)}, {"ours", dec(p.amount)},
+                                      {"our_position", dec(ours)}, {"foreign_position", dec(f->second)}});
+}
+
+asio::awaitable<void> Runtime::reconcile_task(std::string why) {
+  co_await recover_fills(why);
+  co_await reconcile(std::move(why), false);
+}
+
+// Pushes are the fast path, not the record: every reconcile.interval_s our fills and open orders
+// are read back over REST, so a lost fill or order push is found within one interval.
+asio::awaitable<void> Runtime::reconcile_loop() {
+  while (true) {
+    const bool awake = co_await sleep(reconcile_timer_, std::chrono::seconds(cfg_.reconcile.interval_s));
+    if (!awake) co_return;
+    co_await recover_fills("periodic");
+    co_await check_drift("periodic");
+  }
+}
+
+// The venue's perp position against ours plus the foreign part: a difference beyond one lot step
+// that our fills cannot explain is reported (reconcile.drift); still there at the next pass (the
+// fills and order queries of this one have had an interval to land), the kill switch goes to
+// Reducing: Carry does not trade on a record it cannot reconcile.
+asio::awaitable<void> Runtime::check_drift(std::string why) {
+  if (!trading_ || paper() || stopping_) co_return;
+  auto positions = co_await venue_->positions();
+  if (stopping_) co_return;
+  if (!positions) {
+    log_.warn("reconcile.failed", {{"step", "positions"}, {"error", positions.error().message()}, {"why", why}});
+    co_return;
+  }
+  std::map<std::string, Decimal, std::less<>> venue;
+  for (const auto& p : *positions) venue[p.symbol] += p.size;
+  for (auto& [symbol, t] : track_) {
+    const Instrument* inst = engine_->oms().instrument(symbol, MarketType::Perp);
+    if (inst == nullptr) continue;
+    const Decimal foreign = foreign_perp_[symbol];
+    int& passes = drift_passes_[symbol];
+    if (!drifted(venue[symbol], foreign, t.perp_size, inst->lot)) {
+      if (passes > 0) log_.info("reconcile.drift_cleared", {{"symbol", symbol}, {"market", "perp"}});
+      passes = 0;
+      continue;
+    }
+    ++passes;
+    log_.warn("reconcile.drift", {{"symbol", symbol}, {"market", "perp"}, {"venue", dec(venue[symbol])},
+                                  {"foreign", dec(foreign)}, {"ours", dec(t.perp_size)},
+                                  {"unexplained", dec(unexplained(venue[symbol], foreign, t.perp_size))},
+                                  {"lot", dec(inst->lot)}, {"passes", passes}, {"why", why}});
+    if (passes >= 2) engine_->risk().trip(risk::KillState::Reducing, "reconcile_drift:" + symbol);
+  }
+  pump();
+}
+
+// Our fills on the venue since the last pass (with an overlap for late-stamped ones) that the OMS
+// has not seen go through the one exec path: OMS, strategy, store. Fills first, then the open
+// orders' status, so no order is seen finished before the fills that finished it.
+asio::awaitable<void> Runtime::recover_fills(std::string why) {
+  if (!trading_ || paper() || stopping_) co_return;
+  const UnixNanos now = clock_.now();
+  const UnixNanos from = fills_since_ - std::chrono::minutes(2);
+  std::vector<std::string> symbols;
+  for (const auto& [symbol, t] : track_) symbols.push_back(symbol);
+  bool complete = true;
+  int recovered = 0;
+  for (const auto& symbol : symbols) {
+    for (const MarketType market : {MarketType::Spot, MarketType::Perp}) {
+      auto r = co_await venue_->fills(symbol, market, from, now + std::chrono::seconds(5));
+      if (stopping_) co_return;
+      if (!r) {
+        complete = false;
+        log_.warn("reconcile.fills_failed", {{"symbol", symbol}, {"market", std::string(to_string(market))},
+                                             {"error", r.error().message()}, {"why", why}});
+        continue;
+      }
+      for (auto& f : *r) {
+        if (!f.trade_id.empty() && engine_->oms().has_trade(f.market, f.trade_id)) continue;
+        if (f.client_oid.empty())
+          if (const auto* o = engine_->oms().find_venue_order(f.order_id)) f.client_oid = o->client_oid;
+        if (!ids_->owns(f.client_oid)) continue;  // not ours: never booked
+        ++recovered;
+        log_.warn("reconcile.missed_fill",
+                  {{"trade_id", f.trade_id}, {"client_oid", f.client_oid}, {"order_id", f.order_id},
+                   {"symbol", f.symbol}, {"market", std::string(to_string(f.market))},
+                   {"side", std::string(to_string(f.side))}, {"size", dec(f.size)}, {"price", dec(f.price)},
+                   {"ts_event", f.ts_event.to_rfc3339_ms()}, {"why", why}});
+        on_exec(f);
+      }
+    }
+  }
+  if (complete) fills_since_ = now;
+  engine_->oms().query_open_orders();
+  pump();
+  if (recovered > 0) log_.warn("reconcile.fills_recovered", {{"count", recovered}, {"why", why}});
+}
+
+// Compares the exchange with the store and the OMS. Our open orders are adopted (at start-up they
+// are then cancelled: the strategy re-decides from the positions), orders the store left in
+// flight are resolved by client id, foreign orders are reported and left alone, and the positions
+// are handed to the strategy, which rebalances an unhedged remainder.
+asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
+  if (reconciling_) co_return true;
+  reconciling_ = true;
+  struct Reset {
+    bool& b;
+    ~Reset() { b = false; }
+  } reset{reconciling_};
+  log_.info("reconcile.start", {{"why", why}});
+
+  // Fills the store has, per order: what the exchange reports beyond that happened while we were away.
+  std::map<std::string, Decimal, std::less<>> stored_filled;
+  // Our share of each leg, per symbol, from our own orders' fills: the rest of what the venue
+  // holds is somebody else's.
+  std::map<std::string, Decimal, std::less<>> spot_net, perp_net;
+  auto fills = co_await store_->fills_since(UnixNanos{0});
+  if (!fills) {
+    log_.error("reconcile.failed", {{"step", "store_fills"}, {"error", fills.error().message()}});
+    co_return false;
+  }
+  for (const auto& fr : *fills) {
+    const auto& f = fr.fill;
+    if (!ids_->owns(f.client_oid)) continue;
+    stored_filled[f.client_oid] += f.size;
+    auto& net = (f.market == MarketType::Spot ? spot_net : perp_net)[f.symbol];
+    net += f.side == Side::Buy ? f.size : -f.size;
+    // A spot buy's fee taken in the base coin never reached the wallet.
+    if (f.market == MarketType::Spot && f.fee_coin == base_coin(f.symbol)) net -= f.fee;
+  }
+  auto missed_fill = [&](const OrderUpdate& u) {
+    const Decimal missed = u.filled_size - stored_filled[u.client_oid];
+    if (!missed.is_positive()) return;
+    stored_filled[u.client_oid] = u.filled_size;
+    (u.market == MarketType::Spot ? spot_net : perp_net)[u.symbol] += u.side == Side::Buy ? missed : -missed;
+    log_.warn("reconcile.missed_fills", {{"client_oid", u.client_oid}, {"symbol", u.symbol},
+                                         {"market", std::string(to_string(u.market))}, {"size", dec(missed)}});
+  };
+
+  auto open = co_await venue_->open_orders("");
+  if (!open) {
+    log_.error("reconcile.failed", {{"step", "open_orders"}, {"error", open.error().message()}});
+    co_return false;
+  }
+  std::set<std::string> on_exchange;
+  std::vector<OrderUpdate> adopted_orders;
+  int foreign = 0, resolved = 0;
+  for (const auto& u : *open) {
+    if (!track_.contains(u.symbol) || !ids_->owns(u.client_oid)) {
+      ++foreign;
+      log_.warn("reconcile.foreign_order", {{"symbol", u.symbol}, {"market", std::string(to_string(u.market))},
+                                            {"client_oid", u.client_oid}, {"order_id", u.order_id},
+                                            {"note", "not ours: left alone"}});
+      continue;
+    }
+    on_exchange.insert(u.client_oid);
+    missed_fill(u);
+    store_->append(u);
+    if (engine_->oms().find(u.client_oid) == nullptr) {
+      engine_->oms().adopt(u);
+      adopted_orders.push_back(u);
+      log_.info("reconcile.adopted", {{"client_oid", u.client_oid}, {"symbol", u.symbol},
+                                      {"market", std::string(to_string(u.market))}, {"filled", dec(u.filled_size)},
+                                      {"size", dec(u.size)}});
+    }
+  }
+
+  // Orders the store thinks are open (sent just before a crash, say) that the exchange does not list.
+  auto known = co_await store_->open_orders();
+  if (!known) {
+    log_.error("reconcile.failed", {{"step", "store_open_orders"}, {"error", known.error().message()}});
+    co_return false;
+  }
+  for (const auto& rec : *known) {
+    if (on_exchange.contains(rec.client_oid) || !ids_->owns(rec.client_oid)) continue;
+    if (const auto* o = engine_->oms().find(rec.client_oid); o != nullptr && o->is_open()) continue;  // live here
+    auto r = co_await venue_->order_by_client_oid(rec.symbol, rec.market, rec.client_oid);
+    if (!r) {
+      log_.error("reconcile.failed", {{"step", "order_by_client_oid"}, {"client_oid", rec.client_oid},
+                                      {"error", r.error().message()}});
+      co_return false;
+    }
+    ++resolved;
+    if (*r) {
+      missed_fill(**r);
+      store_->append(**r);
+      log_.info("idempotent.recover", {{"client_oid", rec.client_oid},
+                                       {"status", std::string(to_string((*r)->status))},
+                                       {"filled", dec((*r)->filled_size)}, {"why", why}});
+    } else {
+      OrderUpdate gone = rec.as_update();
+      gone.status = OrderStatus::Rejected;
+      gone.reason = "not_on_exchange";
+      gone.ts_event = gone.ts_init = clock_.now();
+      store_->append(gone);
+      log_.info("idempotent.recover", {{"client_oid", rec.client_oid}, {"status", "never_reached_exchange"},
+                                       {"why", why}});
+    }
+  }
+
+  auto positions = co_await venue_->positions();
+  if (!positions) {
+    log_.error("reconcile.failed", {{"step", "positions"}, {"error", positions.error().message()}});
+    co_return false;
+  }
+  auto balances = co_await venue_->balances();
+  if (!balances) {
+    log_.error("reconcile.failed", {{"step", "balances"}, {"error", balances.error().message()}});
+    co_return false;
+  }
+  for (const auto& b : *balances) on_exec(b);
+  std::map<std::string, Decimal, std::less<>> perp;
+  for (const auto& p : *positions) {
+    on_exec(p);
+    perp[p.symbol] += p.size;
+  }
+  if (startup) {
+    for (auto& [symbol, t] : track_) {
+      const std::string base = base_coin(symbol);
+      Decimal wallet;
+      for (const auto& b : *balances)
+        if (b.account == MarketType::Spot && b.coin == base) wallet = b.available + b.frozen;
+      const OwnedLegs legs = owned_legs(symbol, spot_net[symbol], wallet, perp_net[symbol], perp[symbol]);
+      const Decimal spot = legs.spot, p = legs.perp;
+      t.spot_size = spot;
+      t.perp_size = p;
+      if (t.spot) t.spot_cost = spot * t.spot->mid();
+      if (t.perp) t.perp_cost = p * t.perp->mid();
+      if (!spot.is_zero() || !p.is_zero()) {
+        // Priced at the current mark (REST funding info, else a quote); unpriced legs cannot be
+        // booked honestly: the strategy still gets them, the guards are told why they cannot.
+        std::optional<Decimal> price;
+        if (t.funding && t.funding->mark_price) price = t.funding->mark_price;
+        else if (t.perp) price = t.perp->mid();
+        else if (t.spot) price = t.spot->mid();
+        if (price) {
+          engine_->adopt_positions(symbol, spot, p, *price);
+        } else {
+          engine_->strategy().adopt_positions(symbol, spot, p);
+          log_.error("reconcile.position_unpriced",
+                     {{"symbol", symbol}, {"note", "no mark price yet: the OMS and risk guards do not see it"}});
+        }
+        log_.info("reconcile.position", {{"symbol", symbol}, {"spot", dec(spot)}, {"perp", dec(p)},
+                                         {"unhedged", dec(spot + p)}, {"spot_wallet", dec(wallet)},
+                                         {"venue_perp", dec(perp[symbol])}});
+      }
+    }
+    // The strategy that placed the adopted orders is gone with the old process: take them off the
+    // book; it re-decides from the positions above.
+    for (const auto& u : adopted_orders) engine_->oms().cancel(u.client_oid, "reconcile_adopted");
+  }
+  log_.info("reconcile.done", {{"why", why}, {"open_on_exchange", open->size()}, {"adopted", adopted_orders.size()},
+                               {"foreign", foreign}, {"resolved", resolved}});
+  pump();
+  co_return true;
+}
+
+// What part of each leg is ours. Our fills say what we bought and sold; the venue can only hold
+// less of it (a manual close, fees), never more: the remainder of the venue's position is foreign,
+// reported and left alone unless strategy.funding.adopt_foreign_positions takes it over.
+Runtime::OwnedLegs Runtime::owned_legs(const std::string& symbol, Decimal spot_ours, Decimal spot_wallet,
+                                       Decimal perp_ours, Decimal perp_venue) {
+  const LegShare spot = split_leg(spot_ours, spot_wallet), perp = split_leg(perp_ours, perp_venue);
+  const bool adopt = cfg_.strategy.funding.adopt_foreign_positions;
+  foreign_perp_[symbol] = adopt ? Decimal{} : perp.foreign;
+  for (const auto& [market, share] : {std::pair{MarketType::Spot, spot}, std::pair{MarketType::Perp, perp}}) {
+    if (share.foreign.is_zero()) continue;
+    log_.warn("reconcile.foreign_position",
+              {{"symbol", symbol}, {"market", std::string(to_string(market))},
+               {"venue", dec(share.ours + share.foreign)}, {"ours", dec(share.ours)},
+               {"foreign", dec(share.foreign)}, {"adopted", adopt},
+               {"note", adopt ? "adopted: strategy.funding.adopt_foreign_positions is true"
+                              : "not ours: never hedged, reduced or flattened"}});
+  }
+  return adopt ? OwnedLegs{spot_wallet, perp_venue} : OwnedLegs{spot.ours, perp.ours};
+}
+
+}  // namespace carry::app
