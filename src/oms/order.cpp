@@ -23,6 +23,9 @@ constexpr Table make_table() {
   allow(S::Expired, {S::Filled});
   // Resolution of an unknown outcome: whatever the venue says, or Rejected when it has no order.
   allow(S::Unknown, {S::Acked, S::PartiallyFilled, S::Filled, S::Canceled, S::Rejected, S::Expired});
+  // The venue is the truth: an order we called Rejected (not found while its request may still
+  // have been in flight) that turns out to exist is adopted as what the venue says it is.
+  allow(S::Rejected, {S::Acked, S::PartiallyFilled, S::Filled, S::Canceled});
   return t;
 }
 

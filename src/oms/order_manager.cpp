@@ -596,6 +596,11 @@ bool OrderManager::set_status(Order& o, OrderStatus to, std::string_view reason)
   if (is_terminal(to)) {
     open_.erase(o.client_oid);
     o.cancel_pending = o.cancel_confirm_pending = o.query_pending = false;
+  } else if (is_terminal(from)) {
+    open_.insert(o.client_oid);  // a late ack of an order we had called rejected: it lives
+    metrics_.add(&OmsCounters::recovered);
+    events_.warn("idempotent.late_adopt", {{"client_oid", o.client_oid}, {"order_id", o.order_id},
+                                           {"was", to_string(from)}, {"now", to_string(to)}});
   }
   const LogLevel level = to == OrderStatus::Rejected || to == OrderStatus::Unknown ? LogLevel::Warn : LogLevel::Info;
   if (events_.enabled(level)) {
@@ -638,8 +643,10 @@ void OrderManager::on_place_result(std::string_view client_oid, const Result<Ord
       metrics_.add(&OmsCounters::recovered);
       events_.info("idempotent.recover", {{"client_oid", o->client_oid}, {"found", true}, {"via", "late_ack"}});
     }
-    // After fills that overtook the ack, the ack changes nothing.
-    if (o->status == OrderStatus::Sent || o->status == OrderStatus::Unknown) set_status(*o, OrderStatus::Acked);
+    // After fills that overtook the ack, the ack changes nothing; an order we had called rejected
+    // exists after all and is adopted.
+    if (o->status == OrderStatus::Sent || o->status == OrderStatus::Unknown || o->status == OrderStatus::Rejected)
+      set_status(*o, OrderStatus::Acked);
     enforce_chain(o->chain);
     return;
   }

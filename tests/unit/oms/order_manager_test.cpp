@@ -461,3 +461,20 @@ TEST_F(OrderManagerTest, DuplicateClientIdAnswerMeansTheOrderExistsAndIsQueriedN
   EXPECT_EQ(sink.count("order.reject"), 0u);
   EXPECT_FALSE(oms->in_cooldown("BTCUSDT"));
 }
+
+TEST_F(OrderManagerTest, LateAckOfAnOrderCalledRejectedAdoptsItAndItsFillsAreBooked) {
+  // Not found twice while its place request was still in flight, then the venue acks it.
+  auto id = submit_ok(limit(MarketType::Perp, Side::Sell, "100", "0.01"));
+  oms->on_place_result(id, make_error_code(Errc::timeout));
+  oms->on_query_result(id, std::optional<OrderUpdate>{});
+  oms->on_query_result(id, std::optional<OrderUpdate>{});
+  ASSERT_EQ(status(id), OrderStatus::Rejected);
+  EXPECT_TRUE(oms->open_orders("BTCUSDT").empty());
+  oms->on_exec(update(id, OrderStatus::Acked));
+  EXPECT_EQ(status(id), OrderStatus::Acked);
+  EXPECT_EQ(oms->open_orders("BTCUSDT").size(), 1u);  // open again: it can be canceled like any other
+  EXPECT_EQ(sink.count("idempotent.late_adopt"), 1u);
+  oms->on_exec(fill(id, "T9", "100", "0.01"));
+  EXPECT_EQ(oms->positions().size("BTCUSDT", MarketType::Perp), "-0.01"_dec);
+  EXPECT_EQ(status(id), OrderStatus::Filled);
+}

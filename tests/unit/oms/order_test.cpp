@@ -41,6 +41,10 @@ const std::set<std::pair<S, S>> kAllowed = {
     {S::Unknown, S::Canceled},
     {S::Unknown, S::Rejected},      // not found after timeout
     {S::Unknown, S::Expired},
+    {S::Rejected, S::Acked},        // a late ack: the order exists after all
+    {S::Rejected, S::PartiallyFilled},
+    {S::Rejected, S::Filled},
+    {S::Rejected, S::Canceled},
 };
 
 }  // namespace
@@ -58,10 +62,12 @@ TEST(OrderTransitions, EveryPairMatchesTheTable) {
   EXPECT_EQ(allowed, static_cast<int>(kAllowed.size()));
 }
 
-TEST(OrderTransitions, TerminalStatesOnlyAllowTheLateFillRace) {
+TEST(OrderTransitions, TerminalStatesOnlyAllowTheLateFillRaceAndTheLateAck) {
   for (S to : kAll) {
     EXPECT_FALSE(transition_allowed(S::Filled, to)) << to_string(to);
-    EXPECT_FALSE(transition_allowed(S::Rejected, to)) << to_string(to);
+    EXPECT_EQ(transition_allowed(S::Rejected, to),
+              to == S::Acked || to == S::PartiallyFilled || to == S::Filled || to == S::Canceled)
+        << to_string(to);
     EXPECT_EQ(transition_allowed(S::Canceled, to), to == S::Filled) << to_string(to);
   }
 }
