@@ -1,6 +1,7 @@
 #include "account_setup_runner.hpp"
 
 #include <carry/bitget/gateway.hpp>
+#include <carry/core/backoff.hpp>
 
 #include <algorithm>
 
@@ -11,7 +12,9 @@ using account_setup::Field;
 using account_setup::Step;
 
 std::chrono::milliseconds account_setup_retry_delay(int attempt) {
-  return std::chrono::milliseconds(500 << std::clamp(attempt, 0, 6));
+  // 0.5 s, 1 s, 2 s ...: the project's backoff without jitter (a handful of start-up requests).
+  static const Backoff kBackoff(BackoffPolicy{std::chrono::milliseconds(500), std::chrono::seconds(30), 2.0, 0.0}, 0);
+  return kBackoff.nominal(std::max(attempt, 0));
 }
 
 namespace {

@@ -94,7 +94,8 @@ int main(int argc, char** argv) {
   // One daemon per store, taken before anything opens it for writing (--ops-check never does).
   const std::string db_path = app::store_path(loaded.config, cli.dry_run);
   std::unique_ptr<store::StoreLock> store_lock;
-  if (decision.proceed && !cli.ops_check && !(cli.reset_kill_switch && !std::filesystem::exists(db_path))) {
+  const bool opens_store = !cli.ops_check && (!cli.reset_kill_switch || std::filesystem::exists(db_path));
+  if (decision.proceed && opens_store) {
     try {
       store_lock = std::make_unique<store::StoreLock>(db_path);
     } catch (const store::StoreLockError& e) {

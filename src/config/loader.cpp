@@ -356,7 +356,9 @@ bool is_section(const std::string& key) {
   throw ConfigError("config error: " + key + " (from " + source + "): " + what);
 }
 
-void apply(LoadedConfig& out, const std::string& key, const std::string& value, const std::string& source) {
+// `file`: the file the value was read from ("" for the environment).
+void apply(LoadedConfig& out, const std::string& key, const std::string& value, const std::string& source,
+           const std::string& file) {
   const Field* f = find_field(key);
   if (!f) {
     if (is_section(key)) fail(key, source, "is a section, not a value");
@@ -367,6 +369,8 @@ void apply(LoadedConfig& out, const std::string& key, const std::string& value, 
     fail(key, source, "got " + shown + ", expected " + f->expected);
   }
   out.sources[key] = source;
+  if (file.empty()) out.files.erase(key);
+  else out.files[key] = file;
 }
 
 void walk_yaml(LoadedConfig& out, const YAML::Node& node, const std::string& prefix, const std::string& file) {
@@ -391,9 +395,9 @@ void walk_yaml(LoadedConfig& out, const YAML::Node& node, const std::string& pre
         if (!item.IsScalar()) fail(key, file, "list items must be plain values");
         joined += (joined.empty() ? "" : ",") + item.as<std::string>();
       }
-      apply(out, key, joined, file);
+      apply(out, key, joined, file, file);
     } else if (value.IsScalar()) {
-      apply(out, key, value.as<std::string>(), file);
+      apply(out, key, value.as<std::string>(), file, file);
     } else if (value.IsNull()) {
       fail(key, file, "has no value, expected " + f->expected);
     } else {
@@ -420,11 +424,13 @@ std::optional<std::string> env_to_key(const std::string& name) {
   return key;
 }
 
-void apply_env_map(LoadedConfig& out, const std::map<std::string, std::string>& vars, const std::string& origin) {
+// `file`: the .env file the variables come from ("" for the process environment).
+void apply_env_map(LoadedConfig& out, const std::map<std::string, std::string>& vars, const std::string& origin,
+                   const std::string& file) {
   for (const auto& [name, value] : vars) {
     auto key = env_to_key(name);
     if (!key) continue;
-    apply(out, *key, value, origin + " " + name);
+    apply(out, *key, value, origin + " " + name, file);
   }
 }
 
@@ -480,7 +486,7 @@ LoadedConfig load(const LoadOptions& options) {
     std::stringstream ss;
     ss << in.rdbuf();
     dotenv = parse_env_file(ss.str(), options.env_file);
-    apply_env_map(out, dotenv, options.env_file);
+    apply_env_map(out, dotenv, options.env_file, options.env_file);
   }
 
   // 2. YAML: --config, else APP_CONFIG_FILE (environment, then .env), else the default.
@@ -505,7 +511,7 @@ LoadedConfig load(const LoadOptions& options) {
   if (!root.IsNull()) walk_yaml(out, root, "", file);
 
   // 3. environment variables win.
-  apply_env_map(out, env, "environment variable");
+  apply_env_map(out, env, "environment variable", "");
 
   // Cross-field rules.
   const auto& ex = out.config.exchange;
@@ -591,16 +597,9 @@ std::vector<std::string> files_holding_secrets(const LoadedConfig& loaded) {
   std::vector<std::string> files;
   for (const auto& f : schema()) {
     if (!f.secret || f.get(loaded.config).empty()) continue;
-    auto it = loaded.sources.find(f.key);
-    if (it == loaded.sources.end() || it->second == "default" || it->second.rfind("environment variable", 0) == 0)
-      continue;
-    // A .env line is recorded as "<file> <VARIABLE>"; a YAML value as "<file>".
-    std::string file = it->second;
-    std::string var = f.key;
-    std::transform(var.begin(), var.end(), var.begin(), [](unsigned char c) { return std::toupper(c); });
-    for (std::size_t dot; (dot = var.find('.')) != std::string::npos;) var.replace(dot, 1, "__");
-    if (file.size() > var.size() + 1 && file.ends_with(" " + var)) file.resize(file.size() - var.size() - 1);
-    if (std::find(files.begin(), files.end(), file) == files.end()) files.push_back(file);
+    auto it = loaded.files.find(f.key);
+    if (it == loaded.files.end()) continue;  // a default or an environment variable
+    if (std::find(files.begin(), files.end(), it->second) == files.end()) files.push_back(it->second);
   }
   return files;
 }

@@ -30,6 +30,7 @@ struct LoadedConfig {
   Config config;
   std::string config_file;                  // the YAML file actually read
   std::map<std::string, std::string> sources;  // key -> "default" | ".env" | file | "env VAR"
+  std::map<std::string, std::string> files;    // key -> the file (.env or YAML) its value was read from
 };
 
 // Throws ConfigError with a one-line message.

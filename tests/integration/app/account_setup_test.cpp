@@ -3,7 +3,7 @@
 // isolated margin, leverage 10) and reads back as configured once carryd has started; an account
 // that cannot be switched (a position or an order is open: 40920) stops carryd with exit 1 and
 // account.setup_failed naming the field, and nothing is traded.
-#include "sim_process.hpp"
+#include "sim_fixture.hpp"
 
 #include <carry/bitget/signer.hpp>
 #include <carry_test/process.hpp>
@@ -60,40 +60,21 @@ class AccountSetup : public ::testing::Test {
     return std::make_unique<Process>(std::vector<std::string>{CARRYD_PATH, "--env", "testnet", "--config", cfg}, env);
   }
 
-  json signed_call(const std::string& method, const std::string& path, const std::string& query,
-                   const std::string& body = "") const {
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
-    std::vector<std::pair<std::string, std::string>> headers;
-    for (const auto& h : signer.rest_headers(now, method, path, query, body)) headers.emplace_back(h.name, h.value);
-    return http_call(sim->port(), method, query.empty() ? path : path + "?" + query, headers, body).json();
-  }
-
   // The sim's view of one symbol's settings, read as carryd reads them.
   json settings(const std::string& symbol) const {
-    auto r = signed_call("GET", "/api/v2/mix/account/account",
-                         "marginCoin=USDT&productType=USDT-FUTURES&symbol=" + symbol);
+    auto r = carry::test::signed_call(sim->port(), signer, "GET",
+                                      "/api/v2/mix/account/account?marginCoin=USDT&productType=USDT-FUTURES&symbol=" +
+                                          symbol);
     EXPECT_EQ(r["code"], "00000") << r.dump();
     return r["data"];
   }
 
-  json place_perp(const json& order) const {
-    json body = {{"symbol", "BTCUSDT"}, {"productType", "USDT-FUTURES"}, {"marginCoin", "USDT"}};
-    body.update(order);
-    return signed_call("POST", "/api/v2/mix/order/place-order", "", body.dump());
-  }
+  json place_perp(const json& order) const { return carry::test::place_perp(sim->port(), signer, order); }
 
   json sim_account() const { return http_call(sim->port(), "GET", "/sim/accounts").json()["k1"]; }
   int orders_placed() const { return http_call(sim->port(), "GET", "/sim/stats").json()["orders_placed"].get<int>(); }
 
-  std::vector<json> events(const std::string& name) const {
-    std::vector<json> out;
-    for (const auto& line : carry_test::read_lines(dir.path() / "logs" / "app.jsonl")) {
-      auto j = json::parse(line, nullptr, false);
-      if (j.is_object() && j.value("event", "") == name) out.push_back(j);
-    }
-    return out;
-  }
+  std::vector<json> events(const std::string& name) const { return carry::test::log_events(dir, name); }
 };
 
 TEST_F(AccountSetup, AnAccountInOtherSettingsIsSetUpAsConfiguredAndReadBack) {

@@ -31,10 +31,8 @@ std::string file_bytes(const std::string& path) { return carry_test::read_file(p
 
 // Places a perp market order for someone else (clientOid not Carry's), as any client would.
 void place_foreign_perp(const SimFixture& f, const std::string& side, const std::string& size) {
-  const json r = f.signed_call("POST", "/api/v2/mix/order/place-order",
-                               {{"symbol", "BTCUSDT"}, {"productType", "USDT-FUTURES"}, {"marginMode", "crossed"},
-                                {"marginCoin", "USDT"}, {"size", size}, {"side", side}, {"orderType", "market"},
-                                {"clientOid", "manual-" + side}});
+  const json r = f.place_perp({{"marginMode", "crossed"}, {"size", size}, {"side", side}, {"orderType", "market"},
+                               {"clientOid", "manual-" + side}});
   ASSERT_EQ(r.value("code", ""), "00000") << r.dump();
 }
 
@@ -136,11 +134,8 @@ TEST(SafetyRails, OpsCheckAndDryRunNeverPlaceAmendOrCancel) {
   SimFixture f;
   ASSERT_TRUE(f.sim->is_ready());
   // A foreign order resting far from the market: neither mode may touch it.
-  const json placed = f.signed_call("POST", "/api/v2/mix/order/place-order",
-                                    {{"symbol", "BTCUSDT"}, {"productType", "USDT-FUTURES"},
-                                     {"marginMode", "crossed"}, {"marginCoin", "USDT"}, {"size", "0.01"},
-                                     {"price", "1000"}, {"side", "buy"}, {"orderType", "limit"},
-                                     {"force", "gtc"}, {"clientOid", "manual-rest"}});
+  const json placed = f.place_perp({{"marginMode", "crossed"}, {"size", "0.01"}, {"price", "1000"}, {"side", "buy"},
+                                    {"orderType", "limit"}, {"force", "gtc"}, {"clientOid", "manual-rest"}});
   ASSERT_EQ(placed.value("code", ""), "00000") << placed.dump();
   const int before = f.trading_requests();
   ASSERT_EQ(before, 1);

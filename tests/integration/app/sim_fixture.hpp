@@ -6,8 +6,7 @@
 
 #include <carry_test/process.hpp>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <carry/bitget/signer.hpp>
 
 #include <cmath>
 #include <map>
@@ -38,13 +37,45 @@ inline std::string sim_yaml(int interval_s, const std::string& rate,
          "  accounts:\n    - {api_key: k1, secret: '" + secret + "', passphrase: p1}\n";
 }
 
+// A signed private REST call as any Bitget client sends it (the project's Signer; the simulator
+// verifies every signature). `target` is the path with its query.
+inline json signed_call(unsigned short port, const carry::bitget::Signer& signer, const std::string& method,
+                        const std::string& target, const std::string& body = "") {
+  const auto q = target.find('?');
+  const std::string path = target.substr(0, q), query = q == std::string::npos ? "" : target.substr(q + 1);
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  std::vector<std::pair<std::string, std::string>> headers;
+  for (const auto& h : signer.rest_headers(now, method, path, query, body)) headers.emplace_back(h.name, h.value);
+  return http_call(port, method, target, headers, body).json();
+}
+
+// A BTCUSDT USDT-M order placed directly on the simulator (someone else's, or a test's set-up).
+inline json place_perp(unsigned short port, const carry::bitget::Signer& signer, const json& order) {
+  json body = {{"symbol", "BTCUSDT"}, {"productType", "USDT-FUTURES"}, {"marginCoin", "USDT"}};
+  body.update(order);
+  return signed_call(port, signer, "POST", "/api/v2/mix/order/place-order", body.dump());
+}
+
+// carryd's JSONL events named `event`, from `dir`/logs/app.jsonl (a partial last line is skipped).
+inline std::vector<json> log_events(const TempDir& dir, const std::string& event) {
+  std::vector<json> out;
+  for (const auto& line : carry_test::read_lines(dir.path() / "logs" / "app.jsonl")) {
+    auto j = json::parse(line, nullptr, false);
+    if (j.is_object() && j.value("event", "") == event) out.push_back(j);
+  }
+  return out;
+}
+
 struct SimFixture {
   TempDir dir{"daemon_sim"};
   std::unique_ptr<SimProcess> sim;
+  carry::bitget::Signer signer;
 
   explicit SimFixture(int interval_s = 20, const std::string& rate = "0.0003",
                       const std::string& spot = "{USDT: \"100000\", BTC: \"0\", ETH: \"0\"}",
-                      const std::string& secret = "s1") {
+                      const std::string& secret = "s1")
+      : signer(carry::bitget::Credentials{"k1", secret, "p1"}, false) {
     const auto cfg = dir.write("sim.yaml", sim_yaml(interval_s, rate, spot, secret));
     sim = std::make_unique<SimProcess>(BITGET_SIM_EXE, std::vector<std::string>{"--config", cfg});
   }
@@ -55,24 +86,11 @@ struct SimFixture {
   }
   json account() const { return get("/sim/accounts")["k1"]; }
 
-  // A signed private REST call as account k1, as any Bitget client sends it (not through Carry).
-  json signed_call(const std::string& method, const std::string& target, const json& body = nullptr,
-                   const std::string& secret = "s1") const {
-    const std::string ts = std::to_string(get("/sim/stats")["server_time"].get<long long>());
-    const std::string text = body.is_null() ? std::string() : body.dump();
-    const std::string prehash = ts + method + target + text;
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned len = 0;
-    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-         reinterpret_cast<const unsigned char*>(prehash.data()), prehash.size(), mac, &len);
-    std::string sign(4 * ((len + 2) / 3), '\0');
-    EVP_EncodeBlock(reinterpret_cast<unsigned char*>(sign.data()), mac, static_cast<int>(len));
-    return http_call(port(), method, target,
-                     {{"ACCESS-KEY", "k1"}, {"ACCESS-SIGN", sign}, {"ACCESS-TIMESTAMP", ts},
-                      {"ACCESS-PASSPHRASE", "p1"}, {"Content-Type", "application/json"}, {"locale", "en-US"}},
-                     text)
-        .json();
+  // A signed private REST call as account k1 (not through carryd).
+  json signed_call(const std::string& method, const std::string& target, const json& body = nullptr) const {
+    return carry::test::signed_call(port(), signer, method, target, body.is_null() ? std::string() : body.dump());
   }
+  json place_perp(const json& order) const { return carry::test::place_perp(port(), signer, order); }
 
   // Requests the simulator served whose path places, amends or cancels an order.
   int trading_requests() const {
@@ -134,14 +152,8 @@ struct SimFixture {
     return std::stod(c["data"][0]["sizeMultiplier"].get<std::string>());
   }
 
-  std::vector<json> log_events(const std::string& event) const {
-    std::vector<json> out;
-    for (const auto& line : carry_test::read_lines(dir.path() / "logs" / "app.jsonl")) {
-      auto j = json::parse(line, nullptr, false);
-      if (j.is_object() && j.value("event", "") == event) out.push_back(j);
-    }
-    return out;
-  }
+  std::vector<json> log_events(const std::string& event) const { return carry::test::log_events(dir, event); }
+
 };
 
 inline constexpr auto kOpenDeadline = 90s;

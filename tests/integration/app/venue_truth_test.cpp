@@ -83,10 +83,8 @@ TEST(VenueTruth, APositionOurFillsCannotExplainTripsReducingWhichClosesOnlyOurSh
   // Somebody trades the account while its pushes are lost: the venue's perp moves by 0.05 and
   // carryd has no fill of its own, nor a foreign one, that says why.
   f.post("/sim/faults", {{"push_drop_rate", 1.0}, {"push_channels", {"fill", "orders"}}});
-  const json r = f.signed_call("POST", "/api/v2/mix/order/place-order",
-                               {{"symbol", "BTCUSDT"}, {"productType", "USDT-FUTURES"}, {"marginMode", "crossed"},
-                                {"marginCoin", "USDT"}, {"size", "0.05"}, {"side", "sell"}, {"orderType", "market"},
-                                {"clientOid", "manual-drift"}});
+  const json r = f.place_perp({{"marginMode", "crossed"}, {"size", "0.05"}, {"side", "sell"}, {"orderType", "market"},
+                               {"clientOid", "manual-drift"}});
   ASSERT_EQ(r.value("code", ""), "00000") << r.dump();
   const double venue_after = f.perp_position("BTCUSDT");
 

@@ -131,8 +131,9 @@ TEST(Startup, SecretFilesReadableByOthersAreRefusedUnlessLoopback) {
   carry_test::TempDir dir("startup_secrets");
   const auto env_file = dir.write(".env", "KEYS__API_SECRET=s\n");
   auto l = loaded_with("testnet", false, true);  // demo trading: real (demo) credentials
-  l.sources["keys.api_secret"] = env_file;
-  l.sources["keys.api_key"] = "environment variable KEYS__API_KEY";
+  l.sources["keys.api_secret"] = env_file + " KEYS__API_SECRET";
+  l.files["keys.api_secret"] = env_file;
+  l.sources["keys.api_key"] = "environment variable KEYS__API_KEY";  // no file
   ::chmod(env_file.c_str(), 0644);
   auto d = check_secret_files(l);
   EXPECT_FALSE(d.proceed);
@@ -149,6 +150,7 @@ TEST(Startup, SecretFilesReadableByOthersAreRefusedUnlessLoopback) {
   EXPECT_TRUE(check_secret_files(on_loopback(l)).proceed);
   // A secret from the environment is not a file's concern.
   l.sources["keys.api_secret"] = "environment variable KEYS__API_SECRET";
+  l.files.erase("keys.api_secret");
   EXPECT_TRUE(check_secret_files(l).proceed);
 }
 
