@@ -65,6 +65,7 @@ Engine::Engine(EngineSetup setup, ClientOidGenerator& ids, EventSink& events, co
                EngineRecorder* recorder)
     : events_(events),
       clock_(clock),
+      ids_(ids),
       recorder_(recorder),
       symbols_(setup.strategy.symbols),
       oms_(setup.oms, ids, events, clock),
@@ -90,14 +91,41 @@ void Engine::on_market(const MarketEvent& event) {
 }
 
 void Engine::on_exec(const ExecEvent& event) {
+  const auto* update = std::get_if<OrderUpdate>(&event);
+  const auto* fill = std::get_if<Fill>(&event);
   if (recorder_) {
-    if (const auto* u = std::get_if<OrderUpdate>(&event)) recorder_->order_update(*u);
-    else if (const auto* f = std::get_if<Fill>(&event)) recorder_->fill(*f);
+    // Ours come back through on_order_update / on_fill once the OMS has applied them; another
+    // client's are kept as they came (the audit trail of the account).
+    if (update && !ids_.owns(update->client_oid)) recorder_->order_update(*update);
+    else if (fill && !ids_.owns(fill->client_oid)) recorder_->fill(*fill);
     else if (const auto* p = std::get_if<FundingPayment>(&event)) recorder_->funding(*p);
   }
   oms_.on_exec(event);
-  strategy_.on_exec(event, actions_);
+  if (!update && !fill) strategy_.on_exec(event, actions_);  // balances, positions, funding
   apply(actions_);
+}
+
+void Engine::on_order_update(const oms::Order& o) {
+  OrderUpdate u = o.as_update(clock_.now());
+  // Every state the OMS gives an order, an amend's replacement (Sent) included: a place was also
+  // written ahead of its request (order_sent), a replacement has no other row until a push names it.
+  if (recorder_) recorder_->order_update(u);
+  heard_.emplace_back(std::move(u));
+}
+
+void Engine::on_fill(const oms::Order&, const Fill& fill) {
+  if (recorder_) recorder_->fill(fill);
+  heard_.emplace_back(fill);
+}
+
+// The OMS calls its listener from inside its own loops; the strategy hears those facts here,
+// where no OMS frame is on the stack, so its answers (new orders, cancels) cannot re-enter one.
+void Engine::hand_over_heard() {
+  while (!heard_.empty()) {
+    std::vector<ExecEvent> batch;
+    batch.swap(heard_);
+    for (const auto& e : batch) strategy_.on_exec(e, actions_);
+  }
 }
 
 void Engine::on_timer() {
@@ -125,53 +153,88 @@ void Engine::adopt_positions(std::string_view symbol, Decimal spot, Decimal perp
 
 void Engine::on_place_result(std::string_view client_oid, const Result<OrderAck>& r) {
   oms_.on_place_result(client_oid, r);
+  apply(actions_);
 }
 void Engine::on_cancel_result(std::string_view client_oid, const Result<OrderAck>& r) {
   oms_.on_cancel_result(client_oid, r);
+  apply(actions_);
 }
 void Engine::on_amend_result(std::string_view new_client_oid, const Result<OrderAck>& r) {
   oms_.on_amend_result(new_client_oid, r);
+  apply(actions_);
 }
 void Engine::on_query_result(std::string_view client_oid, const Result<std::optional<OrderUpdate>>& r) {
   oms_.on_query_result(client_oid, r);
+  apply(actions_);
 }
 
 // Executes the strategy's actions through the OMS: cancels first, then orders. An order a guard
 // refuses never exists, so the strategy hears about it and may answer with new actions.
 void Engine::apply(strategy::Actions& actions) {
-  if (actions.empty()) return;  // most market events: nothing to do
+  if (actions.empty() && heard_.empty()) return;  // most market events: nothing to do
   if (in_apply_) return;  // re-entered from a listener: the outer loop picks the actions up
-  in_apply_ = true;
-  for (int round = 0; round < 16 && !actions.empty(); ++round) {
+  // Reset however this ends: an exception thrown below must not leave every later action ignored.
+  struct Reentry {
+    bool& flag;
+    explicit Reentry(bool& f) : flag(f) { flag = true; }
+    ~Reentry() { flag = false; }
+  } reentry(in_apply_);
+  for (int round = 0; round < kMaxApplyRounds && (!actions.empty() || !heard_.empty()); ++round) {
+    hand_over_heard();
     strategy::Actions batch;
     std::swap(batch, actions);
-    for (const auto& d : batch.decisions)
+    for (const auto& d : batch.decisions) guarded("decision", d.symbol, [&] {
       if (recorder_) recorder_->decision(d);
-    for (const auto& c : batch.cancels) {
-      auto r = oms_.cancel(c.client_oid, c.reason);
-      if (!r && r.error() != make_error_code(Errc::duplicate) && events_.enabled(LogLevel::Debug))
-        events_.emit(LogLevel::Debug, "engine.cancel_skipped",
-                     {{"client_oid", c.client_oid}, {"symbol", c.symbol}, {"error", r.error().message()}});
-    }
+    });
+    for (const auto& c : batch.cancels) guarded("cancel", c.client_oid, [&] { cancel(c); });
     for (const auto& o : batch.orders) {
-      oms::OrderIntent intent;
-      intent.symbol = o.symbol;
-      intent.market = o.market;
-      intent.side = o.side;
-      intent.type = o.type;
-      intent.tif = o.tif;
-      intent.price = o.price;
-      intent.size = o.size;
-      intent.reduce_only = o.reduce_only;
-      intent.chase = o.chase;
-      intent.client_oid = o.client_oid;
-      intent.tag = o.tag();
-      const auto res = oms_.submit(intent);
-      if (!res.accepted()) strategy_.on_submit_rejected(o.client_oid, res.reason, actions);
+      // An order that never reached the OMS is a refused one: the strategy must not wait for it.
+      if (!guarded("order", o.client_oid, [&] { submit(o, actions); }))
+        strategy_.on_submit_rejected(o.client_oid, "engine_exception", actions);
     }
   }
-  actions.clear();
-  in_apply_ = false;
+  if (!actions.empty()) {
+    // A feedback loop between the strategy and a guard: loud, and the actions are dropped rather
+    // than looped forever (the next event re-evaluates from the current state).
+    events_.error("engine.actions_dropped", {{"orders", actions.orders.size()}, {"cancels", actions.cancels.size()},
+                                             {"rounds", kMaxApplyRounds}});
+    actions.clear();
+  }
+}
+
+template <typename F>
+bool Engine::guarded(std::string_view what, std::string_view subject, F&& f) {
+  try {
+    f();
+    return true;
+  } catch (const std::exception& e) {
+    events_.error("engine.action_failed", {{"action", what}, {"subject", subject}, {"error", e.what()}});
+  }
+  return false;
+}
+
+void Engine::cancel(const strategy::CancelIntent& c) {
+  auto r = oms_.cancel(c.client_oid, c.reason);
+  if (!r && r.error() != make_error_code(Errc::duplicate) && events_.enabled(LogLevel::Debug))
+    events_.emit(LogLevel::Debug, "engine.cancel_skipped",
+                 {{"client_oid", c.client_oid}, {"symbol", c.symbol}, {"error", r.error().message()}});
+}
+
+void Engine::submit(const strategy::OrderIntent& o, strategy::Actions& actions) {
+  oms::OrderIntent intent;
+  intent.symbol = o.symbol;
+  intent.market = o.market;
+  intent.side = o.side;
+  intent.type = o.type;
+  intent.tif = o.tif;
+  intent.price = o.price;
+  intent.size = o.size;
+  intent.reduce_only = o.reduce_only;
+  intent.chase = o.chase;
+  intent.client_oid = o.client_oid;
+  intent.tag = o.tag();
+  const auto res = oms_.submit(intent);
+  if (!res.accepted()) strategy_.on_submit_rejected(o.client_oid, res.reason, actions);
 }
 
 void Engine::on_kill_switch(const risk::KillSwitch& ks) {

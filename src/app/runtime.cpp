@@ -156,12 +156,15 @@ void Runtime::on_exec(const ExecEvent& ev) {
       named.client_oid = o->client_oid;
       on_exec(named);
     } else {
-      unnamed_fills_.push_back({*f, std::chrono::steady_clock::now()});
+      unnamed_fills_.hold(*f, std::chrono::steady_clock::now());
     }
     return;
   }
   if (const auto* f = std::get_if<Fill>(&ev)) {
-    if (auto it = track_.find(f->symbol); it != track_.end() && ids_->owns(f->client_oid)) track_fill(it->second, *f);
+    // Once per trade: a replayed push (or a recovered copy) is the OMS's to drop, never counted here.
+    if (auto it = track_.find(f->symbol);
+        it != track_.end() && ids_->owns(f->client_oid) && !engine_->oms().has_trade(f->market, f->trade_id))
+      track_fill(it->second, *f);
     // Somebody else's perp trade on the account moves the foreign part, not ours.
     if (f->market == MarketType::Perp && !ids_->owns(f->client_oid) && track_.contains(f->symbol) &&
         !engine_->oms().has_trade(f->market, f->trade_id))
@@ -295,35 +298,45 @@ asio::awaitable<void> Runtime::tick_loop() {
         const auto frames = ws->stats().frames_in;
         if (frames != private_frames_seen_ && ws->state() == bitget::WsState::Streaming) engine_->on_private_activity();
         private_frames_seen_ = frames;
+        check_private_delivery(ws->stats().data_frames_in);
       }
     }
     name_waiting_fills();
+    if (round % 8 == 0) refresh_stale_quotes();
+    if (round % 4 == 0) watch_store();
     if (trading_) engine_->on_timer();
     counter_->top_up();  // the next block of client ids, reserved off the order path
     pump();
   }
 }
 
-void Runtime::name_waiting_fills() {
-  if (unnamed_fills_.empty()) return;
+// Pongs prove a socket, not delivery: while our orders rest and the private stream has delivered
+// nothing for kPrivateSilent, what it should have said (fills, order states) is read over REST.
+void Runtime::check_private_delivery(std::uint64_t data_frames) {
   const auto now = std::chrono::steady_clock::now();
-  auto waiting = std::move(unnamed_fills_);
-  unnamed_fills_.clear();
-  for (auto& [fill, since] : waiting) {
-    const auto* o = engine_->oms().find_venue_order(fill.order_id);
-    if (o != nullptr) {
-      fill.client_oid = o->client_oid;
-      on_exec(fill);
-    } else if (now - since > 10s) {
-      // Not an order of this process: the OMS and the store see it as it came.
-      log_.warn("fill.unnamed", {{"order_id", fill.order_id}, {"trade_id", fill.trade_id}, {"symbol", fill.symbol},
-                                 {"note", "no order of ours has this id"}});
-      fill.client_oid = "venue-" + fill.order_id;
-      on_exec(fill);
-    } else {
-      unnamed_fills_.push_back({std::move(fill), since});
-    }
+  if (data_frames != private_data_seen_ || !engine_->oms().has_open_orders()) {
+    private_data_seen_ = data_frames;
+    private_data_at_ = now;
+    return;
   }
+  if (now - private_data_at_ < kPrivateSilent || now - private_silent_check_ < kPrivateSilent) return;
+  private_silent_check_ = now;
+  log_.warn("ws.private_silent", {{"silent_s", std::chrono::duration_cast<std::chrono::seconds>(now - private_data_at_).count()},
+                                  {"open_orders", engine_->oms().open_orders("").size()},
+                                  {"note", "orders rest but nothing was delivered: reading fills and orders over REST"}});
+  if (trading_ && !stopping_) spawn(recover_fills("private_silent"), "recover_fills");
+}
+
+// A store that cannot write (disk full) must not leave Carry adding exposure it cannot record.
+void Runtime::watch_store() {
+  if (!store_ || !engine_) return;
+  const auto v = store_watch_.observe(store_->stats().write_failed, std::chrono::steady_clock::now());
+  if (v.log)
+    log_.error("store.failing", {{"failed_writes", v.total}, {"since_last_report", v.since_last_log},
+                                 {"db", std::string(store_path(cfg_, paper()))},
+                                 {"note", "writes are failing: kill switch Reducing; each failed row is logged"}});
+  if (v.trip && engine_->risk().kill_switch().state() == risk::KillState::Active)
+    engine_->risk().trip(risk::KillState::Reducing, "store_write_failed");
 }
 
 void Runtime::roll_day(UnixNanos now) {
@@ -538,6 +551,9 @@ asio::awaitable<int> Runtime::run() {
     gw_->set_exec_handler([this](const ExecEvent& ev) { on_exec(ev); });
     venue_ = gw_.get();
   }
+  venue_->set_written_handler([this](std::string_view client_oid) {
+    if (engine_) engine_->oms().on_request_written(client_oid);
+  });
   log_.info("gateway.config", {{"endpoints", gw_->config().describe()}, {"private", keys_}});
 
   auto started = co_await gw_->start();
@@ -570,7 +586,10 @@ asio::awaitable<int> Runtime::run() {
       if (!awake) break;
     }
     bills_since_ = clock_.now() - std::chrono::hours(1);
-    fills_since_ = clock_.now();  // earlier fills: the start-up reconciliation above
+    // Earlier fills: the start-up reconciliation above booked them (the store's, and what the
+    // venue's order states say beyond them), so the first recovery pass reads from here exactly.
+    fills_since_ = clock_.now();
+    fills_overlap_ = false;
   }
   if (!stopping_) {
     trading_ = keys_ || paper();

@@ -11,6 +11,10 @@
 #include <carry/core/event_sink.hpp>
 #include <carry/core/time.hpp>
 
+#include "fill_namer.hpp"
+#include "reconciler.hpp"
+#include "store_watch.hpp"
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -71,6 +75,14 @@ class Runtime {
   void on_exec(const ExecEvent& ev);
   void track_fill(SymbolTrack& t, const Fill& f);
   void name_waiting_fills();
+  void refresh_stale_quotes();
+  void check_private_delivery(std::uint64_t data_frames);
+  void execute_order_plan(const reconciler::OrderPlan& plan);
+  void log_missed_quantity(const reconciler::MissedQuantity& m);
+  void watch_store();
+  boost::asio::awaitable<void> read_quote(std::string symbol, MarketType market);
+  std::chrono::nanoseconds rest_quote_after() const;
+  boost::asio::awaitable<void> look_up_order(std::string symbol, MarketType market, std::string order_id);
 
   void pump();
   boost::asio::awaitable<void> execute(oms::Command cmd);
@@ -132,17 +144,24 @@ class Runtime {
   int in_flight_ = 0;
   int live_tasks_ = 0;
   std::vector<oms::Command> commands_;
-  std::vector<std::pair<Fill, std::chrono::steady_clock::time_point>> unnamed_fills_;
+  FillNamer unnamed_fills_;
+  StoreWatch store_watch_;
+  std::set<std::string> quote_reads_;  // "<market>:<symbol>" with a REST ticker read out
+  std::set<std::string> rest_quoted_;  // ... priced from REST since the stream went quiet
   std::set<std::string> instruments_known_;  // "<market>:<symbol>"
   std::uint64_t private_frames_seen_ = 0;
+  static constexpr auto kPrivateSilent = std::chrono::seconds(20);
+  std::uint64_t private_data_seen_ = 0;
+  std::chrono::steady_clock::time_point private_data_at_{}, private_silent_check_{};
   std::map<std::string, SymbolTrack, std::less<>> track_;
   std::set<std::string> bills_seen_;
   // Per symbol, the perp position on the venue that is not Carry's (set by the start-up
   // reconciliation): a settlement bill pays the whole net position, Carry books its share.
   std::map<std::string, Decimal, std::less<>> foreign_perp_;
-  std::map<std::string, int, std::less<>> drift_passes_;  // consecutive reconciliations with perp drift
+  reconciler::DriftTracker drift_;
   UnixNanos bills_since_;
   UnixNanos fills_since_;  // recover_fills reads the venue's fills from here (with an overlap)
+  bool fills_overlap_ = true;  // re-read 2 minutes before fills_since_ (late-stamped fills)
   boost::asio::steady_timer reconcile_timer_;
   std::string day_;  // current UTC date of the day_* accumulators
 };

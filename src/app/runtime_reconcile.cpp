@@ -1,6 +1,7 @@
 // Runtime: what the venue knows, read back. Funding settlements from the account bills, the
 // start-up and reconnect reconciliation (orders, positions, Carry's share vs the foreign part),
 // the periodic recovery of fills that pushes missed, and the drift check.
+#include "reconciler.hpp"
 #include "runtime.hpp"
 #include "runtime_util.hpp"
 
@@ -89,18 +90,14 @@ asio::awaitable<void> Runtime::check_drift(std::string why) {
     const Instrument* inst = engine_->oms().instrument(symbol, MarketType::Perp);
     if (inst == nullptr) continue;
     const Decimal foreign = foreign_perp_[symbol];
-    int& passes = drift_passes_[symbol];
-    if (!drifted(venue[symbol], foreign, t.perp_size, inst->lot)) {
-      if (passes > 0) log_.info("reconcile.drift_cleared", {{"symbol", symbol}, {"market", "perp"}});
-      passes = 0;
-      continue;
-    }
-    ++passes;
+    const auto v = drift_.observe(symbol, venue[symbol], foreign, t.perp_size, inst->lot);
+    if (v.cleared) log_.info("reconcile.drift_cleared", {{"symbol", symbol}, {"market", "perp"}});
+    if (!v.drifted) continue;
     log_.warn("reconcile.drift", {{"symbol", symbol}, {"market", "perp"}, {"venue", dec(venue[symbol])},
                                   {"foreign", dec(foreign)}, {"ours", dec(t.perp_size)},
-                                  {"unexplained", dec(unexplained(venue[symbol], foreign, t.perp_size))},
-                                  {"lot", dec(inst->lot)}, {"passes", passes}, {"why", why}});
-    if (passes >= 2) engine_->risk().trip(risk::KillState::Reducing, "reconcile_drift:" + symbol);
+                                  {"unexplained", dec(v.unexplained)}, {"lot", dec(inst->lot)},
+                                  {"passes", v.passes}, {"why", why}});
+    if (v.trip) engine_->risk().trip(risk::KillState::Reducing, "reconcile_drift:" + symbol);
   }
   pump();
 }
@@ -111,7 +108,7 @@ asio::awaitable<void> Runtime::check_drift(std::string why) {
 asio::awaitable<void> Runtime::recover_fills(std::string why) {
   if (!trading_ || paper() || stopping_) co_return;
   const UnixNanos now = clock_.now();
-  const UnixNanos from = fills_since_ - std::chrono::minutes(2);
+  const UnixNanos from = fills_overlap_ ? fills_since_ - std::chrono::minutes(2) : fills_since_;
   std::vector<std::string> symbols;
   for (const auto& [symbol, t] : track_) symbols.push_back(symbol);
   bool complete = true;
@@ -126,11 +123,15 @@ asio::awaitable<void> Runtime::recover_fills(std::string why) {
                                              {"error", r.error().message()}, {"why", why}});
         continue;
       }
-      for (auto& f : *r) {
-        if (!f.trade_id.empty() && engine_->oms().has_trade(f.market, f.trade_id)) continue;
-        if (f.client_oid.empty())
-          if (const auto* o = engine_->oms().find_venue_order(f.order_id)) f.client_oid = o->client_oid;
-        if (!ids_->owns(f.client_oid)) continue;  // not ours: never booked
+      auto missed = reconciler::missed_fills(
+          std::move(*r), [this](MarketType m, std::string_view id) { return engine_->oms().has_trade(m, id); },
+          [this](std::string_view order_id) {
+            const auto* o = engine_->oms().find_venue_order(order_id);
+            return o ? std::optional<std::string>(o->client_oid) : std::nullopt;
+          },
+          [this](std::string_view oid) { return ids_->owns(oid); });
+      for (auto& f : missed.unnamed) unnamed_fills_.hold(std::move(f), std::chrono::steady_clock::now());
+      for (auto& f : missed.ours) {
         ++recovered;
         log_.warn("reconcile.missed_fill",
                   {{"trade_id", f.trade_id}, {"client_oid", f.client_oid}, {"order_id", f.order_id},
@@ -141,7 +142,10 @@ asio::awaitable<void> Runtime::recover_fills(std::string why) {
       }
     }
   }
-  if (complete) fills_since_ = now;
+  if (complete) {
+    fills_since_ = now;
+    fills_overlap_ = true;
+  }
   engine_->oms().query_open_orders();
   pump();
   if (recovered > 0) log_.warn("reconcile.fills_recovered", {{"count", recovered}, {"why", why}});
@@ -160,94 +164,61 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
   } reset{reconciling_};
   log_.info("reconcile.start", {{"why", why}});
 
-  // Fills the store has, per order: what the exchange reports beyond that happened while we were away.
-  std::map<std::string, Decimal, std::less<>> stored_filled;
-  // Our share of each leg, per symbol, from our own orders' fills: the rest of what the venue
-  // holds is somebody else's.
-  std::map<std::string, Decimal, std::less<>> spot_net, perp_net;
+  // Our own recorded fills: what the exchange reports beyond them happened while we were away.
+  const auto owns = [this](std::string_view oid) { return ids_->owns(oid); };
   auto fills = co_await store_->fills_since(UnixNanos{0});
   if (!fills) {
     log_.error("reconcile.failed", {{"step", "store_fills"}, {"error", fills.error().message()}});
     co_return false;
   }
-  for (const auto& fr : *fills) {
-    const auto& f = fr.fill;
-    if (!ids_->owns(f.client_oid)) continue;
-    stored_filled[f.client_oid] += f.size;
-    auto& net = (f.market == MarketType::Spot ? spot_net : perp_net)[f.symbol];
-    net += f.side == Side::Buy ? f.size : -f.size;
-    // A spot buy's fee taken in the base coin never reached the wallet.
-    if (f.market == MarketType::Spot && f.fee_coin == base_coin(f.symbol)) net -= f.fee;
-  }
-  auto missed_fill = [&](const OrderUpdate& u) {
-    const Decimal missed = u.filled_size - stored_filled[u.client_oid];
-    if (!missed.is_positive()) return;
-    stored_filled[u.client_oid] = u.filled_size;
-    (u.market == MarketType::Spot ? spot_net : perp_net)[u.symbol] += u.side == Side::Buy ? missed : -missed;
-    log_.warn("reconcile.missed_fills", {{"client_oid", u.client_oid}, {"symbol", u.symbol},
-                                         {"market", std::string(to_string(u.market))}, {"size", dec(missed)}});
-  };
+  std::vector<Fill> stored;
+  stored.reserve(fills->size());
+  for (auto& fr : *fills) stored.push_back(std::move(fr.fill));
+  // The store's trades are applied already (they are in the positions adopted below): a copy read
+  // back later, or replayed by the stream, is a duplicate to the OMS too.
+  if (startup)
+    for (const auto& f : stored) engine_->oms().remember_trade(f.market, f.trade_id);
+  reconciler::Ledger ledger = reconciler::ledger_from(stored, owns);
 
   auto open = co_await venue_->open_orders("");
   if (!open) {
     log_.error("reconcile.failed", {{"step", "open_orders"}, {"error", open.error().message()}});
     co_return false;
   }
-  std::set<std::string> on_exchange;
-  std::vector<OrderUpdate> adopted_orders;
-  int foreign = 0, resolved = 0;
-  for (const auto& u : *open) {
-    if (!track_.contains(u.symbol) || !ids_->owns(u.client_oid)) {
-      ++foreign;
-      log_.warn("reconcile.foreign_order", {{"symbol", u.symbol}, {"market", std::string(to_string(u.market))},
-                                            {"client_oid", u.client_oid}, {"order_id", u.order_id},
-                                            {"note", "not ours: left alone"}});
-      continue;
-    }
-    on_exchange.insert(u.client_oid);
-    missed_fill(u);
-    store_->append(u);
-    if (engine_->oms().find(u.client_oid) == nullptr) {
-      engine_->oms().adopt(u);
-      adopted_orders.push_back(u);
-      log_.info("reconcile.adopted", {{"client_oid", u.client_oid}, {"symbol", u.symbol},
-                                      {"market", std::string(to_string(u.market))}, {"filled", dec(u.filled_size)},
-                                      {"size", dec(u.size)}});
-    }
-  }
-
-  // Orders the store thinks are open (sent just before a crash, say) that the exchange does not list.
   auto known = co_await store_->open_orders();
   if (!known) {
     log_.error("reconcile.failed", {{"step", "store_open_orders"}, {"error", known.error().message()}});
     co_return false;
   }
-  for (const auto& rec : *known) {
-    if (on_exchange.contains(rec.client_oid) || !ids_->owns(rec.client_oid)) continue;
-    if (const auto* o = engine_->oms().find(rec.client_oid); o != nullptr && o->is_open()) continue;  // live here
-    auto r = co_await venue_->order_by_client_oid(rec.symbol, rec.market, rec.client_oid);
+  const reconciler::OmsView oms{[this](std::string_view oid) { return engine_->oms().find(oid) != nullptr; },
+                                [this](std::string_view oid) {
+                                  const auto* o = engine_->oms().find(oid);
+                                  return o != nullptr && o->is_open();
+                                }};
+  auto plan = reconciler::plan_orders(*open, *known, [this](std::string_view s) { return track_.contains(s); }, owns,
+                                      oms, ledger);
+  execute_order_plan(plan);
+  int resolved = 0;
+  for (const auto& row : plan.resolve) {
+    auto r = co_await venue_->order_by_client_oid(row.symbol, row.market, row.client_oid);
     if (!r) {
-      log_.error("reconcile.failed", {{"step", "order_by_client_oid"}, {"client_oid", rec.client_oid},
+      log_.error("reconcile.failed", {{"step", "order_by_client_oid"}, {"client_oid", row.client_oid},
                                       {"error", r.error().message()}});
       co_return false;
     }
     ++resolved;
-    if (*r) {
-      missed_fill(**r);
-      store_->append(**r);
-      log_.info("idempotent.recover", {{"client_oid", rec.client_oid},
-                                       {"status", std::string(to_string((*r)->status))},
-                                       {"filled", dec((*r)->filled_size)}, {"why", why}});
-    } else {
-      OrderUpdate gone = rec.as_update();
-      gone.status = OrderStatus::Rejected;
-      gone.reason = "not_on_exchange";
-      gone.ts_event = gone.ts_init = clock_.now();
-      store_->append(gone);
-      log_.info("idempotent.recover", {{"client_oid", rec.client_oid}, {"status", "never_reached_exchange"},
-                                       {"why", why}});
-    }
+    const auto res = reconciler::resolve(row, *r, clock_.now(), ledger);
+    if (res.missed) log_missed_quantity(*res.missed);
+    store_->append(res.record);
+    log_.info("idempotent.recover", {{"client_oid", row.client_oid},
+                                     {"status", res.reached_venue ? std::string(to_string(res.record.status))
+                                                                  : std::string("never_reached_exchange")},
+                                     {"filled", dec(res.record.filled_size)}, {"why", why}});
   }
+  auto& spot_net = ledger.spot_net;
+  auto& perp_net = ledger.perp_net;
+  const auto& adopted_orders = plan.adopt;
+  const auto foreign = plan.foreign.size();
 
   auto positions = co_await venue_->positions();
   if (!positions) {
@@ -309,6 +280,28 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
 // What part of each leg is ours. Our fills say what we bought and sold; the venue can only hold
 // less of it (a manual close, fees), never more: the remainder of the venue's position is foreign,
 // reported and left alone unless strategy.funding.adopt_foreign_positions takes it over.
+void Runtime::log_missed_quantity(const reconciler::MissedQuantity& m) {
+  log_.warn("reconcile.missed_fills", {{"client_oid", m.client_oid}, {"symbol", m.symbol},
+                                       {"market", std::string(to_string(m.market))}, {"size", dec(m.size)}});
+}
+
+// The venue's open orders: ours are recorded (and adopted when the OMS never heard of them),
+// another client's are reported and left alone.
+void Runtime::execute_order_plan(const reconciler::OrderPlan& plan) {
+  for (const auto& u : plan.foreign)
+    log_.warn("reconcile.foreign_order", {{"symbol", u.symbol}, {"market", std::string(to_string(u.market))},
+                                          {"client_oid", u.client_oid}, {"order_id", u.order_id},
+                                          {"note", "not ours: left alone"}});
+  for (const auto& m : plan.missed) log_missed_quantity(m);
+  for (const auto& u : plan.record) store_->append(u);
+  for (const auto& u : plan.adopt) {
+    engine_->oms().adopt(u);
+    log_.info("reconcile.adopted", {{"client_oid", u.client_oid}, {"symbol", u.symbol},
+                                    {"market", std::string(to_string(u.market))}, {"filled", dec(u.filled_size)},
+                                    {"size", dec(u.size)}});
+  }
+}
+
 Runtime::OwnedLegs Runtime::owned_legs(const std::string& symbol, Decimal spot_ours, Decimal spot_wallet,
                                        Decimal perp_ours, Decimal perp_venue) {
   const LegShare spot = split_leg(spot_ours, spot_wallet), perp = split_leg(perp_ours, perp_venue);
@@ -324,6 +317,43 @@ Runtime::OwnedLegs Runtime::owned_legs(const std::string& symbol, Decimal spot_o
                               : "not ours: never hedged, reduced or flattened"}});
   }
   return adopt ? OwnedLegs{spot_wallet, perp_venue} : OwnedLegs{spot.ours, perp.ours};
+}
+
+// Fills without a client id: named by the OMS, else by a REST lookup of their order id, and only
+// then (the venue does not have it, or nothing could name it in a minute) called someone else's.
+void Runtime::name_waiting_fills() {
+  if (unnamed_fills_.waiting() == 0) return;
+  auto plan = unnamed_fills_.step(std::chrono::steady_clock::now(), [this](const std::string& order_id) {
+    const auto* o = engine_->oms().find_venue_order(order_id);
+    return o ? std::optional<std::string>(o->client_oid) : std::nullopt;
+  });
+  for (const auto& l : plan.lookups) spawn(look_up_order(l.symbol, l.market, l.order_id), "order_lookup");
+  for (auto& f : plan.named) on_exec(f);
+  for (auto& f : plan.foreign) {
+    log_.warn("fill.unnamed", {{"order_id", f.order_id}, {"trade_id", f.trade_id}, {"symbol", f.symbol},
+                               {"note", "the venue names no order of ours with this id"}});
+    on_exec(f);
+  }
+}
+
+asio::awaitable<void> Runtime::look_up_order(std::string symbol, MarketType market, std::string order_id) {
+  auto r = co_await venue_->order_by_id(symbol, market, order_id);
+  const auto now = std::chrono::steady_clock::now();
+  if (!r) {
+    log_.warn("fill.lookup_failed", {{"order_id", order_id}, {"error", r.error().message()}});
+    unnamed_fills_.on_lookup(order_id, std::nullopt, true, now);
+    co_return;
+  }
+  std::optional<std::string> client_oid;
+  if (*r) {
+    client_oid = (*r)->client_oid;
+    log_.info("fill.named", {{"order_id", order_id}, {"client_oid", (*r)->client_oid}, {"via", "order_lookup"}});
+    // The OMS learns the order (adopting it if it was lost with its ack) before its fills arrive.
+    engine_->on_exec(**r);
+  }
+  unnamed_fills_.on_lookup(order_id, std::move(client_oid), false, now);
+  name_waiting_fills();
+  pump();
 }
 
 }  // namespace carry::app

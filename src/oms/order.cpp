@@ -40,6 +40,27 @@ bool transition_allowed(OrderStatus from, OrderStatus to) noexcept {
 
 const Table& transition_table() noexcept { return kTable; }
 
+OrderUpdate Order::as_update(UnixNanos ts_init) const {
+  OrderUpdate u;
+  u.symbol = symbol;
+  u.market = market;
+  u.client_oid = client_oid;
+  u.order_id = order_id;
+  u.side = side;
+  u.type = type;
+  u.tif = tif;
+  u.price = price;
+  u.size = size;
+  u.filled_size = known_filled();
+  u.avg_price = avg_fill_price();
+  u.status = status;
+  u.reduce_only = reduce_only;
+  u.reason = reason;
+  u.ts_event = last_change;
+  u.ts_init = ts_init;
+  return u;
+}
+
 std::optional<Decimal> Order::avg_fill_price() const {
   if (filled.is_zero()) return std::nullopt;
   return notional / filled;

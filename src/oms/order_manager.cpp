@@ -47,15 +47,6 @@ std::string_view status_event(OrderStatus s) {
   return "order.status";
 }
 
-std::string trade_key(MarketType m, std::string_view trade_id) {
-  std::string k;
-  k.reserve(trade_id.size() + 2);
-  k += m == MarketType::Spot ? 's' : 'p';
-  k += ':';
-  k += trade_id;
-  return k;
-}
-
 }  // namespace
 
 OrderManager::OrderManager(OmsParams params, ClientOidGenerator& ids, EventSink& events, const Clock& clock)
@@ -324,6 +315,7 @@ SubmitResult OrderManager::submit(OrderIntent in) {
   o.tag = std::move(in.tag);
   o.status = OrderStatus::Sent;
   o.created = o.sent_at = o.last_change = now;
+  o.request_open = true;
   o.chain = o.client_oid;
   Chain chain;
   chain.target = in.size;
@@ -479,6 +471,7 @@ SubmitResult OrderManager::amend_order(std::string_view client_oid, Decimal new_
   n.tag = o->tag;
   n.status = OrderStatus::Sent;
   n.created = n.sent_at = n.last_change = now;
+  n.request_open = true;
   n.chain = o->chain;
   n.replaces = o->client_oid;
   o->replaced_by = n.client_oid;
@@ -510,7 +503,10 @@ SubmitResult OrderManager::amend_order(std::string_view client_oid, Decimal new_
   r.client_oid = n.client_oid;
   r.price = price;
   open_.insert(n.client_oid);
-  orders_.emplace(n.client_oid, std::move(n));
+  auto [it, added] = orders_.emplace(n.client_oid, std::move(n));
+  // The chain's new head exists from now on: a listener that follows the chain (the strategy's
+  // leader) must hear of it before it hears the old order end, or it would think nothing works.
+  notify(it->second);
   return r;
 }
 
@@ -637,6 +633,7 @@ void OrderManager::on_place_result(std::string_view client_oid, const Result<Ord
     events_.warn("order.result_orphan", {{"client_oid", client_oid}, {"kind", "place"}});
     return;
   }
+  o->request_open = false;
   if (result) {
     set_order_id(*o, result->order_id);
     if (o->status == OrderStatus::Unknown) {
@@ -651,13 +648,22 @@ void OrderManager::on_place_result(std::string_view client_oid, const Result<Ord
     return;
   }
   const auto& ec = result.error();
-  if (o->status != OrderStatus::Sent) return;  // already resolved by a push or a query
+  // Sent, or Unknown after an ack timeout: a definite refusal settles both. Anything else was
+  // already resolved by a push or a query.
+  if (o->status != OrderStatus::Sent && o->status != OrderStatus::Unknown) return;
   if (order_may_exist(ec)) {
-    to_unknown(*o, ec.message());
+    if (o->status == OrderStatus::Sent) to_unknown(*o, ec.message());
     return;
   }
   set_status(*o, OrderStatus::Rejected, ec.message());
   if (ec == Errc::exchange_rejected) count_reject(o->symbol, clock_.now());
+}
+
+void OrderManager::on_request_written(std::string_view client_oid) {
+  Order* o = find_mut(client_oid);
+  if (!o || !o->request_open) return;
+  o->written = true;
+  o->sent_at = clock_.now();
 }
 
 void OrderManager::on_cancel_result(std::string_view client_oid, const Result<OrderAck>& result) {
@@ -694,6 +700,7 @@ void OrderManager::on_amend_result(std::string_view new_client_oid, const Result
     events_.warn("order.result_orphan", {{"client_oid", new_client_oid}, {"kind", "amend"}});
     return;
   }
+  n->request_open = false;
   Order* old = find_mut(n->replaces);
   if (result) {
     // Bitget's modify answers before the replacement exists; its id arrives on the private stream.
@@ -742,7 +749,12 @@ void OrderManager::on_query_result(std::string_view client_oid, const Result<std
     }
     return;
   }
-  // Only after repeated "not found" answers do we conclude the request never arrived.
+  // Only after repeated "not found" answers do we conclude the request never arrived, and only
+  // once it has answered: until then it may still be on its way (queued, or on the wire).
+  if (o->request_open) {
+    o->not_found_count = 0;
+    return;
+  }
   if (++o->not_found_count < std::max(1, params_.unknown_not_found_checks)) return;
   metrics_.add(&OmsCounters::recovered);
   events_.info("idempotent.recover", {{"client_oid", o->client_oid}, {"found", false},
@@ -795,7 +807,7 @@ void OrderManager::query_open_orders() {
 }
 
 bool OrderManager::has_trade(MarketType market, std::string_view trade_id) const {
-  return seen_trades_.contains(trade_key(market, trade_id));
+  return seen_trades_.contains(market, trade_id);
 }
 
 bool OrderManager::apply_update(Order& o, const OrderUpdate& u) {
@@ -839,7 +851,7 @@ void OrderManager::handle_update(const OrderUpdate& u) {
 }
 
 void OrderManager::handle_fill(const Fill& f) {
-  if (!f.trade_id.empty() && seen_trades_.contains(trade_key(f.market, f.trade_id))) {
+  if (seen_trades_.contains(f.market, f.trade_id)) {
     metrics_.add(&OmsCounters::duplicate_fills);
     events_.warn("guard.duplicate_fill", {{"trade_id", f.trade_id}, {"client_oid", f.client_oid}});
     return;
@@ -853,7 +865,7 @@ void OrderManager::handle_fill(const Fill& f) {
   if (!f.client_oid.empty() && !ids_.owns(f.client_oid)) {
     // Somebody else's trade on this account: the position book is Carry's share only (a foreign
     // position is never hedged, reduced or flattened by us), so it is counted and logged, not booked.
-    if (!f.trade_id.empty()) seen_trades_.insert(trade_key(f.market, f.trade_id));
+    seen_trades_.insert(f.market, f.trade_id);
     metrics_.add(&OmsCounters::foreign);
     events_.warn("fill.foreign", {{"trade_id", f.trade_id}, {"client_oid", f.client_oid}, {"symbol", f.symbol},
                                   {"side", to_string(f.side)}, {"size", dec(f.size)}, {"price", dec(f.price)}});
@@ -880,7 +892,7 @@ void OrderManager::link_orphans(Order& o) {
 }
 
 void OrderManager::apply_fill(Order& o, const Fill& f) {
-  if (!f.trade_id.empty() && !seen_trades_.insert(trade_key(f.market, f.trade_id)).second) {
+  if (!seen_trades_.insert(f.market, f.trade_id)) {
     metrics_.add(&OmsCounters::duplicate_fills);
     events_.warn("guard.duplicate_fill", {{"trade_id", f.trade_id}, {"client_oid", o.client_oid}});
     return;
@@ -905,12 +917,13 @@ void OrderManager::apply_fill(Order& o, const Fill& f) {
   if (o.status == OrderStatus::Canceled || o.status == OrderStatus::Expired)
     events_.warn("order.late_fill", {{"client_oid", o.client_oid}, {"status", to_string(o.status)},
                                      {"trade_id", f.trade_id}});
+  // The fill before the status it causes: a listener that hears "filled" already holds the fill.
+  if (listener_) listener_->on_fill(o, f);
   if (o.filled >= o.size) {
     set_status(o, OrderStatus::Filled);
   } else if (o.status == OrderStatus::Sent || o.status == OrderStatus::Acked || o.status == OrderStatus::Unknown) {
     set_status(o, OrderStatus::PartiallyFilled);
   }
-  if (listener_) listener_->on_fill(o, f);
   enforce_chain(o.chain);
 }
 
@@ -1024,7 +1037,8 @@ void OrderManager::on_timer() {
   for (const auto& oid : ids) {
     Order* o = find_mut(oid);
     if (!o || !o->is_open()) continue;
-    if (o->status == OrderStatus::Sent && now - o->sent_at > ms(params_.ack_timeout_ms)) {
+    // Counted from the write: time spent queued behind the rate limiter is not the venue's.
+    if (o->status == OrderStatus::Sent && o->written && now - o->sent_at > ms(params_.ack_timeout_ms)) {
       events_.warn("order.timeout", {{"client_oid", o->client_oid}, {"waited_ms", (now - o->sent_at).count() / 1'000'000}});
       to_unknown(*o, "ack_timeout");
       continue;

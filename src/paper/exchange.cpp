@@ -629,6 +629,13 @@ std::optional<OrderUpdate> Exchange::order_by_client_oid(std::string_view name, 
   return to_update(*it->second);
 }
 
+std::optional<OrderUpdate> Exchange::order_by_id(std::string_view name, MarketType market,
+                                                 std::string_view order_id) const {
+  const Order* o = order_id.empty() ? nullptr : find_order(order_id, {});
+  if (o == nullptr || o->symbol != name || o->market != market) return std::nullopt;
+  return to_update(*o);
+}
+
 std::vector<PositionUpdate> Exchange::positions() const {
   std::vector<PositionUpdate> out;
   std::vector<std::string_view> names;

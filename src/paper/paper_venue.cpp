@@ -34,6 +34,7 @@ void PaperVenue::on_market(const MarketEvent& event) {
 }
 
 asio::awaitable<Result<OrderAck>> PaperVenue::place(PlaceOrderRequest req) {
+  written(req.client_oid);
   auto r = exchange_.place(req);
   flush();
   co_return r;
@@ -46,6 +47,7 @@ asio::awaitable<Result<OrderAck>> PaperVenue::cancel(CancelOrderRequest req) {
 }
 
 asio::awaitable<Result<OrderAck>> PaperVenue::amend(AmendOrderRequest req) {
+  written(req.new_client_oid);
   auto r = exchange_.amend(req);
   flush();
   co_return r;
@@ -59,6 +61,11 @@ asio::awaitable<Result<std::optional<OrderUpdate>>> PaperVenue::order_by_client_
                                                                                      MarketType market,
                                                                                      std::string client_oid) {
   co_return exchange_.order_by_client_oid(symbol, market, client_oid);
+}
+
+asio::awaitable<Result<std::optional<OrderUpdate>>> PaperVenue::order_by_id(std::string symbol, MarketType market,
+                                                                             std::string order_id) {
+  co_return exchange_.order_by_id(symbol, market, order_id);
 }
 
 asio::awaitable<Result<std::vector<PositionUpdate>>> PaperVenue::positions() { co_return exchange_.positions(); }

@@ -148,8 +148,10 @@ std::optional<ApiError> Exchange::validate(Account& acc, const PlaceRequest& req
   if (!req.client_oid.empty()) {
     for (const auto& id : pending_) {
       const auto& o = orders_.at(id);
-      if (o.account == acc.api_key && o.market == req.market && o.client_oid == req.client_oid)
+      if (o.account == acc.api_key && o.market == req.market && o.client_oid == req.client_oid) {
+        ++duplicate_client_oids_;
         return perp ? err("45034", "clientOid duplicate") : err("43118", "clientOrderId duplicate");
+      }
     }
   }
   const auto* inst = market_.find(req.market, req.symbol);
@@ -252,6 +254,11 @@ ApiResult<Order> Exchange::place_internal(Account& acc, const PlaceRequest& req,
     acc.spot_utime[o.frozen_coin] = now_ms;
   }
   ++orders_placed_;
+  // Bitget refuses a clientOid it has seen; this simulator only checks live orders, so a client
+  // that reuses a finished order's id is counted here for the tests to catch.
+  if (!o.client_oid.empty() &&
+      !client_oids_seen_.insert(o.account + "|" + std::to_string(static_cast<int>(o.market)) + "|" + o.client_oid).second)
+    ++client_oids_reused_;
   auto [it, _] = orders_.emplace(o.order_id, o);
   Order& stored = it->second;
   pending_.push_back(stored.order_id);
@@ -568,11 +575,16 @@ ApiResult<Order> Exchange::modify(const std::string& account_key, const std::str
   for (const auto& id : pending_) {
     const auto& o = orders_.at(id);
     if (o.account == account_key && o.market == Market::Perp && o.client_oid == new_client_oid &&
-        o.order_id != found->order_id)
+        o.order_id != found->order_id) {
+      ++duplicate_client_oids_;
       return err("45034", "clientOid duplicate");
+    }
   }
   for (const auto& m : modifies_)
-    if (m.account == account_key && m.new_client_oid == new_client_oid) return err("45034", "clientOid duplicate");
+    if (m.account == account_key && m.new_client_oid == new_client_oid) {
+      ++duplicate_client_oids_;
+      return err("45034", "clientOid duplicate");
+    }
   modifies_.push_back({account_key, found->order_id, new_client_oid, *new_size, *new_price, now_ms + modify_delay_ms_});
   return *found;
 }

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <unordered_set>
 #include <vector>
 
 namespace carry::sim {
@@ -201,6 +202,10 @@ class Exchange {
 
   std::vector<PrivateEvent> drain_events();
   std::uint64_t orders_placed() const { return orders_placed_; }
+  // Requests refused for a clientOid already live, and accepted orders whose clientOid an earlier
+  // order of the account already had: a correct client keeps both at zero.
+  std::uint64_t duplicate_client_oids() const { return duplicate_client_oids_; }
+  std::uint64_t client_oids_reused() const { return client_oids_reused_; }
   std::uint64_t fills_count() const { return fills_count_; }
 
  private:
@@ -238,6 +243,9 @@ class Exchange {
   std::vector<PrivateEvent> events_;
   std::uint64_t order_counter_ = 0, trade_counter_ = 0, bill_counter_ = 0, pos_counter_ = 0;
   std::uint64_t orders_placed_ = 0, fills_count_ = 0;
+  mutable std::uint64_t duplicate_client_oids_ = 0;  // counted by the const validation
+  std::uint64_t client_oids_reused_ = 0;
+  std::unordered_set<std::string> client_oids_seen_;  // "<account>|<market>|<clientOid>"
 };
 
 }  // namespace carry::sim

@@ -352,6 +352,8 @@ json Simulator::stats_json() const {
       {"signature_failures", stats_.signature_failures},
       {"auth_failures", stats_.auth_failures},
       {"orders_placed", exchange_.orders_placed()},
+      {"duplicate_client_oids", exchange_.duplicate_client_oids()},
+      {"client_oids_reused", exchange_.client_oids_reused()},
       {"fills", exchange_.fills_count()},
       {"funding_settlements", stats_.funding_settlements},
       {"ws_connections", {{"public", stats_.ws_public_connections}, {"private", stats_.ws_private_connections}}},

@@ -111,6 +111,7 @@ void FundingBasis::on_bbo(const Bbo& b, Actions& out) {
   Leg& leg = st->leg(b.market);
   leg.has_quote = true;
   leg.quote = {b.bid_price, b.bid_size, b.ask_price, b.ask_size, b.ts_init.ns != 0 ? b.ts_init : b.ts_event};
+  leg.stale_noted = false;
   if (deferring_) return defer(*st);
   react_to_quotes(*st, now(), out);
 }
@@ -222,19 +223,6 @@ void FundingBasis::on_fill(const Fill& f, Actions& out) {
                                        {"price", dec(f.price)}});
     return;
   }
-  if (!f.trade_id.empty()) {
-    std::string key = std::string(to_string(f.market)) + ":" + f.trade_id;
-    if (!seen_trades_.insert(key).second) {
-      ++counters_.duplicate_fills;
-      return;
-    }
-    seen_order_.push_back(std::move(key));
-    if (seen_order_.size() > 100'000) {  // duplicates arrive close together; memory stays bounded
-      seen_trades_.erase(seen_order_.front());
-      seen_order_.pop_front();
-    }
-  }
-
   Leg& leg = st->leg(f.market);
   auto apply = [&leg](Decimal delta, Decimal price) {
     const Decimal old = leg.position;
@@ -264,7 +252,10 @@ void FundingBasis::on_fill(const Fill& f, Actions& out) {
     if (it != balances_.spot.end()) it->second = max(Decimal{}, it->second - f.size);
   }
 
-  if (auto it = working_.find(f.client_oid); it != working_.end()) it->second.filled += f.size;
+  if (auto it = working_.find(f.client_oid); it != working_.end()) {
+    it->second.filled += f.size;
+    if (it->second.done && it->second.filled >= it->second.size) working_.erase(it);
+  }
   if (st->prog.has_leader && f.market == st->prog.leader) st->hedge_urgent = true;
   note_position_change(*st);
   st->dirty = true;
@@ -280,7 +271,15 @@ void FundingBasis::on_update(const OrderUpdate& u, Actions& out) {
   if (st == nullptr) return;
   auto it = working_.find(u.client_oid);
   if (is_terminal(u.status)) {
-    if (it != working_.end()) working_.erase(it);
+    if (it != working_.end() && u.filled_size > it->second.filled) {
+      // Finished, but some of what it filled has not reached us as fills yet (a lost push, or
+      // the status overtook them): that part stays in flight, so no second hedge is sent for it.
+      it->second.size = u.filled_size;
+      it->second.done = true;
+      it->second.since = now();
+    } else if (it != working_.end()) {
+      working_.erase(it);
+    }
   } else if (it != working_.end()) {
     it->second.filled = max(it->second.filled, u.filled_size);
   } else {
@@ -735,10 +734,30 @@ void FundingBasis::emit_order(State& st, OrderIntent intent, Actions& out) {
   out.orders.push_back(std::move(intent));
 }
 
-std::optional<OrderIntent> FundingBasis::taker_intent(const State& st, MarketType m, Side side, Decimal size,
+// A taker order is priced off its leg's quote: never off one older than max_quote_age_s (the
+// risk engine's staleness threshold). It waits for a fresh quote, from the stream or from the
+// REST ticker the daemon reads when the stream is quiet.
+bool FundingBasis::quote_too_old(State& st, MarketType m) {
+  Leg& leg = st.leg(m);
+  if (!leg.has_quote || params_.max_quote_age_s <= 0) return false;
+  const auto age = now() - leg.quote.ts;
+  if (age <= seconds(params_.max_quote_age_s)) return false;
+  ++counters_.stale_quote_waits;
+  if (!leg.stale_noted) {
+    leg.stale_noted = true;
+    events_.warn("strategy.taker_waits_for_quote",
+                 {{"symbol", st.symbol}, {"market", to_string(m)},
+                  {"quote_age_ms", std::chrono::duration_cast<std::chrono::milliseconds>(age).count()},
+                  {"max_quote_age_s", params_.max_quote_age_s}});
+  }
+  return true;
+}
+
+std::optional<OrderIntent> FundingBasis::taker_intent(State& st, MarketType m, Side side, Decimal size,
                                                       LegRole role, std::string reason) {
   const Leg& leg = st.leg(m);
   if (!leg.inst) return std::nullopt;
+  if (quote_too_old(st, m)) return std::nullopt;
   OrderIntent in;
   in.symbol = st.symbol;
   in.market = m;
@@ -1013,7 +1032,7 @@ void FundingBasis::expire_orders(State& st, UnixNanos t) {
   const auto expiry = seconds(params_.order_expiry_s);
   for (auto it = working_.begin(); it != working_.end();) {
     const Working& w = it->second;
-    const bool rests = w.role == LegRole::Leader && !w.cancel_requested;
+    const bool rests = w.role == LegRole::Leader && !w.cancel_requested && !w.done;
     if (w.symbol == st.symbol && !rests && t - w.since >= expiry) {
       events_.warn("strategy.order_expired", {{"symbol", w.symbol}, {"client_oid", it->first},
                                               {"market", to_string(w.market)}, {"role", to_string(w.role)},

@@ -37,6 +37,10 @@ class EngineRecorder {
   virtual void kill_switch(const risk::KillSwitch& state) {}
 };
 
+// Every fact about our orders, whatever brought it (private push, REST result, order query,
+// recovered fill), goes one way: the OMS deduplicates and applies it, then tells the engine
+// (oms::OrderListener), which hands it to the strategy and the recorder. The strategy never sees
+// a raw push, so it hears every terminal outcome (a REST rejection too) exactly once.
 class Engine final : public oms::OrderListener {
  public:
   Engine(EngineSetup setup, ClientOidGenerator& ids, EventSink& events, const Clock& clock,
@@ -66,6 +70,10 @@ class Engine final : public oms::OrderListener {
   // the risk guards) at `price` (the current mark: PnL counts from the adoption).
   void adopt_positions(std::string_view symbol, Decimal spot, Decimal perp, Decimal price);
 
+  // ---- oms::OrderListener ----
+  void on_order_update(const oms::Order& order) override;
+  void on_fill(const oms::Order& order, const Fill& fill) override;
+
   // ---- the shell's side ----
   void take_commands(std::vector<oms::Command>& out) { oms_.take_commands(out); }
   bool has_commands() const noexcept { return oms_.has_commands(); }
@@ -84,16 +92,25 @@ class Engine final : public oms::OrderListener {
 
  private:
   void apply(strategy::Actions& actions);
+  void hand_over_heard();
+  void cancel(const strategy::CancelIntent& c);
+  void submit(const strategy::OrderIntent& o, strategy::Actions& actions);
+  // Runs f; an exception is logged (engine.action_failed) and reported as false, never thrown on.
+  template <typename F>
+  bool guarded(std::string_view what, std::string_view subject, F&& f);
   void on_kill_switch(const risk::KillSwitch& ks);
 
   EventSink& events_;
   const Clock& clock_;
+  const ClientOidGenerator& ids_;
   EngineRecorder* recorder_;
   std::vector<std::string> symbols_;
   oms::OrderManager oms_;
   risk::RiskEngine risk_;
   strategy::FundingBasis strategy_;
   strategy::Actions actions_;  // reused buffer
+  std::vector<ExecEvent> heard_;  // the OMS's verdicts on our orders, not yet handed to the strategy
+  static constexpr int kMaxApplyRounds = 16;
   risk::KillState last_kill_ = risk::KillState::Active;
   bool in_apply_ = false;
 };

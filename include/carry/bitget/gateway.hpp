@@ -94,6 +94,8 @@ class Gateway final : public Venue {
   boost::asio::awaitable<Result<std::vector<OrderUpdate>>> open_orders(std::string symbol) override;
   boost::asio::awaitable<Result<std::optional<OrderUpdate>>> order_by_client_oid(
       std::string symbol, MarketType market, std::string client_oid) override;
+  boost::asio::awaitable<Result<std::optional<OrderUpdate>>> order_by_id(
+      std::string symbol, MarketType market, std::string order_id) override;
   boost::asio::awaitable<Result<std::vector<PositionUpdate>>> positions() override;
   boost::asio::awaitable<Result<std::vector<BalanceUpdate>>> balances() override;
   // Pages back through /api/v2/mix/order/fills or /api/v2/spot/trade/fills over [start, end].
@@ -118,11 +120,12 @@ class Gateway final : public Venue {
   boost::asio::awaitable<Result<DepthSnapshot>> depth(std::string symbol, MarketType market, int limit = 0);
 
   // ---- typed private REST: USDT-M perpetual ----
-  boost::asio::awaitable<Result<OrderAck>> perp_place(PerpOrderRequest r);
+  boost::asio::awaitable<Result<OrderAck>> perp_place(PerpOrderRequest r, std::function<void()> on_write = {});
   boost::asio::awaitable<Result<BatchResult>> perp_batch_place(std::vector<PerpOrderRequest> orders);
   boost::asio::awaitable<Result<OrderAck>> perp_cancel(std::string symbol, OrderRef ref);
   boost::asio::awaitable<Result<OrderAck>> perp_modify(std::string symbol, OrderRef ref, std::string new_client_oid,
-                                                       Decimal new_size, Decimal new_price);
+                                                       Decimal new_size, Decimal new_price,
+                                                       std::function<void()> on_write = {});
   boost::asio::awaitable<Result<std::vector<OrderRecord>>> perp_open_orders(std::string symbol = {});
   boost::asio::awaitable<Result<OrderRecord>> perp_order_detail(std::string symbol, OrderRef ref);
   boost::asio::awaitable<Result<FillsPage>> perp_fills(FillsQuery q);
@@ -139,11 +142,12 @@ class Gateway final : public Venue {
   boost::asio::awaitable<WireResult<void>> set_position_mode(PositionMode mode);
 
   // ---- typed private REST: spot ----
-  boost::asio::awaitable<Result<OrderAck>> spot_place(SpotOrderRequest r);
+  boost::asio::awaitable<Result<OrderAck>> spot_place(SpotOrderRequest r, std::function<void()> on_write = {});
   boost::asio::awaitable<Result<OrderAck>> spot_cancel(std::string symbol, OrderRef ref);
   boost::asio::awaitable<Result<CancelReplaceAck>> spot_cancel_replace(std::string symbol, OrderRef ref,
                                                                       std::string new_client_oid,
-                                                                      Decimal new_size, Decimal new_price);
+                                                                      Decimal new_size, Decimal new_price,
+                                                                      std::function<void()> on_write = {});
   boost::asio::awaitable<Result<std::vector<OrderRecord>>> spot_open_orders(std::string symbol = {});
   // orderInfo by orderId or clientOid; empty when the exchange has no such order.
   boost::asio::awaitable<Result<std::vector<OrderRecord>>> spot_order_info(OrderRef ref);
@@ -158,6 +162,10 @@ class Gateway final : public Venue {
   GatewayStats stats() const noexcept;
 
  private:
+  std::function<void()> written_hook(const std::string& client_oid) const;
+  boost::asio::awaitable<Result<std::optional<OrderUpdate>>> order_by_ref(std::string symbol, MarketType market,
+                                                                          OrderRef ref);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,9 @@ struct RestRequest {
   QueryParams query;         // sorted into one string used for both the URL and the signature
   std::string body;          // POST: the exact JSON bytes that are signed and sent
   bool sign = false;         // private endpoint: ACCESS-* headers
+  // Called once, right before the bytes go to the socket (after the rate-limit and concurrency
+  // waits): an order's ack timeout starts here, not when it was queued.
+  std::function<void()> on_write;
 };
 
 // Any HTTP answer except 429 and 5xx (those are errors): business errors travel in the body.

@@ -34,6 +34,7 @@ struct WsClientStats {
   std::uint64_t connect_attempts = 0;
   std::uint64_t connections = 0;       // handshakes completed
   std::uint64_t frames_in = 0;
+  std::uint64_t data_frames_in = 0;   // frames_in minus the "pong" answers: proof of delivery, not of a socket
   std::uint64_t frames_out = 0;
   std::uint64_t reconnects = 0;        // Reconnected actions delivered
 };

@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace carry {
@@ -61,6 +62,10 @@ class Venue {
   // Looks an order up by client id; nullopt when the venue has no such order.
   virtual boost::asio::awaitable<Result<std::optional<OrderUpdate>>> order_by_client_oid(
       std::string symbol, MarketType market, std::string client_oid) = 0;
+  // The same by the venue's order id: how a fill that came without its client id (a spot push
+  // after a lost ack or a restart) is named before it is ever called someone else's.
+  virtual boost::asio::awaitable<Result<std::optional<OrderUpdate>>> order_by_id(
+      std::string symbol, MarketType market, std::string order_id) = 0;
   virtual boost::asio::awaitable<Result<std::vector<PositionUpdate>>> positions() = 0;
   virtual boost::asio::awaitable<Result<std::vector<BalanceUpdate>>> balances() = 0;
   // Our account's fills on one market of a symbol with start <= ts_event <= end, oldest first: how
@@ -70,14 +75,22 @@ class Venue {
 
   // Where order updates, fills, positions, balances and funding payments are delivered.
   void set_exec_handler(ExecHandler handler) { exec_handler_ = std::move(handler); }
+  // Told (with the order's client id) when a place or amend request leaves for the venue, after
+  // any rate-limit or concurrency wait: the order's ack timeout starts there.
+  using WrittenHandler = std::function<void(std::string_view client_oid)>;
+  void set_written_handler(WrittenHandler handler) { written_handler_ = std::move(handler); }
 
  protected:
   void emit(const ExecEvent& ev) const {
     if (exec_handler_) exec_handler_(ev);
   }
+  void written(std::string_view client_oid) const {
+    if (written_handler_) written_handler_(client_oid);
+  }
 
  private:
   ExecHandler exec_handler_;
+  WrittenHandler written_handler_;
 };
 
 }  // namespace carry

@@ -1,5 +1,6 @@
 #pragma once
 // One order as the OMS tracks it, and the explicit status transition table.
+#include <carry/core/events.hpp>
 #include <carry/core/types.hpp>
 
 #include <array>
@@ -52,7 +53,10 @@ struct Order {
   bool amend_pending = false;      // this order is being replaced
   bool query_pending = false;      // a query-by-client-id is on the wire
   UnixNanos last_query;
-  int not_found_count = 0;         // consecutive "no such order" answers while Unknown
+  int not_found_count = 0;         // consecutive "no such order" answers while Unknown, counted
+                                   // only once the request itself has answered
+  bool request_open = false;       // place/amend request not answered yet: it may still arrive
+  bool written = false;            // ... and has left for the venue (sent_at is when)
   bool adopted = false;            // found on the venue, not submitted by this process
 
   Decimal known_filled() const { return filled > venue_filled ? filled : venue_filled; }
@@ -61,6 +65,8 @@ struct Order {
     return size > f ? size - f : Decimal{};
   }
   std::optional<Decimal> avg_fill_price() const;
+  // The order as the OMS knows it now, in the venue's shape (what its listeners and the store get).
+  OrderUpdate as_update(UnixNanos ts_init) const;
   bool is_open() const noexcept { return !is_terminal(status); }
   bool is_live() const noexcept {
     return status == OrderStatus::Acked || status == OrderStatus::PartiallyFilled;

@@ -12,6 +12,7 @@
 #include <carry/oms/oms_params.hpp>
 #include <carry/oms/order.hpp>
 #include <carry/oms/order_listener.hpp>
+#include <carry/oms/seen_trades.hpp>
 #include <carry/oms/position_book.hpp>
 #include <carry/oms/pre_trade_check.hpp>
 
@@ -67,6 +68,8 @@ class OrderManager {
   std::vector<Command> take_commands();
   bool has_commands() const noexcept { return !commands_.empty(); }
 
+  // The shell wrote the place/amend request for this order to the venue: its ack timeout starts.
+  void on_request_written(std::string_view client_oid);
   void on_place_result(std::string_view client_oid, const Result<OrderAck>& result);
   void on_cancel_result(std::string_view client_oid, const Result<OrderAck>& result);
   void on_amend_result(std::string_view new_client_oid, const Result<OrderAck>& result);
@@ -81,6 +84,8 @@ class OrderManager {
   // By the venue's order id (Bitget's spot fill channel carries no clientOid).
   const Order* find_venue_order(std::string_view order_id) const noexcept;
   // Whether a fill with this trade id has been applied (or seen as foreign) already.
+  // A trade applied before this process (the store's): its copies are duplicates from now on.
+  void remember_trade(MarketType market, std::string_view trade_id) { seen_trades_.insert(market, trade_id); }
   bool has_trade(MarketType market, std::string_view trade_id) const;
   // A position found on the venue at start-up (ours, from the store's fills): booked at
   // `avg_entry` so the risk guards (staleness, loss, net delta) and flatten see it after a restart.
@@ -167,7 +172,7 @@ class OrderManager {
   std::unordered_set<std::string, StringHash, std::equal_to<>> open_;
   std::unordered_map<std::string, Chain, StringHash, std::equal_to<>> chains_;
   std::unordered_map<std::string, SymbolState, StringHash, std::equal_to<>> symbols_;
-  std::unordered_set<std::string, StringHash, std::equal_to<>> seen_trades_;  // "<market>:<trade id>"
+  SeenTrades seen_trades_;
   std::vector<Fill> orphan_fills_;  // fills whose order we do not know yet (fill before ack)
   std::vector<Command> commands_;
   PositionBook positions_;

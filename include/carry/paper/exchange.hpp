@@ -47,6 +47,7 @@ class Exchange {
   Result<OrderAck> amend(const AmendOrderRequest& req);
 
   std::vector<OrderUpdate> open_orders(std::string_view symbol = {}) const;
+  std::optional<OrderUpdate> order_by_id(std::string_view symbol, MarketType market, std::string_view order_id) const;
   std::optional<OrderUpdate> order_by_client_oid(std::string_view symbol, MarketType market,
                                                  std::string_view client_oid) const;
   std::vector<PositionUpdate> positions() const;

@@ -54,8 +54,8 @@ struct FundingBasisCounters {
   std::uint64_t leader_orders = 0;
   std::uint64_t rejected_events = 0;     // malformed market data (crossed/zero BBO ...) ignored
   std::uint64_t foreign_events = 0;      // fills/updates of orders that are not ours
-  std::uint64_t duplicate_fills = 0;
   std::uint64_t hedge_halts = 0;
+  std::uint64_t stale_quote_waits = 0;   // taker orders held back: their leg's quote was too old
 };
 
 class FundingBasis final : public Strategy {
@@ -70,6 +70,8 @@ class FundingBasis final : public Strategy {
   using Strategy::on_market;
   using Strategy::on_timer;
   void on_market(const MarketEvent& event, Actions& out) override;
+  // Fills and order updates of our orders as the OMS applied them: each trade once (the OMS holds
+  // the one trade-id dedup), every terminal outcome whatever its source.
   void on_exec(const ExecEvent& event, Actions& out) override;
   void on_timer(UnixNanos now, Actions& out) override;
   void begin_instant() override { deferring_ = true; }
@@ -113,6 +115,7 @@ class FundingBasis final : public Strategy {
     Decimal position;            // ours, signed
     Decimal entry_cost;          // signed size x average entry price of the position
     bool entry_known = true;     // false for adopted positions without an entry price
+    bool stale_noted = false;    // a taker order waits for a fresh quote (logged once per episode)
   };
   struct Funding {
     bool known = false;
@@ -143,6 +146,7 @@ class FundingBasis final : public Strategy {
     LegRole role = LegRole::Leader;
     bool cancel_requested = false;
     UnixNanos since;             // sent, or cancel requested
+    bool done = false;           // the venue finished it; fills it reported are still to arrive
     Decimal remaining() const { return size > filled ? size - filled : Decimal{}; }
   };
   struct State {
@@ -216,8 +220,9 @@ class FundingBasis final : public Strategy {
   void check_deviation(State& st, UnixNanos now, Actions& out);
   void expire_orders(State& st, UnixNanos now);
 
-  std::optional<OrderIntent> taker_intent(const State& st, MarketType leg, Side side, Decimal size,
+  std::optional<OrderIntent> taker_intent(State& st, MarketType leg, Side side, Decimal size,
                                           LegRole role, std::string reason);
+  bool quote_too_old(State& st, MarketType leg);
   Decimal in_flight(const State& st, MarketType leg, std::optional<LegRole> role = {}) const;  // signed
   bool leader_live(const State& st) const;
   std::size_t working_count(const State& st) const;
@@ -240,8 +245,6 @@ class FundingBasis final : public Strategy {
   std::vector<State*> deferred_;
   std::map<std::string, Working, std::less<>> working_;  // client id -> our unfinished order
                                                          // (ordered: deterministic output)
-  std::unordered_set<std::string> seen_trades_;        // "<market>:<trade id>"
-  std::deque<std::string> seen_order_;                 // bounded memory of seen trade ids
   Balances balances_;
   FundingBasisCounters counters_;
 };

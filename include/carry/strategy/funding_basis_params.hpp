@@ -53,7 +53,8 @@ struct FundingBasisParams {
   int follower_retry_ms = 1000;         // an unhedged gap with no taker order in flight: retry
   double taker_max_slippage_bps = 10;   // IOC limit = touch +/- this (crossing allowance)
   double depth_penalty_bps = 5;         // assumed extra cost of the part beyond top-of-book size
-  int max_quote_age_s = 0;              // BBO older than this blocks OPEN; 0 = no check here
+  int max_quote_age_s = 0;              // BBO older than this blocks OPEN, and a taker order on
+                                        // that leg waits for a fresher one; 0 = no check here
 };
 
 }  // namespace carry::strategy

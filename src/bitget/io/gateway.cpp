@@ -40,12 +40,13 @@ RestRequest get(std::string path, QueryParams query, bool sign) {
   r.sign = sign;
   return r;
 }
-RestRequest post(std::string path, std::string body) {
+RestRequest post(std::string path, std::string body, std::function<void()> on_write = {}) {
   RestRequest r;
   r.method = HttpMethod::Post;
   r.path = std::move(path);
   r.body = std::move(body);
   r.sign = true;
+  r.on_write = std::move(on_write);
   return r;
 }
 
@@ -401,17 +402,21 @@ const market::OrderBook* Gateway::book(const std::string& symbol, MarketType mar
 }
 
 // ---------- Venue ----------
+std::function<void()> Gateway::written_hook(const std::string& client_oid) const {
+  return [this, client_oid] { written(client_oid); };
+}
+
 asio::awaitable<Result<carry::OrderAck>> Gateway::place(PlaceOrderRequest req) {
   const std::string client_oid = req.client_oid;
   const auto& cfg = impl_->config;
   if (req.market == MarketType::Perp) {
-    auto ack =
-        co_await perp_place(to_perp_order(req, cfg.product_type, cfg.margin_mode, cfg.margin_coin, cfg.position_mode));
+    auto ack = co_await perp_place(
+        to_perp_order(req, cfg.product_type, cfg.margin_mode, cfg.margin_coin, cfg.position_mode), written_hook(client_oid));
     co_return impl_->order_outcome(std::move(ack), "place", client_oid);
   }
   auto r = to_spot_order(req);
   if (!r) co_return r.error();
-  auto ack = co_await spot_place(std::move(*r));
+  auto ack = co_await spot_place(std::move(*r), written_hook(client_oid));
   co_return impl_->order_outcome(std::move(ack), "place", client_oid);
 }
 
@@ -430,10 +435,12 @@ asio::awaitable<Result<carry::OrderAck>> Gateway::cancel(CancelOrderRequest req)
 asio::awaitable<Result<carry::OrderAck>> Gateway::amend(AmendOrderRequest req) {
   OrderRef ref{req.order_id, req.client_oid};
   if (req.market == MarketType::Perp) {
-    auto ack = co_await perp_modify(req.symbol, ref, req.new_client_oid, req.new_size, req.new_price);
+    auto ack = co_await perp_modify(req.symbol, ref, req.new_client_oid, req.new_size, req.new_price,
+                                    written_hook(req.new_client_oid));
     co_return impl_->order_outcome(std::move(ack), "amend", req.new_client_oid);
   }
-  auto r = co_await spot_cancel_replace(req.symbol, ref, req.new_client_oid, req.new_size, req.new_price);
+  auto r = co_await spot_cancel_replace(req.symbol, ref, req.new_client_oid, req.new_size, req.new_price,
+                                        written_hook(req.new_client_oid));
   if (!r) {
     co_return impl_->order_outcome(Result<OrderAck>(r.error()), "amend", req.new_client_oid);
   }
@@ -459,6 +466,18 @@ asio::awaitable<Result<std::optional<OrderUpdate>>> Gateway::order_by_client_oid
                                                                                  std::string client_oid) {
   OrderRef ref;
   ref.client_oid = client_oid;
+  co_return co_await order_by_ref(std::move(symbol), market, std::move(ref));
+}
+
+asio::awaitable<Result<std::optional<OrderUpdate>>> Gateway::order_by_id(std::string symbol, MarketType market,
+                                                                         std::string order_id) {
+  OrderRef ref;
+  ref.order_id = order_id;
+  co_return co_await order_by_ref(std::move(symbol), market, std::move(ref));
+}
+
+asio::awaitable<Result<std::optional<OrderUpdate>>> Gateway::order_by_ref(std::string symbol, MarketType market,
+                                                                          OrderRef ref) {
   if (market == MarketType::Perp) {
     auto r = co_await perp_order_detail(symbol, ref);
     if (!r) {
@@ -635,10 +654,10 @@ asio::awaitable<Result<DepthSnapshot>> Gateway::depth(std::string symbol, Market
 }
 
 // ---------- typed private REST: perp ----------
-asio::awaitable<Result<OrderAck>> Gateway::perp_place(PerpOrderRequest r) {
+asio::awaitable<Result<OrderAck>> Gateway::perp_place(PerpOrderRequest r, std::function<void()> on_write) {
   auto body = build_perp_place_body(r);
   if (!body) co_return body.error().code();
-  co_return co_await impl_->call<OrderAck>(post("/api/v2/mix/order/place-order", std::move(*body)),
+  co_return co_await impl_->call<OrderAck>(post("/api/v2/mix/order/place-order", std::move(*body), std::move(on_write)),
                                            [](const json& d) { return parse_order_ack(d); });
 }
 
@@ -657,11 +676,12 @@ asio::awaitable<Result<OrderAck>> Gateway::perp_cancel(std::string symbol, Order
 }
 
 asio::awaitable<Result<OrderAck>> Gateway::perp_modify(std::string symbol, OrderRef ref, std::string new_client_oid,
-                                                       Decimal new_size, Decimal new_price) {
+                                                       Decimal new_size, Decimal new_price,
+                                                       std::function<void()> on_write) {
   auto body = build_perp_modify_body(symbol, ref, new_client_oid, new_size, new_price, impl_->config.product_type,
                                      impl_->config.margin_coin);
   if (!body) co_return body.error().code();
-  co_return co_await impl_->call<OrderAck>(post("/api/v2/mix/order/modify-order", std::move(*body)),
+  co_return co_await impl_->call<OrderAck>(post("/api/v2/mix/order/modify-order", std::move(*body), std::move(on_write)),
                                            [](const json& d) { return parse_order_ack(d); });
 }
 
@@ -755,10 +775,10 @@ asio::awaitable<WireResult<void>> Gateway::set_position_mode(PositionMode mode) 
 }
 
 // ---------- typed private REST: spot ----------
-asio::awaitable<Result<OrderAck>> Gateway::spot_place(SpotOrderRequest r) {
+asio::awaitable<Result<OrderAck>> Gateway::spot_place(SpotOrderRequest r, std::function<void()> on_write) {
   auto body = build_spot_place_body(r);
   if (!body) co_return body.error().code();
-  co_return co_await impl_->call<OrderAck>(post("/api/v2/spot/trade/place-order", std::move(*body)),
+  co_return co_await impl_->call<OrderAck>(post("/api/v2/spot/trade/place-order", std::move(*body), std::move(on_write)),
                                            [](const json& d) { return parse_order_ack(d); });
 }
 
@@ -771,10 +791,12 @@ asio::awaitable<Result<OrderAck>> Gateway::spot_cancel(std::string symbol, Order
 
 asio::awaitable<Result<CancelReplaceAck>> Gateway::spot_cancel_replace(std::string symbol, OrderRef ref,
                                                                       std::string new_client_oid, Decimal new_size,
-                                                                      Decimal new_price) {
+                                                                      Decimal new_price,
+                                                                      std::function<void()> on_write) {
   auto body = build_spot_cancel_replace_body(symbol, ref, new_client_oid, new_size, new_price);
   if (!body) co_return body.error().code();
-  co_return co_await impl_->call<CancelReplaceAck>(post("/api/v2/spot/trade/cancel-replace-order", std::move(*body)),
+  co_return co_await impl_->call<CancelReplaceAck>(
+      post("/api/v2/spot/trade/cancel-replace-order", std::move(*body), std::move(on_write)),
                                                    [](const json& d) { return parse_cancel_replace_ack(d); });
 }
 

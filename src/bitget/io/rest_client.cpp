@@ -132,6 +132,7 @@ struct RestClient::Impl {
     }
     raw.body = std::move(request.body);
 
+    if (request.on_write) request.on_write();
     const auto deadline = SteadyClock::now() + config.request_timeout;
     const auto before = transport.stats().requests_written;
     io::TransportOutcome outcome = co_await transport.perform(std::move(raw), deadline);

@@ -200,6 +200,7 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
       ++self->stats.frames_in;
       const auto data = buffer.cdata();
       const std::string_view text(static_cast<const char*>(data.data()), data.size());
+      if (text != "pong") ++self->stats.data_frames_in;
       self->apply(self->fsm.on_message(text, self->now()));
       buffer.consume(buffer.size());
       self->wake_if_needed();

@@ -158,8 +158,10 @@ struct SimFixture {
 
 inline constexpr auto kOpenDeadline = 90s;
 
-inline bool hedged(const SimFixture& f, double lot) {
-  const double perp = f.perp_position("BTCUSDT");
+// Carry's hedge on the venue: spot and perp within one lot step, beside `foreign_short` of perp
+// that is somebody else's.
+inline bool hedged(const SimFixture& f, double lot, double foreign_short = 0) {
+  const double perp = f.perp_position("BTCUSDT") + foreign_short;
   const double spot = f.spot_holding("BTC");
   return perp < 0 && spot > 0 && std::abs(spot + perp) <= lot + 1e-12;
 }

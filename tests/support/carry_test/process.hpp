@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -55,6 +56,7 @@ class TempDir {
     std::filesystem::create_directories(path_);
   }
   ~TempDir() {
+    if (std::getenv("CARRY_TEST_KEEP") != nullptr) return;  // left for a post-mortem
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
   }

@@ -170,6 +170,7 @@ TEST_F(OrderManagerTest, UpdatesOlderThanKnownAreDropped) {
 TEST_F(OrderManagerTest, AckTimeoutTurnsUnknownAndQueriesByClientId) {
   auto id = submit_ok(limit(MarketType::Perp, Side::Buy, "100", "0.01"));
   commands();
+  oms->on_request_written(id);
   clock.advance(4s);
   oms->on_timer();
   EXPECT_EQ(status(id), OrderStatus::Sent);
@@ -188,6 +189,52 @@ TEST_F(OrderManagerTest, AckTimeoutTurnsUnknownAndQueriesByClientId) {
   clock.advance(3s);
   oms->on_timer();
   EXPECT_EQ(count<QueryOrderRequest>(commands()), 1u);
+}
+
+TEST_F(OrderManagerTest, AckTimeoutStartsWhenTheRequestIsWrittenNotWhenItWasQueued) {
+  auto id = submit_ok(limit(MarketType::Perp, Side::Buy, "100", "0.01"));
+  commands();
+  clock.advance(30s);  // queued behind the rate limiter and the concurrency limit
+  oms->on_timer();
+  EXPECT_EQ(status(id), OrderStatus::Sent);
+  EXPECT_EQ(sink.count("order.timeout"), 0u);
+  oms->on_request_written(id);
+  clock.advance(std::chrono::milliseconds(params.ack_timeout_ms - 100));
+  oms->on_timer();
+  EXPECT_EQ(status(id), OrderStatus::Sent);
+  clock.advance(200ms);
+  oms->on_timer();
+  EXPECT_EQ(status(id), OrderStatus::Unknown);
+  EXPECT_EQ(sink.count("order.timeout"), 1u);
+}
+
+TEST_F(OrderManagerTest, NotFoundAnswersCountOnlyOnceThePlaceRequestHasAnswered) {
+  auto id = submit_ok(limit(MarketType::Perp, Side::Buy, "100", "0.01"));
+  commands();
+  oms->on_request_written(id);
+  clock.advance(std::chrono::milliseconds(params.ack_timeout_ms + 100));
+  oms->on_timer();
+  ASSERT_EQ(status(id), OrderStatus::Unknown);
+  // The request is still out: the venue not knowing the order yet proves nothing.
+  for (int i = 0; i < 4; ++i) oms->on_query_result(id, std::optional<OrderUpdate>{});
+  EXPECT_EQ(status(id), OrderStatus::Unknown);
+  oms->on_place_result(id, make_error_code(Errc::timeout));  // it has ended, its outcome unknown
+  EXPECT_EQ(status(id), OrderStatus::Unknown);
+  oms->on_query_result(id, std::optional<OrderUpdate>{});
+  EXPECT_EQ(status(id), OrderStatus::Unknown);
+  oms->on_query_result(id, std::optional<OrderUpdate>{});
+  EXPECT_EQ(status(id), OrderStatus::Rejected);
+}
+
+TEST_F(OrderManagerTest, ADefiniteRefusalAfterTheAckTimeoutSettlesTheUnknownOrder) {
+  auto id = submit_ok(limit(MarketType::Perp, Side::Buy, "100", "0.01"));
+  commands();
+  oms->on_request_written(id);
+  clock.advance(std::chrono::milliseconds(params.ack_timeout_ms + 100));
+  oms->on_timer();
+  ASSERT_EQ(status(id), OrderStatus::Unknown);
+  oms->on_place_result(id, make_error_code(Errc::exchange_rejected));
+  EXPECT_EQ(status(id), OrderStatus::Rejected);
 }
 
 TEST_F(OrderManagerTest, UnknownNotFoundTwiceBecomesRejected) {
@@ -378,6 +425,17 @@ TEST_F(OrderManagerTest, ListenerSeesUpdatesAndFills) {
   EXPECT_EQ(listener.fills, std::vector<std::string>{"t1"});
   EXPECT_EQ(listener.updates, (std::vector<std::string>{id + ":acked", id + ":filled"}));
   EXPECT_EQ(oms->positions().size("BTCUSDT", MarketType::Spot), "0.01"_dec);
+}
+
+TEST_F(OrderManagerTest, ListenerHearsOfAnAmendsReplacementBeforeTheOriginalEnds) {
+  RecordingListener listener;
+  oms->set_listener(&listener);
+  auto id = submit_ok(limit(MarketType::Perp, Side::Sell, "100.2", "0.01"));
+  oms->on_place_result(id, ack(id));
+  const auto r = oms->amend(id, "100.3"_dec);
+  ASSERT_TRUE(r.accepted());
+  ASSERT_EQ(listener.updates.size(), 2u) << testing::PrintToString(listener.updates);
+  EXPECT_EQ(listener.updates[1], r.client_oid + ":sent");  // before any push names it
 }
 
 TEST_F(OrderManagerTest, PruneDropsOnlyOldTerminalOrders) {

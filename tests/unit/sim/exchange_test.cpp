@@ -157,9 +157,12 @@ TEST_F(Fixture, DuplicateClientOidAmongPendingIsRejected) {
   s.client_oid = "abc";  // separate namespace from futures
   place_ok("k", s);
   EXPECT_EQ(error_code("k", s), "43118");
-  // Once canceled, the id may be reused.
+  EXPECT_EQ(ex.duplicate_client_oids(), 2u);
+  EXPECT_EQ(ex.client_oids_reused(), 0u);
+  // Once canceled, the id may be reused here, but the reuse is counted (Bitget would refuse it).
   ASSERT_TRUE(std::holds_alternative<Order>(ex.cancel("k", Market::Spot, "BTCUSDT", "", "abc", 20)));
   place_ok("k", s);
+  EXPECT_EQ(ex.client_oids_reused(), 1u);
 }
 
 TEST_F(Fixture, ValidationErrors) {
