@@ -1,7 +1,7 @@
-// Liveness (issue 14, "Time and liveness"): carryd against bitget-sim holding a hedge. A public
-// stream that goes silent (socket open, nothing sent, no pong) is found dead within
-// exchange.ws_dead_after_s and reconnected before risk.market_data_stale_s would trip the kill
-// switch and flatten the position.
+// Time and liveness (issue 14): carryd against bitget-sim. A public stream that goes silent (socket
+// open, nothing sent, no pong) is found dead within exchange.ws_dead_after_s and reconnected before
+// risk.market_data_stale_s would trip the kill switch and flatten the held hedge. The exchange's
+// clock jumping a minute mid-run costs one refused request and a re-sync, never an auth failure.
 #include "sim_fixture.hpp"
 
 #include <carry_test/process.hpp>
@@ -75,6 +75,45 @@ TEST(Liveness, StalledPublicStreamIsReconnectedBeforeTheStaleDataGuardTrips) {
       40s));
   EXPECT_FALSE(md_stale_tripped(f)) << carry_test::read_file(f.dir.path() / "logs" / "app.log");
   EXPECT_GE(f.get("/sim/stats")["faults_injected"]["ws_stalled"].get<int>(), 1);
+  d->signal(SIGTERM);
+  EXPECT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
+}
+
+TEST(Liveness, ExchangeClockJumpIsResyncedWithoutAnAuthFailureOrTheKillSwitch) {
+  SimFixture f(600, "0.0003");
+  ASSERT_TRUE(f.sim->is_ready());
+  auto env = f.keys();
+  env["RECONCILE__INTERVAL_S"] = "5";  // private REST calls keep coming
+  auto d = f.carryd({}, env);
+  ASSERT_TRUE(wait_until([&] { return !f.log_events("reconcile.done").empty(); }, 60s))
+      << carry_test::read_file(f.dir.path() / "logs" / "app.log");
+  f.post("/sim/faults", {{"clock_skew_ms", 60'000}});
+  ASSERT_TRUE(wait_until(
+      [&] {
+        for (const auto& e : f.log_events("gateway.time_sync"))
+          if (e.value("reason", "") == "timestamp_rejected") return true;
+        return false;
+      },
+      40s))
+      << carry_test::read_file(f.dir.path() / "logs" / "app.log");
+  json sync;
+  for (const auto& e : f.log_events("gateway.time_sync"))
+    if (e.value("reason", "") == "timestamp_rejected") sync = e;
+  EXPECT_GT(sync["offset_ms"].get<std::int64_t>(), 55'000) << sync.dump();
+  // Later private calls are stamped right the first time: none refused any more (read after a few
+  // calls, so a request already in flight at the re-sync is not counted as a later one).
+  const auto private_calls = [&] { return f.get("/sim/stats")["private_calls"].get<int>(); };
+  const int calls = private_calls();
+  ASSERT_TRUE(wait_until([&] { return private_calls() > calls + 2; }, 30s));
+  const int refused = f.get("/sim/stats")["auth_failures"].get<int>();
+  EXPECT_GE(refused, 1);
+  const int later = private_calls();
+  ASSERT_TRUE(wait_until([&] { return private_calls() > later + 3; }, 30s));
+  EXPECT_EQ(f.get("/sim/stats")["auth_failures"].get<int>(), refused);
+  EXPECT_TRUE(f.log_events("kill_switch.trip").empty());
+  EXPECT_TRUE(f.log_events("kill_switch.halt").empty());
+  for (const auto& e : f.log_events("rest.rejected"))
+    EXPECT_EQ(e.value("code", ""), "40008") << e.dump();  // the refusals were the clock, not the key
   d->signal(SIGTERM);
   EXPECT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
 }
