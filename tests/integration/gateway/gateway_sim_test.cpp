@@ -312,9 +312,12 @@ TEST_F(GatewaySim, ReconnectsAfterSilentStall) {
 
 // The exchange's clock jumps a minute (beyond its 30 s timestamp window) mid-run: the next private
 // request is refused once (40008), the gateway re-syncs its offset and the retry succeeds; the
-// caller never sees an auth error.
+// caller never sees an auth error. The offset jump does not look like silence to the WS sessions
+// (their timers run on monotonic time): no reconnect.
 TEST_F(GatewaySim, TimestampRefusalAfterAServerClockJumpIsResyncedAndRetriedOnce) {
   start();
+  gw->subscribe_books1("BTCUSDT", MarketType::Perp);
+  ASSERT_TRUE(wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > 0 && !exec_of<BalanceUpdate>().empty(); }));
   ASSERT_TRUE(run(gw->positions()).value());
   EXPECT_EQ(events.count("gateway.time_sync"), 0u);
   admin("POST", "/sim/faults", R"({"clock_skew_ms": 60000})");
@@ -332,6 +335,10 @@ TEST_F(GatewaySim, TimestampRefusalAfterAServerClockJumpIsResyncedAndRetriedOnce
   // Later requests are stamped right the first time.
   ASSERT_TRUE(run(gw->balances()).value());
   EXPECT_EQ(sim_auth_failures(), 1);
+  const auto before = bbo_count("BTCUSDT", MarketType::Perp);
+  ASSERT_TRUE(wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > before + 20; }));
+  EXPECT_EQ(events.count("ws.backoff"), 0u);
+  EXPECT_EQ(reconnects(false) + reconnects(true), 0u);
 }
 
 TEST_F(GatewaySim, OffsetIsResyncedPeriodicallyBeforeAnyRefusal) {
