@@ -339,7 +339,7 @@ class Slice {
 
   // Keeps the OMS order map at the size hours of daemon life give it (the bench compresses days
   // of chasing into seconds); carryd prunes the same way, every 60 s (orders finished 30 min ago).
-  void prune() { engine_->oms().prune_terminal(clock_.now() - std::chrono::minutes(10)); }
+  void prune() { engine_->oms().prune_terminal(clock_.mono() - std::chrono::minutes(10)); }
 
   // ClientIdCounter reserves the next block of ids in the background once half a block is used
   // (started by the timer's top_up, in second()); a live daemon sends orders seconds apart, so

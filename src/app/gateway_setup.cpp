@@ -1,5 +1,7 @@
 #include "gateway_setup.hpp"
 
+#include <algorithm>
+
 namespace carry::app {
 
 bitget::GatewayConfig gateway_config(const config::Config& c, bool with_keys) {
@@ -18,6 +20,9 @@ bitget::GatewayConfig gateway_config(const config::Config& c, bool with_keys) {
   g.rest_cb_open_seconds = std::chrono::seconds(ex.rest_cb_open_seconds);
   g.ws_ping_interval = std::chrono::seconds(ex.ws_ping_interval_s);
   g.ws_idle_timeout = std::chrono::seconds(ex.ws_dead_after_s);
+  // A missing pong counts as dead no later than the idle limit (the pong timer runs after a ping).
+  g.ws_pong_timeout = std::min(g.ws_pong_timeout, std::chrono::milliseconds(g.ws_idle_timeout));
+  g.time_sync_interval = std::chrono::seconds(ex.time_sync_s);
   g.product_type = ex.product_type;
   g.margin_coin = ex.margin_coin;
   g.margin_mode = ex.margin_mode;

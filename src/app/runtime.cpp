@@ -292,7 +292,7 @@ asio::awaitable<void> Runtime::tick_loop() {
     if (!awake) co_return;
     // Finished orders stay queryable for a while, then go (the store keeps them): memory stays
     // flat however long the daemon runs.
-    if (round % 240 == 0) engine_->oms().prune_terminal(clock_.now() - std::chrono::minutes(30));
+    if (round % 240 == 0) engine_->oms().prune_terminal(clock_.mono() - std::chrono::minutes(30));
     if (gw_ && !paper()) {
       if (auto* ws = gw_->ws_private()) {
         const auto frames = ws->stats().frames_in;

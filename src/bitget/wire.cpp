@@ -31,10 +31,13 @@ bool one_of(std::string_view code, const std::array<std::string_view, N>& set) n
   return false;
 }
 
-constexpr std::array<std::string_view, 20> kAuth = {
-    "40001", "40002", "40003", "40004", "40005", "40006", "40007", "40008", "40009", "40010",
-    "40011", "40012", "40014", "40018", "40037", "40038", "40085", "40099", "30005", "30011"};
-constexpr std::array<std::string_view, 4> kAuthWs = {"30012", "30013", "30014", "30015"};
+constexpr std::array<std::string_view, 19> kAuth = {
+    "40001", "40002", "40003", "40004", "40005", "40006", "40007", "40009", "40010", "40011",
+    "40012", "40014", "40018", "40037", "40038", "40085", "40099", "30005", "30011"};
+constexpr std::array<std::string_view, 3> kAuthWs = {"30012", "30013", "30015"};
+// A well-formed timestamp outside the exchange's window ("expired"): our clock offset is stale,
+// not the key. 40005/30013 (unparseable timestamp) stay auth failures: a re-sync cannot fix them.
+constexpr std::array<std::string_view, 2> kClockSkew = {"40008", "30014"};
 constexpr std::array<std::string_view, 4> kRate = {"429", "30006", "30007", "22035"};
 constexpr std::array<std::string_view, 4> kReleaseWindow = {"45001", "40725", "40808", "40015"};
 constexpr std::array<std::string_view, 2> kDuplicate = {"45034", "43118"};
@@ -48,6 +51,7 @@ Errc classify_error(std::string_view code, int http_status) noexcept {
   const bool success_code = code == "00000" || code == "0";
   if (success_code && http_status >= 200 && http_status < 300) return Errc::ok;
   if (one_of(code, kRate)) return Errc::rate_limited;
+  if (one_of(code, kClockSkew)) return Errc::clock_skew;
   if (one_of(code, kAuth) || one_of(code, kAuthWs)) return Errc::auth_failed;
   if (one_of(code, kReleaseWindow)) return Errc::http_server_error;
   if (one_of(code, kDuplicate)) return Errc::duplicate;

@@ -41,7 +41,7 @@ WsActions WsSessionFsm::start(UnixNanos now) {
   return out;
 }
 
-WsActions WsSessionFsm::on_connected(UnixNanos now) {
+WsActions WsSessionFsm::on_connected(UnixNanos now, std::optional<std::int64_t> login_seconds) {
   WsActions out;
   if (state_ != WsState::Connecting && state_ != WsState::BackingOff) return out;
   ++connections_;
@@ -55,7 +55,7 @@ WsActions WsSessionFsm::on_connected(UnixNanos now) {
   if (config_.private_channel) {
     state_ = WsState::LoggingIn;
     state_since_ = now;
-    outbox_.push_back(signer_->ws_login_message(now.seconds()));
+    outbox_.push_back(signer_->ws_login_message(login_seconds.value_or(now.seconds())));
     pump(now, out);
   } else {
     begin_subscribing(now, out);

@@ -184,9 +184,10 @@ std::vector<Field> make_schema() {
   s.push_back(int_field("exchange.instrument_info_ttl_s",
                         [](C& c) -> auto& { return c.exchange.instrument_info_ttl_s; }, 10, 86'400 * 7));
   s.push_back(int_field("exchange.ws_ping_interval_s", [](C& c) -> auto& { return c.exchange.ws_ping_interval_s; },
-                        5, 30));
-  s.push_back(int_field("exchange.ws_dead_after_s", [](C& c) -> auto& { return c.exchange.ws_dead_after_s; }, 10,
+                        1, 30));
+  s.push_back(int_field("exchange.ws_dead_after_s", [](C& c) -> auto& { return c.exchange.ws_dead_after_s; }, 2,
                         600));
+  s.push_back(int_field("exchange.time_sync_s", [](C& c) -> auto& { return c.exchange.time_sync_s; }, 10, 86'400));
   // keys (secrets: never printed)
   s.push_back(string_field("keys.api_key", [](C& c) -> auto& { return c.keys.api_key; }, {}, true));
   s.push_back(string_field("keys.api_secret", [](C& c) -> auto& { return c.keys.api_secret; }, {}, true));
@@ -532,7 +533,12 @@ LoadedConfig load(const LoadOptions& options) {
          "hedge is not supported: the strategy trades one-way positions only (use one_way; carryd sets the "
          "account to one-way at start)");
   const auto& r = out.config.risk;
-  if (r.max_order_notional > r.max_symbol_notional)
+  if (ex.ws_dead_after_s >= r.market_data_stale_s)  // a dead socket must be replaced before md_stale flattens
+    fail("exchange.ws_dead_after_s", out.sources["exchange.ws_dead_after_s"],
+         "must be below risk.market_data_stale_s (" + std::to_string(r.market_data_stale_s) + ")");
+  if (ex.ws_ping_interval_s >= ex.ws_dead_after_s)  // a quiet private stream lives on pongs alone
+    fail("exchange.ws_ping_interval_s", out.sources["exchange.ws_ping_interval_s"],
+         "must be below exchange.ws_dead_after_s (" + std::to_string(ex.ws_dead_after_s) + ")");  if (r.max_order_notional > r.max_symbol_notional)
     fail("risk.max_order_notional", out.sources["risk.max_order_notional"],
          "must not exceed risk.max_symbol_notional (" + r.max_symbol_notional.to_string() + ")");
   if (r.max_symbol_notional > r.max_total_notional)

@@ -115,4 +115,9 @@ UnixNanos SystemClock::now() const noexcept {
               .count()};
 }
 
+MonoNanos SystemClock::mono() const noexcept {
+  return {std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+              .count()};
+}
+
 }  // namespace carry

@@ -56,7 +56,7 @@ OrderUpdate Order::as_update(UnixNanos ts_init) const {
   u.status = status;
   u.reduce_only = reduce_only;
   u.reason = reason;
-  u.ts_event = last_change;
+  u.ts_event = last_venue_ts.ns != 0 ? last_venue_ts : ts_init;  // a wall time: last_change is monotonic
   u.ts_init = ts_init;
   return u;
 }

@@ -23,6 +23,9 @@ double bps_from(Decimal price, Decimal ref) {
 std::chrono::milliseconds ms(std::int64_t v) { return std::chrono::milliseconds(v); }
 std::chrono::seconds secs(std::int64_t v) { return std::chrono::seconds(v); }
 
+// A monotonic deadline as wall time, for the log only.
+std::string wall_of(const Clock& c, MonoNanos t) { return (c.now() + (t - c.mono())).to_rfc3339_ms(); }
+
 // Errors after which the request may or may not have reached the venue.
 bool outcome_unknown(const boost::system::error_code& ec) {
   return ec == Errc::timeout || ec == Errc::network || ec == Errc::http_server_error;
@@ -117,16 +120,16 @@ std::vector<const Order*> OrderManager::open_orders(std::string_view symbol) con
 
 bool OrderManager::in_cooldown(std::string_view symbol) const noexcept {
   const SymbolState* st = find_state(symbol);
-  return st && st->cooldown_until && clock_.now() < *st->cooldown_until;
+  return st && st->cooldown_until && clock_.mono() < *st->cooldown_until;
 }
 
-bool OrderManager::ws_stale(UnixNanos now) const noexcept {
+bool OrderManager::ws_stale(MonoNanos now) const noexcept {
   if (params_.ws_stale_block_ms <= 0) return false;
   if (!last_private_) return true;  // never heard from the private stream: not safe to open
   return now - *last_private_ > ms(params_.ws_stale_block_ms);
 }
 
-bool OrderManager::private_stream_stale() const noexcept { return ws_stale(clock_.now()); }
+bool OrderManager::private_stream_stale() const noexcept { return ws_stale(clock_.mono()); }
 
 Decimal OrderManager::open_size(std::string_view symbol, MarketType market, Side side) const {
   Decimal total;
@@ -207,7 +210,7 @@ std::optional<std::string> OrderManager::validate(const Instrument* inst, OrderT
   return std::nullopt;
 }
 
-bool OrderManager::cooldown_active(std::string_view symbol, SymbolState& st, UnixNanos now) {
+bool OrderManager::cooldown_active(std::string_view symbol, SymbolState& st, MonoNanos now) {
   if (!st.cooldown_until) return false;
   if (now < *st.cooldown_until) return true;
   st.cooldown_until.reset();
@@ -215,7 +218,7 @@ bool OrderManager::cooldown_active(std::string_view symbol, SymbolState& st, Uni
   return false;
 }
 
-void OrderManager::count_reject(std::string_view symbol, UnixNanos now) {
+void OrderManager::count_reject(std::string_view symbol, MonoNanos now) {
   SymbolState& st = state(symbol);
   st.rejects.push_back(now);
   while (!st.rejects.empty() && now - st.rejects.front() > secs(params_.reject_burst_window_s)) st.rejects.pop_front();
@@ -227,7 +230,7 @@ void OrderManager::count_reject(std::string_view symbol, UnixNanos now) {
                                     {"rejects", st.rejects.size()},
                                     {"window_s", params_.reject_burst_window_s},
                                     {"cooldown_s", params_.symbol_cooldown_s},
-                                    {"until", st.cooldown_until->to_rfc3339_ms()}});
+                                    {"until", wall_of(clock_, *st.cooldown_until)}});
     st.rejects.clear();
   }
 }
@@ -235,7 +238,7 @@ void OrderManager::count_reject(std::string_view symbol, UnixNanos now) {
 // ---------------------------------------------------------------- strategy side
 
 SubmitResult OrderManager::submit(OrderIntent in) {
-  const UnixNanos now = clock_.now();
+  const MonoNanos now = clock_.mono();
   metrics_.add(&OmsCounters::submits);
   SymbolState& st = state(in.symbol);
   Leg& leg = st.legs[mi(in.market)];
@@ -259,7 +262,7 @@ SubmitResult OrderManager::submit(OrderIntent in) {
     return block(Guard::WsStale, "private_stream_stale", in, std::move(extra));
   }
   if (!reducing && cooldown_active(in.symbol, st, now))
-    return block(Guard::Cooldown, "symbol_cooldown", in, {{"until", st.cooldown_until->to_rfc3339_ms()}});
+    return block(Guard::Cooldown, "symbol_cooldown", in, {{"until", wall_of(clock_, *st.cooldown_until)}});
 
   std::optional<Decimal> price = in.price;
   if (in.type == OrderType::Limit && in.tif == TimeInForce::PostOnly && leg.has_top && inst->tick.is_positive()) {
@@ -349,7 +352,7 @@ Result<void> OrderManager::cancel(std::string_view client_oid, std::string_view 
   if (!o) return make_error_code(Errc::not_found);
   if (!o->is_open()) return make_error_code(Errc::invalid_argument);
   if (o->cancel_pending) return make_error_code(Errc::duplicate);
-  const UnixNanos now = clock_.now();
+  const MonoNanos now = clock_.mono();
   o->cancel_pending = true;
   o->cancel_sent_at = now;
   // A canceled order leaves the chaser: the strategy took it back.
@@ -386,7 +389,7 @@ SubmitResult OrderManager::amend(std::string_view client_oid, Decimal new_price,
 
 SubmitResult OrderManager::amend_order(std::string_view client_oid, Decimal new_price, std::optional<Decimal> new_size,
                                        const Chain* chase) {
-  const UnixNanos now = clock_.now();
+  const MonoNanos now = clock_.mono();
   Order* o = find_mut(client_oid);
   OrderIntent in;
   in.client_oid = std::string(client_oid);
@@ -529,7 +532,7 @@ void OrderManager::adopt(const OrderUpdate& u) {
   o.reduce_only = u.reduce_only;
   o.status = u.status;
   o.venue_filled = u.filled_size;
-  o.created = o.last_change = clock_.now();
+  o.created = o.last_change = clock_.mono();
   o.last_venue_ts = u.ts_event;
   o.chain = o.client_oid;
   o.adopted = true;
@@ -585,7 +588,7 @@ bool OrderManager::set_status(Order& o, OrderStatus to, std::string_view reason)
   }
   const OrderStatus from = o.status;
   o.status = to;
-  o.last_change = clock_.now();
+  o.last_change = clock_.mono();
   if (!reason.empty()) o.reason = std::string(reason);
   if (to == OrderStatus::Acked) metrics_.add(&OmsCounters::acks);
   if (to == OrderStatus::Rejected) metrics_.add(&OmsCounters::rejects);
@@ -616,7 +619,7 @@ void OrderManager::notify(const Order& o) {
 
 void OrderManager::push_query(Order& o) {
   o.query_pending = true;
-  o.last_query = clock_.now();
+  o.last_query = clock_.mono();
   commands_.emplace_back(QueryOrderRequest{o.symbol, o.market, o.client_oid});
 }
 
@@ -656,14 +659,14 @@ void OrderManager::on_place_result(std::string_view client_oid, const Result<Ord
     return;
   }
   set_status(*o, OrderStatus::Rejected, ec.message());
-  if (ec == Errc::exchange_rejected) count_reject(o->symbol, clock_.now());
+  if (ec == Errc::exchange_rejected) count_reject(o->symbol, clock_.mono());
 }
 
 void OrderManager::on_request_written(std::string_view client_oid) {
   Order* o = find_mut(client_oid);
   if (!o || !o->request_open) return;
   o->written = true;
-  o->sent_at = clock_.now();
+  o->sent_at = clock_.mono();
 }
 
 void OrderManager::on_cancel_result(std::string_view client_oid, const Result<OrderAck>& result) {
@@ -677,7 +680,7 @@ void OrderManager::on_cancel_result(std::string_view client_oid, const Result<Or
   if (result) {
     set_order_id(*o, result->order_id);
     o->cancel_confirm_pending = true;  // the terminal update follows on the private stream
-    o->cancel_sent_at = clock_.now();
+    o->cancel_sent_at = clock_.mono();
     return;
   }
   // Timed out, or refused (usually: already filled or canceled). Ask the venue what is true.
@@ -725,7 +728,7 @@ void OrderManager::on_query_result(std::string_view client_oid, const Result<std
     return;
   }
   o->query_pending = false;
-  o->last_query = clock_.now();
+  o->last_query = clock_.mono();
   if (!result) {
     events_.warn("idempotent.query_failed", {{"client_oid", o->client_oid}, {"error", result.error().message()}});
     return;  // on_timer asks again
@@ -766,7 +769,7 @@ void OrderManager::on_query_result(std::string_view client_oid, const Result<std
 // ---------------------------------------------------------------- exec events
 
 void OrderManager::on_exec(const ExecEvent& event) {
-  last_private_ = clock_.now();
+  last_private_ = clock_.mono();
   std::visit(
       [this](const auto& e) {
         using T = std::decay_t<decltype(e)>;
@@ -791,7 +794,7 @@ void OrderManager::on_exec(const ExecEvent& event) {
       event);
 }
 
-void OrderManager::on_private_activity() { last_private_ = clock_.now(); }
+void OrderManager::on_private_activity() { last_private_ = clock_.mono(); }
 
 void OrderManager::adopt_position(std::string_view symbol, MarketType market, Decimal size, Decimal avg_entry) {
   positions_.set(symbol, market, size, avg_entry, clock_.now());
@@ -828,7 +831,7 @@ bool OrderManager::apply_update(Order& o, const OrderUpdate& u) {
   if (o.status == OrderStatus::Filled && to == OrderStatus::Canceled) return true;  // venue echo of a full fill
   const OrderStatus before = o.status;
   const bool ok = set_status(o, to, u.reason);
-  if (ok && to == OrderStatus::Rejected && before != OrderStatus::Rejected) count_reject(o.symbol, clock_.now());
+  if (ok && to == OrderStatus::Rejected && before != OrderStatus::Rejected) count_reject(o.symbol, clock_.mono());
   if (ok && to == OrderStatus::Rejected && !o.replaces.empty()) amend_failed(o);
   if (ok) enforce_chain(o.chain);
   return ok;
@@ -964,7 +967,7 @@ void OrderManager::on_market(const MarketEvent& event) {
     leg.top.ask = b->ask_price;
     leg.top.ask_size = b->ask_size;
     leg.top.ts = b->ts_event;
-    if (!leg.chasing.empty()) run_chaser(leg, clock_.now());
+    if (!leg.chasing.empty()) run_chaser(leg, clock_.mono());
   } else if (const InstrumentUpdate* iu = std::get_if<InstrumentUpdate>(&event)) {
     add_instrument(iu->instrument);
   }
@@ -981,7 +984,7 @@ void OrderManager::stop_chase(Leg& leg, std::size_t index, Chain& chain, const O
   if (listener_) listener_->on_chase_done(*head, reason);
 }
 
-void OrderManager::run_chaser(Leg& leg, UnixNanos now) {
+void OrderManager::run_chaser(Leg& leg, MonoNanos now) {
   const Decimal tick = leg.instrument ? leg.instrument->tick : Decimal{};
   for (std::size_t i = 0; i < leg.chasing.size();) {
     auto ch = chains_.find(leg.chasing[i]);
@@ -1029,7 +1032,7 @@ void OrderManager::run_chaser(Leg& leg, UnixNanos now) {
 }
 
 void OrderManager::on_timer() {
-  const UnixNanos now = clock_.now();
+  const MonoNanos now = clock_.mono();
   for (auto& [symbol, st] : symbols_) cooldown_active(symbol, st, now);
   if (open_.empty()) return;
   std::vector<std::string> ids(open_.begin(), open_.end());
@@ -1064,7 +1067,7 @@ void OrderManager::on_timer() {
   }
 }
 
-std::size_t OrderManager::prune_terminal(UnixNanos before) {
+std::size_t OrderManager::prune_terminal(MonoNanos before) {
   std::size_t n = 0;
   for (auto it = orders_.begin(); it != orders_.end();) {
     const Order& o = it->second;

@@ -30,7 +30,7 @@ constexpr std::int64_t kDayNs = 86'400LL * 1'000'000'000LL;
 }  // namespace
 
 RiskEngine::RiskEngine(RiskLimits limits, EventSink& events, const Clock& clock)
-    : limits_(std::move(limits)), events_(events), clock_(clock), started_(clock.now()) {}
+    : limits_(std::move(limits)), events_(events), clock_(clock), started_(clock.mono()) {}
 
 void RiskEngine::attach(oms::OrderManager& oms) {
   oms_ = &oms;
@@ -144,11 +144,11 @@ void RiskEngine::on_market(const MarketEvent& event) {
     if (it == marks_.end()) it = marks_.emplace(b->symbol, SymbolMarks{}).first;
     Leg& leg = it->second.legs[mi(b->market)];
     if (b->bid_price.is_positive() && b->ask_price.is_positive()) leg.mid = b->mid();
-    leg.last_data = clock_.now();
+    leg.last_data = clock_.mono();
   } else if (const TradeTick* t = std::get_if<TradeTick>(&event)) {
     auto it = find_symbol_entry(marks_, t->symbol);
     if (it == marks_.end()) it = marks_.emplace(t->symbol, SymbolMarks{}).first;
-    it->second.legs[mi(t->market)].last_data = clock_.now();
+    it->second.legs[mi(t->market)].last_data = clock_.mono();
   } else if (const FundingRateUpdate* f = std::get_if<FundingRateUpdate>(&event)) {
     if (!oms_) return;
     const Decimal pos = oms_->positions().size(f->symbol, MarketType::Perp);
@@ -164,7 +164,7 @@ void RiskEngine::on_market(const MarketEvent& event) {
 
 void RiskEngine::on_api_result(const boost::system::error_code& ec) {
   if (!ec || !api_trouble(ec) || limits_.api_error_burst_threshold <= 0) return;
-  const UnixNanos now = clock_.now();
+  const MonoNanos now = clock_.mono();
   api_errors_.push_back(now);
   while (!api_errors_.empty() && now - api_errors_.front() > std::chrono::seconds(limits_.api_error_burst_window_s))
     api_errors_.pop_front();
@@ -198,10 +198,10 @@ void RiskEngine::on_timer() {
     for (const auto& p : oms_->positions().all()) {
       const Decimal lot = lot_of(p.symbol, p.market);
       if (p.size.abs() < lot || p.size.is_zero()) continue;
-      UnixNanos last = started_;
-      if (auto it = find_symbol_entry(marks_, p.symbol); it != marks_.end() && it->second.legs[mi(p.market)].last_data.ns)
-        last = it->second.legs[mi(p.market)].last_data;
-      const auto silent = now - last;
+      MonoNanos last = started_;
+      if (auto it = find_symbol_entry(marks_, p.symbol); it != marks_.end() && it->second.legs[mi(p.market)].last_data)
+        last = *it->second.legs[mi(p.market)].last_data;
+      const auto silent = clock_.mono() - last;
       if (silent > std::chrono::milliseconds(limits_.md_stale_ms)) {
         escalate(KillState::Reducing, "md_stale",
                  {{"symbol", p.symbol}, {"market", to_string(p.market)}, {"silent_ms", silent.count() / 1'000'000}});

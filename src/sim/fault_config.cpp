@@ -129,6 +129,11 @@ std::string apply_fault_json(FaultConfig& cfg_out, FaultActions& actions, const 
          if (!as_bool(v, cfg.stale_books)) return "faults.stale_books: expected true or false";
          return {};
        }},
+      {"clock_skew_ms",
+       [&](const json& v) -> std::string {
+         if (!as_int(v, cfg.clock_skew_ms)) return "faults.clock_skew_ms: expected an integer (ms, may be negative)";
+         return {};
+       }},
       {"ws_close_now",
        [&](const json& v) -> std::string {
          if (!v.is_string() || !valid_scope(v.get<std::string>()))
@@ -177,6 +182,7 @@ json fault_json(const FaultConfig& c) {
       {"corrupt_checksum_rate", c.corrupt_checksum_rate},
       {"corrupt_checksum_next", c.corrupt_checksum_next},
       {"stale_books", c.stale_books},
+      {"clock_skew_ms", c.clock_skew_ms},
   };
 }
 

@@ -37,6 +37,9 @@ struct FaultConfig {
   int corrupt_checksum_next = 0;
   // Market data frozen: no ticker/books/trade pushes, REST serves the last (aging) values.
   bool stale_books = false;
+  // The server's clock (/api/v2/public/time and the 40008/30014 timestamp window) runs this many
+  // ms ahead (negative: behind) of the simulator's own time; settable mid-run.
+  int clock_skew_ms = 0;
 };
 
 // One-shot actions accepted by POST /sim/faults besides the knobs above.

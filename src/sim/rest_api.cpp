@@ -271,7 +271,7 @@ HttpResponse Simulator::route(const HttpRequest& req, const std::string& path, c
       auto it = req.headers.find(lower(std::string(name)));
       return it == req.headers.end() ? std::string() : it->second;
     };
-    auto auth = authenticate_rest(ar, now_ms(), config_.timestamp_window_ms, exchange_);
+    auto auth = authenticate_rest(ar, server_ms(), config_.timestamp_window_ms, exchange_);
     if (auth.error) {
       ++stats_.auth_failures;
       if (auth.bad_signature) ++stats_.signature_failures;
@@ -300,7 +300,7 @@ HttpResponse Simulator::public_endpoint(const std::string& path, const Params& p
   };
   const int hours = config_.funding.reported_interval_hours;
 
-  if (path == "/api/v2/public/time") return ok({{"serverTime", std::to_string(now)}});
+  if (path == "/api/v2/public/time") return ok({{"serverTime", std::to_string(server_ms())}});
 
   if (path == "/api/v2/spot/public/symbols") {
     json data = json::array();

@@ -109,6 +109,9 @@ class Simulator {
   MarketState& market() { return market_; }
   FundingSchedule& funding() { return funding_; }
   std::int64_t now_ms() const { return clock_.now().ms(); }
+  // The exchange's clock as clients see it (/api/v2/public/time, the signed-timestamp window):
+  // now_ms() moved by the clock_skew_ms fault.
+  std::int64_t server_ms() const { return now_ms() + faults_.clock_skew_ms; }
   bool corrupt_next_checksum();
 
  private:

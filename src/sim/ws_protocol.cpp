@@ -52,7 +52,7 @@ WsOutput Simulator::on_ws_text(WsSession& s, std::string_view text) {
       out.close = true;
       return out;
     }
-    auto r = authenticate_ws_login(args[0], now, config_.timestamp_window_ms, exchange_);
+    auto r = authenticate_ws_login(args[0], server_ms(), config_.timestamp_window_ms, exchange_);
     if (r.error_code != 0) {
       ++stats_.auth_failures;
       if (r.bad_signature) ++stats_.signature_failures;

@@ -59,6 +59,8 @@ struct GatewayConfig {
   std::chrono::seconds rest_cb_open_seconds{30};
   bool rest_rate_limit = true;
   bool sync_server_time = true;       // measure the clock offset in start()
+  // Re-measure it this often while running (0 = never), and at once after a timestamp refusal.
+  std::chrono::seconds time_sync_interval{300};
 
   // ---- WebSocket ----
   std::chrono::milliseconds ws_ping_interval{25000};

@@ -38,8 +38,10 @@ Error invalid_argument(std::string message);
 
 // Maps an exchange error code (REST "code" or WS "code", number or string) and the HTTP status
 // to an Errc. "00000" / "0" with a 2xx status is Errc::ok.
-//   auth codes (40001..40012, 40014, 40018, 40037, 40038, 40085, 40099, 30005, 30011..30015)
-//       -> auth_failed
+//   timestamp expired 40008 (REST), 30014 (WS login) -> clock_skew (retryable: re-sync the
+//       server-time offset, then retry once)
+//   other auth codes (40001..40007, 40009..40012, 40014, 40018, 40037, 40038, 40085, 40099, 30005,
+//       30011..30013, 30015) -> auth_failed
 //   HTTP 429, "429", 30006, 30007, 22035 -> rate_limited
 //   release-window codes 45001, 40725, 40808, 40015 and HTTP 5xx -> http_server_error (retryable)
 //   duplicate clientOid 45034, 43118 -> duplicate

@@ -79,8 +79,11 @@ class WsSessionFsm {
                std::uint64_t backoff_seed = 0x5eed);
 
   // ---- inputs ----
+  // `now` drives the timers (ping, pong, idle, login/subscribe timeouts, backoff); the I/O driver
+  // passes a monotonic reading so a wall-clock step neither trips nor freezes them. The login
+  // timestamp is exchange time: `login_seconds` when given, else now.seconds().
   WsActions start(UnixNanos now);
-  WsActions on_connected(UnixNanos now);
+  WsActions on_connected(UnixNanos now, std::optional<std::int64_t> login_seconds = std::nullopt);
   WsActions on_message(std::string_view text, UnixNanos now);
   WsActions on_closed(UnixNanos now, std::string_view reason);
   WsActions on_timer(UnixNanos now);

@@ -29,8 +29,11 @@ struct ExchangeConfig {
   int rest_cb_open_seconds = 30;
   int bbo_max_age_ms = 3000;
   int instrument_info_ttl_s = 3600;
-  int ws_ping_interval_s = 25;
-  int ws_dead_after_s = 60;
+  // A dead socket is found and reconnected within ws_dead_after_s, which the loader keeps below
+  // risk.market_data_stale_s so a reconnect is tried before the stale guard flattens.
+  int ws_ping_interval_s = 10;
+  int ws_dead_after_s = 20;
+  int time_sync_s = 300;                 // re-measure the exchange clock offset this often
 };
 
 struct KeysConfig {

@@ -17,6 +17,7 @@ enum class Errc {
   rate_limited,         // HTTP 429 or an exchange rate-limit code
   circuit_open,         // our breaker refuses to send
   stale_data,           // market data too old to act on
+  clock_skew,           // the exchange refused our request timestamp: re-sync its clock, retry
   // not retryable
   exchange_rejected = 100,  // a business error code from the exchange
   auth_failed,              // signature/key/passphrase/timestamp refused

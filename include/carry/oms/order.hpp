@@ -41,18 +41,19 @@ struct Order {
   Decimal fees;                    // quote coin, positive = paid
   std::string reason;              // last reject/cancel reason
 
-  UnixNanos created, sent_at, last_venue_ts, last_change;
+  UnixNanos last_venue_ts;         // the venue's time of the newest update applied
+  MonoNanos created, sent_at, last_change;  // local monotonic time: timeouts, expiry, pruning
 
   // Amend chain: every replacement of one strategy order shares `chain` (the first client id).
   std::string chain;
   std::string replaces, replaced_by;
 
   bool cancel_pending = false;     // cancel request on the wire
-  UnixNanos cancel_sent_at;
+  MonoNanos cancel_sent_at;
   bool cancel_confirm_pending = false;  // venue accepted the cancel, terminal update not seen yet
   bool amend_pending = false;      // this order is being replaced
   bool query_pending = false;      // a query-by-client-id is on the wire
-  UnixNanos last_query;
+  MonoNanos last_query;
   int not_found_count = 0;         // consecutive "no such order" answers while Unknown, counted
                                    // only once the request itself has answered
   bool request_open = false;       // place/amend request not answered yet: it may still arrive

@@ -103,8 +103,8 @@ class OrderManager {
   const OmsMetrics& metrics() const noexcept { return metrics_; }
   OmsMetrics& metrics() noexcept { return metrics_; }
   const OmsParams& params() const noexcept { return params_; }
-  // Drops terminal orders last changed before `before` (memory bound for long runs).
-  std::size_t prune_terminal(UnixNanos before);
+  // Drops terminal orders last changed before `before`, a Clock::mono() reading (memory bound).
+  std::size_t prune_terminal(MonoNanos before);
 
  private:
   struct Leg {
@@ -115,8 +115,8 @@ class OrderManager {
   };
   struct SymbolState {
     std::array<Leg, 2> legs;           // indexed by MarketType
-    std::deque<UnixNanos> rejects;     // venue rejects inside the burst window
-    std::optional<UnixNanos> cooldown_until;
+    std::deque<MonoNanos> rejects;     // venue rejects inside the burst window
+    std::optional<MonoNanos> cooldown_until;
   };
   struct Chain {
     Decimal target;                    // total size the strategy wants filled across replacements
@@ -125,7 +125,7 @@ class OrderManager {
     bool chasing = false;
     Decimal original_price;
     int chase_amends = 0;
-    UnixNanos last_chase;
+    MonoNanos last_chase;
   };
 
   SymbolState& state(std::string_view symbol);
@@ -136,9 +136,9 @@ class OrderManager {
   SubmitResult block(Guard guard, std::string reason, const OrderIntent& intent, nlohmann::json extra = {});
   std::optional<std::string> validate(const Instrument* inst, OrderType type, TimeInForce tif,
                                       const std::optional<Decimal>& price, Decimal size, bool reducing) const;
-  bool ws_stale(UnixNanos now) const noexcept;
-  bool cooldown_active(std::string_view symbol, SymbolState& st, UnixNanos now);
-  void count_reject(std::string_view symbol, UnixNanos now);
+  bool ws_stale(MonoNanos now) const noexcept;
+  bool cooldown_active(std::string_view symbol, SymbolState& st, MonoNanos now);
+  void count_reject(std::string_view symbol, MonoNanos now);
   bool unresolved_unknown(std::string_view symbol, MarketType market) const;
   Decimal open_size(std::string_view symbol, MarketType market, Side side) const;
 
@@ -152,7 +152,7 @@ class OrderManager {
   void handle_fill(const Fill& f);
   void link_orphans(Order& o);
   void enforce_chain(const std::string& chain);
-  void run_chaser(Leg& leg, UnixNanos now);
+  void run_chaser(Leg& leg, MonoNanos now);
   void stop_chase(Leg& leg, std::size_t index, Chain& chain, const Order* head, std::string_view reason);
   void amend_failed(Order& replacement);
   // `chase` is the chain being chased (its amend is logged once, as chase.amend), else null.
@@ -177,7 +177,7 @@ class OrderManager {
   std::vector<Command> commands_;
   PositionBook positions_;
   OmsMetrics metrics_;
-  std::optional<UnixNanos> last_private_;
+  std::optional<MonoNanos> last_private_;
 };
 
 }  // namespace carry::oms

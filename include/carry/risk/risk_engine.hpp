@@ -50,7 +50,7 @@ class RiskEngine final : public oms::PreTradeCheck {
  private:
   struct Leg {
     std::optional<Decimal> mid;
-    UnixNanos last_data;
+    std::optional<MonoNanos> last_data;  // monotonic: a wall-clock step never fakes silence
   };
   struct SymbolMarks {
     Leg legs[2];
@@ -68,8 +68,8 @@ class RiskEngine final : public oms::PreTradeCheck {
   KillSwitch kill_;
   std::function<void(const KillSwitch&)> listener_;
   std::unordered_map<std::string, SymbolMarks, oms::StringHash, std::equal_to<>> marks_;
-  std::deque<UnixNanos> api_errors_;
-  UnixNanos started_;
+  std::deque<MonoNanos> api_errors_;
+  MonoNanos started_;
   std::int64_t day_ = -1;
   Decimal day_start_pnl_;
 };

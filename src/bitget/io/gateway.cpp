@@ -1,5 +1,7 @@
 #include <carry/bitget/gateway.hpp>
 
+#include "time_sync.hpp"
+
 #include <carry/bitget/fast_bbo.hpp>
 #include <carry/bitget/ws_parsers.hpp>
 #include <carry/market/order_book.hpp>
@@ -17,19 +19,6 @@ namespace asio = boost::asio;
 using nlohmann::json;
 
 namespace {
-
-// The WS login timestamp must be within 30 s of the exchange: use the measured offset.
-class ExchangeClock final : public Clock {
- public:
-  ExchangeClock(const Clock& base, const RestClient& rest) : base_(base), rest_(rest) {}
-  UnixNanos now() const noexcept override {
-    return base_.now() + std::chrono::milliseconds(rest_.server_time_offset_ms());
-  }
-
- private:
-  const Clock& base_;
-  const RestClient& rest_;
-};
 
 // Requests are built here, never as braced temporaries inside a co_await (GCC 12 miscompiles
 // initializer lists in co_await operands).
@@ -99,7 +88,7 @@ struct Gateway::Impl {
         public_signer(config.credentials.empty() ? std::make_shared<Signer>(Credentials{}, config.demo, config.locale)
                                                   : signer),
         rest(executor, config.rest_config(), public_signer, ev, clk),
-        exchange_clock(clk, rest),
+        exchange_clock(executor, clk, rest, ev, config.time_sync_interval),
         ws_pub(executor, config.ws_public_config(), nullptr, ev, exchange_clock, public_handlers()) {
     if (signer && config.private_streams)
       ws_priv = std::make_unique<WsClient>(executor, config.ws_private_config(), signer.get(), ev, exchange_clock,
@@ -122,9 +111,21 @@ struct Gateway::Impl {
   template <class T, class Parse>
   asio::awaitable<WireResult<T>> call_detailed(RestRequest req, Parse parse) {
     const std::string path = req.path;
+    // A refused timestamp (40008) means the request was not executed and our offset is stale:
+    // re-sync, then send it once more (freshly stamped by the REST client).
+    std::optional<RestRequest> again;
+    if (req.sign) again = req;
+    const std::uint64_t seen = exchange_clock.generation();
     auto res = co_await rest.send(std::move(req));
     if (!res) co_return transport_error(res.error());
     auto env = parse_envelope(res->body, res->status);
+    if (!env && env.error().errc == Errc::clock_skew && again) {
+      log_rejected(path, env.error());
+      (void)co_await exchange_clock.resync("timestamp_rejected", seen);
+      res = co_await rest.send(std::move(*again));
+      if (!res) co_return transport_error(res.error());
+      env = parse_envelope(res->body, res->status);
+    }
     if (!env) {
       log_rejected(path, env.error());
       co_return env.error();
@@ -343,7 +344,7 @@ struct Gateway::Impl {
   std::shared_ptr<Signer> signer;          // null without credentials
   std::shared_ptr<Signer> public_signer;   // paptrading/locale headers on public calls
   RestClient rest;
-  ExchangeClock exchange_clock;
+  io::TimeSync exchange_clock;  // the WS login timestamp must be within 30 s of the exchange
   WsClient ws_pub;
   std::unique_ptr<WsClient> ws_priv;
   FastBboParser fast_bbo;
@@ -365,6 +366,7 @@ asio::awaitable<Result<void>> Gateway::start() {
     auto offset = co_await impl_->rest.sync_server_time();
     if (!offset) result = offset.error();
   }
+  if (impl_->config.sync_server_time) impl_->exchange_clock.start();
   impl_->ws_pub.start();
   if (impl_->ws_priv) {
     impl_->ws_priv->subscribe(impl_->private_args());
@@ -374,6 +376,7 @@ asio::awaitable<Result<void>> Gateway::start() {
 }
 
 void Gateway::stop() {
+  impl_->exchange_clock.stop();
   impl_->ws_pub.stop();
   if (impl_->ws_priv) impl_->ws_priv->stop();
 }

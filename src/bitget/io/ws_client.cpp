@@ -104,7 +104,9 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
     if (url.tls) tls = io::make_client_tls_context({config.ca_file, config.verify_tls});
   }
 
-  UnixNanos now() const { return clock.now(); }
+  // The FSM's timers run on monotonic time (a wall-clock step or an offset re-sync must not fake
+  // or hide silence); only the login timestamp and the handlers' times are exchange time.
+  UnixNanos now() const { return UnixNanos{clock.mono().ns}; }
   const std::string& name() const { return config.session.name; }
 
   SteadyClock::time_point to_steady(UnixNanos t) const {
@@ -126,11 +128,11 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
                      },
                      [&](ws_action::Close&) { drop_connection(); },
                      [&](ws_action::Data& a) {
-                       if (!stopped && handlers.on_data) handlers.on_data(a.text, now());
+                       if (!stopped && handlers.on_data) handlers.on_data(a.text, clock.now());
                      },
                      [&](ws_action::Reconnected& a) {
                        ++stats.reconnects;
-                       if (!stopped && handlers.on_reconnected) handlers.on_reconnected(a.private_stream, a.at);
+                       if (!stopped && handlers.on_reconnected) handlers.on_reconnected(a.private_stream, clock.now());
                      },
                      [&](ws_action::BookResync& a) {
                        if (!stopped && handlers.on_book_resync) handlers.on_book_resync(a.arg);
@@ -293,7 +295,7 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
         self->write_queue.clear();
         asio::co_spawn(self->ex, read_loop(self, c, self->generation),
                        [self](std::exception_ptr e) { log_driver_exit(self->events, self->name(), "reader", e); });
-        self->apply(self->fsm.on_connected(self->now()));
+        self->apply(self->fsm.on_connected(self->now(), self->clock.now().seconds()));
         continue;
       }
       SteadyClock::time_point wake_at = SteadyClock::time_point::max();

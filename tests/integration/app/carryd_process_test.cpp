@@ -210,6 +210,23 @@ TEST(Carryd, BadConfigNamesKeyAndExits2) {
   EXPECT_NE(q.err().find("--frobnicate"), std::string::npos) << q.err();
 }
 
+// A dead socket would be found only after the stale-data guard flattened: refused before any network.
+TEST(Carryd, DeadLinkDetectionSlowerThanTheStaleGuardIsAConfigErrorExit2) {
+  TempDir dir("carryd_deadlink");
+  CountingListener listener;
+  const auto cfg = dir.write("app.yaml", config_yaml(dir, "testnet", false, listener.port()) +
+                                             "strategy:\n  funding:\n    symbols: [BTCUSDT]\n");
+  auto env = base_env();
+  env["EXCHANGE__WS_DEAD_AFTER_S"] = "30";
+  Process p({CARRYD_PATH, "--config", cfg}, env, dir.path().string());
+  ASSERT_EQ(p.wait(30s), 2);
+  const std::string err = p.err();
+  EXPECT_NE(err.find("exchange.ws_dead_after_s"), std::string::npos) << err;
+  EXPECT_NE(err.find("risk.market_data_stale_s"), std::string::npos) << err;
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  EXPECT_EQ(listener.accepted(), 0);
+}
+
 TEST(Carryd, HedgePositionModeIsAConfigErrorExit2) {
   TempDir dir("carryd_hedge");
   CountingListener listener;

@@ -152,6 +152,8 @@ TEST(VenueTruth, AfterARestartTheRiskGuardsSeeTheAdoptedPositions) {
 
   auto env = f.keys();
   env["RISK__MARKET_DATA_STALE_S"] = "3";
+  env["EXCHANGE__WS_PING_INTERVAL_S"] = "1";  // dead-link detection stays below the stale trip
+  env["EXCHANGE__WS_DEAD_AFTER_S"] = "2";
   auto d = f.carryd({}, env);
   ASSERT_TRUE(wait_until([&] { return f.log_events("oms.position_adopted").size() >= 2; }, 60s))
       << carry_test::read_file(f.dir.path() / "logs" / "app.log");

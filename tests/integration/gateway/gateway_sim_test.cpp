@@ -45,6 +45,7 @@ class GatewaySim : public ::testing::Test {
     cfg.ws_backoff.cap = 400ms;
     cfg.rest_cb_fail_threshold = 3;
     cfg.rest_cb_open_seconds = std::chrono::seconds(1);
+    cfg.time_sync_interval = time_sync_interval;
     gw = std::make_unique<bitget::Gateway>(io.get_executor(), cfg, events, clock);
     gw->set_market_handler([this](const MarketEvent& e) { market.push_back(e); });
     gw->set_exec_handler([this](const ExecEvent& e) { exec.push_back(e); });
@@ -126,6 +127,9 @@ class GatewaySim : public ::testing::Test {
     return n;
   }
 
+  std::int64_t sim_auth_failures() { return admin("GET", "/sim/stats")["auth_failures"].get<std::int64_t>(); }
+
+  std::chrono::seconds time_sync_interval{300};
   std::unique_ptr<SimProcess> sim;
   asio::io_context io;
   RecordingEventSink events;
@@ -304,6 +308,50 @@ TEST_F(GatewaySim, ReconnectsAfterSilentStall) {
   auto stats = admin("GET", "/sim/stats");
   EXPECT_GE(stats["ws_connections"]["public"].get<int>(), 2);
   EXPECT_GE(stats["faults_injected"]["ws_stalled"].get<int>(), 2);
+}
+
+// The exchange's clock jumps a minute (beyond its 30 s timestamp window) mid-run: the next private
+// request is refused once (40008), the gateway re-syncs its offset and the retry succeeds; the
+// caller never sees an auth error. The offset jump does not look like silence to the WS sessions
+// (their timers run on monotonic time): no reconnect.
+TEST_F(GatewaySim, TimestampRefusalAfterAServerClockJumpIsResyncedAndRetriedOnce) {
+  start();
+  gw->subscribe_books1("BTCUSDT", MarketType::Perp);
+  ASSERT_TRUE(wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > 0 && !exec_of<BalanceUpdate>().empty(); }));
+  ASSERT_TRUE(run(gw->positions()).value());
+  EXPECT_EQ(events.count("gateway.time_sync"), 0u);
+  admin("POST", "/sim/faults", R"({"clock_skew_ms": 60000})");
+  EXPECT_EQ(admin("GET", "/sim/faults")["clock_skew_ms"], 60000);
+  auto r = run(gw->positions());
+  ASSERT_TRUE(r.has_value());
+  ASSERT_TRUE(*r) << r->error().message();
+  EXPECT_EQ(sim_auth_failures(), 1);  // the one refusal, then the retry passed
+  ASSERT_EQ(events.count("gateway.time_sync"), 1u);
+  const auto& sync = events.last("gateway.time_sync")->fields;
+  EXPECT_EQ(sync["reason"], "timestamp_rejected");
+  EXPECT_GT(sync["offset_ms"].get<std::int64_t>(), 55'000) << sync.dump();
+  EXPECT_LT(sync["offset_ms"].get<std::int64_t>(), 65'000) << sync.dump();
+  EXPECT_EQ(events.last("rest.rejected")->fields["code"], "40008");
+  // Later requests are stamped right the first time.
+  ASSERT_TRUE(run(gw->balances()).value());
+  EXPECT_EQ(sim_auth_failures(), 1);
+  const auto before = bbo_count("BTCUSDT", MarketType::Perp);
+  ASSERT_TRUE(wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > before + 20; }));
+  EXPECT_EQ(events.count("ws.backoff"), 0u);
+  EXPECT_EQ(reconnects(false) + reconnects(true), 0u);
+}
+
+TEST_F(GatewaySim, OffsetIsResyncedPeriodicallyBeforeAnyRefusal) {
+  time_sync_interval = std::chrono::seconds(1);
+  start();
+  admin("POST", "/sim/faults", R"({"clock_skew_ms": -45000})");
+  ASSERT_TRUE(wait_until([&] {
+    const auto* s = events.last("gateway.time_sync");
+    return s && s->fields["offset_ms"].get<std::int64_t>() < -40'000;
+  }));
+  EXPECT_EQ(events.last("gateway.time_sync")->fields["reason"], "periodic");
+  ASSERT_TRUE(run(gw->positions()).value());
+  EXPECT_EQ(sim_auth_failures(), 0);
 }
 
 TEST_F(GatewaySim, CircuitBreakerOpensUnder5xxAndSendsNothingWhileOpen) {

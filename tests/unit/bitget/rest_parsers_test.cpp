@@ -417,8 +417,13 @@ TEST(Envelope, BusinessErrorWithHttp200) {
 
 TEST(Envelope, ClassificationTable) {
   EXPECT_EQ(classify_error("00000"), Errc::ok);
-  for (auto c : {"40001", "40006", "40009", "40012", "40037", "30011", "30015"})
+  for (auto c : {"40001", "40005", "40006", "40009", "40012", "40037", "30011", "30013", "30015"})
     EXPECT_EQ(classify_error(c), Errc::auth_failed) << c;
+  // An expired timestamp is our clock offset, not the key: re-sync and retry.
+  for (auto c : {"40008", "30014"}) {
+    EXPECT_EQ(classify_error(c), Errc::clock_skew) << c;
+    EXPECT_TRUE(is_retryable(make_error_code(classify_error(c)))) << c;
+  }
   EXPECT_EQ(classify_error("429"), Errc::rate_limited);
   EXPECT_EQ(classify_error("", 429), Errc::rate_limited);
   for (auto c : {"45001", "40725", "40808", "40015"}) {

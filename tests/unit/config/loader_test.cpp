@@ -175,6 +175,29 @@ TEST(ConfigLoader, CrossFieldRules) {
   EXPECT_NE(error_of(options_for(dir)).find("exchange.rest_url"), std::string::npos);
 }
 
+// A dead socket must be found (and a reconnect tried) before the stale-data guard flattens.
+TEST(ConfigLoader, DeadLinkDetectionComesBeforeTheMarketDataStaleTrip) {
+  TempDir dir;
+  dir.write("app.yaml", "");
+  const auto defaults = load(options_for(dir)).config;
+  EXPECT_LT(defaults.exchange.ws_dead_after_s, defaults.risk.market_data_stale_s);
+  EXPECT_LT(defaults.exchange.ws_ping_interval_s, defaults.exchange.ws_dead_after_s);
+  EXPECT_EQ(defaults.exchange.time_sync_s, 300);
+  dir.write("app.yaml", "exchange:\n  ws_dead_after_s: 30\nrisk:\n  market_data_stale_s: 30\n");
+  auto msg = error_of(options_for(dir));
+  EXPECT_NE(msg.find("exchange.ws_dead_after_s"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("risk.market_data_stale_s"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;  // one line
+  msg = error_of(options_for(dir, {{"RISK__MARKET_DATA_STALE_S", "45"}, {"EXCHANGE__WS_PING_INTERVAL_S", "30"}}));
+  EXPECT_NE(msg.find("exchange.ws_ping_interval_s"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("exchange.ws_dead_after_s"), std::string::npos) << msg;
+  EXPECT_EQ(load(options_for(dir, {{"RISK__MARKET_DATA_STALE_S", "45"}})).config.exchange.ws_dead_after_s, 30);
+  // time_sync_s: bounded like its neighbours.
+  dir.write("app.yaml", "exchange:\n  time_sync_s: 60\n");
+  EXPECT_EQ(load(options_for(dir)).config.exchange.time_sync_s, 60);
+  EXPECT_NE(error_of(options_for(dir, {{"EXCHANGE__TIME_SYNC_S", "0"}})).find("exchange.time_sync_s"), std::string::npos);
+}
+
 TEST(ConfigLoader, HedgePositionModeIsRefusedWithTheReason) {
   TempDir dir;
   dir.write("app.yaml", "exchange:\n  position_mode: hedge\n");

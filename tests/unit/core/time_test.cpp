@@ -39,3 +39,27 @@ TEST(ManualClock, MovesOnlyWhenTold) {
   clock.advance(std::chrono::seconds(5));
   EXPECT_EQ(clock.now().seconds(), 15);
 }
+
+TEST(ManualClock, MonotonicTimeFollowsSimulatedTimeButNotAWallStep) {
+  ManualClock clock(UnixNanos::from_seconds(10));
+  const MonoNanos t0 = clock.mono();
+  clock.advance(std::chrono::seconds(5));
+  EXPECT_EQ(clock.mono() - t0, std::chrono::seconds(5));
+  clock.set(UnixNanos::from_seconds(20));  // a backtest moving to its next event
+  EXPECT_EQ(clock.mono() - t0, std::chrono::seconds(10));
+  clock.step_wall(-std::chrono::hours(1));  // NTP steps the host clock back
+  EXPECT_EQ(clock.now().seconds(), 20 - 3600);
+  EXPECT_EQ(clock.mono() - t0, std::chrono::seconds(10));
+  clock.advance(std::chrono::seconds(1));
+  EXPECT_EQ(clock.mono() - t0, std::chrono::seconds(11));
+}
+
+TEST(SystemClock, MonotonicReadingNeverGoesBack) {
+  SystemClock clock;
+  MonoNanos last = clock.mono();
+  for (int i = 0; i < 1000; ++i) {
+    const MonoNanos m = clock.mono();
+    ASSERT_GE(m, last);
+    last = m;
+  }
+}

@@ -151,6 +151,29 @@ TEST_F(RiskTest, MarketDataStalenessTripsOnlyWithAPosition) {
   EXPECT_EQ(risk->kill_switch().reason(), "md_stale");
 }
 
+// NTP steps the host's wall clock: a jump forward is no silence and a jump back hides none.
+TEST_F(RiskTest, MarketDataStalenessRunsOnMonotonicTimeNotTheWallClock) {
+  limits.md_stale_ms = 10'000;
+  build_risk();
+  fill_now(MarketType::Perp, Side::Sell, "0.1", "100.2");
+  feed_bbo(MarketType::Perp, "100", "100.2");
+  clock.step_wall(1h);
+  risk->on_timer();
+  EXPECT_EQ(risk->kill_switch().state(), KillState::Active);  // data arrived 0 s ago
+  clock.advance(5s);
+  feed_bbo(MarketType::Perp, "100", "100.2");
+  clock.step_wall(-1h);
+  clock.step_wall(-1h);  // now an hour behind where it started
+  clock.advance(9s);
+  risk->on_timer();
+  EXPECT_EQ(risk->kill_switch().state(), KillState::Active);
+  clock.advance(2s);  // 11 s of real silence; the wall clock, stepped back, shows less than none
+  risk->on_timer();
+  EXPECT_EQ(risk->kill_switch().state(), KillState::Reducing);
+  EXPECT_EQ(risk->kill_switch().reason(), "md_stale");
+  EXPECT_EQ(sink.last("kill_switch.trip")->fields["silent_ms"], 11'000);
+}
+
 TEST_F(RiskTest, FundingTurningAgainstTheShortTrips) {
   fill_now(MarketType::Perp, Side::Sell, "0.1", "100.2");
   FundingRateUpdate f;

@@ -325,6 +325,42 @@ TEST_F(SimFixture, StaleBooksFreezeMarketData) {
   EXPECT_EQ(before, after);
 }
 
+// clock_skew_ms moves the exchange's clock as clients see it: the server time and the signed
+// timestamp window (REST 40008, WS login 30014), set mid-run and back.
+TEST_F(SimFixture, ClockSkewMovesServerTimeAndTheTimestampWindow) {
+  const auto server_ms = [&] { return std::stoll(body(get("/api/v2/public/time"))["data"]["serverTime"].get<std::string>()); };
+  EXPECT_EQ(server_ms(), clock.now().ms());
+  HttpRequest f;
+  f.method = "POST";
+  f.target = "/sim/faults";
+  f.body = R"({"clock_skew_ms":60000})";
+  ASSERT_EQ(sim->handle_http(f).status, 200);
+  EXPECT_EQ(server_ms(), clock.now().ms() + 60'000);
+  auto refused = signed_call("GET", "/api/v2/mix/account/accounts", "productType=USDT-FUTURES", "", signer);
+  EXPECT_EQ(body(refused)["code"], "40008");
+  WsSession ws;
+  ws.is_private = true;
+  auto login = sim->on_ws_text(ws, signer.ws_login_message(clock.now().ms() / 1000));
+  EXPECT_EQ(json::parse(login.frames[0])["code"], 30014);
+  // A client stamping with the server's time passes.
+  HttpRequest ok;
+  ok.method = "GET";
+  ok.target = "/api/v2/mix/account/accounts?productType=USDT-FUTURES";
+  for (const auto& h : signer.rest_headers(clock.now().ms() + 60'000, "GET", "/api/v2/mix/account/accounts",
+                                           "productType=USDT-FUTURES", "")) {
+    std::string n(h.name);
+    for (auto& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    ok.headers[n] = h.value;
+  }
+  EXPECT_EQ(body(sim->handle_http(ok))["code"], "00000");
+  f.body = R"({"clock_skew_ms":-1.5})";
+  EXPECT_EQ(sim->handle_http(f).status, 400);  // whole ms only
+  f.body = R"({"clock_skew_ms":0})";
+  ASSERT_EQ(sim->handle_http(f).status, 200);
+  EXPECT_EQ(body(signed_call("GET", "/api/v2/mix/account/accounts", "productType=USDT-FUTURES", "", signer))["code"],
+            "00000");
+}
+
 TEST_F(SimFixture, HttpFaultsRejectBeforeProcessing) {
   HttpRequest f;
   f.method = "POST";
