@@ -129,6 +129,9 @@ std::string apply_fault_json(FaultConfig& cfg_out, FaultActions& actions, const 
          if (!as_bool(v, cfg.stale_books)) return "faults.stale_books: expected true or false";
          return {};
        }},
+      // Lost acks.
+      {"response_drop_rate", rate(cfg.response_drop_rate, "response_drop_rate")},
+      {"response_drop_next", count(cfg.response_drop_next, "response_drop_next")},
       {"ws_close_now",
        [&](const json& v) -> std::string {
          if (!v.is_string() || !valid_scope(v.get<std::string>()))
@@ -177,6 +180,9 @@ json fault_json(const FaultConfig& c) {
       {"corrupt_checksum_rate", c.corrupt_checksum_rate},
       {"corrupt_checksum_next", c.corrupt_checksum_next},
       {"stale_books", c.stale_books},
+      // Lost acks.
+      {"response_drop_rate", c.response_drop_rate},
+      {"response_drop_next", c.response_drop_next},
   };
 }
 

@@ -37,6 +37,12 @@ struct FaultConfig {
   int corrupt_checksum_next = 0;
   // Market data frozen: no ticker/books/trade pushes, REST serves the last (aging) values.
   bool stale_books = false;
+
+  // Lost acks (issue 14), on /api/ paths within http_scope: the request IS executed (an order
+  // really is placed or canceled), then the answer is lost: the connection is closed without a
+  // response, or a 503 comes back, drawn per occurrence with the seeded RNG.
+  double response_drop_rate = 0.0;
+  int response_drop_next = 0;
 };
 
 // One-shot actions accepted by POST /sim/faults besides the knobs above.
