@@ -8,6 +8,7 @@
 
 #include <charconv>
 #include <iostream>
+#include <sstream>
 
 namespace {
 
@@ -26,7 +27,9 @@ bool parse_number(const std::string& flag, const std::string& text, T& out, T mi
   T v{};
   const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc{} || p != text.data() + text.size() || v < min) {
-    error = flag + ": expected a number >= " + std::to_string(min) + ", got '" + text + "'";
+    std::ostringstream m;
+    m << flag << ": expected a number >= " << min << ", got '" << text << "'";
+    error = m.str();
     return false;
   }
   out = v;
