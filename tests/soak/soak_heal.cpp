@@ -139,8 +139,15 @@ void Soak::print_summary(const std::vector<Check>& checks) {
   if (stats.is_object())
     for (const auto& [k, n] : stats["faults_injected"].items()) hit += k + "=" + n.dump() + " ";
   const auto all_trips = world_->log_events("kill_switch.trip").size() + world_->log_events("kill_switch.halt").size();
+  // What carryd did about the faults, from its own event log.
+  std::string reactions;
+  for (const char* ev : {"order.outcome_unknown", "order.unknown", "idempotent.recover", "reconcile.missed_fill",
+                         "ws.dead_link", "ws.closed", "ws.frame_rejected", "rest.request_failed", "reconcile.failed",
+                         "oms.position_adopted"})
+    reactions += std::string(ev) + "=" + std::to_string(world_->log_events(ev).size()) + " ";
   std::cout << "SUMMARY faults scheduled: " << scheduled << (clock_skew_supported_ ? "" : "(clock_step skipped) ") << "\n"
             << "SUMMARY faults the simulator injected: " << hit << "\n"
+            << "SUMMARY carryd events: " << reactions << "\n"
             << "SUMMARY orders on the venue=" << (orders.is_object() && orders.contains(World::kApiKey) ? orders.at(World::kApiKey).size() : 0)
             << " fills on the venue=" << (stats.is_object() ? stats["fills"].dump() : "?")
             << " funding settlements=" << (stats.is_object() ? stats["funding_settlements"].dump() : "?") << "\n"
