@@ -73,8 +73,11 @@ StoreView read_store(const std::string& db_path) {
   StoreView v;
   try {
     SQLite::Database db(db_path, SQLite::OPEN_READONLY);
-    SQLite::Statement orders(db, "SELECT client_oid FROM orders");
-    while (orders.executeStep()) v.order_oids.insert(orders.getColumn(0).getString());
+    SQLite::Statement orders(db, "SELECT client_oid, status FROM orders");
+    while (orders.executeStep()) {
+      v.order_oids.insert(orders.getColumn(0).getString());
+      v.order_status[orders.getColumn(0).getString()] = orders.getColumn(1).getString();
+    }
     SQLite::Statement fills(db, "SELECT market, trade_id FROM fills");
     while (fills.executeStep()) v.fills.insert({fills.getColumn(0).getString(), fills.getColumn(1).getString()});
     SQLite::Statement funding(db, "SELECT symbol, ts_ns, amount FROM funding_events");
@@ -164,6 +167,22 @@ Check check_limits(const MonitorReport& r, double max_leg, double max_total) {
           "peak leg notional=" + fixed(worst_leg) + " (" + worst_sym + ") limit=" + fixed(max_leg) +
               " peak total=" + fixed(r.peak_total_notional) + " limit=" + fixed(max_total) +
               " samples=" + std::to_string(r.samples)};
+}
+
+std::string status_disagreements(const json& ledger, const StoreView& store, const std::string& prefix) {
+  std::vector<std::string> differ;
+  std::size_t finished = 0;
+  for (const auto& o : ledger) {
+    const std::string coid = o.value("clientOid", ""), venue = o.value("status", "");
+    auto it = store.order_status.find(coid);
+    if (coid.rfind(prefix, 0) != 0 || it == store.order_status.end()) continue;
+    const bool filled = venue == "filled", canceled = venue == "canceled" || venue == "cancelled";
+    if (!filled && !canceled) continue;
+    ++finished;
+    const bool agrees = filled ? it->second == "filled" : it->second == "canceled" || it->second == "expired";
+    if (!agrees) differ.push_back(coid + " venue=" + venue + " store=" + it->second);
+  }
+  return std::to_string(differ.size()) + " of " + std::to_string(finished) + sample(differ);
 }
 
 }  // namespace carry::soak

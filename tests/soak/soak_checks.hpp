@@ -35,6 +35,7 @@ struct StoreView {
   bool readable = false;
   std::string error;
   std::set<std::string> order_oids;
+  std::map<std::string, std::string> order_status;  // client_oid -> status as carryd last wrote it
   std::set<std::pair<std::string, std::string>> fills;  // (market, trade_id)
   std::map<std::pair<std::string, std::int64_t>, std::vector<double>> funding;  // (symbol, ms) -> amounts
 };
@@ -47,5 +48,8 @@ Check check_fills_known(const std::vector<VenueFill>& fills, const json& ledger,
 // Settlements that paid us up to `settled_before_ms` must each be one row; no row may lack one.
 Check check_funding_once(const json& settlements, const StoreView& store, std::int64_t settled_before_ms);
 Check check_limits(const MonitorReport& r, double max_leg, double max_total);
+// Not an invariant, a finding: our finished venue orders whose row in `orders` says otherwise
+// (venue filled / canceled, store still sent / acked / unknown ...), as "N of M e.g. ...".
+std::string status_disagreements(const json& ledger, const StoreView& store, const std::string& prefix);
 
 }  // namespace carry::soak

@@ -148,6 +148,10 @@ void Soak::print_summary(const std::vector<Check>& checks) {
   std::cout << "SUMMARY faults scheduled: " << scheduled << (clock_skew_supported_ ? "" : "(clock_step skipped) ") << "\n"
             << "SUMMARY faults the simulator injected: " << hit << "\n"
             << "SUMMARY carryd events: " << reactions << "\n"
+            << "SUMMARY finished orders whose store status differs from the venue's: "
+            << status_disagreements(orders.is_object() && orders.contains(World::kApiKey) ? orders.at(World::kApiKey) : json::array(),
+                                    read_store(world_->db_path()), opt_.prefix)
+            << "\n"
             << "SUMMARY orders on the venue=" << (orders.is_object() && orders.contains(World::kApiKey) ? orders.at(World::kApiKey).size() : 0)
             << " fills on the venue=" << (stats.is_object() ? stats["fills"].dump() : "?")
             << " funding settlements=" << (stats.is_object() ? stats["funding_settlements"].dump() : "?") << "\n"
