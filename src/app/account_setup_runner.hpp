@@ -30,8 +30,10 @@ enum class AccountSetupResult {
 // Waits `delay`; false when the runtime is stopping (the setup then ends with Stopped).
 using SetupSleep = std::function<boost::asio::awaitable<bool>(std::chrono::milliseconds)>;
 
-inline constexpr int kAccountSetupAttempts = 4;  // per request: the first try and three retries
-// The wait before retry `attempt` (0-based): 0.5 s, 1 s, 2 s.
+// Per request: the first try and seven retries, 0.5 s doubling to 30 s (about a minute): a start-up
+// inside a 429/5xx storm rides it out (found by the fault soak) instead of exiting at once.
+inline constexpr int kAccountSetupAttempts = 8;
+// The wait before retry `attempt` (0-based): 0.5 s, 1 s, 2 s ... at most 30 s.
 std::chrono::milliseconds account_setup_retry_delay(int attempt);
 
 boost::asio::awaitable<AccountSetupResult> run_account_setup(bitget::Gateway& gateway, account_setup::Wanted wanted,

@@ -201,6 +201,9 @@ void RiskEngine::on_timer() {
       MonoNanos last = started_;
       if (auto it = find_symbol_entry(marks_, p.symbol); it != marks_.end() && it->second.legs[mi(p.market)].last_data)
         last = *it->second.legs[mi(p.market)].last_data;
+      else  // No data yet: silence counts from when the leg was first seen held, not from our
+            // construction; a position adopted after a long start-up reconcile is not stale.
+        last = unfed_since_.try_emplace(p.symbol + "/" + std::string(to_string(p.market)), clock_.mono()).first->second;
       const auto silent = clock_.mono() - last;
       if (silent > std::chrono::milliseconds(limits_.md_stale_ms)) {
         escalate(KillState::Reducing, "md_stale",

@@ -134,6 +134,9 @@ std::string apply_fault_json(FaultConfig& cfg_out, FaultActions& actions, const 
          if (!as_int(v, cfg.clock_skew_ms)) return "faults.clock_skew_ms: expected an integer (ms, may be negative)";
          return {};
        }},
+      // Lost acks.
+      {"response_drop_rate", rate(cfg.response_drop_rate, "response_drop_rate")},
+      {"response_drop_next", count(cfg.response_drop_next, "response_drop_next")},
       {"ws_close_now",
        [&](const json& v) -> std::string {
          if (!v.is_string() || !valid_scope(v.get<std::string>()))
@@ -183,6 +186,9 @@ json fault_json(const FaultConfig& c) {
       {"corrupt_checksum_next", c.corrupt_checksum_next},
       {"stale_books", c.stale_books},
       {"clock_skew_ms", c.clock_skew_ms},
+      // Lost acks.
+      {"response_drop_rate", c.response_drop_rate},
+      {"response_drop_next", c.response_drop_next},
   };
 }
 

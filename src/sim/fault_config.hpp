@@ -40,6 +40,12 @@ struct FaultConfig {
   // The server's clock (/api/v2/public/time and the 40008/30014 timestamp window) runs this many
   // ms ahead (negative: behind) of the simulator's own time; settable mid-run.
   int clock_skew_ms = 0;
+
+  // Lost acks (issue 14), on /api/ paths within http_scope: the request IS executed (an order
+  // really is placed or canceled), then the answer is lost: the connection is closed without a
+  // response, or a 503 comes back, drawn per occurrence with the seeded RNG.
+  double response_drop_rate = 0.0;
+  int response_drop_next = 0;
 };
 
 // One-shot actions accepted by POST /sim/faults besides the knobs above.

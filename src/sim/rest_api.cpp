@@ -247,10 +247,33 @@ HttpResponse Simulator::handle_http(const HttpRequest& req) {
     const int delay = resp.delay_ms;
     resp = route(req, path, query);
     resp.delay_ms = delay;
+    if (path.rfind("/api/", 0) == 0 && scope_matches(faults_.http_scope, priv)) lose_response(resp);
   }
-  ++stats_.http_status[std::to_string(resp.status)];
+  ++stats_.http_status[resp.drop_connection ? std::string("closed") : std::to_string(resp.status)];
   render_private_events();
   return resp;
+}
+
+void Simulator::lose_response(HttpResponse& resp) {
+  bool hit = false;
+  if (faults_.response_drop_next > 0) {
+    --faults_.response_drop_next;
+    hit = true;
+  } else if (faults_.response_drop_rate > 0) {
+    hit = std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < faults_.response_drop_rate;
+  }
+  if (!hit) return;
+  ++stats_.faults_injected["response_dropped"];
+  // Both ways a real ack gets lost: the socket dies mid-request, or a proxy answers 503 after the
+  // matching engine has acted. Clients must treat either as "outcome unknown".
+  if (std::bernoulli_distribution(0.5)(rng_)) {
+    resp.drop_connection = true;
+    resp.body.clear();
+    return;
+  }
+  resp.status = 503;
+  resp.content_type = "text/html";
+  resp.body = "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>";
 }
 
 HttpResponse Simulator::route(const HttpRequest& req, const std::string& path, const std::string& query) {
@@ -886,6 +909,10 @@ HttpResponse Simulator::sim_admin(const HttpRequest& req, const std::string& pat
                      {"markPrice", wire::num(rec.mark)}, {"payments", pays}});
     }
     r.body = out.dump();
+    return r;
+  }
+  if (req.method == "GET" && path == "/sim/orders") {
+    r.body = orders_json().dump();
     return r;
   }
   if (req.method == "GET" && path == "/sim/accounts") {

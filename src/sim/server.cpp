@@ -290,6 +290,12 @@ struct Server::Impl {
         net::steady_timer t(co_await net::this_coro::executor, std::chrono::milliseconds(res.delay_ms));
         co_await t.async_wait(use_tuple);
       }
+      if (res.drop_connection) {  // lost ack: the request was executed, the answer never comes
+        beast::error_code ignored;
+        beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
+        beast::get_lowest_layer(stream).socket().close(ignored);
+        co_return;
+      }
       http::response<http::string_body> out{static_cast<http::status>(res.status), req.version()};
       out.set(http::field::server, "bitget-sim");
       out.set(http::field::content_type, res.content_type);

@@ -37,6 +37,7 @@ struct HttpResponse {
   std::string body;
   std::string content_type = "application/json";
   int delay_ms = 0;  // injected latency: the server waits this long before answering
+  bool drop_connection = false;  // lost ack: close the connection instead of answering
 };
 
 struct WsSub {
@@ -104,6 +105,8 @@ class Simulator {
   std::mt19937_64& rng() { return rng_; }
   SimStats& stats() { return stats_; }
   nlohmann::json stats_json() const;
+  // GET /sim/orders: every order of every account, pending and finished (sim_ledger.cpp).
+  nlohmann::json orders_json() const;
   const SimConfig& config() const { return config_; }
   Exchange& exchange() { return exchange_; }
   MarketState& market() { return market_; }
@@ -120,6 +123,8 @@ class Simulator {
   void seed_history();
   HttpResponse route(const HttpRequest& req, const std::string& path, const std::string& query);
   HttpResponse sim_admin(const HttpRequest& req, const std::string& path);
+  // The response_drop fault: the request was executed, its answer is lost (closed or 503).
+  void lose_response(HttpResponse& resp);
   HttpResponse ok(nlohmann::json data) const;
   HttpResponse fail(const ApiError& e) const;
 

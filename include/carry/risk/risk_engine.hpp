@@ -70,6 +70,8 @@ class RiskEngine final : public oms::PreTradeCheck {
   std::unordered_map<std::string, SymbolMarks, oms::StringHash, std::equal_to<>> marks_;
   std::deque<MonoNanos> api_errors_;
   MonoNanos started_;
+  // A held leg that has had no market data yet: when the timer first saw it held (see on_timer).
+  std::unordered_map<std::string, MonoNanos> unfed_since_;
   std::int64_t day_ = -1;
   Decimal day_start_pnl_;
 };

@@ -174,6 +174,26 @@ TEST_F(RiskTest, MarketDataStalenessRunsOnMonotonicTimeNotTheWallClock) {
   EXPECT_EQ(sink.last("kill_switch.trip")->fields["silent_ms"], 11'000);
 }
 
+// Found by the fault soak (seed 7): carryd feeds the risk engine market data only once trading
+// is enabled, so a position adopted after a start-up reconcile slower than md_stale_ms (429/5xx
+// retries) tripped md_stale on its first timer although the market data was flowing.
+TEST_F(RiskTest, AHeldLegWithoutDataYetIsStaleOnlyMdStaleAfterItWasFirstSeen) {
+  limits.md_stale_ms = 10'000;
+  RiskEngine fresh(limits, sink, clock);  // no market data fed to it at all
+  fresh.attach(*oms);
+  clock.advance(40s);
+  oms->adopt_position("BTCUSDT", MarketType::Perp, "-0.1"_dec, "100"_dec);
+  fresh.on_timer();
+  EXPECT_EQ(fresh.kill_switch().state(), KillState::Active);
+  clock.advance(9s);
+  fresh.on_timer();
+  EXPECT_EQ(fresh.kill_switch().state(), KillState::Active);
+  clock.advance(2s);  // and still nothing: that is stale
+  fresh.on_timer();
+  EXPECT_EQ(fresh.kill_switch().state(), KillState::Reducing);
+  EXPECT_EQ(fresh.kill_switch().reason(), "md_stale");
+}
+
 TEST_F(RiskTest, FundingTurningAgainstTheShortTrips) {
   fill_now(MarketType::Perp, Side::Sell, "0.1", "100.2");
   FundingRateUpdate f;
