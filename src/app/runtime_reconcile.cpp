@@ -174,6 +174,7 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
   std::vector<Fill> stored;
   stored.reserve(fills->size());
   for (auto& fr : *fills) stored.push_back(std::move(fr.fill));
+  if (startup && !co_await backfill_fills(stored)) co_return false;
   // The store's trades are applied already (they are in the positions adopted below): a copy read
   // back later, or replayed by the stream, is a duplicate to the OMS too.
   if (startup)
@@ -280,6 +281,50 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
 // What part of each leg is ours. Our fills say what we bought and sold; the venue can only hold
 // less of it (a manual close, fees), never more: the remainder of the venue's position is foreign,
 // reported and left alone unless strategy.funding.adopt_foreign_positions takes it over.
+// Start-up: fills of ours the venue made while carryd was away (or whose pushes died with it) go
+// to the store first, so the positions below are made of fills, not of order states, and the fill
+// recovery later never books one a second time. A fill without its client id is named by looking
+// its order up.
+asio::awaitable<bool> Runtime::backfill_fills(std::vector<Fill>& stored) {
+  const UnixNanos now = clock_.now();
+  UnixNanos from = now - std::chrono::hours(1);
+  std::set<std::string> have;
+  for (const auto& f : stored) {
+    have.insert(std::string(to_string(f.market)) + ":" + f.trade_id);
+    if (ids_->owns(f.client_oid)) from = std::max(from, f.ts_event - std::chrono::minutes(2));
+  }
+  std::map<std::string, std::string> names;  // order id -> client id, looked up once
+  for (const auto& [symbol, t] : track_) {
+    for (const MarketType market : {MarketType::Spot, MarketType::Perp}) {
+      auto r = co_await venue_->fills(symbol, market, from, now + std::chrono::seconds(5));
+      if (!r) {
+        log_.error("reconcile.failed", {{"step", "backfill_fills"}, {"symbol", symbol},
+                                        {"market", std::string(to_string(market))}, {"error", r.error().message()}});
+        co_return false;
+      }
+      for (auto& f : *r) {
+        if (!have.insert(std::string(to_string(f.market)) + ":" + f.trade_id).second) continue;
+        if (f.client_oid.empty() && !f.order_id.empty()) {
+          if (!names.contains(f.order_id)) {
+            auto o = co_await venue_->order_by_id(symbol, market, f.order_id);
+            if (!o) co_return false;
+            names[f.order_id] = *o ? (*o)->client_oid : std::string();
+          }
+          f.client_oid = names[f.order_id];
+        }
+        if (!ids_->owns(f.client_oid)) continue;
+        log_.warn("reconcile.missed_fill", {{"trade_id", f.trade_id}, {"client_oid", f.client_oid},
+                                            {"symbol", f.symbol}, {"market", std::string(to_string(f.market))},
+                                            {"side", std::string(to_string(f.side))}, {"size", dec(f.size)},
+                                            {"price", dec(f.price)}, {"why", "startup"}});
+        store_->append(f);
+        stored.push_back(std::move(f));
+      }
+    }
+  }
+  co_return true;
+}
+
 void Runtime::log_missed_quantity(const reconciler::MissedQuantity& m) {
   log_.warn("reconcile.missed_fills", {{"client_oid", m.client_oid}, {"symbol", m.symbol},
                                        {"market", std::string(to_string(m.market))}, {"size", dec(m.size)}});
