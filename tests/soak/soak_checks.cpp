@@ -15,14 +15,6 @@ double num(const json& v) {
   return v.is_number() ? v.get<double>() : 0.0;
 }
 
-std::string fixed(double v, int decimals = 2) {
-  std::ostringstream o;
-  o.setf(std::ios::fixed);
-  o.precision(decimals);
-  o << v;
-  return o.str();
-}
-
 // A few names of what is missing, so a FAIL line says where to look.
 std::string sample(const std::vector<std::string>& items) {
   std::string out;

@@ -9,10 +9,20 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
 namespace carry::soak {
+
+// A figure for the report with a fixed number of decimals.
+inline std::string fixed(double v, int decimals = 2) {
+  std::ostringstream o;
+  o.setf(std::ios::fixed);
+  o.precision(decimals);
+  o << v;
+  return o.str();
+}
 
 struct Check {
   std::string name;

@@ -15,14 +15,6 @@ using carry_test::wait_until;
 
 namespace {
 
-std::string fixed(double v, int decimals) {
-  std::ostringstream o;
-  o.setf(std::ios::fixed);
-  o.precision(decimals);
-  o << v;
-  return o.str();
-}
-
 std::string hedge_figures(const std::map<std::string, SymbolView>& venue, const std::map<std::string, double>& lots) {
   std::string out;
   for (const auto& [sym, v] : venue)

@@ -14,14 +14,6 @@ using carry_test::wait_until;
 
 namespace {
 
-std::string fixed(double v, int decimals) {
-  std::ostringstream o;
-  o.setf(std::ios::fixed);
-  o.precision(decimals);
-  o << v;
-  return o.str();
-}
-
 std::int64_t server_ms(const World& w) {
   const json s = w.get("/sim/stats");
   return s.is_object() ? s.value("server_time", std::int64_t{0}) : 0;
