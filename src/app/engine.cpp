@@ -121,10 +121,11 @@ void Engine::on_fill(const oms::Order&, const Fill& fill) {
 // The OMS calls its listener from inside its own loops; the strategy hears those facts here,
 // where no OMS frame is on the stack, so its answers (new orders, cancels) cannot re-enter one.
 void Engine::hand_over_heard() {
+  // Two buffers swapped back and forth: no allocation per fact once they have grown.
   while (!heard_.empty()) {
-    std::vector<ExecEvent> batch;
-    batch.swap(heard_);
-    for (const auto& e : batch) strategy_.on_exec(e, actions_);
+    handing_.swap(heard_);
+    for (const auto& e : handing_) strategy_.on_exec(e, actions_);
+    handing_.clear();
   }
 }
 

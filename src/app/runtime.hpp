@@ -79,6 +79,7 @@ class Runtime {
   void check_private_delivery(std::uint64_t data_frames);
   void execute_order_plan(const reconciler::OrderPlan& plan);
   void log_missed_quantity(const reconciler::MissedQuantity& m);
+  void log_missed_fill(const Fill& f, std::string_view why);
   boost::asio::awaitable<bool> backfill_fills(std::vector<Fill>& stored);
   void watch_store();
   boost::asio::awaitable<void> read_quote(std::string symbol, MarketType market);

@@ -133,11 +133,7 @@ asio::awaitable<void> Runtime::recover_fills(std::string why) {
       for (auto& f : missed.unnamed) unnamed_fills_.hold(std::move(f), std::chrono::steady_clock::now());
       for (auto& f : missed.ours) {
         ++recovered;
-        log_.warn("reconcile.missed_fill",
-                  {{"trade_id", f.trade_id}, {"client_oid", f.client_oid}, {"order_id", f.order_id},
-                   {"symbol", f.symbol}, {"market", std::string(to_string(f.market))},
-                   {"side", std::string(to_string(f.side))}, {"size", dec(f.size)}, {"price", dec(f.price)},
-                   {"ts_event", f.ts_event.to_rfc3339_ms()}, {"why", why}});
+        log_missed_fill(f, why);
         on_exec(f);
       }
     }
@@ -313,16 +309,21 @@ asio::awaitable<bool> Runtime::backfill_fills(std::vector<Fill>& stored) {
           f.client_oid = names[f.order_id];
         }
         if (!ids_->owns(f.client_oid)) continue;
-        log_.warn("reconcile.missed_fill", {{"trade_id", f.trade_id}, {"client_oid", f.client_oid},
-                                            {"symbol", f.symbol}, {"market", std::string(to_string(f.market))},
-                                            {"side", std::string(to_string(f.side))}, {"size", dec(f.size)},
-                                            {"price", dec(f.price)}, {"why", "startup"}});
+        log_missed_fill(f, "startup");
         store_->append(f);
         stored.push_back(std::move(f));
       }
     }
   }
   co_return true;
+}
+
+// One line per trade the pushes never delivered, whichever pass found it.
+void Runtime::log_missed_fill(const Fill& f, std::string_view why) {
+  log_.warn("reconcile.missed_fill",
+            {{"trade_id", f.trade_id}, {"client_oid", f.client_oid}, {"order_id", f.order_id}, {"symbol", f.symbol},
+             {"market", std::string(to_string(f.market))}, {"side", std::string(to_string(f.side))},
+             {"size", dec(f.size)}, {"price", dec(f.price)}, {"ts_event", f.ts_event.to_rfc3339_ms()}, {"why", why}});
 }
 
 void Runtime::log_missed_quantity(const reconciler::MissedQuantity& m) {

@@ -110,6 +110,7 @@ class Engine final : public oms::OrderListener {
   strategy::FundingBasis strategy_;
   strategy::Actions actions_;  // reused buffer
   std::vector<ExecEvent> heard_;  // the OMS's verdicts on our orders, not yet handed to the strategy
+  std::vector<ExecEvent> handing_;  // the batch being handed over (heard_ fills up meanwhile)
   static constexpr int kMaxApplyRounds = 16;
   risk::KillState last_kill_ = risk::KillState::Active;
   bool in_apply_ = false;
