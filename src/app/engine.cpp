@@ -132,7 +132,7 @@ void Engine::hand_over_heard() {
 void Engine::on_timer() {
   oms_.on_timer();
   risk_.on_timer();
-  strategy_.on_timer(clock_.now(), actions_);
+  strategy_.on_timer(actions_);
   apply(actions_);
 }
 

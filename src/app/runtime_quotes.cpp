@@ -25,12 +25,12 @@ std::chrono::nanoseconds Runtime::rest_quote_after() const {
 // threshold: a healthy stream costs nothing.
 void Runtime::refresh_stale_quotes() {
   if (!gw_ || !trading_ || stopping_) return;
-  const UnixNanos now = clock_.now();
+  const MonoNanos now = clock_.mono();
   for (const auto& [symbol, track] : track_) {
     for (MarketType m : {MarketType::Spot, MarketType::Perp}) {
       const std::string key = leg_key(symbol, m);
       const auto* top = engine_->oms().top(symbol, m);
-      if (top != nullptr && now - top->ts < rest_quote_after()) {
+      if (top != nullptr && now - top->received < rest_quote_after()) {
         rest_quoted_.erase(key);  // the stream is back (or was never gone)
         continue;
       }
@@ -49,11 +49,12 @@ asio::awaitable<void> Runtime::read_quote(std::string symbol, MarketType market)
   if (!r || stopping_) co_return;
   for (const auto& t : *r) {
     if (t.bbo.symbol != symbol) continue;
-    // The venue's own timestamp decides: a ticker frozen with the book is no fresher than it.
-    const UnixNanos now = clock_.now();
-    if (t.bbo.ts_event.ns == 0 || now - t.bbo.ts_event >= rest_quote_after()) co_return;
+    // The venue's own timestamp decides, against the venue's clock (the local one may have been
+    // stepped): a ticker frozen with the book is no fresher than it.
+    const UnixNanos venue_now = UnixNanos::from_ms(gw_->rest().exchange_time_ms());
+    if (t.bbo.ts_event.ns == 0 || venue_now - t.bbo.ts_event >= rest_quote_after()) co_return;
     Bbo b = t.bbo;
-    b.ts_init = now;
+    b.ts_init = clock_.now();
     if (rest_quoted_.insert(key).second)
       log_.warn("md.rest_quote", {{"symbol", symbol}, {"market", to_string(market)}, {"bid", b.bid_price.to_string()},
                                   {"ask", b.ask_price.to_string()},

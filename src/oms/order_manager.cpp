@@ -967,7 +967,8 @@ void OrderManager::on_market(const MarketEvent& event) {
     leg.top.ask = b->ask_price;
     leg.top.ask_size = b->ask_size;
     leg.top.ts = b->ts_event;
-    if (!leg.chasing.empty()) run_chaser(leg, clock_.mono());
+    leg.top.received = clock_.mono();
+    if (!leg.chasing.empty()) run_chaser(leg, leg.top.received);
   } else if (const InstrumentUpdate* iu = std::get_if<InstrumentUpdate>(&event)) {
     add_instrument(iu->instrument);
   }

@@ -110,13 +110,13 @@ void FundingBasis::on_bbo(const Bbo& b, Actions& out) {
   }
   Leg& leg = st->leg(b.market);
   leg.has_quote = true;
-  leg.quote = {b.bid_price, b.bid_size, b.ask_price, b.ask_size, b.ts_init.ns != 0 ? b.ts_init : b.ts_event};
+  leg.quote = {b.bid_price, b.bid_size, b.ask_price, b.ask_size, b.ts_init.ns != 0 ? b.ts_init : b.ts_event, now().mono};
   leg.stale_noted = false;
   if (deferring_) return defer(*st);
   react_to_quotes(*st, now(), out);
 }
 
-void FundingBasis::react_to_quotes(State& st, UnixNanos t, Actions& out) {
+void FundingBasis::react_to_quotes(State& st, Instant t, Actions& out) {
   if (st.prog.kind != ProgramKind::None) {
     manage_program(st, t, out);
     return;
@@ -151,7 +151,7 @@ void FundingBasis::defer(State& st) {
 
 void FundingBasis::end_instant(Actions& out) {
   deferring_ = false;
-  const UnixNanos t = now();
+  const Instant t = now();
   // In the order the symbols were first touched: deterministic, like per-event handling.
   for (State* st : deferred_) {
     st->deferred = false;
@@ -276,7 +276,7 @@ void FundingBasis::on_update(const OrderUpdate& u, Actions& out) {
       // the status overtook them): that part stays in flight, so no second hedge is sent for it.
       it->second.size = u.filled_size;
       it->second.done = true;
-      it->second.since = now();
+      it->second.since = now().mono;
     } else if (it != working_.end()) {
       working_.erase(it);
     }
@@ -289,10 +289,10 @@ void FundingBasis::on_update(const OrderUpdate& u, Actions& out) {
     if (p.has_leader && u.market == p.leader && !p.leader_cancel_at &&
         (p.kind == ProgramKind::Open || p.kind == ProgramKind::Close)) {
       working_[u.client_oid] =
-          Working{u.symbol, u.market, u.side, u.size, u.filled_size, LegRole::Leader, false, now()};
+          Working{u.symbol, u.market, u.side, u.size, u.filled_size, LegRole::Leader, false, now().mono};
     } else {
       working_[u.client_oid] =
-          Working{u.symbol, u.market, u.side, u.size, u.filled_size, LegRole::Leader, true, now()};
+          Working{u.symbol, u.market, u.side, u.size, u.filled_size, LegRole::Leader, true, now().mono};
       out.cancels.push_back({u.symbol, u.market, u.client_oid, "stray_order"});
       events_.warn("strategy.stray_order", {{"symbol", u.symbol}, {"market", to_string(u.market)},
                                             {"client_oid", u.client_oid}});
@@ -311,27 +311,28 @@ void FundingBasis::on_submit_rejected(std::string_view client_oid, std::string_v
   working_.erase(it);
   State* st = find(symbol);
   if (st == nullptr) return;
-  const UnixNanos t = now();
+  const Instant t = now();
   if (role == LegRole::Leader && st->prog.kind == ProgramKind::Open && !st->prog.leader_cancel_at) {
     // A guard (cooldown, risk limit, kill switch) refused the opening: stop it rather than
     // requote into the same refusal; what filled is hedged, and no reopen before the cooldown.
-    st->prog.leader_cancel_at = t;
-    st->last_close = t;
+    st->prog.leader_cancel_at = t.mono;
+    st->last_close = t.mono;
     events_.warn("strategy.open_aborted", {{"symbol", symbol}, {"reason", std::string(reason)}});
   }
   tick(*st, t, out);
 }
 
-void FundingBasis::on_timer(UnixNanos t, Actions& out) {
+void FundingBasis::on_timer(Actions& out) {
+  const Instant t = now();
   for (auto& st : states_) tick(st, t, out);
 }
 
-void FundingBasis::tick(State& st, UnixNanos t, Actions& out) {
+void FundingBasis::tick(State& st, Instant t, Actions& out) {
   expire_orders(st, t);
   check_deviation(st, t, out);  // first: a halt replaces the program before it sends anything
   if (st.prog.kind != ProgramKind::None) manage_program(st, t, out);
   if (st.prog.kind == ProgramKind::None &&
-      (st.dirty || !st.evaluated || t - st.last_eval >= seconds(params_.eval_interval_s)))
+      (st.dirty || !st.evaluated || t.mono - st.last_eval >= seconds(params_.eval_interval_s)))
     evaluate(st, t, out);
 }
 
@@ -465,10 +466,10 @@ Decimal FundingBasis::spot_sellable(const State& st) const {
 
 // ---------------------------------------------------------------- evaluation
 
-Decision FundingBasis::base_decision(const State& st, UnixNanos t) const {
+Decision FundingBasis::base_decision(const State& st, Instant t) const {
   Decision d;
   d.symbol = st.symbol;
-  d.ts = t;
+  d.ts = t.wall;
   d.funding_rate = st.funding.rate.to_double();
   d.interval_hours = st.funding.interval_hours;
   d.next_settlement = st.funding.next;
@@ -484,7 +485,7 @@ Decision FundingBasis::base_decision(const State& st, UnixNanos t) const {
   return d;
 }
 
-bool FundingBasis::is_news(const State& st, DecisionKind kind, std::string_view reason, UnixNanos t) const {
+bool FundingBasis::is_news(const State& st, DecisionKind kind, std::string_view reason, MonoNanos t) const {
   // An unchanged HOLD is not news: time passing alone does not log it again (the heartbeat
   // reports the state), unless a repeat period is configured. Every other kind always is.
   if (kind != DecisionKind::Hold || !st.last_kind || *st.last_kind != kind || st.last_reason != reason) return true;
@@ -492,19 +493,20 @@ bool FundingBasis::is_news(const State& st, DecisionKind kind, std::string_view 
 }
 
 void FundingBasis::record(State& st, Decision&& d, Actions& out) {
-  if (!is_news(st, d.kind, d.reason, d.ts)) return;
+  const MonoNanos t = now().mono;
+  if (!is_news(st, d.kind, d.reason, t)) return;
   st.last_kind = d.kind;
   if (st.last_reason != d.reason) st.last_reason = d.reason;
-  st.last_logged = d.ts;
+  st.last_logged = t;
   ++counters_.decisions_logged;
   // The JSON is built only for a log that keeps it; the table row comes from `out.decisions`.
   if (events_.enabled(LogLevel::Info)) events_.info("strategy.decision", to_json(d));
   out.decisions.push_back(std::move(d));
 }
 
-void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
+void FundingBasis::evaluate(State& st, Instant t, Actions& out) {
   ++counters_.evaluations;
-  st.last_eval = t;
+  st.last_eval = t.mono;
   st.evaluated = true;
   st.dirty = false;
   // The decision record is built only when something will see it: most evaluations end in the
@@ -523,7 +525,7 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
   std::string_view limited_by;  // the sizing's binding limit (a literal), copied only when recorded
   auto hold = [&](std::string_view reason) {
     // Checked before any string is built: most evaluations repeat the last HOLD.
-    if (!is_news(st, DecisionKind::Hold, reason, t)) return;
+    if (!is_news(st, DecisionKind::Hold, reason, t.mono)) return;
     Decision& h = decision();
     h.kind = DecisionKind::Hold;
     h.reason = std::string(reason);
@@ -575,7 +577,7 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
       d.target_spot = {};
       d.target_perp = {};
       record(st, std::move(d), out);
-      st.last_close = t;
+      st.last_close = t.mono;
       start_close(st, close_reason, t, out);
       return;
     }
@@ -588,14 +590,14 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
 
   if (st.mode == SymbolMode::Reducing) return hold("reducing");
   if (st.mode != SymbolMode::Flat) st.mode = SymbolMode::Flat;
-  const bool cooling = st.last_close && t - *st.last_close < seconds(params_.reopen_cooldown_s);
+  const bool cooling = st.last_close && t.mono - *st.last_close < seconds(params_.reopen_cooldown_s);
   const int dir = sign_of(st.funding.rate);
   direction = dir;
   if (dir == 0) return hold("zero_funding");
-  if (st.funding.next <= t) return hold("funding_stale");  // the settlement it describes has passed
+  if (st.funding.next <= t.wall) return hold("funding_stale");  // the settlement it describes has passed
   if (params_.max_quote_age_s > 0) {
     const auto age = seconds(params_.max_quote_age_s);
-    if (t - st.spot.quote.ts > age || t - st.perp.quote.ts > age) return hold("quote_stale");
+    if (t.mono - st.spot.quote.received > age || t.mono - st.perp.quote.received > age) return hold("quote_stale");
   }
 
   const MarketType leader = choose_leader(*si, *pi);
@@ -614,7 +616,7 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
   ci.basis_bps = basis;
   ci.direction = dir;
   const bool outside_window =
-      !params_.hold_across_events && st.funding.next - t > std::chrono::minutes(params_.pre_event_open_minutes);
+      !params_.hold_across_events && st.funding.next - t.wall > std::chrono::minutes(params_.pre_event_open_minutes);
 
   // Slippage only grows with the size (the depth penalty beyond the top of book), so the APR at
   // the smallest slippage bounds the real one from above. When even that misses the entry
@@ -623,7 +625,7 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
   if (params_.depth_penalty_bps >= 0) {
     ci.follower_slippage_bps = slippage_bps(fq.bid, fq.ask, Decimal{}, Decimal{}, params_.depth_penalty_bps);
     if (open_economics(ci).expected_apr < params_.min_expected_apr &&
-        !is_news(st, DecisionKind::Hold, outside_window ? "outside_pre_event_window" : "apr_below_min", t))
+        !is_news(st, DecisionKind::Hold, outside_window ? "outside_pre_event_window" : "apr_below_min", t.mono))
       return;
   }
 
@@ -685,7 +687,7 @@ void FundingBasis::evaluate(State& st, UnixNanos t, Actions& out) {
   start_open(st, dir, sz.size, t, out);
 }
 
-void FundingBasis::choose_rebalance(State& st, Decision& d, UnixNanos t, Actions& out) {
+void FundingBasis::choose_rebalance(State& st, Decision& d, Instant t, Actions& out) {
   const Decimal net = st.spot.position + st.perp.position;
   // Prefer completing the hedge on the lagging leg while the carry is wanted; reduce the larger
   // leg otherwise or when the lagging leg cannot trade (no spot to sell, below minimum size).
@@ -726,7 +728,7 @@ void FundingBasis::choose_rebalance(State& st, Decision& d, UnixNanos t, Actions
 
 void FundingBasis::emit_order(State& st, OrderIntent intent, Actions& out) {
   working_[intent.client_oid] =
-      Working{st.symbol, intent.market, intent.side, intent.size, {}, intent.role, false, now()};
+      Working{st.symbol, intent.market, intent.side, intent.size, {}, intent.role, false, now().mono};
   if (intent.role == LegRole::Leader)
     ++counters_.leader_orders;
   else
@@ -740,7 +742,7 @@ void FundingBasis::emit_order(State& st, OrderIntent intent, Actions& out) {
 bool FundingBasis::quote_too_old(State& st, MarketType m) {
   Leg& leg = st.leg(m);
   if (!leg.has_quote || params_.max_quote_age_s <= 0) return false;
-  const auto age = now() - leg.quote.ts;
+  const auto age = now().mono - leg.quote.received;
   if (age <= seconds(params_.max_quote_age_s)) return false;
   ++counters_.stale_quote_waits;
   if (!leg.stale_noted) {
@@ -815,21 +817,21 @@ std::optional<FundingBasis::HedgeNeed> FundingBasis::hedge_need(const State& st,
   return HedgeNeed{side, size};
 }
 
-bool FundingBasis::hedge_leg(State& st, MarketType m, LegRole role, std::string_view reason, UnixNanos t,
+bool FundingBasis::hedge_leg(State& st, MarketType m, LegRole role, std::string_view reason, Instant t,
                              Actions& out) {
   const auto need = hedge_need(st, m);
   if (!need) return false;
   // A new leader fill is hedged at once; a gap left by a failed taker order is retried slowly.
-  if (!st.hedge_urgent && t - st.last_taker < millis(params_.follower_retry_ms)) return false;
+  if (!st.hedge_urgent && t.mono - st.last_taker < millis(params_.follower_retry_ms)) return false;
   auto intent = taker_intent(st, m, need->side, need->size, role, std::string(reason));
   if (!intent) return false;
-  st.last_taker = t;
+  st.last_taker = t.mono;
   st.hedge_urgent = false;
   emit_order(st, std::move(*intent), out);
   return true;
 }
 
-bool FundingBasis::flatten_leg(State& st, MarketType m, std::string_view reason, UnixNanos t, Actions& out) {
+bool FundingBasis::flatten_leg(State& st, MarketType m, std::string_view reason, Instant t, Actions& out) {
   const Leg& leg = st.leg(m);
   if (leg_flat(st, m) || !leg.inst) return false;
   if (!in_flight(st, m, LegRole::Flatten).is_zero()) return false;
@@ -846,12 +848,12 @@ bool FundingBasis::flatten_leg(State& st, MarketType m, std::string_view reason,
   auto intent = taker_intent(st, m, side, size, LegRole::Flatten, std::string(reason));
   if (!intent) return false;
   if (m == MarketType::Perp) intent->reduce_only = true;
-  st.last_taker = t;
+  st.last_taker = t.mono;
   emit_order(st, std::move(*intent), out);
   return true;
 }
 
-void FundingBasis::place_leader(State& st, UnixNanos t, Actions& out) {
+void FundingBasis::place_leader(State& st, Instant t, Actions& out) {
   Program& p = st.prog;
   const Leg& leg = st.leg(p.leader);
   if (!leg.inst || !leg.has_quote) return;
@@ -881,14 +883,14 @@ void FundingBasis::place_leader(State& st, UnixNanos t, Actions& out) {
   emit_order(st, std::move(in), out);
 }
 
-void FundingBasis::start_open(State& st, int direction, Decimal size, UnixNanos t, Actions& out) {
+void FundingBasis::start_open(State& st, int direction, Decimal size, Instant t, Actions& out) {
   Program p;
   p.kind = ProgramKind::Open;
   p.has_leader = true;
   p.leader = choose_leader(*st.spot.inst, *st.perp.inst);
   p.follower = other(p.leader);
   p.leader_target = p.leader == MarketType::Spot ? (direction > 0 ? size : -size) : (direction > 0 ? -size : size);
-  p.started = t;
+  p.started = t.mono;
   p.reason = "open";
   p.spot_at_start = st.spot.position;
   p.perp_at_start = st.perp.position;
@@ -897,14 +899,14 @@ void FundingBasis::start_open(State& st, int direction, Decimal size, UnixNanos 
   place_leader(st, t, out);
 }
 
-void FundingBasis::start_close(State& st, std::string_view reason, UnixNanos t, Actions& out) {
+void FundingBasis::start_close(State& st, std::string_view reason, Instant t, Actions& out) {
   Program p;
   p.kind = ProgramKind::Close;
   p.has_leader = true;
   p.leader = choose_leader(*st.spot.inst, *st.perp.inst);
   p.follower = other(p.leader);
   p.leader_target = {};
-  p.started = t;
+  p.started = t.mono;
   p.reason = "close:" + std::string(reason);
   p.spot_at_start = st.spot.position;
   p.perp_at_start = st.perp.position;
@@ -914,11 +916,11 @@ void FundingBasis::start_close(State& st, std::string_view reason, UnixNanos t, 
   manage_program(st, t, out);  // a flat leader leg leaves the follower to close at once
 }
 
-void FundingBasis::start_rebalance(State& st, MarketType m, std::string_view reason, UnixNanos t, Actions& out) {
+void FundingBasis::start_rebalance(State& st, MarketType m, std::string_view reason, Instant t, Actions& out) {
   Program p;
   p.kind = ProgramKind::Rebalance;
   p.follower = m;
-  p.started = t;
+  p.started = t.mono;
   p.reason = std::string(reason);
   p.spot_at_start = st.spot.position;
   p.perp_at_start = st.perp.position;
@@ -928,13 +930,13 @@ void FundingBasis::start_rebalance(State& st, MarketType m, std::string_view rea
   hedge_leg(st, m, LegRole::Rebalance, reason, t, out);
 }
 
-void FundingBasis::manage_program(State& st, UnixNanos t, Actions& out) {
+void FundingBasis::manage_program(State& st, Instant t, Actions& out) {
   Program& p = st.prog;
   switch (p.kind) {
     case ProgramKind::None:
       return;
     case ProgramKind::Flatten: {
-      if (st.hedge_urgent || t - st.last_taker >= millis(params_.follower_retry_ms)) {
+      if (st.hedge_urgent || t.mono - st.last_taker >= millis(params_.follower_retry_ms)) {
         st.hedge_urgent = false;
         flatten_leg(st, MarketType::Spot, p.reason, t, out);
         flatten_leg(st, MarketType::Perp, p.reason, t, out);
@@ -964,10 +966,10 @@ void FundingBasis::manage_program(State& st, UnixNanos t, Actions& out) {
   if (!p.leader_cancel_at) {
     if (leader_done) {
       cancel_symbol(st, p.leader, LegRole::Leader, "leader_done", out);
-      p.leader_cancel_at = t;
-    } else if (t - p.started >= seconds(params_.leader_timeout_s)) {
+      p.leader_cancel_at = t.mono;
+    } else if (t.mono - p.started >= seconds(params_.leader_timeout_s)) {
       cancel_symbol(st, p.leader, LegRole::Leader, "leader_timeout", out);
-      p.leader_cancel_at = t;
+      p.leader_cancel_at = t.mono;
       p.taker_fallback = p.kind == ProgramKind::Close;  // a close must finish; an open may stop short
       if (events_.enabled(LogLevel::Info))
         events_.info("strategy.leader_timeout", {{"symbol", st.symbol}, {"program", p.reason},
@@ -978,30 +980,30 @@ void FundingBasis::manage_program(State& st, UnixNanos t, Actions& out) {
       // after a pause that also covers an amend replacement not yet reported.
       if (!p.leader_idle) {
         p.leader_idle = true;
-        p.leader_idle_since = t;
-      } else if (t - p.leader_idle_since >= millis(params_.leader_requote_ms)) {
+        p.leader_idle_since = t.mono;
+      } else if (t.mono - p.leader_idle_since >= millis(params_.leader_requote_ms)) {
         place_leader(st, t, out);
-        p.leader_idle_since = t;
+        p.leader_idle_since = t.mono;
       }
     } else {
       p.leader_idle = false;
     }
   }
   if (p.taker_fallback && !leader_live(st) &&
-      (st.hedge_urgent || t - st.last_taker >= millis(params_.follower_retry_ms)))
+      (st.hedge_urgent || t.mono - st.last_taker >= millis(params_.follower_retry_ms)))
     flatten_leg(st, p.leader, "close_taker_fallback", t, out);
 
   // Done when the leader has stopped (settled for one requote pause after a cancel, so a late
   // amend replacement is seen) and the follower has caught up.
   if (!p.leader_cancel_at || leader_live(st)) return;
-  if (!leader_done && t - *p.leader_cancel_at < millis(params_.leader_requote_ms)) return;
+  if (!leader_done && t.mono - *p.leader_cancel_at < millis(params_.leader_requote_ms)) return;
   if (p.taker_fallback && !leg_flat(st, p.leader)) return;
   if (!in_flight(st, p.follower).is_zero()) return;
   if (hedge_need(st, p.follower)) return;  // still hedgeable: the follower is not done
   end_program(st, t);
 }
 
-void FundingBasis::end_program(State& st, UnixNanos t) {
+void FundingBasis::end_program(State& st, Instant t) {
   if (events_.enabled(LogLevel::Info))
     events_.info("strategy.program_done",
                  {{"symbol", st.symbol}, {"program", st.prog.reason}, {"spot", dec(st.spot.position)},
@@ -1020,12 +1022,12 @@ void FundingBasis::cancel_symbol(State& st, std::optional<MarketType> market, st
     if (w.symbol != st.symbol || w.cancel_requested || w.remaining().is_zero()) continue;
     if ((market && w.market != *market) || (role && w.role != *role)) continue;
     w.cancel_requested = true;
-    w.since = now();
+    w.since = now().mono;
     out.cancels.push_back({w.symbol, w.market, oid, std::string(reason)});
   }
 }
 
-void FundingBasis::expire_orders(State& st, UnixNanos t) {
+void FundingBasis::expire_orders(State& st, Instant t) {
   // A final update lost in a stream gap must not freeze a program forever. IOC takers never
   // rest, and a canceled leader is done once the cancel is through; the daemon's reconciliation
   // (adopt_positions) corrects positions if fills were lost too.
@@ -1033,7 +1035,7 @@ void FundingBasis::expire_orders(State& st, UnixNanos t) {
   for (auto it = working_.begin(); it != working_.end();) {
     const Working& w = it->second;
     const bool rests = w.role == LegRole::Leader && !w.cancel_requested && !w.done;
-    if (w.symbol == st.symbol && !rests && t - w.since >= expiry) {
+    if (w.symbol == st.symbol && !rests && t.mono - w.since >= expiry) {
       events_.warn("strategy.order_expired", {{"symbol", w.symbol}, {"client_oid", it->first},
                                               {"market", to_string(w.market)}, {"role", to_string(w.role)},
                                               {"remaining", dec(w.remaining())}});
@@ -1044,7 +1046,7 @@ void FundingBasis::expire_orders(State& st, UnixNanos t) {
   }
 }
 
-void FundingBasis::check_deviation(State& st, UnixNanos t, Actions& out) {
+void FundingBasis::check_deviation(State& st, Instant t, Actions& out) {
   if (st.mode == SymbolMode::Reducing || st.mode == SymbolMode::Flattening) {
     st.apart_since.reset();
     return;
@@ -1061,16 +1063,16 @@ void FundingBasis::check_deviation(State& st, UnixNanos t, Actions& out) {
     return;
   }
   if (!st.apart_since) {
-    st.apart_since = t;
+    st.apart_since = t.mono;
     return;
   }
-  if (t - *st.apart_since < seconds(params_.hedge_timeout_s)) return;
+  if (t.mono - *st.apart_since < seconds(params_.hedge_timeout_s)) return;
 
   ++counters_.hedge_halts;
   events_.error("hedge.deviation_halt",
                 {{"symbol", st.symbol}, {"spot", dec(st.spot.position)}, {"perp", dec(st.perp.position)},
                  {"net", dec(st.spot.position + st.perp.position)}, {"net_delta_bps", net_delta_bps(st)},
-                 {"bound", dec(hedge_bound(st))}, {"apart_s", (t - *st.apart_since).count() / 1'000'000'000},
+                 {"bound", dec(hedge_bound(st))}, {"apart_s", (t.mono - *st.apart_since).count() / 1'000'000'000},
                  {"program", st.prog.reason}});
   st.apart_since.reset();
   cancel_symbol(st, std::nullopt, std::nullopt, "hedge_deviation_halt", out);
@@ -1093,7 +1095,7 @@ void FundingBasis::check_deviation(State& st, UnixNanos t, Actions& out) {
 }
 
 void FundingBasis::enter_reducing(std::string_view reason, Actions& out) {
-  const UnixNanos t = now();
+  const Instant t = now();
   events_.warn("strategy.reducing", {{"reason", std::string(reason)}});
   for (auto& st : states_) {
     if (st.mode == SymbolMode::Flattening) continue;
@@ -1102,14 +1104,14 @@ void FundingBasis::enter_reducing(std::string_view reason, Actions& out) {
     // An opening stops where it is; what the leader filled is still hedged by the follower.
     if (st.prog.kind == ProgramKind::Open && !st.prog.leader_cancel_at) {
       cancel_symbol(st, st.prog.leader, LegRole::Leader, "reducing", out);
-      st.prog.leader_cancel_at = t;
+      st.prog.leader_cancel_at = t.mono;
     }
     tick(st, t, out);
   }
 }
 
 void FundingBasis::flatten_all(std::string_view reason, Actions& out) {
-  const UnixNanos t = now();
+  const Instant t = now();
   events_.warn("strategy.flatten_all", {{"reason", std::string(reason)}});
   for (auto& st : states_) {
     cancel_symbol(st, std::nullopt, std::nullopt, "flatten", out);
@@ -1123,7 +1125,7 @@ void FundingBasis::flatten_all(std::string_view reason, Actions& out) {
     }
     Program p;
     p.kind = ProgramKind::Flatten;
-    p.started = t;
+    p.started = t.mono;
     p.reason = "flatten:" + std::string(reason);
     p.spot_at_start = st.spot.position;
   p.perp_at_start = st.perp.position;

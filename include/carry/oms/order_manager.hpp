@@ -35,7 +35,8 @@ struct StringHash {
 
 struct TopOfBook {
   Decimal bid, bid_size, ask, ask_size;
-  UnixNanos ts;
+  UnixNanos ts;        // the venue's time of the quote
+  MonoNanos received;  // when it reached us: its age is measured from here
   Decimal mid() const { return Decimal::from_raw((bid.raw() + ask.raw()) / 2); }
 };
 

@@ -73,7 +73,7 @@ class FundingBasis final : public Strategy {
   // Fills and order updates of our orders as the OMS applied them: each trade once (the OMS holds
   // the one trade-id dedup), every terminal outcome whatever its source.
   void on_exec(const ExecEvent& event, Actions& out) override;
-  void on_timer(UnixNanos now, Actions& out) override;
+  void on_timer(Actions& out) override;
   void begin_instant() override { deferring_ = true; }
   void end_instant(Actions& out) override;
   // Something is under way that time alone moves on (a program, an order not finished yet): a
@@ -105,7 +105,8 @@ class FundingBasis final : public Strategy {
  private:
   struct Quote {
     Decimal bid, bid_size, ask, ask_size;
-    UnixNanos ts;
+    UnixNanos ts;                // the venue's time of the quote
+    MonoNanos received;          // when it reached us: its age is measured from here
     Decimal mid() const { return Decimal::from_raw((bid.raw() + ask.raw()) / 2); }
   };
   struct Leg {
@@ -130,10 +131,10 @@ class FundingBasis final : public Strategy {
     MarketType leader = MarketType::Perp;
     Decimal leader_target;       // signed target position of the leader leg
     MarketType follower = MarketType::Spot;  // the leg hedged by taker orders
-    UnixNanos started;
-    std::optional<UnixNanos> leader_cancel_at;  // leader timed out / aborted: canceling
+    MonoNanos started;
+    std::optional<MonoNanos> leader_cancel_at;  // leader timed out / aborted: canceling
     bool taker_fallback = false; // close: leader replaced by taker orders
-    UnixNanos leader_idle_since; // no live leader order since
+    MonoNanos leader_idle_since; // no live leader order since
     bool leader_idle = false;
     std::string reason;
     Decimal spot_at_start, perp_at_start;
@@ -145,7 +146,7 @@ class FundingBasis final : public Strategy {
     Decimal size, filled;
     LegRole role = LegRole::Leader;
     bool cancel_requested = false;
-    UnixNanos since;             // sent, or cancel requested
+    MonoNanos since;             // sent, or cancel requested
     bool done = false;           // the venue finished it; fills it reported are still to arrive
     Decimal remaining() const { return size > filled ? size - filled : Decimal{}; }
   };
@@ -157,16 +158,16 @@ class FundingBasis final : public Strategy {
     Program prog;
     std::optional<double> entry_basis_bps;
     std::optional<UnixNanos> opened_for_settlement;  // !hold_across_events: the event we hold for
-    std::optional<UnixNanos> apart_since;            // legs apart beyond the bound since
-    std::optional<UnixNanos> last_close;             // last CLOSE decision (reopen cooldown)
-    UnixNanos last_eval;
+    std::optional<MonoNanos> apart_since;            // legs apart beyond the bound since
+    std::optional<MonoNanos> last_close;             // last CLOSE decision (reopen cooldown)
+    MonoNanos last_eval;
     bool evaluated = false;
     bool dirty = true;                               // material change: evaluate at once
-    UnixNanos last_taker;                            // last follower/rebalance/flatten order
+    MonoNanos last_taker;                            // last follower/rebalance/flatten order
     bool hedge_urgent = false;                       // a leader fill is waiting for its follower
     std::optional<DecisionKind> last_kind;
     std::string last_reason;
-    UnixNanos last_logged;
+    MonoNanos last_logged;
     bool deferred = false;                           // inside an instant: react at its end
     bool funding_changed = false;                    // ... to a changed funding rate too
     Leg& leg(MarketType m) { return m == MarketType::Spot ? spot : perp; }
@@ -178,29 +179,35 @@ class FundingBasis final : public Strategy {
 
   State* find(std::string_view symbol) noexcept;
   const State* find(std::string_view symbol) const noexcept;
-  UnixNanos now() const noexcept { return clock_.now(); }
+  // Wall time dates what the venue dates (settlements, decisions); every timer, timeout and age
+  // runs on the monotonic reading, so a step of the host clock neither trips nor freezes one.
+  struct Instant {
+    UnixNanos wall;
+    MonoNanos mono;
+  };
+  Instant now() const noexcept { return {clock_.now(), clock_.mono()}; }
 
   void on_bbo(const Bbo& b, Actions& out);
   void on_funding(const FundingRateUpdate& f, Actions& out);
   // What a new quote on either leg triggers off the timer: the running program, or a basis stop.
-  void react_to_quotes(State& st, UnixNanos now, Actions& out);
+  void react_to_quotes(State& st, Instant now, Actions& out);
   void defer(State& st);
   void on_fill(const Fill& f, Actions& out);
   void on_update(const OrderUpdate& u, Actions& out);
 
-  void tick(State& st, UnixNanos now, Actions& out);
-  void evaluate(State& st, UnixNanos now, Actions& out);
+  void tick(State& st, Instant now, Actions& out);
+  void evaluate(State& st, Instant now, Actions& out);
   // Whether a decision is worth logging (and a row in the decisions table); record() logs it if so.
-  bool is_news(const State& st, DecisionKind kind, std::string_view reason, UnixNanos t) const;
+  bool is_news(const State& st, DecisionKind kind, std::string_view reason, MonoNanos t) const;
   void record(State& st, Decision&& d, Actions& out);
-  Decision base_decision(const State& st, UnixNanos now) const;
+  Decision base_decision(const State& st, Instant now) const;
 
-  void start_open(State& st, int direction, Decimal size, UnixNanos now, Actions& out);
-  void start_close(State& st, std::string_view reason, UnixNanos now, Actions& out);
-  void start_rebalance(State& st, MarketType leg, std::string_view reason, UnixNanos now, Actions& out);
-  void manage_program(State& st, UnixNanos now, Actions& out);
-  void end_program(State& st, UnixNanos now);
-  void place_leader(State& st, UnixNanos now, Actions& out);
+  void start_open(State& st, int direction, Decimal size, Instant now, Actions& out);
+  void start_close(State& st, std::string_view reason, Instant now, Actions& out);
+  void start_rebalance(State& st, MarketType leg, std::string_view reason, Instant now, Actions& out);
+  void manage_program(State& st, Instant now, Actions& out);
+  void end_program(State& st, Instant now);
+  void place_leader(State& st, Instant now, Actions& out);
   struct HedgeNeed {
     Side side;
     Decimal size;
@@ -210,15 +217,15 @@ class FundingBasis final : public Strategy {
   std::optional<HedgeNeed> hedge_need(const State& st, MarketType leg) const;
   // Sends a taker order on `leg` for the signed quantity still needed to hedge (spot + perp -> 0)
   // after what is already in flight there. Returns true when an order was emitted.
-  bool hedge_leg(State& st, MarketType leg, LegRole role, std::string_view reason, UnixNanos now, Actions& out);
-  bool flatten_leg(State& st, MarketType leg, std::string_view reason, UnixNanos now, Actions& out);
+  bool hedge_leg(State& st, MarketType leg, LegRole role, std::string_view reason, Instant now, Actions& out);
+  bool flatten_leg(State& st, MarketType leg, std::string_view reason, Instant now, Actions& out);
   // Cancels our unfinished orders on the symbol (one market / one role when given).
   void cancel_symbol(State& st, std::optional<MarketType> market, std::optional<LegRole> role,
                      std::string_view reason, Actions& out);
   void emit_order(State& st, OrderIntent intent, Actions& out);
-  void choose_rebalance(State& st, Decision& d, UnixNanos now, Actions& out);
-  void check_deviation(State& st, UnixNanos now, Actions& out);
-  void expire_orders(State& st, UnixNanos now);
+  void choose_rebalance(State& st, Decision& d, Instant now, Actions& out);
+  void check_deviation(State& st, Instant now, Actions& out);
+  void expire_orders(State& st, Instant now);
 
   std::optional<OrderIntent> taker_intent(State& st, MarketType leg, Side side, Decimal size,
                                           LegRole role, std::string reason);

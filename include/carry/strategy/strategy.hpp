@@ -1,6 +1,7 @@
 #pragma once
 // The one interface every strategy implements. Sans-I/O: events in, intents out; time comes from
-// the events' caller (an injected Clock, or on_timer's argument), never from the wall clock.
+// the injected Clock (wall time for what the venue dates, its monotonic reading for every timer),
+// never from the system clock.
 #include <carry/core/events.hpp>
 #include <carry/strategy/decision.hpp>
 #include <carry/strategy/order_intent.hpp>
@@ -38,7 +39,7 @@ class Strategy {
   virtual void begin_instant() {}
   virtual void end_instant(Actions& out) { (void)out; }
   virtual void on_exec(const ExecEvent& event, Actions& out) = 0;
-  virtual void on_timer(UnixNanos now, Actions& out) = 0;
+  virtual void on_timer(Actions& out) = 0;  // timers are due: the clock says how late it is
   // The OMS refused an intent before it reached the venue (a guard blocked it): the order will
   // never exist, so it is no longer counted as in flight.
   virtual void on_submit_rejected(std::string_view client_oid, std::string_view reason, Actions& out) = 0;
@@ -48,7 +49,7 @@ class Strategy {
   // Convenience forms for tests and simple callers.
   Actions on_market(const MarketEvent& event) { return collect([&](Actions& a) { on_market(event, a); }); }
   Actions on_exec(const ExecEvent& event) { return collect([&](Actions& a) { on_exec(event, a); }); }
-  Actions on_timer(UnixNanos now) { return collect([&](Actions& a) { on_timer(now, a); }); }
+  Actions on_timer() { return collect([&](Actions& a) { on_timer(a); }); }
   Actions flatten_all(std::string_view reason) { return collect([&](Actions& a) { flatten_all(reason, a); }); }
 
  private:

@@ -43,7 +43,7 @@ struct FundingBasisTest : ::testing::Test {
 
   Actions market(const MarketEvent& ev) { return fb->on_market(ev); }
   Actions exec(const ExecEvent& ev) { return fb->on_exec(ev); }
-  Actions timer() { return fb->on_timer(now()); }
+  Actions timer() { return fb->on_timer(); }
 
   Actions quote(const std::string& sym, MarketType m, const char* bid, const char* ask, const char* size = "50") {
     Bbo b;

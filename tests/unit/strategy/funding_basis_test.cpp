@@ -409,7 +409,7 @@ TEST(FundingBasisNews, SkippingUnchangedHoldsChangesNoDecisionOrOrder) {
         q.ts_event = q.ts_init = now();
         both([&](FundingBasis& s) { return s.on_market(q); });
       }
-      both([&](FundingBasis& s) { return s.on_timer(now()); });
+      both([&](FundingBasis& s) { return s.on_timer(); });
     }
     // B's news: every non-HOLD, and a HOLD whose (kind, reason) differs from the previous one.
     std::vector<const Decision*> news;

@@ -125,7 +125,7 @@ class WiringTest : public ::testing::Test {
   void timer() {
     om->on_timer();
     risk->on_timer();
-    fb->on_timer(clock.now(), acts);
+    fb->on_timer(acts);
     apply();
     pump();
   }
