@@ -4,6 +4,11 @@
 
 namespace carry::app {
 
+bitget::AccountModeSetting account_mode_setting(const config::Config& c) {
+  // The loader accepts only the three words.
+  return bitget::account_mode_setting_from(c.exchange.account_mode).value_or(bitget::AccountModeSetting::Auto);
+}
+
 bitget::GatewayConfig gateway_config(const config::Config& c, bool with_keys) {
   bitget::GatewayConfig g;
   const auto& ex = c.exchange;
@@ -11,6 +16,8 @@ bitget::GatewayConfig gateway_config(const config::Config& c, bool with_keys) {
   g.ws_public_url = ex.ws_public_url;
   g.ws_private_url = ex.ws_private_url;
   g.demo = ex.environment == "testnet" && ex.demo_trading;
+  // What a run without private calls assumes; a run with keys detects the kind and sets it.
+  g.account_kind = bitget::assumed_account_kind(account_mode_setting(c));
   g.ca_file = ex.ca_file;
   if (with_keys) g.credentials = {c.keys.api_key, c.keys.api_secret, c.keys.passphrase};
   g.private_streams = with_keys;

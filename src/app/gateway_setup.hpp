@@ -5,6 +5,8 @@
 
 namespace carry::app {
 
+bitget::AccountModeSetting account_mode_setting(const config::Config& config);
+
 // with_keys=false leaves the credentials out: nothing private can be called.
 bitget::GatewayConfig gateway_config(const config::Config& config, bool with_keys);
 

@@ -1,9 +1,11 @@
 #include "ops_check.hpp"
 
+#include "account_kind_probe.hpp"
 #include "gateway_setup.hpp"
 
 #include <carry/bitget/gateway.hpp>
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <iostream>
@@ -11,106 +13,159 @@
 namespace carry::app {
 namespace asio = boost::asio;
 
-// --ops-check: three probes per symbol (funding, fresh BBO on both markets, authenticated REST),
-// one line each, a verdict, exit 0 when everything passed. Never enters the order loop.
+namespace {
+
+// One symbol's probes: the line printed, the failures named, the event logged.
+struct SymbolReport {
+  std::string line;
+  nlohmann::json ev;
+  std::vector<std::string> failed;
+};
+
+std::string bbo_problem(const std::optional<bitget::Ticker>& t, const char* market, UnixNanos now, int max_age_ms) {
+  if (!t) return std::string(market) + "(no ticker)";
+  const Bbo& b = t->bbo;
+  if (!b.bid_price.is_positive() || !b.ask_price.is_positive() || b.bid_price >= b.ask_price)
+    return std::string(market) + "(bad quote)";
+  const auto age_ms = (now - b.ts_event).count() / 1'000'000;
+  if (age_ms > max_age_ms)
+    return std::string(market) + "(stale: " + std::to_string(age_ms) + " ms > " + std::to_string(max_age_ms) + " ms)";
+  return {};
+}
+
+asio::awaitable<void> probe_funding(bitget::Gateway& gw, const std::string& symbol, SymbolReport& r) {
+  auto f = co_await gw.funding_info(symbol);
+  if (!f) {
+    r.line += " funding=FAIL";
+    r.failed.push_back("funding(" + f.error().message() + ")");
+    co_return;
+  }
+  const UnixNanos next = f->next_update;
+  r.line += " funding=" + f->rate.to_string() + " next=" + (next.ns ? next.to_rfc3339() : std::string("unknown"));
+  r.ev["funding"] = f->rate.to_string();
+  r.ev["next"] = next.ns ? next.to_rfc3339() : "";
+  if (next.ns == 0) r.failed.push_back("funding(no next settlement time)");
+}
+
+// Both markets' quotes, fresh against the exchange's clock.
+asio::awaitable<void> probe_bbo(bitget::Gateway& gw, const std::string& symbol, UnixNanos now, int max_age_ms,
+                                SymbolReport& r) {
+  auto perp = co_await gw.ticker(symbol, MarketType::Perp);
+  auto spot = co_await gw.ticker(symbol, MarketType::Spot);
+  const std::optional<bitget::Ticker> perp_t = perp ? *perp : std::nullopt;
+  const std::optional<bitget::Ticker> spot_t = spot ? *spot : std::nullopt;
+  const std::string perp_bad = bbo_problem(perp_t, "perp", now, max_age_ms);
+  const std::string spot_bad = bbo_problem(spot_t, "spot", now, max_age_ms);
+  if (perp_t) {
+    r.line += " bbo=(" + perp_t->bbo.bid_price.to_string() + "," + perp_t->bbo.ask_price.to_string() + ")";
+    r.ev["bbo"] = {perp_t->bbo.bid_price.to_string(), perp_t->bbo.ask_price.to_string()};
+  }
+  if (spot_t) r.ev["spot_bbo"] = {spot_t->bbo.bid_price.to_string(), spot_t->bbo.ask_price.to_string()};
+  if (!perp_bad.empty() || !spot_bad.empty()) {
+    r.line += " bbo=FAIL";
+    r.failed.push_back("bbo(" + perp_bad + (perp_bad.empty() || spot_bad.empty() ? "" : ",") + spot_bad + ")");
+  }
+}
+
+asio::awaitable<void> probe_private(bitget::Gateway& gw, const std::string& symbol, bool keys, bool dry_run,
+                                    SymbolReport& r) {
+  if (!keys) {
+    r.line += " auth=skipped";
+    r.ev["auth"] = "skipped";
+    if (!dry_run) r.failed.push_back("auth(skipped: no API keys)");
+    co_return;
+  }
+  auto open = co_await gw.private_probe(symbol);
+  if (open) {
+    r.line += " open=" + std::to_string(*open);
+    r.ev["open"] = *open;
+  } else {
+    r.line += " auth=FAIL";
+    r.failed.push_back("auth(" + open.error().message() + ")");
+  }
+}
+
+// The first line: the account's kind, asked once (ops-check does not wait for an upgrade).
+asio::awaitable<bitget::AccountKind> probe_account(asio::io_context& ioc, const config::Config& cfg, bool keys,
+                                                   EventSink& log, const Clock& clock, std::string& account_error) {
+  const auto setting = account_mode_setting(cfg);
+  if (!keys) {
+    const auto assumed = bitget::assumed_account_kind(setting);
+    std::cout << "ops.check account=skipped assumed=" << bitget::to_string(assumed) << " (no private call)"
+              << std::endl;
+    co_return assumed;
+  }
+  auto pcfg = gateway_config(cfg, true);
+  pcfg.private_streams = false;
+  bitget::Gateway probe(ioc.get_executor(), std::move(pcfg), log, clock);
+  asio::steady_timer timer(ioc);
+  SetupSleep wait = [&timer](std::chrono::milliseconds d) -> asio::awaitable<bool> {
+    timer.expires_after(d);
+    co_await timer.async_wait(asio::use_awaitable);
+    co_return true;
+  };
+  auto out = co_await detect_account_kind(probe, setting, log, std::move(wait), std::chrono::seconds(0));
+  probe.stop();
+  if (!out.kind) {
+    // The other probes still run (on the configured kind, Classic for auto): a bad key shows on
+    // every line, not only here.
+    std::cout << "ops.check account=FAIL " << out.error << std::endl;
+    log.error("ops.check", {{"probe", "account"}, {"ok", false}, {"error", out.error}});
+    account_error = out.error;
+    co_return bitget::assumed_account_kind(setting);
+  }
+  std::cout << "ops.check account=" << bitget::to_string(*out.kind)
+            << (out.account_mode.empty() ? "" : " account_mode=" + out.account_mode) << std::endl;
+  log.info("ops.check", {{"probe", "account"}, {"ok", true}, {"kind", std::string(bitget::to_string(*out.kind))}});
+  co_return *out.kind;
+}
+
+int verdict(const std::vector<std::string>& failed, EventSink& log) {
+  const bool pass = failed.empty();
+  std::string line = pass ? "ops.check verdict=PASS" : "ops.check verdict=FAIL failed=";
+  for (std::size_t i = 0; i < failed.size(); ++i) line += (i ? "; " : "") + failed[i];
+  std::cout << line << std::endl;
+  log.emit(pass ? LogLevel::Info : LogLevel::Error, "ops.verdict", {{"pass", pass}, {"failed", failed}});
+  return pass ? 0 : 1;
+}
+
+}  // namespace
+
+// --ops-check: the account's kind, then three probes per symbol (funding, fresh BBO on both
+// markets, authenticated REST), one line each, a verdict, exit 0 when everything passed. Never
+// enters the order loop.
 asio::awaitable<int> run_ops_check(asio::io_context& ioc, const config::Config& cfg, bool dry_run, EventSink& log,
                                    const Clock& clock) {
   const bool keys = cfg.keys.complete() && !dry_run;
+  std::string account_error;
+  const auto kind = co_await probe_account(ioc, cfg, keys, log, clock, account_error);
   auto gcfg = gateway_config(cfg, keys);
   gcfg.private_streams = false;  // REST probes only
+  gcfg.account_kind = kind;
   bitget::Gateway gw(ioc.get_executor(), gcfg, log, clock);
   std::vector<std::string> failed;
   auto server = co_await gw.server_time();
   const UnixNanos now = server ? *server : clock.now();
   if (!server) log.warn("ops.check", {{"probe", "server_time"}, {"ok", false}, {"error", server.error().message()}});
-  auto perp_tickers = co_await gw.perp_tickers();
   for (const auto& symbol : cfg.strategy.funding.symbols) {
-    std::string line = "ops.check symbol=" + symbol;
-    nlohmann::json ev = {{"symbol", symbol}};
-    std::vector<std::string> sym_failed;
-    // 1. funding
-    auto fr = co_await gw.current_funding_rate(symbol);
-    if (fr && !fr->empty()) {
-      const auto& f = fr->front();
-      UnixNanos next = f.next_update;
-      if (next.ns == 0) {
-        auto ft = co_await gw.funding_time(symbol);
-        if (ft && !ft->empty()) next = ft->front().next_funding_time;
-      }
-      line += " funding=" + f.rate.to_string() + " next=" + (next.ns ? next.to_rfc3339() : std::string("unknown"));
-      ev["funding"] = f.rate.to_string();
-      ev["next"] = next.ns ? next.to_rfc3339() : "";
-      if (next.ns == 0) sym_failed.push_back("funding(no next settlement time)");
-    } else {
-      line += " funding=FAIL";
-      sym_failed.push_back("funding(" + (fr ? std::string("no data") : fr.error().message()) + ")");
-    }
-    // 2. BBO on both markets, fresh against the exchange's clock
-    auto spot = co_await gw.spot_tickers(symbol);
-    std::optional<Bbo> perp_bbo, spot_bbo;
-    if (perp_tickers)
-      for (const auto& t : *perp_tickers)
-        if (t.bbo.symbol == symbol) perp_bbo = t.bbo;
-    if (spot)
-      for (const auto& t : *spot)
-        if (t.bbo.symbol == symbol) spot_bbo = t.bbo;
-    auto check_bbo = [&](const std::optional<Bbo>& b, const char* market) {
-      if (!b) return std::string(market) + "(no ticker)";
-      if (!b->bid_price.is_positive() || !b->ask_price.is_positive() || b->bid_price >= b->ask_price)
-        return std::string(market) + "(bad quote)";
-      const auto age_ms = (now - b->ts_event).count() / 1'000'000;
-      if (age_ms > cfg.exchange.bbo_max_age_ms)
-        return std::string(market) + "(stale: " + std::to_string(age_ms) + " ms > " +
-               std::to_string(cfg.exchange.bbo_max_age_ms) + " ms)";
-      return std::string();
-    };
-    const std::string perp_bad = check_bbo(perp_bbo, "perp"), spot_bad = check_bbo(spot_bbo, "spot");
-    if (perp_bbo) {
-      line += " bbo=(" + perp_bbo->bid_price.to_string() + "," + perp_bbo->ask_price.to_string() + ")";
-      ev["bbo"] = {perp_bbo->bid_price.to_string(), perp_bbo->ask_price.to_string()};
-    }
-    if (spot_bbo) ev["spot_bbo"] = {spot_bbo->bid_price.to_string(), spot_bbo->ask_price.to_string()};
-    if (!perp_bad.empty() || !spot_bad.empty()) {
-      line += " bbo=FAIL";
-      sym_failed.push_back("bbo(" + perp_bad + (perp_bad.empty() || spot_bad.empty() ? "" : ",") + spot_bad + ")");
-    }
-    // 3. authenticated REST: account read and our open-order count
-    if (!keys) {
-      line += " auth=skipped";
-      ev["auth"] = "skipped";
-      if (!dry_run) sym_failed.push_back("auth(skipped: no API keys)");
-    } else {
-      auto acc = co_await gw.futures_accounts();
-      auto po = co_await gw.perp_open_orders(symbol);
-      auto so = co_await gw.spot_open_orders(symbol);
-      if (acc && po && so) {
-        const auto open = po->size() + so->size();
-        line += " open=" + std::to_string(open);
-        ev["open"] = open;
-      } else {
-        const auto& err = !acc ? acc.error() : !po ? po.error() : so.error();
-        line += " auth=FAIL";
-        sym_failed.push_back("auth(" + err.message() + ")");
-      }
-    }
-    ev["ok"] = sym_failed.empty();
-    if (!sym_failed.empty()) {
+    SymbolReport r{"ops.check symbol=" + symbol, {{"symbol", symbol}}, {}};
+    co_await probe_funding(gw, symbol, r);
+    co_await probe_bbo(gw, symbol, now, cfg.exchange.bbo_max_age_ms, r);
+    co_await probe_private(gw, symbol, keys, dry_run, r);
+    r.ev["ok"] = r.failed.empty();
+    if (!r.failed.empty()) {
       std::string why;
-      for (const auto& f : sym_failed) why += (why.empty() ? "" : " ") + f;
-      line += " FAILED: " + why;
-      ev["failed"] = sym_failed;
-      for (const auto& f : sym_failed) failed.push_back(symbol + ":" + f);
+      for (const auto& f : r.failed) why += (why.empty() ? "" : " ") + f;
+      r.line += " FAILED: " + why;
+      r.ev["failed"] = r.failed;
+      for (const auto& f : r.failed) failed.push_back(symbol + ":" + f);
     }
-    std::cout << line << std::endl;
-    (sym_failed.empty() ? log.info("ops.check", ev) : log.error("ops.check", ev));
+    std::cout << r.line << std::endl;
+    (r.failed.empty() ? log.info("ops.check", r.ev) : log.error("ops.check", r.ev));
   }
   gw.stop();
-  const bool pass = failed.empty();
-  std::string verdict = pass ? "ops.check verdict=PASS" : "ops.check verdict=FAIL failed=";
-  for (std::size_t i = 0; i < failed.size(); ++i) verdict += (i ? "; " : "") + failed[i];
-  std::cout << verdict << std::endl;
-  log.emit(pass ? LogLevel::Info : LogLevel::Error, "ops.verdict", {{"pass", pass}, {"failed", failed}});
-  co_return pass ? 0 : 1;
+  if (!account_error.empty()) failed.push_back("account(" + account_error + ")");
+  co_return verdict(failed, log);
 }
 
 }  // namespace carry::app

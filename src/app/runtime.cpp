@@ -1,7 +1,6 @@
 #include "runtime.hpp"
 #include "runtime_util.hpp"
 
-#include "account_setup_runner.hpp"
 #include "engine_records.hpp"
 #include "gateway_setup.hpp"
 
@@ -244,7 +243,7 @@ asio::awaitable<bool> Runtime::sleep(asio::steady_timer& timer, std::chrono::ste
 }
 
 asio::awaitable<bool> Runtime::load_instruments() {
-  auto r = co_await gw_->refresh_instruments();  // publishes InstrumentUpdate -> on_market
+  auto r = co_await gw_->load_instruments();  // publishes InstrumentUpdate -> on_market
   if (!r) {
     log_.warn("instruments.refresh_failed", {{"error", r.error().message()}});
     co_return false;
@@ -261,21 +260,16 @@ asio::awaitable<bool> Runtime::load_instruments() {
 
 asio::awaitable<void> Runtime::refresh_funding() {
   for (const auto& s : cfg_.strategy.funding.symbols) {
-    auto cur = co_await gw_->current_funding_rate(s);
-    if (!cur || cur->empty()) {
-      log_.warn("funding.refresh_failed", {{"symbol", s}, {"error", cur ? std::string("empty") : cur.error().message()}});
+    auto c = co_await gw_->funding_info(s);
+    if (!c) {
+      log_.warn("funding.refresh_failed", {{"symbol", s}, {"error", c.error().message()}});
       continue;
     }
-    const auto& c = cur->front();
     FundingRateUpdate f;
     f.symbol = s;
-    f.rate = c.rate;
-    f.interval_hours = c.interval_hours;
-    f.next_settlement = c.next_update;
-    if (f.next_settlement.ns == 0) {
-      auto t = co_await gw_->funding_time(s);
-      if (t && !t->empty()) f.next_settlement = t->front().next_funding_time;
-    }
+    f.rate = c->rate;
+    f.interval_hours = c->interval_hours;
+    f.next_settlement = c->next_update;
     auto it = track_.find(s);
     if (it != track_.end() && it->second.funding) {
       f.mark_price = it->second.funding->mark_price;
@@ -506,17 +500,6 @@ asio::awaitable<void> Runtime::shutdown() {
   }
 }
 
-// The account as the strategy assumes it (one-way, margin mode, leverage per symbol), before
-// reconciling: set up and read back, or carryd stops with exit 1 (account.setup_failed).
-asio::awaitable<void> Runtime::set_up_account() {
-  auto wanted = account_setup::wanted_from(cfg_.exchange, cfg_.strategy.funding.symbols);
-  SetupSleep wait = [this](std::chrono::milliseconds d) { return sleep(main_timer_, d); };
-  const auto setup = co_await run_account_setup(*gw_, std::move(wanted), log_, std::move(wait));
-  if (setup != AccountSetupResult::Refused) co_return;
-  exit_code_ = 1;
-  request_stop("account_setup_failed");
-}
-
 asio::awaitable<int> Runtime::run() {
   open_store();
   build_engine();
@@ -534,7 +517,18 @@ asio::awaitable<int> Runtime::run() {
   keys_ = cfg_.keys.complete() && !paper();
   if (!paper() && !cfg_.keys.complete())
     log_.warn("keys.missing", {{"note", "no API keys: private endpoints and order entry are unavailable"}});
-  gw_ = std::make_unique<bitget::Gateway>(ioc_.get_executor(), gateway_config(cfg_, keys_), log_, clock_);
+  auto gcfg = gateway_config(cfg_, keys_);
+  if (keys_) {
+    const auto kind = co_await settle_account_kind();
+    if (!kind) {
+      if (!stopping_) exit_code_ = 1;  // a stop while asking is an orderly exit
+      auto flushed = co_await store_->flush();
+      (void)flushed;
+      co_return exit_code_;
+    }
+    gcfg.account_kind = *kind;
+  }
+  gw_ = std::make_unique<bitget::Gateway>(ioc_.get_executor(), std::move(gcfg), log_, clock_);
   gw_->set_market_handler([this](const MarketEvent& ev) { on_market(ev); });
   if (paper()) {
     paper::PaperParams pp = make_paper_params(cfg_);

@@ -7,6 +7,7 @@
 #include <carry/app/engine.hpp>
 #include <carry/app/snapshot_throttle.hpp>
 #include <carry/app/startup.hpp>
+#include <carry/bitget/account_kind.hpp>
 #include <carry/config/loader.hpp>
 #include <carry/core/event_sink.hpp>
 #include <carry/core/time.hpp>
@@ -110,6 +111,7 @@ class Runtime {
                        Decimal perp_venue);
   boost::asio::awaitable<void> reconcile_task(std::string why);
   boost::asio::awaitable<void> shutdown();
+  boost::asio::awaitable<std::optional<bitget::AccountKind>> settle_account_kind();
   boost::asio::awaitable<void> set_up_account();  // account_setup_runner: exit 1 unless as configured
 
   void heartbeat();

@@ -42,27 +42,22 @@ void Runtime::refresh_stale_quotes() {
 
 asio::awaitable<void> Runtime::read_quote(std::string symbol, MarketType market) {
   const std::string key = leg_key(symbol, market);
-  Result<std::vector<bitget::Ticker>> r = make_error_code(Errc::unsupported);
-  if (market == MarketType::Perp) r = co_await gw_->perp_tickers();
-  else r = co_await gw_->spot_tickers(symbol);
+  auto r = co_await gw_->ticker(symbol, market);
   quote_reads_.erase(key);
-  if (!r || stopping_) co_return;
-  for (const auto& t : *r) {
-    if (t.bbo.symbol != symbol) continue;
-    // The venue's own timestamp decides, against the venue's clock (the local one may have been
-    // stepped): a ticker frozen with the book is no fresher than it.
-    const UnixNanos venue_now = UnixNanos::from_ms(gw_->rest().exchange_time_ms());
-    if (t.bbo.ts_event.ns == 0 || venue_now - t.bbo.ts_event >= rest_quote_after()) co_return;
-    Bbo b = t.bbo;
-    b.ts_init = clock_.now();
-    if (rest_quoted_.insert(key).second)
-      log_.warn("md.rest_quote", {{"symbol", symbol}, {"market", to_string(market)}, {"bid", b.bid_price.to_string()},
-                                  {"ask", b.ask_price.to_string()},
-                                  {"note", "the stream's last quote is old: priced from the REST ticker"}});
-    on_market(b);
-    pump();
-    co_return;
-  }
+  if (!r || !*r || stopping_) co_return;
+  const bitget::Ticker& t = **r;
+  // The venue's own timestamp decides, against the venue's clock (the local one may have been
+  // stepped): a ticker frozen with the book is no fresher than it.
+  const UnixNanos venue_now = UnixNanos::from_ms(gw_->rest().exchange_time_ms());
+  if (t.bbo.ts_event.ns == 0 || venue_now - t.bbo.ts_event >= rest_quote_after()) co_return;
+  Bbo b = t.bbo;
+  b.ts_init = clock_.now();
+  if (rest_quoted_.insert(key).second)
+    log_.warn("md.rest_quote", {{"symbol", symbol}, {"market", to_string(market)}, {"bid", b.bid_price.to_string()},
+                                {"ask", b.ask_price.to_string()},
+                                {"note", "the stream's last quote is old: priced from the REST ticker"}});
+  on_market(b);
+  pump();
 }
 
 }  // namespace carry::app

@@ -17,18 +17,15 @@ using runtime_util::base_coin;
 using runtime_util::bill_key;
 using runtime_util::dec;
 
-// Funding settlements are read from the account bills (businessType contract_settle_fee).
+// Funding settlements as the venue booked them (Classic: the account bills; UTA: the financial
+// records), deduplicated by symbol and time.
 asio::awaitable<void> Runtime::poll_funding_bills() {
-  bitget::BillsQuery q;
-  q.business_type = "contract_settle_fee";
-  q.start = bills_since_;
-  q.limit = 100;
-  auto page = co_await gw_->account_bills(q);
-  if (!page) {
-    log_.warn("funding.bills_failed", {{"error", page.error().message()}});
+  auto settled = co_await gw_->funding_settlements(bills_since_);
+  if (!settled) {
+    log_.warn("funding.bills_failed", {{"error", settled.error().message()}});
     co_return;
   }
-  for (auto& p : bitget::funding_payments(*page, clock_.now())) {
+  for (auto& p : *settled) {
     auto it = track_.find(p.symbol);
     if (it == track_.end()) continue;
     if (!bills_seen_.insert(bill_key(p)).second) continue;

@@ -157,6 +157,8 @@ std::vector<Field> make_schema() {
   s.push_back(string_field("exchange.ws_public_url", [](C& c) -> auto& { return c.exchange.ws_public_url; }));
   s.push_back(string_field("exchange.ws_private_url", [](C& c) -> auto& { return c.exchange.ws_private_url; }));
   s.push_back(bool_field("exchange.demo_trading", [](C& c) -> auto& { return c.exchange.demo_trading; }));
+  s.push_back(string_field("exchange.account_mode", [](C& c) -> auto& { return c.exchange.account_mode; },
+                           {"auto", "classic", "uta"}));
   s.push_back(string_field("exchange.ca_file", [](C& c) -> auto& { return c.exchange.ca_file; }));
   s.push_back(string_field("exchange.product_type", [](C& c) -> auto& { return c.exchange.product_type; },
                            {"USDT-FUTURES"}));

@@ -1,5 +1,6 @@
 #pragma once
-// bitget::Gateway: the Venue over Bitget's v2 REST + WebSocket API (issue 3). Market data is
+// bitget::Gateway: the Venue over Bitget's REST + WebSocket API (issue 3), in the dialect of the
+// account's kind (GatewayConfig::account_kind; Classic v2 today). Market data is
 // published as carry::MarketEvent through the market handler; order updates, fills, positions,
 // balances and StreamReconnected as carry::ExecEvent through Venue::emit. One io_context thread.
 //
@@ -8,6 +9,7 @@
 //   co_await gw.start();                       // server-time offset, WS sessions
 //   gw.subscribe_books1("BTCUSDT", MarketType::Perp);
 //   auto ack = co_await gw.place(req);         // Errc::timeout = outcome unknown, look it up
+#include <carry/bitget/account_kind.hpp>
 #include <carry/bitget/gateway_config.hpp>
 #include <carry/bitget/requests.hpp>
 #include <carry/bitget/rest_client.hpp>
@@ -102,7 +104,26 @@ class Gateway final : public Venue {
   boost::asio::awaitable<Result<std::vector<Fill>>> fills(std::string symbol, MarketType market, UnixNanos start,
                                                           UnixNanos end) override;
 
-  // ---- typed public REST ----
+  // ---- the account's kind ----
+  // GET /api/v3/account/settings, classified; any failure is a verdict, never an exception. A
+  // private call: only with credentials (without, Refused).
+  boost::asio::awaitable<AccountProbe> probe_account_kind();
+  AccountKind account_kind() const noexcept;
+
+  // ---- what the daemon and ops-check need, whatever the account kind (gateway_neutral.cpp) ----
+  // Both markets' instruments, published as InstrumentUpdate; the count.
+  boost::asio::awaitable<Result<std::size_t>> load_instruments();
+  // The current rate with its interval, caps and next settlement (from the funding-time call
+  // when the rate's answer has none).
+  boost::asio::awaitable<Result<CurrentFunding>> funding_info(std::string symbol);
+  // Settled funding of the account since `since` (signed amounts, one per settlement and symbol).
+  boost::asio::awaitable<Result<std::vector<FundingPayment>>> funding_settlements(UnixNanos since);
+  // One symbol's ticker on one market; empty when the venue does not list it.
+  boost::asio::awaitable<Result<std::optional<Ticker>>> ticker(std::string symbol, MarketType market);
+  // An authenticated read (the futures account) and the number of our open orders on the symbol.
+  boost::asio::awaitable<Result<std::size_t>> private_probe(std::string symbol);
+
+  // ---- typed public REST (Classic v2) ----
   boost::asio::awaitable<Result<UnixNanos>> server_time();
   boost::asio::awaitable<Result<std::vector<Instrument>>> contracts(std::string symbol = {});
   boost::asio::awaitable<Result<std::vector<Instrument>>> spot_symbols(std::string symbol = {});

@@ -2,6 +2,7 @@
 // Everything bitget::Gateway needs to reach an exchange: endpoints (all overridable, so the
 // gateway points at bitget-sim on loopback as easily as at Bitget), demo mode, keys, timeouts,
 // REST guards and the futures account settings. Keys are never printed: use describe().
+#include <carry/bitget/account_kind.hpp>
 #include <carry/bitget/rest_client.hpp>
 #include <carry/bitget/signer.hpp>
 #include <carry/bitget/wire.hpp>
@@ -43,6 +44,9 @@ struct GatewayConfig {
   std::string rest_base_url;          // e.g. "http://127.0.0.1:8080" for the simulator
   std::string ws_public_url;          // e.g. "ws://127.0.0.1:8081/v2/ws/public"
   std::string ws_private_url;
+  // The account's kind picks the protocol: the WebSocket paths follow it on the configured hosts
+  // (/v2/ws/... for Classic, /v3/ws/... for UTA). Detected at start (probe_account_kind).
+  AccountKind account_kind = AccountKind::Classic;
   bool demo = false;                  // header paptrading: 1 and the wspap WebSocket hosts
   std::string ca_file;                // extra trust anchors (PEM) added to the system store
   bool verify_tls = true;

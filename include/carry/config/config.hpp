@@ -21,6 +21,9 @@ struct ExchangeConfig {
   std::string margin_coin = "USDT";
   // The futures account's settings, applied and verified at start (live and testnet with keys).
   std::string margin_mode = "crossed";   // crossed | isolated (per symbol on Bitget)
+  // auto: detected at start (GET /api/v3/account/settings); classic | uta: also detected, and a
+  // different account stops start-up. Dry runs and keyless runs assume classic for auto.
+  std::string account_mode = "auto";
   std::string position_mode = "one_way"; // one_way only (hedge is refused with a reason)
   int leverage = 2;                      // per symbol
   int rest_timeout_ms = 5000;

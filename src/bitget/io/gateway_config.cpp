@@ -8,12 +8,12 @@ std::string GatewayConfig::rest_url() const {
   return rest_base_url.empty() ? std::string(kLiveRestUrl) : rest_base_url;
 }
 std::string GatewayConfig::ws_public() const {
-  if (!ws_public_url.empty()) return ws_public_url;
-  return std::string(demo ? kDemoWsPublicUrl : kLiveWsPublicUrl);
+  return ws_url_for(account_kind, !ws_public_url.empty() ? std::string_view(ws_public_url)
+                                                         : (demo ? kDemoWsPublicUrl : kLiveWsPublicUrl));
 }
 std::string GatewayConfig::ws_private() const {
-  if (!ws_private_url.empty()) return ws_private_url;
-  return std::string(demo ? kDemoWsPrivateUrl : kLiveWsPrivateUrl);
+  return ws_url_for(account_kind, !ws_private_url.empty() ? std::string_view(ws_private_url)
+                                                          : (demo ? kDemoWsPrivateUrl : kLiveWsPrivateUrl));
 }
 
 RestClientConfig GatewayConfig::rest_config() const {
@@ -54,7 +54,7 @@ WsClientConfig GatewayConfig::ws_private_config() const { return ws_config(*this
 
 std::string GatewayConfig::describe() const {
   return "rest=" + rest_url() + " ws_public=" + ws_public() + " ws_private=" + ws_private() +
-         " demo=" + (demo ? "true" : "false") + " product=" + product_type + " margin=" + margin_mode + "/" +
+         " account=" + std::string(to_string(account_kind)) + " demo=" + (demo ? "true" : "false") + " product=" + product_type + " margin=" + margin_mode + "/" +
          margin_coin + " position_mode=" + std::string(to_wire(position_mode)) + " " +
          (credentials.empty() ? std::string("keys=none") : credentials.redacted());
 }

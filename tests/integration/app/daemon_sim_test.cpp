@@ -147,10 +147,32 @@ TEST(DaemonSim, OpsCheckPassesAgainstAHealthySimulator) {
   const auto code = d->wait(60s);
   ASSERT_TRUE(code.has_value());
   EXPECT_EQ(*code, 0) << d->out() << d->err();
+  EXPECT_EQ(d->out().rfind("ops.check account=classic\n", 0), 0u) << d->out();  // the mode, on the first line
   EXPECT_NE(d->out().find("ops.check symbol=BTCUSDT funding=0.0003 next="), std::string::npos) << d->out();
   EXPECT_NE(d->out().find("open=0"), std::string::npos);
   EXPECT_NE(d->out().find("verdict=PASS"), std::string::npos);
   EXPECT_EQ(f.get("/sim/stats")["orders_placed"].get<int>(), 0);
+}
+
+TEST(DaemonSim, AnAccountModeThatDisagreesWithTheAccountStopsStartUpNamingBoth) {
+  SimFixture f;
+  ASSERT_TRUE(f.sim->is_ready());
+  auto env = f.keys();
+  env["EXCHANGE__ACCOUNT_MODE"] = "uta";
+  auto d = f.carryd({}, env);
+  const auto code = d->wait(60s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 1) << d->err();
+  const auto refused = f.log_events("account.kind_refused");
+  ASSERT_EQ(refused.size(), 1u);
+  const std::string why = refused.front().value("error", "");
+  EXPECT_NE(why.find("exchange.account_mode is uta"), std::string::npos) << why;
+  EXPECT_NE(why.find("Classic account"), std::string::npos) << why;
+  EXPECT_NE(why.find("set exchange.account_mode to classic"), std::string::npos) << why;
+  EXPECT_NE(d->err().find("exchange.account_mode is uta"), std::string::npos) << d->err();
+  const auto stats = f.get("/sim/stats");
+  EXPECT_EQ(stats["orders_placed"].get<int>(), 0);
+  EXPECT_EQ(stats["ws_connections"]["private"].get<int>(), 0) << stats.dump();  // nothing private but the probe
 }
 
 TEST(DaemonSim, OpsCheckFailsNamingAuthWhenTheSignatureIsRejected) {
