@@ -119,12 +119,28 @@ void Runtime::on_market(const MarketEvent& ev) {
   } else if (const auto* f = std::get_if<FundingRateUpdate>(&ev)) {
     auto it = track_.find(f->symbol);
     if (it == track_.end()) return;
-    it->second.funding = *f;
+    // The ticker's update lacks the interval and caps the REST read brought: passed on merged.
+    const MarketEvent merged = it->second.funding.merge(*f);
+    note_funding_cap(it->second);
+    return forward_market(merged);
   }
+  forward_market(ev);
+}
+
+void Runtime::forward_market(const MarketEvent& ev) {
   if (paper_venue_) paper_venue_->on_market(ev);  // the fills it causes reach on_exec first
   if (!trading_) return;
   engine_->on_market(ev);
   pump();
+}
+
+void Runtime::note_funding_cap(SymbolTrack& t) {
+  if (!t.funding.newly_at_cap()) return;
+  const auto& f = *t.funding.last();
+  log_.warn("funding.at_cap", {{"symbol", f.symbol}, {"rate", dec(f.rate)},
+                               {"cap", dec(f.rate.is_negative() ? *f.min_rate : *f.max_rate)},
+                               {"next_settlement", f.next_settlement.to_rfc3339()},
+                               {"note", "the venue clamps the rate: the premium behind it is larger"}});
 }
 
 void Runtime::track_fill(SymbolTrack& t, const Fill& f) {
@@ -228,11 +244,19 @@ asio::awaitable<void> Runtime::execute(oms::Command cmd) {
     engine_->on_api_result(r ? boost::system::error_code{} : r.error());
     engine_->on_amend_result(amend->new_client_oid, r);
   } else if (auto* q = std::get_if<oms::QueryOrderRequest>(&cmd)) {
-    auto r = co_await venue_->order_by_client_oid(q->symbol, q->market, q->client_oid);
+    auto r = co_await look_up(q->symbol, q->market, q->client_oid, q->order_id);
     engine_->on_api_result(r ? boost::system::error_code{} : r.error());
     engine_->on_query_result(q->client_oid, r);
   }
   pump();
+}
+
+// By the venue's order id when known: Bitget finds a spot order by clientOid only for 2 hours, so
+// an order resting longer (or one resolved after a long restart) is asked for by id.
+asio::awaitable<Result<std::optional<OrderUpdate>>> Runtime::look_up(std::string symbol, MarketType market,
+                                                                     std::string client_oid, std::string order_id) {
+  if (order_id.empty()) co_return co_await venue_->order_by_client_oid(symbol, market, client_oid);
+  co_return co_await venue_->order_by_id(symbol, market, order_id);
 }
 
 asio::awaitable<bool> Runtime::sleep(asio::steady_timer& timer, std::chrono::steady_clock::duration d) {
@@ -270,11 +294,8 @@ asio::awaitable<void> Runtime::refresh_funding() {
     f.rate = c->rate;
     f.interval_hours = c->interval_hours;
     f.next_settlement = c->next_update;
-    auto it = track_.find(s);
-    if (it != track_.end() && it->second.funding) {
-      f.mark_price = it->second.funding->mark_price;
-      if (f.interval_hours == 0) f.interval_hours = it->second.funding->interval_hours;
-    }
+    f.min_rate = c->min_rate;
+    f.max_rate = c->max_rate;
     f.ts_event = f.ts_init = clock_.now();
     on_market(f);
   }
@@ -382,10 +403,10 @@ void Runtime::heartbeat() {
     if (t.perp) s.perp_bid = t.perp->bid_price, s.perp_ask = t.perp->ask_price;
     if (!t.spot_size.is_zero()) s.spot_entry_price = t.spot_cost / t.spot_size;
     if (!t.perp_size.is_zero()) s.perp_entry_price = t.perp_cost / t.perp_size;
-    if (t.funding) {
-      s.funding_rate = t.funding->rate;
-      s.next_funding = t.funding->next_settlement;
-      s.funding_interval_hours = t.funding->interval_hours;
+    if (const auto& fu = t.funding.last()) {
+      s.funding_rate = fu->rate;
+      s.next_funding = fu->next_settlement;
+      s.funding_interval_hours = fu->interval_hours;
     }
     s.funding_pnl = t.funding_pnl;
     s.fees_paid = t.fees;
@@ -436,13 +457,20 @@ asio::awaitable<void> Runtime::heartbeat_loop() {
   }
 }
 
+bool Runtime::funding_reread_due() const {
+  const UnixNanos now = clock_.now();
+  return std::any_of(track_.begin(), track_.end(), [&](const auto& kv) { return kv.second.funding.reread_due(now); });
+}
+
 asio::awaitable<void> Runtime::poll_loop() {
   const int period_s = 15;
   const int instruments_every = std::max(1, cfg_.exchange.instrument_info_ttl_s / period_s);
   for (int round = 1;; ++round) {
     const bool awake = co_await sleep(poll_timer_, std::chrono::seconds(period_s));
     if (!awake) co_return;
-    if (round % 4 == 0) co_await refresh_funding();  // the WS ticker is the main source
+    // The WS ticker is the main source; the REST read brings the interval and caps, which Bitget
+    // changes by announcement: every minute, and right after each settlement.
+    if (round % 4 == 0 || funding_reread_due()) co_await refresh_funding();
     if (!paper() && keys_) co_await poll_funding_bills();
     // Instruments on their TTL; a failure keeps the last good copy.
     if (round % instruments_every == 0) co_await load_instruments();

@@ -13,6 +13,7 @@
 #include <carry/core/time.hpp>
 
 #include "fill_namer.hpp"
+#include "funding_watch.hpp"
 #include "reconciler.hpp"
 #include "store_watch.hpp"
 
@@ -61,7 +62,7 @@ class Runtime {
  private:
   struct SymbolTrack {
     std::optional<Bbo> spot, perp;
-    std::optional<FundingRateUpdate> funding;
+    FundingWatch funding;                // the last update, with the interval and caps kept
     Decimal funding_pnl, fees;           // since start (heartbeat)
     Decimal day_funding, day_fees;       // today, UTC (daily_pnl rows)
     Decimal spot_size, spot_cost;        // our position and its cost (average entry)
@@ -112,6 +113,11 @@ class Runtime {
   boost::asio::awaitable<void> reconcile_task(std::string why);
   boost::asio::awaitable<void> shutdown();
   boost::asio::awaitable<std::optional<bitget::AccountKind>> settle_account_kind();
+  void forward_market(const MarketEvent& ev);
+  boost::asio::awaitable<Result<std::optional<OrderUpdate>>> look_up(std::string symbol, MarketType market,
+                                                                     std::string client_oid, std::string order_id);
+  void note_funding_cap(SymbolTrack& t);
+  bool funding_reread_due() const;
   boost::asio::awaitable<void> set_up_account();  // account_setup_runner: exit 1 unless as configured
 
   void heartbeat();

@@ -30,9 +30,9 @@ asio::awaitable<void> Runtime::poll_funding_bills() {
     if (it == track_.end()) continue;
     if (!bills_seen_.insert(bill_key(p)).second) continue;
     // What we knew at the settlement: the rate, our perp position and the mark price.
-    if (it->second.funding) {
-      if (!p.rate) p.rate = it->second.funding->rate;
-      if (!p.mark_price) p.mark_price = it->second.funding->mark_price;
+    if (const auto& fu = it->second.funding.last()) {
+      if (!p.rate) p.rate = fu->rate;
+      if (!p.mark_price) p.mark_price = fu->mark_price;
     }
     if (!p.mark_price && it->second.perp) p.mark_price = it->second.perp->mid();
     if (!p.position_size) p.position_size = it->second.perp_size;
@@ -194,7 +194,7 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
   execute_order_plan(plan);
   int resolved = 0;
   for (const auto& row : plan.resolve) {
-    auto r = co_await venue_->order_by_client_oid(row.symbol, row.market, row.client_oid);
+    auto r = co_await look_up(row.symbol, row.market, row.client_oid, row.order_id);
     if (!r) {
       log_.error("reconcile.failed", {{"step", "order_by_client_oid"}, {"client_oid", row.client_oid},
                                       {"error", r.error().message()}});
@@ -246,7 +246,7 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
         // Priced at the current mark (REST funding info, else a quote); unpriced legs cannot be
         // booked honestly: the strategy still gets them, the guards are told why they cannot.
         std::optional<Decimal> price;
-        if (t.funding && t.funding->mark_price) price = t.funding->mark_price;
+        if (t.funding.last() && t.funding.last()->mark_price) price = t.funding.last()->mark_price;
         else if (t.perp) price = t.perp->mid();
         else if (t.spot) price = t.spot->mid();
         if (price) {

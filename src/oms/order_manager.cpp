@@ -620,7 +620,7 @@ void OrderManager::notify(const Order& o) {
 void OrderManager::push_query(Order& o) {
   o.query_pending = true;
   o.last_query = clock_.mono();
-  commands_.emplace_back(QueryOrderRequest{o.symbol, o.market, o.client_oid});
+  commands_.emplace_back(QueryOrderRequest{o.symbol, o.market, o.client_oid, o.order_id});
 }
 
 void OrderManager::to_unknown(Order& o, std::string_view reason) {

@@ -63,7 +63,8 @@ struct Envelope {
 // rate_limited on 429).
 WireResult<Envelope> parse_envelope(std::string_view body, int http_status = 200);
 
-// "SPOT" -> Spot, "USDT-FUTURES" / "COIN-FUTURES" / "USDC-FUTURES" / "S*-FUTURES" -> Perp.
+// "SPOT" -> Spot, "USDT-FUTURES" / "COIN-FUTURES" / "USDC-FUTURES" -> Perp; also "S*-FUTURES", the
+// demo pairs Bitget delisted on 2025-08-04 (demo is the paptrading header now), for old recordings.
 std::optional<MarketType> market_from_inst_type(std::string_view inst_type) noexcept;
 
 enum class PositionMode : std::uint8_t { OneWay, Hedge };

@@ -35,6 +35,7 @@ struct FundingRateUpdate {
   UnixNanos next_settlement;
   int interval_hours = 0;
   std::optional<Decimal> mark_price, index_price;
+  std::optional<Decimal> min_rate, max_rate;  // the venue's caps on the rate, when known
   UnixNanos ts_event, ts_init;
 };
 

@@ -16,6 +16,8 @@ struct QueryOrderRequest {
   std::string symbol;
   MarketType market = MarketType::Spot;
   std::string client_oid;
+  // When known, the order is looked up by it: Bitget finds a spot order by clientOid only for 2 h.
+  std::string order_id;
 };
 
 using Command = std::variant<PlaceOrderRequest, CancelOrderRequest, AmendOrderRequest, QueryOrderRequest>;

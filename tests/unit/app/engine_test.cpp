@@ -107,7 +107,7 @@ class EngineTest : public ::testing::Test {
   }
 
   void funding(const char* rate) {
-    market(FundingRateUpdate{"ETHUSDT", Decimal::parse(rate).value(), clock.now() + 1h, 8, {}, {}, clock.now(),
+    market(FundingRateUpdate{"ETHUSDT", Decimal::parse(rate).value(), clock.now() + 1h, 8, {}, {}, {}, {}, clock.now(),
                              clock.now()});
   }
 

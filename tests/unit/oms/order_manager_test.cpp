@@ -339,6 +339,9 @@ TEST_F(OrderManagerTest, StreamReconnectQueriesEveryOpenOrder) {
   auto cmds = commands();
   ASSERT_EQ(count<QueryOrderRequest>(cmds), 2u);
   EXPECT_EQ(std::get<QueryOrderRequest>(cmds[0]).client_oid, a);
+  // Acked orders are asked for by the venue's id (a spot clientOid lookup reaches back 2 h only).
+  EXPECT_EQ(std::get<QueryOrderRequest>(cmds[0]).order_id, "X" + a);
+  EXPECT_EQ(std::get<QueryOrderRequest>(cmds[1]).order_id, "X" + b);
   EXPECT_EQ(sink.count("oms.reconcile"), 1u);
 }
 

@@ -140,7 +140,7 @@ class ScenarioTest : public FundingBasisTest {
       if (now() >= next_settlement) next_settlement = next_settlement + 8h;
       if (step % 900 == 0) {
         FundingRateUpdate f{"ETHUSDT", Decimal::parse(rates[(step / 900) % 7]).value(), next_settlement, 8,
-                            {}, {}, now(), now()};
+                            {}, {}, {}, {}, now(), now()};
         drain(market(f));
       }
       leader_fills();
@@ -148,7 +148,7 @@ class ScenarioTest : public FundingBasisTest {
       EXPECT_FALSE(view().spot_position.is_negative()) << "step " << step;
     }
     // Wind down: funding against us, then let it finish.
-    drain(market(FundingRateUpdate{"ETHUSDT", "-0.001"_dec, next_settlement, 8, {}, {}, now(), now()}));
+    drain(market(FundingRateUpdate{"ETHUSDT", "-0.001"_dec, next_settlement, 8, {}, {}, {}, {}, now(), now()}));
     for (int i = 0; i < 900; ++i) {
       advance(1s);
       leader_fills();

@@ -119,7 +119,7 @@ TEST_F(FundingBasisTest, ClosesAfterTheCapturedEventWhenNotHoldingAcrossEvents) 
   update(follower, OrderStatus::Filled, "9.995");
   EXPECT_EQ(view().mode, SymbolMode::Open);
   advance(31min);  // the settlement passed; the venue announces the next one
-  FundingRateUpdate f{"ETHUSDT", "0.003"_dec, settlement + 8h, 8, {}, {}, now(), now()};
+  FundingRateUpdate f{"ETHUSDT", "0.003"_dec, settlement + 8h, 8, {}, {}, {}, {}, now(), now()};
   a = market(f);
   ASSERT_EQ(a.decisions.size(), 1u);
   EXPECT_EQ(a.decisions[0].kind, DecisionKind::Close);
@@ -623,7 +623,7 @@ TEST_F(FundingBasisTest, MalformedMarketDataIsCountedAndIgnored) {
   quote("ETHUSDT", MarketType::Perp, "0", "100.07");       // empty bid
   EXPECT_EQ(fb->counters().rejected_events, 2u);
   EXPECT_NEAR(*view().basis_bps, 6.0, 1e-6);  // the last good quotes stand
-  FundingRateUpdate bad{"ETHUSDT", "0.001"_dec, UnixNanos{}, 8, {}, {}, now(), now()};
+  FundingRateUpdate bad{"ETHUSDT", "0.001"_dec, UnixNanos{}, 8, {}, {}, {}, {}, now(), now()};
   EXPECT_TRUE(market(bad).empty());
   EXPECT_EQ(fb->counters().rejected_events, 3u);
   EXPECT_EQ(sink.count("strategy.bad_funding"), 1u);
