@@ -74,6 +74,10 @@ struct GatewayConfig {
   std::chrono::milliseconds ws_subscribe_timeout{10000};
   BackoffPolicy ws_backoff{};
   bool private_streams = true;        // start the private WS when credentials are set
+  // Bitget closes every connection after 24 h: the public session moves to a new connection
+  // before that (make before break); 0 = never. The private session is left to reconnect (its
+  // reconnect triggers the REST reconciliation, and private pushes must not arrive twice).
+  std::chrono::seconds ws_rotate_after{std::chrono::hours(23) + std::chrono::minutes(30)};
 
   // ---- futures account ----
   std::string product_type = "USDT-FUTURES";

@@ -496,7 +496,7 @@ asio::awaitable<Result<std::vector<BalanceUpdate>>> Gateway::spot_assets() {
 
 // ---------- plumbing ----------
 RestClient& Gateway::rest() noexcept { return impl_->rest; }
-WsClient& Gateway::ws_public() noexcept { return impl_->ws_pub; }
+WsClient& Gateway::ws_public() noexcept { return impl_->ws_pub.active(); }
 WsClient* Gateway::ws_private() noexcept { return impl_->ws_priv.get(); }
 const GatewayConfig& Gateway::config() const noexcept { return impl_->config; }
 GatewayStats Gateway::stats() const noexcept { return impl_->stats; }

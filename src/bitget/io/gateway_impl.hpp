@@ -4,6 +4,7 @@
 // account kind). Private to carry_bitget_io.
 #include <carry/bitget/gateway.hpp>
 
+#include "public_stream.hpp"
 #include "time_sync.hpp"
 
 #include <carry/bitget/fast_bbo.hpp>
@@ -95,7 +96,7 @@ struct Gateway::Impl {
                                                   : signer),
         rest(executor, config.rest_config(), public_signer, ev, clk),
         exchange_clock(executor, clk, rest, ev, config.time_sync_interval),
-        ws_pub(executor, config.ws_public_config(), nullptr, ev, exchange_clock, public_handlers()) {
+        ws_pub(executor, config.ws_public_config(), ev, exchange_clock, public_handlers(), config.ws_rotate_after) {
     if (signer && config.private_streams)
       ws_priv = std::make_unique<WsClient>(executor, config.ws_private_config(), signer.get(), ev, exchange_clock,
                                            private_handlers());
@@ -353,7 +354,7 @@ struct Gateway::Impl {
   std::shared_ptr<Signer> public_signer;   // paptrading/locale headers on public calls
   RestClient rest;
   io::TimeSync exchange_clock;  // the WS login timestamp must be within 30 s of the exchange
-  WsClient ws_pub;
+  io::PublicStream ws_pub;  // rotated before Bitget's 24 h close, without a gap in the books
   std::unique_ptr<WsClient> ws_priv;
   FastBboParser fast_bbo;
   std::map<std::string, std::unique_ptr<market::OrderBook>> order_books;

@@ -46,6 +46,7 @@ class GatewaySim : public ::testing::Test {
     cfg.rest_cb_fail_threshold = 3;
     cfg.rest_cb_open_seconds = std::chrono::seconds(1);
     cfg.time_sync_interval = time_sync_interval;
+    cfg.ws_rotate_after = rotate_after;
     gw = std::make_unique<bitget::Gateway>(io.get_executor(), cfg, events, clock);
     gw->set_market_handler([this](const MarketEvent& e) { market.push_back(e); });
     gw->set_exec_handler([this](const ExecEvent& e) { exec.push_back(e); });
@@ -130,6 +131,7 @@ class GatewaySim : public ::testing::Test {
   std::int64_t sim_auth_failures() { return admin("GET", "/sim/stats")["auth_failures"].get<std::int64_t>(); }
 
   std::chrono::seconds time_sync_interval{300};
+  std::chrono::seconds rotate_after{0};
   std::unique_ptr<SimProcess> sim;
   asio::io_context io;
   RecordingEventSink events;
@@ -294,6 +296,27 @@ TEST_F(GatewaySim, ReconnectsAndResubscribesAfterForcedClose) {
   EXPECT_GE(stats["ws_connections"]["public"].get<int>(), 2);
   EXPECT_GE(stats["ws_connections"]["private"].get<int>(), 2);
   EXPECT_GE(stats["faults_injected"]["ws_closed"].get<int>(), 2);
+}
+
+// Bitget closes every connection after 24 h; the public session moves to a new one first (here
+// after 2 s): the old one is closed only once the new one streams, so nothing downstream sees a
+// gap, and the full-depth book is never fed by both.
+TEST_F(GatewaySim, PublicSessionRotatesBeforeTheDailyCloseWithoutAGap) {
+  rotate_after = 2s;
+  start();
+  gw->subscribe_books("BTCUSDT", MarketType::Perp);
+  gw->subscribe_books1("ETHUSDT", MarketType::Spot);
+  ASSERT_TRUE(wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > 0; }));
+  ASSERT_TRUE(wait_until([&] { return events.count("ws.rotated") >= 2; }, 20s));
+  const auto eth = bbo_count("ETHUSDT", MarketType::Spot);
+  const auto btc = bbo_count("BTCUSDT", MarketType::Perp);
+  EXPECT_TRUE(wait_until([&] {
+    return bbo_count("ETHUSDT", MarketType::Spot) > eth + 2 && bbo_count("BTCUSDT", MarketType::Perp) > btc + 2;
+  }));
+  EXPECT_EQ(reconnects(false), 0u);         // no gap: never a Reconnected for the public stream
+  EXPECT_EQ(gw->stats().book_resyncs, 0u);  // the book never saw frames of two sessions
+  EXPECT_EQ(events.count("ws.rotation_failed"), 0u);
+  EXPECT_GE(admin("GET", "/sim/stats")["ws_connections"]["public"].get<int>(), 3);
 }
 
 TEST_F(GatewaySim, ReconnectsAfterSilentStall) {
