@@ -210,13 +210,26 @@ TEST(UtaFastBbo, BadFramesNameTheField) {
   EXPECT_NE(empty_side.error().message.find("one side"), std::string::npos);
   auto bad_price = fast.parse(
       R"({"action":"snapshot","arg":{"instType":"spot","topic":"books1","symbol":"X"},"data":[{"a":[["x","1"]],"b":[["1","2"]],"ts":"1"}],"ts":1})");
-  EXPECT_NE(bad_price.error().message.find("ask price"), std::string::npos);
+  EXPECT_NE(bad_price.error().message.find("data[0].a[0][0]"), std::string::npos);
   auto no_ts = fast.parse(
       R"({"action":"snapshot","arg":{"instType":"spot","topic":"ticker","symbol":"X"},"data":[{"bid1Price":"1","ask1Price":"2","bid1Size":"1","ask1Size":"1"}]})");
   EXPECT_NE(no_ts.error().message.find("ts"), std::string::npos);
   auto bad_type = fast.parse(
       R"({"action":"snapshot","arg":{"instType":"UTA","topic":"books1","symbol":"X"},"data":[]})");
   EXPECT_NE(bad_type.error().message.find("arg.instType"), std::string::npos);
+  // Cells are read as raw tokens: a null, an object or an escaped string is refused, not guessed.
+  for (const char* cell : {"null", "{}", R"("7\u0030")"}) {
+    const std::string frame = std::string(R"({"action":"snapshot","arg":{"instType":"spot","topic":"books1","symbol":"X"},"data":[{"a":[[)") +
+                              cell + R"(,"1"]],"b":[["1","2"]],"ts":"1"}],"ts":1})";
+    auto r = fast.parse(frame);
+    ASSERT_FALSE(r) << cell;
+    EXPECT_NE(r.error().message.find("data[0].a"), std::string::npos) << cell << ": " << r.error().message;
+  }
+  auto numbers = fast.parse(
+      R"({"action":"snapshot","arg":{"instType":"spot","topic":"books1","symbol":"X"},"data":[{"a":[[2.5, 1]],"b":[[2.25 , 3]],"ts":1700000000000}],"ts":1})");
+  ASSERT_TRUE(numbers) << numbers.error().to_string();
+  EXPECT_EQ(numbers->bid_price, "2.25"_dec);
+  EXPECT_EQ(numbers->ts_event, UnixNanos::from_ms(1'700'000'000'000));
   EXPECT_FALSE(fast.parse("{"));
   // The v2 parser does not take v3 frames (no channel/instId): the two paths stay apart.
   FastBboParser v2;
