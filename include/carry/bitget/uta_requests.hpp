@@ -80,6 +80,8 @@ WireResult<Request> fills(Category c, TimeWindow window, std::string_view cursor
                           std::string_view order_id = {}, int limit = 100);
 
 // ---------- orders ----------
+// No marginMode is sent: the account's default (crossed) applies. The TS SDK lists a futures
+// marginMode, the Dec-2025 place-order page does not; Carry trades crossed only.
 struct OrderRequest {
   Category category = Category::UsdtFutures;
   std::string symbol;
