@@ -44,6 +44,10 @@ WireResult<std::vector<std::string>> build_subscription_messages(std::string_vie
   return out;
 }
 
+std::string login_message(const Signer& signer, std::int64_t timestamp_s) {
+  return signer.ws_login_message(timestamp_s);
+}
+
 bool WsEvent::ok() const noexcept {
   if (kind == WsEventKind::Subscribe || kind == WsEventKind::Unsubscribe) return true;
   if (kind == WsEventKind::Login) return code.empty() || code == "0" || code == "00000";

@@ -9,6 +9,7 @@
 // public socket, "UTA" (upper case) for the private topics order, fill, position and account,
 // which take no symbol (uta/websocket/*).
 #include <carry/bitget/requests.hpp>
+#include <carry/bitget/signer.hpp>
 #include <carry/bitget/uta_parsers.hpp>
 #include <carry/bitget/ws_parsers.hpp>
 
@@ -40,6 +41,10 @@ WsArg private_arg(std::string_view topic);
 // max_args_bytes (the v2 limit is assumed for v3: nothing else is documented).
 WireResult<std::vector<std::string>> build_subscription_messages(std::string_view op, const std::vector<WsArg>& args,
                                                                  std::size_t max_args_bytes = kMaxSubscribeArgsBytes);
+
+// {"op":"login","args":[{apiKey, passphrase, timestamp (seconds), sign}]}: the v2 frame, which v3
+// takes unchanged (uta/guide; the TS SDK signs both alike). Its reply is {event:"login", code:0}.
+std::string login_message(const Signer& signer, std::int64_t timestamp_s);
 
 // Bitget sends this about 60 s before it drops the connection for a service upgrade: open a new
 // connection and move the subscriptions over (a planned reconnect), do not wait for the drop.

@@ -46,6 +46,18 @@ TEST(UtaWs, SubscribeFramesUseTopicSymbolAndTheDocumentedCasing) {
   EXPECT_FALSE(build_subscription_messages("login", {}));
 }
 
+TEST(UtaWs, LoginFrameIsSignedLikeV2) {
+  Signer signer({"key-1", "secret-1", "pass-1"}, false);
+  const auto frame = nlohmann::json::parse(login_message(signer, 1'700'000'000));
+  EXPECT_EQ(frame["op"], "login");
+  const auto& a = frame["args"][0];
+  EXPECT_EQ(a["apiKey"], "key-1");
+  EXPECT_EQ(a["passphrase"], "pass-1");
+  EXPECT_EQ(a["timestamp"], "1700000000");  // seconds
+  EXPECT_TRUE(verify_ws_login_signature("secret-1", "1700000000", a["sign"].get<std::string>()));
+  EXPECT_FALSE(verify_ws_login_signature("other", "1700000000", a["sign"].get<std::string>()));
+}
+
 TEST(UtaWs, EventsLoginAcksAndPlannedReconnect) {
   auto login = event_of(v3_sample("ws_login_ack.json"));
   EXPECT_EQ(login.kind, WsEventKind::Login);
