@@ -122,6 +122,7 @@ WireResult<WsMessage> parse_ws_message(std::string_view text_in) {
 WireResult<std::vector<WsTicker>> parse_ws_ticker(const WsPush& push, UnixNanos ts_init) {
   CARRY_TRY_ASSIGN(market, push_market(push));
   if (push.arg.symbol.empty()) return bad_payload("arg.symbol: missing");
+  if (!push.data.is_array()) return bad_payload("data: expected an array");
   std::vector<WsTicker> out;
   for (std::size_t i = 0; i < push.data.size(); ++i) {
     const json& o = push.data[i];

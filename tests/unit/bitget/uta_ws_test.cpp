@@ -130,6 +130,11 @@ TEST(UtaWs, TickerPushesWithFunding) {
   EXPECT_EQ(spot[0].ticker.bbo.ask_price, "100000"_dec);
   EXPECT_EQ(spot[0].ticker.bbo.market, MarketType::Spot);
   EXPECT_FALSE(spot[0].funding);
+  auto odd = push_of("ws_ticker_spot_doc.json");
+  odd.data = nlohmann::json::object();  // a hand-made push: refused, not indexed
+  EXPECT_NE(parse_ws_ticker(odd, kInit).error().message.find("data"), std::string::npos);
+  odd.arg.symbol.clear();
+  EXPECT_NE(parse_ws_ticker(odd, kInit).error().message.find("arg.symbol"), std::string::npos);
 }
 
 TEST(UtaWs, PrivateOrderFillPositionAccount) {
