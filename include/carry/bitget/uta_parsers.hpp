@@ -5,9 +5,10 @@
 // not a decimal"). Lists come as data.list (+ data.cursor) and data.list may be null: empty.
 //
 // Differences from v2 handled here: the status is spelled `cancelled` and `new` exists; `side` is
-// always the trade direction (no hedge-mode flip); fees in feeDetail are positive when paid (every
-// v3 doc example shows a paid fee as a positive number, unlike v2's negative: check on a live fill);
-// positions read `total` on REST and `size` on WS.
+// always the trade direction (no hedge-mode flip); fees in feeDetail are positive when paid, unlike
+// v2 (every doc example, and a live order ccxt recorded whose fee 0.06444618 is its position's
+// openFeeTotal -0.06444618: rest_history_orders_real.json); positions read `total` on REST and
+// `size` on WS.
 #include <carry/bitget/rest_parsers.hpp>
 #include <carry/bitget/wire.hpp>
 #include <carry/core/events.hpp>

@@ -341,5 +341,69 @@ TEST(UtaAccount, AssetsAndFundingSettlements) {
   EXPECT_TRUE(mentions(parse_financial_records(d).error(), "data.list[0].ts"));
 }
 
+// Answers ccxt recorded from the live v3 API (see SOURCES.md).
+TEST(UtaRealReplies, PositionsOneWayIsNetAndHedgeIsRefusable) {
+  auto one_way = parse_positions(data_of("rest_current_position_one_way.json"), kInit).value();
+  ASSERT_EQ(one_way.size(), 1u);
+  EXPECT_EQ(one_way[0].pos_mode, PositionMode::OneWay);
+  EXPECT_EQ(one_way[0].position.side, PositionSide::Net);  // posSide "long" even in one-way mode
+  EXPECT_EQ(one_way[0].position.size, "0.001"_dec);
+  EXPECT_EQ(one_way[0].position.entry_price, "115085.6"_dec);
+  EXPECT_FALSE(one_way[0].liquidation_price);  // "0": none
+  EXPECT_EQ(one_way[0].position.ts_event, UnixNanos::from_ms(1'758'035'576'809));
+}
+
+TEST(UtaRealReplies, OrdersAndTheFeeSign) {
+  auto open = parse_unfilled_orders(data_of("rest_unfilled_orders_real.json"), kInit).value();
+  ASSERT_EQ(open.orders.size(), 1u);
+  EXPECT_FALSE(open.orders[0].fee_paid);  // feeDetail [{"feeCoin":"","fee":""}]
+  EXPECT_EQ(open.orders[0].order.client_oid, "1321320757371228161");
+  EXPECT_EQ(open.cursor, "1321320757371228160");
+
+  auto hist = parse_unfilled_orders(data_of("rest_history_orders_real.json"), kInit).value();
+  ASSERT_EQ(hist.orders.size(), 2u);
+  EXPECT_EQ(hist.orders[0].order.status, OrderStatus::Canceled);
+  EXPECT_EQ(hist.orders[0].order.reason, "normal_cancel");
+  const auto& filled = hist.orders[1];
+  EXPECT_EQ(filled.order.status, OrderStatus::Filled);
+  EXPECT_EQ(filled.order.tif, TimeInForce::Ioc);
+  EXPECT_FALSE(filled.order.price);  // market: price "0" is not read
+  // The same 0.06444618 is the position's openFeeTotal "-0.06444618": feeDetail is + when paid.
+  EXPECT_EQ(filled.fee_paid, "0.06444618"_dec);
+  EXPECT_EQ(filled.fee_coin, "USDT");
+
+  auto spot = parse_order_info(data_of("rest_order_info_spot_live_real.json"), kInit).value();
+  EXPECT_EQ(spot.order.market, MarketType::Spot);
+  EXPECT_EQ(spot.order.status, OrderStatus::Acked);
+  EXPECT_EQ(spot.order.price, "51000"_dec);
+  EXPECT_EQ(spot.order.size, "0.0011"_dec);
+  EXPECT_FALSE(spot.pos_mode);
+}
+
+TEST(UtaRealReplies, TickersAssetsAcks) {
+  auto perp = parse_tickers(data_of("rest_tickers_futures_real.json"), MarketType::Perp, UnixNanos{}, kInit).value();
+  ASSERT_EQ(perp.size(), 1u);
+  EXPECT_EQ(perp[0].bbo.ts_event, UnixNanos::from_ms(1'750'333'294'671));  // the item's own ts
+  EXPECT_EQ(perp[0].funding_rate, "-0.000005"_dec);
+  EXPECT_EQ(perp[0].index_price, "104723.736847"_dec);
+  auto spot = parse_tickers(data_of("rest_tickers_spot_real.json"), MarketType::Spot, UnixNanos{}, kInit).value();
+  ASSERT_EQ(spot.size(), 1u);
+  EXPECT_EQ(spot[0].bbo.ask_price, "104815.9"_dec);
+  EXPECT_FALSE(spot[0].funding_rate);
+
+  auto a = parse_assets(data_of("rest_account_assets_real.json"), MarketType::Spot, kInit).value();
+  EXPECT_EQ(a.balances.size(), 6u);
+  EXPECT_EQ(a.balances[5].coin, "USDT");
+  EXPECT_EQ(a.eff_equity, "256783.39028097"_dec);
+
+  EXPECT_EQ(parse_order_ack(data_of("rest_cancel_order_real.json")).value().client_oid, "123abc");
+  auto all = parse_batch_result(data_of("rest_cancel_symbol_order_real.json")).value();
+  EXPECT_EQ(all.success.size(), 1u);
+  EXPECT_TRUE(all.failure.empty());
+  auto batch = parse_batch_result(data_of("rest_place_batch_real.json")).value();
+  ASSERT_EQ(batch.success.size(), 2u);
+  EXPECT_EQ(batch.success[1].order_id, "1329948909442023425");
+}
+
 }  // namespace
 }  // namespace carry::bitget::uta
