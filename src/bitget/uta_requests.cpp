@@ -314,6 +314,19 @@ WireResult<Request> unfilled_orders(Category c, std::string_view symbol, std::st
   return get("/api/v3/trade/unfilled-orders", std::move(q), true);
 }
 
+WireResult<Request> history_orders(Category c, TimeWindow window, std::string_view cursor, std::string_view symbol,
+                                   int limit) {
+  if (auto e = check_window(window)) return *e;
+  if (auto e = check_limit(limit, 100)) return *e;
+  QueryParams q{{"category", std::string(to_wire(c))},
+                {"startTime", std::to_string(window.start.ms())},
+                {"endTime", std::to_string(window.end.ms())},
+                {"limit", std::to_string(limit)}};
+  add_if(q, "symbol", symbol);
+  add_if(q, "cursor", cursor);
+  return get("/api/v3/trade/history-orders", std::move(q), true);
+}
+
 Request current_position(std::string_view symbol) {
   QueryParams q{{"category", "USDT-FUTURES"}};
   add_if(q, "symbol", symbol);

@@ -105,6 +105,7 @@ struct OrdersPage {
   std::vector<OrderRecord> orders;
   std::string cursor;  // pass to the next unfilled_orders call; empty at the end
 };
+// unfilled-orders and history-orders (same shape).
 WireResult<OrdersPage> parse_unfilled_orders(const json& data, UnixNanos ts_init);
 
 struct FillsPage {

@@ -118,6 +118,11 @@ WireResult<Request> order_info(const OrderRef& ref);
 // Open orders; cursor empty on the first page. limit <= 100.
 WireResult<Request> unfilled_orders(Category c, std::string_view symbol = {}, std::string_view cursor = {},
                                     int limit = 100);
+// Closed orders (filled/cancelled) in a window of at most 30 days, within the last 90; the same
+// list shape as unfilled-orders (parse_unfilled_orders reads it). The way back to an order whose
+// clientOid lookup no longer answers.
+WireResult<Request> history_orders(Category c, TimeWindow window, std::string_view cursor,
+                                   std::string_view symbol = {}, int limit = 100);
 // USDT-FUTURES positions; one symbol or all.
 Request current_position(std::string_view symbol = {});
 

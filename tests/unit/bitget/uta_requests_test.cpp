@@ -191,7 +191,15 @@ TEST(UtaRequests, FillsAndFinancialRecordsAlwaysCarryAWindowAndCursor) {
   EXPECT_EQ(q(b, "cursor"), "c9");
   EXPECT_EQ(q(b, "category"), "USDT-FUTURES");
 
+  auto h = history_orders(Category::UsdtFutures, w, "", "BTCUSDT").value();
+  EXPECT_EQ(h.path, "/api/v3/trade/history-orders");
+  EXPECT_EQ(q(h, "symbol"), "BTCUSDT");
+  EXPECT_EQ(q(h, "startTime"), "1750000000000");
+  EXPECT_EQ(q(h, "cursor"), "<absent>");
+  EXPECT_TRUE(h.sign);
+
   const TimeWindow too_long{w.start, w.start + std::chrono::hours(24 * 31)};
+  EXPECT_FALSE(history_orders(Category::Spot, too_long, ""));
   EXPECT_NE(fills(Category::Spot, too_long, "").error().message.find("30 days"), std::string::npos);
   EXPECT_FALSE(financial_records(Category::Spot, TimeWindow{w.end, w.start}, ""));
   EXPECT_FALSE(fills(Category::Spot, w, "", "", 101));
