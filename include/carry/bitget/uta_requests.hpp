@@ -104,7 +104,10 @@ WireResult<Request> place_batch(const std::vector<OrderRequest>& orders);
 
 // orderId wins when both are set (as the doc says the venue does).
 WireResult<Request> cancel_order(Category c, const OrderRef& ref);
-// Amend price and/or qty in place (same order id). auto_cancel: cancel the order if the amend fails.
+// Amend price and/or qty. auto_cancel: cancel the order if the amend fails. Unlike v2's perp
+// modify-order (a replace under newClientOid), the v3 page has no new-client-id field: the order
+// keeps its clientOid, and whether its orderId survives is not documented (read it from the ack).
+// AmendOrderRequest::new_client_oid therefore has no v3 counterpart.
 WireResult<Request> modify_order(Category c, std::string_view symbol, const OrderRef& ref,
                                  std::optional<Decimal> qty, std::optional<Decimal> price,
                                  bool auto_cancel = false);
