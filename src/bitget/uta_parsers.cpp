@@ -98,16 +98,6 @@ WireResult<AccountSettings> parse_account_settings(const json& data) {
   return s;
 }
 
-WireResult<AccountProbe> probe_account(std::string_view body, int http_status) {
-  auto env = parse_envelope(body, http_status);
-  if (!env) {
-    if (env.error().exchange_code == "40084") return AccountProbe{AccountKind::Classic, std::nullopt};
-    return env.error();
-  }
-  CARRY_TRY_ASSIGN(settings, parse_account_settings(env->data));
-  return AccountProbe{AccountKind::Uta, std::move(settings)};
-}
-
 WireResult<void> parse_success(const json& data) {
   if (data.is_string() && data.get<std::string>() == "success") return {};
   return bad_payload("data: expected \"success\", got " + data.dump());

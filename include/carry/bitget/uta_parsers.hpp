@@ -57,15 +57,9 @@ struct AccountSettings {
 // GET /api/v3/account/settings. accountMode and holdMode are required and must be known values.
 WireResult<AccountSettings> parse_account_settings(const json& data);
 
-// The start-up probe: the raw answer of account_settings() says which kind of account the key is.
-enum class AccountKind : std::uint8_t { Uta, Classic };
-struct AccountProbe {
-  AccountKind kind = AccountKind::Classic;
-  std::optional<AccountSettings> settings;  // Uta only
-};
-// 00000 -> Uta with its settings; 40084 -> Classic; any other error is returned as is (an auth
-// failure is not an account kind).
-WireResult<AccountProbe> probe_account(std::string_view body, int http_status = 200);
+// Which kind of account a key is (UTA or Classic) is account_kind.hpp's job
+// (classify_account_settings / classify_account_settings_error); uta::parse_envelope keeps the
+// venue's code (40084) in Error::exchange_code for it, and an empty body stays retryable.
 
 // set-leverage / set-hold-mode answer data "success"; anything else is an error naming it.
 WireResult<void> parse_success(const json& data);

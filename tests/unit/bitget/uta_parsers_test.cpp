@@ -1,4 +1,5 @@
 // v3 REST parsers on the fixtures of tests/fixtures/bitget/v3 and on malformed variants of them.
+#include <carry/bitget/account_kind.hpp>
 #include <carry/bitget/uta_parsers.hpp>
 
 #include "sample_loader.hpp"
@@ -55,14 +56,15 @@ TEST(UtaAccount, SettingsAndTheProbe) {
   EXPECT_EQ(s.symbols[5].symbol, "BTCUSDT");
   EXPECT_EQ(s.symbols[5].leverage, "1"_dec);
 
-  auto probe = probe_account(v3_sample("rest_account_settings.json")).value();
-  EXPECT_EQ(probe.kind, AccountKind::Uta);
-  ASSERT_TRUE(probe.settings);
-  auto classic = probe_account(v3_sample("rest_error_40084.json")).value();
-  EXPECT_EQ(classic.kind, AccountKind::Classic);
-  EXPECT_FALSE(classic.settings);
-  EXPECT_EQ(probe_account("", 200).error().errc, Errc::empty_response);
-  EXPECT_EQ(probe_account(R"({"code":"40009","msg":"sign signature error"})").error().errc, Errc::auth_failed);
+  // The kind detection (account_kind.hpp) reads what uta::parse_envelope hands it.
+  EXPECT_EQ(classify_account_settings(data_of("rest_account_settings.json")).kind, AccountKind::Uta);
+  auto classic = parse_envelope(v3_sample("rest_error_40084.json"));
+  ASSERT_FALSE(classic);
+  EXPECT_EQ(classify_account_settings_error(classic.error()).kind, AccountKind::Classic);
+  auto empty = parse_envelope("", 200);
+  EXPECT_EQ(classify_account_settings_error(empty.error()).verdict, AccountProbe::Verdict::Failed);  // ask again
+  auto bad_sign = parse_envelope(R"({"code":"40009","msg":"sign signature error"})");
+  EXPECT_EQ(classify_account_settings_error(bad_sign.error()).verdict, AccountProbe::Verdict::Refused);
 }
 
 TEST(UtaAccount, HedgeModeAndTransitionalModesAreSurfaced) {
