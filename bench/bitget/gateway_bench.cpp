@@ -1,9 +1,11 @@
 // Gateway hot paths (issue 3): WS frame -> BBO cache update, and place-order build + sign.
-// Frames come from tests/fixtures/bitget: books1 lines of the tardis v2 captures (ws/) and the
-// futures / spot ticker samples (samples/).
+// Frames come from tests/fixtures/bitget: books1 lines of the tardis v2 and v3 captures (ws/) and
+// the futures / spot ticker samples (samples/, v3/). v2 and v3 run in the same binary so their
+// figures compare on the same machine state (issue 15).
 #include <carry/bitget/fast_bbo.hpp>
 #include <carry/bitget/requests.hpp>
 #include <carry/bitget/signer.hpp>
+#include <carry/bitget/uta_requests.hpp>
 #include <carry/bitget/ws_parsers.hpp>
 #include <carry/market/bbo_cache.hpp>
 
@@ -28,14 +30,15 @@ std::string read(const std::string& path) {
   return ss.str();
 }
 
-// books1 pushes with both sides present, byte for byte as captured.
-std::vector<std::string> books1_frames() {
+// books1 pushes of one API version with both sides present, byte for byte as captured.
+std::vector<std::string> books1_frames(const char* version = "v2") {
   std::ifstream in(std::string(CARRY_FIXTURES_DIR) + "/bitget/ws/bitget_ws_v2_v3_message_samples.jsonl");
   std::vector<std::string> out;
   std::string line;
   while (std::getline(in, line)) {
-    if (line.find("\"api_version\":\"v2\"") == std::string::npos || line.find("\"books1\"") == std::string::npos ||
-        line.find("\"bids\":[]") != std::string::npos)
+    if (line.find("\"api_version\":\"" + std::string(version) + "\"") == std::string::npos ||
+        line.find("\"books1\"") == std::string::npos || line.find("\"bids\":[]") != std::string::npos ||
+        line.find("\"b\":[]") != std::string::npos)
       continue;
     const auto start = line.find("\"msg\":") + 6;
     out.push_back(line.substr(start, line.size() - start - 1));
@@ -49,10 +52,11 @@ std::vector<std::string> ticker_frames() {
   return {read(dir + "ws_ticker_futures.json"), read(dir + "ws_ticker_spot.json")};
 }
 
+template <class Parser = FastBboParser>
 void run_fast(benchmark::State& state, const std::vector<std::string>& frames) {
   NullEventSink sink;
   market::BboCache cache({std::chrono::milliseconds(3000)}, sink);
-  FastBboParser parser;
+  Parser parser;
   std::size_t i = 0;
   std::int64_t bytes = 0;
   const UnixNanos now = UnixNanos::from_ms(1'700'000'000'000);
@@ -74,6 +78,11 @@ void run_fast(benchmark::State& state, const std::vector<std::string>& frames) {
 
 void BM_Books1FrameToBboCache(benchmark::State& state) { run_fast(state, books1_frames()); }
 void BM_TickerFrameToBboCache(benchmark::State& state) { run_fast(state, ticker_frames()); }
+// v3 (UTA): the captured books1 pushes (spot + usdt-futures) and the futures ticker capture.
+void BM_Books1FrameToBboCache_V3(benchmark::State& state) { run_fast<UtaFastBboParser>(state, books1_frames("v3")); }
+void BM_TickerFrameToBboCache_V3(benchmark::State& state) {
+  run_fast<UtaFastBboParser>(state, {read(std::string(CARRY_FIXTURES_DIR) + "/bitget/v3/ws_ticker_futures.json")});
+}
 
 // The general nlohmann path, for comparison (what every other channel uses).
 void BM_Books1FrameToBboCache_Nlohmann(benchmark::State& state) {
@@ -127,6 +136,17 @@ void BM_PlaceOrderBuildOnly(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+void BM_PlaceOrderBuildOnly_V3(benchmark::State& state) {
+  uta::OrderRequest r;
+  r.symbol = "BTCUSDT";
+  r.tif = TimeInForce::PostOnly;
+  r.qty = "0.001"_dec;
+  r.price = "30000.5"_dec;
+  r.client_oid = "carry-123456";
+  for (auto _ : state) benchmark::DoNotOptimize(uta::place_order(r));
+  state.SetItemsProcessed(state.iterations());
+}
+
 void BM_HmacSignOnly(benchmark::State& state) {
   Signer signer({"k", "0123456789abcdef0123456789abcdef", "p"}, false);
   const std::string body =
@@ -138,10 +158,13 @@ void BM_HmacSignOnly(benchmark::State& state) {
 }
 
 BENCHMARK(BM_Books1FrameToBboCache);
+BENCHMARK(BM_Books1FrameToBboCache_V3);
 BENCHMARK(BM_TickerFrameToBboCache);
+BENCHMARK(BM_TickerFrameToBboCache_V3);
 BENCHMARK(BM_Books1FrameToBboCache_Nlohmann);
 BENCHMARK(BM_PlaceOrderBuildAndSign);
 BENCHMARK(BM_PlaceOrderBuildOnly);
+BENCHMARK(BM_PlaceOrderBuildOnly_V3);
 BENCHMARK(BM_HmacSignOnly);
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include <carry/bitget/fast_bbo.hpp>
 
+#include <carry/bitget/uta_requests.hpp>
+
 #include "json_fields.hpp"
 
 #include <simdjson.h>
@@ -164,6 +166,165 @@ WireResult<FastBbo> FastBboParser::parse(std::string_view frame) {
     break;
   }
   if (!have_item) return bad_payload("data: empty");
+  return out;
+}
+
+// ---------- v3 (UTA) ----------
+
+struct UtaFastBboParser::Impl {
+  od::parser parser;
+  std::string buffer;
+};
+
+UtaFastBboParser::UtaFastBboParser() : impl_(std::make_unique<Impl>()) {}
+UtaFastBboParser::~UtaFastBboParser() = default;
+UtaFastBboParser::UtaFastBboParser(UtaFastBboParser&&) noexcept = default;
+UtaFastBboParser& UtaFastBboParser::operator=(UtaFastBboParser&&) noexcept = default;
+
+namespace {
+
+// A string or number value as its raw token, quotes stripped, without unescaping it into the
+// parser's string buffer: prices, sizes and timestamps never hold escapes, and one that did would
+// fail the decimal parse with the field named.
+simdjson::error_code raw_text(od::value v, std::string_view& out) {
+  std::string_view t = v.raw_json_token();
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t')) t.remove_suffix(1);
+  if (t.size() >= 2 && t.front() == '"' && t.back() == '"') {
+    out = t.substr(1, t.size() - 2);
+    return simdjson::SUCCESS;
+  }
+  if (t.empty() || t.front() == '{' || t.front() == '[' || t.front() == '"' || t.front() == 'n' || t.front() == 't' ||
+      t.front() == 'f')
+    return simdjson::INCORRECT_TYPE;
+  out = t;
+  return simdjson::SUCCESS;
+}
+
+// First [price, size] of the `a` or `b` levels of a v3 book item.
+simdjson::error_code first_level(od::object& item, const char* key, std::string_view& price, std::string_view& size,
+                                 bool& empty) {
+  od::array levels;
+  if (auto e = item[key].get_array().get(levels)) return e;
+  empty = true;
+  for (auto level : levels) {
+    od::array pair;
+    if (auto e = level.get_array().get(pair)) return e;
+    std::size_t i = 0;
+    for (auto cell : pair) {
+      od::value v;
+      if (auto e = cell.get(v)) return e;
+      if (auto e = raw_text(v, i == 0 ? price : size)) return e;
+      if (++i == 2) break;
+    }
+    if (i != 2) return simdjson::INCORRECT_TYPE;
+    empty = false;
+    break;
+  }
+  return simdjson::SUCCESS;
+}
+
+// An optional futures-ticker field: absent or "" leaves `out` empty.
+template <class T, class Parse>
+WireResult<void> optional_field(od::object& item, const char* key, std::optional<T>& out, Parse&& parse) {
+  od::value v;
+  std::string_view text;
+  if (item[key].get(v) != simdjson::SUCCESS || raw_text(v, text) != simdjson::SUCCESS || text.empty()) return {};
+  auto r = parse(text);
+  if (!r) return r.error();
+  out = *r;
+  return {};
+}
+
+// bid1Price, ask1Price, bid1Size, ask1Size (+ funding fields on futures), in the pushed order.
+WireResult<void> uta_ticker_item(od::object& item, FastBbo& out, std::string_view (&px)[4]) {
+  static constexpr const char* kKeys[] = {"bid1Price", "ask1Price", "bid1Size", "ask1Size"};
+  static constexpr const char* kFields[] = {"data[0].bid1Price", "data[0].ask1Price", "data[0].bid1Size",
+                                            "data[0].ask1Size"};
+  for (int k = 0; k < 4; ++k) {
+    od::value v;
+    if (auto e = item[kKeys[k]].get(v); e || (e = raw_text(v, px[k]))) return field_error(kFields[k], e);
+  }
+  if (out.market != MarketType::Perp) return {};
+  auto rounded = [](const char* field) {
+    return [field](std::string_view t) { return detail::parse_dec_rounded(t, field); };
+  };
+  if (auto r = optional_field(item, "indexPrice", out.index_price, rounded("data[0].indexPrice")); !r) return r;
+  if (auto r = optional_field(item, "markPrice", out.mark_price, rounded("data[0].markPrice")); !r) return r;
+  if (auto r = optional_field(item, "fundingRate", out.funding_rate,
+                              [](std::string_view t) { return dec_of(t, "data[0].fundingRate"); });
+      !r)
+    return r;
+  return optional_field(item, "nextFundingTime", out.next_funding_time,
+                        [](std::string_view t) { return ms_of(t, "data[0].nextFundingTime"); });
+}
+
+}  // namespace
+
+WireResult<FastBbo> UtaFastBboParser::parse(std::string_view frame) {
+  auto& buf = impl_->buffer;
+  if (buf.capacity() < frame.size() + simdjson::SIMDJSON_PADDING) buf.reserve(frame.size() + simdjson::SIMDJSON_PADDING);
+  buf.assign(frame.data(), frame.size());
+  od::document doc;
+  if (auto e = impl_->parser.iterate(buf.data(), buf.size(), buf.capacity()).get(doc)) return field_error("frame", e);
+  od::object root;
+  if (auto e = doc.get_object().get(root)) return field_error("frame", e);
+
+  FastBbo out;
+  {
+    od::object arg;
+    std::string_view inst_type;
+    if (auto e = root["arg"].get_object().get(arg)) return field_error("arg", e);
+    if (auto e = arg["instType"].get_string().get(inst_type)) return field_error("arg.instType", e);
+    if (auto e = arg["topic"].get_string().get(out.channel)) return field_error("arg.topic", e);
+    if (auto e = arg["symbol"].get_string().get(out.symbol)) return field_error("arg.symbol", e);
+    auto market = uta::market_from_category(inst_type);
+    if (!market) return bad_payload("arg.instType: unknown value \"" + std::string(inst_type) + "\"");
+    out.market = *market;
+  }
+  const bool ticker = out.channel == "ticker";
+  const bool book = out.channel == "books1" || out.channel == "books5" || out.channel == "books50";
+  if (!ticker && !book) return Error{Errc::unsupported, {}, "topic " + std::string(out.channel) + " is not a BBO topic"};
+
+  od::array data;
+  if (auto e = root["data"].get_array().get(data)) return field_error("data", e);
+  std::string_view px[4];  // bid price, ask price, bid size, ask size
+  std::string_view ts;
+  bool have_item = false;
+  for (auto element : data) {
+    od::object item;
+    if (auto e = element.get_object().get(item)) return field_error("data[0]", e);
+    have_item = true;
+    if (book) {
+      bool asks_empty = true, bids_empty = true;
+      if (auto e = first_level(item, "a", px[1], px[3], asks_empty)) return field_error("data[0].a", e);
+      if (auto e = first_level(item, "b", px[0], px[2], bids_empty)) return field_error("data[0].b", e);
+      if (asks_empty || bids_empty) return bad_payload("data[0]: one side of the book is empty");
+      od::value tv;
+      if (auto e = item["ts"].get(tv); e || (e = raw_text(tv, ts))) return field_error("data[0].ts", e);
+    } else if (auto r = uta_ticker_item(item, out, px); !r) {
+      return r.error();
+    }
+    break;
+  }
+  if (!have_item) return bad_payload("data: empty");
+  if (ticker) {  // v3 ticker items carry no ts: the push's
+    od::value tv;
+    if (auto e = root["ts"].get(tv); e || (e = raw_text(tv, ts))) return field_error("ts", e);
+  }
+  static constexpr const char* kBookFields[] = {"data[0].b[0][0]", "data[0].a[0][0]", "data[0].b[0][1]", "data[0].a[0][1]"};
+  static constexpr const char* kTickerFields[] = {"data[0].bid1Price", "data[0].ask1Price", "data[0].bid1Size",
+                                                  "data[0].ask1Size"};
+  const auto& names = ticker ? kTickerFields : kBookFields;
+  CARRY_TRY_ASSIGN(bid, dec_of(px[0], names[0]));
+  CARRY_TRY_ASSIGN(ask, dec_of(px[1], names[1]));
+  CARRY_TRY_ASSIGN(bid_sz, dec_of(px[2], names[2]));
+  CARRY_TRY_ASSIGN(ask_sz, dec_of(px[3], names[3]));
+  CARRY_TRY_ASSIGN(t, ms_of(ts, ticker ? "ts" : "data[0].ts"));
+  out.bid_price = bid;
+  out.ask_price = ask;
+  out.bid_size = bid_sz;
+  out.ask_size = ask_sz;
+  out.ts_event = t;
   return out;
 }
 

@@ -16,6 +16,7 @@ class CarryCategory final : public boost::system::error_category {
       case Errc::circuit_open: return "circuit breaker open";
       case Errc::stale_data: return "stale market data";
       case Errc::clock_skew: return "request timestamp outside the exchange's window";
+      case Errc::empty_response: return "empty response body";
       case Errc::exchange_rejected: return "rejected by the exchange";
       case Errc::auth_failed: return "authentication failed";
       case Errc::bad_payload: return "malformed payload";

@@ -39,4 +39,22 @@ class FastBboParser {
   std::unique_ptr<Impl> impl_;
 };
 
+// The same for Bitget UTA (v3) public frames: books1/books5/books50 (`a`/`b` levels, the item's
+// ts) and ticker (bid1Price/ask1Price..., the push's top-level ts; a futures ticker also fills the
+// funding fields). `channel` is the arg's `topic`, `symbol` its `symbol`.
+class UtaFastBboParser {
+ public:
+  UtaFastBboParser();
+  ~UtaFastBboParser();
+  UtaFastBboParser(UtaFastBboParser&&) noexcept;
+  UtaFastBboParser& operator=(UtaFastBboParser&&) noexcept;
+
+  // Errors name the field; a frame of another topic is Errc::unsupported.
+  WireResult<FastBbo> parse(std::string_view frame);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 }  // namespace carry::bitget

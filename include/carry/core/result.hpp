@@ -18,6 +18,7 @@ enum class Errc {
   circuit_open,         // our breaker refuses to send
   stale_data,           // market data too old to act on
   clock_skew,           // the exchange refused our request timestamp: re-sync its clock, retry
+  empty_response,       // a 2xx answer with an empty body (seen on Bitget v3): ask again
   // not retryable
   exchange_rejected = 100,  // a business error code from the exchange
   auth_failed,              // signature/key/passphrase/timestamp refused

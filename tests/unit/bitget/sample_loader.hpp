@@ -1,5 +1,6 @@
 #pragma once
-// Reads the Bitget samples at test time (CARRY_FIXTURES_DIR "/bitget/samples/", see its SOURCES.md).
+// Reads the Bitget samples at test time (CARRY_FIXTURES_DIR "/bitget/samples/" and, for the UTA
+// API, "/bitget/v3/"; see each folder's SOURCES.md).
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -17,6 +18,10 @@ inline std::string read_file(const std::string& path) {
 
 inline std::string sample(const std::string& name) {
   return read_file(std::string(CARRY_FIXTURES_DIR) + "/bitget/samples/" + name);
+}
+
+inline std::string v3_sample(const std::string& name) {
+  return read_file(std::string(CARRY_FIXTURES_DIR) + "/bitget/v3/" + name);
 }
 
 }  // namespace carry::bitget::test
