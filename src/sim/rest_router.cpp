@@ -61,6 +61,7 @@ const Router& routes() {
     add_trade_v2(r);
     add_account_v2(r);
     add_account_v3(r);
+    add_public_v3(r);
     return r;
   }();
   return table;
