@@ -62,6 +62,7 @@ const Router& routes() {
     add_account_v2(r);
     add_account_v3(r);
     add_public_v3(r);
+    add_trade_v3(r);
     return r;
   }();
   return table;

@@ -97,7 +97,11 @@ async function tradeMarket(ex, symbol, amount, extra) {
   });
   let marketId;
   await step(`${symbol} createOrder market buy`, async () => {
-    const o = await ex.createOrder(symbol, 'market', 'buy', amount, ticker.ask, extra);
+    // Bitget sizes a spot market buy in the quote coin. On Classic ccxt converts (amount x price);
+    // on UTA it passes the amount through, so the caller gives the cost.
+    const spotUta = ex.options.uta === true && !symbol.includes(':');
+    const size = spotUta ? Number(ex.amountToPrecision(symbol, amount * ticker.ask)) : amount;
+    const o = await ex.createOrder(symbol, 'market', 'buy', size, ticker.ask, extra);
     marketId = o.id;
     return `id ${o.id}`;
   });

@@ -1,0 +1,188 @@
+// Private v3 (UTA) trading REST over the same matching engine as v2: place-order, cancel-order,
+// order-info, unfilled-orders (SG uta/trade pages). A v3 request is translated to the engine's
+// v2 terms; refusals by the engine keep their v2 codes. Hedge mode: v3 says which position with
+// posSide and which way with side (closing a long is sell + long); the engine keeps v2's
+// "side = position direction + tradeSide", so both directions are converted here.
+#include "rest_router.hpp"
+#include "wire.hpp"
+
+#include <algorithm>
+
+namespace carry::sim::rest {
+
+namespace {
+
+ApiError v3_missing(const std::string& k) { return {"40017", "Parameter verification failed " + k, 400}; }
+ApiError no_order() { return {"25204", "Order does not exist", 400}; }
+
+// SPOT or USDT-FUTURES; the other categories have nothing to trade here (25100).
+std::optional<Market> trade_market(const Call& c, std::optional<ApiError>& error) {
+  const auto cat = upper(c.get("category"));
+  if (cat == "SPOT") return Market::Spot;
+  if (cat == "USDT-FUTURES") return Market::Perp;
+  if (cat.empty()) error = v3_missing("category");
+  else if (cat == "MARGIN" || cat == "COIN-FUTURES" || cat == "USDC-FUTURES")
+    error = ApiError{"25100", "Trading pair " + c.get("symbol") + " does not exist", 400};
+  else error = ApiError{"40034", "Parameter category does not exist", 400};
+  return std::nullopt;
+}
+
+// The v2 parameters the engine's parser reads, answered from the v3 request.
+Getter v2_view(const Call& c, Market m) {
+  const bool hedge = m == Market::Perp && c.acc().pos_mode == "hedge_mode";
+  return [&c, m, hedge](const std::string& k) -> std::string {
+    const auto side = lower(c.get("side"));
+    const auto pos = lower(c.get("posSide"));
+    if (k == "size") return c.get("qty");
+    if (k == "force") return c.get("timeInForce");
+    if (k == "marginMode") return c.acc().margin_mode_for(c.get("symbol"));
+    if (k == "marginCoin") return "USDT";
+    if (k == "reduceOnly") return hedge ? std::string() : upper(c.get("reduceOnly"));
+    if (hedge && k == "side") {
+      if (pos == "long") return "buy";
+      if (pos == "short") return "sell";
+      return side;  // no posSide: the engine refuses the missing tradeSide
+    }
+    if (hedge && k == "tradeSide") {
+      if (pos.empty()) return "";
+      return (side == "buy") == (pos == "long") ? "open" : "close";
+    }
+    if (k == "tradeSide") return "";
+    return c.get(k);
+  };
+}
+
+HttpResponse place_order(const Call& c) {
+  std::optional<ApiError> error;
+  const auto m = trade_market(c, error);
+  if (!m) return c.fail(*error);
+  for (const char* k : {"symbol", "qty", "side", "orderType"})
+    if (c.get(k).empty()) return c.fail(v3_missing(k));
+  auto req = parse_place(v2_view(c, *m), *m);
+  if (auto* e = std::get_if<ApiError>(&req)) return c.fail(*e);
+  auto r = c.sim.exchange().place(c.account, std::get<PlaceRequest>(req), c.now);
+  if (auto* e = std::get_if<ApiError>(&r)) return c.fail(*e);
+  return c.ok(order_ids(std::get<Order>(r)));
+}
+
+// The order named by orderId (wins) or clientOid, in the request's category or in either market.
+const Order* find(const Call& c, std::optional<ApiError>& error) {
+  if (c.get("orderId").empty() && c.get("clientOid").empty()) {
+    error = v3_missing("orderId");
+    return nullptr;
+  }
+  std::vector<Market> markets = {Market::Spot, Market::Perp};
+  if (!c.get("category").empty()) {
+    const auto m = trade_market(c, error);
+    if (!m) return nullptr;
+    markets = {*m};
+  }
+  for (Market m : markets)
+    if (const Order* o = c.sim.exchange().find_order(c.account, m, c.get("orderId"), c.get("clientOid"))) return o;
+  error = no_order();
+  return nullptr;
+}
+
+HttpResponse cancel_order(const Call& c) {
+  std::optional<ApiError> error;
+  const Order* o = find(c, error);
+  if (!o) return c.fail(*error);
+  const Order found = *o;  // cancel() may move the stored order
+  auto r = c.sim.exchange().cancel(c.account, found.market, found.symbol, found.order_id, "", c.now);
+  if (auto* e = std::get_if<ApiError>(&r)) return c.fail(*e);
+  return c.ok(order_ids(std::get<Order>(r)));
+}
+
+std::string v3_status(const Order& o) {
+  switch (o.status) {
+    case OrdStatus::Live: return "live";
+    case OrdStatus::PartiallyFilled: return "partially_filled";
+    case OrdStatus::Filled: return "filled";
+    case OrdStatus::Canceled: return "cancelled";
+  }
+  return "live";
+}
+
+json order_v3(const Call& c, const Order& o) {
+  const auto& spec = c.sim.market().find(o.market, o.symbol)->spec;
+  const bool perp = o.market == Market::Perp;
+  const bool hedge = perp && o.pos_mode == "hedge_mode";
+  const bool quote_sized = !perp && o.type == OrdType::Market && o.side == Side::Buy;
+  // Hedge closes run on the engine as the position's direction; v3 reports the trade's direction.
+  Side side = o.side;
+  if (hedge && o.trade_side == "close") side = side == Side::Buy ? Side::Sell : Side::Buy;
+  return {{"orderId", o.order_id},
+          {"clientOid", o.client_oid},
+          {"category", perp ? "USDT-FUTURES" : "SPOT"},
+          {"symbol", o.symbol},
+          {"orderType", std::string(to_string(o.type))},
+          {"side", std::string(to_string(side))},
+          {"price", o.type == OrdType::Market ? "0" : spec.fmt_price(o.price)},
+          {"qty", quote_sized ? "0" : wire::num(o.size)},
+          {"amount", quote_sized ? wire::num(o.size) : "0"},
+          {"cumExecQty", wire::num(o.filled)},
+          {"cumExecValue", wire::num(o.filled_quote)},
+          {"avgPrice", wire::num(o.avg_price())},
+          {"timeInForce", std::string(to_string(o.force))},
+          {"orderStatus", v3_status(o)},
+          {"posSide", hedge ? o.pos_side : ""},
+          {"holdMode", perp ? o.pos_mode : ""},
+          {"tradeSide", hedge ? o.trade_side : (o.reduce_only ? "close" : "open")},
+          {"reduceOnly", o.reduce_only ? "YES" : "NO"},
+          {"feeDetail", json::array({{{"feeCoin", o.fee_coin}, {"fee", wire::num(-o.fee)}}})},
+          {"cancelReason", o.cancel_reason},
+          {"execType", "normal"},
+          {"createdTime", std::to_string(o.c_time)},
+          {"updatedTime", std::to_string(o.u_time)}};
+}
+
+HttpResponse order_info(const Call& c) {
+  std::optional<ApiError> error;
+  const Order* o = find(c, error);
+  if (!o) return c.fail(*error);
+  return c.ok(order_v3(c, *o));
+}
+
+// Order ids are decimal strings of growing length: compare by length, then text.
+bool id_less(const std::string& a, const std::string& b) { return a.size() < b.size() || (a.size() == b.size() && a < b); }
+
+// Newest first; `cursor` continues below the last order id of the previous page.
+HttpResponse unfilled_orders(const Call& c) {
+  std::vector<Market> markets = {Market::Spot, Market::Perp};
+  if (!c.get("category").empty()) {
+    std::optional<ApiError> error;
+    const auto m = trade_market(c, error);
+    if (!m) return c.fail(*error);
+    markets = {*m};
+  }
+  std::vector<const Order*> all;
+  for (Market m : markets)
+    for (const Order* o : c.sim.exchange().orders(c.account, m, true)) all.push_back(o);
+  std::sort(all.begin(), all.end(), [](const Order* a, const Order* b) { return id_less(b->order_id, a->order_id); });
+  const auto limit = limit_param(c.get("limit"), 100, 100);
+  const auto sym = c.get("symbol");
+  const auto cursor = c.get("cursor");
+  const auto start = to_int(c.get("startTime")).value_or(INT64_MIN);
+  const auto end = to_int(c.get("endTime")).value_or(INT64_MAX);
+  json list = json::array();
+  for (const Order* o : all) {
+    if (!sym.empty() && o->symbol != sym) continue;
+    if (!cursor.empty() && !id_less(o->order_id, cursor)) continue;
+    if (o->c_time < start || o->c_time > end) continue;
+    if (static_cast<std::int64_t>(list.size()) >= limit) break;
+    list.push_back(order_v3(c, *o));
+  }
+  const std::string next = list.empty() ? std::string() : list.back()["orderId"].get<std::string>();
+  return c.ok({{"list", list}, {"cursor", next}});
+}
+
+}  // namespace
+
+void add_trade_v3(Router& r) {
+  r.add({"POST", "/api/v3/trade/place-order", Api::PrivateV3, place_order});
+  r.add({"POST", "/api/v3/trade/cancel-order", Api::PrivateV3, cancel_order});
+  r.add({"GET", "/api/v3/trade/order-info", Api::PrivateV3, order_info});
+  r.add({"GET", "/api/v3/trade/unfilled-orders", Api::PrivateV3, unfilled_orders});
+}
+
+}  // namespace carry::sim::rest
