@@ -63,6 +63,7 @@ const Router& routes() {
     add_account_v3(r);
     add_public_v3(r);
     add_trade_v3(r);
+    add_position_v3(r);
     return r;
   }();
   return table;

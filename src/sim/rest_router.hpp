@@ -78,6 +78,7 @@ void add_account_v2(Router& r);
 void add_account_v3(Router& r);
 void add_public_v3(Router& r);
 void add_trade_v3(Router& r);
+void add_position_v3(Router& r);
 
 // The simulator's full table (built on first use).
 const Router& routes();

@@ -176,9 +176,66 @@ HttpResponse unfilled_orders(const Call& c) {
   return c.ok({{"list", list}, {"cursor", next}});
 }
 
+json fill_v3(const Call& c, const Fill& f) {
+  const bool perp = f.market == Market::Perp;
+  const auto& spec = c.sim.market().find(f.market, f.symbol)->spec;
+  Side side = f.side;  // hedge closes: the trade's direction, as for orders
+  if (perp && f.pos_mode == "hedge_mode" && f.trade_side == "close") side = side == Side::Buy ? Side::Sell : Side::Buy;
+  std::string trade_side = f.trade_side;
+  if (trade_side != "open" && trade_side != "close") {
+    // One-way: a fill closes when its order is reduce-only or it realised PnL on a position.
+    const Order* o = c.sim.exchange().find_order(c.account, f.market, f.order_id, "");
+    trade_side = (o && o->reduce_only) || !f.profit.is_zero() ? "close" : "open";
+  }
+  return {{"execId", f.trade_id},
+          {"orderId", f.order_id},
+          {"clientOid", f.client_oid},
+          {"category", perp ? "USDT-FUTURES" : "SPOT"},
+          {"symbol", f.symbol},
+          {"orderType", std::string(to_string(f.type))},
+          {"side", std::string(to_string(side))},
+          {"execPrice", spec.fmt_price(f.price)},
+          {"execQty", wire::num(f.size)},
+          {"execValue", wire::num(f.quote)},
+          {"tradeScope", f.maker ? "maker" : "taker"},
+          {"tradeSide", trade_side},
+          {"feeDetail", json::array({{{"feeCoin", f.fee_coin}, {"fee", wire::num(-f.fee)}}})},
+          {"createdTime", std::to_string(f.ts)},
+          {"updatedTime", std::to_string(f.ts)},
+          {"execPnl", wire::num(f.profit)}};
+}
+
+// Newest first; `cursor` continues below the last execId of the previous page.
+HttpResponse fills(const Call& c) {
+  std::optional<Market> only;
+  if (!c.get("category").empty()) {
+    std::optional<ApiError> error;
+    only = trade_market(c, error);
+    if (!only) return c.fail(*error);
+  }
+  const auto limit = limit_param(c.get("limit"), 100, 100);
+  const auto start = to_int(c.get("startTime")).value_or(INT64_MIN);
+  const auto end = to_int(c.get("endTime")).value_or(INT64_MAX);
+  const auto cursor = c.get("cursor");
+  const auto oid = c.get("orderId");
+  const auto& all = c.acc().fills;
+  json list = json::array();
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    if (only && it->market != *only) continue;
+    if (!oid.empty() && it->order_id != oid) continue;
+    if (it->ts < start || it->ts > end) continue;
+    if (!cursor.empty() && !id_less(it->trade_id, cursor)) continue;
+    if (static_cast<std::int64_t>(list.size()) >= limit) break;
+    list.push_back(fill_v3(c, *it));
+  }
+  const std::string next = list.empty() ? std::string() : list.back()["execId"].get<std::string>();
+  return c.ok({{"list", list}, {"cursor", next}});
+}
+
 }  // namespace
 
 void add_trade_v3(Router& r) {
+  r.add({"GET", "/api/v3/trade/fills", Api::PrivateV3, fills});
   r.add({"POST", "/api/v3/trade/place-order", Api::PrivateV3, place_order});
   r.add({"POST", "/api/v3/trade/cancel-order", Api::PrivateV3, cancel_order});
   r.add({"GET", "/api/v3/trade/order-info", Api::PrivateV3, order_info});

@@ -105,3 +105,70 @@ TEST_F(UtaHedge, SellWithPosSideLongClosesTheLong) {
 
 }  // namespace
 }  // namespace carry::sim
+
+namespace carry::sim {
+namespace {
+
+TEST_F(UtaTrade, FillsPositionsAndFundingRecordsReadTheSameLedger) {
+  const json open = place({{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"qty", "0.010"}, {"side", "buy"},
+                           {"orderType", "market"}});
+  ASSERT_EQ(open["code"], "00000") << open.dump();
+  const std::string id = open["data"]["orderId"];
+  const json f = call("GET", "/api/v3/trade/fills", "category=USDT-FUTURES&orderId=" + id);
+  ASSERT_EQ(f["code"], "00000") << f.dump();
+  ASSERT_FALSE(f["data"]["list"].empty());
+  const json fill = f["data"]["list"][0];
+  EXPECT_EQ(fill["orderId"], id);
+  EXPECT_EQ(fill["side"], "buy");
+  EXPECT_EQ(fill["tradeScope"], "taker");
+  EXPECT_EQ(fill["tradeSide"], "open");
+  EXPECT_TRUE(call("GET", "/api/v3/trade/fills", "category=SPOT")["data"]["list"].empty());
+
+  const json pos = call("GET", "/api/v3/position/current-position", "category=USDT-FUTURES");
+  ASSERT_EQ(pos["data"]["list"].size(), 1u) << pos.dump();
+  EXPECT_EQ(pos["data"]["list"][0]["posSide"], "long");
+  EXPECT_EQ(pos["data"]["list"][0]["total"], "0.01");
+  EXPECT_EQ(pos["data"]["list"][0]["holdMode"], "one_way_mode");
+  EXPECT_EQ(call("GET", "/api/v3/position/current-position", "")["code"], "40017");
+  EXPECT_TRUE(call("GET", "/api/v3/position/current-position", "category=COIN-FUTURES")["data"]["list"].empty());
+
+  advance(61'000);  // a settlement at the next minute (interval 60 s, rate +0.0003: the long pays)
+  const json rec = call("GET", "/api/v3/account/financial-records", "category=USDT-FUTURES");
+  ASSERT_EQ(rec["code"], "00000") << rec.dump();
+  const json& list = rec["data"]["list"];
+  ASSERT_GE(list.size(), 2u);
+  EXPECT_EQ(list[0]["type"], "CONTRACT_MAIN_SETTLE_FEE_USER_OUT");
+  EXPECT_TRUE(Decimal::parse(list[0]["amount"].get<std::string>()).value().is_negative());
+  EXPECT_EQ(list[1]["type"], "OPEN_LONG");
+  const json only = call("GET", "/api/v3/account/financial-records",
+                         "category=USDT-FUTURES&type=CONTRACT_MAIN_SETTLE_FEE_USER_OUT");
+  EXPECT_EQ(only["data"]["list"].size(), 1u);
+  const json page2 = call("GET", "/api/v3/account/financial-records",
+                          "category=USDT-FUTURES&limit=1&cursor=" + list[0]["id"].get<std::string>());
+  ASSERT_EQ(page2["data"]["list"].size(), 1u);
+  EXPECT_EQ(page2["data"]["list"][0]["id"], list[1]["id"]);
+  EXPECT_TRUE(call("GET", "/api/v3/account/financial-records", "category=SPOT")["data"]["list"].empty());
+}
+
+TEST_F(UtaTrade, LeverageAndHoldModeAreSetThroughV3) {
+  const json l = call("POST", "/api/v3/account/set-leverage", "",
+                      {{"category", "USDT-FUTURES"}, {"symbol", "ETHUSDT"}, {"leverage", "3"}});
+  ASSERT_EQ(l["code"], "00000") << l.dump();
+  EXPECT_EQ(l["data"], "success");
+  const json s = call("GET", "/api/v3/account/settings", "");
+  bool seen = false;
+  for (const auto& e : s["data"]["symbolConfigList"])
+    if (e["symbol"] == "ETHUSDT") {
+      EXPECT_EQ(e["leverage"], "3");
+      seen = true;
+    }
+  EXPECT_TRUE(seen);
+  EXPECT_EQ(call("POST", "/api/v3/account/set-hold-mode", "", {{"holdMode", "hedge_mode"}})["code"], "00000");
+  EXPECT_EQ(call("GET", "/api/v3/account/settings", "")["data"]["holdMode"], "hedge_mode");
+  EXPECT_EQ(call("POST", "/api/v3/account/set-hold-mode", "", {{"holdMode", "net"}})["code"], "40034");
+  EXPECT_EQ(call("POST", "/api/v3/account/set-leverage", "", {{"category", "USDT-FUTURES"}, {"leverage", "3"}})["code"],
+            "40017");
+}
+
+}  // namespace
+}  // namespace carry::sim
