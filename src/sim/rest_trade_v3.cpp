@@ -1,5 +1,6 @@
-// Private v3 (UTA) trading REST over the same matching engine as v2: place-order, cancel-order,
-// order-info, unfilled-orders (SG uta/trade pages). A v3 request is translated to the engine's
+// Private v3 (UTA) trading REST over the same matching engine as v2: place-order, place-batch,
+// cancel-order, cancel-batch, cancel-symbol-order, order-info, unfilled-orders, history-orders,
+// fills (SG uta/trade pages). A v3 request is translated to the engine's
 // v2 terms; refusals by the engine keep their v2 codes. Hedge mode: v3 says which position with
 // posSide and which way with side (closing a long is sell + long); the engine keeps v2's
 // "side = position direction + tradeSide", so both directions are converted here.
@@ -52,15 +53,19 @@ Getter v2_view(const Call& c, Market m) {
   };
 }
 
-HttpResponse place_order(const Call& c) {
+ApiResult<Order> place_one(const Call& c) {
   std::optional<ApiError> error;
   const auto m = trade_market(c, error);
-  if (!m) return c.fail(*error);
+  if (!m) return *error;
   for (const char* k : {"symbol", "qty", "side", "orderType"})
-    if (c.get(k).empty()) return c.fail(v3_missing(k));
+    if (c.get(k).empty()) return v3_missing(k);
   auto req = parse_place(v2_view(c, *m), *m);
-  if (auto* e = std::get_if<ApiError>(&req)) return c.fail(*e);
-  auto r = c.sim.exchange().place(c.account, std::get<PlaceRequest>(req), c.now);
+  if (auto* e = std::get_if<ApiError>(&req)) return *e;
+  return c.sim.exchange().place(c.account, std::get<PlaceRequest>(req), c.now);
+}
+
+HttpResponse place_order(const Call& c) {
+  auto r = place_one(c);
   if (auto* e = std::get_if<ApiError>(&r)) return c.fail(*e);
   return c.ok(order_ids(std::get<Order>(r)));
 }
@@ -81,16 +86,6 @@ const Order* find(const Call& c, std::optional<ApiError>& error) {
     if (const Order* o = c.sim.exchange().find_order(c.account, m, c.get("orderId"), c.get("clientOid"))) return o;
   error = no_order();
   return nullptr;
-}
-
-HttpResponse cancel_order(const Call& c) {
-  std::optional<ApiError> error;
-  const Order* o = find(c, error);
-  if (!o) return c.fail(*error);
-  const Order found = *o;  // cancel() may move the stored order
-  auto r = c.sim.exchange().cancel(c.account, found.market, found.symbol, found.order_id, "", c.now);
-  if (auto* e = std::get_if<ApiError>(&r)) return c.fail(*e);
-  return c.ok(order_ids(std::get<Order>(r)));
 }
 
 std::string v3_status(const Order& o) {
@@ -146,10 +141,11 @@ HttpResponse order_info(const Call& c) {
 // Order ids are decimal strings of growing length: compare by length, then text.
 bool id_less(const std::string& a, const std::string& b) { return a.size() < b.size() || (a.size() == b.size() && a < b); }
 
-// Newest first; `cursor` continues below the last order id of the previous page.
-HttpResponse unfilled_orders(const Call& c) {
+// Newest first; `cursor` continues below the last order id of the previous page. Pending orders
+// (unfilled-orders, category optional) or finished ones (history-orders, category required).
+HttpResponse order_list(const Call& c, bool pending) {
   std::vector<Market> markets = {Market::Spot, Market::Perp};
-  if (!c.get("category").empty()) {
+  if (!c.get("category").empty() || !pending) {
     std::optional<ApiError> error;
     const auto m = trade_market(c, error);
     if (!m) return c.fail(*error);
@@ -157,7 +153,7 @@ HttpResponse unfilled_orders(const Call& c) {
   }
   std::vector<const Order*> all;
   for (Market m : markets)
-    for (const Order* o : c.sim.exchange().orders(c.account, m, true)) all.push_back(o);
+    for (const Order* o : c.sim.exchange().orders(c.account, m, pending)) all.push_back(o);
   std::sort(all.begin(), all.end(), [](const Order* a, const Order* b) { return id_less(b->order_id, a->order_id); });
   const auto limit = limit_param(c.get("limit"), 100, 100);
   const auto sym = c.get("symbol");
@@ -174,6 +170,57 @@ HttpResponse unfilled_orders(const Call& c) {
   }
   const std::string next = list.empty() ? std::string() : list.back()["orderId"].get<std::string>();
   return c.ok({{"list", list}, {"cursor", next}});
+}
+
+HttpResponse unfilled_orders(const Call& c) { return order_list(c, true); }
+HttpResponse history_orders(const Call& c) { return order_list(c, false); }
+
+// The body is a JSON array of orders (at most 20); each entry is placed or cancelled on its own
+// and answers with its ids, plus `code`/`msg` when it failed (partial success).
+template <class One>
+HttpResponse batch(const Call& c, One one) {
+  const json& list = c.p.body;
+  if (!list.is_array() || list.empty()) return c.fail(v3_missing("orders"));
+  if (list.size() > 20) return c.fail({"40017", "Parameter verification failed: at most 20 orders per batch", 400});
+  json out = json::array();
+  for (const auto& entry : list) {
+    Params ep;
+    ep.body = entry.is_object() ? entry : json::object();
+    const Call ec{c.sim, ep, c.account, c.path, c.now};
+    ApiResult<Order> r = one(ec);
+    if (auto* e = std::get_if<ApiError>(&r))
+      out.push_back({{"orderId", ec.get("orderId")}, {"clientOid", ec.get("clientOid")}, {"code", e->code}, {"msg", e->msg}});
+    else
+      out.push_back(order_ids(std::get<Order>(r)));
+  }
+  return c.ok(out);
+}
+
+ApiResult<Order> cancel_one(const Call& c) {
+  std::optional<ApiError> error;
+  const Order* o = find(c, error);
+  if (!o) return *error;
+  const Order found = *o;  // cancel() may move the stored order
+  return c.sim.exchange().cancel(c.account, found.market, found.symbol, found.order_id, "", c.now);
+}
+
+HttpResponse cancel_order(const Call& c) {
+  auto r = cancel_one(c);
+  if (auto* e = std::get_if<ApiError>(&r)) return c.fail(*e);
+  return c.ok(order_ids(std::get<Order>(r)));
+}
+
+HttpResponse place_batch(const Call& c) { return batch(c, place_one); }
+HttpResponse cancel_batch(const Call& c) { return batch(c, cancel_one); }
+
+// Every pending order of the category, or of one symbol of it.
+HttpResponse cancel_symbol_order(const Call& c) {
+  std::optional<ApiError> error;
+  const auto m = trade_market(c, error);
+  if (!m) return c.fail(*error);
+  json list = json::array();
+  for (const auto& o : c.sim.exchange().cancel_all(c.account, *m, c.get("symbol"), c.now)) list.push_back(order_ids(o));
+  return c.ok({{"list", list}});
 }
 
 json fill_v3(const Call& c, const Fill& f) {
@@ -240,6 +287,10 @@ void add_trade_v3(Router& r) {
   r.add({"POST", "/api/v3/trade/cancel-order", Api::PrivateV3, cancel_order});
   r.add({"GET", "/api/v3/trade/order-info", Api::PrivateV3, order_info});
   r.add({"GET", "/api/v3/trade/unfilled-orders", Api::PrivateV3, unfilled_orders});
+  r.add({"GET", "/api/v3/trade/history-orders", Api::PrivateV3, history_orders});
+  r.add({"POST", "/api/v3/trade/place-batch", Api::PrivateV3, place_batch});
+  r.add({"POST", "/api/v3/trade/cancel-batch", Api::PrivateV3, cancel_batch});
+  r.add({"POST", "/api/v3/trade/cancel-symbol-order", Api::PrivateV3, cancel_symbol_order});
 }
 
 }  // namespace carry::sim::rest

@@ -172,3 +172,47 @@ TEST_F(UtaTrade, LeverageAndHoldModeAreSetThroughV3) {
 
 }  // namespace
 }  // namespace carry::sim
+
+namespace carry::sim {
+namespace {
+
+TEST_F(UtaTrade, BatchesAnswerPerEntryAndCancelSymbolClearsTheCategory) {
+  auto raw = [&](const std::string& path, const std::string& text) { return body(signed_call("POST", path, "", text, signer)); };
+  const json order = {{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"qty", "0.010"}, {"price", "1000.0"},
+                      {"side", "buy"}, {"orderType", "limit"}};
+  json bad = order;
+  bad["side"] = "up";
+  json b1 = order, b2 = order;
+  b1["clientOid"] = "b1";
+  b2["clientOid"] = "b2";
+  const json placed = raw("/api/v3/trade/place-batch", json::array({b1, bad, b2}).dump());
+  ASSERT_EQ(placed["code"], "00000") << placed.dump();
+  ASSERT_EQ(placed["data"].size(), 3u);
+  EXPECT_EQ(placed["data"][0]["clientOid"], "b1");
+  EXPECT_FALSE(placed["data"][0].contains("code"));
+  EXPECT_EQ(placed["data"][1]["code"], "40020");
+  EXPECT_EQ(placed["data"][2]["clientOid"], "b2");
+
+  const json cancelled = raw("/api/v3/trade/cancel-batch",
+                             json::array({{{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"clientOid", "b1"}},
+                                          {{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"orderId", "9"}}})
+                                 .dump());
+  ASSERT_EQ(cancelled["code"], "00000") << cancelled.dump();
+  EXPECT_EQ(cancelled["data"][0]["clientOid"], "b1");
+  EXPECT_EQ(cancelled["data"][1]["code"], "25204");
+  EXPECT_EQ(raw("/api/v3/trade/place-batch", json::array().dump())["code"], "40017");
+
+  const json all = call("POST", "/api/v3/trade/cancel-symbol-order", "", {{"category", "USDT-FUTURES"}});
+  ASSERT_EQ(all["code"], "00000") << all.dump();
+  ASSERT_EQ(all["data"]["list"].size(), 1u);
+  EXPECT_EQ(all["data"]["list"][0]["clientOid"], "b2");
+  EXPECT_TRUE(call("GET", "/api/v3/trade/unfilled-orders", "")["data"]["list"].empty());
+  const json hist = call("GET", "/api/v3/trade/history-orders", "category=USDT-FUTURES");
+  ASSERT_EQ(hist["data"]["list"].size(), 2u) << hist.dump();
+  EXPECT_EQ(hist["data"]["list"][0]["clientOid"], "b2");  // newest first
+  EXPECT_EQ(hist["data"]["list"][0]["orderStatus"], "cancelled");
+  EXPECT_EQ(call("GET", "/api/v3/trade/history-orders", "")["code"], "40017");
+}
+
+}  // namespace
+}  // namespace carry::sim
