@@ -117,12 +117,17 @@ void Simulator::lose_response(HttpResponse& resp) {
   resp.body = "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>";
 }
 
-
 HttpResponse Simulator::route(const HttpRequest& req, const std::string& path, const std::string& query) {
   const auto now = now_ms();
   const auto match = rest::routes().find(req.method, path);
   if (!match.route && match.path_known)
     return rest::error_response({"405", "Request method '" + req.method + "' not supported", 405}, now);
+  const auto family = private_family(path);
+  if (family != rest::Api::Public) {
+    auto key = req.headers.find("access-key");
+    if (auto e = account_mode_gate(family, key == req.headers.end() ? nullptr : exchange_.account(key->second)))
+      return rest::error_response(*e, now);
+  }
   rest::Params p;
   p.query = rest::parse_query(query);
   if (req.method == "POST" && !req.body.empty()) {
@@ -132,10 +137,7 @@ HttpResponse Simulator::route(const HttpRequest& req, const std::string& path, c
       return rest::error_response({"40017", "Parameter verification failed", 400}, now);
   }
   std::string account;
-  if (const auto family = private_family(path); family != rest::Api::Public) {
-    auto key = req.headers.find("access-key");
-    if (auto e = account_mode_gate(family, key == req.headers.end() ? nullptr : exchange_.account(key->second)))
-      return rest::error_response(*e, now);
+  if (family != rest::Api::Public) {
     RestAuthRequest ar;
     ar.method = req.method;
     ar.path = path;

@@ -31,6 +31,8 @@ TEST_F(UtaFixture, UtaAccountGets40085OnPrivateV2EvenWithAWrongSignature) {
   auto w = signed_call("POST", "/api/v2/spot/trade/place-order", "", "{}", wrong);
   EXPECT_EQ(body(w)["code"], "40085");
   EXPECT_EQ(stats()["signature_failures"], 0);
+  // ... and before the body is read.
+  EXPECT_EQ(body(signed_call("POST", "/api/v2/mix/order/place-order", "", "not json", signer))["code"], "40085");
   // Public v2 is for everyone; the Classic account still trades v2.
   EXPECT_EQ(get("/api/v2/public/time").status, 200);
   auto c = signed_call("GET", "/api/v2/mix/account/accounts", "productType=USDT-FUTURES", "", classic);
