@@ -103,6 +103,9 @@ struct Position {
 
 struct Account {
   std::string api_key, secret, passphrase;
+  // Bitget's accountMode: classic (v2 API) or a UTA one (v3 API): unified | hybrid |
+  // upgrading | switching. Decides which private REST family answers (rest_api.cpp).
+  std::string account_mode = "classic";
   std::map<std::string, Decimal> spot_available, spot_frozen;
   std::map<std::string, std::int64_t> spot_utime;
   Decimal futures_cash;  // USDT wallet of the USDT-M futures account

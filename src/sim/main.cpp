@@ -1,4 +1,4 @@
-// bitget-sim: a loopback Bitget v2 exchange (REST + WebSocket). See docs/simulator.md.
+// bitget-sim: a loopback Bitget exchange (REST v2 and v3, WebSocket v2). See docs/simulator.md.
 #include "server.hpp"
 #include "sim_config.hpp"
 #include "simulator.hpp"

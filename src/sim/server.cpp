@@ -367,7 +367,10 @@ void Server::run(const std::function<void(const std::string&)>& on_ready) {
   nlohmann::json ready = {{"event", "sim.ready"},
                           {"rest", std::string(tls ? "https://" : "http://") + host},
                           {"ws_public", std::string(tls ? "wss://" : "ws://") + host + "/v2/ws/public"},
-                          {"ws_private", std::string(tls ? "wss://" : "ws://") + host + "/v2/ws/private"}};
+                          {"ws_private", std::string(tls ? "wss://" : "ws://") + host + "/v2/ws/private"},
+                          // The v3 (UTA) sockets' addresses; not served yet (an upgrade there gets 404).
+                          {"ws_public_v3", std::string(tls ? "wss://" : "ws://") + host + "/v3/ws/public"},
+                          {"ws_private_v3", std::string(tls ? "wss://" : "ws://") + host + "/v3/ws/private"}};
   im.signals.async_wait([&im](const beast::error_code& e, int) {
     if (e) return;
     beast::error_code ignored;

@@ -106,6 +106,11 @@ void parse_account_triplet(SimConfig& cfg, const std::string& v, const std::stri
   cfg.accounts.push_back({parts[0], parts[1], parts[2]});
 }
 
+std::string parse_account_mode(const std::string& v, const std::string& culprit) {
+  if (v != "classic" && v != "uta") throw ConfigError(culprit + ": expected classic or uta, got '" + v + "'");
+  return v;
+}
+
 void parse_symbols(SimConfig& cfg, const std::vector<std::string>& symbols, const std::string& culprit) {
   if (symbols.empty()) throw ConfigError(culprit + ": expected at least one symbol");
   std::string bad;
@@ -219,6 +224,7 @@ void load_sim_yaml(SimConfig& cfg, const std::string& path) {
           if (ak == "api_key") ac.api_key = kv2.second.Scalar();
           else if (ak == "secret") ac.secret = kv2.second.Scalar();
           else if (ak == "passphrase") ac.passphrase = kv2.second.Scalar();
+          else if (ak == "account_mode") ac.account_mode = parse_account_mode(kv2.second.Scalar(), culprit + "[].account_mode");
           else throw ConfigError(culprit + "." + ak + ": unknown key");
         }
         if (ac.api_key.empty() || ac.secret.empty() || ac.passphrase.empty())
@@ -244,8 +250,8 @@ std::string usage() {
   return "usage: bitget-sim [--config FILE] [--listen HOST:PORT] [--tape FILE | --synthetic] [--seed N]\n"
          "                  [--speed X] [--funding-interval S] [--funding-rate R] [--tls CERT KEY]\n"
          "                  [--account KEY,SECRET,PASSPHRASE]... [--tick-ms N] [--history-days N]\n"
-         "                  [--symbols BTCUSDT,ETHUSDT,...]\n"
-         "A loopback Bitget v2 (REST + WebSocket) exchange. Prints one JSON line\n"
+         "                  [--symbols BTCUSDT,ETHUSDT,...] [--account-mode classic|uta]\n"
+         "A loopback Bitget (REST v2 and v3, WebSocket v2) exchange. Prints one JSON line\n"
          "{\"event\":\"sim.ready\",...} on stdout once it listens. See docs/simulator.md.\n";
 }
 
@@ -293,6 +299,8 @@ bool parse_cli(SimConfig& cfg, int argc, const char* const* argv) {
       cfg.tls = std::make_pair(cert, key);
     } else if (a == "--account") {
       parse_account_triplet(cfg, value("KEY,SECRET,PASSPHRASE"), "--account");
+    } else if (a == "--account-mode") {
+      cfg.account_mode = parse_account_mode(value("classic|uta"), "--account-mode");
     } else if (a == "--tick-ms") {
       cfg.tick_ms = static_cast<int>(to_int(value("N"), "--tick-ms"));
     } else if (a == "--symbols") {
@@ -306,6 +314,8 @@ bool parse_cli(SimConfig& cfg, int argc, const char* const* argv) {
       throw ConfigError(a + ": unknown option (see --help)");
     }
   }
+  if (cfg.account_mode)
+    for (auto& acc : cfg.accounts) acc.account_mode = *cfg.account_mode;
   if (rate_override) {
     // The command line wins over the file: one constant rate for every symbol.
     cfg.funding.rate = *rate_override;

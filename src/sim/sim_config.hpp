@@ -20,6 +20,7 @@ struct ConfigError : std::runtime_error {
 
 struct AccountConfig {
   std::string api_key, secret, passphrase;
+  std::string account_mode = "classic";  // classic | uta
 };
 
 struct SimConfig {
@@ -45,6 +46,8 @@ struct SimConfig {
   std::string position_mode = "one_way_mode";  // every account's at start: one_way_mode | hedge_mode
   std::string margin_mode = "crossed";         // every symbol's at start: crossed | isolated
   std::vector<AccountConfig> accounts;
+  // --account-mode: when set, every account's mode (wins over sim.accounts[].account_mode).
+  std::optional<std::string> account_mode;
   FaultConfig faults;
   std::optional<std::pair<std::string, std::string>> tls;  // cert, key (PEM files)
 

@@ -52,9 +52,11 @@ Simulator::Simulator(SimConfig config, std::unique_ptr<Tape> tape, const Clock& 
       funding_(config_.funding, start_ms_),
       faults_(config_.faults),
       rng_(config_.seed) {
-  for (const auto& a : config_.accounts)
-    exchange_.add_account(a.api_key, a.secret, a.passphrase, config_.balances, config_.default_leverage,
-                          config_.position_mode, config_.margin_mode);
+  for (const auto& a : config_.accounts) {
+    auto& acc = exchange_.add_account(a.api_key, a.secret, a.passphrase, config_.balances, config_.default_leverage,
+                                      config_.position_mode, config_.margin_mode);
+    acc.account_mode = a.account_mode == "uta" ? "unified" : "classic";
+  }
   for (const auto& inst : market_.instruments())
     if (inst.spec.market == Market::Perp) next_settlement_[inst.spec.symbol] = funding_.next_settlement_after(start_ms_);
   if (config_.history_days > 0) seed_history();
@@ -130,6 +132,15 @@ std::vector<Push> Simulator::drain_pushes() {
   return out;
 }
 
+wire::FundingView Simulator::funding_view(const InstrumentMarket& perp) const {
+  wire::FundingView v;
+  v.rate = funding_.rate_at(perp.spec.symbol, now_ms());
+  v.next_ms = next_settlement_.at(perp.spec.symbol);
+  v.mark = market_.mark_price(perp.spec.symbol);
+  v.index = market_.index_price(perp.spec.symbol);
+  return v;
+}
+
 Push Simulator::ticker_push(const InstrumentMarket& inst) const {
   const std::int64_t now = now_ms();
   Push p;
@@ -138,14 +149,7 @@ Push Simulator::ticker_push(const InstrumentMarket& inst) const {
   p.key = inst.spec.symbol;
   p.ts = now;
   std::optional<wire::FundingView> fv;
-  if (inst.spec.market == Market::Perp) {
-    wire::FundingView v;
-    v.rate = funding_.rate_at(inst.spec.symbol, now);
-    v.next_ms = next_settlement_.at(inst.spec.symbol);
-    v.mark = market_.mark_price(inst.spec.symbol);
-    v.index = market_.index_price(inst.spec.symbol);
-    fv = v;
-  }
+  if (inst.spec.market == Market::Perp) fv = funding_view(inst);
   p.data = json::array({wire::ticker_push(inst, market_.stats_24h(inst, now), fv)});
   return p;
 }

@@ -9,6 +9,7 @@
 #include "market.hpp"
 #include "sim_config.hpp"
 #include "tape.hpp"
+#include "wire.hpp"
 
 #include <carry/core/time.hpp>
 
@@ -117,22 +118,26 @@ class Simulator {
   std::int64_t server_ms() const { return now_ms() + faults_.clock_skew_ms; }
   bool corrupt_next_checksum();
 
+  // A settled (or, with --history-days, synthetic past) funding event.
+  struct FundingRecord {
+    std::string symbol;
+    Decimal rate;
+    std::int64_t time_ms;
+    Decimal mark;                                        // mark price used for the payments
+    std::vector<std::pair<std::string, Decimal>> payments;  // api key -> amount (+ received)
+  };
+  const std::vector<FundingRecord>& funding_history() const { return funding_history_; }
+  std::int64_t next_settlement(const std::string& perp_symbol) const { return next_settlement_.at(perp_symbol); }
+  // Rate, next settlement, mark and index of a perp as the REST and WS tickers report them.
+  wire::FundingView funding_view(const InstrumentMarket& perp) const;
+
  private:
-  struct Params;
   // --history-days: synthetic candles in the market state, past settlements in funding_history_.
   void seed_history();
   HttpResponse route(const HttpRequest& req, const std::string& path, const std::string& query);
   HttpResponse sim_admin(const HttpRequest& req, const std::string& path);
   // The response_drop fault: the request was executed, its answer is lost (closed or 503).
   void lose_response(HttpResponse& resp);
-  HttpResponse ok(nlohmann::json data) const;
-  HttpResponse fail(const ApiError& e) const;
-
-  // Public endpoints.
-  HttpResponse public_endpoint(const std::string& path, const Params& p, bool& found);
-  // Private endpoints (authenticated account).
-  HttpResponse private_endpoint(const std::string& path, const std::string& method, const Params& p,
-                                const std::string& account, bool& found);
 
   void publish_market(const MarketChange& ch);
   void publish_refresh(InstrumentMarket& inst);
@@ -156,13 +161,6 @@ class Simulator {
   SimStats stats_;
   std::vector<Push> pushes_;
   std::map<std::string, std::int64_t> next_settlement_;  // perp symbol -> ms
-  struct FundingRecord {
-    std::string symbol;
-    Decimal rate;
-    std::int64_t time_ms;
-    Decimal mark;                                        // mark price used for the payments
-    std::vector<std::pair<std::string, Decimal>> payments;  // api key -> amount (+ received)
-  };
   std::vector<FundingRecord> funding_history_;  // oldest first
   std::map<std::pair<int, std::string>, std::int64_t> last_publish_ms_;
 };

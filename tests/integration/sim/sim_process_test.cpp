@@ -38,6 +38,8 @@ TEST(SimProcess, PrintsReadyLineAndServesServerTime) {
   EXPECT_EQ(rest.rfind("http://127.0.0.1:", 0), 0u);
   EXPECT_EQ(sim.ready()["ws_public"], "ws://127.0.0.1:" + std::to_string(sim.port()) + "/v2/ws/public");
   EXPECT_EQ(sim.ready()["ws_private"], "ws://127.0.0.1:" + std::to_string(sim.port()) + "/v2/ws/private");
+  EXPECT_EQ(sim.ready()["ws_public_v3"], "ws://127.0.0.1:" + std::to_string(sim.port()) + "/v3/ws/public");
+  EXPECT_EQ(sim.ready()["ws_private_v3"], "ws://127.0.0.1:" + std::to_string(sim.port()) + "/v3/ws/private");
   auto r = http_call(sim.port(), "GET", "/api/v2/public/time");
   ASSERT_EQ(r.status, 200);
   auto j = r.json();
