@@ -53,6 +53,11 @@ bool scope_matches(const std::string& scope, bool is_private) {
   return scope == "all" || (is_private ? scope == "private" : scope == "public");
 }
 
+bool http_scope_matches(const std::string& scope, std::string_view path, bool is_private) {
+  if (scope == "private_v2") return is_private && path.starts_with("/api/v2/");
+  return scope_matches(scope, is_private);
+}
+
 std::string apply_fault_json(FaultConfig& cfg_out, FaultActions& actions, const json& j) {
   if (!j.is_object()) return "faults: expected a JSON object";
   FaultConfig cfg = cfg_out;
@@ -87,12 +92,22 @@ std::string apply_fault_json(FaultConfig& cfg_out, FaultActions& actions, const 
       return {};
     };
   };
+  // REST faults may also be narrowed to the private v2 paths (a test that must let the daemon's
+  // v3 account-kind probe through and hit what follows).
+  auto http_scope = [&](std::string& field) -> Setter {
+    return [&field](const json& v) -> std::string {
+      if (!v.is_string() || (!valid_scope(v.get<std::string>()) && v.get<std::string>() != "private_v2"))
+        return "faults.http_scope: expected all, public, private or private_v2";
+      field = v.get<std::string>();
+      return {};
+    };
+  };
   std::map<std::string, Setter> setters = {
       {"http_429_rate", rate(cfg.http_429_rate, "http_429_rate")},
       {"http_5xx_rate", rate(cfg.http_5xx_rate, "http_5xx_rate")},
       {"http_429_next", count(cfg.http_429_next, "http_429_next")},
       {"http_5xx_next", count(cfg.http_5xx_next, "http_5xx_next")},
-      {"http_scope", scope(cfg.http_scope, "http_scope")},
+      {"http_scope", http_scope(cfg.http_scope)},
       {"latency_min_ms", count(cfg.latency_min_ms, "latency_min_ms")},
       {"latency_max_ms", count(cfg.latency_max_ms, "latency_max_ms")},
       {"ws_close_after_messages", count(cfg.ws_close_after_messages, "ws_close_after_messages")},

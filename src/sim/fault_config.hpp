@@ -6,12 +6,13 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace carry::sim {
 
 struct FaultConfig {
-  // HTTP (REST) faults on /api/ paths. scope: all | public | private.
+  // HTTP (REST) faults on /api/ paths. scope: all | public | private | private_v2.
   double http_429_rate = 0.0;
   double http_5xx_rate = 0.0;
   int http_429_next = 0;
@@ -61,5 +62,7 @@ std::string apply_fault_json(FaultConfig& cfg, FaultActions& actions, const nloh
 nlohmann::json fault_json(const FaultConfig& cfg);
 
 bool scope_matches(const std::string& scope, bool is_private);
+// http_scope also takes private_v2: the private /api/v2/ paths only.
+bool http_scope_matches(const std::string& scope, std::string_view path, bool is_private);
 
 }  // namespace carry::sim

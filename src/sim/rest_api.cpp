@@ -57,7 +57,7 @@ HttpResponse Simulator::handle_http(const HttpRequest& req) {
       std::uniform_int_distribution<int> d(faults_.latency_min_ms, faults_.latency_max_ms);
       resp.delay_ms = d(rng_);
     }
-    if (scope_matches(faults_.http_scope, priv)) {
+    if (http_scope_matches(faults_.http_scope, path, priv)) {
       bool hit429 = false, hit5xx = false;
       if (faults_.http_429_next > 0) {
         --faults_.http_429_next;
@@ -88,7 +88,7 @@ HttpResponse Simulator::handle_http(const HttpRequest& req) {
     const int delay = resp.delay_ms;
     resp = route(req, path, query);
     resp.delay_ms = delay;
-    if (path.rfind("/api/", 0) == 0 && scope_matches(faults_.http_scope, priv)) lose_response(resp);
+    if (path.rfind("/api/", 0) == 0 && http_scope_matches(faults_.http_scope, path, priv)) lose_response(resp);
   }
   ++stats_.http_status[resp.drop_connection ? std::string("closed") : std::to_string(resp.status)];
   render_private_events();

@@ -82,8 +82,9 @@ TEST_F(AccountSetup, AnAccountInOtherSettingsIsSetUpAsConfiguredAndReadBack) {
   start_sim({"hedge_mode", "isolated"});
   ASSERT_EQ(settings("BTCUSDT")["posMode"], "hedge_mode");
   ASSERT_EQ(settings("ETHUSDT")["marginMode"], "isolated");
-  // carryd's first two private requests answer HTTP 503: transient, retried.
-  http_call(sim->port(), "POST", "/sim/faults", {}, R"({"http_5xx_next": 2, "http_scope": "private"})");
+  // carryd's first two private v2 requests (the set-up's, after the v3 account-kind probe) answer
+  // HTTP 503: transient, retried.
+  http_call(sim->port(), "POST", "/sim/faults", {}, R"({"http_5xx_next": 2, "http_scope": "private_v2"})");
   auto d = carryd();
   ASSERT_TRUE(wait_until([&] { return !events("account.setup").empty() || !d->running(); }, 60s)) << d->err();
   ASSERT_FALSE(events("account.setup").empty()) << d->err();
@@ -100,7 +101,9 @@ TEST_F(AccountSetup, AnAccountInOtherSettingsIsSetUpAsConfiguredAndReadBack) {
   EXPECT_EQ(setup["verified"]["ETHUSDT"]["leverage"], "3");
   ASSERT_EQ(setup["applied"].size(), 5u) << setup.dump();  // position mode, then margin + leverage per symbol
   EXPECT_EQ(setup["applied"][0]["field"], "position_mode");
+  EXPECT_EQ(events("account.kind_retry").size(), 0u);
   EXPECT_EQ(events("account.setup_retry").size(), 2u);
+  EXPECT_EQ(events("account.kind").size(), 1u);
   EXPECT_TRUE(events("account.setup_failed").empty());
 
   // Then the usual start: reconciliation and trading enabled; SIGTERM stops it cleanly.
