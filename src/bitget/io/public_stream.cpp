@@ -103,7 +103,7 @@ asio::awaitable<void> PublicStream::rotate_loop() {
   Steady::time_point connected_at = Steady::now(), standby_since{};
   for (;;) {
     timer_.expires_after(poll);
-    auto [ec] = co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+    (void)co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));  // cancelled: the checks below end it
     if (!*alive || stopped_) co_return;
     const auto now = Steady::now();
     const auto connections = active_->stats().connections;

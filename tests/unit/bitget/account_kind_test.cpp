@@ -20,8 +20,12 @@ TEST(AccountKind, UnifiedAndHybridAreUtaUpgradingAndSwitchingWait) {
     const AccountProbe p = classify_account_settings(data);
     EXPECT_EQ(p.verdict, r.verdict) << r.mode;
     EXPECT_EQ(p.kind.has_value(), r.verdict == Verdict::Known) << r.mode;
-    if (p.kind) EXPECT_EQ(*p.kind, AccountKind::Uta);
-    if (r.verdict != Verdict::Known) EXPECT_NE(p.reason.find(*r.mode ? r.mode : "accountMode"), std::string::npos) << p.reason;
+    if (p.kind) {
+      EXPECT_EQ(*p.kind, AccountKind::Uta);
+    }
+    if (r.verdict != Verdict::Known) {
+      EXPECT_NE(p.reason.find(*r.mode ? r.mode : "accountMode"), std::string::npos) << p.reason;
+    }
     EXPECT_EQ(p.hold_mode, "one_way_mode");
   }
   EXPECT_EQ(classify_account_settings(nlohmann::json::array()).verdict, Verdict::Refused);

@@ -27,10 +27,10 @@ ServerReply ok_time(const test::HttpRequest&) { return {200, kTimeBody}; }
 // Built outside the coroutines: GCC 12 miscompiles braced initializer lists inside co_await
 // expressions ("array used as initializer").
 RestRequest get(std::string path, QueryParams query = {}, bool sign = false) {
-  return {HttpMethod::Get, std::move(path), std::move(query), {}, sign};
+  return {HttpMethod::Get, std::move(path), std::move(query), {}, sign, {}};
 }
 RestRequest post(std::string path, std::string body) {
-  return {HttpMethod::Post, std::move(path), {}, std::move(body), true};
+  return {HttpMethod::Post, std::move(path), {}, std::move(body), true, {}};
 }
 QueryParams product_type() { return {{"productType", "USDT-FUTURES"}}; }
 

@@ -199,7 +199,9 @@ TEST(Decimal, RandomisedMulDivMatchReference200k) {
     const auto want_mul =
         reference_result(reference_div_round(static_cast<__int128>(a) * b, Decimal::kScale, mode));
     ASSERT_EQ(mul.has_value(), want_mul.has_value()) << a << " * " << b;
-    if (mul) ASSERT_EQ(mul->raw(), *want_mul) << a << " * " << b;
+    if (mul) {
+      ASSERT_EQ(mul->raw(), *want_mul) << a << " * " << b;
+    }
     // The inline operators: half-even products, overflow thrown.
     const auto product_he =
         reference_result(reference_div_round(static_cast<__int128>(a) * b, Decimal::kScale, Rounding::HalfEven));
@@ -216,13 +218,17 @@ TEST(Decimal, RandomisedMulDivMatchReference200k) {
     const auto want_div =
         reference_result(reference_div_round(static_cast<__int128>(a) * Decimal::kScale, b, mode));
     ASSERT_EQ(div.has_value(), want_div.has_value()) << a << " / " << b;
-    if (div) ASSERT_EQ(div->raw(), *want_div) << a << " / " << b;
+    if (div) {
+      ASSERT_EQ(div->raw(), *want_div) << a << " / " << b;
+    }
     const auto step = Decimal::from_raw(b < 0 ? -(b / 2) + 1 : b);
     if (step.is_positive()) {
       const auto r = Decimal::from_raw(a).round_to_step(step, mode);
       const auto want = reference_result(reference_div_round(a, step.raw(), mode) * step.raw());
       ASSERT_EQ(r.has_value(), want.has_value()) << a << " step " << step.raw();
-      if (r) ASSERT_EQ(r->raw(), *want) << a << " step " << step.raw();
+      if (r) {
+        ASSERT_EQ(r->raw(), *want) << a << " step " << step.raw();
+      }
     }
   }
 }

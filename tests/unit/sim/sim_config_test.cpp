@@ -65,7 +65,9 @@ TEST(SimConfig, SymbolsPickTheInstruments) {
   for (const auto& i : cfg.instruments) {
     if (i.symbol == "ETHUSDT") {
       ++eth;
-      if (i.market == Market::Perp) EXPECT_EQ(i.tick(), "0.01"_dec);  // Bitget's published rules
+      if (i.market == Market::Perp) {  // Bitget's published rules
+        EXPECT_EQ(i.tick(), "0.01"_dec);
+      }
     }
     if (i.symbol == "SOLUSDT") {
       ++sol;
