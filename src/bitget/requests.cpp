@@ -1,5 +1,7 @@
 #include <carry/bitget/requests.hpp>
 
+#include "subscription_batches.hpp"
+
 #include <carry/core/venue.hpp>
 
 #include <nlohmann/json.hpp>
@@ -255,24 +257,7 @@ std::string build_set_position_mode_body(PositionMode mode, std::string_view pro
 WireResult<std::vector<std::string>> build_subscription_messages(std::string_view op,
                                                                  const std::vector<SubscriptionArg>& args,
                                                                  std::size_t max_args_bytes) {
-  if (op != "subscribe" && op != "unsubscribe") return invalid_argument("op: must be subscribe or unsubscribe");
-  std::vector<std::string> out;
-  std::string batch;  // serialized args array under construction, without the closing ']'
-  auto flush = [&] {
-    if (batch.empty()) return;
-    out.push_back("{\"op\":\"" + std::string(op) + "\",\"args\":" + batch + "]}");
-    batch.clear();
-  };
-  for (const auto& a : args) {
-    const std::string item = a.to_json().dump();
-    if (item.size() + 2 > max_args_bytes) return invalid_argument("args: " + a.key() + " alone exceeds the size limit");
-    // '[' or ',' before the item, ']' after it
-    if (!batch.empty() && batch.size() + 1 + item.size() + 1 > max_args_bytes) flush();
-    batch += batch.empty() ? "[" : ",";
-    batch += item;
-  }
-  flush();
-  return out;
+  return ::carry::bitget::detail::batch_subscriptions(op, args, max_args_bytes);
 }
 
 namespace {

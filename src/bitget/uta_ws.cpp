@@ -1,5 +1,7 @@
 #include <carry/bitget/uta_ws.hpp>
 
+#include "subscription_batches.hpp"
+
 #include <carry/bitget/uta_requests.hpp>
 
 #include "json_fields.hpp"
@@ -25,23 +27,7 @@ WsArg private_arg(std::string_view topic) { return {"UTA", std::string(topic), {
 
 WireResult<std::vector<std::string>> build_subscription_messages(std::string_view op, const std::vector<WsArg>& args,
                                                                  std::size_t max_args_bytes) {
-  if (op != "subscribe" && op != "unsubscribe") return invalid_argument("op: must be subscribe or unsubscribe");
-  std::vector<std::string> out;
-  std::string batch;  // the args array under construction, without its closing ']'
-  auto flush = [&] {
-    if (batch.empty()) return;
-    out.push_back("{\"op\":\"" + std::string(op) + "\",\"args\":" + batch + "]}");
-    batch.clear();
-  };
-  for (const auto& a : args) {
-    const std::string item = a.to_json().dump();
-    if (item.size() + 2 > max_args_bytes) return invalid_argument("args: " + a.key() + " alone exceeds the size limit");
-    if (!batch.empty() && batch.size() + 1 + item.size() + 1 > max_args_bytes) flush();
-    batch += batch.empty() ? "[" : ",";
-    batch += item;
-  }
-  flush();
-  return out;
+  return ::carry::bitget::detail::batch_subscriptions(op, args, max_args_bytes);
 }
 
 std::string login_message(const Signer& signer, std::int64_t timestamp_s) {
