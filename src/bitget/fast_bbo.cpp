@@ -58,9 +58,11 @@ WireResult<UnixNanos> ms_of(std::string_view s, const char* field) {
   return UnixNanos::from_ms(v);
 }
 
-// First [price, size] pair of asks/bids.
-simdjson::error_code top_level(od::object& item, const char* key, std::string_view& price, std::string_view& size,
-                               bool& empty) {
+// First [price, size] pair of a book's levels (v2 asks/bids, v3 a/b); `Read` reads one cell
+// (v2 accepts strings, v3 takes the raw token).
+template <simdjson::error_code (*Read)(od::value, std::string_view&)>
+simdjson::error_code first_pair(od::object& item, const char* key, std::string_view& price, std::string_view& size,
+                                bool& empty) {
   od::array levels;
   if (auto e = item[key].get_array().get(levels)) return e;
   empty = true;
@@ -71,7 +73,7 @@ simdjson::error_code top_level(od::object& item, const char* key, std::string_vi
     for (auto cell : pair) {
       od::value v;
       if (auto e = cell.get(v)) return e;
-      if (auto e = value_text(v, i == 0 ? price : size)) return e;
+      if (auto e = Read(v, i == 0 ? price : size)) return e;
       if (++i == 2) break;
     }
     if (i != 2) return simdjson::INCORRECT_TYPE;
@@ -118,8 +120,8 @@ WireResult<FastBbo> FastBboParser::parse(std::string_view frame) {
     std::string_view bp, bs, ap, as, ts;
     if (book) {
       bool asks_empty = true, bids_empty = true;
-      if (auto e = top_level(item, "asks", ap, as, asks_empty)) return field_error("data[0].asks", e);
-      if (auto e = top_level(item, "bids", bp, bs, bids_empty)) return field_error("data[0].bids", e);
+      if (auto e = first_pair<value_text>(item, "asks", ap, as, asks_empty)) return field_error("data[0].asks", e);
+      if (auto e = first_pair<value_text>(item, "bids", bp, bs, bids_empty)) return field_error("data[0].bids", e);
       if (asks_empty || bids_empty) return bad_payload("data[0]: one side of the book is empty");
     } else {
       od::value v;
@@ -200,29 +202,6 @@ simdjson::error_code raw_text(od::value v, std::string_view& out) {
   return simdjson::SUCCESS;
 }
 
-// First [price, size] of the `a` or `b` levels of a v3 book item.
-simdjson::error_code first_level(od::object& item, const char* key, std::string_view& price, std::string_view& size,
-                                 bool& empty) {
-  od::array levels;
-  if (auto e = item[key].get_array().get(levels)) return e;
-  empty = true;
-  for (auto level : levels) {
-    od::array pair;
-    if (auto e = level.get_array().get(pair)) return e;
-    std::size_t i = 0;
-    for (auto cell : pair) {
-      od::value v;
-      if (auto e = cell.get(v)) return e;
-      if (auto e = raw_text(v, i == 0 ? price : size)) return e;
-      if (++i == 2) break;
-    }
-    if (i != 2) return simdjson::INCORRECT_TYPE;
-    empty = false;
-    break;
-  }
-  return simdjson::SUCCESS;
-}
-
 // An optional futures-ticker field: absent or "" leaves `out` empty.
 template <class T, class Parse>
 WireResult<void> optional_field(od::object& item, const char* key, std::optional<T>& out, Parse&& parse) {
@@ -296,8 +275,8 @@ WireResult<FastBbo> UtaFastBboParser::parse(std::string_view frame) {
     have_item = true;
     if (book) {
       bool asks_empty = true, bids_empty = true;
-      if (auto e = first_level(item, "a", px[1], px[3], asks_empty)) return field_error("data[0].a", e);
-      if (auto e = first_level(item, "b", px[0], px[2], bids_empty)) return field_error("data[0].b", e);
+      if (auto e = first_pair<raw_text>(item, "a", px[1], px[3], asks_empty)) return field_error("data[0].a", e);
+      if (auto e = first_pair<raw_text>(item, "b", px[0], px[2], bids_empty)) return field_error("data[0].b", e);
       if (asks_empty || bids_empty) return bad_payload("data[0]: one side of the book is empty");
       od::value tv;
       if (auto e = item["ts"].get(tv); e || (e = raw_text(tv, ts))) return field_error("data[0].ts", e);
