@@ -100,8 +100,8 @@ class Runner {
     log_.error("account.setup_failed",
                {{"step", "read_" + std::string(when)}, {"symbol", symbol}, {"code", e.exchange_code},
                 {"msg", error_text(e)}, {"error", e.to_string()},
-                {"note", "cannot read the account's settings (GET /api/v2/mix/account/account); carryd does not "
-                         "trade on an account it cannot check"}});
+                {"note", "cannot read the account's settings (v2 mix/account/account, or v3 account/settings on a "
+                         "UTA); carryd does not trade on an account it cannot check"}});
   }
 
   bitget::Gateway& gw_;

@@ -24,8 +24,7 @@ asio::awaitable<void> Runtime::set_up_account() {
 }
 
 // The key's account kind, asked before any other private call with a REST-only gateway; empty
-// (logged, exit 1) when it cannot be known, disagrees with exchange.account_mode, or is one this
-// build cannot trade.
+// (logged, exit 1) when it cannot be known or disagrees with exchange.account_mode.
 asio::awaitable<std::optional<bitget::AccountKind>> Runtime::settle_account_kind() {
   auto pcfg = gateway_config(cfg_, true);
   pcfg.private_streams = false;
@@ -34,10 +33,6 @@ asio::awaitable<std::optional<bitget::AccountKind>> Runtime::settle_account_kind
   const auto setting = account_mode_setting(cfg_);
   auto out = co_await detect_account_kind(probe, setting, log_, std::move(wait), kAccountUpgradeWait);
   probe.stop();
-  if (out.kind && *out.kind == bitget::AccountKind::Uta)
-    out.error = "the API key belongs to a Unified Trading Account (UTA, accountMode " + out.account_mode +
-                "); this build of carryd trades Classic (v2) accounts only: use the key of a Classic account "
-                "or sub-account";
   if (stopping_) co_return std::nullopt;
   if (!out.error.empty()) {
     log_.error("account.kind_refused", {{"configured", std::string(bitget::to_string(setting))},

@@ -1,6 +1,7 @@
 #include <carry/bitget/ws_session_fsm.hpp>
 
 #include <carry/bitget/requests.hpp>
+#include <carry/bitget/uta_ws.hpp>
 
 #include <algorithm>
 #include <stdexcept>
@@ -8,6 +9,33 @@
 namespace carry::bitget {
 
 using namespace std::chrono_literals;
+
+namespace {
+
+// The v3 arg {instType, topic, symbol} travels in SubscriptionArg as {inst_type, channel, inst_id}.
+uta::WsArg to_v3(const SubscriptionArg& a) { return {a.inst_type, a.channel, a.inst_id}; }
+SubscriptionArg from_v3(const uta::WsArg& a) { return {a.inst_type, a.topic, a.symbol, {}}; }
+
+// A v3 message in the FSM's terms: events keep kind, code and msg; pushes only need recognising.
+WireResult<WsMessage> from_v3(uta::WsMessage m) {
+  if (std::holds_alternative<WsPong>(m)) return WsMessage{WsPong{}};
+  if (auto* e = std::get_if<uta::WsEvent>(&m)) {
+    WsEvent out;
+    out.kind = e->kind;
+    out.code = std::move(e->code);
+    out.msg = std::move(e->msg);
+    if (e->arg) out.arg = from_v3(*e->arg);
+    return WsMessage{std::move(out)};
+  }
+  auto& p = std::get<uta::WsPush>(m);
+  WsPush out;
+  out.action = std::move(p.action);
+  out.arg = from_v3(p.arg);
+  out.ts = p.ts;
+  return WsMessage{std::move(out)};  // data stays behind: the parsers read the frame itself
+}
+
+}  // namespace
 
 std::string_view to_string(WsState s) noexcept {
   switch (s) {
@@ -79,7 +107,15 @@ void WsSessionFsm::begin_subscribing(UnixNanos now, WsActions& out) {
 
 void WsSessionFsm::queue_subscription(std::string_view op, const std::vector<SubscriptionArg>& args) {
   if (args.empty()) return;
-  auto msgs = build_subscription_messages(op, args, config_.max_args_bytes);
+  WireResult<std::vector<std::string>> msgs = std::vector<std::string>{};
+  if (config_.dialect == WsDialect::V3) {
+    std::vector<uta::WsArg> v3;
+    v3.reserve(args.size());
+    for (const auto& a : args) v3.push_back(to_v3(a));
+    msgs = uta::build_subscription_messages(op, v3, config_.max_args_bytes);
+  } else {
+    msgs = build_subscription_messages(op, args, config_.max_args_bytes);
+  }
   if (!msgs) {
     events_.error("ws.subscribe_build_failed", {{"session", config_.name}, {"error", msgs.error().to_string()}});
     return;
@@ -109,7 +145,7 @@ WsActions WsSessionFsm::on_message(std::string_view text, UnixNanos now) {
   // else is parsed, so events are recognised whatever their key order.
   const bool surely_push = text.substr(0, 16).find("\"action\"") != std::string_view::npos;
   if (!surely_push) {
-    auto m = parse_ws_message(text);
+    auto m = parse(text);
     if (m && std::holds_alternative<WsEvent>(*m)) {
       handle_event(std::get<WsEvent>(*m), now, out);
       check_timers(now, out);
@@ -125,6 +161,13 @@ WsActions WsSessionFsm::on_message(std::string_view text, UnixNanos now) {
   out.push_back(ws_action::Data{text});
   check_timers(now, out);
   return out;
+}
+
+WireResult<WsMessage> WsSessionFsm::parse(std::string_view text) const {
+  if (config_.dialect == WsDialect::V2) return parse_ws_message(text);
+  auto m = uta::parse_ws_message(text);
+  if (!m) return m.error();
+  return from_v3(std::move(*m));
 }
 
 std::optional<SubscriptionArg> WsSessionFsm::match_pending(std::string_view msg) const {
@@ -172,6 +215,14 @@ void WsSessionFsm::handle_event(const WsEvent& ev, UnixNanos now, WsActions& out
   if (ev.kind == WsEventKind::Unsubscribe) return;
 
   // An error event.
+  if (ev.code == uta::kPlannedReconnectCode) {
+    // Not a failure: the venue will close this connection for an upgrade in about 60 s.
+    ++planned_reconnects_;
+    events_.warn("ws.planned_reconnect", {{"session", config_.name}, {"code", ev.code}, {"msg", ev.msg},
+                                          {"note", "service upgrade announced: replacing the connection"}});
+    out.push_back(ws_action::PlannedReconnect{});
+    return;
+  }
   if (state_ == WsState::LoggingIn) {
     events_.error("ws.login_failed", fields);
     enter_backoff(now, "login rejected (code " + ev.code + ")", out);
@@ -199,18 +250,22 @@ void WsSessionFsm::handle_event(const WsEvent& ev, UnixNanos now, WsActions& out
   enter_backoff(now, "error event (code " + ev.code + ")", out);
 }
 
-void WsSessionFsm::enter_backoff(UnixNanos now, std::string_view reason, WsActions& out) {
-  const bool was_connected = connected();
-  if (was_connected) out.push_back(ws_action::Close{std::string(reason)});
+// Closes the socket when one is open, drops what belonged to it and waits to connect again.
+void WsSessionFsm::leave_connection(UnixNanos now, std::string_view reason, WsActions& out) {
+  if (connected()) out.push_back(ws_action::Close{std::string(reason)});
   for (const auto& a : wanted_)
     if (a.channel == "books") out.push_back(ws_action::BookResync{a});
-  const auto delay = backoff_.next();
   state_ = WsState::BackingOff;
   state_since_ = now;
   pending_acks_.clear();
   outbox_.clear();
   ping_outstanding_since_.reset();
   streaming_since_.reset();
+}
+
+void WsSessionFsm::enter_backoff(UnixNanos now, std::string_view reason, WsActions& out) {
+  const auto delay = backoff_.next();
+  leave_connection(now, reason, out);
   events_.warn("ws.backoff", {{"session", config_.name},
                               {"reason", std::string(reason)},
                               {"delay_ms", delay.count()},
@@ -272,6 +327,16 @@ void WsSessionFsm::check_timers(UnixNanos now, WsActions& out) {
     backoff_.reset();
   }
   pump(now, out);
+}
+
+WsActions WsSessionFsm::reconnect_now(UnixNanos now, std::string_view reason) {
+  WsActions out;
+  if (!connected()) return out;  // already reconnecting (or stopped)
+  events_.info("ws.reconnect_now", {{"session", config_.name}, {"reason", std::string(reason)}});
+  leave_connection(now, reason, out);
+  out.push_back(ws_action::ConnectAfter{std::chrono::milliseconds(0)});
+  connect_at_ = now;
+  return out;
 }
 
 WsActions WsSessionFsm::on_timer(UnixNanos now) {

@@ -203,6 +203,7 @@ void FundingBasis::on_exec(const ExecEvent& event, Actions& out) {
         } else if constexpr (std::is_same_v<T, BalanceUpdate>) {
           auto& wallet = e.account == MarketType::Spot ? balances_.spot : balances_.perp;
           wallet[e.coin] = e.available;
+          balances_.shared = e.shared;
         }
         // PositionUpdate: the venue's view (all orders, not only ours) is reconciled by the
         // daemon, which calls adopt_positions. FundingPayment: recorded by the store.
@@ -651,6 +652,7 @@ void FundingBasis::evaluate(State& st, Instant t, Actions& out) {
     in.spot_base_available = params_.wallet_is_inventory ? it->second : min(it->second, max(st.spot.position, Decimal{}));
   if (auto it = balances_.perp.find(pi->quote_coin); it != balances_.perp.end()) in.perp_margin_available = it->second;
   in.leverage = params_.leverage;
+  in.shared_wallet = balances_.shared;
   const SizingResult sz = size_pair(in);
 
   Decimal est_size = sz.size;

@@ -43,12 +43,12 @@ SizingResult size_pair(const SizingInput& in) {
   const Decimal ref = max(in.spot_price, in.perp_price);  // the dearer leg bounds the notional
   const Decimal one = Decimal::from_units(1);
 
-  // At most seven caps: a fixed array (this runs on every evaluation, no allocation).
+  // At most eight caps: a fixed array (this runs on every evaluation, no allocation).
   struct Cap {
     Decimal size;
     std::string_view name;
   };
-  std::array<Cap, 7> caps;
+  std::array<Cap, 8> caps;
   std::size_t n = 0;
   caps[n++] = {fit(in.target_notional, ref), "target"};
   if (in.max_order_notional.is_positive()) caps[n++] = {fit(in.max_order_notional, ref), "order_limit"};
@@ -79,6 +79,11 @@ SizingResult size_pair(const SizingInput& in) {
   const int lev = in.leverage > 0 ? in.leverage : 1;
   const Decimal margin_per_unit = in.perp_price * (one / Decimal::from_units(lev) + in.perp->taker_fee);
   caps[n++] = {fit(*in.perp_margin_available, margin_per_unit), "perp_margin"};
+  if (in.shared_wallet && in.direction > 0) {
+    // The spot buy and the short's margin are paid from one balance.
+    const Decimal pair_cost = in.spot_price * (one + in.spot->taker_fee) + margin_per_unit;
+    caps[n++] = {fit(min(*in.spot_quote_available, *in.perp_margin_available), pair_cost), "shared_wallet"};
+  }
 
   const Cap* best = &caps[0];
   for (std::size_t i = 1; i < n; ++i)

@@ -37,6 +37,7 @@ struct WsClientStats {
   std::uint64_t data_frames_in = 0;   // frames_in minus the "pong" answers: proof of delivery, not of a socket
   std::uint64_t frames_out = 0;
   std::uint64_t reconnects = 0;        // Reconnected actions delivered
+  std::uint64_t planned_reconnects = 0;  // service upgrades announced (30033)
 };
 
 class WsClient {
@@ -48,6 +49,9 @@ class WsClient {
     std::function<void(bool private_stream, UnixNanos at)> on_reconnected;
     // Drop the local book for this arg until the next snapshot.
     std::function<void(const SubscriptionArg& arg)> on_book_resync;
+    // The venue announced it will close this connection soon (30033). Unset: the client
+    // reconnects at once by itself.
+    std::function<void()> on_planned_reconnect;
   };
 
   // `signer` is required for a private session (config.session.private_channel) and must
@@ -63,6 +67,7 @@ class WsClient {
   void subscribe(const std::vector<SubscriptionArg>& args);
   void unsubscribe(const std::vector<SubscriptionArg>& args);
   void resync(const SubscriptionArg& arg);   // checksum mismatch / gap: fresh snapshot
+  void reconnect_now();  // close and connect again at once (queued), not counted as a failure
 
   WsState state() const noexcept;
   const std::vector<SubscriptionArg>& wanted() const noexcept;

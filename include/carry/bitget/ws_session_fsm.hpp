@@ -28,8 +28,14 @@
 
 namespace carry::bitget {
 
+// The wire dialect of a session: Classic v2 args {instType, channel, instId|coin} or UTA v3 args
+// {instType, topic, symbol} (SubscriptionArg's channel and inst_id carry topic and symbol).
+// Login, ping/pong and the event shapes are otherwise the same.
+enum class WsDialect : std::uint8_t { V2, V3 };
+
 struct WsSessionConfig {
   std::string name = "public";            // for events: "public", "private", "spot-public", ...
+  WsDialect dialect = WsDialect::V2;
   bool private_channel = false;           // log in before subscribing
   std::chrono::milliseconds ping_interval{25'000};
   std::chrono::milliseconds pong_timeout{10'000};  // after a ping, some frame must arrive within this
@@ -66,10 +72,14 @@ struct Reconnected {  // streaming again after a gap: reconcile state through RE
 struct BookResync {  // drop the local book for this arg and wait for a new snapshot
   SubscriptionArg arg;
 };
+// Bitget announced a service upgrade (error 30033: this connection closes in about 60 s). The
+// driver replaces the connection on its own schedule: a second connection first where it can
+// (PublicStream), else reconnect_now().
+struct PlannedReconnect {};
 }  // namespace ws_action
 
 using WsAction = std::variant<ws_action::ConnectAfter, ws_action::Send, ws_action::Close, ws_action::Data,
-                              ws_action::Reconnected, ws_action::BookResync>;
+                              ws_action::Reconnected, ws_action::BookResync, ws_action::PlannedReconnect>;
 using WsActions = std::vector<WsAction>;
 
 class WsSessionFsm {
@@ -87,6 +97,8 @@ class WsSessionFsm {
   WsActions on_message(std::string_view text, UnixNanos now);
   WsActions on_closed(UnixNanos now, std::string_view reason);
   WsActions on_timer(UnixNanos now);
+  // Close and connect again at once, without counting a failure (a planned reconnect).
+  WsActions reconnect_now(UnixNanos now, std::string_view reason);
 
   // ---- desired subscriptions (kept across reconnects) ----
   WsActions subscribe(const std::vector<SubscriptionArg>& args, UnixNanos now);
@@ -102,14 +114,17 @@ class WsSessionFsm {
   int backoff_attempts() const noexcept { return backoff_.attempts(); }
   std::uint64_t connections() const noexcept { return connections_; }
   std::uint64_t unparsed_events() const noexcept { return unparsed_events_; }
+  std::uint64_t planned_reconnects() const noexcept { return planned_reconnects_; }
 
  private:
   void enter_backoff(UnixNanos now, std::string_view reason, WsActions& out);
+  void leave_connection(UnixNanos now, std::string_view reason, WsActions& out);
   void begin_subscribing(UnixNanos now, WsActions& out);
   void queue_subscription(std::string_view op, const std::vector<SubscriptionArg>& args);
   void pump(UnixNanos now, WsActions& out);
   void check_timers(UnixNanos now, WsActions& out);
   void handle_event(const WsEvent& ev, UnixNanos now, WsActions& out);
+  WireResult<WsMessage> parse(std::string_view text) const;
   void drop_wanted(const SubscriptionArg& arg);
   std::optional<SubscriptionArg> match_pending(std::string_view msg) const;
   bool connected() const noexcept;
@@ -134,6 +149,7 @@ class WsSessionFsm {
   bool streamed_before_ = false;
   std::uint64_t connections_ = 0;
   std::uint64_t unparsed_events_ = 0;
+  std::uint64_t planned_reconnects_ = 0;
 };
 
 }  // namespace carry::bitget

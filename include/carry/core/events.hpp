@@ -94,6 +94,9 @@ struct BalanceUpdate {
   Decimal available, frozen;
   std::optional<Decimal> equity;
   UnixNanos ts_event, ts_init;
+  // One wallet funds both markets (a Unified Trading Account): the same coin reported for the
+  // spot wallet and the futures account is one sum of money, not two.
+  bool shared = false;
 };
 
 // A funding settlement on a perp position (Bitget bill businessType contract_settle_fee).

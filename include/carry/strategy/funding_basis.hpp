@@ -175,6 +175,7 @@ class FundingBasis final : public Strategy {
   };
   struct Balances {  // available amounts by coin, from BalanceUpdate
     std::map<std::string, Decimal, std::less<>> spot, perp;
+    bool shared = false;  // one wallet funds both legs (UTA): the spot and perp amounts are one sum
   };
 
   State* find(std::string_view symbol) noexcept;

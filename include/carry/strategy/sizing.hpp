@@ -25,13 +25,17 @@ struct SizingInput {
   std::optional<Decimal> spot_base_available;   // spot wallet base coin (sells; never borrowed)
   std::optional<Decimal> perp_margin_available; // futures account quote coin
   int leverage = 1;
+  // One wallet funds both legs (a Unified Trading Account): spot_quote_available and
+  // perp_margin_available are the same money, so a spot buy and its perp margin share one cap.
+  bool shared_wallet = false;
 };
 
 // The names are string literals (static storage): sizing runs on every evaluation, allocation-free.
 struct SizingResult {
   Decimal size;                     // base coin, multiple of both lots; zero when rejected
   std::string_view limited_by;      // the binding limit: target, order_limit, symbol_limit,
-                                    // total_limit, spot_quote_balance, spot_inventory, perp_margin
+                                    // total_limit, spot_quote_balance, spot_inventory, perp_margin,
+                                    // shared_wallet
   std::string_view rejected;        // non-empty when no order can be made, e.g. below_min_size
 
   bool ok() const noexcept { return rejected.empty(); }

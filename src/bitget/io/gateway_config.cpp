@@ -39,6 +39,7 @@ WsClientConfig ws_config(const GatewayConfig& g, std::string url, std::string na
   c.connect_timeout = g.connect_timeout;
   c.session.name = std::move(name);
   c.session.private_channel = priv;
+  c.session.dialect = g.account_kind == AccountKind::Uta ? WsDialect::V3 : WsDialect::V2;
   c.session.ping_interval = g.ws_ping_interval;
   c.session.pong_timeout = g.ws_pong_timeout;
   c.session.idle_timeout = g.ws_idle_timeout;

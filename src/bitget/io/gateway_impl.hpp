@@ -8,6 +8,9 @@
 #include "time_sync.hpp"
 
 #include <carry/bitget/fast_bbo.hpp>
+#include <carry/bitget/uta_parsers.hpp>
+#include <carry/bitget/uta_requests.hpp>
+#include <carry/bitget/uta_ws.hpp>
 #include <carry/bitget/ws_parsers.hpp>
 #include <carry/market/order_book.hpp>
 
@@ -80,6 +83,11 @@ inline std::string book_key(MarketType m, std::string_view symbol) {
 
 }  // namespace gateway_detail
 
+// A v3 builder's request as the REST client sends it.
+RestRequest to_rest(uta::Request r, std::function<void()> on_write);
+// A UTA account's coins as balances: one wallet for both markets (gateway_uta_ws.cpp).
+std::vector<BalanceUpdate> uta_wallet(std::vector<BalanceUpdate> coins, const std::string& margin_coin);
+
 using namespace gateway_detail;
 
 struct Gateway::Impl {
@@ -125,15 +133,20 @@ struct Gateway::Impl {
     std::optional<RestRequest> again;
     if (req.sign) again = req;
     const std::uint64_t seen = exchange_clock.generation();
+    // v3 answers in v2's envelope, with codes of its own and sometimes an empty body.
+    const bool v3 = path.starts_with("/api/v3/");
+    auto envelope = [v3](const RestResponse& h) {
+      return v3 ? uta::parse_envelope(h.body, h.status) : parse_envelope(h.body, h.status);
+    };
     auto res = co_await rest.send(std::move(req));
     if (!res) co_return transport_error(res.error());
-    auto env = parse_envelope(res->body, res->status);
+    auto env = envelope(*res);
     if (!env && env.error().errc == Errc::clock_skew && again) {
       log_rejected(path, env.error());
       (void)co_await exchange_clock.resync("timestamp_rejected", seen);
       res = co_await rest.send(std::move(*again));
       if (!res) co_return transport_error(res.error());
-      env = parse_envelope(res->body, res->status);
+      env = envelope(*res);
     }
     if (!env) {
       if (log_refusals) log_rejected(path, env.error());
@@ -169,7 +182,8 @@ struct Gateway::Impl {
     if (r) return to_venue(*r);
     const auto ec = r.error();
     if (ec == make_error_code(Errc::timeout) || ec == make_error_code(Errc::http_server_error) ||
-        ec == make_error_code(Errc::bad_payload) || ec == make_error_code(Errc::network)) {
+        ec == make_error_code(Errc::bad_payload) || ec == make_error_code(Errc::network) ||
+        ec == make_error_code(Errc::empty_response)) {
       events.warn("order.outcome_unknown", {{"op", std::string(op)}, {"client_oid", client_oid},
                                             {"cause", ec.message()}});
       return make_error_code(Errc::timeout);
@@ -178,6 +192,29 @@ struct Gateway::Impl {
   }
 
   QueryParams product() const { return {{"productType", config.product_type}}; }
+  bool uta() const noexcept { return config.account_kind == AccountKind::Uta; }
+
+  // ---------- the UTA (v3) dialect (gateway_uta.cpp) ----------
+  template <class T>
+  Result<T> refused_request(std::string_view what, const Error& e);
+  asio::awaitable<WireResult<void>> call_success(RestRequest req);
+  asio::awaitable<Result<OrderAck>> uta_place(PlaceOrderRequest req, std::function<void()> on_write);
+  asio::awaitable<Result<OrderAck>> uta_cancel(MarketType market, OrderRef ref);
+  asio::awaitable<Result<carry::OrderAck>> uta_amend(AmendOrderRequest req, std::function<void()> on_write);
+  asio::awaitable<Result<std::optional<OrderUpdate>>> uta_order(OrderRef ref);
+  asio::awaitable<Result<std::vector<OrderRecord>>> uta_open_orders(MarketType market, std::string symbol);
+  asio::awaitable<Result<std::vector<PositionUpdate>>> uta_positions();
+  asio::awaitable<Result<std::vector<BalanceUpdate>>> uta_balances();
+  asio::awaitable<Result<std::vector<Fill>>> uta_fills(std::string symbol, MarketType market, UnixNanos start,
+                                                       UnixNanos end);
+  asio::awaitable<Result<std::vector<FundingPayment>>> uta_funding_settlements(UnixNanos since);
+  asio::awaitable<Result<std::size_t>> uta_load_instruments();
+  asio::awaitable<Result<CurrentFunding>> uta_funding_info(std::string symbol);
+  asio::awaitable<Result<std::optional<Ticker>>> uta_ticker(std::string symbol, MarketType market);
+  asio::awaitable<Result<std::size_t>> uta_private_probe(std::string symbol);
+  asio::awaitable<WireResult<FuturesAccount>> uta_futures_account(std::string symbol);
+  asio::awaitable<WireResult<void>> uta_set_leverage(std::string symbol, int leverage);
+  asio::awaitable<WireResult<void>> uta_set_hold_mode(PositionMode mode);
   UnixNanos now() const { return clock.now(); }
 
   // ---------- WebSocket handlers ----------
@@ -208,25 +245,32 @@ struct Gateway::Impl {
     // still "parse": a push must be one whole JSON object.
     if (!looks_complete(frame)) return reject_frame("public", bad_payload("truncated frame: " + excerpt(frame)));
     // Hot path: books1/5/15 and ticker straight to a BBO (simdjson, no allocation).
-    auto fast = fast_bbo.parse(frame);
+    auto fast = uta() ? uta_fast_bbo.parse(frame) : fast_bbo.parse(frame);
     if (fast) {
-      const FastBbo& f = *fast;
-      Bbo bbo{std::string(f.symbol), f.market, f.bid_price, f.bid_size, f.ask_price, f.ask_size, f.ts_event, ts_init};
-      publish(bbo);
-      if (f.funding_rate && f.next_funding_time) {
-        FundingRateUpdate fr;
-        fr.symbol = bbo.symbol;
-        fr.rate = *f.funding_rate;
-        fr.next_settlement = *f.next_funding_time;
-        fr.mark_price = f.mark_price;
-        fr.index_price = f.index_price;
-        fr.ts_event = f.ts_event;
-        fr.ts_init = ts_init;
-        publish(fr);
-      }
+      publish_fast(*fast, ts_init);
       return;
     }
     if (fast.error().errc != Errc::unsupported) return reject_frame("public", fast.error());
+    if (uta()) return on_public_v3(frame, ts_init);
+    on_public_v2(frame, ts_init);
+  }
+
+  void publish_fast(const FastBbo& f, UnixNanos ts_init) {
+    Bbo bbo{std::string(f.symbol), f.market, f.bid_price, f.bid_size, f.ask_price, f.ask_size, f.ts_event, ts_init};
+    publish(bbo);
+    if (!f.funding_rate || !f.next_funding_time) return;
+    FundingRateUpdate fr;
+    fr.symbol = bbo.symbol;
+    fr.rate = *f.funding_rate;
+    fr.next_settlement = *f.next_funding_time;
+    fr.mark_price = f.mark_price;
+    fr.index_price = f.index_price;
+    fr.ts_event = f.ts_event;
+    fr.ts_init = ts_init;
+    publish(fr);
+  }
+
+  void on_public_v2(std::string_view frame, UnixNanos ts_init) {
     auto msg = parse_ws_message(frame);
     if (!msg) return reject_frame("public", msg.error());
     const auto* push = std::get_if<WsPush>(&*msg);
@@ -261,7 +305,12 @@ struct Gateway::Impl {
   void on_books(const WsPush& push, UnixNanos ts_init) {
     auto books = parse_ws_books(push);
     if (!books) return reject_frame("public", books.error());
-    for (const auto& b : *books) {
+    apply_books(*books, push.arg, ts_init);
+  }
+
+  // Full-depth books into the local order books; a gap or checksum failure resubscribes `arg`.
+  void apply_books(const std::vector<BookMessage>& books, const SubscriptionArg& arg, UnixNanos ts_init) {
+    for (const auto& b : books) {
       auto it = order_books.find(book_key(b.market, b.symbol));
       if (it == order_books.end()) continue;  // not (or no longer) subscribed
       market::BookUpdate u;
@@ -278,7 +327,7 @@ struct Gateway::Impl {
       const auto r = book.apply(u);
       if (r == market::OrderBook::Result::NeedsResync) {
         ++stats.book_resyncs;
-        ws_pub.resync(push.arg);  // fresh snapshot: unsubscribe + subscribe
+        ws_pub.resync(arg);  // fresh snapshot: unsubscribe + subscribe
         continue;
       }
       if (r != market::OrderBook::Result::Applied) continue;
@@ -290,7 +339,7 @@ struct Gateway::Impl {
   }
 
   void on_book_resync(const SubscriptionArg& arg) {
-    const auto market = market_from_inst_type(arg.inst_type);
+    const auto market = uta() ? uta::market_from_category(arg.inst_type) : market_from_inst_type(arg.inst_type);
     if (!market) return;
     if (auto it = order_books.find(book_key(*market, arg.inst_id)); it != order_books.end()) it->second->reset();
   }
@@ -302,6 +351,7 @@ struct Gateway::Impl {
   void on_private(std::string_view frame, UnixNanos ts_init) {
     ++stats.private_frames;
     if (!looks_complete(frame)) return reject_frame("private", bad_payload("truncated frame: " + excerpt(frame)));
+    if (uta()) return on_private_v3(frame, ts_init);
     auto msg = parse_ws_message(frame);
     if (!msg) return reject_frame("private", msg.error());
     const auto* push = std::get_if<WsPush>(&*msg);
@@ -332,7 +382,14 @@ struct Gateway::Impl {
     }
   }
 
+  // gateway_uta_ws.cpp: the v3 pushes, the v3 args.
+  void on_public_v3(std::string_view frame, UnixNanos ts_init);
+  void on_private_v3(std::string_view frame, UnixNanos ts_init);
+  std::vector<SubscriptionArg> private_args_v3() const;
+  SubscriptionArg public_arg_v3(const std::string& symbol, MarketType market, std::string_view channel) const;
+
   std::vector<SubscriptionArg> private_args() const {
+    if (uta()) return private_args_v3();
     const std::string& pt = config.product_type;
     return {{pt, "orders", "default", ""},    {pt, "fill", "default", ""},   {pt, "positions", "default", ""},
             {pt, "account", "", "default"},   {"SPOT", "orders", "default", ""}, {"SPOT", "fill", "default", ""},
@@ -340,6 +397,7 @@ struct Gateway::Impl {
   }
 
   SubscriptionArg public_arg(const std::string& symbol, MarketType market, std::string channel) const {
+    if (uta()) return public_arg_v3(symbol, market, channel);
     return {market == MarketType::Spot ? std::string("SPOT") : config.product_type, std::move(channel), symbol, ""};
   }
 
@@ -357,6 +415,7 @@ struct Gateway::Impl {
   io::PublicStream ws_pub;  // rotated before Bitget's 24 h close, without a gap in the books
   std::unique_ptr<WsClient> ws_priv;
   FastBboParser fast_bbo;
+  UtaFastBboParser uta_fast_bbo;
   std::map<std::string, std::unique_ptr<market::OrderBook>> order_books;
   MarketHandler market_handler;
   GatewayStats stats;

@@ -7,10 +7,6 @@ namespace carry::bitget {
 
 namespace {
 
-// Until the v3 dialect is in, a UTA account is refused at start with this reason; these calls
-// answer `unsupported` rather than send a v2 request a UTA key would get 40085 for.
-bool speaks_v2(const GatewayConfig& c) noexcept { return c.account_kind == AccountKind::Classic; }
-
 constexpr int kSettlementPages = 10;  // 100 bills a page: far more than one poll interval holds
 
 }  // namespace
@@ -33,12 +29,12 @@ asio::awaitable<AccountProbe> Gateway::probe_account_kind() {
 }
 
 asio::awaitable<Result<std::size_t>> Gateway::load_instruments() {
-  if (!speaks_v2(impl_->config)) co_return make_error_code(Errc::unsupported);
+  if (impl_->uta()) co_return co_await impl_->uta_load_instruments();
   co_return co_await refresh_instruments();
 }
 
 asio::awaitable<Result<CurrentFunding>> Gateway::funding_info(std::string symbol) {
-  if (!speaks_v2(impl_->config)) co_return make_error_code(Errc::unsupported);
+  if (impl_->uta()) co_return co_await impl_->uta_funding_info(std::move(symbol));
   auto cur = co_await current_funding_rate(symbol);
   if (!cur) co_return cur.error();
   auto it = std::find_if(cur->begin(), cur->end(), [&](const CurrentFunding& c) { return c.symbol == symbol; });
@@ -54,7 +50,7 @@ asio::awaitable<Result<CurrentFunding>> Gateway::funding_info(std::string symbol
 }
 
 asio::awaitable<Result<std::vector<FundingPayment>>> Gateway::funding_settlements(UnixNanos since) {
-  if (!speaks_v2(impl_->config)) co_return make_error_code(Errc::unsupported);
+  if (impl_->uta()) co_return co_await impl_->uta_funding_settlements(since);
   std::vector<FundingPayment> out;
   BillsQuery q;
   q.business_type = "contract_settle_fee";
@@ -72,7 +68,7 @@ asio::awaitable<Result<std::vector<FundingPayment>>> Gateway::funding_settlement
 }
 
 asio::awaitable<Result<std::optional<Ticker>>> Gateway::ticker(std::string symbol, MarketType market) {
-  if (!speaks_v2(impl_->config)) co_return make_error_code(Errc::unsupported);
+  if (impl_->uta()) co_return co_await impl_->uta_ticker(std::move(symbol), market);
   Result<std::vector<Ticker>> r = make_error_code(Errc::unsupported);
   if (market == MarketType::Perp) r = co_await perp_tickers();
   else r = co_await spot_tickers(symbol);
@@ -84,7 +80,7 @@ asio::awaitable<Result<std::optional<Ticker>>> Gateway::ticker(std::string symbo
 }
 
 asio::awaitable<Result<std::size_t>> Gateway::private_probe(std::string symbol) {
-  if (!speaks_v2(impl_->config)) co_return make_error_code(Errc::unsupported);
+  if (impl_->uta()) co_return co_await impl_->uta_private_probe(std::move(symbol));
   auto acc = co_await futures_accounts();
   if (!acc) co_return acc.error();
   auto perp = co_await perp_open_orders(symbol);

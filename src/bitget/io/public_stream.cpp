@@ -51,6 +51,7 @@ WsClient::Handlers PublicStream::routed(std::uint64_t generation) {
   h.on_book_resync = [this, generation](const SubscriptionArg& arg) {
     if (generation == generation_ && handlers_.on_book_resync) handlers_.on_book_resync(arg);
   };
+  h.on_planned_reconnect = [this, generation] { planned_reconnect(generation); };
   return h;
 }
 
@@ -68,6 +69,22 @@ void PublicStream::promote() {
   old->stop();
   // Destroyed outside this call chain (its own handlers may be on the stack elsewhere).
   asio::post(ex_, [o = std::shared_ptr<WsClient>(std::move(old))]() mutable { o.reset(); });
+}
+
+// A service upgrade announced on a connection (30033): rotate now, make before break, as at the
+// 24 h mark. Without the rotation loop (rotate_after 0) the connection is replaced at once.
+void PublicStream::planned_reconnect(std::uint64_t generation) {
+  if (stopped_) return;
+  if (generation != generation_) {
+    if (standby_ && generation == standby_generation_) standby_->reconnect_now();
+    return;
+  }
+  if (rotate_after_.count() <= 0) {
+    active_->reconnect_now();
+    return;
+  }
+  rotate_now_ = true;
+  timer_.cancel();
 }
 
 void PublicStream::start() {
@@ -121,7 +138,8 @@ asio::awaitable<void> PublicStream::rotate_loop() {
       connected_at = now - rotate_after_ + std::min<Steady::duration>(kRetryAfterFailure, rotate_after_);
       continue;
     }
-    if (connections == 0 || now - connected_at < rotate_after_) continue;
+    if (connections == 0 || (now - connected_at < rotate_after_ && !rotate_now_)) continue;
+    rotate_now_ = false;
     standby_generation_ = next_generation_++;
     standby_ = make(standby_generation_);
     standby_->subscribe(active_->wanted());

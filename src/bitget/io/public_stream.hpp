@@ -3,7 +3,8 @@
 // before that mark this opens a second connection with the same subscriptions and moves over at
 // its first data frame, then closes the old one: make before break, so the books never have a gap
 // (a forced close would cost a reconnect and a resync). Frames of the connection not in use are
-// dropped, so a full-depth book is never fed by two sessions.
+// dropped, so a full-depth book is never fed by two sessions. A service upgrade announced by the
+// venue (error 30033, the connection closes in about 60 s) rotates at once the same way.
 #include <carry/bitget/ws_client.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -34,6 +35,7 @@ class PublicStream {
   WsClient::Handlers routed(std::uint64_t generation);
   std::unique_ptr<WsClient> make(std::uint64_t generation);
   void promote();
+  void planned_reconnect(std::uint64_t generation);
   boost::asio::awaitable<void> rotate_loop();
 
   boost::asio::any_io_executor ex_;
@@ -51,6 +53,7 @@ class PublicStream {
   std::uint64_t rotations_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   bool stopped_ = false;
+  bool rotate_now_ = false;  // a service upgrade was announced: rotate at the next check
 };
 
 }  // namespace carry::bitget::io

@@ -9,6 +9,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -137,9 +138,27 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
                      [&](ws_action::BookResync& a) {
                        if (!stopped && handlers.on_book_resync) handlers.on_book_resync(a.arg);
                      },
+                     [&](ws_action::PlannedReconnect&) {
+                       ++stats.planned_reconnects;
+                       if (stopped) return;
+                       // The owner may bring a second connection up first; else reconnect now,
+                       // before the venue drops this one.
+                       if (handlers.on_planned_reconnect) handlers.on_planned_reconnect();
+                       else post_reconnect_now();
+                     },
                  },
                  action);
     }
+  }
+
+  // Not from inside apply(): the FSM's actions of this input are still being executed.
+  void post_reconnect_now() {
+    asio::post(ex, [weak = weak_from_this()] {
+      if (auto self = weak.lock(); self && !self->stopped) {
+        self->apply(self->fsm.reconnect_now(self->now(), "service upgrade announced (30033)"));
+        self->wake_if_needed();
+      }
+    });
   }
 
   // After input from outside the main loop: wake it when its timer is now too late.
@@ -366,6 +385,7 @@ void WsClient::unsubscribe(const std::vector<SubscriptionArg>& args) {
   impl_->apply(impl_->fsm.unsubscribe(args, impl_->now()));
   impl_->wake_if_needed();
 }
+void WsClient::reconnect_now() { impl_->post_reconnect_now(); }
 void WsClient::resync(const SubscriptionArg& arg) {
   impl_->apply(impl_->fsm.resync(arg, impl_->now()));
   impl_->wake_if_needed();

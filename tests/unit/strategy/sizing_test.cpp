@@ -118,5 +118,35 @@ TEST_F(SizingCase, CoarseCommonStepRoundsDown) {
   EXPECT_EQ(r.size, "0.0096"_dec);
 }
 
+// A Unified Trading Account reports one USDT balance as both the spot wallet and the futures
+// margin: the spot buy and the short's margin must fit it together, not each on its own.
+TEST_F(SizingCase, OneSharedWalletPaysTheSpotBuyAndThePerpMarginTogether) {
+  in.spot_quote_available = "1200"_dec;
+  in.perp_margin_available = "1200"_dec;
+  const SizingResult separate = size_pair(in);
+  ASSERT_TRUE(separate.ok()) << separate.rejected;
+  EXPECT_EQ(separate.size, "9.995"_dec);  // two wallets: each leg fits its own 1200
+  EXPECT_EQ(separate.limited_by, "target");
+
+  in.shared_wallet = true;
+  // 1200 / (100.01 x 1.001 + 100.05 x (1/2 + 0.0006)) = 1200 / 150.19504 = 7.9896... -> 7.989
+  const SizingResult shared = size_pair(in);
+  ASSERT_TRUE(shared.ok()) << shared.rejected;
+  EXPECT_EQ(shared.size, "7.989"_dec);
+  EXPECT_EQ(shared.limited_by, "shared_wallet");
+}
+
+TEST_F(SizingCase, ASharedWalletDoesNotCapTheInventorySideTwice) {
+  // Negative funding sells spot from inventory: only the perp's margin is paid from the wallet.
+  in.direction = -1;
+  in.spot_base_available = "50"_dec;
+  in.perp_margin_available = "1200"_dec;
+  in.spot_quote_available = "1200"_dec;
+  in.shared_wallet = true;
+  const SizingResult r = size_pair(in);
+  ASSERT_TRUE(r.ok()) << r.rejected;
+  EXPECT_EQ(r.limited_by, "target");
+}
+
 }  // namespace
 }  // namespace carry::strategy
