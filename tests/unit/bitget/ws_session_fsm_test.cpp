@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <functional>
+
 namespace carry::bitget {
 namespace {
 
@@ -30,6 +32,13 @@ std::vector<std::string> sent(const WsActions& a) {
   return out;
 }
 std::string ack(const SubscriptionArg& a) { return json{{"event", "subscribe"}, {"arg", a.to_json()}}.dump(); }
+// v3 args travel in SubscriptionArg as {instType, topic, symbol}; the wire says topic/symbol.
+std::string v3_ack(const SubscriptionArg& a) {
+  json arg = {{"instType", a.inst_type}, {"topic", a.channel}};
+  if (!a.inst_id.empty()) arg["symbol"] = a.inst_id;
+  return json{{"event", "subscribe"}, {"arg", arg}}.dump();
+}
+
 
 struct Harness {
   explicit Harness(WsSessionConfig c = {}, bool priv = false)
@@ -57,7 +66,7 @@ struct Harness {
       a.insert(a.end(), l.begin(), l.end());
     }
     for (const auto& w : std::vector<SubscriptionArg>(fsm->wanted())) {
-      auto r = fsm->on_message(ack(w), t);
+      auto r = fsm->on_message(cfg.dialect == WsDialect::V3 ? v3_ack(w) : ack(w), t);
       a.insert(a.end(), r.begin(), r.end());
     }
     return a;
@@ -337,6 +346,99 @@ TEST(WsSessionFsm, LateFramesAfterCloseAreIgnored) {
   h.stream_up();
   h.fsm->on_closed(h.t, "eof");
   EXPECT_TRUE(h.fsm->on_message(R"({"action":"update","arg":{},"data":[],"ts":1})", h.t).empty());
+}
+
+// ---------- the UTA (v3) dialect ----------
+const SubscriptionArg kV3Books1{"usdt-futures", "books1", "BTCUSDT", ""};
+const SubscriptionArg kV3Order{"UTA", "order", "", ""};
+
+WsSessionConfig v3_config() {
+  WsSessionConfig c;
+  c.dialect = WsDialect::V3;
+  return c;
+}
+
+TEST(WsSessionFsm, V3PublicSubscribesByTopicAndSymbolAndStreamsOnV3Acks) {
+  Harness h(v3_config());
+  h.fsm->subscribe({kV3Books1}, h.t);
+  h.fsm->start(h.t);
+  auto msgs = sent(h.fsm->on_connected(h.t));
+  ASSERT_EQ(msgs.size(), 1u);
+  const auto j = json::parse(msgs[0]);
+  EXPECT_EQ(j["op"], "subscribe");
+  ASSERT_EQ(j["args"].size(), 1u);
+  EXPECT_EQ(j["args"][0], (json{{"instType", "usdt-futures"}, {"topic", "books1"}, {"symbol", "BTCUSDT"}}));
+  EXPECT_EQ(h.fsm->state(), WsState::Subscribing);
+  h.fsm->on_message(v3_ack(kV3Books1), h.t);
+  EXPECT_EQ(h.fsm->state(), WsState::Streaming);
+}
+
+TEST(WsSessionFsm, V3PrivateLogsInAsV2AndSubscribesTheUtaTopicsWithoutSymbol) {
+  Harness h(v3_config(), true);
+  h.fsm->subscribe({kV3Order}, h.t);
+  h.fsm->start(h.t);
+  auto login = sent(h.fsm->on_connected(h.t));
+  ASSERT_EQ(login.size(), 1u);
+  EXPECT_EQ(json::parse(login[0])["op"], "login");
+  auto sub = sent(h.fsm->on_message(R"({"event":"login","code":0})", h.t));
+  ASSERT_EQ(sub.size(), 1u);
+  EXPECT_EQ(json::parse(sub[0])["args"][0], (json{{"instType", "UTA"}, {"topic", "order"}}));
+  h.fsm->on_message(v3_ack(kV3Order), h.t);
+  EXPECT_EQ(h.fsm->state(), WsState::Streaming);
+}
+
+TEST(WsSessionFsm, V3SubscribeErrorNamingTheArgDropsIt) {
+  Harness h(v3_config());
+  const SubscriptionArg bad{"usdt-futures", "books1", "NOPEUSDT", ""};
+  h.fsm->subscribe({kV3Books1, bad}, h.t);
+  h.fsm->start(h.t);
+  h.fsm->on_connected(h.t);
+  h.fsm->on_message(v3_ack(kV3Books1), h.t);
+  auto r = h.fsm->on_message(
+      R"({"event":"error","code":30001,"msg":"symbol not exist","arg":{"instType":"usdt-futures","topic":"books1","symbol":"NOPEUSDT"}})",
+      h.t);
+  EXPECT_FALSE(has<ws_action::Close>(r));
+  EXPECT_EQ(h.fsm->state(), WsState::Streaming);
+  EXPECT_EQ(h.fsm->wanted(), std::vector<SubscriptionArg>{kV3Books1});
+}
+
+// Error 30033: the venue closes the connection for an upgrade in about 60 s. The session must not
+// treat it as a failure (no backoff, no close of its own accord): it tells the driver, which brings
+// a new connection up first where it can and else reconnects at once.
+void expect_planned_reconnect(Harness& h, const SubscriptionArg& arg, const std::function<std::string()>& ack_text) {
+  h.fsm->subscribe({arg}, h.t);
+  h.stream_up();
+  ASSERT_EQ(h.fsm->state(), WsState::Streaming);
+  auto notice = h.fsm->on_message(R"({"event":"error","code":30033})", h.t);
+  EXPECT_TRUE(has<ws_action::PlannedReconnect>(notice));
+  EXPECT_FALSE(has<ws_action::Close>(notice));
+  EXPECT_FALSE(has<ws_action::ConnectAfter>(notice));
+  EXPECT_EQ(h.fsm->state(), WsState::Streaming);  // still streaming until replaced
+  EXPECT_EQ(h.fsm->planned_reconnects(), 1u);
+  EXPECT_EQ(h.events.count("ws.planned_reconnect"), 1u);
+
+  auto now = h.fsm->reconnect_now(h.t, "service upgrade");
+  EXPECT_TRUE(has<ws_action::Close>(now));
+  ASSERT_EQ(all<ws_action::ConnectAfter>(now).size(), 1u);
+  EXPECT_EQ(all<ws_action::ConnectAfter>(now)[0].delay, 0ms);
+  EXPECT_EQ(h.fsm->backoff_attempts(), 0);
+  h.advance(0ms);
+  h.fsm->on_connected(h.t);
+  if (h.cfg.private_channel) h.fsm->on_message(R"({"event":"login","code":0})", h.t);
+  auto back = h.fsm->on_message(ack_text(), h.t);
+  EXPECT_EQ(h.fsm->state(), WsState::Streaming);
+  EXPECT_TRUE(has<ws_action::Reconnected>(back));  // downstream reconciles what it may have missed
+  EXPECT_EQ(h.events.count("ws.backoff"), 0u);
+}
+
+TEST(WsSessionFsm, ServiceUpgradeNoticeIsAPlannedReconnectOnV3) {
+  Harness h(v3_config(), true);
+  expect_planned_reconnect(h, kV3Order, [] { return v3_ack(kV3Order); });
+}
+
+TEST(WsSessionFsm, ServiceUpgradeNoticeIsAPlannedReconnectOnV2) {
+  Harness h;
+  expect_planned_reconnect(h, kTicker, [] { return ack(kTicker); });
 }
 
 }  // namespace
