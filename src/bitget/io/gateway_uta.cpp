@@ -220,13 +220,18 @@ asio::awaitable<Result<CurrentFunding>> Gateway::Impl::uta_funding_info(std::str
 }
 
 asio::awaitable<Result<std::optional<Ticker>>> Gateway::Impl::uta_ticker(std::string symbol, MarketType market) {
+  constexpr std::string_view kNoSuchPair = "25100";  // "Trading pair X does not exist"
   const UnixNanos t = now();
   // The doc's examples carry no per-item ts: the answer's own time dates the quote (as the local
-  // receive time would otherwise).
-  auto r = co_await call<std::vector<Ticker>>(
+  // receive time would otherwise). An unlisted symbol is an empty answer, as on v2.
+  auto r = co_await call_detailed<std::vector<Ticker>>(
       to_rest(uta::tickers(uta::category_of(market), symbol), {}),
-      [t, market](const json& d) { return uta::parse_tickers(d, market, t, t); });
-  if (!r) co_return r.error();
+      [t, market](const json& d) { return uta::parse_tickers(d, market, t, t); }, false);
+  if (!r) {
+    if (r.error().exchange_code == kNoSuchPair) co_return std::optional<Ticker>{};
+    log_rejected("/api/v3/market/tickers", r.error());
+    co_return r.error().code();
+  }
   std::optional<Ticker> out;
   for (auto& tk : *r)
     if (tk.bbo.symbol == symbol) out = std::move(tk);
