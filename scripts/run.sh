@@ -6,6 +6,8 @@
 # carryd trades it in testnet mode with config/sim.yaml until Ctrl-C (or --duration S). Arguments
 # pass through to carryd: ./scripts/run.sh --ops-check, ./scripts/run.sh --dry-run --duration 60.
 # With --config FILE, carryd runs against whatever that file configures (no simulator).
+# --account-mode classic|uta (consumed here, not passed on) makes the simulator's account a Classic
+# (v2, the default) or a Unified Trading Account (v3); carryd detects which one it got.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,9 +24,21 @@ for arg in "$@"; do
   esac
 done
 
+sim_args=()
+carryd_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --account-mode)
+      [ $# -ge 2 ] || { echo "run.sh: --account-mode needs a value: classic or uta" >&2; exit 2; }
+      sim_args+=(--account-mode "$2"); shift 2 ;;
+    --account-mode=*) sim_args+=(--account-mode "${1#--account-mode=}"); shift ;;
+    *) carryd_args+=("$1"); shift ;;
+  esac
+done
+
 mkdir -p logs var/sim
 ready_file="$(mktemp)"
-"$sim" --config config/sim.yaml >"$ready_file" 2>logs/sim.log &
+"$sim" --config config/sim.yaml "${sim_args[@]}" >"$ready_file" 2>logs/sim.log &
 sim_pid=$!
 cleanup() {
   kill "$sim_pid" 2>/dev/null || true
@@ -49,7 +63,7 @@ export EXCHANGE__WS_PRIVATE_URL="$(field ws_private)"
 export KEYS__API_KEY=sim-api-key KEYS__API_SECRET=sim-api-secret KEYS__PASSPHRASE=sim-passphrase
 
 set +e
-"$carryd" --env testnet --config config/sim.yaml "$@"
+"$carryd" --env testnet --config config/sim.yaml "${carryd_args[@]}"
 rc=$?
 set -e
 cat >&2 <<MSG

@@ -25,6 +25,7 @@ using namespace std::chrono_literals;
 struct SimAccount {
   std::string position_mode = "one_way_mode";
   std::string margin_mode = "crossed";
+  std::string account_mode = "classic";  // or "uta": the settings are then read and set over v3
 };
 
 class AccountSetup : public ::testing::Test {
@@ -40,7 +41,9 @@ class AccountSetup : public ::testing::Test {
                     "  funding:\n    interval_s: 600\n    rate: \"0\"\n"
                     "  balances:\n    futures_usdt: \"100000\"\n    spot: {USDT: \"100000\", BTC: \"0\", ETH: \"0\"}\n"
                     "  default_leverage: 10\n  position_mode: " + a.position_mode + "\n  margin_mode: " + a.margin_mode +
-                    "\n  accounts:\n    - {api_key: k1, secret: s1, passphrase: p1}\n");
+                    "\n  accounts:\n    - {api_key: k1, secret: s1, passphrase: p1, account_mode: " + a.account_mode +
+                    "}\n");
+    uta = a.account_mode == "uta";
     sim = std::make_unique<SimProcess>(BITGET_SIM_EXE, std::vector<std::string>{"--config", cfg});
     ASSERT_TRUE(sim->is_ready()) << sim->ready().dump();
   }
@@ -69,7 +72,20 @@ class AccountSetup : public ::testing::Test {
     return r["data"];
   }
 
-  json place_perp(const json& order) const { return carry::test::place_perp(sim->port(), signer, order); }
+  // A UTA account's settings over v3: holdMode (account-wide) and one symbol's leverage.
+  std::pair<std::string, std::string> uta_settings(const std::string& symbol) const {
+    auto r = carry::test::signed_call(sim->port(), signer, "GET", "/api/v3/account/settings");
+    EXPECT_EQ(r["code"], "00000") << r.dump();
+    std::string leverage;
+    for (const auto& c : r["data"]["symbolConfigList"])
+      if (c["symbol"] == symbol) leverage = c["leverage"].get<std::string>();
+    return {r["data"]["holdMode"].get<std::string>(), leverage};
+  }
+
+  json place_perp(const json& order) const {
+    return carry::test::place_perp(sim->port(), signer, order, uta ? carry::test::kUta : carry::test::kClassic);
+  }
+  bool uta = false;
 
   json sim_account() const { return http_call(sim->port(), "GET", "/sim/accounts").json()["k1"]; }
   int orders_placed() const { return http_call(sim->port(), "GET", "/sim/stats").json()["orders_placed"].get<int>(); }
@@ -171,6 +187,68 @@ TEST_F(AccountSetup, AMarginModeThatCannotSwitchUnderAnOpenOrderIsRefusedWithExi
   EXPECT_EQ(diff["code"], "40920");
   EXPECT_TRUE(events("strategy.enabled").empty());
   EXPECT_EQ(sim_account()["open_orders"]["perp"], 1);  // the foreign order is left alone
+}
+
+// On a Unified Trading Account the hold mode is account-wide (v3 set-hold-mode) and leverage is
+// set per symbol (v3 set-leverage); both read back from v3 account/settings.
+TEST_F(AccountSetup, AUtaAccountInHedgeModeIsSwitchedToOneWayAndItsLeverageSetOverV3) {
+  start_sim({"hedge_mode", "crossed", "uta"});
+  ASSERT_EQ(uta_settings("BTCUSDT").first, "hedge_mode");
+  auto d = carryd();
+  ASSERT_TRUE(wait_until([&] { return !events("account.setup").empty() || !d->running(); }, 60s)) << d->err();
+  ASSERT_FALSE(events("account.setup").empty()) << d->err();
+  for (const std::string symbol : {"BTCUSDT", "ETHUSDT"}) {
+    const auto [hold, leverage] = uta_settings(symbol);
+    EXPECT_EQ(hold, "one_way_mode") << symbol;
+    EXPECT_EQ(leverage, "3") << symbol;
+  }
+  const json setup = events("account.setup").front();
+  ASSERT_EQ(setup["applied"].size(), 3u) << setup.dump();  // the hold mode once, then leverage per symbol
+  EXPECT_EQ(setup["applied"][0]["field"], "position_mode");
+  EXPECT_EQ(events("account.kind").front()["kind"], "uta");
+  ASSERT_TRUE(wait_until([&] { return !events("strategy.enabled").empty(); }, 60s)) << d->err();
+  d->signal(SIGTERM);
+  EXPECT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
+}
+
+// A hedge-mode UTA holding a position cannot be switched: in v3 hedge mode a close is side=sell +
+// posSide=long, and carryd never trades that way. It stops with exit 1 and the venue's reason.
+TEST_F(AccountSetup, AHedgeUtaAccountHoldingAPositionIsRefusedWithExit1) {
+  start_sim({"hedge_mode", "crossed", "uta"});
+  const json placed = place_perp({{"size", "0.010"}, {"side", "buy"}, {"posSide", "long"}, {"orderType", "market"}});
+  ASSERT_EQ(placed["code"], "00000") << placed.dump();
+  ASSERT_EQ(sim_account()["positions"].size(), 1u);
+  auto d = carryd();
+  const auto code = d->wait(60s);
+  ASSERT_TRUE(code.has_value()) << "carryd still running";
+  EXPECT_EQ(*code, 1) << d->err();
+  const auto failed = events("account.setup_failed");
+  ASSERT_EQ(failed.size(), 1u);
+  const json& diff = failed[0]["differences"][0];
+  EXPECT_EQ(diff["field"], "position_mode");
+  EXPECT_EQ(diff["actual"], "hedge_mode");
+  EXPECT_FALSE(diff["code"].get<std::string>().empty()) << diff.dump();
+  EXPECT_FALSE(diff["msg"].get<std::string>().empty());
+  EXPECT_TRUE(events("strategy.enabled").empty());
+  EXPECT_EQ(orders_placed(), 1);
+  EXPECT_EQ(uta_settings("BTCUSDT").first, "hedge_mode");
+}
+
+// v3 has no per-symbol margin-mode call: an isolated UTA is refused, naming where to change it.
+TEST_F(AccountSetup, AnIsolatedUtaIsRefusedNamingTheAccountWideSetting) {
+  start_sim({"one_way_mode", "isolated", "uta"});
+  auto d = carryd();
+  const auto code = d->wait(60s);
+  ASSERT_TRUE(code.has_value()) << "carryd still running";
+  EXPECT_EQ(*code, 1) << d->err();
+  const auto failed = events("account.setup_failed");
+  ASSERT_EQ(failed.size(), 1u);
+  const json& diff = failed[0]["differences"][0];
+  EXPECT_EQ(diff["field"], "margin_mode");
+  EXPECT_EQ(diff["wanted"], "crossed");
+  EXPECT_EQ(diff["actual"], "isolated");
+  EXPECT_NE(diff["msg"].get<std::string>().find("whole account"), std::string::npos) << diff.dump();
+  EXPECT_EQ(orders_placed(), 0);
 }
 
 }  // namespace

@@ -18,14 +18,24 @@ namespace {
 using carry::test::http_call;
 using carry::test::hedged;
 using carry::test::kOpenDeadline;
+using carry::test::kClassic;
+using carry::test::kUta;
+using carry::test::SimAccount;
+using carry::test::SimAccountName;
 using carry::test::SimFixture;
 using carry_test::Process;
 using carry_test::wait_until;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-TEST(DaemonSim, OpensHedgedRecordsFundingClosesOnFlipAndFlattensOnExit) {
-  SimFixture f(20, "0.0003");
+// Every test runs on a Classic (v2) and on a Unified Trading Account (v3): carryd detects the kind.
+class DaemonSim : public ::testing::TestWithParam<SimAccount> {
+ protected:
+  const SimAccount& account() const { return GetParam(); }
+};
+
+TEST_P(DaemonSim, OpensHedgedRecordsFundingClosesOnFlipAndFlattensOnExit) {
+  SimFixture f(account(), 20, "0.0003");
   ASSERT_TRUE(f.sim->is_ready());
   const double lot = f.perp_lot("BTCUSDT");
   auto d = f.carryd({"--flatten-on-exit"}, f.keys());
@@ -94,8 +104,8 @@ TEST(DaemonSim, OpensHedgedRecordsFundingClosesOnFlipAndFlattensOnExit) {
   EXPECT_FALSE(f.log_events("app.stop").empty());
 }
 
-TEST(DaemonSim, KillNineWhileOpeningThenRestartCompletesTheHedgeWithoutDuplicates) {
-  SimFixture f(600, "0.0003");
+TEST_P(DaemonSim, KillNineWhileOpeningThenRestartCompletesTheHedgeWithoutDuplicates) {
+  SimFixture f(account(), 600, "0.0003");
   ASSERT_TRUE(f.sim->is_ready());
   const double lot = f.perp_lot("BTCUSDT");
   {
@@ -124,8 +134,8 @@ TEST(DaemonSim, KillNineWhileOpeningThenRestartCompletesTheHedgeWithoutDuplicate
   EXPECT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
 }
 
-TEST(DaemonSim, DryRunNeverCallsAPrivateEndpoint) {
-  SimFixture f;
+TEST_P(DaemonSim, DryRunNeverCallsAPrivateEndpoint) {
+  SimFixture f(account());
   ASSERT_TRUE(f.sim->is_ready());
   auto d = f.carryd({"--dry-run", "--duration", "8"}, f.keys());
   const auto code = d->wait(60s);
@@ -140,25 +150,29 @@ TEST(DaemonSim, DryRunNeverCallsAPrivateEndpoint) {
   EXPECT_TRUE(enabled.front()["trading"].get<bool>());
 }
 
-TEST(DaemonSim, OpsCheckPassesAgainstAHealthySimulator) {
-  SimFixture f;
+TEST_P(DaemonSim, OpsCheckPassesAgainstAHealthySimulator) {
+  SimFixture f(account());
   ASSERT_TRUE(f.sim->is_ready());
   auto d = f.carryd({"--ops-check"}, f.keys());
   const auto code = d->wait(60s);
   ASSERT_TRUE(code.has_value());
   EXPECT_EQ(*code, 0) << d->out() << d->err();
-  EXPECT_EQ(d->out().rfind("ops.check account=classic\n", 0), 0u) << d->out();  // the mode, on the first line
+  // The mode, on the first line (a UTA adds the venue's accountMode).
+  EXPECT_EQ(d->out().rfind("ops.check account=" + account().mode + (account().uta() ? " account_mode=unified\n" : "\n"), 0),
+            0u)
+      << d->out();
   EXPECT_NE(d->out().find("ops.check symbol=BTCUSDT funding=0.0003 next="), std::string::npos) << d->out();
   EXPECT_NE(d->out().find("open=0"), std::string::npos);
   EXPECT_NE(d->out().find("verdict=PASS"), std::string::npos);
   EXPECT_EQ(f.get("/sim/stats")["orders_placed"].get<int>(), 0);
 }
 
-TEST(DaemonSim, AnAccountModeThatDisagreesWithTheAccountStopsStartUpNamingBoth) {
-  SimFixture f;
+TEST_P(DaemonSim, AnAccountModeThatDisagreesWithTheAccountStopsStartUpNamingBoth) {
+  SimFixture f(account());
   ASSERT_TRUE(f.sim->is_ready());
+  const std::string wrong = account().uta() ? "classic" : "uta";
   auto env = f.keys();
-  env["EXCHANGE__ACCOUNT_MODE"] = "uta";
+  env["EXCHANGE__ACCOUNT_MODE"] = wrong;
   auto d = f.carryd({}, env);
   const auto code = d->wait(60s);
   ASSERT_TRUE(code.has_value());
@@ -166,17 +180,17 @@ TEST(DaemonSim, AnAccountModeThatDisagreesWithTheAccountStopsStartUpNamingBoth) 
   const auto refused = f.log_events("account.kind_refused");
   ASSERT_EQ(refused.size(), 1u);
   const std::string why = refused.front().value("error", "");
-  EXPECT_NE(why.find("exchange.account_mode is uta"), std::string::npos) << why;
-  EXPECT_NE(why.find("Classic account"), std::string::npos) << why;
-  EXPECT_NE(why.find("set exchange.account_mode to classic"), std::string::npos) << why;
-  EXPECT_NE(d->err().find("exchange.account_mode is uta"), std::string::npos) << d->err();
+  EXPECT_NE(why.find("exchange.account_mode is " + wrong), std::string::npos) << why;
+  EXPECT_NE(why.find(account().uta() ? "Unified Trading Account" : "Classic account"), std::string::npos) << why;
+  EXPECT_NE(why.find("set exchange.account_mode to " + account().mode), std::string::npos) << why;
+  EXPECT_NE(d->err().find("exchange.account_mode is " + wrong), std::string::npos) << d->err();
   const auto stats = f.get("/sim/stats");
   EXPECT_EQ(stats["orders_placed"].get<int>(), 0);
   EXPECT_EQ(stats["ws_connections"]["private"].get<int>(), 0) << stats.dump();  // nothing private but the probe
 }
 
-TEST(DaemonSim, OpsCheckFailsNamingAuthWhenTheSignatureIsRejected) {
-  SimFixture f;
+TEST_P(DaemonSim, OpsCheckFailsNamingAuthWhenTheSignatureIsRejected) {
+  SimFixture f(account());
   ASSERT_TRUE(f.sim->is_ready());
   auto d = f.carryd({"--ops-check"}, f.keys("wrong-secret"));
   const auto code = d->wait(60s);
@@ -187,8 +201,8 @@ TEST(DaemonSim, OpsCheckFailsNamingAuthWhenTheSignatureIsRejected) {
   EXPECT_GT(f.get("/sim/stats")["signature_failures"].get<int>(), 0);
 }
 
-TEST(DaemonSim, OpsCheckWithoutKeysSkipsAuthAndFailsUnlessDryRun) {
-  SimFixture f;
+TEST_P(DaemonSim, OpsCheckWithoutKeysSkipsAuthAndFailsUnlessDryRun) {
+  SimFixture f(account());
   ASSERT_TRUE(f.sim->is_ready());
   auto d = f.carryd({"--ops-check"}, {});
   EXPECT_EQ(d->wait(60s).value_or(-1), 1);
@@ -198,8 +212,8 @@ TEST(DaemonSim, OpsCheckWithoutKeysSkipsAuthAndFailsUnlessDryRun) {
   EXPECT_EQ(f.get("/sim/stats")["private_calls"].get<int>(), 0);
 }
 
-TEST(DaemonSim, OpsCheckFailsNamingBboWhenBooksAreStale) {
-  SimFixture f;
+TEST_P(DaemonSim, OpsCheckFailsNamingBboWhenBooksAreStale) {
+  SimFixture f(account());
   ASSERT_TRUE(f.sim->is_ready());
   f.post("/sim/faults", {{"stale_books", true}});
   // Wait (bounded) until the frozen quotes are older than the 500 ms the daemon will accept.
@@ -213,5 +227,7 @@ TEST(DaemonSim, OpsCheckFailsNamingBboWhenBooksAreStale) {
   EXPECT_NE(d->out().find("bbo=FAIL"), std::string::npos) << d->out();
   EXPECT_NE(d->out().find("stale"), std::string::npos) << d->out();
 }
+
+INSTANTIATE_TEST_SUITE_P(Accounts, DaemonSim, ::testing::Values(kClassic, kUta), SimAccountName());
 
 }  // namespace

@@ -14,6 +14,10 @@
 
 namespace {
 
+using carry::test::kClassic;
+using carry::test::kUta;
+using carry::test::SimAccount;
+using carry::test::SimAccountName;
 using carry::test::SimFixture;
 using carry_test::wait_until;
 using nlohmann::json;
@@ -36,8 +40,14 @@ bool md_stale_tripped(const SimFixture& f) {
   return false;
 }
 
-TEST(Liveness, StalledPublicStreamIsReconnectedBeforeTheStaleDataGuardTrips) {
-  SimFixture f(600, "0.0003");
+// Both run on a Classic (v2) and on a Unified Trading Account (v3).
+class Liveness : public ::testing::TestWithParam<SimAccount> {
+ protected:
+  const SimAccount& account() const { return GetParam(); }
+};
+
+TEST_P(Liveness, StalledPublicStreamIsReconnectedBeforeTheStaleDataGuardTrips) {
+  SimFixture f(account(), 600, "0.0003");
   ASSERT_TRUE(f.sim->is_ready());
   const double lot = f.perp_lot("BTCUSDT");
   auto env = f.keys();
@@ -79,8 +89,8 @@ TEST(Liveness, StalledPublicStreamIsReconnectedBeforeTheStaleDataGuardTrips) {
   EXPECT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
 }
 
-TEST(Liveness, ExchangeClockJumpIsResyncedWithoutAnAuthFailureOrTheKillSwitch) {
-  SimFixture f(600, "0.0003");
+TEST_P(Liveness, ExchangeClockJumpIsResyncedWithoutAnAuthFailureOrTheKillSwitch) {
+  SimFixture f(account(), 600, "0.0003");
   ASSERT_TRUE(f.sim->is_ready());
   auto env = f.keys();
   env["RECONCILE__INTERVAL_S"] = "5";  // private REST calls keep coming
@@ -117,5 +127,7 @@ TEST(Liveness, ExchangeClockJumpIsResyncedWithoutAnAuthFailureOrTheKillSwitch) {
   d->signal(SIGTERM);
   EXPECT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
 }
+
+INSTANTIATE_TEST_SUITE_P(Accounts, Liveness, ::testing::Values(kClassic, kUta), SimAccountName());
 
 }  // namespace

@@ -17,6 +17,10 @@
 
 namespace {
 
+using carry::test::kClassic;
+using carry::test::kUta;
+using carry::test::SimAccount;
+using carry::test::SimAccountName;
 using carry::test::SimFixture;
 using carry_test::Process;
 using carry_test::TempDir;
@@ -50,8 +54,14 @@ std::vector<std::pair<double, double>> funding_rows(const SimFixture& f) {
   return rows;
 }
 
-TEST(SafetyRails, ForeignPositionIsLeftUntouchedThroughOpenCloseAndFlatten) {
-  SimFixture f(20, "0.0003", "{USDT: \"100000\", BTC: \"0.5\", ETH: \"0\"}");
+// The rails that involve trading run on a Classic (v2) and on a Unified Trading Account (v3).
+class SafetyRailsOnBoth : public ::testing::TestWithParam<SimAccount> {
+ protected:
+  const SimAccount& account() const { return GetParam(); }
+};
+
+TEST_P(SafetyRailsOnBoth, ForeignPositionIsLeftUntouchedThroughOpenCloseAndFlatten) {
+  SimFixture f(account(), 20, "0.0003", "{USDT: \"100000\", BTC: \"0.5\", ETH: \"0\"}");
   ASSERT_TRUE(f.sim->is_ready());
   const double lot = f.perp_lot("BTCUSDT");
   place_foreign_perp(f, "sell", "0.05");
@@ -130,8 +140,8 @@ TEST(SafetyRails, ForeignPositionIsLeftUntouchedThroughOpenCloseAndFlatten) {
   for (const auto& [amount, ours] : funding_rows(f)) EXPECT_LT(std::abs(amount), 1.0) << "ours=" << ours;
 }
 
-TEST(SafetyRails, OpsCheckAndDryRunNeverPlaceAmendOrCancel) {
-  SimFixture f;
+TEST_P(SafetyRailsOnBoth, OpsCheckAndDryRunNeverPlaceAmendOrCancel) {
+  SimFixture f(account());
   ASSERT_TRUE(f.sim->is_ready());
   // A foreign order resting far from the market: neither mode may touch it.
   const json placed = f.place_perp({{"marginMode", "crossed"}, {"size", "0.01"}, {"price", "1000"}, {"side", "buy"},
@@ -148,6 +158,8 @@ TEST(SafetyRails, OpsCheckAndDryRunNeverPlaceAmendOrCancel) {
   EXPECT_EQ(f.trading_requests(), before) << f.get("/sim/stats").dump();
   EXPECT_EQ(f.open_orders(), 1);
 }
+
+INSTANTIATE_TEST_SUITE_P(Accounts, SafetyRailsOnBoth, ::testing::Values(kClassic, kUta), SimAccountName());
 
 TEST(SafetyRails, DryRunWritesItsOwnDatabaseAndNeverTheLiveOne) {
   SimFixture f;

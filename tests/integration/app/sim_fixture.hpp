@@ -11,6 +11,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -24,17 +25,31 @@ using namespace std::chrono_literals;
 
 inline const std::string kSource = CARRY_SOURCE_DIR;
 
+// The kind of the simulator's account: the daemon suites run against both (carryd detects it).
+struct SimAccount {
+  std::string mode;  // "classic" (v2) | "uta" (v3)
+  bool uta() const { return mode == "uta"; }
+};
+inline const SimAccount kClassic{"classic"}, kUta{"uta"};
+inline std::ostream& operator<<(std::ostream& o, const SimAccount& a) { return o << a.mode; }
+// For INSTANTIATE_TEST_SUITE_P(..., ::testing::Values(kClassic, kUta), SimAccountName).
+struct SimAccountName {
+  template <class Info>
+  std::string operator()(const Info& info) const { return info.param.mode; }
+};
+inline const std::string kDefaultSpot = "{USDT: \"100000\", BTC: \"0\", ETH: \"0\"}";
+
 // The bundled tape, funding settled every `interval_s` at `rate`; `spot` the account's starting
 // spot wallet (YAML flow map).
-inline std::string sim_yaml(int interval_s, const std::string& rate,
-                            const std::string& spot = "{USDT: \"100000\", BTC: \"0\", ETH: \"0\"}",
-                            const std::string& secret = "s1") {
+inline std::string sim_yaml(int interval_s, const std::string& rate, const std::string& spot = kDefaultSpot,
+                            const std::string& secret = "s1", const SimAccount& account = kClassic) {
   return "sim:\n  listen: 127.0.0.1:0\n  tape: " + kSource +
          "/data/sim/tape_btc_eth_2025-05-20.csv\n  loop: true\n  speed: 4\n  seed: 1\n  tick_ms: 50\n"
          "  funding:\n    interval_s: " +
          std::to_string(interval_s) + "\n    reported_interval_hours: 8\n    rate: \"" + rate +
          "\"\n  balances:\n    futures_usdt: \"100000\"\n    spot: " + spot + "\n"
-         "  accounts:\n    - {api_key: k1, secret: '" + secret + "', passphrase: p1}\n";
+         "  accounts:\n    - {api_key: k1, secret: '" + secret + "', passphrase: p1, account_mode: " + account.mode +
+         "}\n";
 }
 
 // A signed private REST call as any Bitget client sends it (the project's Signer; the simulator
@@ -50,8 +65,20 @@ inline json signed_call(unsigned short port, const carry::bitget::Signer& signer
   return http_call(port, method, target, headers, body).json();
 }
 
-// A BTCUSDT USDT-M order placed directly on the simulator (someone else's, or a test's set-up).
-inline json place_perp(unsigned short port, const carry::bitget::Signer& signer, const json& order) {
+// A BTCUSDT USDT-M order placed directly on the simulator (someone else's, or a test's set-up),
+// written in v2 terms; on a UTA account it is sent as v3's place-order (size -> qty, force ->
+// timeInForce; v2's tradeSide and marginMode have no v3 counterpart, v3's posSide passes).
+inline json place_perp(unsigned short port, const carry::bitget::Signer& signer, const json& order,
+                       const SimAccount& account = kClassic) {
+  if (account.uta()) {
+    json body = {{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}};
+    for (const auto& [k, v] : order.items()) {
+      if (k == "size") body["qty"] = v;
+      else if (k == "force") body["timeInForce"] = v;
+      else if (k == "side" || k == "orderType" || k == "price" || k == "clientOid" || k == "posSide") body[k] = v;
+    }
+    return signed_call(port, signer, "POST", "/api/v3/trade/place-order", body.dump());
+  }
   json body = {{"symbol", "BTCUSDT"}, {"productType", "USDT-FUTURES"}, {"marginCoin", "USDT"}};
   body.update(order);
   return signed_call(port, signer, "POST", "/api/v2/mix/order/place-order", body.dump());
@@ -71,12 +98,15 @@ struct SimFixture {
   TempDir dir{"daemon_sim"};
   std::unique_ptr<SimProcess> sim;
   carry::bitget::Signer signer;
+  SimAccount account_kind;
 
-  explicit SimFixture(int interval_s = 20, const std::string& rate = "0.0003",
-                      const std::string& spot = "{USDT: \"100000\", BTC: \"0\", ETH: \"0\"}",
+  explicit SimFixture(int interval_s = 20, const std::string& rate = "0.0003", const std::string& spot = kDefaultSpot,
                       const std::string& secret = "s1")
-      : signer(carry::bitget::Credentials{"k1", secret, "p1"}, false) {
-    const auto cfg = dir.write("sim.yaml", sim_yaml(interval_s, rate, spot, secret));
+      : SimFixture(kClassic, interval_s, rate, spot, secret) {}
+  explicit SimFixture(const SimAccount& kind, int interval_s = 20, const std::string& rate = "0.0003",
+                      const std::string& spot = kDefaultSpot, const std::string& secret = "s1")
+      : signer(carry::bitget::Credentials{"k1", secret, "p1"}, false), account_kind(kind) {
+    const auto cfg = dir.write("sim.yaml", sim_yaml(interval_s, rate, spot, secret, kind));
     sim = std::make_unique<SimProcess>(BITGET_SIM_EXE, std::vector<std::string>{"--config", cfg});
   }
   unsigned short port() const { return sim->port(); }
@@ -90,7 +120,7 @@ struct SimFixture {
   json signed_call(const std::string& method, const std::string& target, const json& body = nullptr) const {
     return carry::test::signed_call(port(), signer, method, target, body.is_null() ? std::string() : body.dump());
   }
-  json place_perp(const json& order) const { return carry::test::place_perp(port(), signer, order); }
+  json place_perp(const json& order) const { return carry::test::place_perp(port(), signer, order, account_kind); }
 
   // Requests the simulator served whose path places, amends or cancels an order.
   int trading_requests() const {

@@ -13,6 +13,10 @@
 
 namespace {
 
+using carry::test::kClassic;
+using carry::test::kUta;
+using carry::test::SimAccount;
+using carry::test::SimAccountName;
 using carry::test::SimFixture;
 using carry_test::wait_until;
 using nlohmann::json;
@@ -30,13 +34,25 @@ int store_fills(const SimFixture& f) {
 
 // The account's fills on the venue, read as any client would.
 int venue_fills(const SimFixture& f) {
+  if (f.account_kind.uta()) {
+    int n = 0;
+    const json all = f.signed_call("GET", "/api/v3/trade/fills?limit=100");
+    for (const auto& fill : all["data"]["list"]) n += fill.value("symbol", "") == "BTCUSDT";
+    return n;
+  }
   const json perp = f.signed_call("GET", "/api/v2/mix/order/fills?productType=USDT-FUTURES&symbol=BTCUSDT&limit=100");
   const json spot = f.signed_call("GET", "/api/v2/spot/trade/fills?symbol=BTCUSDT&limit=100");
   return static_cast<int>(perp["data"]["fillList"].size() + spot["data"].size());
 }
 
-TEST(VenueTruth, FillsLostWithTheirPushesAreRecoveredAndTheHedgeIsNeverDoubled) {
-  SimFixture f(600, "0.0003");  // no settlement during the test
+// Every test runs on a Classic (v2) and on a Unified Trading Account (v3).
+class VenueTruth : public ::testing::TestWithParam<SimAccount> {
+ protected:
+  const SimAccount& account() const { return GetParam(); }
+};
+
+TEST_P(VenueTruth, FillsLostWithTheirPushesAreRecoveredAndTheHedgeIsNeverDoubled) {
+  SimFixture f(account(), 600, "0.0003");  // no settlement during the test
   ASSERT_TRUE(f.sim->is_ready());
   const double lot = f.perp_lot("BTCUSDT");
   f.post("/sim/faults", {{"push_drop_rate", 1.0}, {"push_channels", {"fill", "orders"}}});
@@ -72,8 +88,8 @@ TEST(VenueTruth, FillsLostWithTheirPushesAreRecoveredAndTheHedgeIsNeverDoubled) 
 
 // Pongs prove a socket, not delivery: with every private push dropped (pings still answered) and
 // the periodic reconciliation too far off to help, the silence itself sends carryd to REST.
-TEST(VenueTruth, APrivateStreamThatOnlyAnswersPingsIsCheckedOverRestWhileOrdersRest) {
-  SimFixture f(600, "0.0003");
+TEST_P(VenueTruth, APrivateStreamThatOnlyAnswersPingsIsCheckedOverRestWhileOrdersRest) {
+  SimFixture f(account(), 600, "0.0003");
   ASSERT_TRUE(f.sim->is_ready());
   const double lot = f.perp_lot("BTCUSDT");
   f.post("/sim/faults", {{"push_drop_rate", 1.0}});  // every private channel
@@ -103,8 +119,8 @@ TEST(VenueTruth, APrivateStreamThatOnlyAnswersPingsIsCheckedOverRestWhileOrdersR
 // REST, named by an order lookup) say whose trade it was, so the perp moving under Carry is the
 // foreign part growing, never drift; Carry's own legs stay as they were. (Drift that no fill
 // explains trips Reducing after two passes: Reconciler.DriftTripsOnlyWhenItOutlastsAPassAndClears.)
-TEST(VenueTruth, AForeignTradeWhosePushesAreLostIsNamedFromTheVenuesFillsAndIsNeverDrift) {
-  SimFixture f(600, "0.0003");
+TEST_P(VenueTruth, AForeignTradeWhosePushesAreLostIsNamedFromTheVenuesFillsAndIsNeverDrift) {
+  SimFixture f(account(), 600, "0.0003");
   ASSERT_TRUE(f.sim->is_ready());
   const double lot = f.perp_lot("BTCUSDT");
   auto env = f.keys();
@@ -137,8 +153,8 @@ TEST(VenueTruth, AForeignTradeWhosePushesAreLostIsNamedFromTheVenuesFillsAndIsNe
   EXPECT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
 }
 
-TEST(VenueTruth, AfterARestartTheRiskGuardsSeeTheAdoptedPositions) {
-  SimFixture f(600, "0.0003");
+TEST_P(VenueTruth, AfterARestartTheRiskGuardsSeeTheAdoptedPositions) {
+  SimFixture f(account(), 600, "0.0003");
   ASSERT_TRUE(f.sim->is_ready());
   const double lot = f.perp_lot("BTCUSDT");
   {
@@ -172,5 +188,7 @@ TEST(VenueTruth, AfterARestartTheRiskGuardsSeeTheAdoptedPositions) {
   d->signal(SIGTERM);
   EXPECT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
 }
+
+INSTANTIATE_TEST_SUITE_P(Accounts, VenueTruth, ::testing::Values(kClassic, kUta), SimAccountName());
 
 }  // namespace
