@@ -5,7 +5,7 @@
 // posSide and which way with side (closing a long is sell + long); the engine keeps v2's
 // "side = position direction + tradeSide", so both directions are converted here.
 #include "rest_router.hpp"
-#include "wire.hpp"
+#include "wire_v3.hpp"
 
 #include <algorithm>
 
@@ -88,47 +88,8 @@ const Order* find(const Call& c, std::optional<ApiError>& error) {
   return nullptr;
 }
 
-std::string v3_status(const Order& o) {
-  switch (o.status) {
-    case OrdStatus::Live: return "live";
-    case OrdStatus::PartiallyFilled: return "partially_filled";
-    case OrdStatus::Filled: return "filled";
-    case OrdStatus::Canceled: return "cancelled";
-  }
-  return "live";
-}
-
 json order_v3(const Call& c, const Order& o) {
-  const auto& spec = c.sim.market().find(o.market, o.symbol)->spec;
-  const bool perp = o.market == Market::Perp;
-  const bool hedge = perp && o.pos_mode == "hedge_mode";
-  const bool quote_sized = !perp && o.type == OrdType::Market && o.side == Side::Buy;
-  // Hedge closes run on the engine as the position's direction; v3 reports the trade's direction.
-  Side side = o.side;
-  if (hedge && o.trade_side == "close") side = side == Side::Buy ? Side::Sell : Side::Buy;
-  return {{"orderId", o.order_id},
-          {"clientOid", o.client_oid},
-          {"category", perp ? "USDT-FUTURES" : "SPOT"},
-          {"symbol", o.symbol},
-          {"orderType", std::string(to_string(o.type))},
-          {"side", std::string(to_string(side))},
-          {"price", o.type == OrdType::Market ? "0" : spec.fmt_price(o.price)},
-          {"qty", quote_sized ? "0" : wire::num(o.size)},
-          {"amount", quote_sized ? wire::num(o.size) : "0"},
-          {"cumExecQty", wire::num(o.filled)},
-          {"cumExecValue", wire::num(o.filled_quote)},
-          {"avgPrice", wire::num(o.avg_price())},
-          {"timeInForce", std::string(to_string(o.force))},
-          {"orderStatus", v3_status(o)},
-          {"posSide", hedge ? o.pos_side : ""},
-          {"holdMode", perp ? o.pos_mode : ""},
-          {"tradeSide", hedge ? o.trade_side : (o.reduce_only ? "close" : "open")},
-          {"reduceOnly", o.reduce_only ? "YES" : "NO"},
-          {"feeDetail", json::array({{{"feeCoin", o.fee_coin}, {"fee", wire::num(-o.fee)}}})},
-          {"cancelReason", o.cancel_reason},
-          {"execType", "normal"},
-          {"createdTime", std::to_string(o.c_time)},
-          {"updatedTime", std::to_string(o.u_time)}};
+  return wire::v3::order(o, c.sim.market().find(o.market, o.symbol)->spec, false);
 }
 
 HttpResponse order_info(const Call& c) {
@@ -224,32 +185,8 @@ HttpResponse cancel_symbol_order(const Call& c) {
 }
 
 json fill_v3(const Call& c, const Fill& f) {
-  const bool perp = f.market == Market::Perp;
   const auto& spec = c.sim.market().find(f.market, f.symbol)->spec;
-  Side side = f.side;  // hedge closes: the trade's direction, as for orders
-  if (perp && f.pos_mode == "hedge_mode" && f.trade_side == "close") side = side == Side::Buy ? Side::Sell : Side::Buy;
-  std::string trade_side = f.trade_side;
-  if (trade_side != "open" && trade_side != "close") {
-    // One-way: a fill closes when its order is reduce-only or it realised PnL on a position.
-    const Order* o = c.sim.exchange().find_order(c.account, f.market, f.order_id, "");
-    trade_side = (o && o->reduce_only) || !f.profit.is_zero() ? "close" : "open";
-  }
-  return {{"execId", f.trade_id},
-          {"orderId", f.order_id},
-          {"clientOid", f.client_oid},
-          {"category", perp ? "USDT-FUTURES" : "SPOT"},
-          {"symbol", f.symbol},
-          {"orderType", std::string(to_string(f.type))},
-          {"side", std::string(to_string(side))},
-          {"execPrice", spec.fmt_price(f.price)},
-          {"execQty", wire::num(f.size)},
-          {"execValue", wire::num(f.quote)},
-          {"tradeScope", f.maker ? "maker" : "taker"},
-          {"tradeSide", trade_side},
-          {"feeDetail", json::array({{{"feeCoin", f.fee_coin}, {"fee", wire::num(-f.fee)}}})},
-          {"createdTime", std::to_string(f.ts)},
-          {"updatedTime", std::to_string(f.ts)},
-          {"execPnl", wire::num(f.profit)}};
+  return wire::v3::fill(f, spec, wire::v3::fill_trade_side(c.sim.exchange(), f), false);
 }
 
 // Newest first; `cursor` continues below the last execId of the previous page.

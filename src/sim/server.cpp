@@ -230,7 +230,8 @@ struct Server::Impl {
   }
 
   template <class Stream>
-  net::awaitable<void> ws_session(Stream stream, http::request<http::string_body> req, bool is_private) {
+  net::awaitable<void> ws_session(Stream stream, http::request<http::string_body> req, bool is_private,
+                                  WsDialect dialect) {
     websocket::stream<Stream> ws(std::move(stream));
     websocket::stream_base::timeout t{};
     t.handshake_timeout = std::chrono::seconds(30);
@@ -242,6 +243,7 @@ struct Server::Impl {
     auto c = std::make_shared<WsConn>(ws.get_executor());
     c->session.id = ++next_conn_id;
     c->session.is_private = is_private;
+    c->session.dialect = dialect;
     c->session.opened_ms = c->session.last_ping_ms = sim.now_ms();
     ++(is_private ? sim.stats().ws_private_connections : sim.stats().ws_public_connections);
     conns[c->session.id] = c;
@@ -262,8 +264,11 @@ struct Server::Impl {
       const std::string target(req.target());
       if (websocket::is_upgrade(req)) {
         beast::get_lowest_layer(stream).expires_never();
-        if (target == "/v2/ws/public" || target == "/v2/ws/private") {
-          co_await ws_session(std::move(stream), std::move(req), target == "/v2/ws/private");
+        const bool v2 = target == "/v2/ws/public" || target == "/v2/ws/private";
+        const bool v3 = target == "/v3/ws/public" || target == "/v3/ws/private";
+        if (v2 || v3) {
+          co_await ws_session(std::move(stream), std::move(req), target.ends_with("/private"),
+                              v3 ? WsDialect::V3 : WsDialect::V2);
           co_return;
         }
       }
@@ -368,7 +373,6 @@ void Server::run(const std::function<void(const std::string&)>& on_ready) {
                           {"rest", std::string(tls ? "https://" : "http://") + host},
                           {"ws_public", std::string(tls ? "wss://" : "ws://") + host + "/v2/ws/public"},
                           {"ws_private", std::string(tls ? "wss://" : "ws://") + host + "/v2/ws/private"},
-                          // The v3 (UTA) sockets' addresses; not served yet (an upgrade there gets 404).
                           {"ws_public_v3", std::string(tls ? "wss://" : "ws://") + host + "/v3/ws/public"},
                           {"ws_private_v3", std::string(tls ? "wss://" : "ws://") + host + "/v3/ws/private"}};
   im.signals.async_wait([&im](const beast::error_code& e, int) {
