@@ -269,5 +269,20 @@ TEST_F(WsV3, UtaOrdersOnBothMarketsPushOnTheUtaTopicsAndCarryParsesThem) {
   EXPECT_EQ(co->at(0).order.price, "10000"_dec);
 }
 
+TEST_F(WsV3, ServiceUpgradeIsAOneShotActionWithItsGraceInMs) {
+  HttpRequest r;
+  r.method = "POST";
+  r.target = "/sim/faults";
+  r.body = R"({"ws_service_upgrade":-5})";
+  const auto bad = sim->handle_http(r);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("faults.ws_service_upgrade"), std::string::npos) << bad.body;
+  EXPECT_EQ(sim->take_actions().ws_service_upgrade_ms, -1);
+  r.body = R"({"ws_service_upgrade":250})";
+  EXPECT_EQ(sim->handle_http(r).status, 200);
+  EXPECT_EQ(sim->take_actions().ws_service_upgrade_ms, 250);  // the server warns and closes (server.cpp)
+  EXPECT_EQ(sim->take_actions().ws_service_upgrade_ms, -1);
+}
+
 }  // namespace
 }  // namespace carry::sim
