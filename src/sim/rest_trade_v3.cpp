@@ -1,5 +1,5 @@
 // Private v3 (UTA) trading REST over the same matching engine as v2: place-order, place-batch,
-// cancel-order, cancel-batch, cancel-symbol-order, order-info, unfilled-orders, history-orders,
+// modify-order, cancel-order, cancel-batch, cancel-symbol-order, order-info, unfilled-orders, history-orders,
 // fills (SG uta/trade pages). A v3 request is translated to the engine's
 // v2 terms; refusals by the engine keep their v2 codes. Hedge mode: v3 says which position with
 // posSide and which way with side (closing a long is sell + long); the engine keeps v2's
@@ -171,6 +171,31 @@ HttpResponse cancel_order(const Call& c) {
   return c.ok(order_ids(std::get<Order>(r)));
 }
 
+// The order keeps its orderId and clientOid (exchange_amend.cpp). autoCancel=yes: a refused amend
+// cancels the order instead of leaving it as it was.
+HttpResponse modify_order(const Call& c) {
+  std::optional<ApiError> error;
+  const Order* o = find(c, error);
+  if (!o) return c.fail(*error);
+  if (!c.get("symbol").empty() && c.get("symbol") != o->symbol) return c.fail(no_order());
+  if (c.get("qty").empty() && c.get("price").empty()) return c.fail(v3_missing("qty"));
+  std::optional<Decimal> qty, price;
+  for (auto [key, out] : {std::pair{"qty", &qty}, std::pair{"price", &price}}) {
+    if (c.get(key).empty()) continue;
+    auto d = Decimal::parse(c.get(key));
+    if (!d) return c.fail(v3_missing(key));
+    *out = *d;
+  }
+  const Order found = *o;  // amend() may fill and move on
+  auto r = c.sim.exchange().amend(c.account, found.market, found.order_id, qty, price, c.now);
+  if (auto* e = std::get_if<ApiError>(&r)) {
+    if (lower(c.get("autoCancel")) == "yes" && found.pending())
+      (void)c.sim.exchange().cancel(c.account, found.market, found.symbol, found.order_id, "", c.now);
+    return c.fail(*e);
+  }
+  return c.ok(order_ids(std::get<Order>(r)));
+}
+
 HttpResponse place_batch(const Call& c) { return batch(c, place_one); }
 HttpResponse cancel_batch(const Call& c) { return batch(c, cancel_one); }
 
@@ -222,6 +247,7 @@ void add_trade_v3(Router& r) {
   r.add({"GET", "/api/v3/trade/fills", Api::PrivateV3, fills});
   r.add({"POST", "/api/v3/trade/place-order", Api::PrivateV3, place_order});
   r.add({"POST", "/api/v3/trade/cancel-order", Api::PrivateV3, cancel_order});
+  r.add({"POST", "/api/v3/trade/modify-order", Api::PrivateV3, modify_order});
   r.add({"GET", "/api/v3/trade/order-info", Api::PrivateV3, order_info});
   r.add({"GET", "/api/v3/trade/unfilled-orders", Api::PrivateV3, unfilled_orders});
   r.add({"GET", "/api/v3/trade/history-orders", Api::PrivateV3, history_orders});
