@@ -284,5 +284,25 @@ TEST_F(WsV3, ServiceUpgradeIsAOneShotActionWithItsGraceInMs) {
   EXPECT_EQ(sim->take_actions().ws_service_upgrade_ms, -1);
 }
 
+TEST_F(WsV3, ChecksumFaultsHitV3BooksUpdatesToo) {
+  auto s = session(false);
+  subscribe(s, json::array({{{"instType", "usdt-futures"}, {"topic", "books"}, {"symbol", "BTCUSDT"}}}));
+  sim->faults().corrupt_checksum_next = 1;
+  int updates = 0, corrupted = 0;
+  for (int i = 0; i < 5; ++i) {
+    advance(1000);
+    for (const auto& p : sim->drain_pushes())
+      for (const auto* sub : Simulator::matches(s, p)) {
+        if (p.action != "update") continue;
+        ++updates;
+        const auto sent = json::parse(sim->render_for_delivery(p, *sub));
+        EXPECT_TRUE(sent["data"][0].contains("a")) << sent.dump();
+        if (sent["data"][0]["checksum"] != p.data[0]["checksum"]) ++corrupted;
+      }
+  }
+  EXPECT_GT(updates, 1);
+  EXPECT_EQ(corrupted, 1);
+}
+
 }  // namespace
 }  // namespace carry::sim
