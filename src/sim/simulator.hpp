@@ -113,7 +113,7 @@ class Simulator {
   std::string render_for_delivery(const Push& p, const WsSub& sub);
 
   FaultConfig& faults() { return faults_; }
-  // One-shot actions posted since the last call (ws_close_now / ws_stall_now).
+  // One-shot actions posted since the last call (ws_close_now, ws_stall_now, ws_service_upgrade).
   FaultActions take_actions();
   std::mt19937_64& rng() { return rng_; }
   SimStats& stats() { return stats_; }

@@ -1,5 +1,6 @@
 // Simulator: the WebSocket protocol (REFERENCE section 5): ping/pong, login, subscribe and
-// unsubscribe with acks, error events, and the snapshot each channel sends on subscribe.
+// unsubscribe with acks, error events, and the snapshot each channel sends on subscribe. The v3
+// (UTA) args and pushes are in ws_protocol_v3.cpp; ping, login and errors are shared.
 #include "request_auth.hpp"
 #include "simulator.hpp"
 #include "wire.hpp"
