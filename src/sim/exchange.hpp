@@ -170,6 +170,11 @@ class Exchange {
   ApiResult<Order> modify(const std::string& account, const std::string& symbol, const std::string& order_id,
                           const std::string& client_oid, const std::string& new_client_oid,
                           std::optional<Decimal> new_size, std::optional<Decimal> new_price, std::int64_t now_ms);
+  // v3 modify-order: amends a pending limit order in place, keeping its orderId and clientOid: new
+  // size and/or price, the reserved funds re-sized, matched again when the new price crosses
+  // (exchange_amend.cpp).
+  ApiResult<Order> amend(const std::string& account, Market market, const std::string& order_id,
+                         std::optional<Decimal> new_size, std::optional<Decimal> new_price, std::int64_t now_ms);
   // Spot cancel-replace-order: synchronous cancel + place.
   ApiResult<Order> cancel_replace(const std::string& account, const std::string& symbol, const std::string& order_id,
                                   const std::string& client_oid, const std::string& new_client_oid, Decimal price,
@@ -220,6 +225,8 @@ class Exchange {
 
   ApiResult<Order> place_internal(Account& acc, const PlaceRequest& req, std::int64_t now_ms);
   std::optional<ApiError> validate(Account& acc, const PlaceRequest& req, const InstrumentSpec& spec) const;
+  // Funds the rest of an amended order needs (perp margin, spot coin); an error when they are short.
+  std::optional<ApiError> reserve_for_amend(Account& acc, Order& o, Decimal price, Decimal size, std::int64_t now_ms);
   void match_taker(Order& o, InstrumentMarket& inst, std::int64_t now_ms);
   void match_maker(Order& o, InstrumentMarket& inst, std::int64_t now_ms);
   void execute(Order& o, InstrumentMarket& inst, Decimal price, Decimal qty, bool maker, std::int64_t now_ms);

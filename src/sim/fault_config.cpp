@@ -166,6 +166,7 @@ std::string apply_fault_json(FaultConfig& cfg_out, FaultActions& actions, const 
          actions.ws_stall_now = v.get<std::string>();
          return {};
        }},
+      {"ws_service_upgrade", count(actions.ws_service_upgrade_ms, "ws_service_upgrade")},
   };
   for (const auto& [key, value] : j.items()) {
     if (key == "reset") continue;

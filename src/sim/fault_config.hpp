@@ -53,6 +53,9 @@ struct FaultConfig {
 struct FaultActions {
   std::string ws_close_now;  // "public" | "private" | "all": close the open connections now
   std::string ws_stall_now;  // same scopes: open connections go silent (socket open, nothing sent)
+  // Bitget's planned reconnect: every open connection (v2 and v3) gets the 30033 error event,
+  // and is closed this many ms later. -1: not asked.
+  int ws_service_upgrade_ms = -1;
   bool reset = false;        // restore every knob to its default first
 };
 

@@ -1,7 +1,7 @@
 // Private v3 (Unified Trading Account) REST over the same ledger as v2: the account settings,
 // which clients call first to learn the account's kind (UTA.md, "Detection"), and the assets.
 #include "rest_router.hpp"
-#include "wire.hpp"
+#include "wire_v3.hpp"
 
 namespace carry::sim::rest {
 
@@ -34,41 +34,7 @@ HttpResponse account_settings(const Call& c) {
 // conversion (btc* fields are "0"), no borrowing (debt "0").
 HttpResponse account_assets(const Call& c) {
   const Account& acc = c.acc();
-  const auto fig = c.sim.exchange().futures_figures(acc);
-  json assets = json::array();
-  Decimal total_usdt;
-  for (const auto& [coin, avail] : acc.spot_available) {
-    const Decimal frozen = acc.spot_frozen.count(coin) ? acc.spot_frozen.at(coin) : Decimal{};
-    Decimal balance = avail + frozen, available = avail, locked = frozen, equity = avail + frozen;
-    if (coin == "USDT") {
-      balance = balance + fig.cash;
-      equity = equity + fig.equity;
-      available = available + fig.available;
-      locked = locked + (fig.equity - fig.available);
-      total_usdt = equity;
-    }
-    if (balance.is_zero() && coin != "USDT") continue;
-    assets.push_back({{"coin", coin},
-                      {"equity", wire::num(equity)},
-                      {"usdValue", coin == "USDT" ? wire::num(equity) : "0"},
-                      {"balance", wire::num(balance)},
-                      {"available", wire::num(available)},
-                      {"debt", "0"},
-                      {"locked", wire::num(locked)}});
-  }
-  const auto upl = wire::num(fig.unrealized_pl);
-  return c.ok({{"accountEquity", wire::num(total_usdt)},
-               {"usdtEquity", wire::num(total_usdt)},
-               {"btcEquity", "0"},
-               {"unrealisedPnl", upl},
-               {"usdtUnrealisedPnl", upl},
-               {"btcUnrealizedPnl", "0"},
-               {"effEquity", wire::num(total_usdt)},
-               {"mmr", "0"},
-               {"imr", wire::num(fig.position_margin + fig.order_margin)},
-               {"mgnRatio", "0"},
-               {"positionMgnRatio", "0"},
-               {"assets", assets}});
+  return c.ok(wire::v3::account(acc, c.sim.exchange().futures_figures(acc), false));
 }
 
 }  // namespace

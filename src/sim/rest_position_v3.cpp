@@ -2,7 +2,7 @@
 // uta/account/Get-Financial-Records, Change-Leverage, Change-Position-Mode): current-position,
 // financial-records (the v2 bills under v3 record types), set-leverage, set-hold-mode.
 #include "rest_router.hpp"
-#include "wire.hpp"
+#include "wire_v3.hpp"
 
 #include <set>
 
@@ -27,38 +27,12 @@ HttpResponse current_position(const Call& c) {
   if (auto e = futures_category(c, usdt_m, false)) return c.fail(*e);
   json list = json::array();
   const Account& acc = c.acc();
-  auto& ex = c.sim.exchange();
   const auto sym = c.get("symbol");
   const auto side = lower(c.get("posSide"));
   for (const auto& p : acc.positions) {
     if (!usdt_m || !p.total.is_positive()) continue;
     if ((!sym.empty() && p.symbol != sym) || (!side.empty() && p.hold_side != side)) continue;
-    const Decimal upl = ex.unrealized_pl(p);
-    list.push_back({{"category", "USDT-FUTURES"},
-                    {"symbol", p.symbol},
-                    {"marginCoin", "USDT"},
-                    {"posSide", p.hold_side},
-                    {"positionBalance", wire::num(ex.position_margin(acc, p))},
-                    {"available", wire::num(p.total)},
-                    {"frozen", "0"},
-                    {"total", wire::num(p.total)},
-                    {"leverage", std::to_string(acc.leverage_for(p.symbol))},
-                    {"curRealisedPnl", wire::num(p.achieved_profits)},
-                    {"avgPrice", wire::num(p.open_price_avg)},
-                    {"marginMode", acc.margin_mode_for(p.symbol)},
-                    {"positionStatus", "normal"},
-                    {"holdMode", acc.pos_mode},
-                    {"unrealisedPnl", wire::num(upl)},
-                    {"liquidationPrice", "0"},
-                    {"mmr", "0"},
-                    {"profitRate", "0"},
-                    {"markPrice", wire::num(c.sim.market().mark_price(p.symbol))},
-                    {"breakEvenPrice", wire::num(p.open_price_avg)},
-                    {"totalFunding", wire::num(p.total_fee)},
-                    {"openFeeTotal", "0"},
-                    {"closeFeeTotal", "0"},
-                    {"createdTime", std::to_string(p.c_time)},
-                    {"updatedTime", std::to_string(p.u_time)}});
+    list.push_back(wire::v3::position(acc, p, c.sim.position_figures(acc, p), false, false));
   }
   return c.ok({{"list", list}});
 }

@@ -3,7 +3,7 @@
 // candles / history-candles, current-fund-rate, history-fund-rate. v3 selects the market with
 // `category` (SPOT | USDT-FUTURES here); the kinds the simulator does not trade list nothing.
 #include "rest_router.hpp"
-#include "wire.hpp"
+#include "wire_v3.hpp"
 
 #include <algorithm>
 #include <set>
@@ -24,11 +24,6 @@ std::optional<Market> category(const Call& c, std::optional<ApiError>& error) {
   else if (cat != "MARGIN" && cat != "COIN-FUTURES" && cat != "USDC-FUTURES")
     error = ApiError{"40034", "Parameter category does not exist", 400};
   return std::nullopt;
-}
-
-std::string ratio_24h(Decimal open, Decimal last) {
-  if (!open.is_positive()) return "0";
-  return wire::num(((last - open) / open).round_to_decimals(5, Rounding::HalfEven).value());
 }
 
 json instrument(const Call& c, const InstrumentSpec& s) {
@@ -70,30 +65,9 @@ json instrument(const Call& c, const InstrumentSpec& s) {
 }
 
 json ticker(const Call& c, const InstrumentMarket& i) {
-  const auto& s = i.spec;
-  const auto st = c.sim.market().stats_24h(i, c.now);
-  json j = {{"category", s.market == Market::Perp ? "USDT-FUTURES" : "SPOT"},
-            {"symbol", s.symbol},
-            {"lastPrice", s.fmt_price(i.last_price)},
-            {"openPrice24h", s.fmt_price(st.open)},
-            {"highPrice24h", s.fmt_price(st.high)},
-            {"lowPrice24h", s.fmt_price(st.low)},
-            {"ask1Price", s.fmt_price(i.row.ask)},
-            {"bid1Price", s.fmt_price(i.row.bid)},
-            {"bid1Size", s.fmt_size(i.row.bid_size)},
-            {"ask1Size", s.fmt_size(i.row.ask_size)},
-            {"price24hPcnt", ratio_24h(st.open, i.last_price)},
-            {"volume24h", wire::num(st.base_volume)},
-            {"turnover24h", wire::num(st.quote_volume.round_to_decimals(4, Rounding::HalfEven).value())},
-            {"ts", std::to_string(i.updated_ms)}};
-  if (s.market == Market::Perp) {
-    const auto fv = c.sim.funding_view(i);
-    j["indexPrice"] = wire::num(fv.index);
-    j["markPrice"] = wire::num(fv.mark);
-    j["fundingRate"] = wire::num(fv.rate);
-    j["openInterest"] = "0";
-  }
-  return j;
+  std::optional<wire::FundingView> fv;
+  if (i.spec.market == Market::Perp) fv = c.sim.funding_view(i);
+  return wire::v3::ticker(i, c.sim.market().stats_24h(i, c.now), fv, false);
 }
 
 // instruments and tickers: every instrument of the category, or the named one.

@@ -1,11 +1,11 @@
 // Private v3 (UTA) trading REST over the same matching engine as v2: place-order, place-batch,
-// cancel-order, cancel-batch, cancel-symbol-order, order-info, unfilled-orders, history-orders,
+// modify-order, cancel-order, cancel-batch, cancel-symbol-order, order-info, unfilled-orders, history-orders,
 // fills (SG uta/trade pages). A v3 request is translated to the engine's
 // v2 terms; refusals by the engine keep their v2 codes. Hedge mode: v3 says which position with
 // posSide and which way with side (closing a long is sell + long); the engine keeps v2's
 // "side = position direction + tradeSide", so both directions are converted here.
 #include "rest_router.hpp"
-#include "wire.hpp"
+#include "wire_v3.hpp"
 
 #include <algorithm>
 
@@ -88,47 +88,8 @@ const Order* find(const Call& c, std::optional<ApiError>& error) {
   return nullptr;
 }
 
-std::string v3_status(const Order& o) {
-  switch (o.status) {
-    case OrdStatus::Live: return "live";
-    case OrdStatus::PartiallyFilled: return "partially_filled";
-    case OrdStatus::Filled: return "filled";
-    case OrdStatus::Canceled: return "cancelled";
-  }
-  return "live";
-}
-
 json order_v3(const Call& c, const Order& o) {
-  const auto& spec = c.sim.market().find(o.market, o.symbol)->spec;
-  const bool perp = o.market == Market::Perp;
-  const bool hedge = perp && o.pos_mode == "hedge_mode";
-  const bool quote_sized = !perp && o.type == OrdType::Market && o.side == Side::Buy;
-  // Hedge closes run on the engine as the position's direction; v3 reports the trade's direction.
-  Side side = o.side;
-  if (hedge && o.trade_side == "close") side = side == Side::Buy ? Side::Sell : Side::Buy;
-  return {{"orderId", o.order_id},
-          {"clientOid", o.client_oid},
-          {"category", perp ? "USDT-FUTURES" : "SPOT"},
-          {"symbol", o.symbol},
-          {"orderType", std::string(to_string(o.type))},
-          {"side", std::string(to_string(side))},
-          {"price", o.type == OrdType::Market ? "0" : spec.fmt_price(o.price)},
-          {"qty", quote_sized ? "0" : wire::num(o.size)},
-          {"amount", quote_sized ? wire::num(o.size) : "0"},
-          {"cumExecQty", wire::num(o.filled)},
-          {"cumExecValue", wire::num(o.filled_quote)},
-          {"avgPrice", wire::num(o.avg_price())},
-          {"timeInForce", std::string(to_string(o.force))},
-          {"orderStatus", v3_status(o)},
-          {"posSide", hedge ? o.pos_side : ""},
-          {"holdMode", perp ? o.pos_mode : ""},
-          {"tradeSide", hedge ? o.trade_side : (o.reduce_only ? "close" : "open")},
-          {"reduceOnly", o.reduce_only ? "YES" : "NO"},
-          {"feeDetail", json::array({{{"feeCoin", o.fee_coin}, {"fee", wire::num(-o.fee)}}})},
-          {"cancelReason", o.cancel_reason},
-          {"execType", "normal"},
-          {"createdTime", std::to_string(o.c_time)},
-          {"updatedTime", std::to_string(o.u_time)}};
+  return wire::v3::order(o, c.sim.market().find(o.market, o.symbol)->spec, false);
 }
 
 HttpResponse order_info(const Call& c) {
@@ -210,6 +171,31 @@ HttpResponse cancel_order(const Call& c) {
   return c.ok(order_ids(std::get<Order>(r)));
 }
 
+// The order keeps its orderId and clientOid (exchange_amend.cpp). autoCancel=yes: a refused amend
+// cancels the order instead of leaving it as it was.
+HttpResponse modify_order(const Call& c) {
+  std::optional<ApiError> error;
+  const Order* o = find(c, error);
+  if (!o) return c.fail(*error);
+  if (!c.get("symbol").empty() && c.get("symbol") != o->symbol) return c.fail(no_order());
+  if (c.get("qty").empty() && c.get("price").empty()) return c.fail(v3_missing("qty"));
+  std::optional<Decimal> qty, price;
+  for (auto [key, out] : {std::pair{"qty", &qty}, std::pair{"price", &price}}) {
+    if (c.get(key).empty()) continue;
+    auto d = Decimal::parse(c.get(key));
+    if (!d) return c.fail(v3_missing(key));
+    *out = *d;
+  }
+  const Order found = *o;  // amend() may fill and move on
+  auto r = c.sim.exchange().amend(c.account, found.market, found.order_id, qty, price, c.now);
+  if (auto* e = std::get_if<ApiError>(&r)) {
+    if (lower(c.get("autoCancel")) == "yes" && found.pending())
+      (void)c.sim.exchange().cancel(c.account, found.market, found.symbol, found.order_id, "", c.now);
+    return c.fail(*e);
+  }
+  return c.ok(order_ids(std::get<Order>(r)));
+}
+
 HttpResponse place_batch(const Call& c) { return batch(c, place_one); }
 HttpResponse cancel_batch(const Call& c) { return batch(c, cancel_one); }
 
@@ -224,32 +210,8 @@ HttpResponse cancel_symbol_order(const Call& c) {
 }
 
 json fill_v3(const Call& c, const Fill& f) {
-  const bool perp = f.market == Market::Perp;
   const auto& spec = c.sim.market().find(f.market, f.symbol)->spec;
-  Side side = f.side;  // hedge closes: the trade's direction, as for orders
-  if (perp && f.pos_mode == "hedge_mode" && f.trade_side == "close") side = side == Side::Buy ? Side::Sell : Side::Buy;
-  std::string trade_side = f.trade_side;
-  if (trade_side != "open" && trade_side != "close") {
-    // One-way: a fill closes when its order is reduce-only or it realised PnL on a position.
-    const Order* o = c.sim.exchange().find_order(c.account, f.market, f.order_id, "");
-    trade_side = (o && o->reduce_only) || !f.profit.is_zero() ? "close" : "open";
-  }
-  return {{"execId", f.trade_id},
-          {"orderId", f.order_id},
-          {"clientOid", f.client_oid},
-          {"category", perp ? "USDT-FUTURES" : "SPOT"},
-          {"symbol", f.symbol},
-          {"orderType", std::string(to_string(f.type))},
-          {"side", std::string(to_string(side))},
-          {"execPrice", spec.fmt_price(f.price)},
-          {"execQty", wire::num(f.size)},
-          {"execValue", wire::num(f.quote)},
-          {"tradeScope", f.maker ? "maker" : "taker"},
-          {"tradeSide", trade_side},
-          {"feeDetail", json::array({{{"feeCoin", f.fee_coin}, {"fee", wire::num(-f.fee)}}})},
-          {"createdTime", std::to_string(f.ts)},
-          {"updatedTime", std::to_string(f.ts)},
-          {"execPnl", wire::num(f.profit)}};
+  return wire::v3::fill(f, spec, wire::v3::fill_trade_side(c.sim.exchange(), f), false);
 }
 
 // Newest first; `cursor` continues below the last execId of the previous page.
@@ -285,6 +247,7 @@ void add_trade_v3(Router& r) {
   r.add({"GET", "/api/v3/trade/fills", Api::PrivateV3, fills});
   r.add({"POST", "/api/v3/trade/place-order", Api::PrivateV3, place_order});
   r.add({"POST", "/api/v3/trade/cancel-order", Api::PrivateV3, cancel_order});
+  r.add({"POST", "/api/v3/trade/modify-order", Api::PrivateV3, modify_order});
   r.add({"GET", "/api/v3/trade/order-info", Api::PrivateV3, order_info});
   r.add({"GET", "/api/v3/trade/unfilled-orders", Api::PrivateV3, unfilled_orders});
   r.add({"GET", "/api/v3/trade/history-orders", Api::PrivateV3, history_orders});

@@ -51,6 +51,7 @@ struct WsConn {
   std::uint64_t sent = 0;
   std::optional<std::string> held;  // a private push held back to be sent after the next one
   std::int64_t held_since = 0;
+  std::int64_t upgrade_close_at = -1;  // ws_service_upgrade: closed at this time (ms)
 
   void wake() { signal.cancel(); }
   void enqueue(std::string s) {
@@ -97,8 +98,11 @@ struct Server::Impl {
   void deliver(WsConn& c, const Push& p, std::string text) {
     auto& f = sim.faults();
     if (p.is_private) {
+      // push_channels names v2 channels; a v3 topic (order, position) counts as its v2 channel.
+      std::string channel = p.channel;
+      if (p.dialect == WsDialect::V3 && (channel == "order" || channel == "position")) channel += "s";
       const bool channel_hit =
-          f.push_channels.empty() || std::find(f.push_channels.begin(), f.push_channels.end(), p.channel) != f.push_channels.end();
+          f.push_channels.empty() || std::find(f.push_channels.begin(), f.push_channels.end(), channel) != f.push_channels.end();
       if (channel_hit) {
         if (f.push_drop_next > 0) {
           --f.push_drop_next;
@@ -150,6 +154,13 @@ struct Server::Impl {
         c->outbox.clear();
         ++sim.stats().faults_injected["ws_stalled"];
       }
+      if (a.ws_service_upgrade_ms >= 0 && !c->close_requested && c->upgrade_close_at < 0) {
+        // Sent as is (never dropped or malformed): it is what tells clients to move early.
+        c->enqueue(ws_error_event(30033, "The service will be upgraded: this connection closes in " +
+                                             std::to_string(a.ws_service_upgrade_ms) + " ms, please reconnect"));
+        c->upgrade_close_at = sim.now_ms() + a.ws_service_upgrade_ms;
+        ++sim.stats().faults_injected["ws_service_upgrade"];
+      }
     }
   }
 
@@ -167,6 +178,10 @@ struct Server::Impl {
         if (c->held && now - c->held_since >= sim.config().tick_ms) {
           c->enqueue(std::move(*c->held));
           c->held.reset();
+        }
+        if (c->upgrade_close_at >= 0 && now >= c->upgrade_close_at && !c->close_requested) {
+          c->close_requested = true;
+          c->wake();
         }
         if (c->stalled || c->close_requested) continue;
         const bool in_scope = scope_matches(f.ws_scope, c->session.is_private);
@@ -230,7 +245,8 @@ struct Server::Impl {
   }
 
   template <class Stream>
-  net::awaitable<void> ws_session(Stream stream, http::request<http::string_body> req, bool is_private) {
+  net::awaitable<void> ws_session(Stream stream, http::request<http::string_body> req, bool is_private,
+                                  WsDialect dialect) {
     websocket::stream<Stream> ws(std::move(stream));
     websocket::stream_base::timeout t{};
     t.handshake_timeout = std::chrono::seconds(30);
@@ -242,6 +258,7 @@ struct Server::Impl {
     auto c = std::make_shared<WsConn>(ws.get_executor());
     c->session.id = ++next_conn_id;
     c->session.is_private = is_private;
+    c->session.dialect = dialect;
     c->session.opened_ms = c->session.last_ping_ms = sim.now_ms();
     ++(is_private ? sim.stats().ws_private_connections : sim.stats().ws_public_connections);
     conns[c->session.id] = c;
@@ -262,8 +279,11 @@ struct Server::Impl {
       const std::string target(req.target());
       if (websocket::is_upgrade(req)) {
         beast::get_lowest_layer(stream).expires_never();
-        if (target == "/v2/ws/public" || target == "/v2/ws/private") {
-          co_await ws_session(std::move(stream), std::move(req), target == "/v2/ws/private");
+        const bool v2 = target == "/v2/ws/public" || target == "/v2/ws/private";
+        const bool v3 = target == "/v3/ws/public" || target == "/v3/ws/private";
+        if (v2 || v3) {
+          co_await ws_session(std::move(stream), std::move(req), target.ends_with("/private"),
+                              v3 ? WsDialect::V3 : WsDialect::V2);
           co_return;
         }
       }
@@ -368,7 +388,6 @@ void Server::run(const std::function<void(const std::string&)>& on_ready) {
                           {"rest", std::string(tls ? "https://" : "http://") + host},
                           {"ws_public", std::string(tls ? "wss://" : "ws://") + host + "/v2/ws/public"},
                           {"ws_private", std::string(tls ? "wss://" : "ws://") + host + "/v2/ws/private"},
-                          // The v3 (UTA) sockets' addresses; not served yet (an upgrade there gets 404).
                           {"ws_public_v3", std::string(tls ? "wss://" : "ws://") + host + "/v3/ws/public"},
                           {"ws_private_v3", std::string(tls ? "wss://" : "ws://") + host + "/v3/ws/private"}};
   im.signals.async_wait([&im](const beast::error_code& e, int) {

@@ -36,6 +36,7 @@ HttpResponse Simulator::sim_admin(const HttpRequest& req, const std::string& pat
       if (!e.empty()) return error(400, e);
       if (!actions.ws_close_now.empty()) pending_actions_.ws_close_now = actions.ws_close_now;
       if (!actions.ws_stall_now.empty()) pending_actions_.ws_stall_now = actions.ws_stall_now;
+      if (actions.ws_service_upgrade_ms >= 0) pending_actions_.ws_service_upgrade_ms = actions.ws_service_upgrade_ms;
     } else if (req.method != "GET") {
       return error(405, "GET or POST");
     }

@@ -141,6 +141,15 @@ wire::FundingView Simulator::funding_view(const InstrumentMarket& perp) const {
   return v;
 }
 
+wire::PositionFigures Simulator::position_figures(const Account& acc, const Position& p) const {
+  wire::PositionFigures fig;
+  fig.mark = market_.mark_price(p.symbol);
+  fig.unrealized_pl = exchange_.unrealized_pl(p);
+  fig.margin = exchange_.position_margin(acc, p);
+  fig.leverage = acc.leverage_for(p.symbol);
+  return fig;
+}
+
 Push Simulator::ticker_push(const InstrumentMarket& inst) const {
   const std::int64_t now = now_ms();
   Push p;
@@ -187,8 +196,8 @@ void Simulator::publish_market(const MarketChange& ch) {
   const auto& inst = *ch.inst;
   const std::int64_t now = now_ms();
   last_publish_ms_[{static_cast<int>(inst.spec.market), inst.spec.symbol}] = now;
-  pushes_.push_back(ticker_push(inst));
-  for (auto& p : book_snapshots(inst, "")) pushes_.push_back(std::move(p));
+  publish(ticker_push(inst));
+  for (auto& p : book_snapshots(inst, "")) publish(std::move(p));
   // Incremental `books` update with the checksum of the full new book (top 25 per side).
   Push u;
   u.inst_type = std::string(inst_type(inst.spec.market));
@@ -204,7 +213,7 @@ void Simulator::publish_market(const MarketChange& ch) {
                          {"seq", inst.seq},
                          {"pseq", inst.seq - 1},
                          {"ts", std::to_string(now)}}});
-  pushes_.push_back(std::move(u));
+  publish(std::move(u));
   if (ch.trade) {
     Push t;
     t.inst_type = std::string(inst_type(inst.spec.market));
@@ -213,7 +222,7 @@ void Simulator::publish_market(const MarketChange& ch) {
     t.action = "update";
     t.ts = now;
     t.data = json::array({wire::trade_push(*ch.trade, inst.spec)});
-    pushes_.push_back(std::move(t));
+    publish(std::move(t));
   }
 }
 
@@ -221,8 +230,8 @@ void Simulator::publish_refresh(InstrumentMarket& inst) {
   const std::int64_t now = now_ms();
   last_publish_ms_[{static_cast<int>(inst.spec.market), inst.spec.symbol}] = now;
   inst.updated_ms = now;
-  pushes_.push_back(ticker_push(inst));
-  for (auto& p : book_snapshots(inst, "")) pushes_.push_back(std::move(p));
+  publish(ticker_push(inst));
+  for (auto& p : book_snapshots(inst, "")) publish(std::move(p));
 }
 
 void Simulator::settle_due_funding(std::int64_t now) {
@@ -239,7 +248,7 @@ void Simulator::settle_due_funding(std::int64_t now) {
     funding_history_.push_back(std::move(rec));
     if (funding_history_.size() > 10000) funding_history_.erase(funding_history_.begin());
     next = funding_.next_settlement_after(now);
-    if (auto* inst = market_.find(Market::Perp, symbol); inst && !faults_.stale_books) pushes_.push_back(ticker_push(*inst));
+    if (auto* inst = market_.find(Market::Perp, symbol); inst && !faults_.stale_books) publish(ticker_push(*inst));
   }
 }
 
@@ -248,18 +257,28 @@ void Simulator::render_private_events() {
   if (events.empty()) return;
   const std::int64_t now = now_ms();
   // Account snapshots are rendered from the current state: keep only the last one per account.
+  // A UTA account has one account topic for both wallets: one push per account.
+  auto is_uta = [this](const std::string& key) {
+    const Account* a = exchange_.account(key);
+    return a && a->account_mode != "classic";
+  };
   std::set<std::pair<std::string, int>> seen_account;
   std::vector<bool> keep(events.size(), true);
   for (std::size_t i = events.size(); i-- > 0;) {
     const auto& e = events[i];
     if (e.kind != PrivateEvent::Kind::FuturesAccount && e.kind != PrivateEvent::Kind::SpotAccount) continue;
-    if (!seen_account.insert({e.account, static_cast<int>(e.kind)}).second) keep[i] = false;
+    const int kind = is_uta(e.account) ? -1 : static_cast<int>(e.kind);
+    if (!seen_account.insert({e.account, kind}).second) keep[i] = false;
   }
   for (std::size_t i = 0; i < events.size(); ++i) {
     if (!keep[i]) continue;
     const auto& e = events[i];
     const Account* acc = exchange_.account(e.account);
     if (!acc) continue;
+    if (acc->account_mode != "classic") {  // v3 pushes: the UTA topics
+      pushes_.push_back(private_push_v3(e, *acc));
+      continue;
+    }
     Push p;
     p.is_private = true;
     p.account = e.account;
@@ -284,14 +303,7 @@ void Simulator::render_private_events() {
         p.channel = "positions";
         p.key = "default";
         p.data = json::array();
-        for (const auto& pos : e.positions) {
-          wire::PositionFigures fig;
-          fig.mark = market_.mark_price(pos.symbol);
-          fig.unrealized_pl = exchange_.unrealized_pl(pos);
-          fig.margin = exchange_.position_margin(*acc, pos);
-          fig.leverage = acc->leverage_for(pos.symbol);
-          p.data.push_back(wire::position_push(*acc, pos, fig));
-        }
+        for (const auto& pos : e.positions) p.data.push_back(wire::position_push(*acc, pos, position_figures(*acc, pos)));
         break;
       }
       case PrivateEvent::Kind::FuturesAccount:
@@ -312,7 +324,7 @@ void Simulator::render_private_events() {
 
 std::vector<const WsSub*> Simulator::matches(const WsSession& s, const Push& p) {
   std::vector<const WsSub*> out;
-  if (s.is_private != p.is_private) return out;
+  if (s.is_private != p.is_private || s.dialect != p.dialect) return out;
   if (p.is_private && s.account != p.account) return out;
   for (const auto& sub : s.subs) {
     if (sub.inst_type != p.inst_type || sub.channel != p.channel) continue;
@@ -333,6 +345,7 @@ std::string Simulator::render_for_delivery(const Push& p, const WsSub& sub) {
 }
 
 std::string Simulator::render(const Push& p, const WsSub& sub) {
+  if (p.dialect == WsDialect::V3) return render_v3(p, sub);
   json arg = {{"instType", sub.inst_type}, {"channel", sub.channel}};
   arg[sub.coin_key ? "coin" : "instId"] = sub.inst_id;
   json j = {{"action", p.action}, {"arg", std::move(arg)}, {"data", p.data}, {"ts", p.ts}};

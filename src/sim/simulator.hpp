@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -41,6 +42,12 @@ struct HttpResponse {
   bool drop_connection = false;  // lost ack: close the connection instead of answering
 };
 
+// The WebSocket API a connection speaks: v2 (/v2/ws/...) or v3, the UTA one (/v3/ws/...). Both
+// share the engine; args, topics and push shapes differ (ws_protocol.cpp, ws_protocol_v3.cpp).
+enum class WsDialect { V2, V3 };
+
+// v2: {instType, channel, instId | coin}; v3: {instType, topic (in `channel`), symbol (in
+// `inst_id`, empty on the private topics)}.
 struct WsSub {
   std::string inst_type, channel, inst_id;  // inst_id holds `coin` for the account channel
   bool coin_key = false;
@@ -50,6 +57,7 @@ struct WsSub {
 struct WsSession {
   std::uint64_t id = 0;
   bool is_private = false;
+  WsDialect dialect = WsDialect::V2;
   std::string account;  // after a successful login
   std::vector<WsSub> subs;
   std::int64_t opened_ms = 0;
@@ -63,6 +71,7 @@ struct WsOutput {
 
 struct Push {
   bool is_private = false;
+  WsDialect dialect = WsDialect::V2;  // only sessions of this dialect receive it
   std::string account;
   std::string inst_type, channel, key;  // key: symbol, or "default" for account/positions
   std::string action = "snapshot";
@@ -84,6 +93,9 @@ struct SimStats {
   std::map<std::string, std::uint64_t> faults_injected;
 };
 
+// {"event":"error","code":...,"msg":...}: the error frame of both dialects.
+std::string ws_error_event(int code, const std::string& msg);
+
 class Simulator {
  public:
   Simulator(SimConfig config, std::unique_ptr<Tape> tape, const Clock& clock);
@@ -101,7 +113,7 @@ class Simulator {
   std::string render_for_delivery(const Push& p, const WsSub& sub);
 
   FaultConfig& faults() { return faults_; }
-  // One-shot actions posted since the last call (ws_close_now / ws_stall_now).
+  // One-shot actions posted since the last call (ws_close_now, ws_stall_now, ws_service_upgrade).
   FaultActions take_actions();
   std::mt19937_64& rng() { return rng_; }
   SimStats& stats() { return stats_; }
@@ -130,6 +142,8 @@ class Simulator {
   std::int64_t next_settlement(const std::string& perp_symbol) const { return next_settlement_.at(perp_symbol); }
   // Rate, next settlement, mark and index of a perp as the REST and WS tickers report them.
   wire::FundingView funding_view(const InstrumentMarket& perp) const;
+  // Mark, unrealised PnL, margin and leverage of a position, as REST and pushes report them.
+  wire::PositionFigures position_figures(const Account& acc, const Position& p) const;
 
  private:
   // --history-days: synthetic candles in the market state, past settlements in funding_history_.
@@ -144,9 +158,22 @@ class Simulator {
   Push ticker_push(const InstrumentMarket& inst) const;
   std::vector<Push> book_snapshots(const InstrumentMarket& inst, const std::string& only_channel) const;
   void settle_due_funding(std::int64_t now);
+  // Queues a public push and its v3 twin (ws_protocol_v3.cpp), so both dialects see one market.
+  void publish(Push p);
+  std::optional<Push> v3_twin(const Push& v2) const;
   void render_private_events();
   WsOutput subscribe(WsSession& s, const nlohmann::json& args, bool unsubscribe);
+  // Acks `sub`, records or forgets it; true when the subscribe snapshot should follow.
+  static bool record_sub(WsSession& s, const WsSub& sub, const nlohmann::json& ack_arg, bool unsubscribe, WsOutput& out);
   std::vector<Push> private_snapshot(const WsSession& s, const WsSub& sub);
+  // The v3 protocol and pushes (ws_protocol_v3.cpp).
+  WsOutput subscribe_v3(WsSession& s, const nlohmann::json& args, bool unsubscribe);
+  std::vector<Push> private_snapshot_v3(const WsSession& s, const WsSub& sub) const;
+  Push private_push_v3(const PrivateEvent& e, const Account& acc) const;
+  Push ticker_push_v3(const InstrumentMarket& inst) const;
+  static std::string render_v3(const Push& p, const WsSub& sub);
+  // The login frame's account is of the other kind than the socket's dialect: the refusal frame.
+  std::optional<std::string> login_refusal(const WsSession& s, const nlohmann::json& login_arg) const;
 
   SimConfig config_;
   std::unique_ptr<Tape> tape_;

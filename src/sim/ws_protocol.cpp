@@ -1,5 +1,6 @@
 // Simulator: the WebSocket protocol (REFERENCE section 5): ping/pong, login, subscribe and
-// unsubscribe with acks, error events, and the snapshot each channel sends on subscribe.
+// unsubscribe with acks, error events, and the snapshot each channel sends on subscribe. The v3
+// (UTA) args and pushes are in ws_protocol_v3.cpp; ping, login and errors are shared.
 #include "request_auth.hpp"
 #include "simulator.hpp"
 #include "wire.hpp"
@@ -10,11 +11,11 @@ namespace carry::sim {
 
 using nlohmann::json;
 
-namespace {
-
-std::string error_event(int code, const std::string& msg) {
+std::string ws_error_event(int code, const std::string& msg) {
   return json({{"event", "error"}, {"code", code}, {"msg", msg}}).dump();
 }
+
+namespace {
 
 bool is_public_channel(const std::string& c) {
   return c == "ticker" || c == "books" || c == "books1" || c == "books5" || c == "books15" || c == "trade";
@@ -36,19 +37,25 @@ WsOutput Simulator::on_ws_text(WsSession& s, std::string_view text) {
   }
   json msg = json::parse(text, nullptr, false);
   if (msg.is_discarded() || !msg.is_object() || !msg.contains("op") || !msg["op"].is_string()) {
-    out.frames.push_back(error_event(30002, "illegal request"));
+    out.frames.push_back(ws_error_event(30002, "illegal request"));
     return out;
   }
   const std::string op = msg["op"];
   const json args = msg.contains("args") ? msg["args"] : json::array();
   if (op == "login") {
     if (!s.is_private) {
-      out.frames.push_back(error_event(30003, "Invalid op"));
+      out.frames.push_back(ws_error_event(30003, "Invalid op"));
       return out;
     }
     ++stats_.ws_login_attempts;
     if (!args.is_array() || args.empty()) {
-      out.frames.push_back(error_event(30016, "param error"));
+      out.frames.push_back(ws_error_event(30016, "param error"));
+      out.close = true;
+      return out;
+    }
+    // Checked before the signature, as the REST gate is (rest_api.cpp).
+    if (auto refusal = login_refusal(s, args[0])) {
+      out.frames.push_back(*refusal);
       out.close = true;
       return out;
     }
@@ -56,7 +63,7 @@ WsOutput Simulator::on_ws_text(WsSession& s, std::string_view text) {
     if (r.error_code != 0) {
       ++stats_.auth_failures;
       if (r.bad_signature) ++stats_.signature_failures;
-      out.frames.push_back(error_event(r.error_code, r.error_msg));
+      out.frames.push_back(ws_error_event(r.error_code, r.error_msg));
       out.close = true;  // "If login fails, it will automatically disconnect"
       return out;
     }
@@ -66,14 +73,15 @@ WsOutput Simulator::on_ws_text(WsSession& s, std::string_view text) {
   }
   if (op == "subscribe" || op == "unsubscribe") {
     if (!args.is_array()) {
-      out.frames.push_back(error_event(30016, "param error"));
+      out.frames.push_back(ws_error_event(30016, "param error"));
       return out;
     }
-    auto r = subscribe(s, args, op == "unsubscribe");
+    const bool unsub = op == "unsubscribe";
+    auto r = s.dialect == WsDialect::V3 ? subscribe_v3(s, args, unsub) : subscribe(s, args, unsub);
     render_private_events();
     return r;
   }
-  out.frames.push_back(error_event(30003, "Invalid op"));
+  out.frames.push_back(ws_error_event(30003, "Invalid op"));
   return out;
 }
 
@@ -94,12 +102,12 @@ WsOutput Simulator::subscribe(WsSession& s, const json& args, bool unsubscribe) 
     if (sub.inst_type == "SPOT") market = Market::Spot;
     else if (sub.inst_type == "USDT-FUTURES") market = Market::Perp;
     else {
-      out.frames.push_back(error_event(30001, desc));
+      out.frames.push_back(ws_error_event(30001, desc));
       continue;
     }
     if (s.is_private) {
       if (s.account.empty()) {
-        out.frames.push_back(error_event(30004, "User not logged in"));
+        out.frames.push_back(ws_error_event(30004, "User not logged in"));
         continue;
       }
       const bool ok_channel = is_private_channel(sub.channel) && !(sub.channel == "positions" && market == Market::Spot);
@@ -107,24 +115,18 @@ WsOutput Simulator::subscribe(WsSession& s, const json& args, bool unsubscribe) 
                          (!sub.coin_key && market_.find(market, sub.inst_id) != nullptr) ||
                          (sub.coin_key && !sub.inst_id.empty());
       if (!ok_channel || !ok_id) {
-        out.frames.push_back(error_event(30001, desc));
+        out.frames.push_back(ws_error_event(30001, desc));
         continue;
       }
     } else {
       if (!is_public_channel(sub.channel) || !market_.find(market, sub.inst_id)) {
-        out.frames.push_back(error_event(30001, desc));
+        out.frames.push_back(ws_error_event(30001, desc));
         continue;
       }
     }
     json ack_arg = {{"instType", sub.inst_type}, {"channel", sub.channel}};
     ack_arg[sub.coin_key ? "coin" : "instId"] = sub.inst_id;
-    out.frames.push_back(json({{"event", unsubscribe ? "unsubscribe" : "subscribe"}, {"arg", ack_arg}}).dump());
-    auto it = std::find(s.subs.begin(), s.subs.end(), sub);
-    if (unsubscribe) {
-      if (it != s.subs.end()) s.subs.erase(it);
-      continue;
-    }
-    if (it == s.subs.end()) s.subs.push_back(sub);
+    if (!record_sub(s, sub, ack_arg, unsubscribe, out)) continue;
     // Snapshot on subscribe (none for orders/fill: REFERENCE section 5).
     std::vector<Push> snaps;
     if (s.is_private) {
@@ -152,6 +154,17 @@ WsOutput Simulator::subscribe(WsSession& s, const json& args, bool unsubscribe) 
   return out;
 }
 
+bool Simulator::record_sub(WsSession& s, const WsSub& sub, const json& ack_arg, bool unsubscribe, WsOutput& out) {
+  out.frames.push_back(json({{"event", unsubscribe ? "unsubscribe" : "subscribe"}, {"arg", ack_arg}}).dump());
+  auto it = std::find(s.subs.begin(), s.subs.end(), sub);
+  if (unsubscribe) {
+    if (it != s.subs.end()) s.subs.erase(it);
+    return false;
+  }
+  if (it == s.subs.end()) s.subs.push_back(sub);
+  return true;
+}
+
 std::vector<Push> Simulator::private_snapshot(const WsSession& s, const WsSub& sub) {
   std::vector<Push> out;
   const Account* acc = exchange_.account(s.account);
@@ -165,14 +178,7 @@ std::vector<Push> Simulator::private_snapshot(const WsSession& s, const WsSub& s
   p.ts = now_ms();
   if (sub.channel == "positions") {
     p.data = json::array();
-    for (const auto& pos : acc->positions) {
-      wire::PositionFigures fig;
-      fig.mark = market_.mark_price(pos.symbol);
-      fig.unrealized_pl = exchange_.unrealized_pl(pos);
-      fig.margin = exchange_.position_margin(*acc, pos);
-      fig.leverage = acc->leverage_for(pos.symbol);
-      p.data.push_back(wire::position_push(*acc, pos, fig));
-    }
+    for (const auto& pos : acc->positions) p.data.push_back(wire::position_push(*acc, pos, position_figures(*acc, pos)));
     out.push_back(std::move(p));
   } else if (sub.channel == "account") {
     if (sub.inst_type == "USDT-FUTURES") {

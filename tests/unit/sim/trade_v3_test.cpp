@@ -214,5 +214,76 @@ TEST_F(UtaTrade, BatchesAnswerPerEntryAndCancelSymbolClearsTheCategory) {
   EXPECT_EQ(call("GET", "/api/v3/trade/history-orders", "")["code"], "40017");
 }
 
+TEST_F(UtaTrade, ModifyOrderAmendsTheRestingOrderInPlace) {
+  const json p = place({{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"qty", "0.010"}, {"price", "1000.0"},
+                        {"side", "buy"}, {"orderType", "limit"}, {"clientOid", "m1"}});
+  ASSERT_EQ(p["code"], "00000") << p.dump();
+  const std::string id = p["data"]["orderId"];
+  sim->drain_pushes();
+  const json m = call("POST", "/api/v3/trade/modify-order", "",
+                      {{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"orderId", id}, {"qty", "0.020"},
+                       {"price", "1001.0"}, {"autoCancel", "no"}});
+  ASSERT_EQ(m["code"], "00000") << m.dump();
+  EXPECT_EQ(m["data"], json({{"orderId", id}, {"clientOid", "m1"}}));  // rest_modify_order.json's shape
+  json o = info(id)["data"];
+  EXPECT_EQ(o["qty"], "0.02");
+  EXPECT_EQ(o["price"], "1001.0");
+  EXPECT_EQ(o["orderStatus"], "live");
+  EXPECT_EQ(o["clientOid"], "m1");
+  EXPECT_EQ(call("GET", "/api/v3/trade/unfilled-orders", "category=USDT-FUTURES")["data"]["list"].size(), 1u);
+  // The UTA order topic hears the amended order, same ids.
+  bool pushed = false;
+  for (const auto& push : sim->drain_pushes())
+    if (push.dialect == WsDialect::V3 && push.channel == "order") {
+      EXPECT_EQ(push.data[0]["orderId"], id);
+      EXPECT_EQ(push.data[0]["clientOid"], "m1");
+      EXPECT_EQ(push.data[0]["price"], "1001.0");
+      pushed = true;
+    }
+  EXPECT_TRUE(pushed);
+  // By clientOid, the price alone: the order margin follows the new price.
+  const json before = call("GET", "/api/v3/account/assets", "")["data"]["assets"][0];
+  ASSERT_EQ(call("POST", "/api/v3/trade/modify-order", "", {{"category", "USDT-FUTURES"}, {"clientOid", "m1"}, {"price", "2000.0"}})["code"],
+            "00000");
+  EXPECT_EQ(info(id)["data"]["qty"], "0.02");
+  const json after = call("GET", "/api/v3/account/assets", "")["data"]["assets"][0];
+  EXPECT_GT(Decimal::parse(after["locked"].get<std::string>()).value(), Decimal::parse(before["locked"].get<std::string>()).value());
+}
+
+TEST_F(UtaTrade, ModifyToACrossingPriceTradesAtOnce) {
+  const json p = place({{"category", "SPOT"}, {"symbol", "BTCUSDT"}, {"qty", "0.001"}, {"price", "10000"},
+                        {"side", "buy"}, {"orderType", "limit"}, {"clientOid", "m2"}});
+  ASSERT_EQ(p["code"], "00000") << p.dump();
+  const json m = call("POST", "/api/v3/trade/modify-order", "", {{"category", "SPOT"}, {"clientOid", "m2"}, {"price", "200000"}});
+  ASSERT_EQ(m["code"], "00000") << m.dump();
+  const json o = info(p["data"]["orderId"])["data"];
+  EXPECT_EQ(o["orderStatus"], "filled");
+  EXPECT_EQ(o["cumExecQty"], "0.001");
+  EXPECT_EQ(o["clientOid"], "m2");
+  // Nothing stays reserved: the fill released what the order held.
+  EXPECT_EQ(body(get("/sim/accounts"))["key1"]["spot"]["USDT"]["frozen"], "0");
+}
+
+TEST_F(UtaTrade, ModifyRefusesUnknownFinishedAndBadAmends) {
+  const auto modify = [&](const json& b) { return call("POST", "/api/v3/trade/modify-order", "", b)["code"]; };
+  EXPECT_EQ(modify({{"category", "USDT-FUTURES"}, {"orderId", "42"}, {"price", "1000.0"}}), "25204");
+  EXPECT_EQ(modify({{"category", "USDT-FUTURES"}, {"price", "1000.0"}}), "40017");
+  const json p = place({{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"qty", "0.010"}, {"price", "1000.0"},
+                        {"side", "buy"}, {"orderType", "limit"}, {"clientOid", "m3"}});
+  const std::string id = p["data"]["orderId"];
+  EXPECT_EQ(modify({{"category", "USDT-FUTURES"}, {"orderId", id}}), "40017");  // neither qty nor price
+  EXPECT_EQ(modify({{"category", "USDT-FUTURES"}, {"orderId", id}, {"price", "abc"}}), "40017");
+  EXPECT_EQ(modify({{"category", "USDT-FUTURES"}, {"orderId", id}, {"symbol", "ETHUSDT"}, {"price", "1000.0"}}), "25204");
+  EXPECT_EQ(modify({{"category", "USDT-FUTURES"}, {"orderId", id}, {"price", "1000.05"}}), "45115");
+  EXPECT_EQ(info(id)["data"]["orderStatus"], "live");  // a refused amend leaves the order as it was
+  // autoCancel=yes: the refused amend cancels the order.
+  EXPECT_EQ(modify({{"category", "USDT-FUTURES"}, {"orderId", id}, {"price", "1000.05"}, {"autoCancel", "yes"}}), "45115");
+  EXPECT_EQ(info(id)["data"]["orderStatus"], "cancelled");
+  EXPECT_EQ(modify({{"category", "USDT-FUTURES"}, {"orderId", id}, {"price", "1001.0"}}), "40768");
+  const json filled = place({{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"qty", "0.010"}, {"side", "buy"},
+                             {"orderType", "market"}});
+  EXPECT_EQ(modify({{"category", "USDT-FUTURES"}, {"orderId", filled["data"]["orderId"]}, {"qty", "0.020"}}), "40768");
+}
+
 }  // namespace
 }  // namespace carry::sim
