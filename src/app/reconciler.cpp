@@ -86,6 +86,7 @@ MissedFills missed_fills(std::vector<Fill> venue, const Applied& applied, const 
       if (auto name = name_of(f.order_id)) f.client_oid = *name;
     if (f.client_oid.empty() && !f.order_id.empty()) out.unnamed.push_back(std::move(f));
     else if (owns(f.client_oid)) out.ours.push_back(std::move(f));
+    else if (!f.client_oid.empty()) out.foreign.push_back(std::move(f));
   }
   return out;
 }

@@ -63,12 +63,15 @@ Resolution resolve(const store::OrderRecord& row, const std::optional<OrderUpdat
                    Ledger& ledger);
 
 // Fills read back from the venue that the OMS has not applied: ours (named by client id, or by an
-// order id the OMS knows), and unnamed ones (a spot fill without its client id whose order the OMS
-// does not know) that go to the FillNamer. Another client's are never booked.
+// order id the OMS knows), foreign ones (another client's id on the same account: v3 fills carry
+// it) and unnamed ones (a fill without its client id whose order the OMS does not know) that go to
+// the FillNamer. Foreign fills are never booked as ours; they go through the exec path so the
+// foreign part of the position follows them (else they would read as drift).
 using Applied = std::function<bool(MarketType market, std::string_view trade_id)>;
 using NameOf = std::function<std::optional<std::string>(std::string_view order_id)>;
 struct MissedFills {
   std::vector<Fill> ours;
+  std::vector<Fill> foreign;
   std::vector<Fill> unnamed;
 };
 MissedFills missed_fills(std::vector<Fill> venue, const Applied& applied, const NameOf& name_of, const Owns& owns);

@@ -133,6 +133,7 @@ asio::awaitable<void> Runtime::recover_fills(std::string why) {
         log_missed_fill(f, why);
         on_exec(f);
       }
+      for (auto& f : missed.foreign) on_exec(f);  // the OMS reports it; the foreign part follows
     }
   }
   if (complete) {

@@ -202,5 +202,35 @@ TEST_F(UtaGatewaySim, AccountSettingsAreReadFromV3AndHoldModeIsAccountWide) {
   EXPECT_FALSE(refused->error().retryable());
 }
 
+// Bitget warns with 30033 about 60 s before it drops connections for an upgrade. The public
+// stream moves to a new connection first (no Reconnected, no resync of the full-depth v3 book,
+// whose checksums must keep matching); the private one reconnects at once and says so, so the
+// daemon reconciles. Nothing waits for the drop.
+TEST_F(UtaGatewaySim, AServiceUpgradeNoticeMovesBothStreamsBeforeTheDrop) {
+  rotate_after = std::chrono::hours(1);  // the rotation loop runs, its 24 h mark far away
+  start();
+  gw->subscribe_books("BTCUSDT", MarketType::Perp);
+  gw->subscribe_books1("ETHUSDT", MarketType::Spot);
+  ASSERT_TRUE(wait_until([&] {
+    return bbo_count("BTCUSDT", MarketType::Perp) > 0 && bbo_count("ETHUSDT", MarketType::Spot) > 0 &&
+           !exec_of<BalanceUpdate>().empty();
+  }));
+  ASSERT_NE(gw->book("BTCUSDT", MarketType::Perp), nullptr);
+  admin("POST", "/sim/faults", R"({"ws_service_upgrade": 5000})");
+  ASSERT_TRUE(wait_until([&] {
+    return events.count("ws.planned_reconnect") >= 2 && events.count("ws.rotated") >= 1 && reconnects(true) >= 1;
+  }, 15s)) << "planned=" << events.count("ws.planned_reconnect") << " rotated=" << events.count("ws.rotated")
+           << " private reconnects=" << reconnects(true);
+  const auto eth = bbo_count("ETHUSDT", MarketType::Spot);
+  const auto btc = bbo_count("BTCUSDT", MarketType::Perp);
+  EXPECT_TRUE(wait_until([&] {
+    return bbo_count("ETHUSDT", MarketType::Spot) > eth + 2 && bbo_count("BTCUSDT", MarketType::Perp) > btc + 2;
+  }));
+  EXPECT_EQ(reconnects(false), 0u);         // the public stream never had a gap
+  EXPECT_EQ(gw->stats().book_resyncs, 0u);  // v3 book checksums matched on both connections
+  EXPECT_EQ(events.count("ws.backoff"), 0u);  // a planned reconnect is not a failure
+  EXPECT_GE(admin("GET", "/sim/stats")["faults_injected"]["ws_service_upgrade"].get<int>(), 2);
+}
+
 }  // namespace
 }  // namespace carry::test

@@ -97,7 +97,7 @@ TEST(Reconciler, AResolvedRowTheVenueNeverSawIsRejectedOneItSawBooksWhatItFilled
   EXPECT_EQ(l.spot_net.at("BTCUSDT"), "1"_dec);
 }
 
-TEST(Reconciler, MissedFillsAreOursUnappliedAndOnceUnnamedOnesGoToBeNamed) {
+TEST(Reconciler, MissedFillsAreOursUnappliedOnceForeignOnesApartAndUnnamedOnesGoToBeNamed) {
   std::vector<Fill> venue{fill("cry1", "T1", MarketType::Perp, Side::Sell, "0.1"),
                           fill("cry1", "T2", MarketType::Perp, Side::Sell, "0.1"),
                           fill("cry1", "T2", MarketType::Perp, Side::Sell, "0.1"),  // page overlap
@@ -114,6 +114,10 @@ TEST(Reconciler, MissedFillsAreOursUnappliedAndOnceUnnamedOnesGoToBeNamed) {
   EXPECT_EQ(m.ours[1].client_oid, "cry9");
   ASSERT_EQ(m.unnamed.size(), 1u);
   EXPECT_EQ(m.unnamed[0].trade_id, "T5");
+  // Another client's fill that names itself (v3 fills carry the clientOid) is kept apart, not lost:
+  // the foreign part of the position must follow it.
+  ASSERT_EQ(m.foreign.size(), 1u);
+  EXPECT_EQ(m.foreign[0].trade_id, "T3");
 }
 
 TEST(Reconciler, DriftTripsOnlyWhenItOutlastsAPassAndClears) {
