@@ -91,6 +91,19 @@ class AccountSetup : public ::testing::Test {
   int orders_placed() const { return http_call(sim->port(), "GET", "/sim/stats").json()["orders_placed"].get<int>(); }
 
   std::vector<json> events(const std::string& name) const { return carry::test::log_events(dir, name); }
+
+  // Starts carryd on an account it must refuse: exit 1 and one account.setup_failed, whose full
+  // event and first difference are returned (null when carryd did not refuse so).
+  std::pair<json, json> refused() const {
+    auto d = carryd();
+    const auto code = d->wait(60s);
+    EXPECT_TRUE(code.has_value()) << "carryd still running";
+    EXPECT_EQ(code.value_or(-1), 1) << d->err();
+    const auto failed = events("account.setup_failed");
+    EXPECT_EQ(failed.size(), 1u);
+    if (failed.size() != 1u) return {json(), json()};
+    return {failed[0], failed[0]["differences"][0]};
+  }
 };
 
 TEST_F(AccountSetup, AnAccountInOtherSettingsIsSetUpAsConfiguredAndReadBack) {
@@ -144,16 +157,10 @@ TEST_F(AccountSetup, AHedgeAccountHoldingAPositionIsRefusedWithExit1) {
   ASSERT_EQ(placed["code"], "00000") << placed.dump();
   ASSERT_EQ(sim_account()["positions"].size(), 1u);
 
-  auto d = carryd();
-  const auto code = d->wait(60s);
-  ASSERT_TRUE(code.has_value()) << "carryd still running";
-  EXPECT_EQ(*code, 1) << d->err();
-
-  const auto failed = events("account.setup_failed");
-  ASSERT_EQ(failed.size(), 1u);
-  EXPECT_EQ(failed[0]["level"], "error");
-  EXPECT_EQ(failed[0]["fields"][0], "position_mode") << failed[0].dump();  // then the leverage, not attempted
-  const json& diff = failed[0]["differences"][0];
+  const auto [failed, diff] = refused();
+  ASSERT_FALSE(diff.is_null());
+  EXPECT_EQ(failed["level"], "error");
+  EXPECT_EQ(failed["fields"][0], "position_mode") << failed.dump();  // then the leverage, not attempted
   EXPECT_EQ(diff["field"], "position_mode");
   EXPECT_EQ(diff["wanted"], "one_way_mode");
   EXPECT_EQ(diff["actual"], "hedge_mode");
@@ -173,13 +180,8 @@ TEST_F(AccountSetup, AMarginModeThatCannotSwitchUnderAnOpenOrderIsRefusedWithExi
                                   {"orderType", "limit"}, {"force", "post_only"}});
   ASSERT_EQ(placed["code"], "00000") << placed.dump();
 
-  auto d = carryd();
-  const auto code = d->wait(60s);
-  ASSERT_TRUE(code.has_value()) << "carryd still running";
-  EXPECT_EQ(*code, 1) << d->err();
-  const auto failed = events("account.setup_failed");
-  ASSERT_EQ(failed.size(), 1u);
-  const json& diff = failed[0]["differences"][0];
+  const auto [failed, diff] = refused();
+  ASSERT_FALSE(diff.is_null()) << failed.dump();
   EXPECT_EQ(diff["field"], "margin_mode");
   EXPECT_EQ(diff["symbol"], "BTCUSDT");
   EXPECT_EQ(diff["wanted"], "crossed");
@@ -218,13 +220,8 @@ TEST_F(AccountSetup, AHedgeUtaAccountHoldingAPositionIsRefusedWithExit1) {
   const json placed = place_perp({{"size", "0.010"}, {"side", "buy"}, {"posSide", "long"}, {"orderType", "market"}});
   ASSERT_EQ(placed["code"], "00000") << placed.dump();
   ASSERT_EQ(sim_account()["positions"].size(), 1u);
-  auto d = carryd();
-  const auto code = d->wait(60s);
-  ASSERT_TRUE(code.has_value()) << "carryd still running";
-  EXPECT_EQ(*code, 1) << d->err();
-  const auto failed = events("account.setup_failed");
-  ASSERT_EQ(failed.size(), 1u);
-  const json& diff = failed[0]["differences"][0];
+  const auto [failed, diff] = refused();
+  ASSERT_FALSE(diff.is_null()) << failed.dump();
   EXPECT_EQ(diff["field"], "position_mode");
   EXPECT_EQ(diff["actual"], "hedge_mode");
   EXPECT_FALSE(diff["code"].get<std::string>().empty()) << diff.dump();
@@ -237,13 +234,8 @@ TEST_F(AccountSetup, AHedgeUtaAccountHoldingAPositionIsRefusedWithExit1) {
 // v3 has no per-symbol margin-mode call: an isolated UTA is refused, naming where to change it.
 TEST_F(AccountSetup, AnIsolatedUtaIsRefusedNamingTheAccountWideSetting) {
   start_sim({"one_way_mode", "isolated", "uta"});
-  auto d = carryd();
-  const auto code = d->wait(60s);
-  ASSERT_TRUE(code.has_value()) << "carryd still running";
-  EXPECT_EQ(*code, 1) << d->err();
-  const auto failed = events("account.setup_failed");
-  ASSERT_EQ(failed.size(), 1u);
-  const json& diff = failed[0]["differences"][0];
+  const auto [failed, diff] = refused();
+  ASSERT_FALSE(diff.is_null()) << failed.dump();
   EXPECT_EQ(diff["field"], "margin_mode");
   EXPECT_EQ(diff["wanted"], "crossed");
   EXPECT_EQ(diff["actual"], "isolated");
