@@ -18,12 +18,24 @@ std::vector<std::string> split_commas(const std::string& s) {
   return out;
 }
 
+// KEY=V1,V2,...: the key is checked against the configuration when the grid is loaded.
+CliOptions::Sweep parse_sweep(const std::string& spec) {
+  const auto eq = spec.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+    throw CliError("--sweep '" + spec + "': expected KEY=V1,V2,... (e.g. strategy.funding.min_expected_apr=0.05,0.1)");
+  CliOptions::Sweep s{spec.substr(0, eq), split_commas(spec.substr(eq + 1))};
+  for (const auto& v : s.values)
+    if (v.empty()) throw CliError("--sweep '" + spec + "': an empty value");
+  return s;
+}
+
 }  // namespace
 
 std::string usage() {
   return R"(Usage: carryd [options]
        carryd backtest --data DIR [--symbols BTCUSDT,ETHUSDT] [--from DATE] [--to DATE]
                        [--timeframe 1m|1h] [--spot FILE --perp FILE --funding FILE] [--config PATH] [--out DIR]
+                       [--sweep KEY=V1,V2,... (repeatable: a grid of runs, ranked)]
        carryd fetch-history --symbol BTCUSDT --from DATE --to DATE --out DIR [--timeframe 1m|1h] [--config PATH]
 
 Carry earns perpetual funding on Bitget with a delta-neutral spot + USDT-M perp position.
@@ -111,6 +123,7 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
     } else if (o.command == Command::Backtest && a == "--spot") o.spot_file = take(a);
     else if (o.command == Command::Backtest && a == "--perp") o.perp_file = take(a);
     else if (o.command == Command::Backtest && a == "--funding") o.funding_file = take(a);
+    else if (o.command == Command::Backtest && a == "--sweep") o.sweeps.push_back(parse_sweep(take(a)));
     else if (o.command == Command::FetchHistory && a == "--symbol") o.symbols = {take(a)};
     else throw CliError("unknown option '" + args[i] + "'" + (run ? "" : " for this command"));
   }
@@ -124,6 +137,9 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
     if (explicit_files && o.symbols.size() > 1)
       throw CliError("backtest: explicit --spot/--perp/--funding files are for one symbol");
     if (!explicit_files && !o.data_dir) throw CliError("backtest: --data DIR is required");
+    for (std::size_t a = 0; a < o.sweeps.size(); ++a)
+      for (std::size_t b = a + 1; b < o.sweeps.size(); ++b)
+        if (o.sweeps[a].key == o.sweeps[b].key) throw CliError("--sweep: key '" + o.sweeps[a].key + "' given twice");
   }
   if (o.command == Command::FetchHistory && !o.help) {
     if (o.symbols.empty()) throw CliError("fetch-history: --symbol is required");

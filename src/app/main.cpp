@@ -1,6 +1,7 @@
 // carryd: the Carry daemon's entry point. Refusals (bad CLI, bad config, the mainnet guard) happen
 // here, before any network activity, with one clear line on stderr and exit code 2.
 #include <carry/app/backtest_runner.hpp>
+#include <carry/app/backtest_sweep.hpp>
 #include <carry/app/cli.hpp>
 #include <carry/app/daemon.hpp>
 #include <carry/app/fetch_history.hpp>
@@ -35,8 +36,8 @@ int main(int argc, char** argv) {
   }
 
   config::LoadedConfig loaded;
+  config::LoadOptions options;
   try {
-    config::LoadOptions options;
     options.config_file = cli.config;
     loaded = config::load(options);
   } catch (const config::ConfigError& e) {
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
 
   if (cli.command == app::Command::Backtest) {
     try {
+      if (!cli.sweeps.empty()) return app::run_sweep(cli, options, std::cout, std::cerr);
       const auto run = app::run_backtest(cli, loaded.config, std::cerr);
       std::cout << run.summary.line() << "\n";
       std::cerr << "report: " << run.report_path << "\ntables: " << run.db_path << "\nequity curve: "

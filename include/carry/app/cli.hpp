@@ -35,6 +35,12 @@ struct CliOptions {
   std::optional<std::string> out_dir;      // --out DIR
   std::optional<std::string> timeframe;    // --timeframe 1m|1h
   std::optional<std::string> spot_file, perp_file, funding_file;
+  // backtest --sweep KEY=V1,V2,... (repeatable): one run per point of the grid
+  struct Sweep {
+    std::string key;                        // a config key, e.g. strategy.funding.min_expected_apr
+    std::vector<std::string> values;
+  };
+  std::vector<Sweep> sweeps;
 };
 
 // argv[0] excluded. Throws CliError naming the offending argument.
