@@ -1,5 +1,6 @@
 #include <carry/app/backtest_runner.hpp>
 
+#include "backtest_report.hpp"
 #include "engine_records.hpp"
 
 
@@ -18,22 +19,12 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <iomanip>
 #include <map>
-#include <sstream>
 
 namespace carry::app {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string money(Decimal d) { return d.to_string(2, Rounding::HalfEven); }
-
-std::string fixed(double v, int decimals) {
-  std::ostringstream os;
-  os << std::fixed << std::setprecision(decimals) << v;
-  return os.str();
-}
 
 // 10^k with k the integer part of log10(v) (v > 0), as a Decimal.
 Decimal pow10_decimal(int k) {
@@ -88,11 +79,7 @@ class RepoRecorder final : public EngineRecorder {
     tick();
   }
 
-  struct Day {
-    std::size_t trades = 0;
-    Decimal funding, fees, equity_end, equity_start;
-    bool started = false;
-  };
+  using Day = BacktestDay;
   Day& day() { return days[current_day]; }
 
   std::string current_day;
@@ -119,15 +106,6 @@ class RepoRecorder final : public EngineRecorder {
 };
 
 }  // namespace
-
-std::string BacktestSummary::line() const {
-  std::ostringstream os;
-  os << "Backtest done: days=" << fixed(days, 2) << " symbols=" << symbols << " trades=" << trades
-     << " funding_pnl=" << money(funding_pnl) << " fees=" << money(fees) << " basis_pnl=" << money(basis_pnl)
-     << " net_pnl=" << money(net_pnl) << " apr=" << fixed(apr * 100, 2) << "%"
-     << " max_drawdown=" << money(max_drawdown);
-  return os.str();
-}
 
 Instrument backtest_instrument(const std::string& symbol, MarketType market, Decimal price,
                                const config::BacktestConfig& costs) {
@@ -513,33 +491,7 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
   if (!write_file(run.chart_path, render_line_chart({ChartSeries{curve_x, curve_y, 0x1f77b4}})))
     throw BacktestError("cannot write " + run.chart_path);
   std::ofstream md(run.report_path);
-  md << "# Backtest report\n\n";
-  md << "Period: " << window.to_string() << "  \nSymbols: ";
-  for (std::size_t i = 0; i < symbols.size(); ++i) md << (i ? ", " : "") << symbols[i];
-  md << "  \nStarting equity: " << money(initial_equity) << " USDT (spot " << money(cfg.backtest.spot_usdt)
-     << ", futures " << money(cfg.backtest.futures_usdt) << ")  \n";
-  md << "Costs: spot maker/taker " << cfg.backtest.spot_maker_fee.to_string() << "/"
-     << cfg.backtest.spot_taker_fee.to_string() << ", perp maker/taker " << cfg.backtest.perp_maker_fee.to_string()
-     << "/" << cfg.backtest.perp_taker_fee.to_string() << ", half spread " << fixed(cfg.backtest.half_spread_bps, 2)
-     << " bp, market slippage " << fixed(cfg.backtest.slippage_bps, 2) << " bp  \n";
-  md << "Strategy: min_expected_apr " << fixed(cfg.strategy.funding.min_expected_apr, 4) << ", close_apr "
-     << fixed(cfg.strategy.funding.close_apr, 4) << ", notional_per_symbol "
-     << cfg.strategy.funding.notional_per_symbol.to_string() << " USDT\n\n";
-  md << "```\n" << s.line() << "\n```\n\n";
-  md << "| | USDT |\n|---|---:|\n";
-  md << "| funding received | " << money(s.funding_pnl) << " |\n| fees paid | " << money(s.fees) << " |\n"
-     << "| basis / price PnL | " << money(s.basis_pnl) << " |\n| net PnL | " << money(s.net_pnl) << " |\n"
-     << "| final equity | " << money(final_equity) << " |\n| max drawdown | " << money(s.max_drawdown) << " |\n"
-     << "| APR | " << fixed(s.apr * 100, 2) << " % |\n| fills | " << s.trades << " |\n| funding settlements with a position | "
-     << rec.settlements << " |\n| decisions logged | " << rec.decisions << " |\n\n";
-  md << "## Equity curve\n\n![Equity change (USDT) against time since the start (h = hours, d = days)](equity.png)\n\n";
-  md << "## Per day\n\n| date | fills | funding | fees | basis | net | equity |\n|---|---:|---:|---:|---:|---:|---:|\n";
-  for (const auto& [date, day] : rec.days) {
-    const Decimal net = day.equity_end - day.equity_start;
-    md << "| " << date << " | " << day.trades << " | " << money(day.funding) << " | " << money(day.fees) << " | "
-       << money(net - day.funding + day.fees) << " | " << money(net) << " | " << money(day.equity_end) << " |\n";
-  }
-  md << "\nTables (same schema as live trading): `backtest.db`. Decision trail: `logs/app.jsonl`.\n";
+  write_report(md, {s, window, symbols, cfg, rec.days, rec.settlements, rec.decisions});
   if (!md) throw BacktestError("cannot write " + run.report_path);
   events.flush();
   return run;
