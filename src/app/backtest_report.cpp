@@ -19,8 +19,14 @@ std::string BacktestSummary::line() const {
      << " funding_pnl=" << report_money(funding_pnl) << " fees=" << report_money(fees)
      << " basis_pnl=" << report_money(basis_pnl) << " net_pnl=" << report_money(net_pnl)
      << " apr=" << report_fixed(apr * 100, 2) << "%"
-     << " max_drawdown=" << report_money(max_drawdown);
+     << " max_drawdown=" << report_money(max_drawdown) << " baseline_net=" << report_money(baseline_net)
+     << " vs_baseline=" << vs_baseline();
   return os.str();
+}
+
+std::string BacktestSummary::vs_baseline() const {
+  if (!baseline_net.is_positive()) return "n/a";
+  return (net_pnl / baseline_net).to_string(2, Rounding::HalfEven);
 }
 
 namespace {

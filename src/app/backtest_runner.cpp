@@ -141,6 +141,12 @@ Instrument backtest_instrument(const std::string& symbol, MarketType market, Dec
   return i;
 }
 
+backtest::BaselineCosts baseline_costs(const config::Config& cfg) {
+  auto slippage = Decimal::from_double(cfg.backtest.slippage_bps / 10'000);
+  if (!slippage) throw BacktestError("backtest.slippage_bps: not representable");
+  return {cfg.strategy.funding.notional_per_symbol, cfg.backtest.spot_taker_fee, cfg.backtest.perp_taker_fee, *slippage};
+}
+
 BacktestData load_backtest_data(const CliOptions& cli, const config::Config& cfg, std::ostream& info) {
   using namespace carry::backtest;
   std::vector<SymbolFiles> files;
@@ -169,6 +175,9 @@ BacktestData load_backtest_data(const CliOptions& cli, const config::Config& cfg
     if (!r) throw BacktestError(r.error().to_string());
     range = *r;
   }
+  // Before the quotes go onto the tick: a candle quote's mid is then its close.
+  std::vector<backtest::BaselineResult> baselines;
+  for (const auto& s : *loaded) baselines.push_back(always_on_carry(baseline_input(s, range), baseline_costs(cfg)));
   std::vector<std::string> symbols;
   const int leader_timeout_s = make_engine_setup(cfg).strategy.leader_timeout_s;
   for (const auto& s : *loaded) {
@@ -211,7 +220,7 @@ BacktestData load_backtest_data(const CliOptions& cli, const config::Config& cfg
     if (w.empty()) throw BacktestError(replay.symbols()[i].symbol + ": no data inside --from/--to");
     window = i == 0 ? w : Period{std::min(window.start, w.start), std::max(window.end, w.end)};
   }
-  return BacktestData{std::move(replay), std::move(symbols), window, std::move(steps)};
+  return BacktestData{std::move(replay), std::move(symbols), window, std::move(steps), std::move(baselines)};
 }
 
 BacktestRun run_backtest(const CliOptions& cli, const config::Config& cfg, std::ostream& info) {
@@ -475,6 +484,7 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
   s.initial_equity = initial_equity;
   s.final_equity = final_equity;
   s.events = events_seen;
+  for (const auto& b : data.baselines) s.baseline_net += b.net;
 
   for (auto& [date, day] : rec.days) {
     store::DailyPnlRecord row;
