@@ -347,9 +347,26 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
     return e;
   };
 
+  // Capital at work for the report's APR on capital used and time in market (ExposureSample).
+  std::vector<ExposureSample> exposure;
+  const Decimal leverage = Decimal::from_units(std::max(cfg.exchange.leverage, 1));
+  auto expose = [&](UnixNanos t) {
+    ExposureSample x{t, {}, false};
+    const auto add = [&x](Decimal worth) {
+      x.capital += worth;
+      x.open = x.open || worth >= Decimal::from_units(1);
+    };
+    for (const auto& st : book)
+      if (st.has_spot_mid) add(paper.spot_balance(st.base).total().abs() * st.spot_mid);
+    for (const auto& p : paper.positions())
+      add((p.size * p.mark_price.value_or(p.entry_price.value_or(Decimal{}))).abs() / leverage);
+    exposure.push_back(x);
+  };
+
   std::vector<double> curve_x, curve_y;
   Decimal peak = initial_equity, max_dd;
   auto sample = [&](UnixNanos t) {
+    expose(t);
     const Decimal e = equity();
     if (e > peak) peak = e;
     if (peak - e > max_dd) max_dd = peak - e;
@@ -501,7 +518,7 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
   if (!write_file(run.chart_path, render_line_chart({ChartSeries{curve_x, curve_y, 0x1f77b4}})))
     throw BacktestError("cannot write " + run.chart_path);
   std::ofstream md(run.report_path);
-  write_report(md, {s, window, symbols, cfg, rec.days, rec.settlements, rec.decisions});
+  write_report(md, {s, window, symbols, cfg, rec.days, rec.settlements, rec.decisions, data.baselines, exposure});
   if (!md) throw BacktestError("cannot write " + run.report_path);
   events.flush();
   return run;
