@@ -1,5 +1,6 @@
 #include <carry/app/backtest_runner.hpp>
 
+#include "backtest_report.hpp"
 #include "engine_records.hpp"
 
 
@@ -18,22 +19,12 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <iomanip>
 #include <map>
-#include <sstream>
 
 namespace carry::app {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string money(Decimal d) { return d.to_string(2, Rounding::HalfEven); }
-
-std::string fixed(double v, int decimals) {
-  std::ostringstream os;
-  os << std::fixed << std::setprecision(decimals) << v;
-  return os.str();
-}
 
 // 10^k with k the integer part of log10(v) (v > 0), as a Decimal.
 Decimal pow10_decimal(int k) {
@@ -88,11 +79,7 @@ class RepoRecorder final : public EngineRecorder {
     tick();
   }
 
-  struct Day {
-    std::size_t trades = 0;
-    Decimal funding, fees, equity_end, equity_start;
-    bool started = false;
-  };
+  using Day = BacktestDay;
   Day& day() { return days[current_day]; }
 
   std::string current_day;
@@ -119,15 +106,6 @@ class RepoRecorder final : public EngineRecorder {
 };
 
 }  // namespace
-
-std::string BacktestSummary::line() const {
-  std::ostringstream os;
-  os << "Backtest done: days=" << fixed(days, 2) << " symbols=" << symbols << " trades=" << trades
-     << " funding_pnl=" << money(funding_pnl) << " fees=" << money(fees) << " basis_pnl=" << money(basis_pnl)
-     << " net_pnl=" << money(net_pnl) << " apr=" << fixed(apr * 100, 2) << "%"
-     << " max_drawdown=" << money(max_drawdown);
-  return os.str();
-}
 
 Instrument backtest_instrument(const std::string& symbol, MarketType market, Decimal price,
                                const config::BacktestConfig& costs) {
@@ -163,6 +141,12 @@ Instrument backtest_instrument(const std::string& symbol, MarketType market, Dec
   return i;
 }
 
+backtest::BaselineCosts baseline_costs(const config::Config& cfg) {
+  auto slippage = Decimal::from_double(cfg.backtest.slippage_bps / 10'000);
+  if (!slippage) throw BacktestError("backtest.slippage_bps: not representable");
+  return {cfg.strategy.funding.notional_per_symbol, cfg.backtest.spot_taker_fee, cfg.backtest.perp_taker_fee, *slippage};
+}
+
 BacktestData load_backtest_data(const CliOptions& cli, const config::Config& cfg, std::ostream& info) {
   using namespace carry::backtest;
   std::vector<SymbolFiles> files;
@@ -191,6 +175,9 @@ BacktestData load_backtest_data(const CliOptions& cli, const config::Config& cfg
     if (!r) throw BacktestError(r.error().to_string());
     range = *r;
   }
+  // Before the quotes go onto the tick: a candle quote's mid is then its close.
+  std::vector<backtest::BaselineResult> baselines;
+  for (const auto& s : *loaded) baselines.push_back(always_on_carry(baseline_input(s, range), baseline_costs(cfg)));
   std::vector<std::string> symbols;
   const int leader_timeout_s = make_engine_setup(cfg).strategy.leader_timeout_s;
   for (const auto& s : *loaded) {
@@ -233,7 +220,7 @@ BacktestData load_backtest_data(const CliOptions& cli, const config::Config& cfg
     if (w.empty()) throw BacktestError(replay.symbols()[i].symbol + ": no data inside --from/--to");
     window = i == 0 ? w : Period{std::min(window.start, w.start), std::max(window.end, w.end)};
   }
-  return BacktestData{std::move(replay), std::move(symbols), window, std::move(steps)};
+  return BacktestData{std::move(replay), std::move(symbols), window, std::move(steps), std::move(baselines)};
 }
 
 BacktestRun run_backtest(const CliOptions& cli, const config::Config& cfg, std::ostream& info) {
@@ -360,9 +347,26 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
     return e;
   };
 
+  // Capital at work for the report's APR on capital used and time in market (ExposureSample).
+  std::vector<ExposureSample> exposure;
+  const Decimal leverage = Decimal::from_units(std::max(cfg.exchange.leverage, 1));
+  auto expose = [&](UnixNanos t) {
+    ExposureSample x{t, {}, false};
+    const auto add = [&x](Decimal worth) {
+      x.capital += worth;
+      x.open = x.open || worth >= Decimal::from_units(1);
+    };
+    for (const auto& st : book)
+      if (st.has_spot_mid) add(paper.spot_balance(st.base).total().abs() * st.spot_mid);
+    for (const auto& p : paper.positions())
+      add((p.size * p.mark_price.value_or(p.entry_price.value_or(Decimal{}))).abs() / leverage);
+    exposure.push_back(x);
+  };
+
   std::vector<double> curve_x, curve_y;
   Decimal peak = initial_equity, max_dd;
   auto sample = [&](UnixNanos t) {
+    expose(t);
     const Decimal e = equity();
     if (e > peak) peak = e;
     if (peak - e > max_dd) max_dd = peak - e;
@@ -497,6 +501,7 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
   s.initial_equity = initial_equity;
   s.final_equity = final_equity;
   s.events = events_seen;
+  for (const auto& b : data.baselines) s.baseline_net += b.net;
 
   for (auto& [date, day] : rec.days) {
     store::DailyPnlRecord row;
@@ -513,33 +518,7 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
   if (!write_file(run.chart_path, render_line_chart({ChartSeries{curve_x, curve_y, 0x1f77b4}})))
     throw BacktestError("cannot write " + run.chart_path);
   std::ofstream md(run.report_path);
-  md << "# Backtest report\n\n";
-  md << "Period: " << window.to_string() << "  \nSymbols: ";
-  for (std::size_t i = 0; i < symbols.size(); ++i) md << (i ? ", " : "") << symbols[i];
-  md << "  \nStarting equity: " << money(initial_equity) << " USDT (spot " << money(cfg.backtest.spot_usdt)
-     << ", futures " << money(cfg.backtest.futures_usdt) << ")  \n";
-  md << "Costs: spot maker/taker " << cfg.backtest.spot_maker_fee.to_string() << "/"
-     << cfg.backtest.spot_taker_fee.to_string() << ", perp maker/taker " << cfg.backtest.perp_maker_fee.to_string()
-     << "/" << cfg.backtest.perp_taker_fee.to_string() << ", half spread " << fixed(cfg.backtest.half_spread_bps, 2)
-     << " bp, market slippage " << fixed(cfg.backtest.slippage_bps, 2) << " bp  \n";
-  md << "Strategy: min_expected_apr " << fixed(cfg.strategy.funding.min_expected_apr, 4) << ", close_apr "
-     << fixed(cfg.strategy.funding.close_apr, 4) << ", notional_per_symbol "
-     << cfg.strategy.funding.notional_per_symbol.to_string() << " USDT\n\n";
-  md << "```\n" << s.line() << "\n```\n\n";
-  md << "| | USDT |\n|---|---:|\n";
-  md << "| funding received | " << money(s.funding_pnl) << " |\n| fees paid | " << money(s.fees) << " |\n"
-     << "| basis / price PnL | " << money(s.basis_pnl) << " |\n| net PnL | " << money(s.net_pnl) << " |\n"
-     << "| final equity | " << money(final_equity) << " |\n| max drawdown | " << money(s.max_drawdown) << " |\n"
-     << "| APR | " << fixed(s.apr * 100, 2) << " % |\n| fills | " << s.trades << " |\n| funding settlements with a position | "
-     << rec.settlements << " |\n| decisions logged | " << rec.decisions << " |\n\n";
-  md << "## Equity curve\n\n![Equity change (USDT) against time since the start (h = hours, d = days)](equity.png)\n\n";
-  md << "## Per day\n\n| date | fills | funding | fees | basis | net | equity |\n|---|---:|---:|---:|---:|---:|---:|\n";
-  for (const auto& [date, day] : rec.days) {
-    const Decimal net = day.equity_end - day.equity_start;
-    md << "| " << date << " | " << day.trades << " | " << money(day.funding) << " | " << money(day.fees) << " | "
-       << money(net - day.funding + day.fees) << " | " << money(net) << " | " << money(day.equity_end) << " |\n";
-  }
-  md << "\nTables (same schema as live trading): `backtest.db`. Decision trail: `logs/app.jsonl`.\n";
+  write_report(md, {s, window, symbols, cfg, rec.days, rec.settlements, rec.decisions, data.baselines, exposure});
   if (!md) throw BacktestError("cannot write " + run.report_path);
   events.flush();
   return run;

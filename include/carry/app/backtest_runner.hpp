@@ -3,6 +3,7 @@
 // paper exchange) with a simulated clock, at full speed. Deterministic: the same inputs and config
 // give byte-identical summary, tables and report.
 #include <carry/app/cli.hpp>
+#include <carry/backtest/baseline.hpp>
 #include <carry/backtest/period.hpp>
 #include <carry/backtest/replay.hpp>
 #include <carry/config/config.hpp>
@@ -34,9 +35,13 @@ struct BacktestSummary {
   Decimal max_drawdown;            // largest fall of equity from a previous peak (quote coin)
   Decimal initial_equity, final_equity;
   std::size_t events = 0;          // replayed market events
+  Decimal baseline_net;            // the always-on carry pairs' net PnL, all symbols
 
+  // net_pnl / baseline_net to 2 decimals, or "n/a" when the baseline did not earn (0 or less):
+  // a ratio to a loss or to nothing would read as a score it is not.
+  std::string vs_baseline() const;
   // "Backtest done: days=.. symbols=.. trades=.. funding_pnl=.. fees=.. basis_pnl=.. net_pnl=..
-  //  apr=.. max_drawdown=.."
+  //  apr=.. max_drawdown=.. baseline_net=.. vs_baseline=.."
   std::string line() const;
 };
 
@@ -62,7 +67,13 @@ struct BacktestData {
     std::array<Decimal, 2> reference_price, quote_tick;
   };
   std::map<std::string, Steps, std::less<>> steps;
+  // The always-on carry pair per symbol (load order) on the same prices and costs.
+  std::vector<backtest::BaselineResult> baselines;
 };
+
+// The baseline's costs from the config: notional_per_symbol per leg, the backtest's taker fees
+// and market slippage.
+backtest::BaselineCosts baseline_costs(const config::Config& config);
 
 // Finds and loads the files (--data or --spot/--perp/--funding, --symbols, --timeframe,
 // --from/--to); `info` receives the period/gap lines. Throws BacktestError with a one-line

@@ -40,10 +40,13 @@ std::string sha256_hex(const std::filesystem::path& p) {
 }
 
 // file name -> recorded digest; every line must be "<64 hex>  <name>" (or " *<name>", binary mode).
-std::map<std::string, std::string> recorded_sums(const std::filesystem::path& list) {
+// `subdirs`: names may be one folder deep ("<window>/<file>", data/regimes).
+std::map<std::string, std::string> recorded_sums(const std::filesystem::path& list, bool subdirs = false) {
   std::ifstream in(list);
   EXPECT_TRUE(in) << "cannot read " << list;
-  static const std::regex kLine("([0-9a-f]{64}) [ *]([^/]+)");
+  static const std::regex kFlat("([0-9a-f]{64}) [ *]([^/]+)");
+  static const std::regex kNested("([0-9a-f]{64}) [ *]([^/]+/[^/]+)");
+  const std::regex& kLine = subdirs ? kNested : kFlat;
   std::map<std::string, std::string> out;
   std::string line;
   while (std::getline(in, line)) {
@@ -81,6 +84,27 @@ TEST(DataFolder, CsvFilesMatchTheRecordedSha256Sums) {
   for (const auto& [name, sum] : recorded) EXPECT_TRUE(on_disk.count(name)) << name << " is listed but not in data/";
   EXPECT_EQ(recorded.size(), 10u);  // spot+perp x BTC+ETH x 1m+1h, funding x BTC+ETH
   EXPECT_TRUE(std::filesystem::exists(repo_data_dir() / "README.md"));
+}
+
+// data/regimes/<window>/*.csv: the development windows, one folder each, listed in one SHA256SUMS.
+TEST(DataFolder, RegimeFilesMatchTheRecordedSha256Sums) {
+  const auto root = repo_data_dir() / "regimes";
+  const auto recorded = recorded_sums(root / "SHA256SUMS", true);
+  std::set<std::string> on_disk;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
+    if (e.path().extension() != ".csv") continue;
+    const std::string name = e.path().lexically_relative(root).generic_string();
+    on_disk.insert(name);
+    const auto it = recorded.find(name);
+    if (it == recorded.end()) {
+      ADD_FAILURE() << name << " is in data/regimes/ but not in its SHA256SUMS";
+      continue;
+    }
+    EXPECT_EQ(sha256_hex(e.path()), it->second) << name << " differs from the recorded original";
+  }
+  for (const auto& [name, sum] : recorded) EXPECT_TRUE(on_disk.count(name)) << name << " is listed but not on disk";
+  EXPECT_EQ(recorded.size(), 45u);  // 5 windows x 3 symbols x (spot, perp, funding)
+  EXPECT_TRUE(std::filesystem::exists(root / "SOURCES.md"));
 }
 
 }  // namespace
