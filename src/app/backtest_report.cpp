@@ -42,7 +42,7 @@ UnixNanos next_month_start(UnixNanos t) {
   const std::string ym = month_of(t);
   int y = std::stoi(ym.substr(0, 4)), m = std::stoi(ym.substr(5, 2)) + 1;
   if (m == 13) y += 1, m = 1;
-  char buf[16];
+  char buf[32];  // room for any int the compiler can imagine
   std::snprintf(buf, sizeof buf, "%04d-%02d-01", y, m);
   return UnixNanos::parse_rfc3339(buf).value();
 }
@@ -82,6 +82,16 @@ std::vector<MonthRow> month_table(const std::map<std::string, BacktestDay>& days
     out.push_back(r);
   }
   return out;
+}
+
+double share_in_market(const std::vector<ExposureSample>& samples) {
+  if (samples.size() < 2) return 0;
+  const double span = static_cast<double>(samples.back().ts.ns - samples.front().ts.ns);
+  if (span <= 0) return 0;
+  double open = 0;
+  for (std::size_t i = 0; i + 1 < samples.size(); ++i)
+    if (samples[i].open) open += static_cast<double>(samples[i + 1].ts.ns - samples[i].ts.ns);
+  return open / span;
 }
 
 CapitalUse capital_use(const std::vector<ExposureSample>& samples, Decimal net) {

@@ -42,6 +42,9 @@ std::vector<MonthRow> month_table(const std::map<std::string, BacktestDay>& days
                                   const std::vector<backtest::BaselineResult>& baselines,
                                   const std::vector<ExposureSample>& samples);
 
+// The share of the sampled span with a position open (0..1; 0 without two samples).
+double share_in_market(const std::vector<ExposureSample>& samples);
+
 struct CapitalUse {
   double average = 0;  // time-weighted over the sampled span, flat time counting as 0
   double apr = 0;      // net / average / span in years; 0 when nothing was deployed

@@ -515,6 +515,7 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
   }
 
   // ---- report ----
+  s.time_in_market = share_in_market(exposure);
   if (!write_file(run.chart_path, render_line_chart({ChartSeries{curve_x, curve_y, 0x1f77b4}})))
     throw BacktestError("cannot write " + run.chart_path);
   std::ofstream md(run.report_path);

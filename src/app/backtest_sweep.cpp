@@ -68,11 +68,12 @@ std::vector<std::string> row(std::size_t rank, const SweepResult& r) {
   std::vector<std::string> cells{std::to_string(rank)};
   for (const auto& [key, value] : r.point) cells.push_back(value);
   if (!r.error.empty()) {
-    cells.insert(cells.end(), {"error", "", "", "", "", "", r.error});
+    cells.insert(cells.end(), {"error", "", "", "", "", "", "", "", "", r.error});
     return cells;
   }
   const auto& s = r.summary;
-  cells.insert(cells.end(), {money(s.net_pnl), percent(s.apr), money(s.max_drawdown), std::to_string(s.trades),
+  cells.insert(cells.end(), {money(s.net_pnl), money(s.baseline_net), s.vs_baseline(), percent(s.apr),
+                             money(s.max_drawdown), std::to_string(s.trades), percent(s.time_in_market),
                              money(s.funding_pnl), money(s.fees), ""});
   return cells;
 }
@@ -81,7 +82,8 @@ std::vector<std::string> header(const std::vector<SweepResult>& results) {
   std::vector<std::string> h{"rank"};
   if (!results.empty())
     for (const auto& [key, value] : results.front().point) h.push_back(key);
-  h.insert(h.end(), {"net_pnl", "apr", "max_drawdown", "trades", "funding_pnl", "fees", "error"});
+  h.insert(h.end(), {"net_pnl", "baseline_net", "vs_baseline", "apr", "max_drawdown", "trades", "time_in_market",
+                     "funding_pnl", "fees", "error"});
   return h;
 }
 

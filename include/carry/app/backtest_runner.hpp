@@ -36,6 +36,7 @@ struct BacktestSummary {
   Decimal initial_equity, final_equity;
   std::size_t events = 0;          // replayed market events
   Decimal baseline_net;            // the always-on carry pairs' net PnL, all symbols
+  double time_in_market = 0;       // share of the replayed time with a position open (0..1)
 
   // net_pnl / baseline_net to 2 decimals, or "n/a" when the baseline did not earn (0 or less):
   // a ratio to a loss or to nothing would read as a score it is not.

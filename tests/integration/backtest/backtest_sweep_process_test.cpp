@@ -66,8 +66,8 @@ TEST(BacktestSweep, EveryGridPointRunsAndTheTableIsRankedByNet) {
   for (int i = 1; i < 4; ++i) EXPECT_GE(net_of(table[i]), net_of(table[i + 1]));
   const auto csv = lines(carry_test::read_file(dir.path() / "out" / "sweep.csv"));
   ASSERT_EQ(csv.size(), 5u);
-  EXPECT_EQ(csv[0], "rank,strategy.funding.min_expected_apr,strategy.funding.notional_per_symbol,net_pnl,apr,"
-                    "max_drawdown,trades,funding_pnl,fees,error");
+  EXPECT_EQ(csv[0], "rank,strategy.funding.min_expected_apr,strategy.funding.notional_per_symbol,net_pnl,baseline_net,"
+                    "vs_baseline,apr,max_drawdown,trades,time_in_market,funding_pnl,fees,error");
   EXPECT_NE(r.err.find("sweep 4/4"), std::string::npos) << r.err;  // the progress bar
 }
 

@@ -28,6 +28,8 @@ SweepResult result(const char* v, const char* net, const char* dd, std::string e
   r.summary.net_pnl = Decimal::parse(net).value();
   r.summary.max_drawdown = Decimal::parse(dd).value();
   r.summary.trades = 4;
+  r.summary.baseline_net = Decimal::from_units(10);
+  r.summary.time_in_market = 0.5;
   r.error = std::move(error);
   return r;
 }
@@ -43,11 +45,13 @@ TEST(BacktestSweep, TheTableAndTheCsvHoldTheSameRankedRows) {
   const auto ranking = rank_sweep(rs);
   const std::string csv = sweep_csv(rs, ranking);
   EXPECT_EQ(csv,
-            "rank,k,net_pnl,apr,max_drawdown,trades,funding_pnl,fees,error\n"
-            "1,0.1,7.25,0.00%,1.00,4,0.00,0.00,\n"
-            "2,0.05,-1.50,0.00%,3.00,4,0.00,0.00,\n");
+            "rank,k,net_pnl,baseline_net,vs_baseline,apr,max_drawdown,trades,time_in_market,funding_pnl,fees,error\n"
+            "1,0.1,7.25,10.00,0.72,0.00%,1.00,4,50.00%,0.00,0.00,\n"
+            "2,0.05,-1.50,10.00,-0.15,0.00%,3.00,4,50.00%,0.00,0.00,\n");
   const std::string table = sweep_table(rs, ranking);
-  EXPECT_EQ(table.substr(0, table.find('\n')), "rank  k     net_pnl  apr    max_drawdown  trades  funding_pnl  fees  error");
+  EXPECT_EQ(table.substr(0, table.find('\n')),
+            "rank  k     net_pnl  baseline_net  vs_baseline  apr    max_drawdown  trades  time_in_market  funding_pnl  "
+            "fees  error");
   EXPECT_NE(table.find("1     0.1   7.25"), std::string::npos) << table;
   // A cell with a comma is quoted in the CSV.
   const std::vector<SweepResult> bad{result("x", "0", "0", "refused: a, b")};
