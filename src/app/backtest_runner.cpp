@@ -192,20 +192,17 @@ BacktestData load_backtest_data(const CliOptions& cli, const config::Config& cfg
     range = *r;
   }
   std::vector<std::string> symbols;
-  const int leader_timeout_s = make_engine_setup(cfg).strategy.leader_timeout_s;
+  std::int64_t bar_ms = 0;
   for (const auto& s : *loaded) {
     info << s.describe() << "\n";
     for (const auto& w : s.warnings) info << "warning: " << w.summary() << "\n";
-    // A maker order only fills when a later quote crosses it; quotes further apart than the
-    // strategy keeps its maker order open mean openings time out unfilled. Say so up front
-    // rather than leave a trader wondering why nothing traded.
-    const std::int64_t interval_ms = std::max(s.spot.interval_ms, s.perp.interval_ms);
-    if (interval_ms > std::int64_t{leader_timeout_s} * 1000)
-      info << "warning: " << s.symbol << ": candles " << interval_ms / 1000 << " s apart, longer than the "
-           << leader_timeout_s << " s a maker leader order is kept: openings time out before the next quote "
-           << "can fill them (use 1m candles or BBO ticks to test the execution)\n";
+    bar_ms = std::max({bar_ms, s.spot.interval_ms, s.perp.interval_ms});
     symbols.push_back(s.symbol);
   }
+  // Said up front, so a trader comparing with live settings knows what the run used.
+  EngineSetup lifetimes = make_engine_setup(cfg);
+  for (const auto& r : fit_lifetimes_to_bars(lifetimes, bar_ms))
+    info << "note: " << bar_ms / 1000 << " s bars: " << r.line() << "\n";
   // Quotes onto the instruments' ticks once here, not on every replayed quote (two 64-bit
   // divisions per event were ~5 % of a run).
   std::map<std::string, BacktestData::Steps, std::less<>> steps;
@@ -233,7 +230,7 @@ BacktestData load_backtest_data(const CliOptions& cli, const config::Config& cfg
     if (w.empty()) throw BacktestError(replay.symbols()[i].symbol + ": no data inside --from/--to");
     window = i == 0 ? w : Period{std::min(window.start, w.start), std::max(window.end, w.end)};
   }
-  return BacktestData{std::move(replay), std::move(symbols), window, std::move(steps)};
+  return BacktestData{std::move(replay), std::move(symbols), window, bar_ms, std::move(steps)};
 }
 
 BacktestRun run_backtest(const CliOptions& cli, const config::Config& cfg, std::ostream& info) {
@@ -270,6 +267,7 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
   EngineSetup setup = make_engine_setup(engine_cfg);
   setup.oms.ws_stale_block_ms = 0;  // no private stream in a backtest
   setup.risk.md_stale_ms = 0;       // candle data is minutes apart by nature
+  run.summary.raised = fit_lifetimes_to_bars(setup, data.bar_ms);
   ClientOidGenerator ids(cfg.strategy.funding.client_oid_prefix, 0);
   Engine engine(setup, ids, events, clock, &rec);
 
@@ -460,6 +458,10 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
         st.spot_mid = b->mid();
         st.has_spot_mid = true;
       }
+      if (ev.has_bar) {  // the venue model hears of the candle's range before its closing quote
+        const Bbo& q = std::get<Bbo>(ev.market);
+        paper.on_bar({q.symbol, q.market, ev.bar_start, t, ev.bar.high, ev.bar.low, q.bid_size});
+      }
       paper.on_market(ev.market);
       paper.drain_events(instant_exec);  // fills of resting orders at this instant
       engine.on_market(ev.market);
@@ -525,6 +527,8 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
   md << "Strategy: min_expected_apr " << fixed(cfg.strategy.funding.min_expected_apr, 4) << ", close_apr "
      << fixed(cfg.strategy.funding.close_apr, 4) << ", notional_per_symbol "
      << cfg.strategy.funding.notional_per_symbol.to_string() << " USDT\n\n";
+  for (const auto& r : s.raised) md << "Raised to the bar length: " << r.line() << "  \n";
+  if (!s.raised.empty()) md << "\n";
   md << "```\n" << s.line() << "\n```\n\n";
   md << "| | USDT |\n|---|---:|\n";
   md << "| funding received | " << money(s.funding_pnl) << " |\n| fees paid | " << money(s.fees) << " |\n"

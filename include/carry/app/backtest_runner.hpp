@@ -2,6 +2,7 @@
 // carryd backtest: recorded markets replayed through the same engine (strategy, OMS, risk and the
 // paper exchange) with a simulated clock, at full speed. Deterministic: the same inputs and config
 // give byte-identical summary, tables and report.
+#include <carry/app/backtest_bars.hpp>
 #include <carry/app/cli.hpp>
 #include <carry/backtest/period.hpp>
 #include <carry/backtest/replay.hpp>
@@ -34,6 +35,7 @@ struct BacktestSummary {
   Decimal max_drawdown;            // largest fall of equity from a previous peak (quote coin)
   Decimal initial_equity, final_equity;
   std::size_t events = 0;          // replayed market events
+  std::vector<RaisedParam> raised; // order lifetimes raised to the bar length (backtest_bars.hpp)
 
   // "Backtest done: days=.. symbols=.. trades=.. funding_pnl=.. fees=.. basis_pnl=.. net_pnl=..
   //  apr=.. max_drawdown=.."
@@ -55,6 +57,7 @@ struct BacktestData {
   backtest::Replay replay;
   std::vector<std::string> symbols;  // in the order they were loaded
   backtest::Period window;           // union of the symbols' replay windows
+  std::int64_t bar_ms = 0;           // the coarsest candle interval (0: BBO ticks only)
   // Per symbol, by market: the price the instrument's steps were derived from (the first bid as
   // read) and the tick every quote was rounded onto at load (a real book quotes on the
   // instrument's tick: bid down, ask up), so a run does no rounding per quote.
