@@ -127,6 +127,8 @@ void write_header(std::ostream& md, const ReportInputs& in) {
   md << "Strategy: min_expected_apr " << fixed(cfg.strategy.funding.min_expected_apr, 4) << ", close_apr "
      << fixed(cfg.strategy.funding.close_apr, 4) << ", notional_per_symbol "
      << cfg.strategy.funding.notional_per_symbol.to_string() << " USDT\n\n";
+  for (const auto& r : in.summary.raised) md << "Raised to the bar length: " << r.line() << "  \n";
+  if (!in.summary.raised.empty()) md << "\n";
 }
 
 void write_totals(std::ostream& md, const ReportInputs& in) {

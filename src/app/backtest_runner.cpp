@@ -179,20 +179,17 @@ BacktestData load_backtest_data(const CliOptions& cli, const config::Config& cfg
   std::vector<backtest::BaselineResult> baselines;
   for (const auto& s : *loaded) baselines.push_back(always_on_carry(baseline_input(s, range), baseline_costs(cfg)));
   std::vector<std::string> symbols;
-  const int leader_timeout_s = make_engine_setup(cfg).strategy.leader_timeout_s;
+  std::int64_t bar_ms = 0;
   for (const auto& s : *loaded) {
     info << s.describe() << "\n";
     for (const auto& w : s.warnings) info << "warning: " << w.summary() << "\n";
-    // A maker order only fills when a later quote crosses it; quotes further apart than the
-    // strategy keeps its maker order open mean openings time out unfilled. Say so up front
-    // rather than leave a trader wondering why nothing traded.
-    const std::int64_t interval_ms = std::max(s.spot.interval_ms, s.perp.interval_ms);
-    if (interval_ms > std::int64_t{leader_timeout_s} * 1000)
-      info << "warning: " << s.symbol << ": candles " << interval_ms / 1000 << " s apart, longer than the "
-           << leader_timeout_s << " s a maker leader order is kept: openings time out before the next quote "
-           << "can fill them (use 1m candles or BBO ticks to test the execution)\n";
+    bar_ms = std::max({bar_ms, s.spot.interval_ms, s.perp.interval_ms});
     symbols.push_back(s.symbol);
   }
+  // Said up front, so a trader comparing with live settings knows what the run used.
+  EngineSetup lifetimes = make_engine_setup(cfg);
+  for (const auto& r : fit_lifetimes_to_bars(lifetimes, bar_ms))
+    info << "note: " << bar_ms / 1000 << " s bars: " << r.line() << "\n";
   // Quotes onto the instruments' ticks once here, not on every replayed quote (two 64-bit
   // divisions per event were ~5 % of a run).
   std::map<std::string, BacktestData::Steps, std::less<>> steps;
@@ -220,7 +217,7 @@ BacktestData load_backtest_data(const CliOptions& cli, const config::Config& cfg
     if (w.empty()) throw BacktestError(replay.symbols()[i].symbol + ": no data inside --from/--to");
     window = i == 0 ? w : Period{std::min(window.start, w.start), std::max(window.end, w.end)};
   }
-  return BacktestData{std::move(replay), std::move(symbols), window, std::move(steps), std::move(baselines)};
+  return BacktestData{std::move(replay), std::move(symbols), window, bar_ms, std::move(steps), std::move(baselines)};
 }
 
 BacktestRun run_backtest(const CliOptions& cli, const config::Config& cfg, std::ostream& info) {
@@ -257,6 +254,7 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
   EngineSetup setup = make_engine_setup(engine_cfg);
   setup.oms.ws_stale_block_ms = 0;  // no private stream in a backtest
   setup.risk.md_stale_ms = 0;       // candle data is minutes apart by nature
+  run.summary.raised = fit_lifetimes_to_bars(setup, data.bar_ms);
   ClientOidGenerator ids(cfg.strategy.funding.client_oid_prefix, 0);
   Engine engine(setup, ids, events, clock, &rec);
 
@@ -463,6 +461,10 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
         SymbolState& st = state_of(b->symbol);  // quotes are on the tick already (load_backtest_data)
         st.spot_mid = b->mid();
         st.has_spot_mid = true;
+      }
+      if (ev.has_bar) {  // the venue model hears of the candle's range before its closing quote
+        const Bbo& q = std::get<Bbo>(ev.market);
+        paper.on_bar({q.symbol, q.market, ev.bar_start, t, ev.bar.high, ev.bar.low, q.bid_size});
       }
       paper.on_market(ev.market);
       paper.drain_events(instant_exec);  // fills of resting orders at this instant

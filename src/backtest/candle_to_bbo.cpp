@@ -38,4 +38,11 @@ DataResult<std::vector<Quote>> candles_to_quotes(const CandleSeries& candles, co
   return out;
 }
 
+std::vector<BarRange> candle_ranges(const CandleSeries& candles) {
+  std::vector<BarRange> out;
+  out.reserve(candles.rows.size());
+  for (const Candle& c : candles.rows) out.push_back(BarRange{c.high, c.low});
+  return out;
+}
+
 }  // namespace carry::backtest

@@ -151,6 +151,7 @@ bool Replay::next(ReplayEvent& out) {
   const SymbolData& d = symbols_[s.symbol];
   const UnixNanos ts{top.ts};
   out.ts = ts;
+  out.has_bar = false;
   switch (s.kind) {
     case StreamKind::Settlement: {
       const FundingRow& r = d.funding[i];
@@ -179,7 +180,13 @@ bool Replay::next(ReplayEvent& out) {
     case StreamKind::SpotQuote:
     case StreamKind::PerpQuote: {
       const bool spot = s.kind == StreamKind::SpotQuote;
-      const Quote& q = spot ? d.spot.quotes[i] : d.perp.quotes[i];
+      const PriceStream& ps = spot ? d.spot : d.perp;
+      const Quote& q = ps.quotes[i];
+      if (!ps.bars.empty()) {  // the quote is stamped at the candle's last ms
+        out.has_bar = true;
+        out.bar = ps.bars[i];
+        out.bar_start = UnixNanos{ts.ns - (ps.interval_ms - 1) * kNsPerMs};
+      }
       out.kind = ReplayEvent::Kind::Market;
       auto* b = std::get_if<Bbo>(&out.market);
       if (!b) b = &out.market.emplace<Bbo>();

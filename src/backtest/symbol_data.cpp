@@ -39,6 +39,7 @@ DataResult<PriceStream> load_price(const std::filesystem::path& path, std::optio
   auto quotes = candles_to_quotes(*series, opts.candle_bbo);
   if (!quotes) return quotes.error();
   out.quotes = std::move(*quotes);
+  out.bars = candle_ranges(*series);
   return out;
 }
 

@@ -95,7 +95,7 @@ void Exchange::on_market(const MarketEvent& event) {
     book.ask = b->ask_price;
     book.bid_left = b->bid_size;
     book.ask_left = b->ask_size;
-    if (!book.resting.empty()) match_resting(*s, book, now);
+    if (!book.resting.empty() && !book.bars) match_resting(*s, book, now);
   } else if (const TradeTick* t = std::get_if<TradeTick>(&event)) {
     const UnixNanos now = stamp(t->ts_event);
     if (next_settlement_.ns && now >= next_settlement_) settle_funding(now);
@@ -222,6 +222,7 @@ Result<OrderAck> Exchange::place_at(const PlaceOrderRequest& req, UnixNanos now)
   o.reduce_only = req.reduce_only;
   o.status = OrderStatus::Acked;
   o.ts_update = now;
+  o.placed = now;
   o.frozen = freeze;
   if (freeze.is_positive()) {
     if (req.market == MarketType::Perp) {

@@ -2,6 +2,7 @@
 // carryd backtest: recorded markets replayed through the same engine (strategy, OMS, risk and the
 // paper exchange) with a simulated clock, at full speed. Deterministic: the same inputs and config
 // give byte-identical summary, tables and report.
+#include <carry/app/backtest_bars.hpp>
 #include <carry/app/cli.hpp>
 #include <carry/backtest/baseline.hpp>
 #include <carry/backtest/period.hpp>
@@ -37,6 +38,7 @@ struct BacktestSummary {
   std::size_t events = 0;          // replayed market events
   Decimal baseline_net;            // the always-on carry pairs' net PnL, all symbols
   double time_in_market = 0;       // share of the replayed time with a position open (0..1)
+  std::vector<RaisedParam> raised; // order lifetimes raised to the bar length (backtest_bars.hpp)
 
   // net_pnl / baseline_net to 2 decimals, or "n/a" when the baseline did not earn (0 or less):
   // a ratio to a loss or to nothing would read as a score it is not.
@@ -61,6 +63,7 @@ struct BacktestData {
   backtest::Replay replay;
   std::vector<std::string> symbols;  // in the order they were loaded
   backtest::Period window;           // union of the symbols' replay windows
+  std::int64_t bar_ms = 0;           // the coarsest candle interval (0: BBO ticks only)
   // Per symbol, by market: the price the instrument's steps were derived from (the first bid as
   // read) and the tick every quote was rounded onto at load (a real book quotes on the
   // instrument's tick: bid down, ask up), so a run does no rounding per quote.

@@ -33,4 +33,7 @@ struct CandleBboConfig {
 // Quote i comes from candle i (line i + 2 of the file for error messages).
 DataResult<std::vector<Quote>> candles_to_quotes(const CandleSeries& candles, const CandleBboConfig& cfg);
 
+// Each candle's high and low, index for index with candles_to_quotes (the reader checked them).
+std::vector<BarRange> candle_ranges(const CandleSeries& candles);
+
 }  // namespace carry::backtest

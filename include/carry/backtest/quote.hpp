@@ -11,4 +11,11 @@ struct Quote {
   Decimal bid_price, bid_size, ask_price, ask_size;
 };
 
+// A candle's price range, kept beside its quote (same index), not in it: the venue model fills
+// resting orders the candle traded through, the strategy only ever sees the quote, and tick data
+// (no range) pays nothing for it.
+struct BarRange {
+  Decimal high, low;
+};
+
 }  // namespace carry::backtest

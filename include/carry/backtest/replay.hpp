@@ -21,6 +21,7 @@
 // at the window start so the run starts knowing the rate. Every event's ts_event = ts_init = ts.
 #include <carry/backtest/data_error.hpp>
 #include <carry/backtest/period.hpp>
+#include <carry/backtest/quote.hpp>
 #include <carry/backtest/symbol_data.hpp>
 #include <carry/core/events.hpp>
 
@@ -55,6 +56,11 @@ struct ReplayEvent {
   UnixNanos ts;
   MarketEvent market;              // Bbo or FundingRateUpdate when kind == Market
   FundingSettlement settlement;    // when kind == Settlement
+  // A Bbo made from a candle also carries that candle (its range and start) for the venue model
+  // only: `market` stays what a live feed would give the strategy.
+  bool has_bar = false;
+  UnixNanos bar_start;
+  BarRange bar;
 };
 
 struct ReplayCounts {

@@ -23,6 +23,7 @@ struct PriceStream {
   std::size_t rows = 0;           // rows read from the file
   Period coverage;                // what the file covers (candles: [first open, last open + interval))
   std::vector<Quote> quotes;      // sorted by ts_ns
+  std::vector<BarRange> bars;     // candles: quotes[i]'s candle range; ticks: empty
   GapReport gaps;
 };
 

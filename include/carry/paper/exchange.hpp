@@ -11,7 +11,9 @@
 // - fees from the Instrument, in the quote coin (positive = paid);
 // - perp: one-way net position, USDT margin at perp_leverage; funding settles at each
 //   next_settlement of the latest FundingRateUpdate: amount = -rate x signed size x mark price
-//   (positive rate: shorts receive).
+//   (positive rate: shorts receive);
+// - backtests on candles also feed each candle's range (on_bar, before its closing quote): from
+//   then on that book's resting orders fill on bars only (see on_bar), not on its quotes.
 #include <carry/core/events.hpp>
 #include <carry/core/time.hpp>
 #include <carry/core/venue.hpp>
@@ -27,6 +29,16 @@
 
 namespace carry::paper {
 
+// One candle of one market, for the venue model only: never a MarketEvent, so the strategy,
+// which runs unchanged live, never sees bars.
+struct Bar {
+  std::string_view symbol;
+  MarketType market = MarketType::Spot;
+  UnixNanos start, end;  // the candle's first and last instant; it is known at `end`
+  Decimal high, low;
+  Decimal size;          // base coin that traded through a price, per side, for our resting orders
+};
+
 struct Balance {
   Decimal available;
   Decimal frozen;
@@ -39,6 +51,11 @@ class Exchange {
 
   void add_instrument(const Instrument& instrument);
   void on_market(const MarketEvent& event);
+  // Bar fill rule (exchange_bars.cpp): a resting limit order placed before the bar began fills at
+  // its own price, as maker, when the bar traded THROUGH it (a buy when low < price, a sell when
+  // high > price), up to bar.size per side. At exactly its price it never fills: a bar that only
+  // touched it may have traded nothing to us (we cannot know our place in the queue there).
+  void on_bar(const Bar& bar);
 
   Result<OrderAck> place(const PlaceOrderRequest& req);
   Result<OrderAck> cancel(const CancelOrderRequest& req);
@@ -82,11 +99,13 @@ class Exchange {
     Decimal frozen;                // what is still frozen for it (quote, base or margin)
     std::string reason;
     UnixNanos ts_update;
+    UnixNanos placed;              // only bars that begin later can fill it
     Decimal remaining() const { return size - filled; }
   };
   struct Book {
     std::optional<Instrument> instrument;
     bool has_bbo = false;
+    bool bars = false;                     // fed bars: resting orders fill on bars, not quotes
     Decimal bid, ask, bid_left, ask_left;  // *_left: top size not yet taken by our orders
     std::vector<Order*> resting;
     bool has_buy = false, has_sell = false;

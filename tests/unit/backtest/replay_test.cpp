@@ -221,6 +221,40 @@ TEST_F(RealReplay, RangeOutsideThePeriodYieldsNothing) {
   EXPECT_FALSE(r.next(e));
 }
 
+// The venue model needs each candle's range; the strategy's event (the Bbo) is unchanged.
+TEST(Replay, CandleQuotesCarryTheirBarTickQuotesDoNot) {
+  SymbolData d = synthetic("BTCUSDT", "100");
+  CandleSeries candles;
+  candles.interval_ms = kH;
+  candles.rows = {Candle{kT0 + 7 * kH, "100"_dec, "104"_dec, "97"_dec, "101"_dec, "10"_dec}};
+  d.spot.interval_ms = kH;
+  d.spot.quotes = candles_to_quotes(candles, {}).value();
+  d.spot.bars = candle_ranges(candles);
+  std::vector<SymbolData> in;
+  in.push_back(std::move(d));
+  Replay r(std::move(in));
+  ReplayEvent e;
+  std::size_t quotes = 0;
+  while (r.next(e)) {
+    const auto* b = e.kind == ReplayEvent::Kind::Market ? std::get_if<Bbo>(&e.market) : nullptr;
+    if (!b) {
+      EXPECT_FALSE(e.has_bar);
+      continue;
+    }
+    ++quotes;
+    if (b->market == MarketType::Spot) {
+      ASSERT_TRUE(e.has_bar);
+      EXPECT_EQ(e.ts.to_rfc3339_ms().substr(11, 12), "07:59:59.999");  // known at its last ms
+      EXPECT_EQ(e.bar_start, UnixNanos::from_ms(kT0 + 7 * kH));
+      EXPECT_EQ(e.bar.high, "104"_dec);
+      EXPECT_EQ(e.bar.low, "97"_dec);
+    } else {
+      EXPECT_FALSE(e.has_bar);  // the perp stream here is BBO ticks
+    }
+  }
+  EXPECT_EQ(quotes, 2u);
+}
+
 TEST(ReplayRange, ParsesDatesAndRejectsBadOnes) {
   auto r = parse_time_range("2025-06-01T12:00:00Z", "");
   ASSERT_TRUE(r);
