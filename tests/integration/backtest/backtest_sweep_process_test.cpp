@@ -73,11 +73,13 @@ TEST(BacktestSweep, EveryGridPointRunsAndTheTableIsRankedByNet) {
 
 TEST(BacktestSweep, AnUnknownKeyOrABadValueStopsBeforeAnyRunWithExit2) {
   TempDir dir("bt_sweep_bad");
-  const auto key = carryd({"backtest", "--data", kData.string(), "--out", dir.file("out"), "--sweep", "strategy.nope=1"});
+  const auto cfg = dir.write("quiet.yaml", "log:\n  console: false\n");
+  const auto key = carryd({"backtest", "--data", kData.string(), "--config", cfg, "--out", dir.file("out"), "--sweep",
+                           "strategy.nope=1"});
   EXPECT_EQ(key.code, 2);
   EXPECT_NE(key.err.find("unknown configuration key 'strategy.nope'"), std::string::npos) << key.err;
-  const auto value = carryd({"backtest", "--data", kData.string(), "--out", dir.file("out"), "--sweep",
-                             "strategy.funding.min_expected_apr=0.1,abc"});
+  const auto value = carryd({"backtest", "--data", kData.string(), "--config", cfg, "--out", dir.file("out"),
+                             "--sweep", "strategy.funding.min_expected_apr=0.1,abc"});
   EXPECT_EQ(value.code, 2);
   EXPECT_NE(value.err.find("--sweep strategy.funding.min_expected_apr=abc"), std::string::npos) << value.err;
   EXPECT_FALSE(fs::exists(dir.path() / "out" / "sweep"));
