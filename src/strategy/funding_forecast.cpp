@@ -46,10 +46,7 @@ ExitVerdict check_exit(CloseConfirmations& c, double hold_apr, double close_apr,
     ++c.count;
     c.period = period;
   }
-  if (c.count >= std::max(needed, 1)) {
-    c = {};
-    return {true, "apr_below_close"};
-  }
+  if (c.count >= std::max(needed, 1)) return {true, "apr_below_close"};  // count kept for the log
   return {false, "close_pending"};
 }
 

@@ -53,7 +53,8 @@ struct ExitVerdict {
 
 // hold_apr: the position's funding APR from the forecast (negative: the carry side pays).
 // A negative APR closes at once; one below close_apr closes at the `needed`-th consecutive
-// period it is seen in; one at or above close_apr resets the count.
+// period it is seen in (the count stays for the log; the caller resets it once the position
+// closes); one at or above close_apr resets the count.
 ExitVerdict check_exit(CloseConfirmations& c, double hold_apr, double close_apr, int needed,
                        UnixNanos period) noexcept;
 

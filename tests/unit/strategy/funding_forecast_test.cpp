@@ -107,10 +107,10 @@ TEST(ExitPersistence, ALowForecastClosesOnlyWhenSeenInNConsecutivePeriods) {
         {0.00, p1, false, "close_pending", 1}}},
       {"three periods close", 3,
        {{0.01, p1, false, "close_pending", 1}, {0.01, p2, false, "close_pending", 2},
-        {0.01, p3, true, "apr_below_close", 0}}},
+        {0.01, p3, true, "apr_below_close", 3}}},
       {"a recovery resets the count", 3,
        {{0.01, p1, false, "close_pending", 1}, {0.03, p2, false, "", 0}, {0.01, p3, false, "close_pending", 1}}},
-      {"needed 1 closes at once", 1, {{0.01, p1, true, "apr_below_close", 0}}},
+      {"needed 1 closes at once", 1, {{0.01, p1, true, "apr_below_close", 1}}},
       {"a sign flip closes at once", 3, {{0.01, p1, false, "close_pending", 1}, {-0.001, p1, true, "funding_sign_flip", 0}}},
       {"at close_apr holds", 3, {{0.02, p1, false, "", 0}}},
   };
