@@ -36,6 +36,8 @@ EngineSetup make_engine_setup(const config::Config& c) {
   p.rebalance_band_bps = f.rebalance_band_bps;
   p.basis_stop_bps = f.basis_stop_bps;
   p.holding_horizon_hours = f.holding_horizon_hours;
+  p.forecast = {f.forecast.current_weight, f.forecast.ewma_halflife_settlements, f.forecast.min_history};
+  p.close_confirmations = f.close_confirmations;
   p.notional_per_symbol = f.notional_per_symbol;
   p.hedge_timeout_s = f.hedge_timeout_s;
   p.decision_log_interval_s = f.decision_log_interval_s;

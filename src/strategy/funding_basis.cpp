@@ -56,6 +56,12 @@ FundingBasis::FundingBasis(FundingBasisParams params, ClientOidGenerator& ids, E
     throw std::invalid_argument("strategy.funding.close_apr must be below min_expected_apr (hysteresis)");
   if (params_.holding_horizon_hours <= 0)
     throw std::invalid_argument("strategy.funding.holding_horizon_hours must be positive");
+  if (params_.close_confirmations < 1)
+    throw std::invalid_argument("strategy.funding.close_confirmations must be at least 1");
+  if (!(params_.forecast.current_weight >= 0 && params_.forecast.current_weight <= 1))
+    throw std::invalid_argument("strategy.funding.forecast.current_weight must be in [0, 1]");
+  if (!(params_.forecast.ewma_halflife_settlements > 0) || params_.forecast.min_history < 1)
+    throw std::invalid_argument("strategy.funding.forecast: ewma_halflife_settlements > 0 and min_history >= 1");
   if (params_.hedge_timeout_s <= 0) throw std::invalid_argument("strategy.funding.hedge_timeout_s must be positive");
   for (const auto& sym : params_.symbols) {
     if (find(sym) != nullptr) throw std::invalid_argument("strategy.funding.symbols lists " + sym + " twice");
@@ -178,6 +184,10 @@ void FundingBasis::on_funding(const FundingRateUpdate& f, Actions& out) {
   int interval = f.interval_hours;
   if (interval == 0 && st->perp.inst) interval = st->perp.inst->funding_interval_hours;
   Funding& fu = st->funding;
+  // The period ended: its last prediction is the rate that settled (live and in a replay alike;
+  // a payment is only reported while a position is held, the history matters most when flat).
+  if (fu.known && f.next_settlement > fu.next && fu.next <= now().wall)
+    st->settled.add(fu.rate.to_double(), fu.interval_hours, params_.forecast.ewma_halflife_settlements);
   const bool changed = !fu.known || fu.rate != f.rate || fu.next != f.next_settlement || fu.interval_hours != interval;
   fu.known = true;
   fu.rate = f.rate;
@@ -467,6 +477,10 @@ Decimal FundingBasis::spot_sellable(const State& st) const {
 
 // ---------------------------------------------------------------- evaluation
 
+FundingForecast FundingBasis::forecast_of(const State& st) const {
+  return forecast_funding(st.funding.rate.to_double(), st.funding.interval_hours, st.settled, params_.forecast);
+}
+
 Decision FundingBasis::base_decision(const State& st, Instant t) const {
   Decision d;
   d.symbol = st.symbol;
@@ -474,6 +488,14 @@ Decision FundingBasis::base_decision(const State& st, Instant t) const {
   d.funding_rate = st.funding.rate.to_double();
   d.interval_hours = st.funding.interval_hours;
   d.next_settlement = st.funding.next;
+  if (st.funding.known) {
+    const FundingForecast f = forecast_of(st);
+    d.forecast_rate = f.rate;
+    d.ewma_rate = f.ewma;
+    d.forecast_weight = f.weight;
+  }
+  d.settlements_seen = st.settled.count();
+  d.close_confirmations = st.confirm.count;
   if (st.spot.has_quote) d.spot_mid = st.spot.quote.mid().to_double();
   if (st.perp.has_quote) d.perp_mid = st.perp.quote.mid().to_double();
   if (auto b = current_basis(st)) d.basis_bps = *b;
@@ -490,6 +512,7 @@ bool FundingBasis::is_news(const State& st, DecisionKind kind, std::string_view 
   // An unchanged HOLD is not news: time passing alone does not log it again (the heartbeat
   // reports the state), unless a repeat period is configured. Every other kind always is.
   if (kind != DecisionKind::Hold || !st.last_kind || *st.last_kind != kind || st.last_reason != reason) return true;
+  if (reason == "close_pending" && st.confirm.count != st.logged_confirmations) return true;  // one more period
   return params_.decision_log_interval_s > 0 && t - st.last_logged >= seconds(params_.decision_log_interval_s);
 }
 
@@ -499,6 +522,7 @@ void FundingBasis::record(State& st, Decision&& d, Actions& out) {
   st.last_kind = d.kind;
   if (st.last_reason != d.reason) st.last_reason = d.reason;
   st.last_logged = t;
+  st.logged_confirmations = d.close_confirmations;
   ++counters_.decisions_logged;
   // The JSON is built only for a log that keeps it; the table row comes from `out.decisions`.
   if (events_.enabled(LogLevel::Info)) events_.info("strategy.decision", to_json(d));
@@ -545,54 +569,21 @@ void FundingBasis::evaluate(State& st, Instant t, Actions& out) {
     if (!flat(st) && decision().net_delta_bps > params_.rebalance_band_bps) return choose_rebalance(st, decision(), t, out);
     return hold(st.funding.known ? "funding_interval_unknown" : "funding_unknown");
   }
-  const double rate = st.funding.rate.to_double();
   const double basis = *current_basis(st);  // both quotes are known here
 
   if (!flat(st)) {
-    const int pos_dir = st.perp.position.is_negative()  ? 1
-                        : st.perp.position.is_positive() ? -1
-                        : (st.spot.position.is_positive() ? 1 : -1);
-    direction = pos_dir;
-    Decision& d = decision();  // before anything below changes the state it reads
-    d.expected_apr = hold_apr(rate, st.funding.interval_hours, pos_dir);
-    if (!st.entry_basis_bps) {
-      st.entry_basis_bps = basis;  // adopted without entry prices: anchor the stop here
-      events_.info("strategy.entry_basis_assumed", {{"symbol", st.symbol}, {"basis_bps", basis}});
-    }
-    d.entry_basis_bps = *st.entry_basis_bps;
-    if (!params_.hold_across_events && !st.opened_for_settlement) st.opened_for_settlement = st.funding.next;
-    const double adverse = pos_dir * (basis - *st.entry_basis_bps);
-
-    std::string close_reason;
-    if (!params_.hold_across_events && st.funding.next > *st.opened_for_settlement)
-      close_reason = "event_captured";
-    else if (pos_dir * rate < 0)
-      close_reason = "funding_sign_flip";
-    else if (d.expected_apr < params_.close_apr)
-      close_reason = "apr_below_close";
-    else if (adverse > params_.basis_stop_bps)
-      close_reason = "basis_stop";
-    if (!close_reason.empty()) {
-      d.kind = DecisionKind::Close;
-      d.reason = close_reason;
-      d.target_spot = {};
-      d.target_perp = {};
-      record(st, std::move(d), out);
-      st.last_close = t.mono;
-      start_close(st, close_reason, t, out);
-      return;
-    }
-    if (d.net_delta_bps > params_.rebalance_band_bps) {
-      choose_rebalance(st, d, t, out);
-      return;
-    }
-    return hold(st.mode == SymbolMode::Reducing ? "reducing" : "holding");
+    direction = st.perp.position.is_negative()  ? 1
+                : st.perp.position.is_positive() ? -1
+                : (st.spot.position.is_positive() ? 1 : -1);
+    return evaluate_held(st, decision(), basis, t, out);  // `d` built before anything changes state
   }
+  st.confirm = {};
 
   if (st.mode == SymbolMode::Reducing) return hold("reducing");
   if (st.mode != SymbolMode::Flat) st.mode = SymbolMode::Flat;
   const bool cooling = st.last_close && t.mono - *st.last_close < seconds(params_.reopen_cooldown_s);
-  const int dir = sign_of(st.funding.rate);
+  const double forecast = forecast_of(st).rate;
+  const int dir = forecast > 0 ? 1 : (forecast < 0 ? -1 : 0);  // the side the forecast pays
   direction = dir;
   if (dir == 0) return hold("zero_funding");
   if (st.funding.next <= t.wall) return hold("funding_stale");  // the settlement it describes has passed
@@ -609,7 +600,7 @@ void FundingBasis::evaluate(State& st, Instant t, Actions& out) {
   const bool follower_buys = (follower == MarketType::Spot) == (dir > 0);
   const Quote& fq = st.leg(follower).quote;
   OpenCostInput ci;
-  ci.funding_rate = rate;
+  ci.funding_rate = forecast;
   ci.horizon = horizon_for(params_.hold_across_events, params_.holding_horizon_hours,
                            params_.pre_event_open_minutes, st.funding.interval_hours);
   ci.leader_maker_fee = li.maker_fee.to_double();
@@ -689,11 +680,51 @@ void FundingBasis::evaluate(State& st, Instant t, Actions& out) {
   start_open(st, dir, sz.size, t, out);
 }
 
+void FundingBasis::evaluate_held(State& st, Decision& d, double basis, Instant t, Actions& out) {
+  const int pos_dir = d.direction;
+  d.expected_apr = hold_apr(d.forecast_rate, st.funding.interval_hours, pos_dir);
+  if (!st.entry_basis_bps) {
+    st.entry_basis_bps = basis;  // adopted without entry prices: anchor the stop here
+    events_.info("strategy.entry_basis_assumed", {{"symbol", st.symbol}, {"basis_bps", basis}});
+  }
+  d.entry_basis_bps = *st.entry_basis_bps;
+  if (!params_.hold_across_events && !st.opened_for_settlement) st.opened_for_settlement = st.funding.next;
+  const double adverse = pos_dir * (basis - *st.entry_basis_bps);
+  // Counted on every evaluation, one step per funding period: one low print does not close.
+  const ExitVerdict exit = check_exit(st.confirm, d.expected_apr, params_.close_apr, params_.close_confirmations,
+                                      st.funding.next);
+  d.close_confirmations = st.confirm.count;
+
+  std::string_view close_reason;
+  if (!params_.hold_across_events && st.funding.next > *st.opened_for_settlement)
+    close_reason = "event_captured";
+  else if (exit.close)
+    close_reason = exit.reason;
+  else if (adverse > params_.basis_stop_bps)
+    close_reason = "basis_stop";
+  if (!close_reason.empty()) {
+    d.kind = DecisionKind::Close;
+    d.reason = std::string(close_reason);
+    d.target_spot = {};
+    d.target_perp = {};
+    const std::string reason = d.reason;
+    record(st, std::move(d), out);
+    st.last_close = t.mono;
+    st.confirm = {};
+    start_close(st, reason, t, out);
+    return;
+  }
+  if (d.net_delta_bps > params_.rebalance_band_bps) return choose_rebalance(st, d, t, out);
+  d.kind = DecisionKind::Hold;
+  d.reason = st.mode == SymbolMode::Reducing ? "reducing" : exit.reason.empty() ? "holding" : std::string(exit.reason);
+  record(st, std::move(d), out);
+}
+
 void FundingBasis::choose_rebalance(State& st, Decision& d, Instant t, Actions& out) {
   const Decimal net = st.spot.position + st.perp.position;
   // Prefer completing the hedge on the lagging leg while the carry is wanted; reduce the larger
   // leg otherwise or when the lagging leg cannot trade (no spot to sell, below minimum size).
-  const bool wanted = st.mode != SymbolMode::Reducing && d.direction * d.funding_rate > 0;
+  const bool wanted = st.mode != SymbolMode::Reducing && d.direction * d.forecast_rate > 0;
   const MarketType lagging = st.spot.position.abs() < st.perp.position.abs() ? MarketType::Spot : MarketType::Perp;
   const MarketType larger = other(lagging);
   auto feasible = [&](MarketType m) {

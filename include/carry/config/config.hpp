@@ -67,6 +67,13 @@ struct RiskConfig {
   Decimal funding_flip_kill_rate = Decimal::from_raw(500'000);  // 0.0005
 };
 
+// strategy.funding.forecast: the funding entry and exit use (docs/strategy.md, "Forecast").
+struct FundingForecastConfig {
+  double current_weight = 0.5;           // weight of the current predicted rate; the rest: settled mean
+  double ewma_halflife_settlements = 9;  // settled rates' half-life (9 x 8 h = the 72 h horizon)
+  int min_history = 3;                   // settled rates needed before the mean is used
+};
+
 struct FundingStrategyConfig {
   std::vector<std::string> symbols{"BTCUSDT", "ETHUSDT"};
   double min_expected_apr = 0.10;        // fraction per year (0.10 = 10 %)
@@ -76,6 +83,8 @@ struct FundingStrategyConfig {
   double rebalance_band_bps = 50;
   double basis_stop_bps = 60;            // close when basis moves this far against the position
   double holding_horizon_hours = 72;     // horizon over which entry/exit costs are amortised
+  FundingForecastConfig forecast;
+  int close_confirmations = 3;           // funding periods the forecast stays below close_apr to close
   Decimal notional_per_symbol = Decimal::from_units(1000);
   int hedge_timeout_s = 30;              // legs apart beyond one lot for longer -> Reducing
   int decision_log_interval_s = 0;       // > 0: repeat an unchanged HOLD in the log this often

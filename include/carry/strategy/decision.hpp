@@ -26,6 +26,12 @@ struct Decision {
   int interval_hours = 0;
   UnixNanos next_settlement;
   int direction = 0;               // +1: long spot / short perp, -1: short spot / long perp, 0: none
+  // Forecast per settlement (docs/strategy.md): weight x funding_rate + (1 - weight) x ewma_rate
+  double forecast_rate = 0;        // what entry and exit use
+  double ewma_rate = 0;            // mean of settled rates in this interval's terms (0: none known)
+  double forecast_weight = 1;      // weight of the current rate (1 until min_history settlements)
+  int settlements_seen = 0;        // settled rates learned for this symbol
+  int close_confirmations = 0;     // consecutive funding periods with the forecast below close_apr
 
   // Market
   double spot_mid = 0, perp_mid = 0;

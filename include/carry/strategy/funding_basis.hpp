@@ -9,6 +9,7 @@
 #include <carry/core/time.hpp>
 #include <carry/strategy/carry_economics.hpp>
 #include <carry/strategy/funding_basis_params.hpp>
+#include <carry/strategy/funding_forecast.hpp>
 #include <carry/strategy/strategy.hpp>
 
 #include <deque>
@@ -170,6 +171,9 @@ class FundingBasis final : public Strategy {
     MonoNanos last_logged;
     bool deferred = false;                           // inside an instant: react at its end
     bool funding_changed = false;                    // ... to a changed funding rate too
+    SettledFunding settled;                          // rates learned at each settlement
+    CloseConfirmations confirm;                      // periods the held forecast was below close_apr
+    int logged_confirmations = 0;                    // confirm.count of the last logged decision
     Leg& leg(MarketType m) { return m == MarketType::Spot ? spot : perp; }
     const Leg& leg(MarketType m) const { return m == MarketType::Spot ? spot : perp; }
   };
@@ -198,10 +202,14 @@ class FundingBasis final : public Strategy {
 
   void tick(State& st, Instant now, Actions& out);
   void evaluate(State& st, Instant now, Actions& out);
+  // A position is held: close (forecast against it, low for close_confirmations periods, basis
+  // stop, event captured), rebalance, or hold. `d` carries the position's direction.
+  void evaluate_held(State& st, Decision& d, double basis, Instant now, Actions& out);
   // Whether a decision is worth logging (and a row in the decisions table); record() logs it if so.
   bool is_news(const State& st, DecisionKind kind, std::string_view reason, MonoNanos t) const;
   void record(State& st, Decision&& d, Actions& out);
   Decision base_decision(const State& st, Instant now) const;
+  FundingForecast forecast_of(const State& st) const;
 
   void start_open(State& st, int direction, Decimal size, Instant now, Actions& out);
   void start_close(State& st, std::string_view reason, Instant now, Actions& out);

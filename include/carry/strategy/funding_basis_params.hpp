@@ -4,6 +4,7 @@
 // second comes from other config sections (risk.*, exchange.leverage); the third are the
 // strategy's own execution knobs with documented defaults (docs/strategy.md).
 #include <carry/core/decimal.hpp>
+#include <carry/strategy/funding_forecast.hpp>
 
 #include <cstdint>
 #include <string>
@@ -21,6 +22,8 @@ struct FundingBasisParams {
   double rebalance_band_bps = 50;       // net delta |spot + perp| / (|spot| + |perp|) beyond this
   double basis_stop_bps = 60;           // close when the basis moved this far against the position
   double holding_horizon_hours = 72;    // entry + exit costs are amortised over this
+  ForecastParams forecast;              // strategy.funding.forecast.*: the funding entry and exit use
+  int close_confirmations = 3;          // a low forecast closes in this many consecutive funding periods
   Decimal notional_per_symbol = Decimal::from_units(1000);  // quote coin per leg
   int hedge_timeout_s = 30;             // legs apart beyond the bound this long -> Reducing
   std::string client_oid_prefix = "cry";

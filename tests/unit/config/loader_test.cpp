@@ -99,6 +99,33 @@ TEST(ConfigLoader, DecisionLogIntervalDefaultsToNewsOnlyAndIsBounded) {
   EXPECT_NE(error_of(options_for(dir)).find("strategy.funding.decision_log_interval_s"), std::string::npos);
 }
 
+TEST(ConfigLoader, FundingForecastAndCloseConfirmationsHaveDefaultsAndBounds) {
+  TempDir dir;
+  dir.write("app.yaml", "");
+  auto f = load(options_for(dir)).config.strategy.funding;
+  EXPECT_DOUBLE_EQ(f.forecast.current_weight, 0.5);
+  EXPECT_DOUBLE_EQ(f.forecast.ewma_halflife_settlements, 9);
+  EXPECT_EQ(f.forecast.min_history, 3);
+  EXPECT_EQ(f.close_confirmations, 3);
+  dir.write("app.yaml",
+            "strategy:\n  funding:\n    close_confirmations: 1\n    forecast:\n      current_weight: 1\n"
+            "      ewma_halflife_settlements: 21\n      min_history: 6\n");
+  f = load(options_for(dir)).config.strategy.funding;
+  EXPECT_DOUBLE_EQ(f.forecast.current_weight, 1);
+  EXPECT_DOUBLE_EQ(f.forecast.ewma_halflife_settlements, 21);
+  EXPECT_EQ(f.forecast.min_history, 6);
+  EXPECT_EQ(f.close_confirmations, 1);
+  dir.write("app.yaml", "");
+  for (const auto& [var, key] : std::vector<std::pair<std::string, std::string>>{
+           {"STRATEGY__FUNDING__FORECAST__CURRENT_WEIGHT", "strategy.funding.forecast.current_weight"},
+           {"STRATEGY__FUNDING__FORECAST__EWMA_HALFLIFE_SETTLEMENTS", "strategy.funding.forecast.ewma_halflife_settlements"},
+           {"STRATEGY__FUNDING__FORECAST__MIN_HISTORY", "strategy.funding.forecast.min_history"},
+           {"STRATEGY__FUNDING__CLOSE_CONFIRMATIONS", "strategy.funding.close_confirmations"}}) {
+    const auto msg = error_of(options_for(dir, {{var, var.ends_with("WEIGHT") ? "1.5" : "0"}}));
+    EXPECT_NE(msg.find(key), std::string::npos) << msg;
+  }
+}
+
 TEST(ConfigLoader, ConfigFileFromAppConfigFileVariable) {
   TempDir dir;
   const auto other = dir.write("other.yaml", "exchange:\n  leverage: 3\n");
@@ -278,7 +305,9 @@ TEST(ConfigLoader, KnownKeysIncludeTheSeedKnobs) {
         "strategy.funding.min_expected_apr", "strategy.funding.pre_event_open_minutes",
         "strategy.funding.hold_across_events", "strategy.funding.rebalance_band_bps",
         "strategy.funding.chase_interval_ms", "strategy.funding.chase_max_amends",
-        "strategy.funding.chase_max_distance_bps", "store.db_path", "monitor.timezone"}) {
+        "strategy.funding.chase_max_distance_bps", "strategy.funding.close_confirmations",
+        "strategy.funding.forecast.current_weight", "strategy.funding.forecast.ewma_halflife_settlements",
+        "strategy.funding.forecast.min_history", "store.db_path", "monitor.timezone"}) {
     EXPECT_NE(std::find(keys.begin(), keys.end(), k), keys.end()) << k;
   }
 }

@@ -41,6 +41,23 @@ TEST(Decision, JsonCarriesEveryNumberAndTheReason) {
   EXPECT_EQ(full.at("decision_ts"), "2025-01-01T00:00:00.000Z");
 }
 
+TEST(Decision, JsonShowsTheForecastAndItsParts) {
+  Decision d;
+  d.funding_rate = 0.0006;
+  d.ewma_rate = 0.00005;
+  d.forecast_weight = 0.5;
+  d.forecast_rate = 0.000325;
+  d.settlements_seen = 6;
+  d.close_confirmations = 2;
+  const auto n = decision_numbers(d);
+  EXPECT_DOUBLE_EQ(n.at("funding_rate").get<double>(), 0.0006);
+  EXPECT_DOUBLE_EQ(n.at("ewma_rate").get<double>(), 0.00005);
+  EXPECT_DOUBLE_EQ(n.at("forecast_weight").get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(n.at("forecast_rate").get<double>(), 0.000325);
+  EXPECT_EQ(n.at("settlements_seen"), 6);
+  EXPECT_EQ(n.at("close_confirmations"), 2);
+}
+
 TEST(OrderIntent, TagJoinsRoleAndReason) {
   OrderIntent in;
   in.role = LegRole::Follower;

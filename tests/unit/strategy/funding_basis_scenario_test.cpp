@@ -119,6 +119,9 @@ class ScenarioTest : public FundingBasisTest {
     trade_seq = 0;
     rng = Lcg{seed};
     ClientOidGenerator gen{"cry", 0};
+    // Every rate change within the run's one funding period is acted on at once: the scenario is
+    // about execution, and a low print that closes gives it more programs to run.
+    params.close_confirmations = 1;
     fb = std::make_unique<FundingBasis>(params, gen, sink, clock);
     market(InstrumentUpdate{spot_instrument(), now(), now()});
     market(InstrumentUpdate{perp_instrument(), now(), now()});

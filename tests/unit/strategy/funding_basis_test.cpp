@@ -131,6 +131,9 @@ TEST_F(FundingBasisTest, ClosesOnSignFlipAndLowApr) {
     const char* rate;
     const char* reason;
   };
+  // One confirmation: a low APR closes at the first print (the persistence over funding periods is
+  // in funding_basis_forecast_test.cpp).
+  params.close_confirmations = 1;
   for (const Row& r : {Row{"-0.0005", "funding_sign_flip"}, Row{"0.00001", "apr_below_close"},
                        Row{"0", "apr_below_close"}}) {
     make();
@@ -486,6 +489,7 @@ TEST_F(FundingBasisTest, DecisionsAreStillReturnedWhenTheLogIsOff) {
 }
 
 TEST_F(FundingBasisTest, NoFlappingAroundTheThresholds) {
+  params.close_confirmations = 1;  // the hysteresis alone, without the persistence
   make();
   open_hedged("0.001");
   // Hold APR 5.5 %: below the 10 % open threshold, above the 2 % close threshold. Stays open.
