@@ -81,8 +81,9 @@ struct FundingStrategyConfig {
   int pre_event_open_minutes = 60;
   bool hold_across_events = true;
   double rebalance_band_bps = 50;
-  double basis_stop_bps = 60;            // close when basis moves this far against the position
-  double holding_horizon_hours = 72;     // horizon over which entry/exit costs are amortised
+  // Chosen on the development windows with a walk-forward (docs/backtest.md, "Choosing the defaults").
+  double basis_stop_bps = 1000;          // close when basis moves this far against the position
+  double holding_horizon_hours = 720;    // horizon over which entry/exit costs are amortised
   FundingForecastConfig forecast;
   int close_confirmations = 3;           // funding periods the forecast stays below close_apr to close
   Decimal notional_per_symbol = Decimal::from_units(1000);
