@@ -3,6 +3,8 @@
 // hedged. The data are generated here, into a temp dir: a gentle wave of prices, a steady basis
 // and a positive funding rate, so the outcome depends on the fill rules, not on a market's luck.
 #include <carry/core/decimal.hpp>
+#include "backtest_support.hpp"
+
 #include <carry_test/process.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -23,6 +25,9 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 namespace {
+
+using carry_test::backtest::dec;
+using carry_test::backtest::summary_fields;
 
 constexpr std::int64_t kStartMs = 1'735'689'600'000;  // 2025-01-01T00:00:00Z
 constexpr std::int64_t kHourMs = 3'600'000;
@@ -54,18 +59,6 @@ void write_funding(const fs::path& file, const std::string& rate) {
   for (int h = 0; h <= kHours; h += 8) out << kStartMs + h * kHourMs << ",BTCUSDT," << rate << ",8\n";
 }
 
-std::map<std::string, std::string> summary_fields(const std::string& out) {
-  std::map<std::string, std::string> f;
-  const auto pos = out.find("Backtest done:");
-  if (pos == std::string::npos) return f;
-  const std::string line = out.substr(pos, out.find('\n', pos) - pos);
-  static const std::regex kv(R"(([a-z_]+)=([^ ]+))");
-  for (auto it = std::sregex_iterator(line.begin(), line.end(), kv); it != std::sregex_iterator(); ++it)
-    f[(*it)[1]] = (*it)[2];
-  return f;
-}
-
-Decimal dec(const std::string& s) { return Decimal::parse(s).value(); }
 
 TEST(BacktestBars, DefaultConfigTradesAndEndsHedgedOnHourlyDataWhereFundingPays) {
   TempDir dir("bt_bars");

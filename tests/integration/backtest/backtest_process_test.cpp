@@ -2,6 +2,8 @@
 // against an independent computation from the input files and the recorded fills, determinism of
 // every output, bad input reported as file:line with a non-zero exit, and the file-selection options.
 #include <carry/core/decimal.hpp>
+#include "backtest_support.hpp"
+
 #include <carry_test/process.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -26,20 +28,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using carry_test::backtest::carryd;
+using carry_test::backtest::dec;
+using carry_test::backtest::RunResult;
+using carry_test::backtest::summary_fields;
+
 const fs::path kData = fs::path(CARRY_SOURCE_DIR) / "data";
 const std::vector<std::string> kSymbols = {"BTCUSDT", "ETHUSDT"};
 
-struct RunResult {
-  int code = -1;
-  std::string out, err;
-};
 
-RunResult carryd(std::vector<std::string> args) {
-  args.insert(args.begin(), CARRYD_PATH);
-  Process p(args);
-  const auto code = p.wait(600s);
-  return {code.value_or(-1), p.out(), p.err()};
-}
 
 // The sample's real funding (~3 %/yr) is below the default entry threshold after costs: this
 // config makes the strategy open positions so that settlements find something to pay on.
@@ -97,22 +94,6 @@ Csv read_csv(const fs::path& p) {
   return csv;
 }
 
-Decimal dec(const std::string& s) {
-  auto d = Decimal::parse(s);
-  if (!d) throw std::runtime_error("not a decimal: " + s);
-  return *d;
-}
-
-std::map<std::string, std::string> summary_fields(const std::string& out) {
-  std::map<std::string, std::string> f;
-  const auto pos = out.find("Backtest done:");
-  if (pos == std::string::npos) return f;
-  const std::string line = out.substr(pos, out.find('\n', pos) - pos);
-  static const std::regex kv(R"(([a-z_]+)=([^ ]+))");
-  for (auto it = std::sregex_iterator(line.begin(), line.end(), kv); it != std::sregex_iterator(); ++it)
-    f[(*it)[1]] = (*it)[2];
-  return f;
-}
 
 std::string summary_line(const std::string& out) {
   const auto pos = out.find("Backtest done:");

@@ -1,6 +1,8 @@
 // carryd backtest --sweep as a real process on the bundled data: one run per grid point, each with
 // its own outputs, the ranked table on stdout and as CSV, and a refused key or value stopping it
 // before anything runs.
+#include "backtest_support.hpp"
+
 #include <carry_test/process.hpp>
 
 #include <gtest/gtest.h>
@@ -19,17 +21,7 @@ namespace fs = std::filesystem;
 
 const fs::path kData = fs::path(CARRY_SOURCE_DIR) / "data";
 
-struct Run {
-  int code = -1;
-  std::string out, err;
-};
-
-Run carryd(std::vector<std::string> args) {
-  args.insert(args.begin(), CARRYD_PATH);
-  Process p(args);
-  const auto code = p.wait(600s);
-  return {code.value_or(-1), p.out(), p.err()};
-}
+using carry_test::backtest::carryd;
 
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;
