@@ -298,7 +298,28 @@ asio::awaitable<void> Runtime::refresh_funding() {
     f.max_rate = c->max_rate;
     f.ts_event = f.ts_init = clock_.now();
     on_market(f);
+    if (!forecast_seeded_.contains(s)) co_await seed_forecast(s, c->interval_hours);
   }
+}
+
+// The forecast's history from the venue's recent settlements, once per symbol (retried at the next
+// refresh when the venue does not answer). Intervals are taken as today's.
+asio::awaitable<void> Runtime::seed_forecast(std::string symbol, int interval_hours) {
+  constexpr int kSettlements = 30;  // ten days at 8 h: several half-lives of the EWMA
+  auto h = co_await gw_->settled_funding(symbol, kSettlements);
+  if (!h) {
+    log_.warn("funding.history_failed", {{"symbol", symbol}, {"error", h.error().message()}});
+    co_return;
+  }
+  std::vector<const bitget::FundingHistoryEntry*> rows;
+  for (const auto& e : *h)
+    if (e.symbol.empty() || e.symbol == symbol) rows.push_back(&e);
+  std::sort(rows.begin(), rows.end(), [](auto* a, auto* b) { return a->funding_time < b->funding_time; });
+  std::vector<double> rates;
+  for (const auto* e : rows)
+    if (e->funding_time <= clock_.now()) rates.push_back(e->rate.to_double());
+  engine_->strategy().seed_settled_funding(symbol, rates, interval_hours);
+  forecast_seeded_.insert(symbol);
 }
 
 asio::awaitable<void> Runtime::tick_loop() {

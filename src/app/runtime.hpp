@@ -102,6 +102,7 @@ class Runtime {
   boost::asio::awaitable<void> report_loop();
   boost::asio::awaitable<bool> load_instruments();
   boost::asio::awaitable<void> refresh_funding();
+  boost::asio::awaitable<void> seed_forecast(std::string symbol, int interval_hours);
   boost::asio::awaitable<void> poll_funding_bills();
   boost::asio::awaitable<bool> reconcile(std::string why, bool startup);
   struct OwnedLegs {
@@ -159,6 +160,7 @@ class Runtime {
   std::set<std::string> quote_reads_;  // "<market>:<symbol>" with a REST ticker read out
   std::set<std::string> rest_quoted_;  // ... priced from REST since the stream went quiet
   std::set<std::string> instruments_known_;  // "<market>:<symbol>"
+  std::set<std::string> forecast_seeded_;    // symbols whose forecast history was read at start
   std::uint64_t private_frames_seen_ = 0;
   static constexpr auto kPrivateSilent = std::chrono::seconds(20);
   std::uint64_t private_data_seen_ = 0;

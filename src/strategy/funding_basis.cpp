@@ -172,6 +172,16 @@ void FundingBasis::end_instant(Actions& out) {
   deferred_.clear();
 }
 
+int FundingBasis::seed_settled_funding(std::string_view symbol, const std::vector<double>& oldest_first,
+                                       int interval_hours) {
+  State* st = find(symbol);
+  if (st == nullptr || st->settled.count() > 0 || interval_hours <= 0 || oldest_first.empty()) return 0;
+  for (double r : oldest_first) st->settled.add(r, interval_hours, params_.forecast.ewma_halflife_settlements);
+  events_.info("strategy.forecast_seeded", {{"symbol", std::string(symbol)}, {"settlements", st->settled.count()},
+                                            {"ewma_per_hour", st->settled.ewma_per_hour()}});
+  return st->settled.count();
+}
+
 void FundingBasis::on_funding(const FundingRateUpdate& f, Actions& out) {
   State* st = find(f.symbol);
   if (st == nullptr) return;

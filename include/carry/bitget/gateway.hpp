@@ -118,6 +118,8 @@ class Gateway final : public Venue {
   boost::asio::awaitable<Result<CurrentFunding>> funding_info(std::string symbol);
   // Settled funding of the account since `since` (signed amounts, one per settlement and symbol).
   boost::asio::awaitable<Result<std::vector<FundingPayment>>> funding_settlements(UnixNanos since);
+  // The symbol's last `count` settled funding rates, newest first (public).
+  boost::asio::awaitable<Result<std::vector<FundingHistoryEntry>>> settled_funding(std::string symbol, int count);
   // One symbol's ticker on one market; empty when the venue does not list it.
   boost::asio::awaitable<Result<std::optional<Ticker>>> ticker(std::string symbol, MarketType market);
   // An authenticated read (the futures account) and the number of our open orders on the symbol.

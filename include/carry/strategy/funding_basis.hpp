@@ -88,6 +88,10 @@ class FundingBasis final : public Strategy {
   // prices, when known, anchor the basis stop; otherwise the basis at the next evaluation does.
   void adopt_positions(std::string_view symbol, Decimal spot, Decimal perp,
                        std::optional<Decimal> spot_entry = {}, std::optional<Decimal> perp_entry = {});
+  // Start-up: the venue's recent settled rates (oldest first, per settlement at `interval_hours`)
+  // seed the forecast's history, so it does not start from the current rate alone. Only a symbol
+  // that has learned nothing yet is seeded; the number of rates taken is returned.
+  int seed_settled_funding(std::string_view symbol, const std::vector<double>& oldest_first, int interval_hours);
   // Kill switch Reducing: no OPEN on any symbol from now on (an opening stops and is hedged);
   // CLOSE and rebalancing continue. Sticky until reset_symbol.
   void enter_reducing(std::string_view reason, Actions& out);

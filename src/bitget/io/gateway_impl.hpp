@@ -223,11 +223,13 @@ struct Gateway::Impl {
     // WS sessions themselves run on the exchange-corrected clock for the login timestamp.
     return {[this](std::string_view frame, UnixNanos) { on_public(frame, now()); },
             [this](bool priv, UnixNanos at) { on_reconnected(priv, at); },
-            [this](const SubscriptionArg& arg) { on_book_resync(arg); }};
+            [this](const SubscriptionArg& arg) { on_book_resync(arg); },
+            nullptr};  // a 30033 notice: the PublicStream around the client rotates
   }
   WsClient::Handlers private_handlers() {
     return {[this](std::string_view frame, UnixNanos) { on_private(frame, now()); },
-            [this](bool priv, UnixNanos at) { on_reconnected(priv, at); }, nullptr};
+            [this](bool priv, UnixNanos at) { on_reconnected(priv, at); }, nullptr,
+            nullptr};  // a 30033 notice: the client reconnects at once
   }
 
   void publish(const MarketEvent& ev) {

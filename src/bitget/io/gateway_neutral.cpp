@@ -67,6 +67,14 @@ asio::awaitable<Result<std::vector<FundingPayment>>> Gateway::funding_settlement
   co_return out;
 }
 
+asio::awaitable<Result<std::vector<FundingHistoryEntry>>> Gateway::settled_funding(std::string symbol, int count) {
+  if (!impl_->uta()) co_return co_await funding_history(std::move(symbol), count, 1);
+  auto r = uta::history_fund_rate(symbol, 1, count);
+  if (!r) co_return r.error().code();
+  co_return co_await impl_->call<std::vector<FundingHistoryEntry>>(
+      to_rest(std::move(*r), {}), [](const json& d) { return uta::parse_funding_history(d); });
+}
+
 asio::awaitable<Result<std::optional<Ticker>>> Gateway::ticker(std::string symbol, MarketType market) {
   if (impl_->uta()) co_return co_await impl_->uta_ticker(std::move(symbol), market);
   Result<std::vector<Ticker>> r = make_error_code(Errc::unsupported);

@@ -165,6 +165,12 @@ TEST_F(UtaGatewaySim, SettledFundingIsReadFromTheFinancialRecords) {
       20s));
   EXPECT_EQ(got[0].symbol, "BTCUSDT");
   EXPECT_TRUE(got[0].amount.is_positive());  // a short receives a positive rate
+  // The settled rates themselves (the forecast's history at start), from v3 history-fund-rate.
+  auto rates = run(gw->settled_funding("BTCUSDT", 10));
+  ASSERT_TRUE(rates && *rates) << (rates ? rates->error().message() : "no answer");
+  ASSERT_FALSE((*rates)->empty());
+  EXPECT_EQ((**rates)[0].rate, "0.0001"_dec);
+  EXPECT_LE((**rates)[0].funding_time.ns, clock.now().ns);
 }
 
 TEST_F(UtaGatewaySim, AccountSettingsAreReadFromV3AndHoldModeIsAccountWide) {

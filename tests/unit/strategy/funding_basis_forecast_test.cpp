@@ -105,6 +105,23 @@ TEST_F(ForecastTest, SettledRatesAreTheLastPredictionBeforeEachSettlement) {
   EXPECT_NEAR(last(after)->forecast_rate, 0.00003, 1e-12);
 }
 
+// At start the venue's recent settlements seed the history: the forecast does not wait
+// min_history settlements on the current rate alone. Seeding happens once, and never over what
+// was learned.
+TEST_F(ForecastTest, TheVenuesRecentSettlementsSeedTheHistoryOnce) {
+  params.decision_log_interval_s = 1;
+  make();
+  EXPECT_EQ(fb->seed_settled_funding("ETHUSDT", {0.00005, 0.00005, 0.00005, 0.00005, 0.00005, 0.00005}, 8), 6);
+  EXPECT_EQ(fb->seed_settled_funding("ETHUSDT", {0.01}, 8), 0);  // already seeded
+  EXPECT_EQ(fb->seed_settled_funding("NOPEUSDT", {0.01}, 8), 0);
+  ASSERT_NE(sink.last("strategy.forecast_seeded"), nullptr);
+  const Actions a = first("0.0006");  // the same case as AHighCurrentRateAfterALongLowHistory...
+  ASSERT_NE(last(a), nullptr);
+  EXPECT_EQ(last(a)->settlements_seen, 6);
+  EXPECT_NEAR(last(a)->forecast_rate, 0.000325, 1e-12);
+  EXPECT_EQ(last(a)->reason, "apr_below_min");
+}
+
 TEST_F(ForecastTest, OneLowPrintDoesNotCloseButNConsecutivePeriodsDo) {
   params.forecast.current_weight = 1;  // the current rate alone: only the persistence is tested
   make();
