@@ -1,5 +1,7 @@
 #include <carry/app/backtest_sweep.hpp>
 
+#include "backtest_report.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -55,13 +57,9 @@ std::vector<std::size_t> rank_sweep(const std::vector<SweepResult>& results) {
 
 namespace {
 
-std::string money(Decimal d) { return d.to_string(2, Rounding::HalfEven); }
-
-std::string percent(double v) {
-  std::ostringstream os;
-  os << std::fixed << std::setprecision(2) << v * 100 << "%";
-  return os.str();
-}
+// Amounts as the summary line and the report print them.
+const auto& money = report_money;
+std::string percent(double v) { return report_fixed(v * 100, 2) + "%"; }
 
 // One row's cells, the table's and the CSV's alike.
 std::vector<std::string> row(std::size_t rank, const SweepResult& r) {

@@ -30,6 +30,11 @@ std::vector<uta::TimeWindow> windows(UnixNanos start, UnixNanos end) {
   return out;
 }
 
+// A cursor-paged v3 list ends with a short page, an empty cursor, or one that did not move.
+bool last_page(std::size_t got, const std::string& next, const std::string& previous) {
+  return got < static_cast<std::size_t>(kPage) || next.empty() || next == previous;
+}
+
 }  // namespace
 
 RestRequest to_rest(uta::Request r, std::function<void()> on_write) {
@@ -124,9 +129,9 @@ asio::awaitable<Result<std::vector<OrderRecord>>> Gateway::Impl::uta_open_orders
     auto p = co_await call<uta::OrdersPage>(to_rest(std::move(*r), {}),
                                             [t](const json& d) { return uta::parse_unfilled_orders(d, t); });
     if (!p) co_return p.error();
-    const bool full = p->orders.size() >= static_cast<std::size_t>(kPage);
+    const bool last = last_page(p->orders.size(), p->cursor, cursor);
     for (auto& o : p->orders) out.push_back(std::move(o));
-    if (!full || p->cursor.empty() || p->cursor == cursor) break;
+    if (last) break;
     cursor = std::move(p->cursor);
   }
   co_return out;
@@ -164,10 +169,10 @@ asio::awaitable<Result<std::vector<Fill>>> Gateway::Impl::uta_fills(std::string 
       auto p = co_await call<uta::FillsPage>(to_rest(std::move(*r), {}),
                                              [t](const json& d) { return uta::parse_fills(d, t); });
       if (!p) co_return p.error();
-      const bool full = p->fills.size() >= static_cast<std::size_t>(kPage);
+      const bool last = last_page(p->fills.size(), p->cursor, cursor);
       for (auto& f : p->fills)
         if ((symbol.empty() || f.symbol == symbol) && seen.insert(f.trade_id).second) out.push_back(std::move(f));
-      if (!full || p->cursor.empty() || p->cursor == cursor) break;
+      if (last) break;
       cursor = std::move(p->cursor);
     }
   }
@@ -187,7 +192,7 @@ asio::awaitable<Result<std::vector<FundingPayment>>> Gateway::Impl::uta_funding_
                                                [](const json& d) { return uta::parse_financial_records(d); });
       if (!p) co_return p.error();
       for (auto& f : uta::funding_payments(*p, t)) out.push_back(std::move(f));
-      if (p->records.size() < static_cast<std::size_t>(kPage) || p->cursor.empty() || p->cursor == cursor) break;
+      if (last_page(p->records.size(), p->cursor, cursor)) break;
       cursor = std::move(p->cursor);
     }
   }
