@@ -69,7 +69,6 @@ Engine::Engine(EngineSetup setup, ClientOidGenerator& ids, EventSink& events, co
       clock_(clock),
       ids_(ids),
       recorder_(recorder),
-      symbols_(setup.strategy.symbols),
       oms_(setup.oms, ids, events, clock),
       risk_(setup.risk, events, clock),
       strategy_(setup.strategy, ids, events, clock) {

@@ -230,9 +230,14 @@ std::vector<Field> make_schema() {
   {
     Field f;
     f.key = "strategy.funding.symbols";
-    f.expected = "a non-empty list of USDT symbols like BTCUSDT";
+    f.expected = "a non-empty list of USDT symbols like BTCUSDT, or auto";
     f.list = true;
     f.set = [](C& c, const std::string& v) {
+      if (trim(v) == "auto") {
+        c.strategy.funding.symbols.clear();
+        c.strategy.funding.auto_symbols = true;
+        return true;
+      }
       std::vector<std::string> out;
       std::stringstream ss(v);
       std::string item;
@@ -243,9 +248,11 @@ std::vector<Field> make_schema() {
       }
       if (out.empty()) return false;
       c.strategy.funding.symbols = std::move(out);
+      c.strategy.funding.auto_symbols = false;
       return true;
     };
     f.get = [](const C& c) {
+      if (c.strategy.funding.auto_symbols) return std::string("auto");
       std::string out;
       for (const auto& sym : c.strategy.funding.symbols) out += (out.empty() ? "" : ",") + sym;
       return out;
@@ -274,6 +281,14 @@ std::vector<Field> make_schema() {
                             10'000));
   sf.push_back(int_field("strategy.funding.forecast.min_history",
                          [](C& c) -> auto& { return c.strategy.funding.forecast.min_history; }, 1, 10'000));
+  sf.push_back(int_field("strategy.funding.universe.max_symbols",
+                         [](C& c) -> auto& { return c.strategy.funding.universe.max_symbols; }, 1, 200));
+  sf.push_back(double_field("strategy.funding.universe.min_quote_volume_24h",
+                            [](C& c) -> auto& { return c.strategy.funding.universe.min_quote_volume_24h; }, 0, 1e15));
+  sf.push_back(double_field("strategy.funding.universe.min_rank_apr",
+                            [](C& c) -> auto& { return c.strategy.funding.universe.min_rank_apr; }, 0, 100));
+  sf.push_back(int_field("strategy.funding.universe.refresh_s",
+                         [](C& c) -> auto& { return c.strategy.funding.universe.refresh_s; }, 10, 86'400));
   sf.push_back(int_field("strategy.funding.close_confirmations",
                          [](C& c) -> auto& { return c.strategy.funding.close_confirmations; }, 1, 100));
   sf.push_back(decimal_field("strategy.funding.notional_per_symbol",
@@ -595,7 +610,7 @@ std::string render(const LoadedConfig& loaded) {
     const std::size_t depth = static_cast<std::size_t>(std::count(f.key.begin(), f.key.end(), '.'));
     std::string value = f.get(loaded.config);
     if (f.secret) value = value.empty() ? "\"\"" : "\"***\"";
-    else if (f.list) value = "[" + value + "]";
+    else if (f.list && value != "auto") value = "[" + value + "]";
     else if (value.empty()) value = "\"\"";
     auto src = loaded.sources.find(f.key);
     os << std::string(2 * depth, ' ') << name << ": " << value << "  # "

@@ -88,7 +88,11 @@ class Engine final : public oms::OrderListener {
   const risk::RiskEngine& risk() const noexcept { return risk_; }
   strategy::FundingBasis& strategy() noexcept { return strategy_; }
   const strategy::FundingBasis& strategy() const noexcept { return strategy_; }
-  const std::vector<std::string>& symbols() const noexcept { return symbols_; }
+  std::vector<std::string> symbols() const { return strategy_.symbols(); }
+  // symbols: auto. The instruments of an added symbol follow through add_instrument; a symbol
+  // holding anything is not removed (false): it leaves once its own close rule has emptied it.
+  bool add_symbol(std::string_view symbol) { return strategy_.add_symbol(symbol); }
+  bool remove_symbol(std::string_view symbol) { return strategy_.remove_symbol(symbol); }
 
  private:
   void apply(strategy::Actions& actions);
@@ -104,7 +108,6 @@ class Engine final : public oms::OrderListener {
   const Clock& clock_;
   const ClientOidGenerator& ids_;
   EngineRecorder* recorder_;
-  std::vector<std::string> symbols_;
   oms::OrderManager oms_;
   risk::RiskEngine risk_;
   strategy::FundingBasis strategy_;

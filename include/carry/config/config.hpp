@@ -74,8 +74,20 @@ struct FundingForecastConfig {
   int min_history = 3;                   // settled rates needed before the mean is used
 };
 
+// strategy.funding.universe: which symbols `symbols: auto` holds (docs/strategy.md, "Universe").
+struct UniverseConfig {
+  int max_symbols = 3;                   // at most this many symbols in the set (held ones count)
+  double min_quote_volume_24h = 10'000'000;  // USDT traded in 24 h on the perp, and on the spot market
+  double min_rank_apr = 0.10;            // forecast net APR a candidate needs to be chosen
+  int refresh_s = 300;                   // the venue's tickers are ranked this often
+};
+
 struct FundingStrategyConfig {
   std::vector<std::string> symbols{"BTCUSDT", "ETHUSDT"};
+  // `symbols: auto`: the set is chosen at run time from the venue's USDT perps with a spot market
+  // (symbols is then empty until the first universe refresh).
+  bool auto_symbols = false;
+  UniverseConfig universe;
   double min_expected_apr = 0.10;        // fraction per year (0.10 = 10 %)
   double close_apr = 0.02;               // close when expected APR falls below this
   int pre_event_open_minutes = 60;

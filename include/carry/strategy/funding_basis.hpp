@@ -92,6 +92,16 @@ class FundingBasis final : public Strategy {
   // seed the forecast's history, so it does not start from the current rate alone. Only a symbol
   // that has learned nothing yet is seeded; the number of rates taken is returned.
   int seed_settled_funding(std::string_view symbol, const std::vector<double>& oldest_first, int interval_hours);
+  // symbols: auto (docs/strategy.md, "Universe"). A new symbol starts Flat with no history; only an
+  // idle symbol (flat, no order, no program) can be removed: one holding anything leaves by its own
+  // close rule first. Both return whether they changed the set; never between begin/end_instant.
+  bool add_symbol(std::string_view symbol);
+  bool remove_symbol(std::string_view symbol);
+  bool idle(std::string_view symbol) const;
+  std::vector<std::string> symbols() const;
+  // The rate per settlement the entry would forecast from `current_rate` on this symbol: blended
+  // with the settlements it has learned, or the current rate alone for a symbol it does not track.
+  double forecast_rate(std::string_view symbol, double current_rate, int interval_hours) const;
   // Kill switch Reducing: no OPEN on any symbol from now on (an opening stops and is hedged);
   // CLOSE and rebalancing continue. Sticky until reset_symbol.
   void enter_reducing(std::string_view reason, Actions& out);
