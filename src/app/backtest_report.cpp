@@ -127,6 +127,13 @@ void write_header(std::ostream& md, const ReportInputs& in) {
   md << "Strategy: min_expected_apr " << fixed(cfg.strategy.funding.min_expected_apr, 4) << ", close_apr "
      << fixed(cfg.strategy.funding.close_apr, 4) << ", notional_per_symbol "
      << cfg.strategy.funding.notional_per_symbol.to_string() << " USDT\n\n";
+  if (in.summary.auto_symbols) {
+    md << "Symbols: auto over " << in.symbols.size() << " in the folder, at most "
+       << in.cfg.strategy.funding.universe.max_symbols << " at a time; held: ";
+    for (std::size_t i = 0; i < in.summary.universe_held.size(); ++i) md << (i ? ", " : "") << in.summary.universe_held[i];
+    if (in.summary.universe_held.empty()) md << "none";
+    md << " (" << in.summary.universe_changes << " changes of the set). The baselines hold every symbol.  \n\n";
+  }
   for (const auto& r : in.summary.raised) md << "Raised to the bar length: " << r.line() << "  \n";
   if (!in.summary.raised.empty()) md << "\n";
 }

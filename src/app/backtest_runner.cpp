@@ -1,6 +1,7 @@
 #include <carry/app/backtest_runner.hpp>
 
 #include "backtest_report.hpp"
+#include "backtest_universe.hpp"
 #include "engine_records.hpp"
 
 
@@ -150,6 +151,9 @@ backtest::BaselineCosts baseline_costs(const config::Config& cfg) {
 BacktestData load_backtest_data(const CliOptions& cli, const config::Config& cfg, std::ostream& info) {
   using namespace carry::backtest;
   std::vector<SymbolFiles> files;
+  const bool auto_symbols = cli.symbols.empty() ? cfg.strategy.funding.auto_symbols
+                                                : cli.symbols.size() == 1 && cli.symbols[0] == "auto";
+  if (auto_symbols && cli.spot_file) throw BacktestError("--symbols auto: ranks the symbols of one --data folder");
   if (cli.spot_file) {
     auto f = explicit_symbol_files(cli.symbols.empty() ? "" : cli.symbols.front(), *cli.spot_file, *cli.perp_file,
                                    *cli.funding_file);
@@ -157,7 +161,8 @@ BacktestData load_backtest_data(const CliOptions& cli, const config::Config& cfg
     files.push_back(*f);
   } else {
     DiscoveryOptions d;
-    d.symbols = cli.symbols.empty() ? cfg.strategy.funding.symbols : cli.symbols;
+    // auto: every symbol of the folder is a candidate (one window per folder: see docs/backtest.md).
+    if (!auto_symbols) d.symbols = cli.symbols.empty() ? cfg.strategy.funding.symbols : cli.symbols;
     if (cli.timeframe) d.timeframe = parse_timeframe(*cli.timeframe);
     auto found = discover_symbol_files(*cli.data_dir, d);
     if (!found) throw BacktestError(found.error().to_string());
@@ -217,7 +222,8 @@ BacktestData load_backtest_data(const CliOptions& cli, const config::Config& cfg
     if (w.empty()) throw BacktestError(replay.symbols()[i].symbol + ": no data inside --from/--to");
     window = i == 0 ? w : Period{std::min(window.start, w.start), std::max(window.end, w.end)};
   }
-  return BacktestData{std::move(replay), std::move(symbols), window, bar_ms, std::move(steps), std::move(baselines)};
+  return BacktestData{std::move(replay), std::move(symbols), auto_symbols, window, bar_ms, std::move(steps),
+                      std::move(baselines)};
 }
 
 BacktestRun run_backtest(const CliOptions& cli, const config::Config& cfg, std::ostream& info) {
@@ -250,13 +256,16 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
   RepoRecorder rec(repo);
 
   config::Config engine_cfg = cfg;
-  engine_cfg.strategy.funding.symbols = symbols;
+  // auto: the set starts empty; the first refresh (at the first instant) fills it.
+  engine_cfg.strategy.funding.symbols = data.auto_symbols ? std::vector<std::string>{} : symbols;
   EngineSetup setup = make_engine_setup(engine_cfg);
   setup.oms.ws_stale_block_ms = 0;  // no private stream in a backtest
   setup.risk.md_stale_ms = 0;       // candle data is minutes apart by nature
   run.summary.raised = fit_lifetimes_to_bars(setup, data.bar_ms);
   ClientOidGenerator ids(cfg.strategy.funding.client_oid_prefix, 0);
   Engine engine(setup, ids, events, clock, &rec);
+  std::optional<BacktestUniverse> universe;
+  if (data.auto_symbols) universe.emplace(cfg, window.start);
 
   paper::PaperParams pp = make_paper_params(cfg);
   pp.market_slippage_bps = cfg.backtest.slippage_bps;
@@ -292,6 +301,7 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
         throw std::logic_error("backtest: " + name + " quotes were loaded on another tick");
       paper.add_instrument(inst);
       engine.add_instrument(inst);
+      if (universe) universe->add_instrument(inst);
     }
   }
 
@@ -430,6 +440,11 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
         advance_to(UnixNanos::from_seconds(s));
         timer(s);
       }
+      if (universe && universe->due(t)) {  // between instants: the set may change here only
+        advance_to(t);
+        universe->refresh(t, engine, events);
+        pump();
+      }
     }
     advance_to(t);
     if (ev.kind == ReplayEvent::Kind::Settlement) {
@@ -437,6 +452,7 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
       // action, a fill) can change it, and even when no later event follows (the last one).
       // paper::Exchange settles when an event reaches its scheduled time: a rate update carrying
       // the settled rate is that event (it schedules nothing new, the time is already settled).
+      if (universe) universe->settled(ev.settlement);
       FundingRateUpdate& f = settle_event.emplace<FundingRateUpdate>();
       f.symbol = ev.settlement.symbol;
       f.rate = ev.settlement.rate;
@@ -466,6 +482,7 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
         const Bbo& q = std::get<Bbo>(ev.market);
         paper.on_bar({q.symbol, q.market, ev.bar_start, t, ev.bar.high, ev.bar.low, q.bid_size});
       }
+      if (universe) universe->observe(ev.market);
       paper.on_market(ev.market);
       paper.drain_events(instant_exec);  // fills of resting orders at this instant
       engine.on_market(ev.market);
@@ -504,6 +521,11 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
   s.final_equity = final_equity;
   s.events = events_seen;
   for (const auto& b : data.baselines) s.baseline_net += b.net;
+  if (universe) {
+    s.auto_symbols = true;
+    s.universe_held = universe->ever_held();
+    s.universe_changes = universe->changes();
+  }
 
   for (auto& [date, day] : rec.days) {
     store::DailyPnlRecord row;

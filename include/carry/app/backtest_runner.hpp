@@ -39,6 +39,10 @@ struct BacktestSummary {
   Decimal baseline_net;            // the always-on carry pairs' net PnL, all symbols
   double time_in_market = 0;       // share of the replayed time with a position open (0..1)
   std::vector<RaisedParam> raised; // order lifetimes raised to the bar length (backtest_bars.hpp)
+  // symbols: auto: the symbols the set held at some time (first entry order) and how often it changed.
+  bool auto_symbols = false;
+  std::vector<std::string> universe_held;
+  std::size_t universe_changes = 0;
 
   // net_pnl / baseline_net to 2 decimals, or "n/a" when the baseline did not earn (0 or less):
   // a ratio to a loss or to nothing would read as a score it is not.
@@ -62,6 +66,7 @@ Instrument backtest_instrument(const std::string& symbol, MarketType market, Dec
 struct BacktestData {
   backtest::Replay replay;
   std::vector<std::string> symbols;  // in the order they were loaded
+  bool auto_symbols = false;         // --symbols auto: the universe ranking picks among them
   backtest::Period window;           // union of the symbols' replay windows
   std::int64_t bar_ms = 0;           // the coarsest candle interval (0: BBO ticks only)
   // Per symbol, by market: the price the instrument's steps were derived from (the first bid as
