@@ -69,7 +69,8 @@ Runtime::Runtime(asio::io_context& ioc, const config::LoadedConfig& loaded, cons
       heartbeat_timer_(ioc),
       poll_timer_(ioc),
       report_timer_(ioc),
-      reconcile_timer_(ioc) {}
+      reconcile_timer_(ioc),
+      universe_timer_(ioc) {}
 
 Runtime::~Runtime() = default;
 
@@ -79,7 +80,8 @@ void Runtime::request_stop(const std::string& reason) {
   stop_reason_ = reason;
   log_.info("app.stopping", {{"reason", reason}, {"flatten_on_exit", cli_.flatten_on_exit}});
   // Every loop wakes up, sees stopping_ and ends.
-  for (auto* t : {&main_timer_, &tick_timer_, &heartbeat_timer_, &poll_timer_, &report_timer_, &reconcile_timer_})
+  for (auto* t : {&main_timer_, &tick_timer_, &heartbeat_timer_, &poll_timer_, &report_timer_, &reconcile_timer_,
+                  &universe_timer_})
     t->cancel();
 }
 
@@ -106,6 +108,7 @@ void Runtime::build_engine() {
 void Runtime::on_market(const MarketEvent& ev) {
   if (const auto* iu = std::get_if<InstrumentUpdate>(&ev)) {
     const auto& inst = iu->instrument;
+    if (cfg_.strategy.funding.auto_symbols) catalog_instrument(inst);
     if (!track_.contains(inst.symbol)) return;  // not one of ours
     instruments_known_.insert(std::string(to_string(inst.market)) + ":" + inst.symbol);
     if (paper_) paper_->add_instrument(inst);
@@ -272,7 +275,7 @@ asio::awaitable<bool> Runtime::load_instruments() {
     log_.warn("instruments.refresh_failed", {{"error", r.error().message()}});
     co_return false;
   }
-  for (const auto& s : cfg_.strategy.funding.symbols) {
+  for (const auto& s : tracked_symbols()) {
     for (const char* m : {"spot", "perp"}) {
       if (instruments_known_.contains(std::string(m) + ":" + s)) continue;
       log_.error("instruments.missing", {{"symbol", s}, {"market", m}});
@@ -283,23 +286,26 @@ asio::awaitable<bool> Runtime::load_instruments() {
 }
 
 asio::awaitable<void> Runtime::refresh_funding() {
-  for (const auto& s : cfg_.strategy.funding.symbols) {
-    auto c = co_await gw_->funding_info(s);
-    if (!c) {
-      log_.warn("funding.refresh_failed", {{"symbol", s}, {"error", c.error().message()}});
-      continue;
-    }
-    FundingRateUpdate f;
-    f.symbol = s;
-    f.rate = c->rate;
-    f.interval_hours = c->interval_hours;
-    f.next_settlement = c->next_update;
-    f.min_rate = c->min_rate;
-    f.max_rate = c->max_rate;
-    f.ts_event = f.ts_init = clock_.now();
-    on_market(f);
-    if (!forecast_seeded_.contains(s)) co_await seed_forecast(s, c->interval_hours);
+  for (const auto& s : tracked_symbols()) co_await refresh_funding_of(s);
+}
+
+asio::awaitable<void> Runtime::refresh_funding_of(std::string s) {
+  auto c = co_await gw_->funding_info(s);
+  if (!c) {
+    log_.warn("funding.refresh_failed", {{"symbol", s}, {"error", c.error().message()}});
+    co_return;
   }
+  if (!track_.contains(s)) co_return;  // left the set meanwhile
+  FundingRateUpdate f;
+  f.symbol = s;
+  f.rate = c->rate;
+  f.interval_hours = c->interval_hours;
+  f.next_settlement = c->next_update;
+  f.min_rate = c->min_rate;
+  f.max_rate = c->max_rate;
+  f.ts_event = f.ts_init = clock_.now();
+  on_market(f);
+  if (!forecast_seeded_.contains(s)) co_await seed_forecast(s, c->interval_hours);
 }
 
 // The forecast's history from the venue's recent settlements, once per symbol (retried at the next
@@ -601,7 +607,7 @@ asio::awaitable<int> Runtime::run() {
 
   auto started = co_await gw_->start();
   if (!started) log_.warn("gateway.start_degraded", {{"error", started.error().message()}});
-  for (const auto& s : cfg_.strategy.funding.symbols) {
+  for (const auto& s : tracked_symbols()) {
     gw_->subscribe_ticker(s, MarketType::Perp);
     gw_->subscribe_books1(s, MarketType::Spot);
     gw_->subscribe_books1(s, MarketType::Perp);
@@ -617,6 +623,8 @@ asio::awaitable<int> Runtime::run() {
     const bool awake = co_await sleep(main_timer_, retry_delay(attempt));
     if (!awake) break;
   }
+  // symbols: auto: what the store says Carry holds joins first (reconciled like a listed symbol).
+  if (cfg_.strategy.funding.auto_symbols && !stopping_) co_await join_held_symbols();
   if (!stopping_) co_await refresh_funding();
   if (keys_ && !stopping_) co_await set_up_account();
   if (paper()) {
@@ -637,11 +645,12 @@ asio::awaitable<int> Runtime::run() {
   if (!stopping_) {
     trading_ = keys_ || paper();
     log_.info("strategy.enabled",
-              {{"trading", trading_}, {"symbols", cfg_.strategy.funding.symbols},
+              {{"trading", trading_}, {"symbols", tracked_symbols()}, {"auto_symbols", cfg_.strategy.funding.auto_symbols},
                {"kill_switch", std::string(risk::to_string(engine_->risk().kill_switch().state()))},
                {"note", trading_ ? "evaluating and trading" : "no API keys: market data and heartbeat only"}});
     spawn(poll_loop(), "poll");
     if (keys_) spawn(reconcile_loop(), "reconcile");
+    if (cfg_.strategy.funding.auto_symbols && trading_) spawn(universe_loop(), "universe");
     pump();
   }
   while (!stopping_) {

@@ -8,9 +8,11 @@
 #include <carry/app/snapshot_throttle.hpp>
 #include <carry/app/startup.hpp>
 #include <carry/bitget/account_kind.hpp>
+#include <carry/bitget/rest_parsers.hpp>
 #include <carry/config/loader.hpp>
 #include <carry/core/event_sink.hpp>
 #include <carry/core/time.hpp>
+#include <carry/strategy/universe.hpp>
 
 #include "fill_namer.hpp"
 #include "funding_watch.hpp"
@@ -102,6 +104,18 @@ class Runtime {
   boost::asio::awaitable<void> report_loop();
   boost::asio::awaitable<bool> load_instruments();
   boost::asio::awaitable<void> refresh_funding();
+  boost::asio::awaitable<void> refresh_funding_of(std::string symbol);
+  // symbols: auto (runtime_universe.cpp)
+  std::vector<std::string> tracked_symbols() const;
+  void catalog_instrument(const Instrument& inst);
+  boost::asio::awaitable<void> join_held_symbols();
+  bool join_symbol(const std::string& symbol, std::string_view why);
+  void leave_symbol(const std::string& symbol);
+  boost::asio::awaitable<void> prepare_symbol(std::string symbol);
+  std::vector<strategy::UniverseCandidate> universe_candidates(const std::vector<bitget::Ticker>& perps,
+                                                               const std::vector<bitget::Ticker>& spots) const;
+  boost::asio::awaitable<void> refresh_universe();
+  boost::asio::awaitable<void> universe_loop();
   boost::asio::awaitable<void> seed_forecast(std::string symbol, int interval_hours);
   boost::asio::awaitable<void> poll_funding_bills();
   boost::asio::awaitable<bool> reconcile(std::string why, bool startup);
@@ -175,6 +189,11 @@ class Runtime {
   UnixNanos fills_since_;  // recover_fills reads the venue's fills from here (with an overlap)
   bool fills_overlap_ = true;  // re-read 2 minutes before fills_since_ (late-stamped fills)
   boost::asio::steady_timer reconcile_timer_;
+  boost::asio::steady_timer universe_timer_;
+  struct CatalogEntry {
+    std::optional<Instrument> spot, perp;
+  };
+  std::map<std::string, CatalogEntry, std::less<>> catalog_;  // symbols: auto: every listed instrument
   std::string day_;  // current UTC date of the day_* accumulators
 };
 

@@ -15,7 +15,7 @@ namespace asio = boost::asio;
 // The account as the strategy assumes it (one-way, margin mode, leverage per symbol), before
 // reconciling: set up and read back, or carryd stops with exit 1 (account.setup_failed).
 asio::awaitable<void> Runtime::set_up_account() {
-  auto wanted = account_setup::wanted_from(cfg_.exchange, cfg_.strategy.funding.symbols);
+  auto wanted = account_setup::wanted_from(cfg_.exchange, tracked_symbols());
   SetupSleep wait = [this](std::chrono::milliseconds d) { return sleep(main_timer_, d); };
   const auto setup = co_await run_account_setup(*gw_, std::move(wanted), log_, std::move(wait));
   if (setup != AccountSetupResult::Refused) co_return;

@@ -288,7 +288,7 @@ asio::awaitable<bool> Runtime::backfill_fills(std::vector<Fill>& stored) {
     if (ids_->owns(f.client_oid)) from = std::max(from, f.ts_event - std::chrono::minutes(2));
   }
   std::map<std::string, std::string> names;  // order id -> client id, looked up once
-  for (const auto& [symbol, t] : track_) {
+  for (const auto& symbol : tracked_symbols()) {  // a copy: the set may change across the awaits
     for (const MarketType market : {MarketType::Spot, MarketType::Perp}) {
       auto r = co_await venue_->fills(symbol, market, from, now + std::chrono::seconds(5));
       if (!r) {

@@ -110,6 +110,9 @@ WireResult<Ticker> parse_ticker_object(const json& o, const std::string& ctx, Ma
   t.bbo.ts_init = ts_init;
   CARRY_TRY_ASSIGN(last, opt_dec(o, "lastPr", ctx));
   t.last = last;
+  CARRY_TRY_ASSIGN(usdt_volume, opt_dec(o, "usdtVolume", ctx, /*rounded=*/true));
+  CARRY_TRY_ASSIGN(quote_volume, opt_dec(o, "quoteVolume", ctx, /*rounded=*/true));
+  t.quote_volume_24h = usdt_volume ? usdt_volume : quote_volume;
   if (market == MarketType::Perp) {
     CARRY_TRY_ASSIGN(mark, opt_dec(o, "markPrice", ctx));
     CARRY_TRY_ASSIGN(index, opt_dec(o, "indexPrice", ctx, /*rounded=*/true));

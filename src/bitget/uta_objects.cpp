@@ -92,6 +92,8 @@ WireResult<std::optional<Ticker>> parse_ticker_object(const json& o, const std::
   t.bbo.ts_init = ts_init;
   CARRY_TRY_ASSIGN(last, opt_dec(o, "lastPrice", ctx));
   t.last = last;
+  CARRY_TRY_ASSIGN(turnover, opt_dec(o, "turnover24h", ctx, /*rounded=*/true));
+  t.quote_volume_24h = turnover;
   if (market == MarketType::Perp) {
     CARRY_TRY_ASSIGN(mark, opt_dec(o, "markPrice", ctx, true));
     CARRY_TRY_ASSIGN(index, opt_dec(o, "indexPrice", ctx, /*rounded=*/true));

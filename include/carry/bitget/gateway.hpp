@@ -86,6 +86,8 @@ class Gateway final : public Venue {
   void subscribe_books5(const std::string& symbol, MarketType market);
   void subscribe_books(const std::string& symbol, MarketType market);   // full depth + checksum
   void subscribe_trades(const std::string& symbol, MarketType market);
+  // Drops one public channel ("ticker", "books1", ...) of a symbol (symbols: auto lets symbols go).
+  void unsubscribe(const std::string& symbol, MarketType market, const std::string& channel);
   // The local full-depth book of a `books` subscription (nullptr when none).
   const market::OrderBook* book(const std::string& symbol, MarketType market) const;
 
@@ -122,6 +124,9 @@ class Gateway final : public Venue {
   boost::asio::awaitable<Result<std::vector<FundingHistoryEntry>>> settled_funding(std::string symbol, int count);
   // One symbol's ticker on one market; empty when the venue does not list it.
   boost::asio::awaitable<Result<std::optional<Ticker>>> ticker(std::string symbol, MarketType market);
+  // Every symbol's ticker of one market in one request (v2 mix or spot tickers, v3 market/tickers
+  // by category): funding rate, quotes and 24 h turnover for the universe ranking.
+  boost::asio::awaitable<Result<std::vector<Ticker>>> all_tickers(MarketType market);
   // An authenticated read (the futures account) and the number of our open orders on the symbol.
   boost::asio::awaitable<Result<std::size_t>> private_probe(std::string symbol);
 

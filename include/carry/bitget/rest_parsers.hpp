@@ -29,6 +29,7 @@ WireResult<std::vector<Instrument>> parse_spot_symbols(const json& data);
 struct Ticker {
   Bbo bbo;
   std::optional<Decimal> last, mark_price, index_price, funding_rate;  // perp-only fields empty on spot
+  std::optional<Decimal> quote_volume_24h;  // quote coin (USDT) traded in 24 h: v2 usdtVolume/quoteVolume, v3 turnover24h
 };
 // GET /api/v2/mix/market/ticker(s) and /api/v2/spot/market/tickers; ts_event = data[].ts.
 WireResult<std::vector<Ticker>> parse_tickers(const json& data, MarketType market, UnixNanos ts_init);

@@ -37,6 +37,9 @@ void Gateway::stop() {
 void Gateway::subscribe_ticker(const std::string& symbol, MarketType market) {
   impl_->subscribe_public(impl_->public_arg(symbol, market, "ticker"));
 }
+void Gateway::unsubscribe(const std::string& symbol, MarketType market, const std::string& channel) {
+  impl_->unsubscribe_public(impl_->public_arg(symbol, market, channel));
+}
 void Gateway::subscribe_books1(const std::string& symbol, MarketType market) {
   impl_->subscribe_public(impl_->public_arg(symbol, market, "books1"));
 }

@@ -211,6 +211,7 @@ struct Gateway::Impl {
   asio::awaitable<Result<std::size_t>> uta_load_instruments();
   asio::awaitable<Result<CurrentFunding>> uta_funding_info(std::string symbol);
   asio::awaitable<Result<std::optional<Ticker>>> uta_ticker(std::string symbol, MarketType market);
+  asio::awaitable<Result<std::vector<Ticker>>> uta_all_tickers(MarketType market);
   asio::awaitable<Result<std::size_t>> uta_private_probe(std::string symbol);
   asio::awaitable<WireResult<FuturesAccount>> uta_futures_account(std::string symbol);
   asio::awaitable<WireResult<void>> uta_set_leverage(std::string symbol, int leverage);
@@ -404,6 +405,7 @@ struct Gateway::Impl {
   }
 
   void subscribe_public(SubscriptionArg arg) { ws_pub.subscribe({std::move(arg)}); }
+  void unsubscribe_public(SubscriptionArg arg) { ws_pub.unsubscribe({std::move(arg)}); }
 
   Gateway& self;
   asio::any_io_executor ex;

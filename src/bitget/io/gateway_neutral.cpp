@@ -87,6 +87,13 @@ asio::awaitable<Result<std::optional<Ticker>>> Gateway::ticker(std::string symbo
   co_return out;
 }
 
+asio::awaitable<Result<std::vector<Ticker>>> Gateway::all_tickers(MarketType market) {
+  if (impl_->uta()) co_return co_await impl_->uta_all_tickers(market);
+  // One co_await per statement: g++ 12 miscompiles co_await inside a conditional expression.
+  if (market == MarketType::Perp) co_return co_await perp_tickers();
+  co_return co_await spot_tickers();
+}
+
 asio::awaitable<Result<std::size_t>> Gateway::private_probe(std::string symbol) {
   if (impl_->uta()) co_return co_await impl_->uta_private_probe(std::move(symbol));
   auto acc = co_await futures_accounts();

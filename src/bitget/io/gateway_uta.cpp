@@ -224,6 +224,18 @@ asio::awaitable<Result<CurrentFunding>> Gateway::Impl::uta_funding_info(std::str
   co_return std::move(*it);
 }
 
+asio::awaitable<Result<std::vector<Ticker>>> Gateway::Impl::uta_all_tickers(MarketType market) {
+  const UnixNanos t = now();
+  auto r = co_await call_detailed<std::vector<Ticker>>(
+      to_rest(uta::tickers(uta::category_of(market)), {}),
+      [t, market](const json& d) { return uta::parse_tickers(d, market, t, t); }, false);
+  if (!r) {
+    log_rejected("/api/v3/market/tickers", r.error());
+    co_return r.error().code();
+  }
+  co_return std::move(*r);
+}
+
 asio::awaitable<Result<std::optional<Ticker>>> Gateway::Impl::uta_ticker(std::string symbol, MarketType market) {
   constexpr std::string_view kNoSuchPair = "25100";  // "Trading pair X does not exist"
   const UnixNanos t = now();

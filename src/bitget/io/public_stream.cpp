@@ -108,6 +108,11 @@ void PublicStream::subscribe(const std::vector<SubscriptionArg>& args) {
   if (standby_) standby_->subscribe(args);
 }
 
+void PublicStream::unsubscribe(const std::vector<SubscriptionArg>& args) {
+  active_->unsubscribe(args);
+  if (standby_) standby_->unsubscribe(args);
+}
+
 void PublicStream::resync(const SubscriptionArg& arg) { active_->resync(arg); }
 
 // Watches the active connection's age (from its last handshake) and opens the standby before

@@ -27,6 +27,7 @@ class PublicStream {
   void start();
   void stop();
   void subscribe(const std::vector<SubscriptionArg>& args);
+  void unsubscribe(const std::vector<SubscriptionArg>& args);
   void resync(const SubscriptionArg& arg);
   WsClient& active() noexcept { return *active_; }
   std::uint64_t rotations() const noexcept { return rotations_; }

@@ -78,6 +78,7 @@ TEST(RestSamples, PerpTickers) {
   EXPECT_EQ(*v[0].funding_rate, "-0.0007"_dec);
   EXPECT_EQ(*v[0].mark_price, "12345"_dec);
   EXPECT_EQ(*v[0].index_price, "29132.353333"_dec);
+  EXPECT_EQ(v[0].quote_volume_24h, "0"_dec);
   EXPECT_EQ(v[1].bbo.symbol, "ETHUSD_231229");
   EXPECT_EQ(*v[1].last, "1829.3"_dec);
 }
@@ -91,6 +92,8 @@ TEST(RestSamples, SpotTickers) {
   EXPECT_EQ(v[0].bbo.bid_size, "0.057344"_dec);
   EXPECT_EQ(v[0].bbo.ask_size, "0.002773"_dec);
   EXPECT_FALSE(v[0].funding_rate);
+  // usdtVolume (more decimals than a Decimal holds: rounded) before quoteVolume.
+  EXPECT_EQ(v[0].quote_volume_24h, "1214716952.009745870"_dec);
 }
 
 TEST(RestSamples, CurrentFundingRate) {

@@ -119,6 +119,7 @@ TEST(UtaMarket, TickersLeaveOutAnEmptySide) {
   EXPECT_EQ(perp[0].bbo.ask_size, "9.69"_dec);
   EXPECT_EQ(perp[0].funding_rate, "0.000001"_dec);
   EXPECT_EQ(perp[0].mark_price, "98000"_dec);
+  EXPECT_EQ(perp[0].quote_volume_24h, "5101050.26784"_dec);  // turnover24h
   EXPECT_EQ(perp[0].bbo.ts_event, fallback);  // the doc example has no ts
   // The doc's spot example has ask1Price "": no BBO, left out rather than a zero ask.
   auto spot = parse_tickers(data_of("rest_tickers_spot.json"), MarketType::Spot, fallback, kInit).value();
