@@ -194,6 +194,7 @@ class Runtime {
     std::optional<Instrument> spot, perp;
   };
   std::map<std::string, CatalogEntry, std::less<>> catalog_;  // symbols: auto: every listed instrument
+  std::string universe_leaders_;  // the ranking's top of the last refresh logged at info
   std::string day_;  // current UTC date of the day_* accumulators
 };
 

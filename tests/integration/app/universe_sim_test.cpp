@@ -1,0 +1,74 @@
+// strategy.funding.symbols: auto against bitget-sim (classic and UTA): the daemon ranks the venue's
+// tickers, holds the best-paying pair, and keeps a held pair when another outranks it (a symbol
+// leaves the set only by its own close rule).
+#include "sim_fixture.hpp"
+
+#include <carry_test/process.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <csignal>
+
+namespace {
+
+using carry::test::kClassic;
+using carry::test::kOpenDeadline;
+using carry::test::kUta;
+using carry::test::SimAccount;
+using carry::test::SimAccountName;
+using carry::test::SimFixture;
+using carry_test::wait_until;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+class UniverseSim : public ::testing::TestWithParam<SimAccount> {};
+
+bool members_are(const json& e, const std::vector<std::string>& want) {
+  return e.at("members").get<std::vector<std::string>>() == want;
+}
+
+TEST_P(UniverseSim, AutoHoldsTheBestPayingPairAndKeepsItWhenAnotherOutranksIt) {
+  SimFixture f(GetParam(), 20, "0.00001");  // too little to rank on every symbol...
+  ASSERT_TRUE(f.sim->is_ready());
+  f.post("/sim/funding", {{"symbol", "ETHUSDT"}, {"rate", "0.0005"}});  // ... but ETH
+  const double lot = f.perp_lot("ETHUSDT");
+  auto env = f.keys();
+  env["STRATEGY__FUNDING__SYMBOLS"] = "auto";
+  env["STRATEGY__FUNDING__UNIVERSE__MAX_SYMBOLS"] = "1";
+  env["STRATEGY__FUNDING__UNIVERSE__MIN_QUOTE_VOLUME_24H"] = "0";
+  env["STRATEGY__FUNDING__UNIVERSE__REFRESH_S"] = "10";
+  auto d = f.carryd({"--flatten-on-exit"}, env);
+
+  auto eth_hedged = [&] {
+    const double perp = f.perp_position("ETHUSDT"), spot = f.spot_holding("ETH");
+    return perp < 0 && spot > 0 && std::abs(spot + perp) <= lot + 1e-12;
+  };
+  ASSERT_TRUE(wait_until(eth_hedged, kOpenDeadline)) << f.account().dump() << "\n" << d->err();
+  EXPECT_EQ(f.perp_position("BTCUSDT"), 0.0);
+  EXPECT_EQ(f.spot_holding("BTC"), 0.0);
+  const auto first = f.log_events("universe.refresh");
+  ASSERT_FALSE(first.empty());
+  EXPECT_TRUE(members_are(first.front(), {"ETHUSDT"})) << first.front().dump();
+  EXPECT_EQ(first.front().at("candidates").get<int>(), 2);
+  EXPECT_GE(first.front().at("loop_us").get<int>(), 0);
+
+  // BTC now pays more: it ranks first, but ETH is held, so it keeps the one place.
+  f.post("/sim/funding", {{"symbol", "BTCUSDT"}, {"rate", "0.0009"}});
+  ASSERT_TRUE(wait_until(
+      [&] {
+        for (const auto& e : f.log_events("universe.refresh"))
+          if (!e.at("top").empty() && e.at("top")[0].at("symbol") == "BTCUSDT") return true;
+        return false;
+      },
+      60s))
+      << "no refresh ranked BTCUSDT first";
+  EXPECT_TRUE(eth_hedged());
+  EXPECT_EQ(f.perp_position("BTCUSDT"), 0.0);
+  d->signal(SIGTERM);
+  EXPECT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
+}
+
+INSTANTIATE_TEST_SUITE_P(Accounts, UniverseSim, ::testing::Values(kClassic, kUta), SimAccountName());
+
+}  // namespace
