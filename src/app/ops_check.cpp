@@ -147,7 +147,21 @@ asio::awaitable<int> run_ops_check(asio::io_context& ioc, const config::Config& 
   auto server = co_await gw.server_time();
   const UnixNanos now = server ? *server : clock.now();
   if (!server) log.warn("ops.check", {{"probe", "server_time"}, {"ok", false}, {"error", server.error().message()}});
-  for (const auto& symbol : cfg.strategy.funding.symbols) {
+  std::vector<std::string> symbols = cfg.strategy.funding.symbols;
+  if (cfg.strategy.funding.auto_symbols) {
+    // symbols: auto: the two reads every universe refresh makes, then the per-symbol probes on
+    // BTCUSDT, which every Bitget account lists (the set itself is chosen only once running).
+    auto perps = co_await gw.all_tickers(MarketType::Perp);
+    auto spots = co_await gw.all_tickers(MarketType::Spot);
+    const bool ok = perps && spots && !perps->empty() && !spots->empty();
+    std::cout << "ops.check universe perp_tickers=" << (perps ? perps->size() : 0)
+              << " spot_tickers=" << (spots ? spots->size() : 0) << (ok ? "" : " FAILED: tickers") << std::endl;
+    (ok ? log.info("ops.check", {{"probe", "universe_tickers"}, {"ok", true}})
+        : log.error("ops.check", {{"probe", "universe_tickers"}, {"ok", false}}));
+    if (!ok) failed.push_back("universe:tickers");
+    symbols = {"BTCUSDT"};
+  }
+  for (const auto& symbol : symbols) {
     SymbolReport r{"ops.check symbol=" + symbol, {{"symbol", symbol}}, {}};
     co_await probe_funding(gw, symbol, r);
     co_await probe_bbo(gw, symbol, now, cfg.exchange.bbo_max_age_ms, r);
