@@ -624,7 +624,8 @@ asio::awaitable<int> Runtime::run() {
     if (!awake) break;
   }
   // symbols: auto: what the store says Carry holds joins first (reconciled like a listed symbol).
-  if (cfg_.strategy.funding.auto_symbols && !stopping_) co_await join_held_symbols();
+  // Paper starts flat every run: nothing is held there.
+  if (cfg_.strategy.funding.auto_symbols && keys_ && !stopping_) co_await join_held_symbols();
   if (!stopping_) co_await refresh_funding();
   if (keys_ && !stopping_) co_await set_up_account();
   if (paper()) {
