@@ -75,7 +75,9 @@ TEST(BacktestUniverse, AutoHoldsTheBestRankedSymbolsOfTheFolderAtMostMaxSymbols)
 }
 
 TEST(BacktestUniverse, AutoRanksTheSymbolsOfAFolderNotExplicitFiles) {
-  const auto r = carryd({"backtest", "--symbols", "auto", "--spot", "a.csv", "--perp", "b.csv", "--funding", "c.csv"});
+  const std::string config = (fs::path(CARRY_SOURCE_DIR) / "config" / "app.yaml").string();
+  const auto r = carryd({"backtest", "--config", config, "--symbols", "auto", "--spot", "a.csv", "--perp", "b.csv",
+                         "--funding", "c.csv"});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--symbols auto"), std::string::npos) << r.err;
 }
