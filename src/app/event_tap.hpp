@@ -17,7 +17,10 @@ class EventTap final : public EventSink {
 
   void emit(LogLevel level, std::string_view event, nlohmann::json fields) override;
   void emit_deferred(LogLevel level, std::string_view event, std::function<nlohmann::json()> make_fields) override;
-  bool enabled(LogLevel level) const noexcept override { return level >= LogLevel::Info || inner_.enabled(level); }
+  // Info and above may raise an alert even when the log level would drop them.
+  bool enabled(LogLevel level) const noexcept override {
+    return inner_.enabled(level) || (level >= LogLevel::Info && alerts_ != nullptr && alerts_->enabled());
+  }
 
   // The last event at error level or above: {"event","ts","fields"} (null before any).
   nlohmann::json last_error() const;

@@ -16,7 +16,9 @@ void Runtime::write_status(const nlohmann::json& hb) {
                      {"mode", std::string(to_string(mode_))},
                      {"environment", cfg_.exchange.environment},
                      {"pid", static_cast<long>(::getpid())},
-                     {"trading", trading_},
+                     {"trading", trading_ && !stopping_},
+                     // The last row of a run is written after shutdown: `status` then says stopped.
+                     {"state", stopping_ ? "stopped" : trading_ ? "trading" : "starting"},
                      {"kill_switch", std::string(risk::to_string(ks.state()))},
                      {"kill_reason", ks.reason()},
                      {"heartbeat_s", cfg_.monitor.heartbeat_s},

@@ -167,8 +167,8 @@ std::string format_status(const json& st) {
   if (st.value("age_s", 0) > 3 * beat) os << ": STALE, carryd is probably not running";
   os << ")\n";
   os << "mode         " << str(st, "mode") << " (" << str(st, "environment") << "), "
-     << (st.value("trading", false) ? "trading" : "not trading") << ", pid " << str(st, "pid") << ", open orders "
-     << str(st, "open_orders", "0") << "\n";
+     << str(st, "state", st.value("trading", false) ? "trading" : "not trading") << ", pid " << str(st, "pid")
+     << ", open orders " << str(st, "open_orders", "0") << "\n";
   os << "kill switch  " << str(st, "kill_switch");
   if (str(st, "kill_reason", "").size() > 0) os << " (" << str(st, "kill_reason") << ")";
   os << "\n\n";

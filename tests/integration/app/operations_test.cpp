@@ -72,6 +72,7 @@ TEST_P(Operations, StatusShowsTheOpenHedgeWhileTheDaemonRuns) {
   EXPECT_EQ(st["mode"], "testnet");
   EXPECT_EQ(st["kill_switch"], "active");
   EXPECT_TRUE(st["trading"].get<bool>());
+  EXPECT_EQ(st["state"], "trading");
   EXPECT_LT(st["age_s"].get<long>(), 30);
   ASSERT_EQ(st["symbols"].size(), 1u) << st.dump();
   const json& btc = st["symbols"][0];
@@ -97,6 +98,10 @@ TEST_P(Operations, StatusShowsTheOpenHedgeWhileTheDaemonRuns) {
   EXPECT_NE(console.find("info heartbeat active | BTCUSDT spot +"), std::string::npos) << console.substr(0, 4000);
   EXPECT_EQ(console.find("metrics.heartbeat"), std::string::npos) << console.substr(0, 4000);
   EXPECT_NE(carry_test::read_file(f.dir.path() / "logs" / "app.log").find("\"spot_position\""), std::string::npos);
+  // The last row says the daemon stopped; the hedge stays on the venue and in the status.
+  const auto after = carryd_status(f);
+  ASSERT_EQ(after.code, 0) << after.err;
+  EXPECT_NE(after.out.find("(testnet), stopped, pid"), std::string::npos) << after.out;
 }
 
 TEST_P(Operations, WebhookAndTelegramGetTheKillSwitchAlert) {
@@ -152,6 +157,12 @@ TEST_P(Operations, WebhookAndTelegramGetTheKillSwitchAlert) {
   EXPECT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
   // The stop alert had its bounded chance and the endpoint was up.
   EXPECT_TRUE(received(hook, "\"app.stop\""));
+
+  // The operator resets the kill switch (daemon stopped): that is an alert too.
+  auto reset = f.carryd({"--reset-kill-switch"}, env);
+  ASSERT_EQ(reset->wait(60s).value_or(-1), 0) << reset->out() << reset->err();
+  EXPECT_NE(reset->out().find("reset to active (was "), std::string::npos) << reset->out();
+  EXPECT_TRUE(received(hook, "\"kill_switch.reset\"")) << carry_test::read_file(f.dir.path() / "logs" / "app.log");
 }
 
 // The webhook never answers and Telegram's address refuses connections: the daemon hedges as

@@ -24,7 +24,7 @@ const UnixNanos kNow = UnixNanos::parse_rfc3339("2026-01-02T04:00:50Z").value();
 
 json status_row() {
   return {{"ts", "2026-01-02T04:00:48.000Z"}, {"mode", "live"}, {"environment", "mainnet"}, {"pid", 4242},
-          {"trading", true}, {"kill_switch", "active"}, {"kill_reason", ""}, {"heartbeat_s", 30},
+          {"trading", true}, {"state", "trading"}, {"kill_switch", "active"}, {"kill_reason", ""}, {"heartbeat_s", 30},
           {"open_orders", 0},
           {"symbols", json::array({{{"symbol", "BTCUSDT"}, {"spot_position", "0.011"}, {"perp_position", "-0.011"},
                                     {"net_delta_bps", -2.04}, {"funding_rate", "0.0001"},
