@@ -37,6 +37,7 @@ std::string usage() {
                        [--timeframe 1m|1h] [--spot FILE --perp FILE --funding FILE] [--config PATH] [--out DIR]
                        [--sweep KEY=V1,V2,... (repeatable: a grid of runs, ranked)]
        carryd fetch-history --symbol BTCUSDT --from DATE --to DATE --out DIR [--timeframe 1m|1h] [--config PATH]
+       carryd status [--config PATH] [--json] [--dry-run]   (from the store; works while carryd runs)
 
 Carry earns perpetual funding on Bitget with a delta-neutral spot + USDT-M perp position.
 
@@ -66,7 +67,8 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
     if (args[0] == "backtest") o.command = Command::Backtest;
     else if (args[0] == "fetch-history") o.command = Command::FetchHistory;
     else if (args[0] == "run") o.command = Command::Run;
-    else throw CliError("unknown command '" + args[0] + "' (expected backtest, fetch-history or an option)");
+    else if (args[0] == "status") o.command = Command::Status;
+    else throw CliError("unknown command '" + args[0] + "' (expected backtest, fetch-history, status or an option)");
     i = 1;
   }
   auto value = [&](const std::string& flag) -> std::string {
@@ -99,7 +101,8 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
       o.env = take(a);
       if (*o.env != "mainnet" && *o.env != "testnet")
         throw CliError("--env '" + *o.env + "': expected mainnet or testnet");
-    } else if (run && a == "--dry-run") { no_value(a); o.dry_run = true; }
+    } else if ((run || o.command == Command::Status) && a == "--dry-run") { no_value(a); o.dry_run = true; }
+    else if (o.command == Command::Status && a == "--json") { no_value(a); o.json = true; }
     else if (run && a == "--ops-check") { no_value(a); o.ops_check = true; }
     else if (run && a == "--flatten-on-exit") { no_value(a); o.flatten_on_exit = true; }
     else if (run && a == "--print-config") { no_value(a); o.print_config = true; }

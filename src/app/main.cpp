@@ -7,10 +7,20 @@
 #include <carry/app/fetch_history.hpp>
 #include <carry/app/kill_switch_reset.hpp>
 #include <carry/app/startup.hpp>
+#include <carry/app/status_command.hpp>
 #include <carry/app/version.hpp>
 #include <carry/config/loader.hpp>
 #include <carry/log/logger.hpp>
+#include <carry/monitor/console_line.hpp>
 #include <carry/store/store_lock.hpp>
+
+#include "alert_service.hpp"
+#include "event_tap.hpp"
+
+#include <carry/core/exception_message.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include <cerrno>
 #include <filesystem>
@@ -69,6 +79,12 @@ int main(int argc, char** argv) {
     }
   }
 
+  if (cli.command == app::Command::Status) {
+    // The store only: no keys, no exchange, no lock, so no guard applies.
+    SystemClock clock;
+    return app::run_status(app::store_path(loaded.config, cli.dry_run), cli.json, clock.now(), std::cout, std::cerr);
+  }
+
   if (cli.command == app::Command::FetchHistory) {
     // Public market data only: no keys, no trading, so no environment guard.
     try {
@@ -91,6 +107,7 @@ int main(int argc, char** argv) {
   log_options.level = *log::parse_level(cli.log_level.value_or(loaded.config.log.level));
   log_options.max_file_bytes = static_cast<std::size_t>(loaded.config.log.max_file_mb) * 1024 * 1024;
   log_options.max_files = loaded.config.log.max_files;
+  log_options.console_line = monitor::console_line;  // one short line per heartbeat on stderr
   auto decision = app::check_environment(cli, loaded);
   if (decision.proceed && !cli.reset_kill_switch) decision = app::check_secret_files(loaded);
   // One daemon per store, taken before anything opens it for writing (--ops-check never does).
@@ -116,12 +133,24 @@ int main(int argc, char** argv) {
     std::cerr << "carryd: cannot open logs in '" << log_options.dir << "': " << e.what() << "\n";
     return 2;
   }
-  for (const auto* secret : {&loaded.config.keys.api_key, &loaded.config.keys.api_secret, &loaded.config.keys.passphrase})
+  const auto& keys = loaded.config.keys;
+  const auto& alert_cfg = loaded.config.alerts;  // the alert URLs and the bot token are secrets too
+  for (const std::string* secret : {&keys.api_key, &keys.api_secret, &keys.passphrase, &alert_cfg.webhook_url,
+                                    &alert_cfg.slack_webhook_url, &alert_cfg.telegram.bot_token})
     logger->add_secret(*secret);
 
   if (cli.reset_kill_switch && decision.proceed) {
     // Edits the store only: no exchange is contacted, so the live-trading guard does not apply.
-    const int code = app::reset_kill_switch(db_path, clock, *logger, std::cout);
+    // The reset is an alert too: it gets the same short bounded chance to go out as a stop.
+    boost::asio::io_context ioc;
+    app::AlertService alerts(ioc, loaded.config.alerts, *logger, clock);
+    app::EventTap tap(*logger, &alerts, clock);
+    const int code = app::reset_kill_switch(db_path, clock, tap, std::cout);
+    boost::asio::co_spawn(ioc, alerts.settle(std::chrono::milliseconds(5000)), [&](std::exception_ptr e) {
+      if (e) logger->error("alert.settle_failed", {{"what", exception_message(e)}});
+      ioc.stop();
+    });
+    ioc.run();
     logger->flush();
     return code;
   }

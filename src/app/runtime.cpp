@@ -472,6 +472,7 @@ void Runtime::heartbeat() {
     hb["gateway"] = {{"public_frames", g.public_frames}, {"private_frames", g.private_frames},
                      {"rejected_frames", g.rejected_frames}, {"book_resyncs", g.book_resyncs}};
   }
+  write_status(hb);
   log_.info("metrics.heartbeat", std::move(hb));
   write_daily_pnl(now);
 }
@@ -513,7 +514,10 @@ asio::awaitable<void> Runtime::report_loop() {
     const std::string date = monitor::DailySchedule::report_date(next);
     auto r = co_await monitor::write_daily_report(*store_, cfg_.monitor.reports_dir, date);
     if (r) {
-      log_.info("report.daily", {{"date", date}, {"file", r->string()}});
+      auto fields = co_await day_summary(date);
+      fields["date"] = date;
+      fields["file"] = r->string();
+      log_.info("report.daily", std::move(fields));
     } else {
       log_.error("report.failed", {{"date", date}, {"error", r.error().message()}});
     }

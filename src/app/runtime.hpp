@@ -23,6 +23,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -60,6 +61,8 @@ class Runtime {
   void request_stop(const std::string& reason);
   // Tasks spawned by the runtime that have not finished yet (the daemon waits for 0 at exit).
   int live_tasks() const noexcept { return live_tasks_; }
+  // More for the status row written at every heartbeat (runtime_status.cpp), e.g. the last error.
+  void set_status_extra(std::function<nlohmann::json()> extra) { status_extra_ = std::move(extra); }
 
  private:
   struct SymbolTrack {
@@ -136,6 +139,8 @@ class Runtime {
   boost::asio::awaitable<void> set_up_account();  // account_setup_runner: exit 1 unless as configured
 
   void heartbeat();
+  void write_status(const nlohmann::json& heartbeat);  // kv "status", read by `carryd status`
+  boost::asio::awaitable<nlohmann::json> day_summary(std::string date);  // report.daily's figures
   void roll_day(UnixNanos now);
   void write_daily_pnl(UnixNanos now);
 
@@ -196,6 +201,7 @@ class Runtime {
   std::map<std::string, CatalogEntry, std::less<>> catalog_;  // symbols: auto: every listed instrument
   std::string universe_leaders_;  // the ranking's top of the last refresh logged at info
   std::string day_;  // current UTC date of the day_* accumulators
+  std::function<nlohmann::json()> status_extra_;
 };
 
 }  // namespace carry::app

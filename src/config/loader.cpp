@@ -140,6 +140,28 @@ Field string_field(std::string key, M member, std::vector<std::string> choices =
   return f;
 }
 
+// An alert destination: https, or plain http to a loopback host only, the rule the REST client
+// applies to the exchange URL (a token must never cross a network in clear text). "" = fine.
+std::string alert_url_problem(const std::string& u) {
+  if (u.empty()) return "";
+  const bool tls = u.rfind("https://", 0) == 0;
+  if (!tls && u.rfind("http://", 0) != 0) return "expected an https:// URL (or http:// to a loopback host)";
+  const std::size_t start = tls ? 8 : 7;
+  const std::size_t end = u.find_first_of("/?#", start);
+  std::string host = u.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  if (host.find('@') != std::string::npos) return "a URL with user info is not accepted";
+  if (!host.empty() && host.front() == '[') {
+    const auto close = host.find(']');
+    host = close == std::string::npos ? "" : host.substr(1, close - 1);
+  } else if (const auto colon = host.rfind(':'); colon != std::string::npos) {
+    host = host.substr(0, colon);
+  }
+  if (host.empty()) return "the URL has no host";
+  if (tls) return "";
+  const bool loopback = host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+  return loopback ? "" : "plain http is allowed only to a loopback host (127.0.0.1, ::1, localhost): use https://";
+}
+
 bool valid_symbol(const std::string& s) {
   if (s.size() < 5 || s.size() > 20) return false;
   return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isupper(c) || std::isdigit(c); }) &&
@@ -335,6 +357,20 @@ std::vector<Field> make_schema() {
   s.push_back(string_field("monitor.reports_dir", [](C& c) -> auto& { return c.monitor.reports_dir; }, {}, false,
                            false));
   s.push_back(string_field("monitor.timezone", [](C& c) -> auto& { return c.monitor.timezone; }, {"UTC"}));
+  // alerts (URLs and the bot token are secrets)
+  s.push_back(string_field("alerts.webhook_url", [](C& c) -> auto& { return c.alerts.webhook_url; }, {}, true));
+  s.push_back(string_field("alerts.slack_webhook_url", [](C& c) -> auto& { return c.alerts.slack_webhook_url; }, {},
+                           true));
+  s.push_back(string_field("alerts.telegram.bot_token", [](C& c) -> auto& { return c.alerts.telegram.bot_token; }, {},
+                           true));
+  s.push_back(string_field("alerts.telegram.chat_id", [](C& c) -> auto& { return c.alerts.telegram.chat_id; }));
+  s.push_back(string_field("alerts.telegram.api_url", [](C& c) -> auto& { return c.alerts.telegram.api_url; }, {},
+                           false, false));
+  s.push_back(int_field("alerts.min_interval_s", [](C& c) -> auto& { return c.alerts.min_interval_s; }, 0, 86'400));
+  s.push_back(int_field("alerts.reject_burst", [](C& c) -> auto& { return c.alerts.reject_burst; }, 1, 1000));
+  s.push_back(int_field("alerts.reject_window_s", [](C& c) -> auto& { return c.alerts.reject_window_s; }, 1, 86'400));
+  s.push_back(int_field("alerts.stream_down_s", [](C& c) -> auto& { return c.alerts.stream_down_s; }, 1, 86'400));
+  s.push_back(int_field("alerts.queue_size", [](C& c) -> auto& { return c.alerts.queue_size; }, 1, 100'000));
   // backtest
   s.push_back(double_field("backtest.half_spread_bps", [](C& c) -> auto& { return c.backtest.half_spread_bps; }, 0,
                            1000));
@@ -578,6 +614,15 @@ LoadedConfig load(const LoadOptions& options) {
   if (std::filesystem::path(st.paper_db_path).lexically_normal() == std::filesystem::path(st.db_path).lexically_normal())
     fail("store.paper_db_path", out.sources["store.paper_db_path"],
          "must differ from store.db_path: paper fills never go into the live record");
+  const auto& al = out.config.alerts;
+  for (const auto& [key, url] : {std::pair<std::string, std::string>{"alerts.webhook_url", al.webhook_url},
+                                 {"alerts.slack_webhook_url", al.slack_webhook_url},
+                                 {"alerts.telegram.api_url", al.telegram.api_url}})
+    if (const auto why = alert_url_problem(url); !why.empty()) fail(key, out.sources[key], why);
+  if (al.telegram.bot_token.empty() != al.telegram.chat_id.empty())
+    fail(al.telegram.bot_token.empty() ? "alerts.telegram.bot_token" : "alerts.telegram.chat_id",
+         out.sources[al.telegram.bot_token.empty() ? "alerts.telegram.bot_token" : "alerts.telegram.chat_id"],
+         "alerts.telegram.bot_token and alerts.telegram.chat_id go together");
   const auto& fcfg = out.config.strategy.funding;
   if (fcfg.close_apr >= fcfg.min_expected_apr)
     fail("strategy.funding.close_apr", out.sources["strategy.funding.close_apr"],

@@ -106,6 +106,7 @@ struct Logger::Entry {
 
 struct Logger::Impl {
   std::shared_ptr<spdlog::logger> human;
+  std::shared_ptr<spdlog::logger> console;  // only when the console has its own format
   std::shared_ptr<spdlog::logger> json;
   std::mutex mutex;
   std::condition_variable work;   // the worker waits for entries
@@ -131,7 +132,12 @@ Logger::Logger(LogOptions options, const Clock& clock)
   if (options_.console) {
     auto console = std::make_shared<spdlog::sinks::stderr_color_sink_st>();
     console->set_pattern("%^%v%$");
-    human_sinks.push_back(console);
+    if (options_.console_line) {
+      impl_->console = std::make_shared<spdlog::logger>("carry.console", console);
+      impl_->console->set_level(spdlog::level::trace);
+    } else {
+      human_sinks.push_back(console);
+    }
   }
   impl_->human = std::make_shared<spdlog::logger>("carry.human", human_sinks.begin(), human_sinks.end());
   auto json_file = std::make_shared<spdlog::sinks::rotating_file_sink_st>(
@@ -217,9 +223,15 @@ void Logger::write(Entry& e, const Secrets& secrets) const {
   const std::string ts = e.ts.to_rfc3339_ms();
   const std::string event = scrub_text(e.event, secrets);  // e.event stays for a failure report
   impl_->json->log(to_spd(e.level), "{}", json_line(ts, e.level, event, e.fields));
-  std::string human = ts + " " + std::string(to_string(e.level)) + " " + event;
+  const std::string head = ts + " " + std::string(to_string(e.level)) + " ";
+  std::string human = head + event;
   for (auto it = e.fields.begin(); it != e.fields.end(); ++it) human += " " + it.key() + "=" + human_value(it.value());
-  impl_->human->log(to_spd(e.level), "{}", scrub_text(std::move(human), secrets));
+  human = scrub_text(std::move(human), secrets);
+  if (impl_->console) {
+    const auto compact = options_.console_line(event, e.fields);
+    impl_->console->log(to_spd(e.level), "{}", compact ? scrub_text(head + *compact, secrets) : human);
+  }
+  impl_->human->log(to_spd(e.level), "{}", human);
 }
 
 void Logger::run() {
@@ -254,6 +266,7 @@ void Logger::run() {
     // Flushed per batch, so `tail -f logs/app.jsonl` is always current.
     impl_->json->flush();
     impl_->human->flush();
+    if (impl_->console) impl_->console->flush();
     lock.lock();
     impl_->written += n;
     impl_->idle.notify_all();

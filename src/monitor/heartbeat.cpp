@@ -56,6 +56,7 @@ SymbolHeartbeat build_symbol(const SymbolState& s) {
   if (s.funding_rate && s.funding_interval_hours > 0)
     h.funding_apr = s.funding_rate->to_double() * (24.0 * 365.0 / s.funding_interval_hours);
   h.next_funding = s.next_funding;
+  h.funding_interval_hours = s.funding_interval_hours;
 
   h.pnl.funding = s.funding_pnl;
   h.pnl.fees = s.fees_paid;
@@ -112,6 +113,8 @@ nlohmann::json to_json(const Heartbeat& hb) {
                        {"notional", js(h.notional)},
                        {"funding_rate", js(h.funding_rate)},
                        {"funding_apr", js(h.funding_apr)},
+                       {"funding_interval_hours", h.funding_interval_hours > 0 ? nlohmann::json(h.funding_interval_hours)
+                                                                               : nlohmann::json()},
                        {"next_funding", h.next_funding ? nlohmann::json(h.next_funding->to_rfc3339_ms()) : nlohmann::json()},
                        {"pnl", js(h.pnl)}});
   }

@@ -12,7 +12,7 @@ class CliError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-enum class Command { Run, Backtest, FetchHistory };
+enum class Command { Run, Backtest, FetchHistory, Status };
 
 struct CliOptions {
   Command command = Command::Run;
@@ -27,6 +27,7 @@ struct CliOptions {
   bool help = false;
   std::optional<std::string> log_level;
   std::optional<int> duration_s;           // stop by itself after S seconds (demos, tests)
+  bool json = false;                       // status --json
 
   // backtest / fetch-history
   std::optional<std::string> data_dir;     // --data DIR

@@ -141,6 +141,27 @@ struct MonitorConfig {
   std::string timezone = "UTC";          // reports and daily PnL boundaries (only UTC for now)
 };
 
+// Where a person is told when something needs them (docs/operations.md, "Alerts"). Every URL is
+// https, or plain http to a loopback host only (as for the exchange); the URLs and the bot token
+// are secrets. All empty: no alerts are sent (the events are still logged).
+struct TelegramAlertsConfig {
+  std::string bot_token;                 // secret: https://core.telegram.org/bots#how-do-i-create-a-bot
+  std::string chat_id;
+  std::string api_url = "https://api.telegram.org";  // overridable for tests
+};
+
+struct AlertsConfig {
+  std::string webhook_url;               // JSON POST {"event","level","text","fields"}
+  std::string slack_webhook_url;         // Slack incoming webhook {"text": ...}
+  TelegramAlertsConfig telegram;
+  int min_interval_s = 300;              // one alert per event kind at most this often
+  int reject_burst = 3;                  // this many order rejections ...
+  int reject_window_s = 300;             // ... within this window: one alert
+  int stream_down_s = 60;                // a stream down this long: one alert
+  int queue_size = 100;                  // alerts waiting to be sent; beyond it the oldest is dropped
+  bool any() const { return !webhook_url.empty() || !slack_webhook_url.empty() || !telegram.bot_token.empty(); }
+};
+
 // Backtests (carryd backtest): costs and the simulated account. Fees default to Bitget's standard
 // rates for the built-in BTCUSDT/ETHUSDT instruments (docs/backtest.md).
 struct BacktestConfig {
@@ -170,6 +191,7 @@ struct Config {
   StoreConfig store;
   LogConfig log;
   MonitorConfig monitor;
+  AlertsConfig alerts;
   ReconcileConfig reconcile;
   BacktestConfig backtest;
   PaperConfig paper;

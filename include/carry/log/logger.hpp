@@ -10,6 +10,7 @@
 #include <carry/core/time.hpp>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,10 @@ struct LogOptions {
   int max_files = 5;
   bool console = true;
   bool console_json = false;  // console shows the human form unless asked for JSON
+  // The console's text for an event (after ts and level), or nullopt for the full key=value form
+  // (e.g. monitor::console_line: one short line per heartbeat). app.log and app.jsonl keep every
+  // field. Called on the logger's thread with the scrubbed fields.
+  std::function<std::optional<std::string>(std::string_view event, const nlohmann::json& fields)> console_line;
 };
 
 std::optional<LogLevel> parse_level(std::string_view text) noexcept;

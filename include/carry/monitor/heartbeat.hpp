@@ -57,6 +57,7 @@ struct SymbolHeartbeat {
   std::optional<double> net_delta_bps, basis_bps;
   std::optional<Decimal> funding_rate;
   std::optional<double> funding_apr;     // rate x settlements per year (when the interval is known)
+  int funding_interval_hours = 0;        // 0 = not known
   std::optional<UnixNanos> next_funding;
   PnlEstimate pnl;
 };

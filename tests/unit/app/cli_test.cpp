@@ -54,3 +54,24 @@ TEST(Cli, BacktestAndFetchHistory) {
   EXPECT_EQ(f.symbols, std::vector<std::string>{"BTCUSDT"});
   EXPECT_NE(usage().find("--ops-check"), std::string::npos);
 }
+
+TEST(Cli, StatusTakesConfigJsonAndDryRunOnly) {
+  const auto o = parse_cli({"status", "--config", "c.yaml", "--json", "--dry-run"});
+  EXPECT_EQ(o.command, Command::Status);
+  EXPECT_EQ(o.config, "c.yaml");
+  EXPECT_TRUE(o.json);
+  EXPECT_TRUE(o.dry_run);
+  EXPECT_FALSE(parse_cli({"status"}).json);
+  auto msg = [](std::vector<std::string> args) {
+    try {
+      parse_cli(args);
+    } catch (const CliError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(msg({"status", "--flatten-on-exit"}), "unknown option '--flatten-on-exit' for this command");
+  EXPECT_EQ(msg({"status", "--json=yes"}), "option --json takes no value");
+  EXPECT_EQ(msg({"--json"}), "unknown option '--json'");  // only for status
+  EXPECT_NE(msg({"stat"}).find("status"), std::string::npos);
+}

@@ -347,3 +347,38 @@ TEST(ConfigLoader, AdoptForeignPositionsIsOffByDefault) {
   dir.write("app.yaml", "strategy:\n  funding:\n    adopt_foreign_positions: true\n");
   EXPECT_TRUE(load(options_for(dir)).config.strategy.funding.adopt_foreign_positions);
 }
+
+TEST(ConfigLoader, AlertUrlsAreHttpsOrLoopbackHttpAndTheirSecretsAreNeverPrinted) {
+  TempDir dir;
+  dir.write("app.yaml",
+            "alerts:\n  webhook_url: https://hooks.example.com/carry/abc123\n"
+            "  slack_webhook_url: http://127.0.0.1:9/slack\n"
+            "  telegram:\n    bot_token: 123456:SECRETTOKEN\n    chat_id: '42'\n    api_url: http://localhost:8080\n");
+  const auto loaded = load(options_for(dir));
+  EXPECT_EQ(loaded.config.alerts.webhook_url, "https://hooks.example.com/carry/abc123");
+  EXPECT_EQ(loaded.config.alerts.telegram.chat_id, "42");
+  EXPECT_EQ(loaded.config.alerts.min_interval_s, 300);
+  EXPECT_TRUE(loaded.config.alerts.any());
+  const std::string printed = render(loaded);
+  EXPECT_EQ(printed.find("abc123"), std::string::npos) << printed;
+  EXPECT_EQ(printed.find("SECRETTOKEN"), std::string::npos) << printed;
+  EXPECT_EQ(printed.find("/slack"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("chat_id: 42"), std::string::npos) << printed;
+  // Secrets in a file make it one that must not be readable by others (check_secret_files).
+  const auto files = files_holding_secrets(loaded);
+  ASSERT_EQ(files.size(), 1u);
+
+  dir.write("app.yaml", "alerts:\n  webhook_url: http://hooks.example.com/x\n");
+  const auto plain = error_of(options_for(dir));
+  EXPECT_NE(plain.find("alerts.webhook_url"), std::string::npos) << plain;
+  EXPECT_NE(plain.find("loopback"), std::string::npos) << plain;
+  dir.write("app.yaml", "alerts:\n  slack_webhook_url: ftp://x/y\n");
+  EXPECT_NE(error_of(options_for(dir)).find("alerts.slack_webhook_url"), std::string::npos);
+  dir.write("app.yaml", "alerts:\n  telegram:\n    bot_token: 123456:SECRET\n");
+  const auto pair = error_of(options_for(dir));
+  EXPECT_NE(pair.find("alerts.telegram.chat_id"), std::string::npos) << pair;
+  EXPECT_EQ(pair.find("123456:SECRET"), std::string::npos) << pair;
+  dir.write("app.yaml", "");
+  EXPECT_FALSE(load(options_for(dir, {{"ALERTS__MIN_INTERVAL_S", "0"}})).config.alerts.any());
+  EXPECT_NE(error_of(options_for(dir, {{"ALERTS__QUEUE_SIZE", "0"}})).find("alerts.queue_size"), std::string::npos);
+}

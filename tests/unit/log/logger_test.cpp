@@ -200,3 +200,30 @@ TEST(Logger, AnEventThatCannotBeFormattedIsReportedAndTheRestStillWritten) {
   EXPECT_EQ(failed["lost_event"], "order.amend");
   EXPECT_EQ(nlohmann::json::parse(lines[1])["event"], "after");
 }
+
+TEST(Logger, TheConsoleCanShowACompactLineWhileTheFilesKeepEveryField) {
+  LogDir dir;
+  ManualClock clock(UnixNanos::from_ms(1'750'435'200'123));
+  testing::internal::CaptureStderr();
+  {
+    LogOptions o{.dir = dir.path.string(), .level = LogLevel::Info, .console = true};
+    o.console_line = [](std::string_view event, const nlohmann::json& f) -> std::optional<std::string> {
+      if (event != "metrics.heartbeat") return std::nullopt;
+      return "heartbeat " + f.value("symbol", std::string("?"));
+    };
+    Logger logger(o, clock);
+    logger.add_secret("topsecretvalue");
+    logger.info("metrics.heartbeat", {{"symbol", "BTCUSDT"}, {"long_field", 12345}});
+    logger.info("order.submit", {{"client_oid", "c1"}, {"note", "topsecretvalue"}});
+    logger.flush();
+  }
+  const std::string console = testing::internal::GetCapturedStderr();
+  EXPECT_NE(console.find("info heartbeat BTCUSDT"), std::string::npos) << console;
+  EXPECT_EQ(console.find("long_field"), std::string::npos) << console;
+  EXPECT_NE(console.find("order.submit client_oid=c1"), std::string::npos) << console;
+  EXPECT_EQ(console.find("topsecretvalue"), std::string::npos) << console;
+  const std::string human = read_all((dir.path / "app.log").string());
+  EXPECT_NE(human.find("long_field=12345"), std::string::npos) << human;
+  const std::string jsonl = read_all((dir.path / "app.jsonl").string());
+  EXPECT_NE(jsonl.find("\"long_field\":12345"), std::string::npos) << jsonl;
+}
