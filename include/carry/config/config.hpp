@@ -86,6 +86,9 @@ struct FundingStrategyConfig {
   double holding_horizon_hours = 720;    // horizon over which entry/exit costs are amortised
   FundingForecastConfig forecast;
   int close_confirmations = 3;           // funding periods the forecast stays below close_apr to close
+  // A forecast against the position closes at once only when its funding over this many hours
+  // costs more than a round trip (closing and opening again); 0: at once, whatever it costs.
+  double adverse_horizon_hours = 72;
   Decimal notional_per_symbol = Decimal::from_units(1000);
   int hedge_timeout_s = 30;              // legs apart beyond one lot for longer -> Reducing
   int decision_log_interval_s = 0;       // > 0: repeat an unchanged HOLD in the log this often
