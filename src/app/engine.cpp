@@ -38,6 +38,7 @@ EngineSetup make_engine_setup(const config::Config& c) {
   p.holding_horizon_hours = f.holding_horizon_hours;
   p.forecast = {f.forecast.current_weight, f.forecast.ewma_halflife_settlements, f.forecast.min_history};
   p.close_confirmations = f.close_confirmations;
+  p.adverse_horizon_hours = f.adverse_horizon_hours;
   p.notional_per_symbol = f.notional_per_symbol;
   p.hedge_timeout_s = f.hedge_timeout_s;
   p.decision_log_interval_s = f.decision_log_interval_s;

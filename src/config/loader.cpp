@@ -313,6 +313,8 @@ std::vector<Field> make_schema() {
                          [](C& c) -> auto& { return c.strategy.funding.universe.refresh_s; }, 10, 86'400));
   sf.push_back(int_field("strategy.funding.close_confirmations",
                          [](C& c) -> auto& { return c.strategy.funding.close_confirmations; }, 1, 100));
+  sf.push_back(double_field("strategy.funding.adverse_horizon_hours",
+                            [](C& c) -> auto& { return c.strategy.funding.adverse_horizon_hours; }, 0, 24 * 365));
   sf.push_back(decimal_field("strategy.funding.notional_per_symbol",
                              [](C& c) -> auto& { return c.strategy.funding.notional_per_symbol; },
                              Decimal::from_units(1), big));

@@ -50,4 +50,19 @@ MarketType choose_leader(const Instrument& spot, const Instrument& perp) noexcep
   return spot_gap > perp_gap ? MarketType::Spot : MarketType::Perp;
 }
 
+double round_trip_bps(const Instrument& spot, const Instrument& perp, Touch spot_touch, Touch perp_touch,
+                      bool leader_taker) noexcept {
+  const bool spot_leads = choose_leader(spot, perp) == MarketType::Spot;
+  const Instrument& li = spot_leads ? spot : perp;
+  const Instrument& fi = spot_leads ? perp : spot;
+  const Touch& lq = spot_leads ? spot_touch : perp_touch;
+  const Touch& fq = spot_leads ? perp_touch : spot_touch;
+  double one_way = fi.taker_fee.to_double() * 1e4 + slippage_bps(fq.bid, fq.ask, Decimal{}, Decimal{}, 0);
+  if (leader_taker)
+    one_way += li.taker_fee.to_double() * 1e4 + slippage_bps(lq.bid, lq.ask, Decimal{}, Decimal{}, 0);
+  else
+    one_way += li.maker_fee.to_double() * 1e4;
+  return 2.0 * one_way;
+}
+
 }  // namespace carry::strategy

@@ -613,7 +613,7 @@ void FundingBasis::evaluate(State& st, Instant t, Actions& out) {
   ci.funding_rate = forecast;
   ci.horizon = horizon_for(params_.hold_across_events, params_.holding_horizon_hours,
                            params_.pre_event_open_minutes, st.funding.interval_hours);
-  ci.leader_maker_fee = li.maker_fee.to_double();
+  ci.leader_maker_fee = params_.leader_taker ? li.taker_fee.to_double() : li.maker_fee.to_double();
   ci.follower_taker_fee = fi.taker_fee.to_double();
   ci.basis_bps = basis;
   ci.direction = dir;
@@ -624,8 +624,12 @@ void FundingBasis::evaluate(State& st, Instant t, Actions& out) {
   // the smallest slippage bounds the real one from above. When even that misses the entry
   // threshold the outcome is a HOLD known without sizing; if it repeats the last one (not news)
   // none of the sizing numbers would be seen, so they are not computed. This is most evaluations.
+  // A taker leader pays its half spread too (counted with the follower's, both ways).
+  const Quote& lq = st.leg(leader).quote;
+  const double leader_slip = params_.leader_taker ? slippage_bps(lq.bid, lq.ask, Decimal{}, Decimal{}, 0) : 0.0;
   if (params_.depth_penalty_bps >= 0) {
-    ci.follower_slippage_bps = slippage_bps(fq.bid, fq.ask, Decimal{}, Decimal{}, params_.depth_penalty_bps);
+    ci.follower_slippage_bps =
+        slippage_bps(fq.bid, fq.ask, Decimal{}, Decimal{}, params_.depth_penalty_bps) + leader_slip;
     if (open_economics(ci).expected_apr < params_.min_expected_apr &&
         !is_news(st, DecisionKind::Hold, outside_window ? "outside_pre_event_window" : "apr_below_min", t.mono))
       return;
@@ -662,7 +666,7 @@ void FundingBasis::evaluate(State& st, Instant t, Actions& out) {
     est_size = e ? *e : Decimal{};
   }
   ci.follower_slippage_bps = slippage_bps(fq.bid, fq.ask, follower_buys ? fq.ask_size : fq.bid_size, est_size,
-                                          params_.depth_penalty_bps);
+                                          params_.depth_penalty_bps) + leader_slip;
   const OpenEconomics e = open_economics(ci);
   decision();  // builds `d`: from here on the numbers are recorded
   d.horizon_hours = ci.horizon.hours;
@@ -700,9 +704,15 @@ void FundingBasis::evaluate_held(State& st, Decision& d, double basis, Instant t
   d.entry_basis_bps = *st.entry_basis_bps;
   if (!params_.hold_across_events && !st.opened_for_settlement) st.opened_for_settlement = st.funding.next;
   const double adverse = pos_dir * (basis - *st.entry_basis_bps);
+  // A forecast against the position is weighed against what closing costs (a round trip).
+  AdverseCost against;
+  against.horizon_settlements = params_.adverse_horizon_hours / st.funding.interval_hours;
+  against.rate_per_settlement = pos_dir * d.forecast_rate;
+  against.round_trip_bps = round_trip_bps(*st.spot.inst, *st.perp.inst, {st.spot.quote.bid, st.spot.quote.ask},
+                                          {st.perp.quote.bid, st.perp.quote.ask}, params_.leader_taker);
   // Counted on every evaluation, one step per funding period: one low print does not close.
   const ExitVerdict exit = check_exit(st.confirm, d.expected_apr, params_.close_apr, params_.close_confirmations,
-                                      st.funding.next);
+                                      st.funding.next, against);
   d.close_confirmations = st.confirm.count;
 
   std::string_view close_reason;
@@ -906,6 +916,13 @@ void FundingBasis::place_leader(State& st, Instant t, Actions& out) {
   if (p.leader == MarketType::Spot && side == Side::Sell)
     size = min(size, to_lot(spot_sellable(st), leg.inst->lot, Rounding::Down));
   if (!size.is_positive() || size < leg.inst->min_size) return;
+  if (params_.leader_taker) {
+    auto taker = taker_intent(st, p.leader, side, size, LegRole::Leader, p.reason);
+    if (!taker) return;
+    p.leader_idle = false;
+    st.last_taker = t.mono;
+    return emit_order(st, std::move(*taker), out);
+  }
   OrderIntent in;
   in.client_oid = ids_.next();
   in.symbol = st.symbol;

@@ -34,13 +34,19 @@ FundingForecast forecast_funding(double current_rate, int interval_hours, const 
 
 ExitVerdict check_exit(CloseConfirmations& c, double hold_apr, double close_apr, int needed,
                        UnixNanos period) noexcept {
-  if (hold_apr < 0) {
+  return check_exit(c, hold_apr, close_apr, needed, period, AdverseCost{});
+}
+
+ExitVerdict check_exit(CloseConfirmations& c, double hold_apr, double close_apr, int needed, UnixNanos period,
+                       const AdverseCost& adverse) noexcept {
+  const bool against = hold_apr < 0;
+  if (against && !adverse.tolerated()) {
     c = {};
-    return {true, "funding_sign_flip"};  // the forecast says the carry side pays: no waiting
+    return {true, "funding_sign_flip"};  // paying more than a round trip costs: no waiting
   }
   if (hold_apr >= close_apr) {
     c = {};
-    return {};
+    return against ? ExitVerdict{false, "adverse_tolerated"} : ExitVerdict{};
   }
   if (c.count == 0 || period != c.period) {
     ++c.count;

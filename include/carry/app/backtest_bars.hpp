@@ -15,6 +15,7 @@ struct RaisedParam {
   std::string name;                      // the parameter's name (strategy.funding.* or strategy)
   std::int64_t configured = 0, used = 0;
   std::string unit;                      // "s" or "ms"
+  std::string text;                      // a change that is not a number: line() says this instead
 
   // "leader_timeout_s: 120 s configured, 7200 s used"
   std::string line() const;
@@ -28,7 +29,11 @@ struct RaisedParam {
 // - chase_interval_ms >= 1 bar (strategy and OMS): an amend before the next bar only moves the
 //                                price away from where that bar would fill it;
 // - order_expiry_s    >= 1 bar:  a final update cannot come sooner than the next bar;
-// - reopen_cooldown_s >= 1 bar:  decisions come once a bar.
+// - reopen_cooldown_s >= 1 bar:  decisions come once a bar;
+// and makes the leader a taker (leader_taker): a maker leader fills somewhere inside a bar but
+// its hedge can only trade at the bar's close, so every maker fill would carry up to a bar of
+// leg risk, worst exactly when the price runs through the order. A live hedge follows in
+// milliseconds; taking both legs at the same quote is the closer model (and costs more fees).
 std::vector<RaisedParam> fit_lifetimes_to_bars(EngineSetup& setup, std::int64_t bar_ms);
 
 }  // namespace carry::app

@@ -64,7 +64,7 @@ struct RiskConfig {
   int market_data_stale_s = 30;
   // Funding against a held perp position beyond this rate (per interval) trips the kill switch to
   // Reducing. Smaller sign flips are the strategy's ordinary CLOSE, not an emergency.
-  Decimal funding_flip_kill_rate = Decimal::from_raw(500'000);  // 0.0005
+  Decimal funding_flip_kill_rate = Decimal::from_raw(1'000'000);  // 0.001 (docs/backtest.md: 0.0005 stopped SOL 2023-10)
 };
 
 // strategy.funding.forecast: the funding entry and exit use (docs/strategy.md, "Forecast").
@@ -88,16 +88,19 @@ struct FundingStrategyConfig {
   // (symbols is then empty until the first universe refresh).
   bool auto_symbols = false;
   UniverseConfig universe;
-  double min_expected_apr = 0.10;        // fraction per year (0.10 = 10 %)
-  double close_apr = 0.02;               // close when expected APR falls below this
+  // Chosen on the development windows with a walk-forward (docs/backtest.md, "Choosing the defaults").
+  double min_expected_apr = 0.03;        // fraction per year (0.03 = 3 %)
+  double close_apr = -0.30;              // close when the forecast APR stays below this (negative: paying)
   int pre_event_open_minutes = 60;
   bool hold_across_events = true;
   double rebalance_band_bps = 50;
-  // Chosen on the development windows with a walk-forward (docs/backtest.md, "Choosing the defaults").
   double basis_stop_bps = 1000;          // close when basis moves this far against the position
-  double holding_horizon_hours = 720;    // horizon over which entry/exit costs are amortised
+  double holding_horizon_hours = 2160;   // horizon over which entry/exit costs are amortised
   FundingForecastConfig forecast;
   int close_confirmations = 3;           // funding periods the forecast stays below close_apr to close
+  // A forecast against the position closes at once only when its funding over this many hours
+  // costs more than a round trip (closing and opening again); 0: at once, whatever it costs.
+  double adverse_horizon_hours = 72;
   Decimal notional_per_symbol = Decimal::from_units(1000);
   int hedge_timeout_s = 30;              // legs apart beyond one lot for longer -> Reducing
   int decision_log_interval_s = 0;       // > 0: repeat an unchanged HOLD in the log this often

@@ -53,4 +53,13 @@ double hold_apr(double funding_rate, int interval_hours, int position_direction)
 // The leg with the larger taker-maker fee gap leads as maker (it saves the most); tie: perp.
 MarketType choose_leader(const Instrument& spot, const Instrument& perp) noexcept;
 
+// Fees and slippage of a round trip (close now, open again later, or the reverse), in bps of the
+// notional, as open_economics counts them: the leader's maker fee (its taker fee and half spread
+// when leader_taker), the follower's taker fee and half spread, both ways.
+struct Touch {
+  Decimal bid, ask;
+};
+double round_trip_bps(const Instrument& spot, const Instrument& perp, Touch spot_touch, Touch perp_touch,
+                      bool leader_taker) noexcept;
+
 }  // namespace carry::strategy

@@ -24,6 +24,8 @@ struct FundingBasisParams {
   double holding_horizon_hours = 72;    // entry + exit costs are amortised over this
   ForecastParams forecast;              // strategy.funding.forecast.*: the funding entry and exit use
   int close_confirmations = 3;          // a low forecast closes in this many consecutive funding periods
+  double adverse_horizon_hours = 0;     // a forecast against the position closes at once only when its
+                                        // funding over this many hours costs more than a round trip; 0: at once
   Decimal notional_per_symbol = Decimal::from_units(1000);  // quote coin per leg
   int hedge_timeout_s = 30;             // legs apart beyond the bound this long -> Reducing
   std::string client_oid_prefix = "cry";
@@ -46,6 +48,10 @@ struct FundingBasisParams {
                                         // 0: a HOLD is logged only when its reason changes
   int leader_timeout_s = 120;           // an unfinished leader is canceled (open) or replaced by a
                                         // taker (close) after this long
+  // The leader takes (IOC at the touch) instead of resting post-only. The backtest sets it on
+  // candles: a maker fill somewhere inside a bar can only be hedged at the bar's close, an
+  // hour's leg risk that a live hedge (milliseconds later) does not carry.
+  bool leader_taker = false;
   int leader_requote_ms = 6000;         // leader gone (e.g. post-only rejected) this long: re-place;
                                         // above the OMS ack timeout so a slow amend replacement
                                         // shows up first

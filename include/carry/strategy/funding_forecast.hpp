@@ -48,7 +48,7 @@ struct CloseConfirmations {
 
 struct ExitVerdict {
   bool close = false;
-  std::string_view reason;  // "funding_sign_flip" | "apr_below_close" when close; "" | "close_pending"
+  std::string_view reason;  // "funding_sign_flip" | "apr_below_close" when close; "" | "close_pending" | "adverse_tolerated"
 };
 
 // hold_apr: the position's funding APR from the forecast (negative: the carry side pays).
@@ -57,5 +57,23 @@ struct ExitVerdict {
 // closes); one at or above close_apr resets the count.
 ExitVerdict check_exit(CloseConfirmations& c, double hold_apr, double close_apr, int needed,
                        UnixNanos period) noexcept;
+
+// What a forecast against the held position is expected to cost before it turns, against what
+// closing costs: the exit now and the entry when the funding pays again (a round trip).
+struct AdverseCost {
+  double horizon_settlements = 0;  // settlements in strategy.funding.adverse_horizon_hours; 0: no tolerance
+  double rate_per_settlement = 0;  // the position's forecast rate (direction x forecast), fraction
+  double round_trip_bps = 0;       // fees + slippage of closing now and opening again
+  double funding_bps() const noexcept { return -rate_per_settlement * horizon_settlements * 1e4; }
+  // The position holds through the adverse stretch while riding it out is expected to be cheaper.
+  bool tolerated() const noexcept { return horizon_settlements > 0 && funding_bps() <= round_trip_bps; }
+};
+
+// check_exit with the adverse stretch costed: a forecast against the position closes at once only
+// when the funding expected over the adverse horizon costs more than a round trip ("funding_sign_flip");
+// otherwise it holds ("adverse_tolerated"), and persistence below close_apr (which may be negative)
+// still closes it after `needed` periods ("apr_below_close").
+ExitVerdict check_exit(CloseConfirmations& c, double hold_apr, double close_apr, int needed, UnixNanos period,
+                       const AdverseCost& adverse) noexcept;
 
 }  // namespace carry::strategy

@@ -141,7 +141,8 @@ struct SimFixture {
            "/v2/ws/private\n  leverage: 2\n  rest_timeout_ms: 3000\n  bbo_max_age_ms: 3000\n"
            "risk:\n  max_order_notional: 2000\n  max_symbol_notional: 10000\n  max_total_notional: 20000\n"
            "strategy:\n  funding:\n    symbols: [BTCUSDT]\n    min_expected_apr: 0.10\n    close_apr: 0.02\n"
-           "    hold_across_events: true\n    holding_horizon_hours: 720\n    notional_per_symbol: 1000\n"
+           "    hold_across_events: true\n    holding_horizon_hours: 720\n    adverse_horizon_hours: 0\n"
+           "    notional_per_symbol: 1000\n"
            "store:\n  db_path: " +
            dir.file("carry.db") + "\nlog:\n  dir: " + dir.file("logs") + "\n  console: false\nmonitor:\n  heartbeat_s: 2\n" +
            "  reports_dir: " + dir.file("reports") + "\n" + extra;

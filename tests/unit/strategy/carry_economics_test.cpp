@@ -110,5 +110,27 @@ TEST(CarryEconomics, LeaderIsTheLegWithTheLargerMakerSaving) {
   EXPECT_EQ(choose_leader(spot, perp), MarketType::Perp);
 }
 
+TEST(CarryEconomics, RoundTripCountsBothWaysWithTheLeaderMakerOrTaker) {
+  Instrument spot, perp;
+  spot.maker_fee = "0.001"_dec;
+  spot.taker_fee = "0.001"_dec;
+  perp.maker_fee = "0.0002"_dec;
+  perp.taker_fee = "0.0006"_dec;
+  // Spot 99.99/100.01 (half spread 1 bp), perp 99.98/100.02 (2 bp); the perp leads.
+  const Touch s{"99.99"_dec, "100.01"_dec}, p{"99.98"_dec, "100.02"_dec};
+  struct Row {
+    const char* name;
+    bool leader_taker;
+    double bps;  // by hand
+  };
+  const Row rows[] = {
+      // 2 x (perp maker 2 + spot taker 10 + spot half spread 1)
+      {"maker leader", false, 26.0},
+      // 2 x (perp taker 6 + perp half spread 2 + spot taker 10 + spot half spread 1)
+      {"taker leader", true, 38.0},
+  };
+  for (const Row& r : rows) EXPECT_NEAR(round_trip_bps(spot, perp, s, p, r.leader_taker), r.bps, 1e-9) << r.name;
+}
+
 }  // namespace
 }  // namespace carry::strategy

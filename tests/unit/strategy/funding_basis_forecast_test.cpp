@@ -182,5 +182,42 @@ TEST_F(ForecastTest, ANegativePrintAfterAPositiveHistoryIsNotAFlipUntilTheForeca
   EXPECT_EQ(last(a)->reason, "funding_sign_flip");
 }
 
+TEST_F(ForecastTest, AnAdverseForecastCheaperThanARoundTripIsRiddenOut) {
+  params.adverse_horizon_hours = 72;  // 9 settlements of 8 h
+  params.close_apr = -0.5;
+  make();
+  next = now() + 8h;
+  open_hedged("0.001");
+  // Round trip 26 bps (2 x (perp maker 2 + spot taker 10 + spot half spread 1)). No history yet:
+  // the forecast is the current rate. -2 bp x 9 = 18 bps of funding to pay: cheaper than closing.
+  Actions a = predict("-0.0002");
+  EXPECT_EQ(count(a, DecisionKind::Close), 0u);
+  ASSERT_NE(last(a), nullptr);
+  EXPECT_EQ(last(a)->reason, "adverse_tolerated");
+  EXPECT_EQ(view().mode, SymbolMode::Open);
+  // -5 bp x 9 = 45 bps: more than the round trip, closed at once.
+  a = predict("-0.0005");
+  ASSERT_EQ(count(a, DecisionKind::Close), 1u);
+  EXPECT_EQ(last(a)->reason, "funding_sign_flip");
+}
+
+TEST_F(ForecastTest, ATakerLeaderOpensWithAnIocAndCountsItsCosts) {
+  params.leader_taker = true;
+  make();
+  const Actions a = funding("0.001");
+  ASSERT_EQ(count(a, DecisionKind::Open), 1u);
+  const Decision& d = *last(a);
+  // fees 2 x (perp taker 6 + spot taker 10) bps; slippage 2 x (spot 1 + perp 0.01 / 100.06) bps.
+  EXPECT_NEAR(d.fees_bps, 32.0, 1e-6);
+  EXPECT_NEAR(d.slippage_bps, 2.0 * (1.0 + 0.01 / 100.06 * 1e4), 1e-6);
+  ASSERT_EQ(a.orders.size(), 1u);
+  const OrderIntent& o = a.orders[0];
+  EXPECT_EQ(o.market, MarketType::Perp);
+  EXPECT_EQ(o.side, Side::Sell);
+  EXPECT_EQ(o.tif, TimeInForce::Ioc);
+  EXPECT_FALSE(o.post_only());
+  EXPECT_EQ(o.role, LegRole::Leader);
+}
+
 }  // namespace
 }  // namespace carry::strategy::test

@@ -126,5 +126,48 @@ TEST(ExitPersistence, ALowForecastClosesOnlyWhenSeenInNConsecutivePeriods) {
   }
 }
 
+TEST(ExitPersistence, AForecastAgainstThePositionClosesAtOnceOnlyWhenItCostsMoreThanARoundTrip) {
+  const UnixNanos p1 = UnixNanos::from_seconds(1'000), p2 = UnixNanos::from_seconds(2'000),
+                  p3 = UnixNanos::from_seconds(3'000);
+  // 8 h periods; the position's forecast rate r per settlement gives hold_apr = r x 1095.
+  auto apr = [](double r) { return r * 8760 / 8; };
+  struct Step {
+    double rate;
+    UnixNanos period;
+    bool close;
+    const char* reason;
+  };
+  struct Row {
+    const char* name;
+    double horizon_settlements;  // adverse_horizon_hours / 8
+    double close_apr;
+    std::vector<Step> steps;
+  };
+  // Round trip 38 bps. At 9 settlements (72 h) the break-even rate is -38 / 9 = -4.22 bp.
+  const std::vector<Row> rows{
+      {"no horizon: any flip closes at once (the rule before)", 0, 0.02, {{-0.00001, p1, true, "funding_sign_flip"}}},
+      {"a cheap stretch is ridden out", 9, -0.30,
+       {{-0.0001, p1, false, "adverse_tolerated"}, {-0.0002, p2, false, "adverse_tolerated"},
+        {0.0001, p3, false, ""}}},
+      {"a costly one closes at once", 9, -0.30, {{-0.0005, p1, true, "funding_sign_flip"}}},
+      {"just above the break-even holds", 9, -0.50, {{-0.00042, p1, false, "adverse_tolerated"}}},
+      {"just below it closes", 9, -0.50, {{-0.00043, p1, true, "funding_sign_flip"}}},
+      {"tolerated but persistently below close_apr closes after N periods", 9, -0.10,
+       {{-0.0002, p1, false, "close_pending"}, {-0.0002, p2, false, "close_pending"},
+        {-0.0002, p3, true, "apr_below_close"}}},
+      {"a longer horizon tolerates less", 27, -0.50, {{-0.0002, p1, true, "funding_sign_flip"}}},
+  };
+  for (const Row& r : rows) {
+    CloseConfirmations c;
+    for (std::size_t i = 0; i < r.steps.size(); ++i) {
+      const Step& s = r.steps[i];
+      const AdverseCost cost{r.horizon_settlements, s.rate, 38.0};
+      const ExitVerdict v = check_exit(c, apr(s.rate), r.close_apr, 3, s.period, cost);
+      EXPECT_EQ(v.close, s.close) << r.name << " step " << i;
+      EXPECT_EQ(v.reason, s.reason) << r.name << " step " << i;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace carry::strategy
