@@ -11,6 +11,9 @@
 #include <carry/config/loader.hpp>
 #include <carry/core/event_sink.hpp>
 #include <carry/core/time.hpp>
+#include <carry/monitor/health.hpp>
+#include <carry/monitor/heartbeat.hpp>
+#include <carry/monitor/prometheus.hpp>
 
 #include "fill_namer.hpp"
 #include "funding_watch.hpp"
@@ -43,6 +46,7 @@ class ClientIdCounter;
 namespace carry::app {
 
 class StoreRecorder;
+class HttpServer;
 
 class Runtime {
  public:
@@ -122,6 +126,14 @@ class Runtime {
   boost::asio::awaitable<void> set_up_account();  // account_setup_runner: exit 1 unless as configured
 
   void heartbeat();
+  monitor::HeartbeatInput heartbeat_input(UnixNanos now);
+  nlohmann::json heartbeat_fields(const monitor::HeartbeatInput& in);  // the heartbeat event's fields
+
+  // The monitoring endpoint (runtime_http.cpp; docs/monitoring.md). start_http: false = exit 1.
+  bool start_http();
+  void stop_http();
+  monitor::MetricsSnapshot metrics_snapshot();
+  monitor::Health health();
   void roll_day(UnixNanos now);
   void write_daily_pnl(UnixNanos now);
 
@@ -176,6 +188,12 @@ class Runtime {
   bool fills_overlap_ = true;  // re-read 2 minutes before fills_since_ (late-stamped fills)
   boost::asio::steady_timer reconcile_timer_;
   std::string day_;  // current UTC date of the day_* accumulators
+
+  // Monitoring (runtime_http.cpp).
+  std::unique_ptr<HttpServer> http_;
+  bool started_ = false;  // instruments, funding and the start-up reconciliation done
+  std::uint64_t drift_total_ = 0;  // reconcile.drift reports
+  std::uint64_t fills_by_market_[2] = {0, 0};  // our fills: spot, perp
 };
 
 }  // namespace carry::app
