@@ -1,3 +1,4 @@
+#include <carry/config/config.hpp>
 #include <carry/config/listen_address.hpp>
 
 #include <boost/asio/ip/address.hpp>
@@ -37,6 +38,17 @@ std::optional<ListenAddress> parse_listen_address(std::string_view text, std::st
   out.host = addr.to_string();
   out.loopback = addr.is_loopback();
   return out;
+}
+
+std::optional<KeyError> http_listen_error(const HttpMonitorConfig& http) {
+  if (http.listen.empty()) return std::nullopt;
+  std::string why;
+  const auto addr = parse_listen_address(http.listen, &why);
+  if (!addr) return KeyError{"monitor.http.listen", "'" + http.listen + "': " + why};
+  if (!addr->loopback && http.token.empty())
+    return KeyError{"monitor.http.token",
+                    "required when monitor.http.listen ('" + http.listen + "') is not a loopback address"};
+  return std::nullopt;
 }
 
 }  // namespace carry::config

@@ -460,18 +460,6 @@ std::map<std::string, std::string> process_environment() {
 }
 
 
-// An endpoint that shows positions and PnL is public on a non-loopback address: a token or nothing.
-void check_http_listen(LoadedConfig& out) {
-  const auto& http = out.config.monitor.http;
-  if (http.listen.empty()) return;
-  std::string why;
-  const auto addr = parse_listen_address(http.listen, &why);
-  if (!addr) fail("monitor.http.listen", out.sources["monitor.http.listen"], "'" + http.listen + "': " + why);
-  if (!addr->loopback && http.token.empty())
-    fail("monitor.http.token", out.sources["monitor.http.token"],
-         "required when monitor.http.listen ('" + http.listen + "') is not a loopback address");
-}
-
 }  // namespace
 
 std::map<std::string, std::string> parse_env_file(const std::string& text, const std::string& name) {
@@ -579,7 +567,7 @@ LoadedConfig load(const LoadOptions& options) {
   if (std::filesystem::path(st.paper_db_path).lexically_normal() == std::filesystem::path(st.db_path).lexically_normal())
     fail("store.paper_db_path", out.sources["store.paper_db_path"],
          "must differ from store.db_path: paper fills never go into the live record");
-  check_http_listen(out);
+  if (const auto bad = http_listen_error(out.config.monitor.http)) fail(bad->key, out.sources[bad->key], bad->what);
   const auto& fcfg = out.config.strategy.funding;
   if (fcfg.close_apr >= fcfg.min_expected_apr)
     fail("strategy.funding.close_apr", out.sources["strategy.funding.close_apr"],

@@ -18,4 +18,12 @@ struct ListenAddress {
 // nullopt with `why` set for anything else (no port, a name other than localhost, port > 65535).
 std::optional<ListenAddress> parse_listen_address(std::string_view text, std::string* why = nullptr);
 
+struct HttpMonitorConfig;
+struct KeyError {
+  std::string key, what;
+};
+// The loader's rule for monitor.http: a parseable listen address ("" = off), and a token when it is
+// not loopback (an endpoint showing positions and PnL is otherwise open to the network).
+std::optional<KeyError> http_listen_error(const HttpMonitorConfig& http);
+
 }  // namespace carry::config

@@ -197,9 +197,11 @@ INSTANTIATE_TEST_SUITE_P(Accounts, Monitoring, ::testing::Values(kClassic, kUta)
 TEST(MonitoringHealth, TurnsUnhealthyWhileTheBooksAreStaleAndHealthyAfter) {
   SimFixture f(600, "0.0003");
   ASSERT_TRUE(f.sim->is_ready());
-  std::map<std::string, std::string> env = {{"RISK__MARKET_DATA_STALE_S", "6"},
-                                            {"EXCHANGE__WS_DEAD_AFTER_S", "4"},
-                                            {"EXCHANGE__WS_PING_INTERVAL_S", "2"},
+  // The simulator's tape moves every few seconds (quiet books push nothing in between): the
+  // limit sits well above that gap, so only the injected freeze can cross it.
+  constexpr int kStaleS = 20;
+  std::map<std::string, std::string> env = {{"RISK__MARKET_DATA_STALE_S", std::to_string(kStaleS)},
+                                            {"EXCHANGE__WS_DEAD_AFTER_S", "15"},
                                             {"MONITOR__HTTP__TOKEN", "tok-123"}};
   auto d = f.carryd({}, env);
   const unsigned short port = wait_http_port(f);
@@ -209,11 +211,21 @@ TEST(MonitoringHealth, TurnsUnhealthyWhileTheBooksAreStaleAndHealthyAfter) {
   const auto health = [&] { return h = carry::test::http_call(port, "GET", "/health", auth), h.status; };
   EXPECT_EQ(carry::test::http_call(port, "GET", "/health").status, 401);
   ASSERT_TRUE(wait_until([&] { return health() == 200; }, 60s)) << h.body;
+  // Healthy through the tape's natural pauses: nothing but 200 for 10 s.
+  const auto calm_until = std::chrono::steady_clock::now() + 10s;
+  bool calm = true;
+  wait_until([&] { return (calm = calm && health() == 200, !calm) || std::chrono::steady_clock::now() > calm_until; },
+             15s, 200ms);
+  EXPECT_TRUE(calm) << h.body;
 
+  const auto frozen_at = std::chrono::steady_clock::now();
   f.post("/sim/faults", {{"stale_books", true}});
-  ASSERT_TRUE(wait_until([&] { return health() == 503; }, 30s, 200ms)) << h.body;
+  ASSERT_TRUE(wait_until([&] { return health() == 503; }, 45s, 200ms)) << h.body;
   EXPECT_EQ(h.json()["status"], "stale") << h.body;
   EXPECT_NE(h.json().value("reason", "").find("public stream"), std::string::npos) << h.body;
+  EXPECT_GT(h.json()["streams"]["public"].get<double>(), kStaleS);
+  // Not before the last push the freeze stopped had aged past the limit.
+  EXPECT_GE(std::chrono::steady_clock::now() - frozen_at, std::chrono::seconds(kStaleS) - 10s);
   const auto metrics = carry::test::http_call(port, "GET", "/metrics", auth);
   EXPECT_EQ(metrics.status, 200);
 
@@ -223,6 +235,26 @@ TEST(MonitoringHealth, TurnsUnhealthyWhileTheBooksAreStaleAndHealthyAfter) {
   EXPECT_TRUE(d->running());
   d->signal(SIGTERM);
   EXPECT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
+}
+
+// Paper mode has no private stream: /health follows the public one alone.
+TEST(MonitoringHealth, PaperModeIsHealthyOnThePublicStreamAlone) {
+  SimFixture f(600, "0.0003");
+  ASSERT_TRUE(f.sim->is_ready());
+  auto d = f.carryd({"--dry-run"}, f.keys());
+  const unsigned short port = wait_http_port(f);
+  ASSERT_NE(port, 0) << d->err();
+  carry::test::HttpResult h;
+  ASSERT_TRUE(wait_until([&] { return (h = carry::test::http_call(port, "GET", "/health")).status == 200; }, 60s))
+      << h.body;
+  const auto body = h.json();
+  EXPECT_EQ(body["status"], "ok");
+  EXPECT_TRUE(body["streams"].contains("public")) << h.body;
+  EXPECT_FALSE(body["streams"].contains("private")) << h.body;
+  EXPECT_EQ(carry::test::http_call(port, "GET", "/status").json()["mode"], "paper");
+  d->signal(SIGTERM);
+  EXPECT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
+  EXPECT_EQ(f.get("/sim/stats")["private_calls"].get<int>(), 0);
 }
 
 TEST(MonitoringHealth, GarbageAtThePortNeverDisturbsTrading) {
