@@ -7,6 +7,7 @@ packages=(
   libboost1.81-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   libsqlite3-dev libsqlitecpp-dev libgtest-dev libgmock-dev libbenchmark-dev libsimdjson-dev
   zlib1g-dev openssl python3 ca-certificates
+  python3-prometheus-client  # the /metrics integration test parses the scrape with it
 )
 
 missing=()

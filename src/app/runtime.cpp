@@ -3,6 +3,7 @@
 
 #include "engine_records.hpp"
 #include "gateway_setup.hpp"
+#include "http_server.hpp"
 
 #include <carry/app/position_share.hpp>
 
@@ -181,8 +182,10 @@ void Runtime::on_exec(const ExecEvent& ev) {
   if (const auto* f = std::get_if<Fill>(&ev)) {
     // Once per trade: a replayed push (or a recovered copy) is the OMS's to drop, never counted here.
     if (auto it = track_.find(f->symbol);
-        it != track_.end() && ids_->owns(f->client_oid) && !engine_->oms().has_trade(f->market, f->trade_id))
+        it != track_.end() && ids_->owns(f->client_oid) && !engine_->oms().has_trade(f->market, f->trade_id)) {
       track_fill(it->second, *f);
+      ++fills_by_market_[f->market == MarketType::Spot ? 0 : 1];
+    }
     // Somebody else's perp trade on the account moves the foreign part, not ours.
     if (f->market == MarketType::Perp && !ids_->owns(f->client_oid) && track_.contains(f->symbol) &&
         !engine_->oms().has_trade(f->market, f->trade_id))
@@ -414,38 +417,17 @@ void Runtime::write_daily_pnl(UnixNanos now) {
 void Runtime::heartbeat() {
   const UnixNanos now = clock_.now();
   roll_day(now);
-  monitor::HeartbeatInput in;
-  in.now = now;
-  for (const auto& [symbol, t] : track_) {
-    monitor::SymbolState s;
-    s.symbol = symbol;
-    if (auto v = engine_->strategy().view(symbol)) {
-      s.spot_position = v->spot_position;
-      s.perp_position = v->perp_position;
-    } else {
-      s.spot_position = t.spot_size;
-      s.perp_position = t.perp_size;
-    }
-    if (t.spot) s.spot_bid = t.spot->bid_price, s.spot_ask = t.spot->ask_price;
-    if (t.perp) s.perp_bid = t.perp->bid_price, s.perp_ask = t.perp->ask_price;
-    if (!t.spot_size.is_zero()) s.spot_entry_price = t.spot_cost / t.spot_size;
-    if (!t.perp_size.is_zero()) s.perp_entry_price = t.perp_cost / t.perp_size;
-    if (const auto& fu = t.funding.last()) {
-      s.funding_rate = fu->rate;
-      s.next_funding = fu->next_settlement;
-      s.funding_interval_hours = fu->interval_hours;
-    }
-    s.funding_pnl = t.funding_pnl;
-    s.fees_paid = t.fees;
-    in.symbols.push_back(s);
+  monitor::HeartbeatInput in = heartbeat_input(now);
+  for (const auto& s : in.symbols) {
+    const auto& t = track_.at(s.symbol);
     if (store_) {
       for (const auto market : {MarketType::Spot, MarketType::Perp}) {
         store::PositionSnapshotRecord snap;
         snap.ts = now;
-        snap.symbol = symbol;
+        snap.symbol = s.symbol;
         snap.market = market;
         snap.size = market == MarketType::Spot ? s.spot_position : s.perp_position;
-        if (!snapshots_.due(symbol, market, snap.size, now)) continue;
+        if (!snapshots_.due(s.symbol, market, snap.size, now)) continue;
         snap.entry_price = market == MarketType::Spot ? s.spot_entry_price : s.perp_entry_price;
         const auto& bbo = market == MarketType::Spot ? t.spot : t.perp;
         if (bbo) snap.mark_price = bbo->mid();
@@ -454,24 +436,8 @@ void Runtime::heartbeat() {
       }
     }
   }
-  in.kill_switch = std::string(risk::to_string(engine_->risk().kill_switch().state()));
-  auto hb = monitor::to_json(monitor::build_heartbeat(in));
-  auto& m = engine_->oms().metrics();
-  hb["oms"] = {{"period", m.period.to_json()}, {"total", m.total.to_json()}};
-  m.period = {};
-  hb["mode"] = std::string(to_string(mode_));
-  hb["trading"] = trading_;
-  hb["orders_in_flight"] = in_flight_;
-  hb["open_orders"] = engine_->oms().open_orders().size();
-  if (store_) {
-    const auto st = store_->stats();
-    hb["store"] = {{"written", st.written}, {"write_failed", st.write_failed}, {"queue_depth", st.queue_depth}};
-  }
-  if (gw_) {
-    const auto g = gw_->stats();
-    hb["gateway"] = {{"public_frames", g.public_frames}, {"private_frames", g.private_frames},
-                     {"rejected_frames", g.rejected_frames}, {"book_resyncs", g.book_resyncs}};
-  }
+  auto hb = heartbeat_fields(in);
+  engine_->oms().metrics().period = {};  // the heartbeat's period counters start again
   write_status(hb);
   log_.info("metrics.heartbeat", std::move(hb));
   write_daily_pnl(now);
@@ -560,6 +526,7 @@ asio::awaitable<void> Runtime::shutdown() {
 }
 
 asio::awaitable<int> Runtime::run() {
+  if (!start_http()) co_return 1;  // a monitoring port that cannot be bound stops start-up
   open_store();
   build_engine();
   auto ks = co_await store_->kill_switch();
@@ -649,6 +616,7 @@ asio::awaitable<int> Runtime::run() {
   }
   if (!stopping_) {
     trading_ = keys_ || paper();
+    started_ = true;
     log_.info("strategy.enabled",
               {{"trading", trading_}, {"symbols", tracked_symbols()}, {"auto_symbols", cfg_.strategy.funding.auto_symbols},
                {"kill_switch", std::string(risk::to_string(engine_->risk().kill_switch().state()))},
@@ -665,6 +633,7 @@ asio::awaitable<int> Runtime::run() {
 
   co_await shutdown();
   heartbeat();
+  stop_http();
   gw_->stop();
   auto flushed = co_await store_->flush();
   if (!flushed) log_.error("store.flush_failed", {{"error", flushed.error().message()}});

@@ -13,6 +13,9 @@
 #include <carry/core/event_sink.hpp>
 #include <carry/core/time.hpp>
 #include <carry/strategy/universe.hpp>
+#include <carry/monitor/health.hpp>
+#include <carry/monitor/heartbeat.hpp>
+#include <carry/monitor/prometheus.hpp>
 
 #include "fill_namer.hpp"
 #include "funding_watch.hpp"
@@ -46,6 +49,7 @@ class ClientIdCounter;
 namespace carry::app {
 
 class StoreRecorder;
+class HttpServer;
 
 class Runtime {
  public:
@@ -141,6 +145,14 @@ class Runtime {
   void heartbeat();
   void write_status(const nlohmann::json& heartbeat);  // kv "status", read by `carryd status`
   boost::asio::awaitable<nlohmann::json> day_summary(std::string date);  // report.daily's figures
+  monitor::HeartbeatInput heartbeat_input(UnixNanos now);
+  nlohmann::json heartbeat_fields(const monitor::HeartbeatInput& in);  // the heartbeat event's fields
+
+  // The monitoring endpoint (runtime_http.cpp; docs/monitoring.md). start_http: false = exit 1.
+  bool start_http();
+  void stop_http();
+  monitor::MetricsSnapshot metrics_snapshot();
+  monitor::Health health();
   void roll_day(UnixNanos now);
   void write_daily_pnl(UnixNanos now);
 
@@ -202,6 +214,12 @@ class Runtime {
   std::string universe_leaders_;  // the ranking's top of the last refresh logged at info
   std::string day_;  // current UTC date of the day_* accumulators
   std::function<nlohmann::json()> status_extra_;
+
+  // Monitoring (runtime_http.cpp).
+  std::unique_ptr<HttpServer> http_;
+  bool started_ = false;  // instruments, funding and the start-up reconciliation done
+  std::uint64_t drift_total_ = 0;  // reconcile.drift reports
+  std::uint64_t fills_by_market_[2] = {0, 0};  // our fills: spot, perp
 };
 
 }  // namespace carry::app

@@ -90,6 +90,7 @@ asio::awaitable<void> Runtime::check_drift(std::string why) {
     const auto v = drift_.observe(symbol, venue[symbol], foreign, t.perp_size, inst->lot);
     if (v.cleared) log_.info("reconcile.drift_cleared", {{"symbol", symbol}, {"market", "perp"}});
     if (!v.drifted) continue;
+    ++drift_total_;
     log_.warn("reconcile.drift", {{"symbol", symbol}, {"market", "perp"}, {"venue", dec(venue[symbol])},
                                   {"foreign", dec(foreign)}, {"ours", dec(t.perp_size)},
                                   {"unexplained", dec(v.unexplained)}, {"lot", dec(inst->lot)},

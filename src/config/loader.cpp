@@ -1,3 +1,4 @@
+#include <carry/config/listen_address.hpp>
 #include <carry/config/loader.hpp>
 
 #include <yaml-cpp/yaml.h>
@@ -359,6 +360,8 @@ std::vector<Field> make_schema() {
   s.push_back(string_field("monitor.reports_dir", [](C& c) -> auto& { return c.monitor.reports_dir; }, {}, false,
                            false));
   s.push_back(string_field("monitor.timezone", [](C& c) -> auto& { return c.monitor.timezone; }, {"UTC"}));
+  s.push_back(string_field("monitor.http.listen", [](C& c) -> auto& { return c.monitor.http.listen; }));
+  s.push_back(string_field("monitor.http.token", [](C& c) -> auto& { return c.monitor.http.token; }, {}, true));
   // alerts (URLs and the bot token are secrets)
   s.push_back(string_field("alerts.webhook_url", [](C& c) -> auto& { return c.alerts.webhook_url; }, {}, true));
   s.push_back(string_field("alerts.slack_webhook_url", [](C& c) -> auto& { return c.alerts.slack_webhook_url; }, {},
@@ -509,6 +512,7 @@ std::map<std::string, std::string> process_environment() {
   return env;
 }
 
+
 }  // namespace
 
 std::map<std::string, std::string> parse_env_file(const std::string& text, const std::string& name) {
@@ -616,6 +620,7 @@ LoadedConfig load(const LoadOptions& options) {
   if (std::filesystem::path(st.paper_db_path).lexically_normal() == std::filesystem::path(st.db_path).lexically_normal())
     fail("store.paper_db_path", out.sources["store.paper_db_path"],
          "must differ from store.db_path: paper fills never go into the live record");
+  if (const auto bad = http_listen_error(out.config.monitor.http)) fail(bad->key, out.sources[bad->key], bad->what);
   const auto& al = out.config.alerts;
   for (const auto& [key, url] : {std::pair<std::string, std::string>{"alerts.webhook_url", al.webhook_url},
                                  {"alerts.slack_webhook_url", al.slack_webhook_url},

@@ -62,6 +62,7 @@ std::map<std::string, std::string> World::daemon_env() const {
       {"LOG__CONSOLE", "false"},
       {"MONITOR__REPORTS_DIR", (opt_.dir / "reports").string()},
       {"MONITOR__HEARTBEAT_S", "2"},
+      {"MONITOR__HTTP__LISTEN", "127.0.0.1:0"},  // parallel runs never collide on 9464
       // Missed pushes are read back every 5 s instead of every minute: the soak is short.
       {"RECONCILE__INTERVAL_S", "5"},
       {"RISK__MAX_ORDER_NOTIONAL", opt_.max_symbol_notional},

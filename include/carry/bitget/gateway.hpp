@@ -20,6 +20,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -60,6 +61,11 @@ struct GatewayStats {
   std::uint64_t private_frames = 0;
   std::uint64_t rejected_frames = 0;    // counted, logged (ws.frame_rejected), never fatal
   std::uint64_t book_resyncs = 0;
+  // Sessions streaming again after a gap (StreamReconnected), across public rotations.
+  std::uint64_t public_reconnects = 0;
+  std::uint64_t private_reconnects = 0;
+  // Local receive time of the last public push (market data; not pongs); epoch = none yet.
+  std::chrono::steady_clock::time_point public_data_at{};
 };
 
 class Gateway final : public Venue {

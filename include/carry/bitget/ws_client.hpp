@@ -38,6 +38,7 @@ struct WsClientStats {
   std::uint64_t frames_out = 0;
   std::uint64_t reconnects = 0;        // Reconnected actions delivered
   std::uint64_t planned_reconnects = 0;  // service upgrades announced (30033)
+  std::chrono::steady_clock::time_point last_frame_in{};  // any frame, pongs included; epoch = none yet
 };
 
 class WsClient {

@@ -137,11 +137,18 @@ struct ReconcileConfig {
   int interval_s = 60;                   // our fills and open orders are re-read over REST this often
 };
 
+// monitor.http: the Prometheus / health / status endpoint (docs/monitoring.md).
+struct HttpMonitorConfig {
+  std::string listen = "127.0.0.1:9464";  // host:port; "" = off; port 0 = ephemeral
+  std::string token;                      // Bearer token; required for a non-loopback listen (a secret)
+};
+
 struct MonitorConfig {
   int heartbeat_s = 30;
   int position_snapshot_s = 300;         // an open leg's snapshot at most this often (and on every change)
   std::string reports_dir = "reports";
   std::string timezone = "UTC";          // reports and daily PnL boundaries (only UTC for now)
+  HttpMonitorConfig http;
 };
 
 // Where a person is told when something needs them (docs/operations.md, "Alerts"). Every URL is

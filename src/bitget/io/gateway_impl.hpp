@@ -244,6 +244,7 @@ struct Gateway::Impl {
 
   void on_public(std::string_view frame, UnixNanos ts_init) {
     ++stats.public_frames;
+    stats.public_data_at = std::chrono::steady_clock::now();
     // simdjson On-Demand reads only the fields it needs, so a frame cut short after them would
     // still "parse": a push must be one whole JSON object.
     if (!looks_complete(frame)) return reject_frame("public", bad_payload("truncated frame: " + excerpt(frame)));
@@ -348,6 +349,7 @@ struct Gateway::Impl {
   }
 
   void on_reconnected(bool private_stream, UnixNanos at) {
+    ++(private_stream ? stats.private_reconnects : stats.public_reconnects);
     self.emit(StreamReconnected{private_stream, at, now()});
   }
 

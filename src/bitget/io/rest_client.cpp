@@ -4,6 +4,7 @@
 #include "http_transport.hpp"
 
 #include <carry/bitget/circuit_breaker.hpp>
+#include <carry/bitget/rest_metrics.hpp>
 #include <carry/bitget/rate_limiter.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -39,6 +40,17 @@ io::TransportOptions transport_options(const RestClientConfig& c) {
   t.idle_timeout = c.idle_timeout;
   t.max_idle = c.max_idle_connections;
   return t;
+}
+
+// The code label of a request that got no HTTP status back.
+std::string_view failure_label(Errc code) {
+  switch (code) {
+    case Errc::timeout: return "timeout";
+    case Errc::network: return "neterr";
+    case Errc::canceled: return "canceled";
+    case Errc::io: return "tls";
+    default: return "error";
+  }
 }
 
 }  // namespace
@@ -99,6 +111,7 @@ struct RestClient::Impl {
     // counts (and may take the single half-open probe) happens once, right before sending.
     if (breaker.state() == CircuitBreaker::State::Open && SteadyClock::now() < breaker.open_until()) {
       ++stats.refused_circuit_open;
+      metrics.count(request.path, "circuit_open");
       co_return Errc::circuit_open;
     }
     if (config.rate_limit) {
@@ -114,6 +127,7 @@ struct RestClient::Impl {
     if (!permit) co_return permit.error();
     if (!breaker.allow(SteadyClock::now())) {
       ++stats.refused_circuit_open;
+      metrics.count(request.path, "circuit_open");
       co_return Errc::circuit_open;
     }
 
@@ -135,7 +149,12 @@ struct RestClient::Impl {
     if (request.on_write) request.on_write();
     const auto deadline = SteadyClock::now() + config.request_timeout;
     const auto before = transport.stats().requests_written;
+    const auto started = SteadyClock::now();
     io::TransportOutcome outcome = co_await transport.perform(std::move(raw), deadline);
+    metrics.record(request.path,
+                   outcome.result ? RestMetrics::status_code(outcome.result->status)
+                                  : std::string(failure_label(static_cast<Errc>(outcome.result.error().value()))),
+                   SteadyClock::now() - started);
     stats.sent += transport.stats().requests_written - before;
     stats.connections_opened = transport.stats().connections_opened;
 
@@ -216,6 +235,7 @@ struct RestClient::Impl {
   RateLimiter limiter;
   std::int64_t offset_ms = 0;
   RestStats stats;
+  RestMetrics metrics;
 };
 
 RestClient::RestClient(asio::any_io_executor ex, RestClientConfig config,
@@ -231,6 +251,7 @@ asio::awaitable<Result<std::int64_t>> RestClient::sync_server_time() { return im
 std::int64_t RestClient::server_time_offset_ms() const noexcept { return impl_->offset_ms; }
 std::int64_t RestClient::exchange_time_ms() const noexcept { return impl_->exchange_ms(); }
 RestStats RestClient::stats() const noexcept { return impl_->stats; }
+const RestMetrics& RestClient::metrics() const noexcept { return impl_->metrics; }
 bool RestClient::circuit_open() const noexcept {
   return impl_->breaker.state() != CircuitBreaker::State::Closed;
 }

@@ -219,6 +219,7 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
         co_return;
       }
       ++self->stats.frames_in;
+      self->stats.last_frame_in = std::chrono::steady_clock::now();
       const auto data = buffer.cdata();
       const std::string_view text(static_cast<const char*>(data.data()), data.size());
       if (text != "pong") ++self->stats.data_frames_in;

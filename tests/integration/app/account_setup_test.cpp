@@ -57,7 +57,8 @@ class AccountSetup : public ::testing::Test {
             "/v2/ws/private\n  margin_mode: crossed\n  position_mode: one_way\n  leverage: 3\n"
             "  rest_timeout_ms: 3000\nstrategy:\n  funding:\n    symbols: [BTCUSDT, ETHUSDT]\n"
             "store:\n  db_path: " + dir.file("carry.db") + "\nlog:\n  dir: " + dir.file("logs") +
-            "\n  console: false\nmonitor:\n  heartbeat_s: 2\n  reports_dir: " + dir.file("reports") + "\n");
+            "\n  console: false\nmonitor:\n  heartbeat_s: 2\n  reports_dir: " + dir.file("reports") +
+            "\n  http:\n    listen: 127.0.0.1:0\n");
     std::map<std::string, std::string> env = {
         {"APP_CONFIG_FILE", ""}, {"KEYS__API_KEY", "k1"}, {"KEYS__API_SECRET", "s1"}, {"KEYS__PASSPHRASE", "p1"}};
     return std::make_unique<Process>(std::vector<std::string>{CARRYD_PATH, "--env", "testnet", "--config", cfg}, env);

@@ -79,7 +79,8 @@ bool has_event(const std::vector<nlohmann::json>& lines, const std::string& even
 }
 
 // A clean environment: no inherited SECTION__KEY variables or .env from the developer's shell.
-std::map<std::string, std::string> base_env() { return {{"APP_CONFIG_FILE", ""}}; }
+// The monitoring port on an ephemeral port: parallel runs never collide on 9464.
+std::map<std::string, std::string> base_env() { return {{"APP_CONFIG_FILE", ""}, {"MONITOR__HTTP__LISTEN", "127.0.0.1:0"}}; }
 
 }  // namespace
 
@@ -100,7 +101,8 @@ TEST(CountingListener, DetectsAConnection) {
 std::string production_yaml(const TempDir& dir, const std::string& environment, bool demo_trading) {
   return "exchange:\n  environment: " + environment + "\n  allow_live: false\n  demo_trading: " +
          (demo_trading ? "true" : "false") + "\nstore:\n  db_path: " + dir.file("carry.db") + "\nlog:\n  dir: " +
-         dir.file("logs") + "\n  console: false\nmonitor:\n  reports_dir: " + dir.file("reports") + "\n";
+         dir.file("logs") + "\n  console: false\nmonitor:\n  reports_dir: " + dir.file("reports") +
+         "\n  http:\n    listen: 127.0.0.1:0\n";
 }
 
 std::map<std::string, std::string> keys_env() {

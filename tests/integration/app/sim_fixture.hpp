@@ -145,7 +145,7 @@ struct SimFixture {
            "    notional_per_symbol: 1000\n"
            "store:\n  db_path: " +
            dir.file("carry.db") + "\nlog:\n  dir: " + dir.file("logs") + "\n  console: false\nmonitor:\n  heartbeat_s: 2\n" +
-           "  reports_dir: " + dir.file("reports") + "\n" + extra;
+           "  reports_dir: " + dir.file("reports") + "\n  http:\n    listen: 127.0.0.1:0\n" + extra;
   }
   std::map<std::string, std::string> keys(const std::string& secret = "s1") const {
     return {{"KEYS__API_KEY", "k1"}, {"KEYS__API_SECRET", secret}, {"KEYS__PASSPHRASE", "p1"}};
