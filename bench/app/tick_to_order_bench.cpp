@@ -67,16 +67,16 @@ using SteadyClock = std::chrono::steady_clock;
 }
 
 constexpr std::int64_t kStartMs = 1'730'332'860'000;  // the capture's day (2024-10-31)
-const Decimal kPerpTick = "0.1"_dec;                   // Bitget BTCUSDT perp pricePlace 1
+const Decimal kPerpTick = "0.1"_dec;                  // Bitget BTCUSDT perp pricePlace 1
 const Decimal kBasePerpAsk = "72380.5"_dec;
-const Decimal kSpotOffset = "25.37"_dec;               // spot quotes this much below the perp's
+const Decimal kSpotOffset = "25.37"_dec;  // spot quotes this much below the perp's
 
 // ---------------------------------------------------------------- frames
 
 // A books1 push byte for byte in the layout Bitget sends (checked against the capture below).
 std::string books1_frame(std::string_view inst_type, std::string_view symbol, std::string_view ask,
-                         std::string_view ask_size, std::string_view bid, std::string_view bid_size,
-                         std::int64_t ts_ms, std::int64_t push_ts_ms) {
+                         std::string_view ask_size, std::string_view bid, std::string_view bid_size, std::int64_t ts_ms,
+                         std::int64_t push_ts_ms) {
   std::string f;
   f.reserve(256);
   f.append(R"({"action":"snapshot","arg":{"instType":")").append(inst_type);
@@ -114,8 +114,8 @@ std::string perp_frame(Decimal ask, std::int64_t ts_ms) {
 }
 std::string spot_frame(Decimal perp_ask, std::int64_t ts_ms) {
   const Decimal ask = perp_ask - kSpotOffset;
-  return books1_frame("SPOT", "BTCUSDT", ask.to_string(2), "0.51234", (ask - "0.01"_dec).to_string(2), "0.83120",
-                      ts_ms, ts_ms + 1);
+  return books1_frame("SPOT", "BTCUSDT", ask.to_string(2), "0.51234", (ask - "0.01"_dec).to_string(2), "0.83120", ts_ms,
+                      ts_ms + 1);
 }
 
 // ---------------------------------------------------------------- percentiles
@@ -176,8 +176,9 @@ class Slice {
         engine_->add_instrument(app::backtest_instrument(sym, m, px, cfg_.backtest));
     }
     const UnixNanos t = clock_.now();
-    for (auto [account, coin, amount] : {std::tuple{MarketType::Spot, "USDT", 10000}, std::tuple{MarketType::Spot, "BTC", 0},
-                                         std::tuple{MarketType::Perp, "USDT", 10000}})
+    for (auto [account, coin, amount] :
+         {std::tuple{MarketType::Spot, "USDT", 10000}, std::tuple{MarketType::Spot, "BTC", 0},
+          std::tuple{MarketType::Perp, "USDT", 10000}})
       engine_->on_exec(BalanceUpdate{account, coin, Decimal::from_units(amount), {}, {}, t, t});
     engine_->on_private_activity();
     ask_ = kBasePerpAsk;
@@ -367,8 +368,8 @@ class Slice {
     auto fast = parser_.parse(frame);
     if (!fast) die("frame rejected: " + fast.error().to_string());
     const bg::FastBbo& f = *fast;
-    return Bbo{std::string(f.symbol), f.market, f.bid_price, f.bid_size, f.ask_price, f.ask_size, f.ts_event,
-               clock_.now()};
+    return Bbo{std::string(f.symbol), f.market,   f.bid_price, f.bid_size,
+               f.ask_price,           f.ask_size, f.ts_event,  clock_.now()};
   }
 
   // Gateway::place / amend / cancel -> perp_* / spot_* -> Impl::call -> RestClient::send ->
@@ -394,8 +395,7 @@ class Slice {
                                           gw_.product_type, gw_.margin_coin);
         path = "/api/v2/mix/order/modify-order";
       } else {
-        body = bg::build_spot_cancel_replace_body(req->symbol, ref, req->new_client_oid, req->new_size,
-                                                  req->new_price);
+        body = bg::build_spot_cancel_replace_body(req->symbol, ref, req->new_client_oid, req->new_size, req->new_price);
         path = "/api/v2/spot/trade/cancel-replace-order";
       }
     } else if (const auto* req = std::get_if<CancelOrderRequest>(&cmd)) {
@@ -589,7 +589,10 @@ BENCHMARK(BM_TickToOrder_Amend)->UseManualTime()->Iterations(20000)->Unit(benchm
 BENCHMARK(BM_TickToOrder_Amend_NoLog)->UseManualTime()->Iterations(20000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_TickToOrder_Amend_NoLogNoStore)->UseManualTime()->Iterations(20000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_TickToOrder_Amend_AfterIdle)->UseManualTime()->Iterations(5000)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_TickToOrder_Amend_NoLogNoStore_AfterIdle)->UseManualTime()->Iterations(5000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_TickToOrder_Amend_NoLogNoStore_AfterIdle)
+    ->UseManualTime()
+    ->Iterations(5000)
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_TickToOrder_Hold)->UseManualTime()->Iterations(20000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace

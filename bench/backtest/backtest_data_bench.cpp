@@ -43,8 +43,8 @@ std::size_t file_bytes(const fs::path& dir) {
 void BM_ReadCandles_Real1m(benchmark::State& state) {
   std::int64_t rows = 0;
   for (auto _ : state) {
-    for (const char* name : {"binance_spot_BTCUSDT_1m.csv", "binance_spot_ETHUSDT_1m.csv", "binance_perp_BTCUSDT_1m.csv",
-                             "binance_perp_ETHUSDT_1m.csv"}) {
+    for (const char* name : {"binance_spot_BTCUSDT_1m.csv", "binance_spot_ETHUSDT_1m.csv",
+                             "binance_perp_BTCUSDT_1m.csv", "binance_perp_ETHUSDT_1m.csv"}) {
       auto r = read_candles(kRealDir / name, {60'000});
       if (!r) state.SkipWithError(r.error().to_string().c_str());
       rows += static_cast<std::int64_t>(r->rows.size());

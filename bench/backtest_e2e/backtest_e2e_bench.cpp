@@ -53,8 +53,8 @@ void report(benchmark::State& state, const app::BacktestRun& run, std::size_t qu
   state.SetItemsProcessed(static_cast<std::int64_t>(run.summary.events) * state.iterations());
   state.counters["events"] = static_cast<double>(run.summary.events);
   state.counters["quotes"] = static_cast<double>(quotes);
-  state.counters["bbo/s"] =
-      benchmark::Counter(static_cast<double>(quotes) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["bbo/s"] = benchmark::Counter(static_cast<double>(quotes) * static_cast<double>(state.iterations()),
+                                               benchmark::Counter::kIsRate);
   state.counters["trades"] = static_cast<double>(run.summary.trades);
 }
 
@@ -87,7 +87,9 @@ void in_memory(benchmark::State& state, const fs::path& data, bool trading, cons
 void BM_FromDisk_Real1m(benchmark::State& s) { from_disk(s, kRealDir, false, "disk_real"); }
 void BM_FromDisk_Real1m_Trading(benchmark::State& s) { from_disk(s, kRealDir, true, "disk_real_trading"); }
 void BM_FromDisk_Year1m_TwoPairs(benchmark::State& s) { from_disk(s, year_1m_dir(), false, "disk_year"); }
-void BM_FromDisk_Year1m_TwoPairs_Trading(benchmark::State& s) { from_disk(s, year_1m_dir(), true, "disk_year_trading"); }
+void BM_FromDisk_Year1m_TwoPairs_Trading(benchmark::State& s) {
+  from_disk(s, year_1m_dir(), true, "disk_year_trading");
+}
 void BM_InMemory_Real1m(benchmark::State& s) { in_memory(s, kRealDir, false, "mem_real"); }
 void BM_InMemory_Real1m_Trading(benchmark::State& s) { in_memory(s, kRealDir, true, "mem_real_trading"); }
 void BM_InMemory_Year1m_TwoPairs(benchmark::State& s) { in_memory(s, year_1m_dir(), false, "mem_year"); }

@@ -102,8 +102,8 @@ void BM_Books1FrameToBboCache_Nlohmann(benchmark::State& state) {
 }
 
 void BM_PlaceOrderBuildAndSign(benchmark::State& state) {
-  Signer signer({"bg_0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-                 "passphrase"},
+  Signer signer({"bg_0123456789abcdef0123456789abcdef",
+                 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "passphrase"},
                 false);
   PerpOrderRequest r;
   r.symbol = "BTCUSDT";

@@ -144,7 +144,8 @@ void BM_EngineMarketEventsWithFills(benchmark::State& state) {
   for (auto _ : state) {
     const MarketEvent& ev = tape[i++ & (tape.size() - 1)];
     const Bbo& b = std::get<Bbo>(ev);
-    e.clock.set(UnixNanos::from_ms(1'700'000'000'000 + static_cast<std::int64_t>(events)));  // the tape wraps; time must not
+    e.clock.set(
+        UnixNanos::from_ms(1'700'000'000'000 + static_cast<std::int64_t>(events)));  // the tape wraps; time must not
     e.driver.on_market(ev);
     if (e.exchange.open_order_count() < 4) {
       oms::OrderIntent in;

@@ -1,5 +1,6 @@
 // The place-order path inside the process: JSON body build -> HMAC signature + headers ->
-// HTTP/1.1 bytes for the socket (encode_http_request, exactly what RestClient writes), and, for scale, a full RestClient round trip over loopback to a Beast server.
+// HTTP/1.1 bytes for the socket (encode_http_request, exactly what RestClient writes), and, for scale, a full
+// RestClient round trip over loopback to a Beast server.
 #include <carry/bitget/requests.hpp>
 #include <carry/bitget/rest_client.hpp>
 #include <carry/bitget/signer.hpp>
@@ -37,7 +38,9 @@ PerpOrderRequest order(std::uint64_t n) {
 }
 
 const Signer& signer() {
-  static const Signer s(Credentials{"bg_0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "passphrase"}, false);
+  static const Signer s(Credentials{"bg_0123456789abcdef0123456789abcdef",
+                                    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "passphrase"},
+                        false);
   return s;
 }
 
@@ -107,7 +110,8 @@ void BM_PlaceOrder_RestClientLoopbackRoundTrip(benchmark::State& state) {
           auto [ec, n] = co_await http::async_read(sock, buf, req, tuple);
           if (ec) co_return;
           http::response<http::string_body> res{http::status::ok, 11};
-          res.body() = R"({"code":"00000","msg":"success","requestTime":1695806875837,"data":{"clientOid":"1","orderId":"1"}})";
+          res.body() =
+              R"({"code":"00000","msg":"success","requestTime":1695806875837,"data":{"clientOid":"1","orderId":"1"}})";
           res.keep_alive(true);
           res.prepare_payload();
           auto [wec, wn] = co_await http::async_write(sock, res, tuple);

@@ -7,10 +7,10 @@
 #include <benchmark/benchmark.h>
 #include <boost/asio/io_context.hpp>
 
+#include <unistd.h>
 #include <ctime>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 using namespace carry;
 using namespace carry::store;
@@ -153,9 +153,21 @@ void BM_ClientIdReserveDurable(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_FillsThroughWriter)->ArgsProduct({{1000, 10000}, {1, 0}})->ArgNames({"rows", "durable"})->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_OrderEventsThroughWriter)->ArgsProduct({{1000, 10000}, {1, 0}})->ArgNames({"rows", "durable"})->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FillsThroughWriter)
+    ->ArgsProduct({{1000, 10000}, {1, 0}})
+    ->ArgNames({"rows", "durable"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_OrderEventsThroughWriter)
+    ->ArgsProduct({{1000, 10000}, {1, 0}})
+    ->ArgNames({"rows", "durable"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 // Fixed iterations: the queue grows while the writer catches up, so bound the memory used.
-BENCHMARK(BM_FillsRepoDirect)->ArgsProduct({{10000}, {1, 0}})->ArgNames({"rows", "durable"})->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FillsRepoDirect)
+    ->ArgsProduct({{10000}, {1, 0}})
+    ->ArgNames({"rows", "durable"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_AppendCallOnLoopThread)->Iterations(200000)->Unit(benchmark::kNanosecond);
 BENCHMARK(BM_ClientIdReserveDurable)->UseRealTime()->Unit(benchmark::kMicrosecond);

@@ -22,8 +22,8 @@ struct AccountKindOutcome {
   std::string hold_mode;
 };
 
-boost::asio::awaitable<AccountKindOutcome> detect_account_kind(bitget::Gateway& probe, bitget::AccountModeSetting setting,
-                                                               EventSink& log, SetupSleep sleep,
-                                                               std::chrono::seconds max_wait);
+boost::asio::awaitable<AccountKindOutcome> detect_account_kind(bitget::Gateway& probe,
+                                                               bitget::AccountModeSetting setting, EventSink& log,
+                                                               SetupSleep sleep, std::chrono::seconds max_wait);
 
 }  // namespace carry::app

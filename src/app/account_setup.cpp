@@ -9,8 +9,7 @@ constexpr std::string_view kNotReported = "not reported";
 
 bool leverage_matches(const Observed& o, std::string_view margin_mode, int leverage) {
   const Decimal want = Decimal::from_units(leverage);
-  if (margin_mode == "isolated")
-    return o.isolated_long_leverage == want && o.isolated_short_leverage == want;
+  if (margin_mode == "isolated") return o.isolated_long_leverage == want && o.isolated_short_leverage == want;
   return o.crossed_leverage == want;
 }
 
@@ -69,9 +68,12 @@ Wanted wanted_from(const config::ExchangeConfig& exchange, const std::vector<std
 
 std::string_view to_string(Field f) noexcept {
   switch (f) {
-    case Field::PositionMode: return "position_mode";
-    case Field::MarginMode: return "margin_mode";
-    case Field::Leverage: return "leverage";
+    case Field::PositionMode:
+      return "position_mode";
+    case Field::MarginMode:
+      return "margin_mode";
+    case Field::Leverage:
+      return "leverage";
   }
   return "?";
 }
@@ -128,8 +130,11 @@ nlohmann::json setup_fields(const Wanted& w, const Account& after, const std::ve
                   {"margin_mode", it->second.margin_mode},
                   {"leverage", leverage_of(it->second, w.margin_mode)}};
   }
-  return {{"position_mode", w.position_mode}, {"margin_mode", w.margin_mode}, {"leverage", w.leverage},
-          {"applied", applied_json(answers)},  {"verified", symbols}};
+  return {{"position_mode", w.position_mode},
+          {"margin_mode", w.margin_mode},
+          {"leverage", w.leverage},
+          {"applied", applied_json(answers)},
+          {"verified", symbols}};
 }
 
 nlohmann::json failure_fields(const Verdict& verdict, const std::vector<Answer>& answers) {
@@ -137,15 +142,20 @@ nlohmann::json failure_fields(const Verdict& verdict, const std::vector<Answer>&
   nlohmann::json fields = nlohmann::json::array();
   for (const auto& d : verdict.differences) {
     const std::string name(to_string(d.field));
-    diffs.push_back({{"field", name}, {"symbol", d.symbol}, {"wanted", d.wanted}, {"actual", d.actual},
-                     {"code", d.code}, {"msg", d.message}});
+    diffs.push_back({{"field", name},
+                     {"symbol", d.symbol},
+                     {"wanted", d.wanted},
+                     {"actual", d.actual},
+                     {"code", d.code},
+                     {"msg", d.message}});
     if (std::find(fields.begin(), fields.end(), name) == fields.end()) fields.push_back(name);
   }
   return {{"fields", fields},
           {"differences", diffs},
           {"applied", applied_json(answers)},
-          {"note", "the account is not set up as the configuration says; carryd does not trade on it. Change the "
-                   "account (close positions and orders first for the position or margin mode) or the config"}};
+          {"note",
+           "the account is not set up as the configuration says; carryd does not trade on it. Change the "
+           "account (close positions and orders first for the position or margin mode) or the config"}};
 }
 
 }  // namespace carry::app::account_setup

@@ -89,8 +89,11 @@ class Runner {
   asio::awaitable<bool> retry(bitget::Error e, int attempt, std::string what, std::string symbol) {
     if (!e.retryable() || attempt + 1 >= kAccountSetupAttempts) co_return false;
     const auto delay = account_setup_retry_delay(attempt);
-    log_.warn("account.setup_retry", {{"step", what}, {"symbol", symbol}, {"attempt", attempt + 1},
-                                      {"error", e.to_string()}, {"retry_in_ms", delay.count()}});
+    log_.warn("account.setup_retry", {{"step", what},
+                                      {"symbol", symbol},
+                                      {"attempt", attempt + 1},
+                                      {"error", e.to_string()},
+                                      {"retry_in_ms", delay.count()}});
     if (co_await sleep_(delay)) co_return true;
     stopped_ = true;
     co_return false;
@@ -98,10 +101,14 @@ class Runner {
 
   void log_read_failure(const std::string& symbol, std::string_view when, const bitget::Error& e) {
     log_.error("account.setup_failed",
-               {{"step", "read_" + std::string(when)}, {"symbol", symbol}, {"code", e.exchange_code},
-                {"msg", error_text(e)}, {"error", e.to_string()},
-                {"note", "cannot read the account's settings (v2 mix/account/account, or v3 account/settings on a "
-                         "UTA); carryd does not trade on an account it cannot check"}});
+               {{"step", "read_" + std::string(when)},
+                {"symbol", symbol},
+                {"code", e.exchange_code},
+                {"msg", error_text(e)},
+                {"error", e.to_string()},
+                {"note",
+                 "cannot read the account's settings (v2 mix/account/account, or v3 account/settings on a "
+                 "UTA); carryd does not trade on an account it cannot check"}});
   }
 
   bitget::Gateway& gw_;

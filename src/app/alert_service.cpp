@@ -38,10 +38,10 @@ SplitUrl split_url(const std::string& url) {
 }  // namespace
 
 struct AlertService::Destination {
-  std::string name;                                      // webhook | telegram | slack (never the URL: a secret)
-  std::string path;                                      // request target on the origin
+  std::string name;  // webhook | telegram | slack (never the URL: a secret)
+  std::string path;  // request target on the origin
   std::function<std::string(const monitor::Alert&)> body;
-  NullEventSink quiet;                                   // the client's own events would print the URL
+  NullEventSink quiet;  // the client's own events would print the URL
   std::unique_ptr<bitget::RestClient> client;
   monitor::BoundedQueue<monitor::Alert> queue;
   asio::steady_timer retry_timer;
@@ -117,7 +117,8 @@ void AlertService::enqueue(monitor::Alert alert) {
   for (auto& d : destinations_) {
     if (!d->queue.push(alert)) {
       ++stats_.dropped;
-      log_.warn("alert.dropped", {{"destination", d->name}, {"dropped_total", d->queue.dropped()},
+      log_.warn("alert.dropped", {{"destination", d->name},
+                                  {"dropped_total", d->queue.dropped()},
                                   {"note", "queue full: the oldest waiting alert was dropped"}});
     }
     if (!d->busy) spawn_sender(*d);
@@ -137,7 +138,9 @@ asio::awaitable<void> AlertService::send_all(Destination& d) {
   while (auto alert = d.queue.pop()) {
     if (stopping_ && SteadyClock::now() >= give_up_at_) {
       ++stats_.failed;
-      log_.warn("alert.failed", {{"destination", d.name}, {"alert", alert->event}, {"attempts", 0},
+      log_.warn("alert.failed", {{"destination", d.name},
+                                 {"alert", alert->event},
+                                 {"attempts", 0},
                                  {"error", "shutdown: no time left to send it"}});
       continue;
     }
@@ -176,15 +179,17 @@ asio::awaitable<bool> AlertService::deliver(Destination& d, const monitor::Alert
     if (!next.done && stopping_ && SteadyClock::now() + next.retry_after > give_up_at_) next.done = true;
     if (next.done) {
       ++stats_.failed;
-      log_.warn("alert.failed", {{"destination", d.name}, {"alert", alert.event}, {"attempts", delivery.attempts()},
-                                 {"error", error}});
+      log_.warn("alert.failed",
+                {{"destination", d.name}, {"alert", alert.event}, {"attempts", delivery.attempts()}, {"error", error}});
       co_return false;
     }
     d.retry_timer.expires_after(next.retry_after);
     co_await d.retry_timer.async_wait(asio::as_tuple(asio::use_awaitable));
     if (stopping_ && SteadyClock::now() >= give_up_at_) {
       ++stats_.failed;
-      log_.warn("alert.failed", {{"destination", d.name}, {"alert", alert.event}, {"attempts", delivery.attempts()},
+      log_.warn("alert.failed", {{"destination", d.name},
+                                 {"alert", alert.event},
+                                 {"attempts", delivery.attempts()},
                                  {"error", error + "; shutdown: no time left to retry"}});
       co_return false;
     }

@@ -130,7 +130,8 @@ void write_header(std::ostream& md, const ReportInputs& in) {
   if (in.summary.auto_symbols) {
     md << "Symbols: auto over " << in.symbols.size() << " in the folder, at most "
        << in.cfg.strategy.funding.universe.max_symbols << " at a time; held: ";
-    for (std::size_t i = 0; i < in.summary.universe_held.size(); ++i) md << (i ? ", " : "") << in.summary.universe_held[i];
+    for (std::size_t i = 0; i < in.summary.universe_held.size(); ++i)
+      md << (i ? ", " : "") << in.summary.universe_held[i];
     if (in.summary.universe_held.empty()) md << "none";
     md << " (" << in.summary.universe_changes << " changes of the set). The baselines hold every symbol.  \n\n";
   }
@@ -147,10 +148,10 @@ void write_totals(std::ostream& md, const ReportInputs& in) {
      << "| basis / price PnL | " << money(s.basis_pnl) << " |\n| net PnL | " << money(s.net_pnl) << " |\n"
      << "| final equity | " << money(s.final_equity) << " |\n| max drawdown | " << money(s.max_drawdown) << " |\n"
      << "| APR on starting equity | " << fixed(s.apr * 100, 2) << " % |\n"
-     << "| average capital used (spot + perp margin at " << in.cfg.exchange.leverage << "x) | "
-     << fixed(cap.average, 2) << " |\n| APR on capital used | " << fixed(cap.apr * 100, 2) << " % |\n| fills | " << s.trades
-     << " |\n| funding settlements with a position | " << in.settlements << " |\n| decisions logged | "
-     << in.decisions << " |\n\n";
+     << "| average capital used (spot + perp margin at " << in.cfg.exchange.leverage << "x) | " << fixed(cap.average, 2)
+     << " |\n| APR on capital used | " << fixed(cap.apr * 100, 2) << " % |\n| fills | " << s.trades
+     << " |\n| funding settlements with a position | " << in.settlements << " |\n| decisions logged | " << in.decisions
+     << " |\n\n";
 }
 
 void write_baselines(std::ostream& md, const ReportInputs& in) {
@@ -161,10 +162,12 @@ void write_baselines(std::ostream& md, const ReportInputs& in) {
         "|---|---|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& b : in.baselines) {
     md << "| always-on " << b.symbol << " | ";
-    if (b.traded) md << b.open_ts.to_rfc3339() << " .. " << b.close_ts.to_rfc3339();
-    else md << "never (no common close)";
-    md << " | " << b.size.to_string(6, Rounding::HalfEven) << " | " << money(b.funding) << " | " << money(b.fees) << " | "
-       << money(b.slippage) << " | " << money(b.price_pnl) << " | " << money(b.net) << " |\n";
+    if (b.traded)
+      md << b.open_ts.to_rfc3339() << " .. " << b.close_ts.to_rfc3339();
+    else
+      md << "never (no common close)";
+    md << " | " << b.size.to_string(6, Rounding::HalfEven) << " | " << money(b.funding) << " | " << money(b.fees)
+       << " | " << money(b.slippage) << " | " << money(b.price_pnl) << " | " << money(b.net) << " |\n";
   }
   md << "| always-on, all symbols | | | | | | | " << money(in.summary.baseline_net) << " |\n"
      << "| flat | | | | | | | 0.00 |\n\n";
@@ -173,7 +176,8 @@ void write_baselines(std::ostream& md, const ReportInputs& in) {
 }
 
 void write_months(std::ostream& md, const ReportInputs& in) {
-  md << "## Per month\n\n| month | funding available (1x pair) | funding captured | fees | basis | net | time in market |\n"
+  md << "## Per month\n\n| month | funding available (1x pair) | funding captured | fees | basis | net | time in "
+        "market |\n"
         "|---|---:|---:|---:|---:|---:|---:|\n";
   for (const MonthRow& r : month_table(in.days, in.baselines, in.exposure))
     md << "| " << r.month << " | " << money(r.available) << " | " << money(r.funding) << " | " << money(r.fees) << " | "

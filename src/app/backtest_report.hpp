@@ -30,10 +30,10 @@ struct ExposureSample {
 };
 
 struct MonthRow {
-  std::string month;          // "YYYY-MM" (UTC)
-  Decimal available;          // the always-on pairs' funding that month: what a 1x pair could earn
+  std::string month;                  // "YYYY-MM" (UTC)
+  Decimal available;                  // the always-on pairs' funding that month: what a 1x pair could earn
   Decimal funding, fees, basis, net;  // Carry's, as the per-day table splits them
-  double time_in_market = 0;  // share of the month's sampled time with a position open (0..1)
+  double time_in_market = 0;          // share of the month's sampled time with a position open (0..1)
 };
 
 // Days summed into months, the baselines' funding by settlement month, and the time in market
@@ -58,8 +58,8 @@ struct ReportInputs {
   const std::vector<std::string>& symbols;
   const config::Config& cfg;
   const std::map<std::string, BacktestDay>& days;  // by "YYYY-MM-DD"
-  std::size_t settlements = 0;                      // funding settlements with a position
-  std::size_t decisions = 0;                        // decisions logged
+  std::size_t settlements = 0;                     // funding settlements with a position
+  std::size_t decisions = 0;                       // decisions logged
   const std::vector<backtest::BaselineResult>& baselines;
   const std::vector<ExposureSample>& exposure;
 };

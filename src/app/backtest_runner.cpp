@@ -4,7 +4,6 @@
 #include "backtest_universe.hpp"
 #include "engine_records.hpp"
 
-
 #include <carry/app/engine.hpp>
 #include <carry/app/png_chart.hpp>
 #include <carry/backtest/file_discovery.hpp>
@@ -70,9 +69,7 @@ class RepoRecorder final : public EngineRecorder {
     check(repo_.insert_decision(decision_record(d)), "decisions");
     ++decisions;
   }
-  void kill_switch(const risk::KillSwitch& ks) override {
-    check(repo_.put_kill_switch(kill_switch_record(ks)), "kv");
-  }
+  void kill_switch(const risk::KillSwitch& ks) override { check(repo_.put_kill_switch(kill_switch_record(ks)), "kv"); }
 
   void finish() { check(repo_.commit(), "commit"); }
   void check(Result<void> r, const char* what) {
@@ -145,14 +142,15 @@ Instrument backtest_instrument(const std::string& symbol, MarketType market, Dec
 backtest::BaselineCosts baseline_costs(const config::Config& cfg) {
   auto slippage = Decimal::from_double(cfg.backtest.slippage_bps / 10'000);
   if (!slippage) throw BacktestError("backtest.slippage_bps: not representable");
-  return {cfg.strategy.funding.notional_per_symbol, cfg.backtest.spot_taker_fee, cfg.backtest.perp_taker_fee, *slippage};
+  return {cfg.strategy.funding.notional_per_symbol, cfg.backtest.spot_taker_fee, cfg.backtest.perp_taker_fee,
+          *slippage};
 }
 
 BacktestData load_backtest_data(const CliOptions& cli, const config::Config& cfg, std::ostream& info) {
   using namespace carry::backtest;
   std::vector<SymbolFiles> files;
-  const bool auto_symbols = cli.symbols.empty() ? cfg.strategy.funding.auto_symbols
-                                                : cli.symbols.size() == 1 && cli.symbols[0] == "auto";
+  const bool auto_symbols =
+      cli.symbols.empty() ? cfg.strategy.funding.auto_symbols : cli.symbols.size() == 1 && cli.symbols[0] == "auto";
   if (auto_symbols && cli.spot_file) throw BacktestError("--symbols auto: ranks the symbols of one --data folder");
   if (cli.spot_file) {
     auto f = explicit_symbol_files(cli.symbols.empty() ? "" : cli.symbols.front(), *cli.spot_file, *cli.perp_file,
@@ -222,8 +220,8 @@ BacktestData load_backtest_data(const CliOptions& cli, const config::Config& cfg
     if (w.empty()) throw BacktestError(replay.symbols()[i].symbol + ": no data inside --from/--to");
     window = i == 0 ? w : Period{std::min(window.start, w.start), std::max(window.end, w.end)};
   }
-  return BacktestData{std::move(replay), std::move(symbols), auto_symbols, window, bar_ms, std::move(steps),
-                      std::move(baselines)};
+  return BacktestData{std::move(replay), std::move(symbols),  auto_symbols, window, bar_ms,
+                      std::move(steps),  std::move(baselines)};
 }
 
 BacktestRun run_backtest(const CliOptions& cli, const config::Config& cfg, std::ostream& info) {
@@ -329,9 +327,8 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
               } else if constexpr (std::is_same_v<T, AmendOrderRequest>) {
                 engine.on_amend_result(c.new_client_oid, paper.amend(c));
               } else {
-                engine.on_query_result(c.client_oid,
-                                       Result<std::optional<OrderUpdate>>(
-                                           paper.order_by_client_oid(c.symbol, c.market, c.client_oid)));
+                engine.on_query_result(c.client_oid, Result<std::optional<OrderUpdate>>(
+                                                         paper.order_by_client_oid(c.symbol, c.market, c.client_oid)));
               }
             },
             cmd);
@@ -515,7 +512,7 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
   s.net_pnl = final_equity - initial_equity;
   s.basis_pnl = s.net_pnl - s.funding_pnl + s.fees;
   s.apr = s.days > 0 && initial_equity.is_positive() ? s.net_pnl.to_double() / initial_equity.to_double() / s.days * 365
-                                                      : 0.0;
+                                                     : 0.0;
   s.max_drawdown = max_dd;
   s.initial_equity = initial_equity;
   s.final_equity = final_equity;

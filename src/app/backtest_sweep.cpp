@@ -36,8 +36,10 @@ std::vector<SweepPoint> sweep_grid(const std::vector<CliOptions::Sweep>& sweeps)
 std::string sweep_env_name(const std::string& key) {
   std::string out;
   for (char c : key) {
-    if (c == '.') out += "__";
-    else out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (c == '.')
+      out += "__";
+    else
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
   return out;
 }
@@ -70,9 +72,9 @@ std::vector<std::string> row(std::size_t rank, const SweepResult& r) {
     return cells;
   }
   const auto& s = r.summary;
-  cells.insert(cells.end(), {money(s.net_pnl), money(s.baseline_net), s.vs_baseline(), percent(s.apr),
-                             money(s.max_drawdown), std::to_string(s.trades), percent(s.time_in_market),
-                             money(s.funding_pnl), money(s.fees), ""});
+  cells.insert(cells.end(),
+               {money(s.net_pnl), money(s.baseline_net), s.vs_baseline(), percent(s.apr), money(s.max_drawdown),
+                std::to_string(s.trades), percent(s.time_in_market), money(s.funding_pnl), money(s.fees), ""});
   return cells;
 }
 

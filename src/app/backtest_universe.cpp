@@ -44,8 +44,8 @@ strategy::UniverseCandidate BacktestUniverse::candidate(const Symbol& s, const E
   c.spot_quote = s.spot_quote;
   c.perp_quote = s.perp_quote;
   if (s.funding) {
-    c.interval_hours = s.funding->interval_hours > 0 ? s.funding->interval_hours
-                                                     : (s.perp ? s.perp->funding_interval_hours : 0);
+    c.interval_hours =
+        s.funding->interval_hours > 0 ? s.funding->interval_hours : (s.perp ? s.perp->funding_interval_hours : 0);
     const double current = s.funding->rate.to_double();
     const auto members = engine.symbols();
     if (std::find(members.begin(), members.end(), s.name) != members.end()) {

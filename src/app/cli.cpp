@@ -64,16 +64,20 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
   CliOptions o;
   std::size_t i = 0;
   if (!args.empty() && !args[0].starts_with("-")) {
-    if (args[0] == "backtest") o.command = Command::Backtest;
-    else if (args[0] == "fetch-history") o.command = Command::FetchHistory;
-    else if (args[0] == "run") o.command = Command::Run;
-    else if (args[0] == "status") o.command = Command::Status;
-    else throw CliError("unknown command '" + args[0] + "' (expected backtest, fetch-history, status or an option)");
+    if (args[0] == "backtest")
+      o.command = Command::Backtest;
+    else if (args[0] == "fetch-history")
+      o.command = Command::FetchHistory;
+    else if (args[0] == "run")
+      o.command = Command::Run;
+    else if (args[0] == "status")
+      o.command = Command::Status;
+    else
+      throw CliError("unknown command '" + args[0] + "' (expected backtest, fetch-history, status or an option)");
     i = 1;
   }
   auto value = [&](const std::string& flag) -> std::string {
-    if (i + 1 >= args.size() || args[i + 1].starts_with("--"))
-      throw CliError("option " + flag + " needs a value");
+    if (i + 1 >= args.size() || args[i + 1].starts_with("--")) throw CliError("option " + flag + " needs a value");
     return args[++i];
   };
   for (; i < args.size(); ++i) {
@@ -89,9 +93,14 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
       if (inline_value) throw CliError("option " + flag + " takes no value");
     };
     const bool run = o.command == Command::Run;
-    if (a == "--help" || a == "-h") { no_value(a); o.help = true; }
-    else if (a == "--version") { no_value(a); o.version = true; }
-    else if (a == "--config") o.config = take(a);
+    if (a == "--help" || a == "-h") {
+      no_value(a);
+      o.help = true;
+    } else if (a == "--version") {
+      no_value(a);
+      o.version = true;
+    } else if (a == "--config")
+      o.config = take(a);
     else if (a == "--log-level") {
       o.log_level = take(a);
       const auto& l = *o.log_level;
@@ -101,34 +110,57 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
       o.env = take(a);
       if (*o.env != "mainnet" && *o.env != "testnet")
         throw CliError("--env '" + *o.env + "': expected mainnet or testnet");
-    } else if ((run || o.command == Command::Status) && a == "--dry-run") { no_value(a); o.dry_run = true; }
-    else if (o.command == Command::Status && a == "--json") { no_value(a); o.json = true; }
-    else if (run && a == "--ops-check") { no_value(a); o.ops_check = true; }
-    else if (run && a == "--flatten-on-exit") { no_value(a); o.flatten_on_exit = true; }
-    else if (run && a == "--print-config") { no_value(a); o.print_config = true; }
-    else if (run && a == "--reset-kill-switch") { no_value(a); o.reset_kill_switch = true; }
-    else if (run && a == "--duration") {
+    } else if ((run || o.command == Command::Status) && a == "--dry-run") {
+      no_value(a);
+      o.dry_run = true;
+    } else if (o.command == Command::Status && a == "--json") {
+      no_value(a);
+      o.json = true;
+    } else if (run && a == "--ops-check") {
+      no_value(a);
+      o.ops_check = true;
+    } else if (run && a == "--flatten-on-exit") {
+      no_value(a);
+      o.flatten_on_exit = true;
+    } else if (run && a == "--print-config") {
+      no_value(a);
+      o.print_config = true;
+    } else if (run && a == "--reset-kill-switch") {
+      no_value(a);
+      o.reset_kill_switch = true;
+    } else if (run && a == "--duration") {
       const std::string v = take(a);
       int s = 0;
       auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
       if (ec != std::errc{} || p != v.data() + v.size() || s <= 0)
         throw CliError("--duration '" + v + "': expected a positive number of seconds");
       o.duration_s = s;
-    } else if (!run && a == "--out") o.out_dir = take(a);
-    else if (!run && a == "--from") o.from = take(a);
-    else if (!run && a == "--to") o.to = take(a);
-    else if (o.command == Command::Backtest && a == "--data") o.data_dir = take(a);
-    else if (o.command == Command::Backtest && a == "--symbols") o.symbols = split_commas(take(a));
+    } else if (!run && a == "--out")
+      o.out_dir = take(a);
+    else if (!run && a == "--from")
+      o.from = take(a);
+    else if (!run && a == "--to")
+      o.to = take(a);
+    else if (o.command == Command::Backtest && a == "--data")
+      o.data_dir = take(a);
+    else if (o.command == Command::Backtest && a == "--symbols")
+      o.symbols = split_commas(take(a));
     else if ((o.command == Command::Backtest || o.command == Command::FetchHistory) && a == "--timeframe") {
       o.timeframe = take(a);
       if (*o.timeframe != "1m" && *o.timeframe != "1h")
         throw CliError("--timeframe '" + *o.timeframe + "': expected 1m or 1h");
-    } else if (o.command == Command::Backtest && a == "--spot") o.spot_file = take(a);
-    else if (o.command == Command::Backtest && a == "--perp") o.perp_file = take(a);
-    else if (o.command == Command::Backtest && a == "--funding") o.funding_file = take(a);
-    else if (o.command == Command::Backtest && a == "--sweep") o.sweeps.push_back(parse_sweep(take(a)));
-    else if (o.command == Command::FetchHistory && a == "--symbol") o.symbols = {take(a)};
-    else throw CliError("unknown option '" + args[i] + "'" + (run ? "" : " for this command"));
+    } else if (o.command == Command::Backtest && a == "--spot")
+      o.spot_file = take(a);
+    else if (o.command == Command::Backtest && a == "--perp")
+      o.perp_file = take(a);
+    else if (o.command == Command::Backtest && a == "--funding")
+      o.funding_file = take(a);
+    else if (o.command == Command::Backtest && a == "--sweep")
+      o.sweeps.push_back(parse_sweep(take(a)));
+    else if (o.command == Command::FetchHistory && a == "--symbol")
+      o.symbols = {take(a)};
+    else
+      throw CliError("unknown option '" + args[i] + "'" + (run ? "" : " for this command"));
   }
   if (o.ops_check && o.print_config) throw CliError("--ops-check and --print-config cannot be combined");
   if (o.reset_kill_switch && (o.ops_check || o.print_config || o.dry_run || o.flatten_on_exit || o.duration_s))

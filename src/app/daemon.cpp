@@ -88,10 +88,10 @@ int Daemon::run() {
   }
   alerts.start();
   tap.info("app.running", {{"mode", std::string(to_string(mode_))},
-                            {"environment", loaded_.config.exchange.environment},
-                            {"symbols", loaded_.config.strategy.funding.symbols},
-                            {"flatten_on_exit", cli_.flatten_on_exit},
-                            {"alert_destinations", alerts.enabled()}});
+                           {"environment", loaded_.config.exchange.environment},
+                           {"symbols", loaded_.config.strategy.funding.symbols},
+                           {"flatten_on_exit", cli_.flatten_on_exit},
+                           {"alert_destinations", alerts.enabled()}});
   asio::co_spawn(ioc, rt.run(), [&](std::exception_ptr e, int code) {
     exit_code = code;
     if (e) {

@@ -98,9 +98,12 @@ void Engine::on_exec(const ExecEvent& event) {
   if (recorder_) {
     // Ours come back through on_order_update / on_fill once the OMS has applied them; another
     // client's are kept as they came (the audit trail of the account).
-    if (update && !ids_.owns(update->client_oid)) recorder_->order_update(*update);
-    else if (fill && !ids_.owns(fill->client_oid)) recorder_->fill(*fill);
-    else if (const auto* p = std::get_if<FundingPayment>(&event)) recorder_->funding(*p);
+    if (update && !ids_.owns(update->client_oid))
+      recorder_->order_update(*update);
+    else if (fill && !ids_.owns(fill->client_oid))
+      recorder_->fill(*fill);
+    else if (const auto* p = std::get_if<FundingPayment>(&event))
+      recorder_->funding(*p);
   }
   oms_.on_exec(event);
   if (!update && !fill) strategy_.on_exec(event, actions_);  // balances, positions, funding
@@ -175,7 +178,7 @@ void Engine::on_query_result(std::string_view client_oid, const Result<std::opti
 // refuses never exists, so the strategy hears about it and may answer with new actions.
 void Engine::apply(strategy::Actions& actions) {
   if (actions.empty() && heard_.empty()) return;  // most market events: nothing to do
-  if (in_apply_) return;  // re-entered from a listener: the outer loop picks the actions up
+  if (in_apply_) return;                          // re-entered from a listener: the outer loop picks the actions up
   // Reset however this ends: an exception thrown below must not leave every later action ignored.
   struct Reentry {
     bool& flag;
@@ -186,9 +189,10 @@ void Engine::apply(strategy::Actions& actions) {
     hand_over_heard();
     strategy::Actions batch;
     std::swap(batch, actions);
-    for (const auto& d : batch.decisions) guarded("decision", d.symbol, [&] {
-      if (recorder_) recorder_->decision(d);
-    });
+    for (const auto& d : batch.decisions)
+      guarded("decision", d.symbol, [&] {
+        if (recorder_) recorder_->decision(d);
+      });
     for (const auto& c : batch.cancels) guarded("cancel", c.client_oid, [&] { cancel(c); });
     for (const auto& o : batch.orders) {
       // An order that never reached the OMS is a refused one: the strategy must not wait for it.
@@ -199,8 +203,9 @@ void Engine::apply(strategy::Actions& actions) {
   if (!actions.empty()) {
     // A feedback loop between the strategy and a guard: loud, and the actions are dropped rather
     // than looped forever (the next event re-evaluates from the current state).
-    events_.error("engine.actions_dropped", {{"orders", actions.orders.size()}, {"cancels", actions.cancels.size()},
-                                             {"rounds", kMaxApplyRounds}});
+    events_.error(
+        "engine.actions_dropped",
+        {{"orders", actions.orders.size()}, {"cancels", actions.cancels.size()}, {"rounds", kMaxApplyRounds}});
     actions.clear();
   }
 }

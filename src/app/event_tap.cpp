@@ -11,8 +11,10 @@ void EventTap::tap(LogLevel level, std::string_view event, const nlohmann::json&
     // The event and one line of why, not every field: the row goes to the store.
     std::string detail;
     for (const char* key : {"reason", "error", "what", "message", "note"})
-      if (const auto it = fields.find(key); detail.empty() && it != fields.end() && it->is_string()) detail = it->get<std::string>();
-    if (const auto it = fields.find("symbol"); it != fields.end() && it->is_string()) detail += " (" + it->get<std::string>() + ")";
+      if (const auto it = fields.find(key); detail.empty() && it != fields.end() && it->is_string())
+        detail = it->get<std::string>();
+    if (const auto it = fields.find("symbol"); it != fields.end() && it->is_string())
+      detail += " (" + it->get<std::string>() + ")";
     std::lock_guard lock(mutex_);
     last_error_ = {{"event", std::string(event)}, {"ts", clock_.now().to_rfc3339_ms()}, {"detail", detail}};
   }

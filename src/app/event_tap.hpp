@@ -13,7 +13,8 @@ namespace carry::app {
 
 class EventTap final : public EventSink {
  public:
-  EventTap(EventSink& inner, AlertService* alerts, const Clock& clock) : inner_(inner), alerts_(alerts), clock_(clock) {}
+  EventTap(EventSink& inner, AlertService* alerts, const Clock& clock)
+      : inner_(inner), alerts_(alerts), clock_(clock) {}
 
   void emit(LogLevel level, std::string_view event, nlohmann::json fields) override;
   void emit_deferred(LogLevel level, std::string_view event, std::function<nlohmann::json()> make_fields) override;

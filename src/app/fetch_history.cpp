@@ -47,7 +47,8 @@ std::string_view market_name(MarketType m) { return m == MarketType::Spot ? "spo
 std::string name_stamp(UnixNanos t) {
   const std::string iso = t.to_rfc3339();  // 2025-05-20T08:30:00Z
   std::string out = iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2);
-  if (t.ms() % kDayMs != 0) out += "T" + iso.substr(11, 2) + iso.substr(14, 2) + (iso.substr(17, 2) == "00" ? "" : iso.substr(17, 2)) + "Z";
+  if (t.ms() % kDayMs != 0)
+    out += "T" + iso.substr(11, 2) + iso.substr(14, 2) + (iso.substr(17, 2) == "00" ? "" : iso.substr(17, 2)) + "Z";
   return out;
 }
 
@@ -108,7 +109,9 @@ bitget::GatewayConfig public_gateway_config(const config::Config& c) {
 }
 
 // Every message says which command failed: "fetch-history: spot: GET ... failed: ...".
-[[noreturn]] void fail(const std::string& what, int exit_code) { throw FetchError("fetch-history: " + what, exit_code); }
+[[noreturn]] void fail(const std::string& what, int exit_code) {
+  throw FetchError("fetch-history: " + what, exit_code);
+}
 
 struct Stop {
   bool requested = false;    // an error elsewhere, or a signal
@@ -151,7 +154,8 @@ class Fetcher {
   }
 
   // Appends [resume point, to) to `part` window by window; renames it to `final_path` when done.
-  asio::awaitable<std::size_t> candles(MarketType market, std::filesystem::path part, std::filesystem::path final_path) {
+  asio::awaitable<std::size_t> candles(MarketType market, std::filesystem::path part,
+                                       std::filesystem::path final_path) {
     const std::string name(market_name(market));
     const std::int64_t step = backtest::interval_ms(req_.timeframe);
     const ResumePoint rp = prepare_resume(part, kCandleHeader);
@@ -164,10 +168,13 @@ class Fetcher {
     std::int64_t cursor = rp.last_ms ? *rp.last_ms + step : first;
     const std::size_t expected = static_cast<std::size_t>((end - first + step - 1) / step);
     std::size_t on_disk = rp.last_ms ? static_cast<std::size_t>((*rp.last_ms - first) / step + 1) : 0;  // upper bound
-    std::size_t rows = 0;  // rows this run
-    if (rp.cut_bytes > 0) say(name + ": removed an unfinished last line (" + std::to_string(rp.cut_bytes) + " bytes) of " + part.filename().string());
+    std::size_t rows = 0;                                                                               // rows this run
+    if (rp.cut_bytes > 0)
+      say(name + ": removed an unfinished last line (" + std::to_string(rp.cut_bytes) + " bytes) of " +
+          part.filename().string());
     if (rp.last_ms)
-      say(name + ": resuming after " + UnixNanos::from_ms(*rp.last_ms).to_rfc3339() + " (" + part.filename().string() + ")");
+      say(name + ": resuming after " + UnixNanos::from_ms(*rp.last_ms).to_rfc3339() + " (" + part.filename().string() +
+          ")");
 
     bitget::CandleQuery q;
     q.granularity = granularity(market);
@@ -214,8 +221,8 @@ class Fetcher {
       cursor = window_end;
       if (Steady::now() - last_report >= std::chrono::seconds(1) || cursor >= end) {
         last_report = Steady::now();
-        say(name + ": " + UnixNanos::from_ms(std::min(cursor, end)).to_rfc3339() + " " + with_commas(std::min(on_disk, expected)) + "/" +
-            with_commas(expected) + " candles");
+        say(name + ": " + UnixNanos::from_ms(std::min(cursor, end)).to_rfc3339() + " " +
+            with_commas(std::min(on_disk, expected)) + "/" + with_commas(expected) + " candles");
       }
     }
     out.close();
@@ -259,7 +266,9 @@ class Fetcher {
       // New settlements while paging shift rows to later pages: duplicates are expected, a page
       // with nothing new means the server ignores pageNo.
       if (!page.empty() && fresh == 0)
-        fail("funding: history-fund-rate page " + std::to_string(page_no) + " repeats earlier rows (paging does not advance)", 1);
+        fail("funding: history-fund-rate page " + std::to_string(page_no) +
+                 " repeats earlier rows (paging does not advance)",
+             1);
       if (page.size() < static_cast<std::size_t>(kFundingPageSize) || oldest < from) break;
     }
     std::string text(kFundingHeader);
@@ -335,8 +344,8 @@ class Fetcher {
   // After a failed request: a one-line FetchError for anything but a transient failure (network,
   // timeout, 429, 5xx, open circuit) or when the attempts are used up; else waits the backoff.
   // (No callable parameter: GCC 12 destroys closures passed to coroutines twice.)
-  asio::awaitable<void> retry_after(std::string stream, std::string_view path_view, boost::system::error_code ec, int attempt,
-                                    Backoff& backoff) {
+  asio::awaitable<void> retry_after(std::string stream, std::string_view path_view, boost::system::error_code ec,
+                                    int attempt, Backoff& backoff) {
     const std::string path(path_view);
     const std::string upstream = sink_.last(path);
     const std::string why = ec.message() + (upstream.empty() || is_retryable(ec) ? "" : ": " + upstream);
@@ -345,8 +354,8 @@ class Fetcher {
       fail(stream + ": GET " + path + " still failing after " + std::to_string(attempt) + " attempts: " + why, 1);
     if (stop_.requested) fail(stream + ": stopped while retrying GET " + path, 1);
     const auto delay = backoff.next();
-    say(stream + ": GET " + path + " failed (" + why + "), retry " + std::to_string(attempt) + "/" + std::to_string(kMaxAttempts - 1) +
-        " in " + std::to_string(delay.count()) + " ms");
+    say(stream + ": GET " + path + " failed (" + why + "), retry " + std::to_string(attempt) + "/" +
+        std::to_string(kMaxAttempts - 1) + " in " + std::to_string(delay.count()) + " ms");
     auto ex = co_await asio::this_coro::executor;
     asio::steady_timer timer(ex, delay);
     co_await timer.async_wait(asio::use_awaitable);
@@ -364,10 +373,12 @@ class Fetcher {
 
 FetchRequest fetch_request_from_cli(const CliOptions& cli) {
   FetchRequest r;
-  if (cli.symbols.size() != 1 || cli.symbols[0].empty()) throw FetchError("fetch-history: --symbol SYMBOL is required", 2);
+  if (cli.symbols.size() != 1 || cli.symbols[0].empty())
+    throw FetchError("fetch-history: --symbol SYMBOL is required", 2);
   r.symbol = cli.symbols[0];
   std::transform(r.symbol.begin(), r.symbol.end(), r.symbol.begin(), [](unsigned char c) { return std::toupper(c); });
-  if (!std::all_of(r.symbol.begin(), r.symbol.end(), [](unsigned char c) { return std::isupper(c) || std::isdigit(c); }))
+  if (!std::all_of(r.symbol.begin(), r.symbol.end(),
+                   [](unsigned char c) { return std::isupper(c) || std::isdigit(c); }))
     throw FetchError("fetch-history: --symbol '" + cli.symbols[0] + "': expected letters and digits, e.g. BTCUSDT", 2);
   if (!cli.from || !cli.to) throw FetchError("fetch-history: --from and --to are required", 2);
   auto range = backtest::parse_time_range(*cli.from, *cli.to);
@@ -386,11 +397,13 @@ FetchRequest fetch_request_from_cli(const CliOptions& cli) {
 }
 
 std::string candle_file_name(const FetchRequest& req, MarketType market) {
-  return "bitget_" + std::string(market_name(market)) + "_" + req.symbol + "_" + std::string(backtest::to_string(req.timeframe)) +
-         "_" + range_stamp(req) + ".csv";
+  return "bitget_" + std::string(market_name(market)) + "_" + req.symbol + "_" +
+         std::string(backtest::to_string(req.timeframe)) + "_" + range_stamp(req) + ".csv";
 }
 
-std::string funding_file_name(const FetchRequest& req) { return "bitget_funding_" + req.symbol + "_" + range_stamp(req) + ".csv"; }
+std::string funding_file_name(const FetchRequest& req) {
+  return "bitget_funding_" + req.symbol + "_" + range_stamp(req) + ".csv";
+}
 
 std::string candle_row(const bitget::Candle& c) {
   const UnixNanos t = UnixNanos::from_ms(c.open_time.ms());
@@ -406,8 +419,8 @@ std::string candle_row(const bitget::Candle& c) {
 }
 
 std::string funding_row(const std::string& symbol, std::int64_t time_ms, Decimal rate, int interval_hours) {
-  return std::to_string(time_ms) + "," + UnixNanos::from_ms(time_ms).to_rfc3339() + "," + symbol + "," + rate.to_string() + "," +
-         std::to_string(interval_hours) + "\n";
+  return std::to_string(time_ms) + "," + UnixNanos::from_ms(time_ms).to_rfc3339() + "," + symbol + "," +
+         rate.to_string() + "," + std::to_string(interval_hours) + "\n";
 }
 
 int settlement_interval_hours(std::optional<std::int64_t> previous_ms, std::int64_t ms, int fallback_hours) {
@@ -448,7 +461,8 @@ ResumePoint prepare_resume(const std::filesystem::path& part, std::string_view h
   std::string first_line;
   std::getline(in, first_line);
   if (!first_line.empty() && first_line.back() == '\r') first_line.pop_back();
-  if (first_line != header) fail(name + ": header '" + first_line + "' is not '" + std::string(header) + "'; delete the file", 2);
+  if (first_line != header)
+    fail(name + ": header '" + first_line + "' is not '" + std::string(header) + "'; delete the file", 2);
   // The last complete line lies in the tail.
   const std::uint64_t tail = std::min<std::uint64_t>(size, 1 << 16);
   in.clear();
@@ -481,8 +495,9 @@ std::string FetchResult::line(const FetchRequest& req) const {
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.2f", seconds);
   return "fetch-history done: symbol=" + req.symbol + " timeframe=" + std::string(backtest::to_string(req.timeframe)) +
-         " spot=" + std::to_string(spot_rows) + " perp=" + std::to_string(perp_rows) + " funding=" + std::to_string(funding_rows) +
-         " downloaded=" + std::to_string(downloaded_rows) + " requests=" + std::to_string(requests) + " seconds=" + secs;
+         " spot=" + std::to_string(spot_rows) + " perp=" + std::to_string(perp_rows) +
+         " funding=" + std::to_string(funding_rows) + " downloaded=" + std::to_string(downloaded_rows) +
+         " requests=" + std::to_string(requests) + " seconds=" + secs;
 }
 
 FetchResult run_fetch_history(const CliOptions& cli, const config::Config& cfg, std::ostream& progress) {
@@ -500,9 +515,9 @@ FetchResult run_fetch_history(const CliOptions& cli, const config::Config& cfg, 
   }
   Stop stop;
   Fetcher f(*gw, sink, req, progress, stop);
-  progress << "fetch-history: " << req.symbol << " " << backtest::to_string(req.timeframe) << " candles (spot, perp) and funding for "
-           << req.from.to_rfc3339() << " .. " << req.to.to_rfc3339() << " from " << gcfg.rest_url() << " into " << req.out_dir.string()
-           << "\n"
+  progress << "fetch-history: " << req.symbol << " " << backtest::to_string(req.timeframe)
+           << " candles (spot, perp) and funding for " << req.from.to_rfc3339() << " .. " << req.to.to_rfc3339()
+           << " from " << gcfg.rest_url() << " into " << req.out_dir.string() << "\n"
            << std::flush;
 
   // Runs the spawned coroutines to completion; the first failure stops the others at their next
@@ -544,13 +559,16 @@ FetchResult run_fetch_history(const CliOptions& cli, const config::Config& cfg, 
   run_all();
   if (req.to.ms() > f.server_now_ms)
     throw FetchError("fetch-history: --to " + req.to.to_rfc3339() + " is after the exchange's current time " +
-                         UnixNanos::from_ms(f.server_now_ms).to_rfc3339() + " (history holds finished candles only); use an earlier --to",
+                         UnixNanos::from_ms(f.server_now_ms).to_rfc3339() +
+                         " (history holds finished candles only); use an earlier --to",
                      2);
 
   std::error_code ec;
   std::filesystem::create_directories(req.out_dir, ec);
   if (ec || !std::filesystem::is_directory(req.out_dir))
-    throw FetchError("fetch-history: --out '" + req.out_dir.string() + "': cannot create directory" + (ec ? ": " + ec.message() : ""), 2);
+    throw FetchError("fetch-history: --out '" + req.out_dir.string() + "': cannot create directory" +
+                         (ec ? ": " + ec.message() : ""),
+                     2);
 
   FetchResult result;
   const auto spot_final = req.out_dir / candle_file_name(req, MarketType::Spot);

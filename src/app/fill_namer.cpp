@@ -46,8 +46,10 @@ FillNamer::Plan FillNamer::step(Clock::time_point now, const Known& known) {
   for (auto it = orders_.begin(); it != orders_.end();) {
     bool used = false;
     for (const auto& f : fills_) used = used || f.order_id == it->first;
-    if (!used && it->second.state != State::Asking) it = orders_.erase(it);
-    else ++it;
+    if (!used && it->second.state != State::Asking)
+      it = orders_.erase(it);
+    else
+      ++it;
   }
   return plan;
 }

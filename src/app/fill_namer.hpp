@@ -29,8 +29,8 @@ class FillNamer {
     std::string order_id;
   };
   struct Plan {
-    std::vector<Fill> named;    // client id filled in
-    std::vector<Fill> foreign;  // "venue-<id>": no order of ours has this id
+    std::vector<Fill> named;      // client id filled in
+    std::vector<Fill> foreign;    // "venue-<id>": no order of ours has this id
     std::vector<Lookup> lookups;  // query these order ids now
     bool empty() const noexcept { return named.empty() && foreign.empty() && lookups.empty(); }
   };

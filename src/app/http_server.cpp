@@ -194,8 +194,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   }
 };
 
-HttpServer::HttpServer(asio::any_io_executor ex, monitor::RouterContext routes, EventSink& log,
-                       HttpServerLimits limits)
+HttpServer::HttpServer(asio::any_io_executor ex, monitor::RouterContext routes, EventSink& log, HttpServerLimits limits)
     : impl_(std::make_shared<Impl>(std::move(ex), std::move(routes), log, limits)) {}
 
 HttpServer::~HttpServer() { stop(); }

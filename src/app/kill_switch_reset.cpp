@@ -28,8 +28,11 @@ int reset_kill_switch(const std::filesystem::path& db_path, const Clock& clock, 
       out << "kill switch: cannot write it to " << db_path.string() << ": " << repo.last_error() << "\n";
       return 1;
     }
-    events.warn("kill_switch.reset", {{"was", was.state}, {"reason", was.reason}, {"since", was.since.to_rfc3339_ms()},
-                                      {"db", db_path.string()}, {"by", "operator (--reset-kill-switch)"}});
+    events.warn("kill_switch.reset", {{"was", was.state},
+                                      {"reason", was.reason},
+                                      {"since", was.since.to_rfc3339_ms()},
+                                      {"db", db_path.string()},
+                                      {"by", "operator (--reset-kill-switch)"}});
     out << "kill switch: reset to active (was " << was.state << ": " << was.reason << ", since "
         << was.since.to_rfc3339_ms() << "); the next start of carryd may trade again\n";
     return 0;

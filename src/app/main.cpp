@@ -67,8 +67,8 @@ int main(int argc, char** argv) {
       if (!cli.sweeps.empty()) return app::run_sweep(cli, options, std::cout, std::cerr);
       const auto run = app::run_backtest(cli, loaded.config, std::cerr);
       std::cout << run.summary.line() << "\n";
-      std::cerr << "report: " << run.report_path << "\ntables: " << run.db_path << "\nequity curve: "
-                << run.chart_path << "\n";
+      std::cerr << "report: " << run.report_path << "\ntables: " << run.db_path << "\nequity curve: " << run.chart_path
+                << "\n";
       return 0;
     } catch (const app::BacktestError& e) {
       std::cerr << "carryd: backtest: " << e.what() << "\n";
@@ -169,12 +169,13 @@ int main(int argc, char** argv) {
   const app::Mode mode = app::select_mode(cli, loaded.config);
   if (loaded.config.keys.any() && !app::disable_core_dumps())
     logger->warn("app.core_dumps_enabled", {{"errno", errno}, {"note", "could not disable core dumps"}});
-  logger->info("app.start", {{"version", app::version()},
-                             {"mode", std::string(app::to_string(mode))},
-                             {"environment", loaded.config.exchange.environment},
-                             {"destination", std::string(bitget::to_string(app::trading_destination(loaded.config).kind))},
-                             {"config_file", loaded.config_file},
-                             {"pid", static_cast<long>(::getpid())}});
+  logger->info("app.start",
+               {{"version", app::version()},
+                {"mode", std::string(app::to_string(mode))},
+                {"environment", loaded.config.exchange.environment},
+                {"destination", std::string(bitget::to_string(app::trading_destination(loaded.config).kind))},
+                {"config_file", loaded.config_file},
+                {"pid", static_cast<long>(::getpid())}});
   try {
     app::Daemon daemon(loaded, cli, mode, *logger, clock);
     const int code = daemon.run();

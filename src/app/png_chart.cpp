@@ -68,12 +68,18 @@ struct Canvas {
                               h[5] = {4, 4, 7, 5, 5}, d[5] = {1, 1, 7, 5, 7};
     if (ch >= '0' && ch <= '9') return digits[ch - '0'];
     switch (ch) {
-      case '-': return minus;
-      case '.': return dot;
-      case '+': return plus;
-      case 'h': return h;
-      case 'd': return d;
-      default: return nullptr;  // drawn as a space
+      case '-':
+        return minus;
+      case '.':
+        return dot;
+      case '+':
+        return plus;
+      case 'h':
+        return h;
+      case 'd':
+        return d;
+      default:
+        return nullptr;  // drawn as a space
     }
   }
   static int text_width(const std::string& s, int scale) { return static_cast<int>(s.size()) * 4 * scale - scale; }
@@ -96,8 +102,14 @@ struct Canvas {
       for (int t = 0; t < thick; ++t) set(x0, y0 + t, rgb);
       if (x0 == x1 && y0 == y1) break;
       const int e2 = 2 * err;
-      if (e2 >= dy) { err += dy; x0 += sx; }
-      if (e2 <= dx) { err += dx; y0 += sy; }
+      if (e2 >= dy) {
+        err += dy;
+        x0 += sx;
+      }
+      if (e2 <= dx) {
+        err += dx;
+        y0 += sy;
+      }
     }
   }
 };
@@ -118,13 +130,18 @@ std::vector<std::uint8_t> render_line_chart(const std::vector<ChartSeries>& seri
   const bool have = std::isfinite(xmin) && std::isfinite(ymin);
   if (have) {
     if (xmax == xmin) xmax = xmin + 1;
-    if (ymax == ymin) { ymax += 1; ymin -= 1; }
+    if (ymax == ymin) {
+      ymax += 1;
+      ymin -= 1;
+    }
     const double pad = (ymax - ymin) * 0.05;
     ymax += pad;
     ymin -= pad;
   }
   auto X = [&](double x) { return left + static_cast<int>(std::lround((x - xmin) / (xmax - xmin) * (right - left))); };
-  auto Y = [&](double y) { return bottom - static_cast<int>(std::lround((y - ymin) / (ymax - ymin) * (bottom - top))); };
+  auto Y = [&](double y) {
+    return bottom - static_cast<int>(std::lround((y - ymin) / (ymax - ymin) * (bottom - top)));
+  };
   // Grid and frame.
   for (int k = 0; k <= 4; ++k) {
     const int gy = top + (bottom - top) * k / 4;
@@ -144,7 +161,8 @@ std::vector<std::uint8_t> render_line_chart(const std::vector<ChartSeries>& seri
     const bool days = xmax - xmin > 72;
     for (int k = 0; k <= 4; ++k) {
       const double x = xmin + (xmax - xmin) * k / 4;
-      std::snprintf(buf, sizeof buf, "%.*f%c", (days ? x / 24 : x) < 10 && k > 0 ? 1 : 0, days ? x / 24 : x, days ? 'd' : 'h');
+      std::snprintf(buf, sizeof buf, "%.*f%c", (days ? x / 24 : x) < 10 && k > 0 ? 1 : 0, days ? x / 24 : x,
+                    days ? 'd' : 'h');
       const std::string label = buf;
       const int w = Canvas::text_width(label, 2);
       c.text(std::clamp(X(x) - w / 2, 0, o.width - w), bottom + 8, label, 0x404040);

@@ -37,8 +37,8 @@ Ledger ledger_from(const std::vector<Fill>& stored, const Owns& owns) {
 }
 
 OrderPlan plan_orders(const std::vector<OrderUpdate>& venue_open, const std::vector<store::OrderRecord>& store_open,
-                      const std::function<bool(std::string_view symbol)>& tracked, const Owns& owns,
-                      const OmsView& oms, Ledger& ledger) {
+                      const std::function<bool(std::string_view symbol)>& tracked, const Owns& owns, const OmsView& oms,
+                      Ledger& ledger) {
   OrderPlan plan;
   std::set<std::string, std::less<>> listed;
   for (const auto& u : venue_open) {
@@ -79,14 +79,17 @@ MissedFills missed_fills(std::vector<Fill> venue, const Applied& applied, const 
   MissedFills out;
   std::set<std::string, std::less<>> taken;  // a page overlap may list a trade twice
   for (auto& f : venue) {
-    if (!f.trade_id.empty() && (applied(f.market, f.trade_id) ||
-                                !taken.insert(std::string(to_string(f.market)) + ":" + f.trade_id).second))
+    if (!f.trade_id.empty() &&
+        (applied(f.market, f.trade_id) || !taken.insert(std::string(to_string(f.market)) + ":" + f.trade_id).second))
       continue;
     if (f.client_oid.empty())
       if (auto name = name_of(f.order_id)) f.client_oid = *name;
-    if (f.client_oid.empty() && !f.order_id.empty()) out.unnamed.push_back(std::move(f));
-    else if (owns(f.client_oid)) out.ours.push_back(std::move(f));
-    else if (!f.client_oid.empty()) out.foreign.push_back(std::move(f));
+    if (f.client_oid.empty() && !f.order_id.empty())
+      out.unnamed.push_back(std::move(f));
+    else if (owns(f.client_oid))
+      out.ours.push_back(std::move(f));
+    else if (!f.client_oid.empty())
+      out.foreign.push_back(std::move(f));
   }
   return out;
 }

@@ -41,15 +41,15 @@ struct OmsView {
   std::function<bool(std::string_view client_oid)> has_open;  // ... and it is open there
 };
 struct OrderPlan {
-  std::vector<OrderUpdate> foreign;          // listed, not ours or not a tracked symbol: left alone
-  std::vector<OrderUpdate> record;           // ours and listed: the store takes the venue's state
-  std::vector<OrderUpdate> adopt;            // ... of which the OMS knows nothing: adopted
-  std::vector<store::OrderRecord> resolve;   // open in the store, not listed, not open in the OMS: query
-  std::vector<MissedQuantity> missed;        // fills the store lacks, from the listed orders
+  std::vector<OrderUpdate> foreign;         // listed, not ours or not a tracked symbol: left alone
+  std::vector<OrderUpdate> record;          // ours and listed: the store takes the venue's state
+  std::vector<OrderUpdate> adopt;           // ... of which the OMS knows nothing: adopted
+  std::vector<store::OrderRecord> resolve;  // open in the store, not listed, not open in the OMS: query
+  std::vector<MissedQuantity> missed;       // fills the store lacks, from the listed orders
 };
 OrderPlan plan_orders(const std::vector<OrderUpdate>& venue_open, const std::vector<store::OrderRecord>& store_open,
-                      const std::function<bool(std::string_view symbol)>& tracked, const Owns& owns,
-                      const OmsView& oms, Ledger& ledger);
+                      const std::function<bool(std::string_view symbol)>& tracked, const Owns& owns, const OmsView& oms,
+                      Ledger& ledger);
 
 // A store row the venue does not list, after querying it: the update to record (the venue's
 // state, or Rejected "not_on_exchange" when the request never arrived) and what it filled beyond

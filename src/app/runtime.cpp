@@ -45,12 +45,8 @@ class StoreRecorder final : public EngineRecorder {
   void order_update(const OrderUpdate& u) override { store_.append(u); }
   void fill(const Fill& f) override { store_.append(f); }
   void funding(const FundingPayment& p) override { store_.append(store::FundingRecord::from(p)); }
-  void decision(const strategy::Decision& d) override {
-    store_.append(decision_record(d));
-  }
-  void kill_switch(const risk::KillSwitch& ks) override {
-    store_.put_kill_switch(kill_switch_record(ks));
-  }
+  void decision(const strategy::Decision& d) override { store_.append(decision_record(d)); }
+  void kill_switch(const risk::KillSwitch& ks) override { store_.put_kill_switch(kill_switch_record(ks)); }
 
  private:
   store::Store& store_;
@@ -95,8 +91,9 @@ void Runtime::open_store() {
   const std::string tag = cfg_.strategy.funding.client_oid_prefix + counter_->instance_id();
   ids_ = std::make_unique<ClientOidGenerator>(tag, counter_->last_reserved(), counter_->persist_callback());
   recorder_ = std::make_unique<StoreRecorder>(*store_);
-  log_.info("store.opened", {{"db", db.string()}, {"instance_id", counter_->instance_id()}, {"client_oid_tag", tag},
-                             {"paper", paper()}});
+  log_.info(
+      "store.opened",
+      {{"db", db.string()}, {"instance_id", counter_->instance_id()}, {"client_oid_tag", tag}, {"paper", paper()}});
 }
 
 void Runtime::build_engine() {
@@ -141,7 +138,8 @@ void Runtime::forward_market(const MarketEvent& ev) {
 void Runtime::note_funding_cap(SymbolTrack& t) {
   if (!t.funding.newly_at_cap()) return;
   const auto& f = *t.funding.last();
-  log_.warn("funding.at_cap", {{"symbol", f.symbol}, {"rate", dec(f.rate)},
+  log_.warn("funding.at_cap", {{"symbol", f.symbol},
+                               {"rate", dec(f.rate)},
                                {"cap", dec(f.rate.is_negative() ? *f.min_rate : *f.max_rate)},
                                {"next_settlement", f.next_settlement.to_rfc3339()},
                                {"note", "the venue clamps the rate: the premium behind it is larger"}});
@@ -198,7 +196,8 @@ void Runtime::on_exec(const ExecEvent& ev) {
     // The OMS logs funding.settled; the runtime only keeps the PnL figures.
   } else if (const auto* r = std::get_if<StreamReconnected>(&ev)) {
     engine_->on_exec(ev);
-    if (r->private_stream && !paper() && !stopping_ && trading_) spawn(reconcile_task("private_reconnect"), "reconcile");
+    if (r->private_stream && !paper() && !stopping_ && trading_)
+      spawn(reconcile_task("private_reconnect"), "reconcile");
     pump();
     return;
   }
@@ -366,9 +365,10 @@ void Runtime::check_private_delivery(std::uint64_t data_frames) {
   }
   if (now - private_data_at_ < kPrivateSilent || now - private_silent_check_ < kPrivateSilent) return;
   private_silent_check_ = now;
-  log_.warn("ws.private_silent", {{"silent_s", std::chrono::duration_cast<std::chrono::seconds>(now - private_data_at_).count()},
-                                  {"open_orders", engine_->oms().open_orders("").size()},
-                                  {"note", "orders rest but nothing was delivered: reading fills and orders over REST"}});
+  log_.warn("ws.private_silent",
+            {{"silent_s", std::chrono::duration_cast<std::chrono::seconds>(now - private_data_at_).count()},
+             {"open_orders", engine_->oms().open_orders("").size()},
+             {"note", "orders rest but nothing was delivered: reading fills and orders over REST"}});
   if (trading_ && !stopping_) spawn(recover_fills("private_silent"), "recover_fills");
 }
 
@@ -377,7 +377,8 @@ void Runtime::watch_store() {
   if (!store_ || !engine_) return;
   const auto v = store_watch_.observe(store_->stats().write_failed, std::chrono::steady_clock::now());
   if (v.log)
-    log_.error("store.failing", {{"failed_writes", v.total}, {"since_last_report", v.since_last_log},
+    log_.error("store.failing", {{"failed_writes", v.total},
+                                 {"since_last_report", v.since_last_log},
                                  {"db", std::string(store_path(cfg_, paper()))},
                                  {"note", "writes are failing: kill switch Reducing; each failed row is logged"}});
   if (v.trip && engine_->risk().kill_switch().state() == risk::KillState::Active)
@@ -431,7 +432,8 @@ void Runtime::heartbeat() {
         snap.entry_price = market == MarketType::Spot ? s.spot_entry_price : s.perp_entry_price;
         const auto& bbo = market == MarketType::Spot ? t.spot : t.perp;
         if (bbo) snap.mark_price = bbo->mid();
-        if (snap.entry_price && snap.mark_price) snap.unrealized_pnl = snap.size * (*snap.mark_price - *snap.entry_price);
+        if (snap.entry_price && snap.mark_price)
+          snap.unrealized_pnl = snap.size * (*snap.mark_price - *snap.entry_price);
         store_->append(snap);
       }
     }
@@ -618,7 +620,9 @@ asio::awaitable<int> Runtime::run() {
     trading_ = keys_ || paper();
     started_ = true;
     log_.info("strategy.enabled",
-              {{"trading", trading_}, {"symbols", tracked_symbols()}, {"auto_symbols", cfg_.strategy.funding.auto_symbols},
+              {{"trading", trading_},
+               {"symbols", tracked_symbols()},
+               {"auto_symbols", cfg_.strategy.funding.auto_symbols},
                {"kill_switch", std::string(risk::to_string(engine_->risk().kill_switch().state()))},
                {"note", trading_ ? "evaluating and trading" : "no API keys: market data and heartbeat only"}});
     spawn(poll_loop(), "poll");

@@ -12,10 +12,10 @@
 #include <carry/config/loader.hpp>
 #include <carry/core/event_sink.hpp>
 #include <carry/core/time.hpp>
-#include <carry/strategy/universe.hpp>
 #include <carry/monitor/health.hpp>
 #include <carry/monitor/heartbeat.hpp>
 #include <carry/monitor/prometheus.hpp>
+#include <carry/strategy/universe.hpp>
 
 #include "fill_namer.hpp"
 #include "funding_watch.hpp"
@@ -71,10 +71,10 @@ class Runtime {
  private:
   struct SymbolTrack {
     std::optional<Bbo> spot, perp;
-    FundingWatch funding;                // the last update, with the interval and caps kept
-    Decimal funding_pnl, fees;           // since start (heartbeat)
-    Decimal day_funding, day_fees;       // today, UTC (daily_pnl rows)
-    Decimal spot_size, spot_cost;        // our position and its cost (average entry)
+    FundingWatch funding;           // the last update, with the interval and caps kept
+    Decimal funding_pnl, fees;      // since start (heartbeat)
+    Decimal day_funding, day_fees;  // today, UTC (daily_pnl rows)
+    Decimal spot_size, spot_cost;   // our position and its cost (average entry)
     Decimal perp_size, perp_cost;
   };
 
@@ -143,7 +143,7 @@ class Runtime {
   boost::asio::awaitable<void> set_up_account();  // account_setup_runner: exit 1 unless as configured
 
   void heartbeat();
-  void write_status(const nlohmann::json& heartbeat);  // kv "status", read by `carryd status`
+  void write_status(const nlohmann::json& heartbeat);                    // kv "status", read by `carryd status`
   boost::asio::awaitable<nlohmann::json> day_summary(std::string date);  // report.daily's figures
   monitor::HeartbeatInput heartbeat_input(UnixNanos now);
   nlohmann::json heartbeat_fields(const monitor::HeartbeatInput& in);  // the heartbeat event's fields
@@ -188,8 +188,8 @@ class Runtime {
   std::vector<oms::Command> commands_;
   FillNamer unnamed_fills_;
   StoreWatch store_watch_;
-  std::set<std::string> quote_reads_;  // "<market>:<symbol>" with a REST ticker read out
-  std::set<std::string> rest_quoted_;  // ... priced from REST since the stream went quiet
+  std::set<std::string> quote_reads_;        // "<market>:<symbol>" with a REST ticker read out
+  std::set<std::string> rest_quoted_;        // ... priced from REST since the stream went quiet
   std::set<std::string> instruments_known_;  // "<market>:<symbol>"
   std::set<std::string> forecast_seeded_;    // symbols whose forecast history was read at start
   std::uint64_t private_frames_seen_ = 0;
@@ -203,7 +203,7 @@ class Runtime {
   std::map<std::string, Decimal, std::less<>> foreign_perp_;
   reconciler::DriftTracker drift_;
   UnixNanos bills_since_;
-  UnixNanos fills_since_;  // recover_fills reads the venue's fills from here (with an overlap)
+  UnixNanos fills_since_;      // recover_fills reads the venue's fills from here (with an overlap)
   bool fills_overlap_ = true;  // re-read 2 minutes before fills_since_ (late-stamped fills)
   boost::asio::steady_timer reconcile_timer_;
   boost::asio::steady_timer universe_timer_;
@@ -211,14 +211,14 @@ class Runtime {
     std::optional<Instrument> spot, perp;
   };
   std::map<std::string, CatalogEntry, std::less<>> catalog_;  // symbols: auto: every listed instrument
-  std::string universe_leaders_;  // the ranking's top of the last refresh logged at info
-  std::string day_;  // current UTC date of the day_* accumulators
+  std::string universe_leaders_;                              // the ranking's top of the last refresh logged at info
+  std::string day_;                                           // current UTC date of the day_* accumulators
   std::function<nlohmann::json()> status_extra_;
 
   // Monitoring (runtime_http.cpp).
   std::unique_ptr<HttpServer> http_;
-  bool started_ = false;  // instruments, funding and the start-up reconciliation done
-  std::uint64_t drift_total_ = 0;  // reconcile.drift reports
+  bool started_ = false;                       // instruments, funding and the start-up reconciliation done
+  std::uint64_t drift_total_ = 0;              // reconcile.drift reports
   std::uint64_t fills_by_market_[2] = {0, 0};  // our fills: spot, perp
 };
 

@@ -36,7 +36,8 @@ asio::awaitable<std::optional<bitget::AccountKind>> Runtime::settle_account_kind
   if (stopping_) co_return std::nullopt;
   if (!out.error.empty()) {
     log_.error("account.kind_refused", {{"configured", std::string(bitget::to_string(setting))},
-                                         {"account_mode", out.account_mode}, {"error", out.error}});
+                                        {"account_mode", out.account_mode},
+                                        {"error", out.error}});
     std::cerr << "carryd: " << out.error << std::endl;  // the one line a user starting it by hand sees
     co_return std::nullopt;
   }

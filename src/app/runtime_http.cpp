@@ -23,9 +23,12 @@ std::optional<double> age_s(std::chrono::steady_clock::time_point at, std::chron
 
 int kill_state_number(risk::KillState s) {
   switch (s) {
-    case risk::KillState::Active: return 0;
-    case risk::KillState::Reducing: return 1;
-    case risk::KillState::Halted: return 2;
+    case risk::KillState::Active:
+      return 0;
+    case risk::KillState::Reducing:
+      return 1;
+    case risk::KillState::Halted:
+      return 2;
   }
   return 2;
 }
@@ -76,8 +79,10 @@ nlohmann::json Runtime::heartbeat_fields(const monitor::HeartbeatInput& in) {
   }
   if (gw_) {
     const auto g = gw_->stats();
-    hb["gateway"] = {{"public_frames", g.public_frames}, {"private_frames", g.private_frames},
-                     {"rejected_frames", g.rejected_frames}, {"book_resyncs", g.book_resyncs}};
+    hb["gateway"] = {{"public_frames", g.public_frames},
+                     {"private_frames", g.private_frames},
+                     {"rejected_frames", g.rejected_frames},
+                     {"book_resyncs", g.book_resyncs}};
   }
   return hb;
 }
@@ -89,9 +94,8 @@ monitor::MetricsSnapshot Runtime::metrics_snapshot() {
     s.kill_switch_state = kill_state_number(engine_->risk().kill_switch().state());
     s.heartbeat = monitor::build_heartbeat(heartbeat_input(clock_.now()));
     const auto& t = engine_->oms().metrics().total;
-    s.orders = {{"submitted", t.submits}, {"acked", t.acks},     {"rejected", t.rejects},
-                {"canceled", t.cancels},  {"amended", t.amends}, {"blocked", t.blocks},
-                {"unknown", t.unknowns},  {"recovered", t.recovered}};
+    s.orders = {{"submitted", t.submits}, {"acked", t.acks},     {"rejected", t.rejects}, {"canceled", t.cancels},
+                {"amended", t.amends},    {"blocked", t.blocks}, {"unknown", t.unknowns}, {"recovered", t.recovered}};
     s.chase_amends = t.chases;
     s.cooldowns = t.cooldowns;
   }
@@ -160,13 +164,15 @@ bool Runtime::start_http() {
   http_ = std::make_unique<HttpServer>(ioc_.get_executor(), std::move(routes), log_);
   std::string error = "monitor.http.listen is not an address";
   if (!addr || !http_->listen(*addr, error)) {
-    log_.error("http.bind_failed", {{"address", h.listen}, {"error", error},
+    log_.error("http.bind_failed", {{"address", h.listen},
+                                    {"error", error},
                                     {"note", "set monitor.http.listen to a free port, or \"\" to turn it off"}});
     std::cerr << "carryd: cannot listen on " << h.listen << " (monitor.http.listen): " << error << "\n";
     http_.reset();
     return false;
   }
-  log_.info("http.listening", {{"address", http_->bound_address()}, {"token", !h.token.empty()},
+  log_.info("http.listening", {{"address", http_->bound_address()},
+                               {"token", !h.token.empty()},
                                {"paths", {"/metrics", "/health", "/status"}}});
   http_->start();
   return true;

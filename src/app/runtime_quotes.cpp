@@ -53,7 +53,9 @@ asio::awaitable<void> Runtime::read_quote(std::string symbol, MarketType market)
   Bbo b = t.bbo;
   b.ts_init = clock_.now();
   if (rest_quoted_.insert(key).second)
-    log_.warn("md.rest_quote", {{"symbol", symbol}, {"market", to_string(market)}, {"bid", b.bid_price.to_string()},
+    log_.warn("md.rest_quote", {{"symbol", symbol},
+                                {"market", to_string(market)},
+                                {"bid", b.bid_price.to_string()},
                                 {"ask", b.ask_price.to_string()},
                                 {"note", "the stream's last quote is old: priced from the REST ticker"}});
   on_market(b);

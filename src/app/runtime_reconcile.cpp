@@ -49,8 +49,11 @@ void Runtime::attribute_funding(FundingPayment& p, Decimal ours) {
   const Decimal venue = ours + f->second;
   const Decimal whole = p.amount;
   p.amount = venue.is_zero() ? Decimal{} : p.amount * ours / venue;
-  log_.info("funding.foreign_share", {{"symbol", p.symbol}, {"venue_amount", dec(whole)}, {"ours", dec(p.amount)},
-                                      {"our_position", dec(ours)}, {"foreign_position", dec(f->second)}});
+  log_.info("funding.foreign_share", {{"symbol", p.symbol},
+                                      {"venue_amount", dec(whole)},
+                                      {"ours", dec(p.amount)},
+                                      {"our_position", dec(ours)},
+                                      {"foreign_position", dec(f->second)}});
 }
 
 asio::awaitable<void> Runtime::reconcile_task(std::string why) {
@@ -91,10 +94,15 @@ asio::awaitable<void> Runtime::check_drift(std::string why) {
     if (v.cleared) log_.info("reconcile.drift_cleared", {{"symbol", symbol}, {"market", "perp"}});
     if (!v.drifted) continue;
     ++drift_total_;
-    log_.warn("reconcile.drift", {{"symbol", symbol}, {"market", "perp"}, {"venue", dec(venue[symbol])},
-                                  {"foreign", dec(foreign)}, {"ours", dec(t.perp_size)},
-                                  {"unexplained", dec(v.unexplained)}, {"lot", dec(inst->lot)},
-                                  {"passes", v.passes}, {"why", why}});
+    log_.warn("reconcile.drift", {{"symbol", symbol},
+                                  {"market", "perp"},
+                                  {"venue", dec(venue[symbol])},
+                                  {"foreign", dec(foreign)},
+                                  {"ours", dec(t.perp_size)},
+                                  {"unexplained", dec(v.unexplained)},
+                                  {"lot", dec(inst->lot)},
+                                  {"passes", v.passes},
+                                  {"why", why}});
     if (v.trip) engine_->risk().trip(risk::KillState::Reducing, "reconcile_drift:" + symbol);
   }
   pump();
@@ -117,8 +125,10 @@ asio::awaitable<void> Runtime::recover_fills(std::string why) {
       if (stopping_) co_return;
       if (!r) {
         complete = false;
-        log_.warn("reconcile.fills_failed", {{"symbol", symbol}, {"market", std::string(to_string(market))},
-                                             {"error", r.error().message()}, {"why", why}});
+        log_.warn("reconcile.fills_failed", {{"symbol", symbol},
+                                             {"market", std::string(to_string(market))},
+                                             {"error", r.error().message()},
+                                             {"why", why}});
         continue;
       }
       auto missed = reconciler::missed_fills(
@@ -191,15 +201,15 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
                                   const auto* o = engine_->oms().find(oid);
                                   return o != nullptr && o->is_open();
                                 }};
-  auto plan = reconciler::plan_orders(*open, *known, [this](std::string_view s) { return track_.contains(s); }, owns,
-                                      oms, ledger);
+  auto plan = reconciler::plan_orders(
+      *open, *known, [this](std::string_view s) { return track_.contains(s); }, owns, oms, ledger);
   execute_order_plan(plan);
   int resolved = 0;
   for (const auto& row : plan.resolve) {
     auto r = co_await look_up(row.symbol, row.market, row.client_oid, row.order_id);
     if (!r) {
-      log_.error("reconcile.failed", {{"step", "order_by_client_oid"}, {"client_oid", row.client_oid},
-                                      {"error", r.error().message()}});
+      log_.error("reconcile.failed",
+                 {{"step", "order_by_client_oid"}, {"client_oid", row.client_oid}, {"error", r.error().message()}});
       co_return false;
     }
     ++resolved;
@@ -209,7 +219,8 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
     log_.info("idempotent.recover", {{"client_oid", row.client_oid},
                                      {"status", res.reached_venue ? std::string(to_string(res.record.status))
                                                                   : std::string("never_reached_exchange")},
-                                     {"filled", dec(res.record.filled_size)}, {"why", why}});
+                                     {"filled", dec(res.record.filled_size)},
+                                     {"why", why}});
   }
   auto& spot_net = ledger.spot_net;
   auto& perp_net = ledger.perp_net;
@@ -248,9 +259,12 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
         // Priced at the current mark (REST funding info, else a quote); unpriced legs cannot be
         // booked honestly: the strategy still gets them, the guards are told why they cannot.
         std::optional<Decimal> price;
-        if (t.funding.last() && t.funding.last()->mark_price) price = t.funding.last()->mark_price;
-        else if (t.perp) price = t.perp->mid();
-        else if (t.spot) price = t.spot->mid();
+        if (t.funding.last() && t.funding.last()->mark_price)
+          price = t.funding.last()->mark_price;
+        else if (t.perp)
+          price = t.perp->mid();
+        else if (t.spot)
+          price = t.spot->mid();
         if (price) {
           engine_->adopt_positions(symbol, spot, p, *price);
         } else {
@@ -258,8 +272,11 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
           log_.error("reconcile.position_unpriced",
                      {{"symbol", symbol}, {"note", "no mark price yet: the OMS and risk guards do not see it"}});
         }
-        log_.info("reconcile.position", {{"symbol", symbol}, {"spot", dec(spot)}, {"perp", dec(p)},
-                                         {"unhedged", dec(spot + p)}, {"spot_wallet", dec(wallet)},
+        log_.info("reconcile.position", {{"symbol", symbol},
+                                         {"spot", dec(spot)},
+                                         {"perp", dec(p)},
+                                         {"unhedged", dec(spot + p)},
+                                         {"spot_wallet", dec(wallet)},
                                          {"venue_perp", dec(perp[symbol])}});
       }
     }
@@ -267,8 +284,11 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
     // book; it re-decides from the positions above.
     for (const auto& u : adopted_orders) engine_->oms().cancel(u.client_oid, "reconcile_adopted");
   }
-  log_.info("reconcile.done", {{"why", why}, {"open_on_exchange", open->size()}, {"adopted", adopted_orders.size()},
-                               {"foreign", foreign}, {"resolved", resolved}});
+  log_.info("reconcile.done", {{"why", why},
+                               {"open_on_exchange", open->size()},
+                               {"adopted", adopted_orders.size()},
+                               {"foreign", foreign},
+                               {"resolved", resolved}});
   pump();
   co_return true;
 }
@@ -288,13 +308,15 @@ asio::awaitable<bool> Runtime::backfill_fills(std::vector<Fill>& stored) {
     have.insert(std::string(to_string(f.market)) + ":" + f.trade_id);
     if (ids_->owns(f.client_oid)) from = std::max(from, f.ts_event - std::chrono::minutes(2));
   }
-  std::map<std::string, std::string> names;  // order id -> client id, looked up once
+  std::map<std::string, std::string> names;       // order id -> client id, looked up once
   for (const auto& symbol : tracked_symbols()) {  // a copy: the set may change across the awaits
     for (const MarketType market : {MarketType::Spot, MarketType::Perp}) {
       auto r = co_await venue_->fills(symbol, market, from, now + std::chrono::seconds(5));
       if (!r) {
-        log_.error("reconcile.failed", {{"step", "backfill_fills"}, {"symbol", symbol},
-                                        {"market", std::string(to_string(market))}, {"error", r.error().message()}});
+        log_.error("reconcile.failed", {{"step", "backfill_fills"},
+                                        {"symbol", symbol},
+                                        {"market", std::string(to_string(market))},
+                                        {"error", r.error().message()}});
         co_return false;
       }
       for (auto& f : *r) {
@@ -319,30 +341,42 @@ asio::awaitable<bool> Runtime::backfill_fills(std::vector<Fill>& stored) {
 
 // One line per trade the pushes never delivered, whichever pass found it.
 void Runtime::log_missed_fill(const Fill& f, std::string_view why) {
-  log_.warn("reconcile.missed_fill",
-            {{"trade_id", f.trade_id}, {"client_oid", f.client_oid}, {"order_id", f.order_id}, {"symbol", f.symbol},
-             {"market", std::string(to_string(f.market))}, {"side", std::string(to_string(f.side))},
-             {"size", dec(f.size)}, {"price", dec(f.price)}, {"ts_event", f.ts_event.to_rfc3339_ms()}, {"why", why}});
+  log_.warn("reconcile.missed_fill", {{"trade_id", f.trade_id},
+                                      {"client_oid", f.client_oid},
+                                      {"order_id", f.order_id},
+                                      {"symbol", f.symbol},
+                                      {"market", std::string(to_string(f.market))},
+                                      {"side", std::string(to_string(f.side))},
+                                      {"size", dec(f.size)},
+                                      {"price", dec(f.price)},
+                                      {"ts_event", f.ts_event.to_rfc3339_ms()},
+                                      {"why", why}});
 }
 
 void Runtime::log_missed_quantity(const reconciler::MissedQuantity& m) {
-  log_.warn("reconcile.missed_fills", {{"client_oid", m.client_oid}, {"symbol", m.symbol},
-                                       {"market", std::string(to_string(m.market))}, {"size", dec(m.size)}});
+  log_.warn("reconcile.missed_fills", {{"client_oid", m.client_oid},
+                                       {"symbol", m.symbol},
+                                       {"market", std::string(to_string(m.market))},
+                                       {"size", dec(m.size)}});
 }
 
 // The venue's open orders: ours are recorded (and adopted when the OMS never heard of them),
 // another client's are reported and left alone.
 void Runtime::execute_order_plan(const reconciler::OrderPlan& plan) {
   for (const auto& u : plan.foreign)
-    log_.warn("reconcile.foreign_order", {{"symbol", u.symbol}, {"market", std::string(to_string(u.market))},
-                                          {"client_oid", u.client_oid}, {"order_id", u.order_id},
+    log_.warn("reconcile.foreign_order", {{"symbol", u.symbol},
+                                          {"market", std::string(to_string(u.market))},
+                                          {"client_oid", u.client_oid},
+                                          {"order_id", u.order_id},
                                           {"note", "not ours: left alone"}});
   for (const auto& m : plan.missed) log_missed_quantity(m);
   for (const auto& u : plan.record) store_->append(u);
   for (const auto& u : plan.adopt) {
     engine_->oms().adopt(u);
-    log_.info("reconcile.adopted", {{"client_oid", u.client_oid}, {"symbol", u.symbol},
-                                    {"market", std::string(to_string(u.market))}, {"filled", dec(u.filled_size)},
+    log_.info("reconcile.adopted", {{"client_oid", u.client_oid},
+                                    {"symbol", u.symbol},
+                                    {"market", std::string(to_string(u.market))},
+                                    {"filled", dec(u.filled_size)},
                                     {"size", dec(u.size)}});
   }
 }
@@ -355,9 +389,12 @@ Runtime::OwnedLegs Runtime::owned_legs(const std::string& symbol, Decimal spot_o
   for (const auto& [market, share] : {std::pair{MarketType::Spot, spot}, std::pair{MarketType::Perp, perp}}) {
     if (share.foreign.is_zero()) continue;
     log_.warn("reconcile.foreign_position",
-              {{"symbol", symbol}, {"market", std::string(to_string(market))},
-               {"venue", dec(share.ours + share.foreign)}, {"ours", dec(share.ours)},
-               {"foreign", dec(share.foreign)}, {"adopted", adopt},
+              {{"symbol", symbol},
+               {"market", std::string(to_string(market))},
+               {"venue", dec(share.ours + share.foreign)},
+               {"ours", dec(share.ours)},
+               {"foreign", dec(share.foreign)},
+               {"adopted", adopt},
                {"note", adopt ? "adopted: strategy.funding.adopt_foreign_positions is true"
                               : "not ours: never hedged, reduced or flattened"}});
   }
@@ -375,7 +412,9 @@ void Runtime::name_waiting_fills() {
   for (const auto& l : plan.lookups) spawn(look_up_order(l.symbol, l.market, l.order_id), "order_lookup");
   for (auto& f : plan.named) on_exec(f);
   for (auto& f : plan.foreign) {
-    log_.warn("fill.unnamed", {{"order_id", f.order_id}, {"trade_id", f.trade_id}, {"symbol", f.symbol},
+    log_.warn("fill.unnamed", {{"order_id", f.order_id},
+                               {"trade_id", f.trade_id},
+                               {"symbol", f.symbol},
                                {"note", "the venue names no order of ours with this id"}});
     on_exec(f);
   }

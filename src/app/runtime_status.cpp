@@ -18,7 +18,9 @@ void Runtime::write_status(const nlohmann::json& hb) {
                      {"pid", static_cast<long>(::getpid())},
                      {"trading", trading_ && !stopping_},
                      // The last row of a run is written after shutdown: `status` then says stopped.
-                     {"state", stopping_ ? "stopped" : trading_ ? "trading" : "starting"},
+                     {"state", stopping_  ? "stopped"
+                               : trading_ ? "trading"
+                                          : "starting"},
                      {"kill_switch", std::string(risk::to_string(ks.state()))},
                      {"kill_reason", ks.reason()},
                      {"heartbeat_s", cfg_.monitor.heartbeat_s},

@@ -155,13 +155,15 @@ asio::awaitable<void> Runtime::refresh_universe() {
     }
   for (const auto& s : choice.added)
     if (join_symbol(s, "ranked")) applied.added.push_back(s);
-  const auto loop_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  const auto loop_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
   auto fields = universe_fields(choice, applied);
   fields["loop_us"] = loop_us.count();
   // News at info: a change of the set, or of the ranking's leaders (a better pair waiting for a
   // place shows up once); an unchanged refresh at debug.
   std::string leaders;
-  for (const auto& r : fields.at("top")) leaders += r.at("symbol").get<std::string>() + (r.at("excluded") == "" ? "+" : "-");
+  for (const auto& r : fields.at("top"))
+    leaders += r.at("symbol").get<std::string>() + (r.at("excluded") == "" ? "+" : "-");
   const bool news = !applied.added.empty() || !applied.removed.empty() || leaders != universe_leaders_;
   universe_leaders_ = std::move(leaders);
   log_.emit(news ? LogLevel::Info : LogLevel::Debug, "universe.refresh", std::move(fields));

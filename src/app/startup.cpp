@@ -12,10 +12,14 @@ namespace carry::app {
 
 std::string_view to_string(Mode m) noexcept {
   switch (m) {
-    case Mode::Live: return "live";
-    case Mode::Testnet: return "testnet";
-    case Mode::Paper: return "paper";
-    case Mode::OpsCheck: return "ops-check";
+    case Mode::Live:
+      return "live";
+    case Mode::Testnet:
+      return "testnet";
+    case Mode::Paper:
+      return "paper";
+    case Mode::OpsCheck:
+      return "ops-check";
   }
   return "?";
 }

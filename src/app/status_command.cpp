@@ -87,7 +87,8 @@ void add_decisions(SQLite::Database& db, json& st) {
 
 json parse_row(const std::string& text, const std::filesystem::path& db) {
   auto j = json::parse(text, nullptr, false);
-  if (!j.is_object()) throw StatusError("the status row in " + db.string() + " is not JSON (written by another version?)");
+  if (!j.is_object())
+    throw StatusError("the status row in " + db.string() + " is not JSON (written by another version?)");
   return j;
 }
 
@@ -139,13 +140,15 @@ json read_status(const std::filesystem::path& path, UnixNanos now) {
     if (!has_table(db, "kv")) throw StatusError(path.string() + " is not a Carry store (no kv table)");
     const auto row = kv(db, "status");
     if (!row)
-      throw StatusError(path.string() + " holds no status yet (carryd writes it at every heartbeat, monitor.heartbeat_s)");
+      throw StatusError(path.string() +
+                        " holds no status yet (carryd writes it at every heartbeat, monitor.heartbeat_s)");
     json st = parse_row(*row, path);
     st["store"] = path.string();
     if (const auto ts = UnixNanos::parse_rfc3339(st.value("ts", ""))) st["age_s"] = (now.ns - ts->ns) / 1'000'000'000;
     if (const auto ks = kv(db, "kill_switch")) {
       const auto k = json::parse(*ks, nullptr, false);
-      if (k.is_object() && k.contains("since_ns")) st["kill_switch_since"] = UnixNanos{k["since_ns"].get<std::int64_t>()}.to_rfc3339();
+      if (k.is_object() && k.contains("since_ns"))
+        st["kill_switch_since"] = UnixNanos{k["since_ns"].get<std::int64_t>()}.to_rfc3339();
     }
     if (!st.contains("symbols") || !st["symbols"].is_array()) st["symbols"] = json::array();
     constexpr std::int64_t kDay = 86'400'000'000'000LL;
@@ -200,8 +203,10 @@ std::string format_status(const json& st) {
 int run_status(const std::filesystem::path& db, bool as_json, UnixNanos now, std::ostream& out, std::ostream& err) {
   try {
     const json st = read_status(db, now);
-    if (as_json) out << st.dump(2) << "\n";
-    else out << format_status(st);
+    if (as_json)
+      out << st.dump(2) << "\n";
+    else
+      out << format_status(st);
     return 0;
   } catch (const StatusError& e) {
     err << "carryd status: " << e.what() << "\n";

@@ -16,15 +16,15 @@ class StoreWatch {
   static constexpr auto kLogEvery = std::chrono::minutes(1);
 
   struct Verdict {
-    bool trip = false;              // first failure seen: kill switch to Reducing
-    bool log = false;               // emit store.failing now
+    bool trip = false;  // first failure seen: kill switch to Reducing
+    bool log = false;   // emit store.failing now
     std::uint64_t since_last_log = 0;
     std::uint64_t total = 0;
   };
   Verdict observe(std::uint64_t write_failed_total, Clock::time_point now);
 
  private:
-  std::uint64_t seen_ = 0;          // failures accounted for
+  std::uint64_t seen_ = 0;  // failures accounted for
   std::uint64_t unlogged_ = 0;
   bool tripped_ = false;
   std::optional<Clock::time_point> last_log_;

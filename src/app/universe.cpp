@@ -44,8 +44,8 @@ nlohmann::json universe_fields(const strategy::UniverseChoice& choice, const Uni
     if (ranked.size() < top)
       ranked.push_back({{"symbol", r.symbol}, {"net_apr", r.net_apr}, {"excluded", std::string(r.excluded)}});
   }
-  return {{"members", choice.members}, {"added", applied.added}, {"removed", applied.removed},
-          {"candidates", choice.ranking.size()}, {"eligible", eligible}, {"top", std::move(ranked)}};
+  return {{"members", choice.members},           {"added", applied.added}, {"removed", applied.removed},
+          {"candidates", choice.ranking.size()}, {"eligible", eligible},   {"top", std::move(ranked)}};
 }
 
 void SettledHistory::add(const std::string& symbol, double rate, int interval_hours) {
@@ -57,7 +57,8 @@ void SettledHistory::add(const std::string& symbol, double rate, int interval_ho
 
 std::vector<double> SettledHistory::rates(const std::string& symbol) const {
   const auto it = by_symbol_.find(symbol);
-  return it == by_symbol_.end() ? std::vector<double>{} : std::vector<double>(it->second.rates.begin(), it->second.rates.end());
+  return it == by_symbol_.end() ? std::vector<double>{}
+                                : std::vector<double>(it->second.rates.begin(), it->second.rates.end());
 }
 
 int SettledHistory::interval_hours(const std::string& symbol) const {

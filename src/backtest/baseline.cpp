@@ -8,8 +8,8 @@ namespace {
 
 // Index of the last point stamped before `ts_ns` (points ascending), or npos.
 std::size_t last_before(const std::vector<PricePoint>& pts, std::int64_t ts_ns) {
-  const auto it = std::lower_bound(pts.begin(), pts.end(), ts_ns,
-                                   [](const PricePoint& p, std::int64_t t) { return p.ts_ns < t; });
+  const auto it =
+      std::lower_bound(pts.begin(), pts.end(), ts_ns, [](const PricePoint& p, std::int64_t t) { return p.ts_ns < t; });
   return it == pts.begin() ? std::string::npos : static_cast<std::size_t>(it - pts.begin()) - 1;
 }
 
@@ -20,8 +20,10 @@ std::pair<std::size_t, std::size_t> common_instant(const BaselineInput& in, bool
   while (first ? (i < in.spot.size() && j < in.perp.size()) : (i > 0 && j > 0)) {
     const std::int64_t s = in.spot[first ? i : i - 1].ts_ns, p = in.perp[first ? j : j - 1].ts_ns;
     if (s == p) return first ? std::pair{i, j} : std::pair{i - 1, j - 1};
-    if (first) (s < p ? i : j) += 1;
-    else (s > p ? i : j) -= 1;
+    if (first)
+      (s < p ? i : j) += 1;
+    else
+      (s > p ? i : j) -= 1;
   }
   return {std::string::npos, std::string::npos};
 }

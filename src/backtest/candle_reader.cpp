@@ -79,8 +79,8 @@ DataResult<CandleSeries> read_candles(const std::filesystem::path& file, const C
         return csv.error("duplicate open_time_ms " + detail::describe_ms(c.open_time_ms) + " (same as line " +
                          std::to_string(prev_line) + ")");
       if (c.open_time_ms < prev)
-        return csv.error("out of order: open_time_ms " + detail::describe_ms(c.open_time_ms) +
-                         " is before line " + std::to_string(prev_line) + "'s " + detail::describe_ms(prev));
+        return csv.error("out of order: open_time_ms " + detail::describe_ms(c.open_time_ms) + " is before line " +
+                         std::to_string(prev_line) + "'s " + detail::describe_ms(prev));
       const std::int64_t step = c.open_time_ms - prev;
       if (min_step == 0 || step < min_step) min_step = step;
     }
@@ -112,8 +112,9 @@ DataResult<CandleSeries> read_candles(const std::filesystem::path& file, const C
   // Every step a gap means the file is not at the timeframe it was read as (a 1h file named 1m).
   if (opts.interval_ms && min_step > iv)
     return DataError{out.file, 0,
-                     "no two consecutive candles are one interval apart (smallest step " + std::to_string(min_step / 1000) +
-                         " s, expected " + std::to_string(iv / 1000) + " s): wrong timeframe for this file?"};
+                     "no two consecutive candles are one interval apart (smallest step " +
+                         std::to_string(min_step / 1000) + " s, expected " + std::to_string(iv / 1000) +
+                         " s): wrong timeframe for this file?"};
   return out;
 }
 

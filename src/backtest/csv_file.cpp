@@ -2,11 +2,11 @@
 
 #include "fast_decimal.hpp"
 
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
-#include <algorithm>
-#include <cerrno>
 #include <memory>
 
 namespace carry::backtest::detail {
@@ -190,8 +190,8 @@ DataResult<void> CsvFile::check_utc_copy(std::size_t i, std::string_view column,
     parsed = t->ms();
   }
   if (*parsed != ms)
-    return error("column '" + std::string(column) + "' " + quoted(text) + " disagrees with " +
-                 std::string(ms_column) + " " + describe_ms(ms));
+    return error("column '" + std::string(column) + "' " + quoted(text) + " disagrees with " + std::string(ms_column) +
+                 " " + describe_ms(ms));
   return {};
 }
 

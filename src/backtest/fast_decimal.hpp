@@ -11,8 +11,8 @@
 namespace carry::backtest::detail {
 
 inline Result<Decimal> parse_decimal_fast(std::string_view s) noexcept {
-  static constexpr std::uint64_t kPow10[10] = {1,         10,         100,         1'000,         10'000,
-                                              100'000,   1'000'000,  10'000'000,  100'000'000,   1'000'000'000};
+  static constexpr std::uint64_t kPow10[10] = {1,       10,        100,        1'000,       10'000,
+                                               100'000, 1'000'000, 10'000'000, 100'000'000, 1'000'000'000};
   const char* p = s.data();
   const char* const end = p + s.size();
   bool negative = false;

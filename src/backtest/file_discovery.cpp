@@ -17,7 +17,9 @@ struct Candidate {
   std::filesystem::path path;
 };
 
-bool is_symbol_char(char c) { return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)); }
+bool is_symbol_char(char c) {
+  return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
+}
 
 // Recognises one file name; nullopt when it follows none of the patterns.
 std::optional<Candidate> classify(const std::filesystem::path& path) {
@@ -58,9 +60,12 @@ std::optional<Candidate> classify(const std::filesystem::path& path) {
 
 std::string role_name(Role r) {
   switch (r) {
-    case Role::Spot: return "spot";
-    case Role::Perp: return "perp";
-    case Role::Funding: return "funding";
+    case Role::Spot:
+      return "spot";
+    case Role::Perp:
+      return "perp";
+    case Role::Funding:
+      return "funding";
   }
   return "?";
 }
@@ -128,9 +133,12 @@ DataResult<std::vector<SymbolFiles>> discover_symbol_files(const std::filesystem
     std::vector<const Candidate*> funding;
     for (const Candidate& c : all) {
       if (c.symbol != sym) continue;
-      if (c.role == Role::Spot) spot[*c.timeframe].push_back(&c);
-      else if (c.role == Role::Perp) perp[*c.timeframe].push_back(&c);
-      else funding.push_back(&c);
+      if (c.role == Role::Spot)
+        spot[*c.timeframe].push_back(&c);
+      else if (c.role == Role::Perp)
+        perp[*c.timeframe].push_back(&c);
+      else
+        funding.push_back(&c);
     }
     const auto timeframes = [](const std::map<Timeframe, std::vector<const Candidate*>>& m) {
       std::string s;
@@ -146,7 +154,8 @@ DataResult<std::vector<SymbolFiles>> discover_symbol_files(const std::filesystem
       if (!spot.contains(*tf) || !perp.contains(*tf))
         return DataError{dir_name, 0,
                          sym + ": no " + std::string(spot.contains(*tf) ? "perp" : "spot") + " file at timeframe " +
-                             std::string(to_string(*tf)) + " (spot: " + timeframes(spot) + "; perp: " + timeframes(perp) + ")"};
+                             std::string(to_string(*tf)) + " (spot: " + timeframes(spot) +
+                             "; perp: " + timeframes(perp) + ")"};
     } else {
       for (const auto& [t, cs] : spot)  // std::map: finest first
         if (perp.contains(t)) {
@@ -177,15 +186,17 @@ DataResult<std::vector<SymbolFiles>> discover_symbol_files(const std::filesystem
 }
 
 DataResult<SymbolFiles> explicit_symbol_files(std::string symbol, const std::filesystem::path& spot,
-                                              const std::filesystem::path& perp,
-                                              const std::filesystem::path& funding) {
-  for (const auto& [flag, path] : {std::pair{"--spot", &spot}, std::pair{"--perp", &perp}, std::pair{"--funding", &funding}}) {
+                                              const std::filesystem::path& perp, const std::filesystem::path& funding) {
+  for (const auto& [flag, path] :
+       {std::pair{"--spot", &spot}, std::pair{"--perp", &perp}, std::pair{"--funding", &funding}}) {
     std::error_code ec;
     if (path->empty()) return DataError{flag, 0, "missing file name"};
-    if (!std::filesystem::is_regular_file(*path, ec)) return DataError{path->string(), 0, std::string("no such file (") + flag + ")"};
+    if (!std::filesystem::is_regular_file(*path, ec))
+      return DataError{path->string(), 0, std::string("no such file (") + flag + ")"};
   }
   std::transform(symbol.begin(), symbol.end(), symbol.begin(), [](unsigned char ch) { return std::toupper(ch); });
-  return SymbolFiles{std::move(symbol), spot, perp, funding, timeframe_token_in_name(spot), timeframe_token_in_name(perp)};
+  return SymbolFiles{
+      std::move(symbol), spot, perp, funding, timeframe_token_in_name(spot), timeframe_token_in_name(perp)};
 }
 
 }  // namespace carry::backtest

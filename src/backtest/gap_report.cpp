@@ -14,8 +14,10 @@ std::string GapReport::summary() const {
   std::string out = file + ": ";
   if (count > 0) {
     out += std::to_string(count) + (count == 1 ? " gap" : " gaps");
-    if (missing > 0) out += " (" + std::to_string(missing) + " missing " + what + ")";
-    else out += " in " + what;
+    if (missing > 0)
+      out += " (" + std::to_string(missing) + " missing " + what + ")";
+    else
+      out += " in " + what;
     out += "; first:";
     for (std::size_t i = 0; i < first.size(); ++i) {
       const Gap& g = first[i];

@@ -57,8 +57,7 @@ DataResult<TimeRange> parse_time_range(std::string_view from, std::string_view t
     r.to = to.size() == 10 ? *t + std::chrono::hours(24) : *t;
   }
   if (r.from && r.to && *r.from >= *r.to)
-    return DataError{"--from/--to", 0,
-                     "empty range: " + r.from->to_rfc3339() + " is not before " + r.to->to_rfc3339()};
+    return DataError{"--from/--to", 0, "empty range: " + r.from->to_rfc3339() + " is not before " + r.to->to_rfc3339()};
   return r;
 }
 
@@ -75,9 +74,11 @@ Replay::Replay(std::vector<SymbolData> symbols, TimeRange range) : symbols_(std:
     windows_.push_back(w);
   }
   const auto quotes_in = [](const std::vector<Quote>& q, const Period& w) {
-    const auto lo = std::lower_bound(q.begin(), q.end(), w.start.ns, [](const Quote& x, std::int64_t t) { return x.ts_ns < t; });
+    const auto lo =
+        std::lower_bound(q.begin(), q.end(), w.start.ns, [](const Quote& x, std::int64_t t) { return x.ts_ns < t; });
     const auto hi = std::lower_bound(lo, q.end(), w.end.ns, [](const Quote& x, std::int64_t t) { return x.ts_ns < t; });
-    return std::pair<std::size_t, std::size_t>(static_cast<std::size_t>(lo - q.begin()), static_cast<std::size_t>(hi - q.begin()));
+    return std::pair<std::size_t, std::size_t>(static_cast<std::size_t>(lo - q.begin()),
+                                               static_cast<std::size_t>(hi - q.begin()));
   };
   // Stream index order is the tie-break order: class, then symbol, then spot before perp.
   for (StreamKind kind : {StreamKind::Settlement, StreamKind::RateUpdate, StreamKind::SpotQuote}) {
@@ -115,10 +116,14 @@ Replay::Replay(std::vector<SymbolData> symbols, TimeRange range) : symbols_(std:
 std::int64_t Replay::stream_ts(const Stream& s, std::size_t i) const noexcept {
   const SymbolData& d = symbols_[s.symbol];
   switch (s.kind) {
-    case StreamKind::Settlement: return settle_ns(d.funding[i]);
-    case StreamKind::RateUpdate: return std::max(announce_ns(d.funding, i), windows_[s.symbol].start.ns);
-    case StreamKind::SpotQuote: return d.spot.quotes[i].ts_ns;
-    case StreamKind::PerpQuote: return d.perp.quotes[i].ts_ns;
+    case StreamKind::Settlement:
+      return settle_ns(d.funding[i]);
+    case StreamKind::RateUpdate:
+      return std::max(announce_ns(d.funding, i), windows_[s.symbol].start.ns);
+    case StreamKind::SpotQuote:
+      return d.spot.quotes[i].ts_ns;
+    case StreamKind::PerpQuote:
+      return d.perp.quotes[i].ts_ns;
   }
   return 0;
 }

@@ -4,9 +4,12 @@ namespace carry::backtest {
 
 std::string_view to_string(Timeframe tf) noexcept {
   switch (tf) {
-    case Timeframe::Tick: return "bbo";
-    case Timeframe::Minute1: return "1m";
-    case Timeframe::Hour1: return "1h";
+    case Timeframe::Tick:
+      return "bbo";
+    case Timeframe::Minute1:
+      return "1m";
+    case Timeframe::Hour1:
+      return "1h";
   }
   return "?";
 }
@@ -20,9 +23,12 @@ std::optional<Timeframe> parse_timeframe(std::string_view token) noexcept {
 
 std::int64_t interval_ms(Timeframe tf) noexcept {
   switch (tf) {
-    case Timeframe::Tick: return 0;
-    case Timeframe::Minute1: return 60'000;
-    case Timeframe::Hour1: return 3'600'000;
+    case Timeframe::Tick:
+      return 0;
+    case Timeframe::Minute1:
+      return 60'000;
+    case Timeframe::Hour1:
+      return 3'600'000;
   }
   return 0;
 }

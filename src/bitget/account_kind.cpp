@@ -13,9 +13,12 @@ std::optional<AccountModeSetting> account_mode_setting_from(std::string_view s) 
 
 std::string_view to_string(AccountModeSetting s) noexcept {
   switch (s) {
-    case AccountModeSetting::Classic: return "classic";
-    case AccountModeSetting::Uta: return "uta";
-    case AccountModeSetting::Auto: break;
+    case AccountModeSetting::Classic:
+      return "classic";
+    case AccountModeSetting::Uta:
+      return "uta";
+    case AccountModeSetting::Auto:
+      break;
   }
   return "auto";
 }
@@ -61,8 +64,7 @@ AccountProbe classify_account_settings_error(const Error& e) {
 }
 
 KindChoice choose_account_kind(AccountModeSetting setting, AccountKind detected) {
-  if (setting == AccountModeSetting::Auto ||
-      (setting == AccountModeSetting::Uta) == (detected == AccountKind::Uta))
+  if (setting == AccountModeSetting::Auto || (setting == AccountModeSetting::Uta) == (detected == AccountKind::Uta))
     return {detected, {}};
   const bool uta = detected == AccountKind::Uta;
   return {std::nullopt, std::string("exchange.account_mode is ") + std::string(to_string(setting)) +

@@ -6,9 +6,12 @@ namespace carry::bitget {
 
 std::string_view to_string(CircuitBreaker::State s) noexcept {
   switch (s) {
-    case CircuitBreaker::State::Closed: return "closed";
-    case CircuitBreaker::State::Open: return "open";
-    case CircuitBreaker::State::HalfOpen: return "half_open";
+    case CircuitBreaker::State::Closed:
+      return "closed";
+    case CircuitBreaker::State::Open:
+      return "open";
+    case CircuitBreaker::State::HalfOpen:
+      return "half_open";
   }
   return "?";
 }
@@ -25,7 +28,8 @@ bool CircuitBreaker::counts_as_failure(const boost::system::error_code& ec) noex
 
 bool CircuitBreaker::allow(time_point now) {
   switch (state_) {
-    case State::Closed: return true;
+    case State::Closed:
+      return true;
     case State::Open:
       if (now < open_until_) return false;
       state_ = State::HalfOpen;

@@ -87,7 +87,8 @@ simdjson::error_code first_pair(od::object& item, const char* key, std::string_v
 
 WireResult<FastBbo> FastBboParser::parse(std::string_view frame) {
   auto& buf = impl_->buffer;
-  if (buf.capacity() < frame.size() + simdjson::SIMDJSON_PADDING) buf.reserve(frame.size() + simdjson::SIMDJSON_PADDING);
+  if (buf.capacity() < frame.size() + simdjson::SIMDJSON_PADDING)
+    buf.reserve(frame.size() + simdjson::SIMDJSON_PADDING);
   buf.assign(frame.data(), frame.size());
   od::document doc;
   if (auto e = impl_->parser.iterate(buf.data(), buf.size(), buf.capacity()).get(doc)) return field_error("frame", e);
@@ -108,7 +109,8 @@ WireResult<FastBbo> FastBboParser::parse(std::string_view frame) {
   out.market = *market;
   const bool ticker = out.channel == "ticker";
   const bool book = out.channel == "books1" || out.channel == "books5" || out.channel == "books15";
-  if (!ticker && !book) return Error{Errc::unsupported, {}, "channel " + std::string(out.channel) + " is not a BBO channel"};
+  if (!ticker && !book)
+    return Error{Errc::unsupported, {}, "channel " + std::string(out.channel) + " is not a BBO channel"};
 
   od::array data;
   if (auto e = root["data"].get_array().get(data)) return field_error("data", e);
@@ -190,7 +192,8 @@ namespace {
 // fail the decimal parse with the field named.
 simdjson::error_code raw_text(od::value v, std::string_view& out) {
   std::string_view t = v.raw_json_token();
-  while (!t.empty() && (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t')) t.remove_suffix(1);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t'))
+    t.remove_suffix(1);
   if (t.size() >= 2 && t.front() == '"' && t.back() == '"') {
     out = t.substr(1, t.size() - 2);
     return simdjson::SUCCESS;
@@ -241,7 +244,8 @@ WireResult<void> uta_ticker_item(od::object& item, FastBbo& out, std::string_vie
 
 WireResult<FastBbo> UtaFastBboParser::parse(std::string_view frame) {
   auto& buf = impl_->buffer;
-  if (buf.capacity() < frame.size() + simdjson::SIMDJSON_PADDING) buf.reserve(frame.size() + simdjson::SIMDJSON_PADDING);
+  if (buf.capacity() < frame.size() + simdjson::SIMDJSON_PADDING)
+    buf.reserve(frame.size() + simdjson::SIMDJSON_PADDING);
   buf.assign(frame.data(), frame.size());
   od::document doc;
   if (auto e = impl_->parser.iterate(buf.data(), buf.size(), buf.capacity()).get(doc)) return field_error("frame", e);
@@ -262,7 +266,8 @@ WireResult<FastBbo> UtaFastBboParser::parse(std::string_view frame) {
   }
   const bool ticker = out.channel == "ticker";
   const bool book = out.channel == "books1" || out.channel == "books5" || out.channel == "books50";
-  if (!ticker && !book) return Error{Errc::unsupported, {}, "topic " + std::string(out.channel) + " is not a BBO topic"};
+  if (!ticker && !book)
+    return Error{Errc::unsupported, {}, "topic " + std::string(out.channel) + " is not a BBO topic"};
 
   od::array data;
   if (auto e = root["data"].get_array().get(data)) return field_error("data", e);
@@ -290,7 +295,8 @@ WireResult<FastBbo> UtaFastBboParser::parse(std::string_view frame) {
     od::value tv;
     if (auto e = root["ts"].get(tv); e || (e = raw_text(tv, ts))) return field_error("ts", e);
   }
-  static constexpr const char* kBookFields[] = {"data[0].b[0][0]", "data[0].a[0][0]", "data[0].b[0][1]", "data[0].a[0][1]"};
+  static constexpr const char* kBookFields[] = {"data[0].b[0][0]", "data[0].a[0][0]", "data[0].b[0][1]",
+                                                "data[0].a[0][1]"};
   static constexpr const char* kTickerFields[] = {"data[0].bid1Price", "data[0].ask1Price", "data[0].bid1Size",
                                                   "data[0].ask1Size"};
   const auto& names = ticker ? kTickerFields : kBookFields;

@@ -12,7 +12,10 @@ namespace carry::bitget::detail {
 
 class Body {
  public:
-  Body() { s_.reserve(256); s_.push_back('{'); }
+  Body() {
+    s_.reserve(256);
+    s_.push_back('{');
+  }
   Body& str(std::string_view key, std::string_view value) {
     sep();
     quoted(key);
@@ -76,11 +79,21 @@ class Body {
     }
     for (char c : v) {
       switch (c) {
-        case '"': s_.append("\\\""); break;
-        case '\\': s_.append("\\\\"); break;
-        case '\n': s_.append("\\n"); break;
-        case '\r': s_.append("\\r"); break;
-        case '\t': s_.append("\\t"); break;
+        case '"':
+          s_.append("\\\"");
+          break;
+        case '\\':
+          s_.append("\\\\");
+          break;
+        case '\n':
+          s_.append("\\n");
+          break;
+        case '\r':
+          s_.append("\\r");
+          break;
+        case '\t':
+          s_.append("\\t");
+          break;
         default:
           if (static_cast<unsigned char>(c) < 0x20) {
             static constexpr char hex[] = "0123456789abcdef";

@@ -70,8 +70,7 @@ inline WireResult<Decimal> parse_dec_rounded(std::string_view s, const std::stri
   auto d = Decimal::parse(s);
   if (d) return *d;
   const auto dot = s.find('.');
-  if (dot == std::string_view::npos || s.size() - dot - 1 <= 9 ||
-      s.find_first_of("eE") != std::string_view::npos)
+  if (dot == std::string_view::npos || s.size() - dot - 1 <= 9 || s.find_first_of("eE") != std::string_view::npos)
     return bad_payload(where + ": not a decimal: \"" + std::string(s) + "\"");
   auto head = Decimal::parse(s.substr(0, dot + 10));
   if (!head) return bad_payload(where + ": not a decimal: \"" + std::string(s) + "\"");
@@ -132,10 +131,14 @@ inline WireResult<int> integer(const json& o, const char* key, std::string_view 
   if (s.empty()) return bad_payload(path(ctx, key) + ": empty integer");
   std::size_t i = 0;
   bool neg = false;
-  if (s[0] == '-') { neg = true; i = 1; }
+  if (s[0] == '-') {
+    neg = true;
+    i = 1;
+  }
   if (i == s.size()) return bad_payload(path(ctx, key) + ": not an integer: \"" + s + "\"");
   for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9' || v > 100'000'000) return bad_payload(path(ctx, key) + ": not an integer: \"" + s + "\"");
+    if (s[i] < '0' || s[i] > '9' || v > 100'000'000)
+      return bad_payload(path(ctx, key) + ": not an integer: \"" + s + "\"");
     v = v * 10 + (s[i] - '0');
   }
   return neg ? -v : v;
@@ -180,8 +183,8 @@ WireResult<std::vector<T>> parse_each_in(const json& o, const char* key, std::st
 }
 
 // Propagates an error out of the enclosing function returning WireResult<...>.
-#define CARRY_TRY_ASSIGN(var, expr)            \
-  auto var##_result = (expr);                  \
+#define CARRY_TRY_ASSIGN(var, expr)               \
+  auto var##_result = (expr);                     \
   if (!var##_result) return var##_result.error(); \
   auto var = std::move(*var##_result)
 

@@ -89,8 +89,7 @@ WireResult<OrderType> type_field(const json& o, const std::string& ctx) {
 
 }  // namespace
 
-WireResult<Ticker> parse_ticker_object(const json& o, const std::string& ctx, MarketType market,
-                                       UnixNanos ts_init) {
+WireResult<Ticker> parse_ticker_object(const json& o, const std::string& ctx, MarketType market, UnixNanos ts_init) {
   Ticker t;
   t.bbo.market = market;
   auto sym = opt_text(o, "symbol");
@@ -124,8 +123,8 @@ WireResult<Ticker> parse_ticker_object(const json& o, const std::string& ctx, Ma
   return t;
 }
 
-WireResult<TradeTick> parse_trade_object(const json& o, const std::string& ctx, std::string symbol,
-                                         MarketType market, UnixNanos ts_init) {
+WireResult<TradeTick> parse_trade_object(const json& o, const std::string& ctx, std::string symbol, MarketType market,
+                                         UnixNanos ts_init) {
   TradeTick t;
   t.symbol = std::move(symbol);
   t.market = market;
@@ -143,8 +142,8 @@ WireResult<TradeTick> parse_trade_object(const json& o, const std::string& ctx, 
   return t;
 }
 
-WireResult<OrderRecord> parse_order_object(const json& o, const std::string& ctx, MarketType market,
-                                           UnixNanos ts_init, bool side_is_position_direction) {
+WireResult<OrderRecord> parse_order_object(const json& o, const std::string& ctx, MarketType market, UnixNanos ts_init,
+                                           bool side_is_position_direction) {
   if (!o.is_object()) return bad_payload(ctx + ": expected an object");
   OrderRecord r;
   OrderUpdate& u = r.order;
@@ -228,8 +227,7 @@ WireResult<Fill> parse_fill_object(const json& o, const std::string& ctx, Market
   CARRY_TRY_ASSIGN(wire_side, side_field(o, "side", ctx));
   std::optional<PositionMode> mode;
   if (auto pm = opt_text(o, "posMode")) mode = position_mode_from_wire(*pm);
-  f.side = trade_direction(wire_side, text_or(o, "tradeSide"), text_or(o, "posSide"), mode,
-                           side_is_position_direction);
+  f.side = trade_direction(wire_side, text_or(o, "tradeSide"), text_or(o, "posSide"), mode, side_is_position_direction);
   const char* price_key = find(o, "price") ? "price" : "priceAvg";
   const char* size_key = find(o, "baseVolume") ? "baseVolume" : "size";
   CARRY_TRY_ASSIGN(price, dec(o, price_key, ctx));

@@ -14,10 +14,14 @@ std::string_view to_wire(Side s) noexcept { return s == Side::Buy ? "buy" : "sel
 std::string_view to_wire(OrderType t) noexcept { return t == OrderType::Limit ? "limit" : "market"; }
 std::string_view to_wire(TimeInForce t) noexcept {
   switch (t) {
-    case TimeInForce::PostOnly: return "post_only";
-    case TimeInForce::Ioc: return "ioc";
-    case TimeInForce::Fok: return "fok";
-    case TimeInForce::Gtc: break;
+    case TimeInForce::PostOnly:
+      return "post_only";
+    case TimeInForce::Ioc:
+      return "ioc";
+    case TimeInForce::Fok:
+      return "fok";
+    case TimeInForce::Gtc:
+      break;
   }
   return "gtc";
 }
@@ -115,7 +119,8 @@ WireResult<std::string> build_perp_batch_place_body(const std::vector<PerpOrderR
     const auto& r = orders[i];
     if (r.symbol != first.symbol || r.product_type != first.product_type || r.margin_coin != first.margin_coin ||
         r.margin_mode != first.margin_mode)
-      return invalid_argument("orderList[" + std::to_string(i) + "]: symbol/productType/margin differ from the first order");
+      return invalid_argument("orderList[" + std::to_string(i) +
+                              "]: symbol/productType/margin differ from the first order");
     if (auto e = check_common(r.symbol, r.client_oid)) return *e;
     if (auto e = check_order(r.type, r.size, r.price)) return *e;
     if (i) list.push_back(',');
@@ -146,9 +151,8 @@ WireResult<std::string> build_perp_cancel_body(std::string_view symbol, const Or
 }
 
 WireResult<std::string> build_perp_modify_body(std::string_view symbol, const OrderRef& ref,
-                                               std::string_view new_client_oid, Decimal new_size,
-                                               Decimal new_price, std::string_view product_type,
-                                               std::string_view margin_coin) {
+                                               std::string_view new_client_oid, Decimal new_size, Decimal new_price,
+                                               std::string_view product_type, std::string_view margin_coin) {
   if (auto e = check_common(symbol, ref.client_oid)) return *e;
   if (auto e = check_ref(ref)) return *e;
   if (new_client_oid.empty()) return invalid_argument("newClientOid: required by modify-order");
@@ -215,8 +219,7 @@ WireResult<std::string> build_spot_cancel_replace_body(std::string_view symbol, 
   if (auto e = check_common(symbol, ref.client_oid)) return *e;
   if (auto e = check_ref(ref)) return *e;
   if (new_client_oid.size() > kMaxClientOid) return invalid_argument("newClientOid: longer than 50 characters");
-  if (!new_size.is_positive() || !new_price.is_positive())
-    return invalid_argument("size/price: both must be positive");
+  if (!new_size.is_positive() || !new_price.is_positive()) return invalid_argument("size/price: both must be positive");
   Body b;
   b.str("symbol", symbol).dec("price", new_price).dec("size", new_size);
   if (!ref.order_id.empty()) {

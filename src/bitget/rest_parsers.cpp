@@ -46,22 +46,23 @@ WireResult<Instrument> parse_instrument(const json& o, const std::string& ctx, M
 
 WireResult<Instrument> parse_contract(const json& o, const std::string& ctx) {
   CARRY_TRY_ASSIGN(ins, parse_instrument(o, ctx, MarketType::Perp, [&](Instrument& in) -> WireResult<void> {
-    CARRY_TRY_ASSIGN(price_place, integer(o, "pricePlace", ctx));
-    CARRY_TRY_ASSIGN(volume_place, integer(o, "volumePlace", ctx));
-    CARRY_TRY_ASSIGN(end_step, dec(o, "priceEndStep", ctx));
-    CARRY_TRY_ASSIGN(unit, pow10_neg(price_place, path(ctx, "pricePlace")));
-    auto tick = end_step.checked_mul(unit);
-    if (!tick || !tick->is_positive()) return bad_payload(path(ctx, "priceEndStep") + ": tick is not positive");
-    in.tick = *tick;
-    in.price_decimals = price_place;
-    in.size_decimals = volume_place;
-    CARRY_TRY_ASSIGN(lot, dec(o, "sizeMultiplier", ctx));
-    if (!lot.is_positive()) return bad_payload(path(ctx, "sizeMultiplier") + ": not positive");
-    in.lot = lot;
-    CARRY_TRY_ASSIGN(min_size, dec(o, "minTradeNum", ctx));
-    in.min_size = min_size;
-    return {};
-  }));
+                     CARRY_TRY_ASSIGN(price_place, integer(o, "pricePlace", ctx));
+                     CARRY_TRY_ASSIGN(volume_place, integer(o, "volumePlace", ctx));
+                     CARRY_TRY_ASSIGN(end_step, dec(o, "priceEndStep", ctx));
+                     CARRY_TRY_ASSIGN(unit, pow10_neg(price_place, path(ctx, "pricePlace")));
+                     auto tick = end_step.checked_mul(unit);
+                     if (!tick || !tick->is_positive())
+                       return bad_payload(path(ctx, "priceEndStep") + ": tick is not positive");
+                     in.tick = *tick;
+                     in.price_decimals = price_place;
+                     in.size_decimals = volume_place;
+                     CARRY_TRY_ASSIGN(lot, dec(o, "sizeMultiplier", ctx));
+                     if (!lot.is_positive()) return bad_payload(path(ctx, "sizeMultiplier") + ": not positive");
+                     in.lot = lot;
+                     CARRY_TRY_ASSIGN(min_size, dec(o, "minTradeNum", ctx));
+                     in.min_size = min_size;
+                     return {};
+                   }));
   auto interval = opt_text(o, "fundInterval");
   if (interval && !interval->empty()) {
     CARRY_TRY_ASSIGN(hours, integer(o, "fundInterval", ctx));
@@ -73,17 +74,17 @@ WireResult<Instrument> parse_contract(const json& o, const std::string& ctx) {
 
 WireResult<Instrument> parse_spot_symbol(const json& o, const std::string& ctx) {
   CARRY_TRY_ASSIGN(ins, parse_instrument(o, ctx, MarketType::Spot, [&](Instrument& in) -> WireResult<void> {
-    CARRY_TRY_ASSIGN(price_precision, integer(o, "pricePrecision", ctx));
-    CARRY_TRY_ASSIGN(quantity_precision, integer(o, "quantityPrecision", ctx));
-    CARRY_TRY_ASSIGN(tick, pow10_neg(price_precision, path(ctx, "pricePrecision")));
-    CARRY_TRY_ASSIGN(lot, pow10_neg(quantity_precision, path(ctx, "quantityPrecision")));
-    in.tick = tick;
-    in.lot = lot;
-    in.min_size = lot;
-    in.price_decimals = price_precision;
-    in.size_decimals = quantity_precision;
-    return {};
-  }));
+                     CARRY_TRY_ASSIGN(price_precision, integer(o, "pricePrecision", ctx));
+                     CARRY_TRY_ASSIGN(quantity_precision, integer(o, "quantityPrecision", ctx));
+                     CARRY_TRY_ASSIGN(tick, pow10_neg(price_precision, path(ctx, "pricePrecision")));
+                     CARRY_TRY_ASSIGN(lot, pow10_neg(quantity_precision, path(ctx, "quantityPrecision")));
+                     in.tick = tick;
+                     in.lot = lot;
+                     in.min_size = lot;
+                     in.price_decimals = price_precision;
+                     in.size_decimals = quantity_precision;
+                     return {};
+                   }));
   ins.tradable = text_or(o, "status") == "online";
   return ins;
 }
@@ -245,8 +246,7 @@ WireResult<BatchResult> parse_batch_result(const json& data) {
   if (const json* f = find(data, "failureList")) {
     if (!f->is_array()) return bad_payload("data.failureList: expected an array");
     for (const auto& e : *f) {
-      BatchFailure b{text_or(e, "orderId"), text_or(e, "clientOid"), text_or(e, "errorCode"),
-                     text_or(e, "errorMsg")};
+      BatchFailure b{text_or(e, "orderId"), text_or(e, "clientOid"), text_or(e, "errorCode"), text_or(e, "errorMsg")};
       b.errc = b.error_code.empty() ? Errc::exchange_rejected : classify_error(b.error_code);
       // The spot doc sample carries only a message ("clientOrderId duplicate").
       if (b.error_code.empty() && b.error_msg.find("duplicate") != std::string::npos) b.errc = Errc::duplicate;
@@ -303,8 +303,8 @@ WireResult<FillsPage> parse_perp_fills(const json& data, UnixNanos ts_init) {
   if (!data.is_object()) return bad_payload("data: expected an object");
   page.end_id = text_or(data, "endId");
   CARRY_TRY_ASSIGN(fills, parse_each_in(data, "fillList", "data", [&](const json& o, const std::string& ctx) {
-    return parse_fill_object(o, ctx, MarketType::Perp, ts_init, /*side_is_position_direction=*/true);
-  }));
+                     return parse_fill_object(o, ctx, MarketType::Perp, ts_init, /*side_is_position_direction=*/true);
+                   }));
   page.fills = std::move(fills);
   return page;
 }
@@ -318,9 +318,8 @@ WireResult<std::vector<Fill>> parse_spot_fills(const json& data, UnixNanos ts_in
 
 WireResult<std::vector<PositionRecord>> parse_positions(const json& data, UnixNanos ts_init) {
   if (data.is_null()) return std::vector<PositionRecord>{};
-  return parse_each(data, "data", [&](const json& o, const std::string& ctx) {
-    return parse_position_object(o, ctx, ts_init);
-  });
+  return parse_each(data, "data",
+                    [&](const json& o, const std::string& ctx) { return parse_position_object(o, ctx, ts_init); });
 }
 
 WireResult<std::vector<FuturesAccount>> parse_futures_accounts(const json& data, UnixNanos ts_init) {
@@ -344,33 +343,33 @@ WireResult<FuturesAccount> parse_futures_account(const json& data, UnixNanos ts_
 }
 
 WireResult<std::vector<BalanceUpdate>> parse_spot_assets(const json& data, UnixNanos ts_init) {
-  return parse_each(data, "data", [&](const json& o, const std::string& ctx) {
-    return parse_spot_balance_object(o, ctx, ts_init);
-  });
+  return parse_each(data, "data",
+                    [&](const json& o, const std::string& ctx) { return parse_spot_balance_object(o, ctx, ts_init); });
 }
 
 WireResult<BillsPage> parse_account_bills(const json& data) {
   BillsPage page;
   if (!data.is_object()) return bad_payload("data: expected an object");
   page.end_id = text_or(data, "endId");
-  CARRY_TRY_ASSIGN(bills, parse_each_in(data, "bills", "data", [](const json& o, const std::string& ctx) -> WireResult<Bill> {
-    Bill b;
-    CARRY_TRY_ASSIGN(id, text(o, "billId", ctx));
-    CARRY_TRY_ASSIGN(type, text(o, "businessType", ctx));
-    CARRY_TRY_ASSIGN(amount, dec(o, "amount", ctx));
-    CARRY_TRY_ASSIGN(fee, opt_dec(o, "fee", ctx));
-    CARRY_TRY_ASSIGN(balance, opt_dec(o, "balance", ctx));
-    CARRY_TRY_ASSIGN(ts, ms_time(o, "cTime", ctx));
-    b.bill_id = std::move(id);
-    b.business_type = std::move(type);
-    b.symbol = text_or(o, "symbol");
-    b.coin = text_or(o, "coin");
-    b.amount = amount;
-    b.fee = fee.value_or(Decimal{});
-    b.balance = balance;
-    b.ts = ts;
-    return b;
-  }));
+  CARRY_TRY_ASSIGN(bills,
+                   parse_each_in(data, "bills", "data", [](const json& o, const std::string& ctx) -> WireResult<Bill> {
+                     Bill b;
+                     CARRY_TRY_ASSIGN(id, text(o, "billId", ctx));
+                     CARRY_TRY_ASSIGN(type, text(o, "businessType", ctx));
+                     CARRY_TRY_ASSIGN(amount, dec(o, "amount", ctx));
+                     CARRY_TRY_ASSIGN(fee, opt_dec(o, "fee", ctx));
+                     CARRY_TRY_ASSIGN(balance, opt_dec(o, "balance", ctx));
+                     CARRY_TRY_ASSIGN(ts, ms_time(o, "cTime", ctx));
+                     b.bill_id = std::move(id);
+                     b.business_type = std::move(type);
+                     b.symbol = text_or(o, "symbol");
+                     b.coin = text_or(o, "coin");
+                     b.amount = amount;
+                     b.fee = fee.value_or(Decimal{});
+                     b.balance = balance;
+                     b.ts = ts;
+                     return b;
+                   }));
   page.bills = std::move(bills);
   return page;
 }

@@ -3,10 +3,10 @@
 // The one-shot SHA-256 API is deprecated in OpenSSL 3 in favour of EVP, whose context copies
 // allocate; request the 1.1.1 API level for this file only.
 #define OPENSSL_API_COMPAT 0x10101000L
-#include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
@@ -20,14 +20,13 @@ constexpr std::size_t kBlock = 64;   // SHA-256 block size
 constexpr std::size_t kDigest = 32;  // SHA-256 output size
 
 bool unreserved(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+         c == '_' || c == '~';
 }
 
 std::string base64(const unsigned char* data, std::size_t len) {
   std::string out(4 * ((len + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data,
-                                static_cast<int>(len));
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(len));
   out.resize(static_cast<std::size_t>(n));
   return out;
 }
@@ -102,8 +101,7 @@ std::string Credentials::redacted() const {
 Result<std::string> build_query(QueryParams params) {
   for (const auto& [k, v] : params) {
     if (k.empty()) return make_error_code(Errc::invalid_argument);
-    if (!std::all_of(k.begin(), k.end(), unreserved) ||
-        !std::all_of(v.begin(), v.end(), unreserved))
+    if (!std::all_of(k.begin(), k.end(), unreserved) || !std::all_of(v.begin(), v.end(), unreserved))
       return make_error_code(Errc::invalid_argument);
   }
   return build_query_unchecked(std::move(params));
@@ -122,9 +120,8 @@ std::string build_query_unchecked(QueryParams params) {
   return out;
 }
 
-std::string rest_prehash(std::string_view timestamp_ms, std::string_view method,
-                         std::string_view request_path, std::string_view query,
-                         std::string_view body) {
+std::string rest_prehash(std::string_view timestamp_ms, std::string_view method, std::string_view request_path,
+                         std::string_view query, std::string_view body) {
   std::string s;
   s.reserve(timestamp_ms.size() + method.size() + request_path.size() + query.size() + body.size() + 1);
   s.append(timestamp_ms).append(method).append(request_path);
@@ -133,9 +130,7 @@ std::string rest_prehash(std::string_view timestamp_ms, std::string_view method,
   return s;
 }
 
-std::string ws_login_prehash(std::string_view timestamp_s) {
-  return std::string(timestamp_s) + "GET/user/verify";
-}
+std::string ws_login_prehash(std::string_view timestamp_s) { return std::string(timestamp_s) + "GET/user/verify"; }
 
 std::string hmac_sha256_base64(std::string_view secret, std::string_view message) {
   const auto mac = HmacKey(secret).mac(message);
@@ -165,9 +160,8 @@ std::string Signer::sign_prehash(std::string_view ts, std::string_view method, s
   return sign(scratch_);
 }
 
-std::string Signer::sign_rest(std::int64_t timestamp_ms, std::string_view method,
-                              std::string_view request_path, std::string_view query,
-                              std::string_view body) const {
+std::string Signer::sign_rest(std::int64_t timestamp_ms, std::string_view method, std::string_view request_path,
+                              std::string_view query, std::string_view body) const {
   return sign_prehash(std::to_string(timestamp_ms), method, request_path, query, body);
 }
 
@@ -201,11 +195,11 @@ WsLoginArgs Signer::ws_login_args(std::int64_t timestamp_s) const {
 
 std::string Signer::ws_login_message(std::int64_t timestamp_s) const {
   const auto a = ws_login_args(timestamp_s);
-  nlohmann::json j = {{"op", "login"},
-                      {"args", nlohmann::json::array({{{"apiKey", a.api_key},
-                                                       {"passphrase", a.passphrase},
-                                                       {"timestamp", a.timestamp},
-                                                       {"sign", a.sign}}})}};
+  nlohmann::json j = {
+      {"op", "login"},
+      {"args",
+       nlohmann::json::array(
+           {{{"apiKey", a.api_key}, {"passphrase", a.passphrase}, {"timestamp", a.timestamp}, {"sign", a.sign}}})}};
   return j.dump();
 }
 
@@ -213,19 +207,15 @@ std::string Signer::to_string() const {
   return "bitget::Signer{" + credentials_.redacted() + (demo_ ? " demo" : " live") + "}";
 }
 
-bool verify_rest_signature(std::string_view secret, std::string_view timestamp_ms,
-                           std::string_view method, std::string_view request_path,
-                           std::string_view query, std::string_view body,
+bool verify_rest_signature(std::string_view secret, std::string_view timestamp_ms, std::string_view method,
+                           std::string_view request_path, std::string_view query, std::string_view body,
                            std::string_view received_sign) {
-  return constant_time_equal(
-      hmac_sha256_base64(secret, rest_prehash(timestamp_ms, method, request_path, query, body)),
-      received_sign);
+  return constant_time_equal(hmac_sha256_base64(secret, rest_prehash(timestamp_ms, method, request_path, query, body)),
+                             received_sign);
 }
 
-bool verify_ws_login_signature(std::string_view secret, std::string_view timestamp_s,
-                               std::string_view received_sign) {
-  return constant_time_equal(hmac_sha256_base64(secret, ws_login_prehash(timestamp_s)),
-                             received_sign);
+bool verify_ws_login_signature(std::string_view secret, std::string_view timestamp_s, std::string_view received_sign) {
+  return constant_time_equal(hmac_sha256_base64(secret, ws_login_prehash(timestamp_s)), received_sign);
 }
 
 }  // namespace carry::bitget

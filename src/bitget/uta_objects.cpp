@@ -66,9 +66,7 @@ WireResult<std::optional<PositionMode>> hold_mode(const json& o, const std::stri
 
 bool yes(std::string_view s) { return s == "yes" || s == "YES" || s == "Yes"; }
 
-std::optional<Decimal> positive(std::optional<Decimal> d) {
-  return d && d->is_positive() ? d : std::nullopt;
-}
+std::optional<Decimal> positive(std::optional<Decimal> d) { return d && d->is_positive() ? d : std::nullopt; }
 
 }  // namespace
 
@@ -171,7 +169,8 @@ WireResult<Fill> parse_fill_object(const json& o, const std::string& ctx, UnixNa
   CARRY_TRY_ASSIGN(price, dec(o, "execPrice", ctx));
   CARRY_TRY_ASSIGN(qty, dec(o, "execQty", ctx));
   CARRY_TRY_ASSIGN(scope, text(o, "tradeScope", ctx));
-  if (scope != "maker" && scope != "taker") return bad_payload(path(ctx, "tradeScope") + ": unknown value \"" + scope + "\"");
+  if (scope != "maker" && scope != "taker")
+    return bad_payload(path(ctx, "tradeScope") + ": unknown value \"" + scope + "\"");
   // REST carries createdTime, the WS fill push execTime.
   CARRY_TRY_ASSIGN(ts, ms_time(o, find(o, "execTime") ? "execTime" : "createdTime", ctx));
   CARRY_TRY_ASSIGN(fee, fee_detail(o, ctx));

@@ -63,10 +63,14 @@ WireResult<Envelope> parse_envelope(std::string_view body, int http_status) {
 
 std::string_view to_string(AccountMode m) noexcept {
   switch (m) {
-    case AccountMode::Unified: return "unified";
-    case AccountMode::Hybrid: return "hybrid";
-    case AccountMode::Upgrading: return "upgrading";
-    case AccountMode::Switching: return "switching";
+    case AccountMode::Unified:
+      return "unified";
+    case AccountMode::Hybrid:
+      return "hybrid";
+    case AccountMode::Upgrading:
+      return "upgrading";
+    case AccountMode::Switching:
+      return "switching";
   }
   return "unified";
 }
@@ -75,11 +79,16 @@ WireResult<AccountSettings> parse_account_settings(const json& data) {
   if (!data.is_object()) return bad_payload("data: expected an object");
   AccountSettings s;
   CARRY_TRY_ASSIGN(mode, text(data, "accountMode", "data"));
-  if (mode == "unified") s.account_mode = AccountMode::Unified;
-  else if (mode == "hybrid") s.account_mode = AccountMode::Hybrid;
-  else if (mode == "upgrading") s.account_mode = AccountMode::Upgrading;
-  else if (mode == "switching") s.account_mode = AccountMode::Switching;
-  else return bad_payload("data.accountMode: unknown value \"" + mode + "\"");
+  if (mode == "unified")
+    s.account_mode = AccountMode::Unified;
+  else if (mode == "hybrid")
+    s.account_mode = AccountMode::Hybrid;
+  else if (mode == "upgrading")
+    s.account_mode = AccountMode::Upgrading;
+  else if (mode == "switching")
+    s.account_mode = AccountMode::Switching;
+  else
+    return bad_payload("data.accountMode: unknown value \"" + mode + "\"");
   CARRY_TRY_ASSIGN(hold, text(data, "holdMode", "data"));
   auto pm = position_mode_from_wire(hold);
   if (!pm) return bad_payload("data.holdMode: unknown value \"" + hold + "\"");
@@ -87,13 +96,14 @@ WireResult<AccountSettings> parse_account_settings(const json& data) {
   s.uid = text_or(data, "uid");
   s.asset_mode = text_or(data, "assetMode");
   s.stp_mode = text_or(data, "stpMode");
-  CARRY_TRY_ASSIGN(symbols, parse_each_in(data, "symbolConfigList", "data",
-                                          [](const json& o, const std::string& ctx) -> WireResult<SymbolConfig> {
-                                            CARRY_TRY_ASSIGN(symbol, text(o, "symbol", ctx));
-                                            CARRY_TRY_ASSIGN(lev, opt_dec(o, "leverage", ctx));
-                                            return SymbolConfig{text_or(o, "category"), std::move(symbol),
-                                                                text_or(o, "marginMode"), lev};
-                                          }));
+  CARRY_TRY_ASSIGN(
+      symbols,
+      parse_each_in(data, "symbolConfigList", "data",
+                    [](const json& o, const std::string& ctx) -> WireResult<SymbolConfig> {
+                      CARRY_TRY_ASSIGN(symbol, text(o, "symbol", ctx));
+                      CARRY_TRY_ASSIGN(lev, opt_dec(o, "leverage", ctx));
+                      return SymbolConfig{text_or(o, "category"), std::move(symbol), text_or(o, "marginMode"), lev};
+                    }));
   s.symbols = std::move(symbols);
   return s;
 }
@@ -176,7 +186,8 @@ WireResult<std::vector<PriceLevel>> levels(const json& o, const char* key) {
 }  // namespace
 
 WireResult<std::vector<Instrument>> parse_instruments(const json& data, MarketType market) {
-  return parse_each(data, "data", [&](const json& o, const std::string& ctx) { return parse_instrument(o, ctx, market); });
+  return parse_each(data, "data",
+                    [&](const json& o, const std::string& ctx) { return parse_instrument(o, ctx, market); });
 }
 
 WireResult<std::vector<Ticker>> parse_tickers(const json& data, MarketType market, UnixNanos fallback_ts,
@@ -285,22 +296,21 @@ WireResult<OrderRecord> parse_order_info(const json& data, UnixNanos ts_init) {
 
 WireResult<OrdersPage> parse_unfilled_orders(const json& data, UnixNanos ts_init) {
   CARRY_TRY_ASSIGN(orders, list_of(data, [&](const json& o, const std::string& ctx) {
-    return detail::parse_order_object(o, ctx, ts_init);
-  }));
+                     return detail::parse_order_object(o, ctx, ts_init);
+                   }));
   return OrdersPage{std::move(orders), data.is_object() ? text_or(data, "cursor") : std::string{}};
 }
 
 WireResult<FillsPage> parse_fills(const json& data, UnixNanos ts_init) {
   CARRY_TRY_ASSIGN(fills, list_of(data, [&](const json& o, const std::string& ctx) {
-    return detail::parse_fill_object(o, ctx, ts_init);
-  }));
+                     return detail::parse_fill_object(o, ctx, ts_init);
+                   }));
   return FillsPage{std::move(fills), data.is_object() ? text_or(data, "cursor") : std::string{}};
 }
 
 WireResult<std::vector<PositionRecord>> parse_positions(const json& data, UnixNanos ts_init) {
-  return list_of(data, [&](const json& o, const std::string& ctx) {
-    return detail::parse_position_object(o, ctx, ts_init);
-  });
+  return list_of(data,
+                 [&](const json& o, const std::string& ctx) { return detail::parse_position_object(o, ctx, ts_init); });
 }
 
 WireResult<Assets> parse_assets(const json& data, MarketType account, UnixNanos ts_init) {
@@ -319,32 +329,32 @@ WireResult<Assets> parse_assets(const json& data, MarketType account, UnixNanos 
   a.imr = imr;
   a.mmr = mmr;
   CARRY_TRY_ASSIGN(balances, parse_each_in(data, "assets", "data", [&](const json& o, const std::string& ctx) {
-    return detail::parse_coin_balance(o, ctx, account, ts_init, ts_init);
-  }));
+                     return detail::parse_coin_balance(o, ctx, account, ts_init, ts_init);
+                   }));
   a.balances = std::move(balances);
   return a;
 }
 
 WireResult<RecordsPage> parse_financial_records(const json& data) {
   CARRY_TRY_ASSIGN(records, list_of(data, [](const json& o, const std::string& ctx) -> WireResult<FinancialRecord> {
-    FinancialRecord r;
-    CARRY_TRY_ASSIGN(id, text(o, "id", ctx));
-    CARRY_TRY_ASSIGN(type, text(o, "type", ctx));
-    CARRY_TRY_ASSIGN(amount, dec(o, "amount", ctx));
-    CARRY_TRY_ASSIGN(fee, opt_dec(o, "fee", ctx));
-    CARRY_TRY_ASSIGN(balance, opt_dec(o, "balance", ctx, true));
-    CARRY_TRY_ASSIGN(ts, ms_time(o, "ts", ctx));
-    r.id = std::move(id);
-    r.type = std::move(type);
-    r.category = text_or(o, "category");
-    r.symbol = text_or(o, "symbol");
-    r.coin = text_or(o, "coin");
-    r.amount = amount;
-    r.fee = fee.value_or(Decimal{});
-    r.balance = balance;
-    r.ts = ts;
-    return r;
-  }));
+                     FinancialRecord r;
+                     CARRY_TRY_ASSIGN(id, text(o, "id", ctx));
+                     CARRY_TRY_ASSIGN(type, text(o, "type", ctx));
+                     CARRY_TRY_ASSIGN(amount, dec(o, "amount", ctx));
+                     CARRY_TRY_ASSIGN(fee, opt_dec(o, "fee", ctx));
+                     CARRY_TRY_ASSIGN(balance, opt_dec(o, "balance", ctx, true));
+                     CARRY_TRY_ASSIGN(ts, ms_time(o, "ts", ctx));
+                     r.id = std::move(id);
+                     r.type = std::move(type);
+                     r.category = text_or(o, "category");
+                     r.symbol = text_or(o, "symbol");
+                     r.coin = text_or(o, "coin");
+                     r.amount = amount;
+                     r.fee = fee.value_or(Decimal{});
+                     r.balance = balance;
+                     r.ts = ts;
+                     return r;
+                   }));
   return RecordsPage{std::move(records), data.is_object() ? text_or(data, "cursor") : std::string{}};
 }
 

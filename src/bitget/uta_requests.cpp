@@ -44,7 +44,8 @@ std::optional<Error> check_ref(const OrderRef& ref) {
 
 std::optional<Error> check_limit(int limit, int max, const char* field = "limit") {
   if (limit < 1 || limit > max)
-    return invalid_argument(std::string(field) + ": must be 1.." + std::to_string(max) + ", got " + std::to_string(limit));
+    return invalid_argument(std::string(field) + ": must be 1.." + std::to_string(max) + ", got " +
+                            std::to_string(limit));
   return std::nullopt;
 }
 
@@ -255,8 +256,8 @@ WireResult<Request> cancel_order(Category c, const OrderRef& ref) {
   return post("/api/v3/trade/cancel-order", std::move(b).done());
 }
 
-WireResult<Request> modify_order(Category c, std::string_view symbol, const OrderRef& ref,
-                                 std::optional<Decimal> qty, std::optional<Decimal> price, bool auto_cancel) {
+WireResult<Request> modify_order(Category c, std::string_view symbol, const OrderRef& ref, std::optional<Decimal> qty,
+                                 std::optional<Decimal> price, bool auto_cancel) {
   if (auto e = check_ref(ref)) return *e;
   if (!qty && !price) return invalid_argument("qty/price: one is required");
   if ((qty && !qty->is_positive()) || (price && !price->is_positive()))

@@ -64,11 +64,16 @@ WireResult<MarketType> push_market(const WsPush& push) {
 
 WireResult<WsEvent> parse_event(const json& j, const std::string& ev) {
   WsEvent e;
-  if (ev == "subscribe") e.kind = WsEventKind::Subscribe;
-  else if (ev == "unsubscribe") e.kind = WsEventKind::Unsubscribe;
-  else if (ev == "login") e.kind = WsEventKind::Login;
-  else if (ev == "error") e.kind = WsEventKind::Error;
-  else return bad_payload("event: unknown value \"" + ev + "\"");
+  if (ev == "subscribe")
+    e.kind = WsEventKind::Subscribe;
+  else if (ev == "unsubscribe")
+    e.kind = WsEventKind::Unsubscribe;
+  else if (ev == "login")
+    e.kind = WsEventKind::Login;
+  else if (ev == "error")
+    e.kind = WsEventKind::Error;
+  else
+    return bad_payload("event: unknown value \"" + ev + "\"");
   e.code = text_or(j, "code");
   e.msg = text_or(j, "msg");
   if (const json* a = find(j, "arg")) {
@@ -187,15 +192,13 @@ WireResult<std::vector<BookMessage>> parse_ws_books(const WsPush& push) {
 }
 
 WireResult<std::vector<OrderRecord>> parse_ws_orders(const WsPush& push, UnixNanos ts_init) {
-  return parse_each(push.data, "data", [&](const json& o, const std::string& ctx) {
-    return detail::parse_order_object(o, ctx, ts_init);
-  });
+  return parse_each(push.data, "data",
+                    [&](const json& o, const std::string& ctx) { return detail::parse_order_object(o, ctx, ts_init); });
 }
 
 WireResult<std::vector<Fill>> parse_ws_fills(const WsPush& push, UnixNanos ts_init) {
-  return parse_each(push.data, "data", [&](const json& o, const std::string& ctx) {
-    return detail::parse_fill_object(o, ctx, ts_init);
-  });
+  return parse_each(push.data, "data",
+                    [&](const json& o, const std::string& ctx) { return detail::parse_fill_object(o, ctx, ts_init); });
 }
 
 WireResult<std::vector<PositionRecord>> parse_ws_positions(const WsPush& push, UnixNanos ts_init) {
@@ -221,8 +224,8 @@ WireResult<std::vector<Assets>> parse_ws_account(const WsPush& push, MarketType 
     a.imr = imr;
     a.mmr = mmr;
     CARRY_TRY_ASSIGN(balances, parse_each_in(o, "coin", ctx, [&](const json& c, const std::string& where) {
-      return detail::parse_coin_balance(c, where, account, ts_event, ts_init);
-    }));
+                       return detail::parse_coin_balance(c, where, account, ts_event, ts_init);
+                     }));
     a.balances = std::move(balances);
     return a;
   });

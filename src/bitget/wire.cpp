@@ -31,9 +31,9 @@ bool one_of(std::string_view code, const std::array<std::string_view, N>& set) n
   return false;
 }
 
-constexpr std::array<std::string_view, 19> kAuth = {
-    "40001", "40002", "40003", "40004", "40005", "40006", "40007", "40009", "40010", "40011",
-    "40012", "40014", "40018", "40037", "40038", "40085", "40099", "30005", "30011"};
+constexpr std::array<std::string_view, 19> kAuth = {"40001", "40002", "40003", "40004", "40005", "40006", "40007",
+                                                    "40009", "40010", "40011", "40012", "40014", "40018", "40037",
+                                                    "40038", "40085", "40099", "30005", "30011"};
 constexpr std::array<std::string_view, 3> kAuthWs = {"30012", "30013", "30015"};
 // A well-formed timestamp outside the exchange's window ("expired"): our clock offset is stale,
 // not the key. 40005/30013 (unparseable timestamp) stay auth failures: a re-sync cannot fix them.
@@ -57,7 +57,8 @@ Errc classify_error(std::string_view code, int http_status) noexcept {
   if (one_of(code, kDuplicate)) return Errc::duplicate;
   if (one_of(code, kNotFound)) return Errc::not_found;
   if (http_status >= 500) return Errc::http_server_error;
-  if (http_status == 401 || http_status == 403) return code.empty() || success_code ? Errc::auth_failed : Errc::exchange_rejected;
+  if (http_status == 401 || http_status == 403)
+    return code.empty() || success_code ? Errc::auth_failed : Errc::exchange_rejected;
   return Errc::exchange_rejected;
 }
 
@@ -105,9 +106,7 @@ std::optional<MarketType> market_from_inst_type(std::string_view t) noexcept {
   return std::nullopt;
 }
 
-std::string_view to_wire(PositionMode m) noexcept {
-  return m == PositionMode::Hedge ? "hedge_mode" : "one_way_mode";
-}
+std::string_view to_wire(PositionMode m) noexcept { return m == PositionMode::Hedge ? "hedge_mode" : "one_way_mode"; }
 
 std::optional<PositionMode> position_mode_from_wire(std::string_view s) noexcept {
   if (s == "one_way_mode") return PositionMode::OneWay;

@@ -17,9 +17,7 @@ nlohmann::json SubscriptionArg::to_json() const {
   return j;
 }
 
-std::string SubscriptionArg::key() const {
-  return inst_type + "/" + channel + "/" + (coin.empty() ? inst_id : coin);
-}
+std::string SubscriptionArg::key() const { return inst_type + "/" + channel + "/" + (coin.empty() ? inst_id : coin); }
 
 bool WsEvent::ok() const noexcept {
   if (kind == WsEventKind::Subscribe || kind == WsEventKind::Unsubscribe) return true;
@@ -62,11 +60,16 @@ WireResult<WsMessage> parse_ws_message(std::string_view text_in) {
     return bad_payload("ws message is not a JSON object: " + std::string(text_in.substr(0, 120)));
   if (auto ev = opt_text(j, "event")) {
     WsEvent e;
-    if (*ev == "subscribe") e.kind = WsEventKind::Subscribe;
-    else if (*ev == "unsubscribe") e.kind = WsEventKind::Unsubscribe;
-    else if (*ev == "login") e.kind = WsEventKind::Login;
-    else if (*ev == "error") e.kind = WsEventKind::Error;
-    else return bad_payload("event: unknown value \"" + *ev + "\"");
+    if (*ev == "subscribe")
+      e.kind = WsEventKind::Subscribe;
+    else if (*ev == "unsubscribe")
+      e.kind = WsEventKind::Unsubscribe;
+    else if (*ev == "login")
+      e.kind = WsEventKind::Login;
+    else if (*ev == "error")
+      e.kind = WsEventKind::Error;
+    else
+      return bad_payload("event: unknown value \"" + *ev + "\"");
     e.code = text_or(j, "code");
     e.msg = text_or(j, "msg");
     if (const json* a = find(j, "arg")) {
@@ -238,9 +241,8 @@ WireResult<std::vector<Fill>> parse_ws_fills(const WsPush& push, UnixNanos ts_in
 }
 
 WireResult<std::vector<PositionRecord>> parse_ws_positions(const WsPush& push, UnixNanos ts_init) {
-  return parse_each(push.data, "data", [&](const json& o, const std::string& ctx) {
-    return parse_position_object(o, ctx, ts_init);
-  });
+  return parse_each(push.data, "data",
+                    [&](const json& o, const std::string& ctx) { return parse_position_object(o, ctx, ts_init); });
 }
 
 WireResult<std::vector<FuturesAccount>> parse_ws_futures_account(const WsPush& push, UnixNanos ts_init) {
@@ -252,9 +254,8 @@ WireResult<std::vector<FuturesAccount>> parse_ws_futures_account(const WsPush& p
 }
 
 WireResult<std::vector<BalanceUpdate>> parse_ws_spot_account(const WsPush& push, UnixNanos ts_init) {
-  return parse_each(push.data, "data", [&](const json& o, const std::string& ctx) {
-    return parse_spot_balance_object(o, ctx, ts_init);
-  });
+  return parse_each(push.data, "data",
+                    [&](const json& o, const std::string& ctx) { return parse_spot_balance_object(o, ctx, ts_init); });
 }
 
 }  // namespace carry::bitget

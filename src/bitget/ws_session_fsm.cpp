@@ -39,18 +39,23 @@ WireResult<WsMessage> from_v3(uta::WsMessage m) {
 
 std::string_view to_string(WsState s) noexcept {
   switch (s) {
-    case WsState::Disconnected: return "disconnected";
-    case WsState::Connecting: return "connecting";
-    case WsState::LoggingIn: return "logging_in";
-    case WsState::Subscribing: return "subscribing";
-    case WsState::Streaming: return "streaming";
-    case WsState::BackingOff: return "backing_off";
+    case WsState::Disconnected:
+      return "disconnected";
+    case WsState::Connecting:
+      return "connecting";
+    case WsState::LoggingIn:
+      return "logging_in";
+    case WsState::Subscribing:
+      return "subscribing";
+    case WsState::Streaming:
+      return "streaming";
+    case WsState::BackingOff:
+      return "backing_off";
   }
   return "?";
 }
 
-WsSessionFsm::WsSessionFsm(WsSessionConfig config, const Signer* signer, EventSink& events,
-                           std::uint64_t backoff_seed)
+WsSessionFsm::WsSessionFsm(WsSessionConfig config, const Signer* signer, EventSink& events, std::uint64_t backoff_seed)
     : config_(std::move(config)), signer_(signer), events_(events), backoff_(config_.backoff, backoff_seed) {
   if (config_.private_channel && !signer_) throw std::invalid_argument("private WS session needs a Signer");
   if (config_.max_sends_per_second < 2) throw std::invalid_argument("max_sends_per_second must be >= 2");
@@ -218,7 +223,9 @@ void WsSessionFsm::handle_event(const WsEvent& ev, UnixNanos now, WsActions& out
   if (ev.code == uta::kPlannedReconnectCode) {
     // Not a failure: the venue will close this connection for an upgrade in about 60 s.
     ++planned_reconnects_;
-    events_.warn("ws.planned_reconnect", {{"session", config_.name}, {"code", ev.code}, {"msg", ev.msg},
+    events_.warn("ws.planned_reconnect", {{"session", config_.name},
+                                          {"code", ev.code},
+                                          {"msg", ev.msg},
                                           {"note", "service upgrade announced: replacing the connection"}});
     out.push_back(ws_action::PlannedReconnect{});
     return;
@@ -277,8 +284,8 @@ void WsSessionFsm::enter_backoff(UnixNanos now, std::string_view reason, WsActio
 WsActions WsSessionFsm::on_closed(UnixNanos now, std::string_view reason) {
   WsActions out;
   if (state_ == WsState::BackingOff || state_ == WsState::Disconnected) return out;
-  events_.warn("ws.closed", {{"session", config_.name}, {"reason", std::string(reason)},
-                             {"state", std::string(to_string(state_))}});
+  events_.warn("ws.closed",
+               {{"session", config_.name}, {"reason", std::string(reason)}, {"state", std::string(to_string(state_))}});
   // The socket is already gone: no Close action, just schedule the reconnect.
   state_ = WsState::Connecting;  // makes enter_backoff skip the Close
   enter_backoff(now, reason, out);

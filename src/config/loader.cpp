@@ -115,7 +115,9 @@ Field bool_field(std::string key, M member) {
     std::invoke(member, c) = v;
     return true;
   };
-  f.get = [member](const Config& c) { return std::string(std::invoke(member, const_cast<Config&>(c)) ? "true" : "false"); };
+  f.get = [member](const Config& c) {
+    return std::string(std::invoke(member, const_cast<Config&>(c)) ? "true" : "false");
+  };
   return f;
 }
 
@@ -169,6 +171,8 @@ bool valid_symbol(const std::string& s) {
          s.ends_with("USDT");
 }
 
+// One field per line reads as a table; the formatter would break it apart.
+// clang-format off
 std::vector<Field> make_schema() {
   using C = Config;
   std::vector<Field> s;
@@ -403,6 +407,8 @@ std::vector<Field> make_schema() {
   return s;
 }
 
+// clang-format on
+
 const std::vector<Field>& schema() {
   static const std::vector<Field> s = make_schema();
   return s;
@@ -437,8 +443,10 @@ void apply(LoadedConfig& out, const std::string& key, const std::string& value, 
     fail(key, source, "got " + shown + ", expected " + f->expected);
   }
   out.sources[key] = source;
-  if (file.empty()) out.files.erase(key);
-  else out.files[key] = file;
+  if (file.empty())
+    out.files.erase(key);
+  else
+    out.files[key] = file;
 }
 
 void walk_yaml(LoadedConfig& out, const YAML::Node& node, const std::string& prefix, const std::string& file) {
@@ -511,7 +519,6 @@ std::map<std::string, std::string> process_environment() {
   }
   return env;
 }
-
 
 }  // namespace
 
@@ -606,7 +613,8 @@ LoadedConfig load(const LoadOptions& options) {
          "must be below risk.market_data_stale_s (" + std::to_string(r.market_data_stale_s) + ")");
   if (ex.ws_ping_interval_s >= ex.ws_dead_after_s)  // a quiet private stream lives on pongs alone
     fail("exchange.ws_ping_interval_s", out.sources["exchange.ws_ping_interval_s"],
-         "must be below exchange.ws_dead_after_s (" + std::to_string(ex.ws_dead_after_s) + ")");  if (r.max_order_notional > r.max_symbol_notional)
+         "must be below exchange.ws_dead_after_s (" + std::to_string(ex.ws_dead_after_s) + ")");
+  if (r.max_order_notional > r.max_symbol_notional)
     fail("risk.max_order_notional", out.sources["risk.max_order_notional"],
          "must not exceed risk.max_symbol_notional (" + r.max_symbol_notional.to_string() + ")");
   if (r.max_symbol_notional > r.max_total_notional)
@@ -617,7 +625,8 @@ LoadedConfig load(const LoadOptions& options) {
     st.paper_db_path = paper_db_path_for(st.db_path);
     out.sources["store.paper_db_path"] = "default (store.db_path with -paper)";
   }
-  if (std::filesystem::path(st.paper_db_path).lexically_normal() == std::filesystem::path(st.db_path).lexically_normal())
+  if (std::filesystem::path(st.paper_db_path).lexically_normal() ==
+      std::filesystem::path(st.db_path).lexically_normal())
     fail("store.paper_db_path", out.sources["store.paper_db_path"],
          "must differ from store.db_path: paper fills never go into the live record");
   if (const auto bad = http_listen_error(out.config.monitor.http)) fail(bad->key, out.sources[bad->key], bad->what);
@@ -661,9 +670,12 @@ std::string render(const LoadedConfig& loaded) {
     }
     const std::size_t depth = static_cast<std::size_t>(std::count(f.key.begin(), f.key.end(), '.'));
     std::string value = f.get(loaded.config);
-    if (f.secret) value = value.empty() ? "\"\"" : "\"***\"";
-    else if (f.list && value != "auto") value = "[" + value + "]";
-    else if (value.empty()) value = "\"\"";
+    if (f.secret)
+      value = value.empty() ? "\"\"" : "\"***\"";
+    else if (f.list && value != "auto")
+      value = "[" + value + "]";
+    else if (value.empty())
+      value = "\"\"";
     auto src = loaded.sources.find(f.key);
     os << std::string(2 * depth, ' ') << name << ": " << value << "  # "
        << (src == loaded.sources.end() ? "default" : src->second) << "\n";

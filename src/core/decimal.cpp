@@ -275,9 +275,7 @@ Decimal operator/(Decimal a, Decimal b) {
   if (b.is_zero()) throw std::domain_error("Decimal division by zero");
   return or_throw(a.checked_div(b), "/");
 }
-Decimal Decimal::mul_int(std::int64_t k) const {
-  return or_throw(from_i128(static_cast<i128>(raw_) * k), "mul_int");
-}
+Decimal Decimal::mul_int(std::int64_t k) const { return or_throw(from_i128(static_cast<i128>(raw_) * k), "mul_int"); }
 
 Decimal operator""_dec(const char* text, std::size_t len) {
   auto r = Decimal::parse(std::string_view(text, len));

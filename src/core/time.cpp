@@ -98,8 +98,7 @@ Result<UnixNanos> UnixNanos::parse_rfc3339(std::string_view s) noexcept {
       if (i == start) return make_error_code(Errc::invalid_argument);
     }
     const std::string_view zone = s.substr(i);
-    if (zone != "Z" && zone != "z" && zone != "+00:00" && zone != "")
-      return make_error_code(Errc::invalid_argument);
+    if (zone != "Z" && zone != "z" && zone != "+00:00" && zone != "") return make_error_code(Errc::invalid_argument);
   }
   const std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   const Civil back = civil_from_days(days);

@@ -18,12 +18,18 @@ namespace {
 
 spdlog::level::level_enum to_spd(LogLevel l) {
   switch (l) {
-    case LogLevel::Trace: return spdlog::level::trace;
-    case LogLevel::Debug: return spdlog::level::debug;
-    case LogLevel::Info: return spdlog::level::info;
-    case LogLevel::Warn: return spdlog::level::warn;
-    case LogLevel::Error: return spdlog::level::err;
-    case LogLevel::Critical: return spdlog::level::critical;
+    case LogLevel::Trace:
+      return spdlog::level::trace;
+    case LogLevel::Debug:
+      return spdlog::level::debug;
+    case LogLevel::Info:
+      return spdlog::level::info;
+    case LogLevel::Warn:
+      return spdlog::level::warn;
+    case LogLevel::Error:
+      return spdlog::level::err;
+    case LogLevel::Critical:
+      return spdlog::level::critical;
   }
   return spdlog::level::info;
 }
@@ -45,7 +51,8 @@ std::string human_value(const nlohmann::json& v) {
 
 std::string scrub_text(std::string text, const std::vector<std::string>& secrets) {
   for (const auto& s : secrets) {
-    for (auto pos = text.find(s); pos != std::string::npos; pos = text.find(s, pos + 3)) text.replace(pos, s.size(), "***");
+    for (auto pos = text.find(s); pos != std::string::npos; pos = text.find(s, pos + 3))
+      text.replace(pos, s.size(), "***");
   }
   return text;
 }
@@ -53,8 +60,10 @@ std::string scrub_text(std::string text, const std::vector<std::string>& secrets
 void scrub(nlohmann::json& value, const std::vector<std::string>& secrets) {
   if (value.is_object()) {
     for (auto it = value.begin(); it != value.end(); ++it) {
-      if (secret_key(it.key()) && !it.value().is_boolean()) it.value() = "***";
-      else scrub(it.value(), secrets);
+      if (secret_key(it.key()) && !it.value().is_boolean())
+        it.value() = "***";
+      else
+        scrub(it.value(), secrets);
     }
   } else if (value.is_array()) {
     for (auto& v : value) scrub(v, secrets);
@@ -113,9 +122,9 @@ struct Logger::Impl {
   std::condition_variable space;  // a caller waits for room in a full queue
   std::condition_variable idle;   // flush() waits for the worker to catch up
   std::deque<Entry> queue;
-  std::uint64_t queued = 0;       // entries ever queued
-  std::uint64_t written = 0;      // entries ever written
-  std::uint64_t wanted = 0;       // flush() waits for this many entries written
+  std::uint64_t queued = 0;   // entries ever queued
+  std::uint64_t written = 0;  // entries ever written
+  std::uint64_t wanted = 0;   // flush() waits for this many entries written
   bool stop = false;
   std::shared_ptr<const std::vector<std::string>> secrets = std::make_shared<const std::vector<std::string>>();
   std::thread worker;
@@ -140,8 +149,8 @@ Logger::Logger(LogOptions options, const Clock& clock)
     }
   }
   impl_->human = std::make_shared<spdlog::logger>("carry.human", human_sinks.begin(), human_sinks.end());
-  auto json_file = std::make_shared<spdlog::sinks::rotating_file_sink_st>(
-      jsonl_path(), options_.max_file_bytes, static_cast<std::size_t>(options_.max_files));
+  auto json_file = std::make_shared<spdlog::sinks::rotating_file_sink_st>(jsonl_path(), options_.max_file_bytes,
+                                                                          static_cast<std::size_t>(options_.max_files));
   json_file->set_pattern("%v");
   impl_->json = std::make_shared<spdlog::logger>("carry.json", json_file);
   for (auto* l : {impl_->human.get(), impl_->json.get()}) l->set_level(spdlog::level::trace);
@@ -257,9 +266,9 @@ void Logger::run() {
       } catch (...) {
         try {
           const nlohmann::json f{{"lost_event", scrub_text(e.event, *secrets)}, {"note", "could not format"}};
-          impl_->json->log(spdlog::level::err, "{}", json_line(e.ts.to_rfc3339_ms(), LogLevel::Error, "log.write_failed", f));
-        } catch (...) {
-        }
+          impl_->json->log(spdlog::level::err, "{}",
+                           json_line(e.ts.to_rfc3339_ms(), LogLevel::Error, "log.write_failed", f));
+        } catch (...) {}
       }
     }
     batch.clear();

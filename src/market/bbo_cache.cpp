@@ -4,9 +4,12 @@ namespace carry::market {
 
 std::string_view to_string(BboCache::Freshness f) noexcept {
   switch (f) {
-    case BboCache::Freshness::Fresh: return "fresh";
-    case BboCache::Freshness::Stale: return "stale";
-    case BboCache::Freshness::Missing: return "missing";
+    case BboCache::Freshness::Fresh:
+      return "fresh";
+    case BboCache::Freshness::Stale:
+      return "stale";
+    case BboCache::Freshness::Missing:
+      return "missing";
   }
   return "?";
 }
@@ -17,9 +20,8 @@ BboCache::UpdateResult BboCache::update(const Bbo& b) {
   return update(b.market, b.symbol, b.bid_price, b.bid_size, b.ask_price, b.ask_size, b.ts_event, b.ts_init);
 }
 
-BboCache::UpdateResult BboCache::update(MarketType market, std::string_view symbol, Decimal bid_price,
-                                        Decimal bid_size, Decimal ask_price, Decimal ask_size, UnixNanos ts_event,
-                                        UnixNanos ts_init) {
+BboCache::UpdateResult BboCache::update(MarketType market, std::string_view symbol, Decimal bid_price, Decimal bid_size,
+                                        Decimal ask_price, Decimal ask_size, UnixNanos ts_event, UnixNanos ts_init) {
   if (!bid_price.is_positive() || !ask_price.is_positive() || bid_price >= ask_price || bid_size.is_negative() ||
       ask_size.is_negative()) {
     ++rejected_;

@@ -29,9 +29,8 @@ void InstrumentsCache::on_refreshed(MarketType market, std::vector<Instrument> i
   s.loaded_at = now;
   s.failed_at.reset();
   s.consecutive_failures = 0;
-  events_.info("instruments.refreshed", {{"market", std::string(to_string(market))},
-                                         {"count", s.by_symbol.size()},
-                                         {"first", first}});
+  events_.info("instruments.refreshed",
+               {{"market", std::string(to_string(market))}, {"count", s.by_symbol.size()}, {"first", first}});
 }
 
 void InstrumentsCache::on_refresh_failed(MarketType market, std::string_view error, UnixNanos now) {

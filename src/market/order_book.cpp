@@ -67,8 +67,7 @@ OrderBook::Result OrderBook::apply(const BookUpdate& u) {
   }
   std::string error;
   if (!merge(bids_, u.bids, error) || !merge(asks_, u.asks, error)) return fail(error, u);
-  if (!bids_.empty() && !asks_.empty() && bids_.begin()->first >= asks_.begin()->first)
-    return fail("crossed book", u);
+  if (!bids_.empty() && !asks_.empty() && bids_.begin()->first >= asks_.begin()->first) return fail("crossed book", u);
   if (u.checksum != 0 && checksum() != u.checksum) return fail("checksum mismatch", u);
   if (u.seq) last_seq_ = u.seq;
   last_ts_ = u.ts;

@@ -24,7 +24,8 @@ std::string order_rule_violation(const Instrument& ins, Decimal price, Decimal s
     return sym + "price " + price.to_string() + " is not a multiple of tick " + ins.tick.to_string();
   if (auto s = round_size(ins, size); !s || *s != size)
     return sym + "size " + size.to_string() + " is not a multiple of lot " + ins.lot.to_string();
-  if (size < ins.min_size) return sym + "size " + size.to_string() + " is below the minimum " + ins.min_size.to_string();
+  if (size < ins.min_size)
+    return sym + "size " + size.to_string() + " is below the minimum " + ins.min_size.to_string();
   auto notional = price.checked_mul(size);
   if (!notional) return sym + "notional overflows";
   if (*notional < ins.min_notional)

@@ -20,11 +20,22 @@ bool stream_down_event(std::string_view e) {
   return e == "ws.closed" || e == "ws.dead_link" || e == "ws.connect_failed" || e == "ws.backoff";
 }
 
-constexpr std::array<std::string_view, 16> kWatched{
-    "kill_switch.trip", "kill_switch.halt",  "kill_switch.reset", "kill_switch.restored", "hedge.deviation_halt",
-    "reconcile.drift",  "order.reject",      "app.running",       "app.stop",             "report.daily",
-    "app.crash",        "app.task_failed",   "store.failing",     "ws.streaming",         "ws.closed",
-    "ws.dead_link"};
+constexpr std::array<std::string_view, 16> kWatched{"kill_switch.trip",
+                                                    "kill_switch.halt",
+                                                    "kill_switch.reset",
+                                                    "kill_switch.restored",
+                                                    "hedge.deviation_halt",
+                                                    "reconcile.drift",
+                                                    "order.reject",
+                                                    "app.running",
+                                                    "app.stop",
+                                                    "report.daily",
+                                                    "app.crash",
+                                                    "app.task_failed",
+                                                    "store.failing",
+                                                    "ws.streaming",
+                                                    "ws.closed",
+                                                    "ws.dead_link"};
 
 Alert make(std::string_view event, LogLevel level, std::string text, const json& fields) {
   Alert a;
@@ -71,18 +82,18 @@ std::optional<Alert> AlertRules::map(AlertTime now, LogLevel level, std::string_
   if (event == "kill_switch.trip" || event == "kill_switch.halt")
     return make(event, level, "Kill switch " + str(f, "from") + " -> " + str(f, "to") + ": " + str(f, "reason"), f);
   if (event == "kill_switch.reset")
-    return make(event, level, "Kill switch reset to active (was " + str(f, f.contains("was") ? "was" : "from") + ")", f);
+    return make(event, level, "Kill switch reset to active (was " + str(f, f.contains("was") ? "was" : "from") + ")",
+                f);
   if (event == "kill_switch.restored")
     return make(event, level, "Started with the kill switch " + str(f, "state") + ": " + str(f, "reason"), f);
   if (event == "hedge.deviation_halt")
     return make(event, level, "Hedge deviation halt on " + str(f, "symbol") + ": the legs differ beyond the limit", f);
   if (event == "reconcile.drift")
-    return make(event, level, "Position drift on " + str(f, "symbol") + ": venue " + str(f, "venue") + ", ours " +
-                                  str(f, "ours"), f);
+    return make(event, level,
+                "Position drift on " + str(f, "symbol") + ": venue " + str(f, "venue") + ", ours " + str(f, "ours"), f);
   if (event == "app.running")
     return make(event, LogLevel::Info, "carryd started (" + str(f, "mode") + ", " + str(f, "environment") + ")", f);
-  if (event == "app.stop")
-    return make(event, LogLevel::Info, "carryd stopped (exit " + str(f, "exit_code") + ")", f);
+  if (event == "app.stop") return make(event, LogLevel::Info, "carryd stopped (exit " + str(f, "exit_code") + ")", f);
   if (event == "report.daily") return make(event, LogLevel::Info, report_text(f), f);
   if (event == "app.crash" || event == "app.task_failed")
     return make(event, LogLevel::Critical, "carryd failure: " + str(f, "what"), f);
@@ -129,9 +140,10 @@ std::vector<Alert> AlertRules::tick(AlertTime now) {
     if (!s.down_since || s.alerted || now - *s.down_since < config_.stream_down) continue;
     s.alerted = true;
     const auto secs = std::chrono::duration_cast<std::chrono::seconds>(now - *s.down_since).count();
-    Alert a = make("stream.down", LogLevel::Error,
-                   "Stream " + session + " down for " + std::to_string(secs) + " s" + (s.why.empty() ? "" : ": " + s.why),
-                   json{{"session", session}, {"down_s", secs}, {"why", s.why}});
+    Alert a =
+        make("stream.down", LogLevel::Error,
+             "Stream " + session + " down for " + std::to_string(secs) + " s" + (s.why.empty() ? "" : ": " + s.why),
+             json{{"session", session}, {"down_s", secs}, {"why", s.why}});
     a.kind = "stream.down:" + session;
     if (auto admitted = admit(now, std::move(a))) out.push_back(std::move(*admitted));
   }
@@ -152,7 +164,8 @@ AlertDelivery::Next AlertDelivery::on_result(Outcome outcome) {
 }
 
 std::string webhook_body(const Alert& a) {
-  const json body{{"event", a.event}, {"level", std::string(to_string(a.level))}, {"text", a.text}, {"fields", a.fields}};
+  const json body{
+      {"event", a.event}, {"level", std::string(to_string(a.level))}, {"text", a.text}, {"fields", a.fields}};
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

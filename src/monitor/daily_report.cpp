@@ -12,9 +12,12 @@ std::string cell(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n' || c == '\r') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -128,7 +131,8 @@ std::string render_daily_report(const DailyReportData& data) {
   if (by_leg.empty()) {
     md << "None.\n\n";
   } else {
-    md << "| Symbol | Market | Fills | Maker | Bought | Sold | Notional | Fees |\n|---|---|---:|---:|---:|---:|---:|---|\n";
+    md << "| Symbol | Market | Fills | Maker | Bought | Sold | Notional | Fees "
+          "|\n|---|---|---:|---:|---:|---:|---:|---|\n";
     for (const auto& [key, s] : by_leg)
       md << "| " << cell(key.first) << " | " << key.second << " | " << s.count << " | " << s.maker << " | "
          << s.bought.to_string() << " | " << s.sold.to_string() << " | " << s.notional.to_string() << " | "
@@ -176,7 +180,8 @@ std::string render_daily_report(const DailyReportData& data) {
   if (data.positions.empty()) {
     md << "None recorded.\n";
   } else {
-    md << "| Symbol | Market | Size | Entry | Mark | Unrealized PnL | As of (UTC) |\n|---|---|---:|---:|---:|---:|---|\n";
+    md << "| Symbol | Market | Size | Entry | Mark | Unrealized PnL | As of (UTC) "
+          "|\n|---|---|---:|---:|---:|---:|---|\n";
     for (const auto& p : data.positions)
       md << "| " << cell(p.symbol) << " | " << to_string(p.market) << " | " << p.size.to_string() << " | "
          << dec(p.entry_price) << " | " << dec(p.mark_price) << " | " << p.unrealized_pnl.to_string() << " | "
@@ -185,7 +190,8 @@ std::string render_daily_report(const DailyReportData& data) {
   return md.str();
 }
 
-Result<std::filesystem::path> write_daily_report(const std::filesystem::path& reports_dir, const DailyReportData& data) {
+Result<std::filesystem::path> write_daily_report(const std::filesystem::path& reports_dir,
+                                                 const DailyReportData& data) {
   // The date becomes the file name: only a real YYYY-MM-DD may (no path tricks).
   if (!store::utc_day_bounds(data.date)) return make_error_code(Errc::invalid_argument);
   std::error_code ec;
@@ -208,11 +214,12 @@ Result<std::filesystem::path> write_daily_report(const std::filesystem::path& re
 boost::asio::awaitable<Result<std::filesystem::path>> write_daily_report(store::Store& store,
                                                                          std::filesystem::path reports_dir,
                                                                          std::string date) {
-  return store.run([dir = std::move(reports_dir), d = std::move(date)](store::Repo& repo) -> Result<std::filesystem::path> {
-    auto data = load_daily_report_data(repo, d);
-    if (!data) return data.error();
-    return write_daily_report(dir, *data);
-  });
+  return store.run(
+      [dir = std::move(reports_dir), d = std::move(date)](store::Repo& repo) -> Result<std::filesystem::path> {
+        auto data = load_daily_report_data(repo, d);
+        if (!data) return data.error();
+        return write_daily_report(dir, *data);
+      });
 }
 
 }  // namespace carry::monitor

@@ -61,12 +61,13 @@ SymbolHeartbeat build_symbol(const SymbolState& s) {
   h.pnl.funding = s.funding_pnl;
   h.pnl.fees = s.fees_paid;
   // A leg without a position contributes nothing, whether or not its entry price is known.
-  const auto leg = [](Decimal pos, std::optional<Decimal> mark, std::optional<Decimal> entry) -> std::optional<Decimal> {
+  const auto leg = [](Decimal pos, std::optional<Decimal> mark,
+                      std::optional<Decimal> entry) -> std::optional<Decimal> {
     if (pos.is_zero()) return Decimal{};
     return mul(pos, sub(mark, entry));
   };
-  h.pnl.basis = add(leg(s.spot_position, h.spot_mid, s.spot_entry_price),
-                    leg(s.perp_position, h.perp_mid, s.perp_entry_price));
+  h.pnl.basis =
+      add(leg(s.spot_position, h.spot_mid, s.spot_entry_price), leg(s.perp_position, h.perp_mid, s.perp_entry_price));
   h.pnl.net = add(sub(s.funding_pnl, s.fees_paid), h.pnl.basis);
   return h;
 }
@@ -100,23 +101,24 @@ Heartbeat build_heartbeat(const HeartbeatInput& input) {
 nlohmann::json to_json(const Heartbeat& hb) {
   nlohmann::json symbols = nlohmann::json::array();
   for (const auto& h : hb.symbols) {
-    symbols.push_back({{"symbol", h.symbol},
-                       {"spot_position", h.spot_position.to_string()},
-                       {"perp_position", h.perp_position.to_string()},
-                       {"net_delta", js(h.net_delta)},
-                       {"net_delta_bps", js(h.net_delta_bps)},
-                       {"spot_mid", js(h.spot_mid)},
-                       {"perp_mid", js(h.perp_mid)},
-                       {"basis_bps", js(h.basis_bps)},
-                       {"spot_notional", js(h.spot_notional)},
-                       {"perp_notional", js(h.perp_notional)},
-                       {"notional", js(h.notional)},
-                       {"funding_rate", js(h.funding_rate)},
-                       {"funding_apr", js(h.funding_apr)},
-                       {"funding_interval_hours", h.funding_interval_hours > 0 ? nlohmann::json(h.funding_interval_hours)
-                                                                               : nlohmann::json()},
-                       {"next_funding", h.next_funding ? nlohmann::json(h.next_funding->to_rfc3339_ms()) : nlohmann::json()},
-                       {"pnl", js(h.pnl)}});
+    symbols.push_back(
+        {{"symbol", h.symbol},
+         {"spot_position", h.spot_position.to_string()},
+         {"perp_position", h.perp_position.to_string()},
+         {"net_delta", js(h.net_delta)},
+         {"net_delta_bps", js(h.net_delta_bps)},
+         {"spot_mid", js(h.spot_mid)},
+         {"perp_mid", js(h.perp_mid)},
+         {"basis_bps", js(h.basis_bps)},
+         {"spot_notional", js(h.spot_notional)},
+         {"perp_notional", js(h.perp_notional)},
+         {"notional", js(h.notional)},
+         {"funding_rate", js(h.funding_rate)},
+         {"funding_apr", js(h.funding_apr)},
+         {"funding_interval_hours",
+          h.funding_interval_hours > 0 ? nlohmann::json(h.funding_interval_hours) : nlohmann::json()},
+         {"next_funding", h.next_funding ? nlohmann::json(h.next_funding->to_rfc3339_ms()) : nlohmann::json()},
+         {"pnl", js(h.pnl)}});
   }
   nlohmann::json counters = nlohmann::json::object();
   for (const auto& c : hb.counters) counters[c.name] = {{"period", c.period}, {"total", c.total}};

@@ -67,10 +67,14 @@ HttpReply route_request(const HttpRequestInfo& req, const RouterContext& ctx) {
 
 HttpReply error_reply(HttpFailure failure) {
   switch (failure) {
-    case HttpFailure::HeaderTooLarge: return text(431, "request header fields too large", true);
-    case HttpFailure::BodyTooLarge: return text(413, "request bodies are not accepted", true);
-    case HttpFailure::TooManyConnections: return text(503, "too many connections", true);
-    case HttpFailure::Malformed: break;
+    case HttpFailure::HeaderTooLarge:
+      return text(431, "request header fields too large", true);
+    case HttpFailure::BodyTooLarge:
+      return text(413, "request bodies are not accepted", true);
+    case HttpFailure::TooManyConnections:
+      return text(503, "too many connections", true);
+    case HttpFailure::Malformed:
+      break;
   }
   return text(400, "bad request", true);
 }

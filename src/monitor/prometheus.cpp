@@ -37,8 +37,7 @@ class Writer {
     out_.push_back(' ');
     out_.append(value ? format_value(*value) : dec.to_string()).push_back('\n');
   }
-  void histogram(std::string_view name, std::string_view label, std::string_view label_value,
-                 const HistogramValue& h) {
+  void histogram(std::string_view name, std::string_view label, std::string_view label_value, const HistogramValue& h) {
     const std::string bucket = std::string(name) + "_bucket";
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i < h.bounds.size(); ++i) {
@@ -134,10 +133,14 @@ std::string escape_label_value(std::string_view value) {
   std::string out;
   out.reserve(value.size());
   for (const char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }

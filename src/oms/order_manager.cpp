@@ -37,15 +37,23 @@ bool order_may_exist(const boost::system::error_code& ec) { return outcome_unkno
 
 std::string_view status_event(OrderStatus s) {
   switch (s) {
-    case OrderStatus::Acked: return "order.ack";
-    case OrderStatus::PartiallyFilled: return "order.partial";
-    case OrderStatus::Filled: return "order.fill";
-    case OrderStatus::Canceled: return "order.cancel";
-    case OrderStatus::Rejected: return "order.reject";
-    case OrderStatus::Expired: return "order.expire";
-    case OrderStatus::Unknown: return "order.unknown";
+    case OrderStatus::Acked:
+      return "order.ack";
+    case OrderStatus::PartiallyFilled:
+      return "order.partial";
+    case OrderStatus::Filled:
+      return "order.fill";
+    case OrderStatus::Canceled:
+      return "order.cancel";
+    case OrderStatus::Rejected:
+      return "order.reject";
+    case OrderStatus::Expired:
+      return "order.expire";
+    case OrderStatus::Unknown:
+      return "order.unknown";
     case OrderStatus::New:
-    case OrderStatus::Sent: return "order.sent";
+    case OrderStatus::Sent:
+      return "order.sent";
   }
   return "order.status";
 }
@@ -166,17 +174,36 @@ SubmitResult OrderManager::block(Guard guard, std::string reason, const OrderInt
   metrics_.add(&OmsCounters::blocks);
   std::string_view event = "order.blocked";
   switch (guard) {
-    case Guard::Invalid: metrics_.add(&OmsCounters::blocks_invalid); event = "order.invalid"; break;
-    case Guard::Idempotency: metrics_.add(&OmsCounters::blocks_idempotent); event = "idempotent.block"; break;
-    case Guard::WsStale: metrics_.add(&OmsCounters::blocks_ws_stale); event = "guard.ws_stale"; break;
-    case Guard::Cooldown: metrics_.add(&OmsCounters::blocks_cooldown); event = "guard.cooldown"; break;
-    case Guard::PriceDeviation: metrics_.add(&OmsCounters::blocks_price_deviation); event = "guard.price_deviation"; break;
-    case Guard::Risk: metrics_.add(&OmsCounters::blocks_risk); event = "order.blocked"; break;
-    case Guard::None: break;
+    case Guard::Invalid:
+      metrics_.add(&OmsCounters::blocks_invalid);
+      event = "order.invalid";
+      break;
+    case Guard::Idempotency:
+      metrics_.add(&OmsCounters::blocks_idempotent);
+      event = "idempotent.block";
+      break;
+    case Guard::WsStale:
+      metrics_.add(&OmsCounters::blocks_ws_stale);
+      event = "guard.ws_stale";
+      break;
+    case Guard::Cooldown:
+      metrics_.add(&OmsCounters::blocks_cooldown);
+      event = "guard.cooldown";
+      break;
+    case Guard::PriceDeviation:
+      metrics_.add(&OmsCounters::blocks_price_deviation);
+      event = "guard.price_deviation";
+      break;
+    case Guard::Risk:
+      metrics_.add(&OmsCounters::blocks_risk);
+      event = "order.blocked";
+      break;
+    case Guard::None:
+      break;
   }
   if (events_.enabled(LogLevel::Warn)) {
-    json fields = {{"symbol", in.symbol}, {"market", to_string(in.market)}, {"side", to_string(in.side)},
-                   {"size", dec(in.size)}, {"price", opt_dec(in.price)}, {"guard", to_string(guard)},
+    json fields = {{"symbol", in.symbol},  {"market", to_string(in.market)}, {"side", to_string(in.side)},
+                   {"size", dec(in.size)}, {"price", opt_dec(in.price)},     {"guard", to_string(guard)},
                    {"reason", reason}};
     if (!in.client_oid.empty()) fields["client_oid"] = in.client_oid;
     if (!in.tag.empty()) fields["tag"] = in.tag;
@@ -273,9 +300,13 @@ SubmitResult OrderManager::submit(OrderIntent in) {
       if (!moved->is_positive()) return block(Guard::Invalid, "post_only_no_room", in);
       metrics_.add(&OmsCounters::postonly_adjusts);
       if (events_.enabled(LogLevel::Info))
-        events_.info("postonly.adjust", {{"symbol", in.symbol}, {"market", to_string(in.market)},
-                                         {"side", to_string(in.side)}, {"from", dec(*price)}, {"to", dec(*moved)},
-                                         {"bid", dec(leg.top.bid)}, {"ask", dec(leg.top.ask)}});
+        events_.info("postonly.adjust", {{"symbol", in.symbol},
+                                         {"market", to_string(in.market)},
+                                         {"side", to_string(in.side)},
+                                         {"from", dec(*price)},
+                                         {"to", dec(*moved)},
+                                         {"bid", dec(leg.top.bid)},
+                                         {"ask", dec(leg.top.ask)}});
       price = moved;
     }
   }
@@ -332,10 +363,10 @@ SubmitResult OrderManager::submit(OrderIntent in) {
   chains_.emplace(o.client_oid, std::move(chain));
   open_.insert(o.client_oid);
   if (events_.enabled(LogLevel::Info)) {
-    json fields = event_fields("client_oid", o.client_oid, "symbol", o.symbol, "market", to_string(o.market),
-                               "side", to_string(o.side), "type", to_string(o.type), "tif", to_string(o.tif),
-                               "price", opt_dec(o.price), "size", dec(o.size), "reduce_only", o.reduce_only,
-                               "reducing", reducing, "chase", in.chase);
+    json fields =
+        event_fields("client_oid", o.client_oid, "symbol", o.symbol, "market", to_string(o.market), "side",
+                     to_string(o.side), "type", to_string(o.type), "tif", to_string(o.tif), "price", opt_dec(o.price),
+                     "size", dec(o.size), "reduce_only", o.reduce_only, "reducing", reducing, "chase", in.chase);
     if (!o.tag.empty()) fields["tag"] = o.tag;
     events_.info("order.submit", std::move(fields));
   }
@@ -364,8 +395,10 @@ Result<void> OrderManager::cancel(std::string_view client_oid, std::string_view 
   }
   metrics_.add(&OmsCounters::cancels);
   if (events_.enabled(LogLevel::Info))
-    events_.info("order.cancel_request", {{"client_oid", o->client_oid}, {"order_id", o->order_id},
-                                          {"symbol", o->symbol}, {"status", to_string(o->status)},
+    events_.info("order.cancel_request", {{"client_oid", o->client_oid},
+                                          {"order_id", o->order_id},
+                                          {"symbol", o->symbol},
+                                          {"status", to_string(o->status)},
                                           {"reason", reason}});
   commands_.emplace_back(CancelOrderRequest{o->symbol, o->market, o->client_oid, o->order_id});
   return {};
@@ -417,7 +450,8 @@ SubmitResult OrderManager::amend_order(std::string_view client_oid, Decimal new_
   // For the kill switch an amend is judged like a new order (a moved opening order still opens),
   // without counting the order it replaces twice.
   bool reducing = false;
-  if (const Decimal pos = positions_.size(o->symbol, o->market); !pos.is_zero() && (o->side == Side::Sell) == pos.is_positive()) {
+  if (const Decimal pos = positions_.size(o->symbol, o->market);
+      !pos.is_zero() && (o->side == Side::Sell) == pos.is_positive()) {
     reducing = (o->reduce_only && o->market == MarketType::Perp) ||
                size + open_size(o->symbol, o->market, o->side) - o->remaining() <= pos.abs();
   }
@@ -433,9 +467,13 @@ SubmitResult OrderManager::amend_order(std::string_view client_oid, Decimal new_
     if (moved && moved->is_positive()) {
       metrics_.add(&OmsCounters::postonly_adjusts);
       if (events_.enabled(LogLevel::Info))
-        events_.info("postonly.adjust", {{"symbol", o->symbol}, {"market", to_string(o->market)},
-                                         {"side", to_string(o->side)}, {"from", dec(price)}, {"to", dec(*moved)},
-                                         {"bid", dec(leg.top.bid)}, {"ask", dec(leg.top.ask)}});
+        events_.info("postonly.adjust", {{"symbol", o->symbol},
+                                         {"market", to_string(o->market)},
+                                         {"side", to_string(o->side)},
+                                         {"from", dec(price)},
+                                         {"to", dec(*moved)},
+                                         {"bid", dec(leg.top.bid)},
+                                         {"ask", dec(leg.top.ask)}});
       price = *moved;
     }
   }
@@ -486,22 +524,24 @@ SubmitResult OrderManager::amend_order(std::string_view client_oid, Decimal new_
   if (events_.enabled(LogLevel::Info)) {
     std::optional<Decimal> original;
     if (chase) original = chase->original_price;
-    events_.emit_deferred(
-        LogLevel::Info, chase ? "chase.amend" : "order.amend",
-        [oid = o->client_oid, new_oid = n.client_oid, symbol = o->symbol, market = o->market, from_price = o->price,
-         to_price = price, from_size = o->size, to_size = size, original, amends = chase ? chase->chase_amends + 1 : 0] {
-          json fields = event_fields("client_oid", oid, "new_client_oid", new_oid, "symbol", symbol, "market",
-                                     to_string(market), "from_price", opt_dec(from_price), "to_price", dec(to_price),
-                                     "from_size", dec(from_size), "to_size", dec(to_size));
-          if (original) {
-            auto& object = fields.get_ref<json::object_t&>();
-            object.emplace("original_price", dec(*original));
-            object.emplace("amends", amends);
-          }
-          return fields;
-        });
+    events_.emit_deferred(LogLevel::Info, chase ? "chase.amend" : "order.amend",
+                          [oid = o->client_oid, new_oid = n.client_oid, symbol = o->symbol, market = o->market,
+                           from_price = o->price, to_price = price, from_size = o->size, to_size = size, original,
+                           amends = chase ? chase->chase_amends + 1 : 0] {
+                            json fields =
+                                event_fields("client_oid", oid, "new_client_oid", new_oid, "symbol", symbol, "market",
+                                             to_string(market), "from_price", opt_dec(from_price), "to_price",
+                                             dec(to_price), "from_size", dec(from_size), "to_size", dec(to_size));
+                            if (original) {
+                              auto& object = fields.get_ref<json::object_t&>();
+                              object.emplace("original_price", dec(*original));
+                              object.emplace("amends", amends);
+                            }
+                            return fields;
+                          });
   }
-  commands_.emplace_back(AmendOrderRequest{o->symbol, o->market, o->client_oid, o->order_id, n.client_oid, price, size});
+  commands_.emplace_back(
+      AmendOrderRequest{o->symbol, o->market, o->client_oid, o->order_id, n.client_oid, price, size});
   SubmitResult r;
   r.client_oid = n.client_oid;
   r.price = price;
@@ -542,8 +582,11 @@ void OrderManager::adopt(const OrderUpdate& u) {
   chain.head = o.client_oid;
   chains_.emplace(o.client_oid, std::move(chain));
   metrics_.add(&OmsCounters::adopted);
-  events_.info("idempotent.adopt", {{"client_oid", o.client_oid}, {"order_id", u.order_id}, {"symbol", u.symbol},
-                                    {"market", to_string(u.market)}, {"status", to_string(u.status)},
+  events_.info("idempotent.adopt", {{"client_oid", o.client_oid},
+                                    {"order_id", u.order_id},
+                                    {"symbol", u.symbol},
+                                    {"market", to_string(u.market)},
+                                    {"status", to_string(u.status)},
                                     {"ours", ids_.owns(o.client_oid)}});
   if (o.is_open()) open_.insert(o.client_oid);
   auto [it, inserted] = orders_.emplace(o.client_oid, std::move(o));
@@ -553,8 +596,8 @@ void OrderManager::adopt(const OrderUpdate& u) {
 
 void OrderManager::set_position(std::string_view symbol, MarketType market, Decimal size, Decimal avg_entry) {
   positions_.set(symbol, market, size, avg_entry, clock_.now());
-  events_.info("position.set", {{"symbol", symbol}, {"market", to_string(market)}, {"size", dec(size)},
-                                {"avg_entry", dec(avg_entry)}});
+  events_.info("position.set",
+               {{"symbol", symbol}, {"market", to_string(market)}, {"size", dec(size)}, {"avg_entry", dec(avg_entry)}});
 }
 
 // ---------------------------------------------------------------- commands and results
@@ -582,8 +625,9 @@ bool OrderManager::set_status(Order& o, OrderStatus to, std::string_view reason)
   if (o.status == to) return true;  // includes a further partial fill: the fill event says it all
   if (!transition_allowed(o.status, to)) {
     metrics_.add(&OmsCounters::stale_events);
-    events_.warn("guard.stale_event", {{"client_oid", o.client_oid}, {"reason", "transition"},
-                                       {"from", to_string(o.status)}, {"to", to_string(to)}});
+    events_.warn(
+        "guard.stale_event",
+        {{"client_oid", o.client_oid}, {"reason", "transition"}, {"from", to_string(o.status)}, {"to", to_string(to)}});
     return false;
   }
   const OrderStatus from = o.status;
@@ -598,14 +642,15 @@ bool OrderManager::set_status(Order& o, OrderStatus to, std::string_view reason)
   } else if (is_terminal(from)) {
     open_.insert(o.client_oid);  // a late ack of an order we had called rejected: it lives
     metrics_.add(&OmsCounters::recovered);
-    events_.warn("idempotent.late_adopt", {{"client_oid", o.client_oid}, {"order_id", o.order_id},
-                                           {"was", to_string(from)}, {"now", to_string(to)}});
+    events_.warn(
+        "idempotent.late_adopt",
+        {{"client_oid", o.client_oid}, {"order_id", o.order_id}, {"was", to_string(from)}, {"now", to_string(to)}});
   }
   const LogLevel level = to == OrderStatus::Rejected || to == OrderStatus::Unknown ? LogLevel::Warn : LogLevel::Info;
   if (events_.enabled(level)) {
-    json fields = event_fields("client_oid", o.client_oid, "order_id", o.order_id, "symbol", o.symbol,
-                               "market", to_string(o.market), "from", to_string(from), "to", to_string(to),
-                               "filled", dec(o.known_filled()), "size", dec(o.size));
+    json fields = event_fields("client_oid", o.client_oid, "order_id", o.order_id, "symbol", o.symbol, "market",
+                               to_string(o.market), "from", to_string(from), "to", to_string(to), "filled",
+                               dec(o.known_filled()), "size", dec(o.size));
     if (!reason.empty()) fields["reason"] = reason;
     events_.emit(level, status_event(to), std::move(fields));
   }
@@ -739,8 +784,10 @@ void OrderManager::on_query_result(std::string_view client_oid, const Result<std
     apply_update(*o, u);
     if (was_unknown) {
       metrics_.add(&OmsCounters::recovered);
-      events_.info("idempotent.recover", {{"client_oid", o->client_oid}, {"found", true},
-                                          {"order_id", o->order_id}, {"status", to_string(o->status)}});
+      events_.info("idempotent.recover", {{"client_oid", o->client_oid},
+                                          {"found", true},
+                                          {"order_id", o->order_id},
+                                          {"status", to_string(o->status)}});
     }
     return;
   }
@@ -760,8 +807,7 @@ void OrderManager::on_query_result(std::string_view client_oid, const Result<std
   }
   if (++o->not_found_count < std::max(1, params_.unknown_not_found_checks)) return;
   metrics_.add(&OmsCounters::recovered);
-  events_.info("idempotent.recover", {{"client_oid", o->client_oid}, {"found", false},
-                                      {"checks", o->not_found_count}});
+  events_.info("idempotent.recover", {{"client_oid", o->client_oid}, {"found", false}, {"checks", o->not_found_count}});
   set_status(*o, OrderStatus::Rejected, "not_found_after_timeout");
   if (!o->replaces.empty()) amend_failed(*o);
 }
@@ -782,8 +828,10 @@ void OrderManager::on_exec(const ExecEvent& event) {
         } else if constexpr (std::is_same_v<T, FundingPayment>) {
           positions_.apply_funding(e);
           if (events_.enabled(LogLevel::Info))
-            events_.info("funding.settled", {{"symbol", e.symbol}, {"amount", dec(e.amount)},
-                                             {"rate", opt_dec(e.rate)}, {"position_size", opt_dec(e.position_size)},
+            events_.info("funding.settled", {{"symbol", e.symbol},
+                                             {"amount", dec(e.amount)},
+                                             {"rate", opt_dec(e.rate)},
+                                             {"position_size", opt_dec(e.position_size)},
                                              {"mark_price", opt_dec(e.mark_price)}});
         } else if constexpr (std::is_same_v<T, StreamReconnected>) {
           // Pushes may have been lost while the stream was down: ask about every open order.
@@ -798,8 +846,8 @@ void OrderManager::on_private_activity() { last_private_ = clock_.mono(); }
 
 void OrderManager::adopt_position(std::string_view symbol, MarketType market, Decimal size, Decimal avg_entry) {
   positions_.set(symbol, market, size, avg_entry, clock_.now());
-  events_.info("oms.position_adopted", {{"symbol", symbol}, {"market", to_string(market)}, {"size", dec(size)},
-                                        {"avg_entry", dec(avg_entry)}});
+  events_.info("oms.position_adopted",
+               {{"symbol", symbol}, {"market", to_string(market)}, {"size", dec(size)}, {"avg_entry", dec(avg_entry)}});
 }
 
 void OrderManager::query_open_orders() {
@@ -816,7 +864,8 @@ bool OrderManager::has_trade(MarketType market, std::string_view trade_id) const
 bool OrderManager::apply_update(Order& o, const OrderUpdate& u) {
   if (u.ts_event < o.last_venue_ts) {
     metrics_.add(&OmsCounters::stale_events);
-    events_.warn("guard.stale_event", {{"client_oid", o.client_oid}, {"reason", "older_update"},
+    events_.warn("guard.stale_event", {{"client_oid", o.client_oid},
+                                       {"reason", "older_update"},
                                        {"ts_event", u.ts_event.to_rfc3339_ms()},
                                        {"known", o.last_venue_ts.to_rfc3339_ms()},
                                        {"status", to_string(u.status)}});
@@ -849,8 +898,9 @@ void OrderManager::handle_update(const OrderUpdate& u) {
     return;
   }
   metrics_.add(&OmsCounters::foreign);
-  events_.warn("order.foreign", {{"client_oid", u.client_oid}, {"order_id", u.order_id}, {"symbol", u.symbol},
-                                 {"status", to_string(u.status)}});
+  events_.warn(
+      "order.foreign",
+      {{"client_oid", u.client_oid}, {"order_id", u.order_id}, {"symbol", u.symbol}, {"status", to_string(u.status)}});
 }
 
 void OrderManager::handle_fill(const Fill& f) {
@@ -870,8 +920,12 @@ void OrderManager::handle_fill(const Fill& f) {
     // position is never hedged, reduced or flattened by us), so it is counted and logged, not booked.
     seen_trades_.insert(f.market, f.trade_id);
     metrics_.add(&OmsCounters::foreign);
-    events_.warn("fill.foreign", {{"trade_id", f.trade_id}, {"client_oid", f.client_oid}, {"symbol", f.symbol},
-                                  {"side", to_string(f.side)}, {"size", dec(f.size)}, {"price", dec(f.price)}});
+    events_.warn("fill.foreign", {{"trade_id", f.trade_id},
+                                  {"client_oid", f.client_oid},
+                                  {"symbol", f.symbol},
+                                  {"side", to_string(f.side)},
+                                  {"size", dec(f.size)},
+                                  {"price", dec(f.price)}});
     return;
   }
   // Probably ours before its ack (the fill channel may carry only the order id): keep it.
@@ -885,8 +939,8 @@ void OrderManager::link_orphans(Order& o) {
   if (orphan_fills_.empty()) return;
   std::vector<Fill> mine;
   auto it = std::remove_if(orphan_fills_.begin(), orphan_fills_.end(), [&](const Fill& f) {
-    const bool match = (!f.client_oid.empty() && f.client_oid == o.client_oid) ||
-                       (!f.order_id.empty() && f.order_id == o.order_id);
+    const bool match =
+        (!f.client_oid.empty() && f.client_oid == o.client_oid) || (!f.order_id.empty() && f.order_id == o.order_id);
     if (match) mine.push_back(f);
     return match;
   });
@@ -910,16 +964,24 @@ void OrderManager::apply_fill(Order& o, const Fill& f) {
   if (auto ch = chains_.find(o.chain); ch != chains_.end()) ch->second.filled += f.size;
   metrics_.add(&OmsCounters::fills);
   if (events_.enabled(LogLevel::Info))
-    events_.info("fill", {{"client_oid", o.client_oid}, {"order_id", o.order_id}, {"trade_id", f.trade_id},
-                          {"symbol", o.symbol}, {"market", to_string(o.market)}, {"side", to_string(f.side)},
-                          {"price", dec(f.price)}, {"size", dec(f.size)}, {"fee", dec(f.fee)},
-                          {"fee_coin", f.fee_coin}, {"maker", f.maker}, {"filled", dec(o.filled)},
+    events_.info("fill", {{"client_oid", o.client_oid},
+                          {"order_id", o.order_id},
+                          {"trade_id", f.trade_id},
+                          {"symbol", o.symbol},
+                          {"market", to_string(o.market)},
+                          {"side", to_string(f.side)},
+                          {"price", dec(f.price)},
+                          {"size", dec(f.size)},
+                          {"fee", dec(f.fee)},
+                          {"fee_coin", f.fee_coin},
+                          {"maker", f.maker},
+                          {"filled", dec(o.filled)},
                           {"order_size", dec(o.size)}});
   if (o.filled > o.size)
     events_.error("order.overfill", {{"client_oid", o.client_oid}, {"filled", dec(o.filled)}, {"size", dec(o.size)}});
   if (o.status == OrderStatus::Canceled || o.status == OrderStatus::Expired)
-    events_.warn("order.late_fill", {{"client_oid", o.client_oid}, {"status", to_string(o.status)},
-                                     {"trade_id", f.trade_id}});
+    events_.warn("order.late_fill",
+                 {{"client_oid", o.client_oid}, {"status", to_string(o.status)}, {"trade_id", f.trade_id}});
   // The fill before the status it causes: a listener that hears "filled" already holds the fill.
   if (listener_) listener_->on_fill(o, f);
   if (o.filled >= o.size) {
@@ -942,8 +1004,10 @@ void OrderManager::enforce_chain(const std::string& chain_id) {
   const Decimal allowed = chain.target > chain.filled ? chain.target - chain.filled : Decimal{};
   const Decimal head_left = head->size > head->filled ? head->size - head->filled : Decimal{};
   if (head_left <= allowed) return;
-  events_.warn("order.chain_overfill", {{"client_oid", head->client_oid}, {"chain", chain_id},
-                                        {"target", dec(chain.target)}, {"chain_filled", dec(chain.filled)},
+  events_.warn("order.chain_overfill", {{"client_oid", head->client_oid},
+                                        {"chain", chain_id},
+                                        {"target", dec(chain.target)},
+                                        {"chain_filled", dec(chain.filled)},
                                         {"head_left", dec(head_left)}});
   const std::string head_id = head->client_oid;
   if (allowed.is_zero()) {
@@ -979,8 +1043,10 @@ void OrderManager::stop_chase(Leg& leg, std::size_t index, Chain& chain, const O
   chain.chasing = false;
   if (!head || !head->is_open()) return;
   if (events_.enabled(LogLevel::Info))
-    events_.info("chase.done", {{"client_oid", head->client_oid}, {"reason", reason},
-                                {"amends", chain.chase_amends}, {"price", opt_dec(head->price)},
+    events_.info("chase.done", {{"client_oid", head->client_oid},
+                                {"reason", reason},
+                                {"amends", chain.chase_amends},
+                                {"price", opt_dec(head->price)},
                                 {"original_price", dec(chain.original_price)}});
   if (listener_) listener_->on_chase_done(*head, reason);
 }
@@ -1043,7 +1109,8 @@ void OrderManager::on_timer() {
     if (!o || !o->is_open()) continue;
     // Counted from the write: time spent queued behind the rate limiter is not the venue's.
     if (o->status == OrderStatus::Sent && o->written && now - o->sent_at > ms(params_.ack_timeout_ms)) {
-      events_.warn("order.timeout", {{"client_oid", o->client_oid}, {"waited_ms", (now - o->sent_at).count() / 1'000'000}});
+      events_.warn("order.timeout",
+                   {{"client_oid", o->client_oid}, {"waited_ms", (now - o->sent_at).count() / 1'000'000}});
       to_unknown(*o, "ack_timeout");
       continue;
     }

@@ -16,8 +16,10 @@ void Driver::deliver() {
   events_.clear();
   exchange_.drain_events(events_);
   for (auto& e : events_) {
-    if (hold_) held_.push_back(std::move(e));
-    else oms_.on_exec(e);
+    if (hold_)
+      held_.push_back(std::move(e));
+    else
+      oms_.on_exec(e);
   }
   events_.clear();
 }

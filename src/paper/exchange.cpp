@@ -118,8 +118,10 @@ void Exchange::on_market(const MarketEvent& event) {
 }
 
 void Exchange::match_resting(Symbol& s, Book& book, UnixNanos now) {
-  const bool buy_cross = book.has_buy && book.ask.is_positive() && book.best_buy >= book.ask && book.ask_left.is_positive();
-  const bool sell_cross = book.has_sell && book.bid.is_positive() && book.best_sell <= book.bid && book.bid_left.is_positive();
+  const bool buy_cross =
+      book.has_buy && book.ask.is_positive() && book.best_buy >= book.ask && book.ask_left.is_positive();
+  const bool sell_cross =
+      book.has_sell && book.bid.is_positive() && book.best_sell <= book.bid && book.bid_left.is_positive();
   if (!buy_cross && !sell_cross) return;
   const std::vector<Order*> snapshot = book.resting;  // fills take orders off the list
   for (Order* o : snapshot) {
@@ -174,8 +176,9 @@ Result<OrderAck> Exchange::place_at(const PlaceOrderRequest& req, UnixNanos now)
     return make_error_code(Errc::duplicate);  // Bitget enforces uniqueness among pending orders
   if (is_market && !book.has_bbo) return rejected();
   const Decimal price = is_market ? Decimal{} : *req.price;
-  const bool crosses = !is_market && book.has_bbo &&
-                       (buy ? (book.ask.is_positive() && price >= book.ask) : (book.bid.is_positive() && price <= book.bid));
+  const bool crosses =
+      !is_market && book.has_bbo &&
+      (buy ? (book.ask.is_positive() && price >= book.ask) : (book.bid.is_positive() && price <= book.bid));
   if (req.tif == TimeInForce::PostOnly && crosses) return rejected();  // post only would take liquidity
 
   // Funds: freeze what a resting order could need; check what a taker order will need.
@@ -198,8 +201,10 @@ Result<OrderAck> Exchange::place_at(const PlaceOrderRequest& req, UnixNanos now)
     const bool opposite = !pos.is_zero() && (pos.is_positive() != buy);
     if (req.reduce_only && !opposite) return rejected();  // nothing to reduce
     Decimal opening = req.size;
-    if (req.reduce_only) opening = Decimal{};
-    else if (opposite) opening = req.size > pos.abs() ? req.size - pos.abs() : Decimal{};
+    if (req.reduce_only)
+      opening = Decimal{};
+    else if (opposite)
+      opening = req.size > pos.abs() ? req.size - pos.abs() : Decimal{};
     if (opening.is_positive()) {
       const Decimal ref = is_market ? (buy ? book.ask : book.bid) : price;
       const Decimal margin = ref * opening / Decimal::from_units(params_.perp_leverage);
@@ -238,8 +243,10 @@ Result<OrderAck> Exchange::place_at(const PlaceOrderRequest& req, UnixNanos now)
   ++open_count_;
   push_order(o);
   if (freeze.is_positive()) {
-    if (req.market == MarketType::Spot) push_spot_balance(buy ? inst.quote_coin : inst.base_coin, now);
-    else push_futures_balance(now);
+    if (req.market == MarketType::Spot)
+      push_spot_balance(buy ? inst.quote_coin : inst.base_coin, now);
+    else
+      push_futures_balance(now);
   }
 
   if (req.tif == TimeInForce::Fok && (!crosses || (buy ? book.ask_left : book.bid_left) < req.size)) {
@@ -262,7 +269,8 @@ void Exchange::take_liquidity(Symbol& s, Book& book, Order& o, UnixNanos now) {
   Decimal& left = buy ? book.ask_left : book.bid_left;
   const Decimal touch = buy ? book.ask : book.bid;
   if (!left.is_positive() || !touch.is_positive()) return;
-  const Decimal px = o.type == OrderType::Market ? slipped(touch, params_.market_slippage_bps, o.side, inst.tick) : touch;
+  const Decimal px =
+      o.type == OrderType::Market ? slipped(touch, params_.market_slippage_bps, o.side, inst.tick) : touch;
   const Decimal qty = min(o.remaining(), left);
   left -= qty;
   fill(s, book, o, qty, px, false, now);
@@ -323,8 +331,10 @@ void Exchange::fill(Symbol& s, Book& book, Order& o, Decimal qty, Decimal price,
       const Decimal closed = min(old.abs(), qty);
       realized = (old.is_positive() ? price - p.entry : p.entry - price) * closed;
       const Decimal after = old + signed_qty;
-      if (after.is_zero()) p.entry = Decimal{};
-      else if (after.is_positive() != old.is_positive()) p.entry = price;
+      if (after.is_zero())
+        p.entry = Decimal{};
+      else if (after.is_positive() != old.is_positive())
+        p.entry = price;
     }
     p.size = old + signed_qty;
     wallet_ += realized - fee;
@@ -438,8 +448,8 @@ Result<OrderAck> Exchange::amend(const AmendOrderRequest& req) {
   if (is_terminal(old->status) || old->type != OrderType::Limit) return rejected();
   if (req.new_client_oid.empty()) return make_error_code(Errc::invalid_argument);  // Bitget 22003
   if (auto it = by_client_.find(req.new_client_oid); it != by_client_.end()) return make_error_code(Errc::duplicate);
-  PlaceOrderRequest next{old->symbol, old->market, req.new_client_oid, old->side,       old->type,
-                         old->tif,    req.new_price, req.new_size,      old->reduce_only};
+  PlaceOrderRequest next{old->symbol, old->market,   req.new_client_oid, old->side,       old->type,
+                         old->tif,    req.new_price, req.new_size,       old->reduce_only};
   Symbol& s = *find_symbol(old->symbol);
   finish(s, s.books[mi(old->market)], *old, OrderStatus::Canceled, "replaced", now);
   auto placed = place_at(next, now);
@@ -469,13 +479,15 @@ Result<OrderAck> Exchange::amend(const AmendOrderRequest& req) {
 void Exchange::recompute_next_settlement() {
   next_settlement_ = UnixNanos{};
   for (const auto& [name, s] : symbols_)
-    if (s.funding.next.ns && (!next_settlement_.ns || s.funding.next < next_settlement_)) next_settlement_ = s.funding.next;
+    if (s.funding.next.ns && (!next_settlement_.ns || s.funding.next < next_settlement_))
+      next_settlement_ = s.funding.next;
 }
 
 Decimal Exchange::perp_mark(const Symbol& s) const {
   if (s.funding.mark) return *s.funding.mark;
   const Book& b = s.books[mi(MarketType::Perp)];
-  if (b.has_bbo && b.bid.is_positive() && b.ask.is_positive()) return Decimal::from_raw((b.bid.raw() + b.ask.raw()) / 2);
+  if (b.has_bbo && b.bid.is_positive() && b.ask.is_positive())
+    return Decimal::from_raw((b.bid.raw() + b.ask.raw()) / 2);
   return s.perp.entry;
 }
 

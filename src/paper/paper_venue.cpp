@@ -58,13 +58,13 @@ asio::awaitable<Result<std::vector<OrderUpdate>>> PaperVenue::open_orders(std::s
 }
 
 asio::awaitable<Result<std::optional<OrderUpdate>>> PaperVenue::order_by_client_oid(std::string symbol,
-                                                                                     MarketType market,
-                                                                                     std::string client_oid) {
+                                                                                    MarketType market,
+                                                                                    std::string client_oid) {
   co_return exchange_.order_by_client_oid(symbol, market, client_oid);
 }
 
 asio::awaitable<Result<std::optional<OrderUpdate>>> PaperVenue::order_by_id(std::string symbol, MarketType market,
-                                                                             std::string order_id) {
+                                                                            std::string order_id) {
   co_return exchange_.order_by_id(symbol, market, order_id);
 }
 

@@ -6,9 +6,12 @@ namespace carry::risk {
 
 std::string_view to_string(KillState s) noexcept {
   switch (s) {
-    case KillState::Active: return "active";
-    case KillState::Reducing: return "reducing";
-    case KillState::Halted: return "halted";
+    case KillState::Active:
+      return "active";
+    case KillState::Reducing:
+      return "reducing";
+    case KillState::Halted:
+      return "halted";
   }
   return "?";
 }

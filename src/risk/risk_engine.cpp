@@ -20,9 +20,8 @@ double bps(Decimal part, Decimal whole) {
 
 // Errors that say the API (or our path to it) is unwell, as opposed to a business refusal.
 bool api_trouble(const boost::system::error_code& ec) {
-  return ec == Errc::network || ec == Errc::timeout || ec == Errc::http_server_error ||
-         ec == Errc::rate_limited || ec == Errc::circuit_open || ec == Errc::auth_failed ||
-         ec == Errc::bad_payload;
+  return ec == Errc::network || ec == Errc::timeout || ec == Errc::http_server_error || ec == Errc::rate_limited ||
+         ec == Errc::circuit_open || ec == Errc::auth_failed || ec == Errc::bad_payload;
 }
 
 constexpr std::int64_t kDayNs = 86'400LL * 1'000'000'000LL;
@@ -56,8 +55,11 @@ Decimal RiskEngine::lot_of(std::string_view symbol, MarketType market) const {
 
 std::optional<std::string> RiskEngine::refuse(std::string_view rule, const PlaceOrderRequest& req, json extra) {
   if (events_.enabled(LogLevel::Warn)) {
-    json fields = {{"rule", rule}, {"symbol", req.symbol}, {"market", to_string(req.market)},
-                   {"side", to_string(req.side)}, {"size", dec(req.size)}};
+    json fields = {{"rule", rule},
+                   {"symbol", req.symbol},
+                   {"market", to_string(req.market)},
+                   {"side", to_string(req.side)},
+                   {"size", dec(req.size)}};
     if (req.price) fields["price"] = dec(*req.price);
     if (extra.is_object()) fields.update(extra);
     events_.warn(rule.starts_with("kill_switch") ? "kill_switch.block" : "risk.block", std::move(fields));
@@ -70,8 +72,7 @@ std::optional<std::string> RiskEngine::check(const PlaceOrderRequest& req, const
     return refuse("kill_switch." + std::string(to_string(kill_.state())), req, {{"kill_reason", kill_.reason()}});
 
   const Decimal max_size = max_size_for(req.symbol);
-  if (max_size.is_positive() && req.size > max_size)
-    return refuse("max_order_size", req, {{"limit", dec(max_size)}});
+  if (max_size.is_positive() && req.size > max_size) return refuse("max_order_size", req, {{"limit", dec(max_size)}});
 
   // The price the order is valued at: its limit, else the side of the book it takes from.
   std::optional<Decimal> px = req.price;
@@ -90,9 +91,12 @@ std::optional<std::string> RiskEngine::check(const PlaceOrderRequest& req, const
     if (limits_.max_slippage_bps > 0 && ctx.bid && ctx.ask && ctx.bid->is_positive() && ctx.ask->is_positive()) {
       const Decimal mid = Decimal::from_raw((ctx.bid->raw() + ctx.ask->raw()) / 2);
       std::optional<Decimal> take;
-      if (req.type == OrderType::Market) take = req.side == Side::Buy ? *ctx.ask : *ctx.bid;
-      else if (req.side == Side::Buy && *req.price >= *ctx.ask) take = *req.price;
-      else if (req.side == Side::Sell && *req.price <= *ctx.bid) take = *req.price;
+      if (req.type == OrderType::Market)
+        take = req.side == Side::Buy ? *ctx.ask : *ctx.bid;
+      else if (req.side == Side::Buy && *req.price >= *ctx.ask)
+        take = *req.price;
+      else if (req.side == Side::Sell && *req.price <= *ctx.bid)
+        take = *req.price;
       if (take) {
         const double slip = std::abs(bps(*take - mid, mid));
         if (slip > limits_.max_slippage_bps)
@@ -118,7 +122,8 @@ std::optional<std::string> RiskEngine::check(const PlaceOrderRequest& req, const
         }
         total += leg_after.abs() * *px;
         if (total > limits_.max_total_notional)
-          return refuse("max_total_notional", req, {{"notional_after", dec(total)}, {"limit", dec(limits_.max_total_notional)}});
+          return refuse("max_total_notional", req,
+                        {{"notional_after", dec(total)}, {"limit", dec(limits_.max_total_notional)}});
       }
       if (limits_.max_net_delta_bps > 0) {
         const Decimal spot = oms_->positions().size(req.symbol, MarketType::Spot);
@@ -129,8 +134,9 @@ std::optional<std::string> RiskEngine::check(const PlaceOrderRequest& req, const
         if (gross.is_positive() && delta_after.abs() > delta.abs()) {
           const double now_bps = bps(delta.abs(), gross);
           if (now_bps > limits_.max_net_delta_bps)
-            return refuse("max_net_delta", req, {{"net_delta", dec(delta)}, {"net_delta_bps", now_bps},
-                                                 {"limit_bps", limits_.max_net_delta_bps}});
+            return refuse(
+                "max_net_delta", req,
+                {{"net_delta", dec(delta)}, {"net_delta_bps", now_bps}, {"limit_bps", limits_.max_net_delta_bps}});
         }
       }
     }
@@ -238,8 +244,9 @@ void RiskEngine::reset() {
 
 void RiskEngine::restore(const KillSwitch& saved) {
   kill_ = saved;
-  events_.warn("kill_switch.restore", {{"state", to_string(saved.state())}, {"reason", saved.reason()},
-                                       {"since", saved.since().to_rfc3339_ms()}});
+  events_.warn(
+      "kill_switch.restore",
+      {{"state", to_string(saved.state())}, {"reason", saved.reason()}, {"since", saved.since().to_rfc3339_ms()}});
 }
 
 bool RiskEngine::flat() const {

@@ -8,19 +8,27 @@ std::string_view to_string(Side s) noexcept { return s == Side::Buy ? "buy" : "s
 std::string_view to_string(OrdType t) noexcept { return t == OrdType::Limit ? "limit" : "market"; }
 std::string_view to_string(Force f) noexcept {
   switch (f) {
-    case Force::Gtc: return "gtc";
-    case Force::PostOnly: return "post_only";
-    case Force::Ioc: return "ioc";
-    case Force::Fok: return "fok";
+    case Force::Gtc:
+      return "gtc";
+    case Force::PostOnly:
+      return "post_only";
+    case Force::Ioc:
+      return "ioc";
+    case Force::Fok:
+      return "fok";
   }
   return "gtc";
 }
 std::string_view to_string(OrdStatus s, Market m) noexcept {
   switch (s) {
-    case OrdStatus::Live: return "live";
-    case OrdStatus::PartiallyFilled: return "partially_filled";
-    case OrdStatus::Filled: return "filled";
-    case OrdStatus::Canceled: return m == Market::Spot ? "cancelled" : "canceled";
+    case OrdStatus::Live:
+      return "live";
+    case OrdStatus::PartiallyFilled:
+      return "partially_filled";
+    case OrdStatus::Filled:
+      return "filled";
+    case OrdStatus::Canceled:
+      return m == Market::Spot ? "cancelled" : "canceled";
   }
   return "live";
 }
@@ -42,7 +50,9 @@ const std::string& Account::margin_mode_for(const std::string& symbol) const {
 
 namespace {
 
-ApiError err(std::string code, std::string msg, int http = 400) { return ApiError{std::move(code), std::move(msg), http}; }
+ApiError err(std::string code, std::string msg, int http = 400) {
+  return ApiError{std::move(code), std::move(msg), http};
+}
 
 bool on_step(Decimal v, Decimal step) { return v.round_to_step(step, Rounding::Down).value() == v; }
 
@@ -124,8 +134,10 @@ Position* Exchange::position(Account& acc, const std::string& symbol, const std:
 // How much of `o` may still execute as a reduction (one-way reduce-only and hedge closes).
 Decimal Exchange::reducible(const Account& acc, const Order& o) const {
   std::string hold;
-  if (acc.pos_mode == "hedge_mode") hold = o.side == Side::Buy ? "long" : "short";
-  else hold = o.side == Side::Buy ? "short" : "long";
+  if (acc.pos_mode == "hedge_mode")
+    hold = o.side == Side::Buy ? "long" : "short";
+  else
+    hold = o.side == Side::Buy ? "short" : "long";
   for (const auto& p : acc.positions)
     if (p.symbol == o.symbol && p.hold_side == hold) return p.total;
   return {};
@@ -208,8 +220,8 @@ ApiResult<Order> Exchange::place_internal(Account& acc, const PlaceRequest& req,
 
   Order o;
   o.order_id = next_id(order_counter_, 1'100'000'000'000'000'000LL);
-  o.client_oid = req.client_oid.empty() ? std::to_string(std::stoll(o.order_id) + 500'000'000'000'000'000LL)
-                                        : req.client_oid;
+  o.client_oid =
+      req.client_oid.empty() ? std::to_string(std::stoll(o.order_id) + 500'000'000'000'000'000LL) : req.client_oid;
   o.account = acc.api_key;
   o.market = req.market;
   o.symbol = req.symbol;
@@ -257,7 +269,8 @@ ApiResult<Order> Exchange::place_internal(Account& acc, const PlaceRequest& req,
   // Bitget refuses a clientOid it has seen; this simulator only checks live orders, so a client
   // that reuses a finished order's id is counted here for the tests to catch.
   if (!o.client_oid.empty() &&
-      !client_oids_seen_.insert(o.account + "|" + std::to_string(static_cast<int>(o.market)) + "|" + o.client_oid).second)
+      !client_oids_seen_.insert(o.account + "|" + std::to_string(static_cast<int>(o.market)) + "|" + o.client_oid)
+           .second)
     ++client_oids_reused_;
   auto [it, _] = orders_.emplace(o.order_id, o);
   Order& stored = it->second;
@@ -531,8 +544,8 @@ std::vector<const Order*> Exchange::orders(const std::string& account, Market ma
 
 ApiResult<Order> Exchange::cancel(const std::string& account_key, Market market, const std::string& symbol,
                                   const std::string& order_id, const std::string& client_oid, std::int64_t now_ms) {
-  const ApiError missing = market == Market::Perp ? err("40768", "Order does not exist")
-                                                  : err("43001", "The order does not exist");
+  const ApiError missing =
+      market == Market::Perp ? err("40768", "Order does not exist") : err("43001", "The order does not exist");
   const Order* found = find_order(account_key, market, order_id, client_oid);
   if (!found || (!symbol.empty() && found->symbol != symbol) || !found->pending()) return missing;
   Order& o = orders_.at(found->order_id);

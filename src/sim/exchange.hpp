@@ -15,8 +15,8 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <variant>
 #include <unordered_set>
+#include <variant>
 #include <vector>
 
 namespace carry::sim {
@@ -56,10 +56,10 @@ struct Order {
   Decimal fee;           // cumulative, negative = paid
   std::string fee_coin;
   bool reduce_only = false;
-  std::string trade_side;  // perp: open | close
-  std::string pos_side;    // perp: long | short
-  std::string pos_mode;    // one_way_mode | hedge_mode
-  std::string margin_mode; // crossed | isolated
+  std::string trade_side;   // perp: open | close
+  std::string pos_side;     // perp: long | short
+  std::string pos_mode;     // one_way_mode | hedge_mode
+  std::string margin_mode;  // crossed | isolated
   int leverage = 0;
   OrdStatus status = OrdStatus::Live;
   std::string cancel_reason;
@@ -110,8 +110,8 @@ struct Account {
   std::map<std::string, std::int64_t> spot_utime;
   Decimal futures_cash;  // USDT wallet of the USDT-M futures account
   std::int64_t futures_utime = 0;
-  std::string pos_mode = "one_way_mode";  // the whole USDT-M product type
-  std::string margin_mode = "crossed";    // every symbol's until set-margin-mode changes it
+  std::string pos_mode = "one_way_mode";            // the whole USDT-M product type
+  std::string margin_mode = "crossed";              // every symbol's until set-margin-mode changes it
   std::map<std::string, std::string> margin_modes;  // per symbol, as Bitget keeps it
   int default_leverage = 10;
   std::map<std::string, int> leverage;
@@ -128,8 +128,8 @@ struct PrivateEvent {
   Kind kind = Kind::Order;
   std::string account;
   Market market = Market::Spot;
-  Order order;                 // Kind::Order: snapshot after the change
-  std::optional<Fill> fill;    // Kind::Order (the last fill, if this update is one) / Kind::Fill
+  Order order;                      // Kind::Order: snapshot after the change
+  std::optional<Fill> fill;         // Kind::Order (the last fill, if this update is one) / Kind::Fill
   std::vector<Position> positions;  // Kind::Positions: open positions + any that just closed
 };
 

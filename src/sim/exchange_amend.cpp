@@ -58,8 +58,10 @@ std::optional<ApiError> Exchange::reserve_for_amend(Account& acc, Order& o, Deci
   // What placement would reserve for the unfilled part (fills release it pro rata).
   const Decimal remaining = size - o.filled;
   Decimal need;
-  if (o.market == Market::Perp) need = o.reduce_only ? Decimal{} : price * remaining / Decimal::from_units(o.leverage);
-  else need = o.side == Side::Buy ? price * remaining : remaining;
+  if (o.market == Market::Perp)
+    need = o.reduce_only ? Decimal{} : price * remaining / Decimal::from_units(o.leverage);
+  else
+    need = o.side == Side::Buy ? price * remaining : remaining;
   const Decimal extra = need - o.frozen;
   if (o.market == Market::Perp) {
     if (extra.is_positive() && extra > futures_figures(acc).available)

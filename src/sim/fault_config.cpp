@@ -71,7 +71,8 @@ std::string apply_fault_json(FaultConfig& cfg_out, FaultActions& actions, const 
   auto rate = [&](double& field, const char* name) -> Setter {
     return [&field, name](const json& v) -> std::string {
       double d = 0;
-      if (!as_double(v, d) || d < 0.0 || d > 1.0) return std::string("faults.") + name + ": expected a probability in [0, 1]";
+      if (!as_double(v, d) || d < 0.0 || d > 1.0)
+        return std::string("faults.") + name + ": expected a probability in [0, 1]";
       field = d;
       return {};
     };

@@ -56,7 +56,7 @@ struct FaultActions {
   // Bitget's planned reconnect: every open connection (v2 and v3) gets the 30033 error event,
   // and is closed this many ms later. -1: not asked.
   int ws_service_upgrade_ms = -1;
-  bool reset = false;        // restore every knob to its default first
+  bool reset = false;  // restore every knob to its default first
 };
 
 // Applies the keys of `j` (an object) to `cfg`; unknown keys or wrong types -> error message

@@ -15,11 +15,11 @@ namespace carry::sim {
 
 struct FundingConfig {
   std::int64_t interval_ms = 8LL * 3600 * 1000;
-  int reported_interval_hours = 8;  // what contracts / current-fund-rate advertise
+  int reported_interval_hours = 8;            // what contracts / current-fund-rate advertise
   Decimal rate = Decimal::from_raw(100'000);  // 0.0001
   // [offset from simulator start, rate]: from that offset on, the rate applies to every symbol.
   std::vector<std::pair<std::int64_t, Decimal>> schedule;
-  std::map<std::string, Decimal> symbol_rate;  // base rate per symbol (wins over `rate`)
+  std::map<std::string, Decimal> symbol_rate;        // base rate per symbol (wins over `rate`)
   Decimal min_rate = Decimal::from_raw(-3'000'000);  // -0.003
   Decimal max_rate = Decimal::from_raw(3'000'000);
 };

@@ -51,9 +51,8 @@ std::vector<InstrumentSpec> instruments_for(const std::vector<std::string>& symb
   std::vector<InstrumentSpec> spot, perp;
   for (const auto& symbol : symbols) {
     const bool shape = symbol.size() > 4 && symbol.size() <= 16 && symbol.ends_with("USDT") &&
-                       std::all_of(symbol.begin(), symbol.end(), [](char c) {
-                         return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-                       });
+                       std::all_of(symbol.begin(), symbol.end(),
+                                   [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
     const bool repeated = std::any_of(spot.begin(), spot.end(), [&](const auto& s) { return s.symbol == symbol; });
     if (!shape || repeated) {
       if (bad) *bad = symbol;

@@ -16,16 +16,16 @@ std::string_view to_string(Market m) noexcept;
 std::string_view inst_type(Market m) noexcept;
 
 struct InstrumentSpec {
-  std::string symbol;      // "BTCUSDT"
+  std::string symbol;  // "BTCUSDT"
   Market market = Market::Spot;
-  std::string base_coin;   // "BTC"
-  std::string quote_coin;  // "USDT"
-  int price_place = 2;     // price decimals
-  int price_end_step = 1;  // tick = price_end_step * 10^-price_place
-  int volume_place = 4;    // size decimals
-  Decimal size_multiplier; // size step
-  Decimal min_size;        // minTradeNum (perp) / smallest size (spot)
-  Decimal min_notional;    // minTradeUSDT
+  std::string base_coin;    // "BTC"
+  std::string quote_coin;   // "USDT"
+  int price_place = 2;      // price decimals
+  int price_end_step = 1;   // tick = price_end_step * 10^-price_place
+  int volume_place = 4;     // size decimals
+  Decimal size_multiplier;  // size step
+  Decimal min_size;         // minTradeNum (perp) / smallest size (spot)
+  Decimal min_notional;     // minTradeUSDT
   Decimal maker_fee;
   Decimal taker_fee;
   int max_lever = 125;

@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (cfg.accounts.empty())
-    std::cerr << "bitget-sim: warning: no accounts configured (--account KEY,SECRET,PASSPHRASE); private calls will fail\n";
+    std::cerr
+        << "bitget-sim: warning: no accounts configured (--account KEY,SECRET,PASSPHRASE); private calls will fail\n";
   carry::SystemClock clock;
   Simulator sim(std::move(cfg), std::move(tape), clock);
   try {

@@ -42,14 +42,16 @@ double path_offset(std::uint64_t symbol_hash, std::int64_t minute, bool perp) {
   return x;
 }
 
-std::int64_t floor_to(std::int64_t t, std::int64_t step) { return t >= 0 ? t - t % step : -((-t + step - 1) / step) * step; }
+std::int64_t floor_to(std::int64_t t, std::int64_t step) {
+  return t >= 0 ? t - t % step : -((-t + step - 1) / step) * step;
+}
 
 }  // namespace
 
 Decimal InstrumentMarket::mid() const { return (row.bid + row.ask) / Decimal::from_units(2); }
 
-MarketState::MarketState(std::vector<InstrumentSpec> instruments, const Tape& tape, std::int64_t start_ms,
-                         double speed, bool loop, int depth, std::uint64_t seed)
+MarketState::MarketState(std::vector<InstrumentSpec> instruments, const Tape& tape, std::int64_t start_ms, double speed,
+                         bool loop, int depth, std::uint64_t seed)
     : tape_(tape), start_ms_(start_ms), speed_(speed), loop_(loop), depth_(std::max(depth, 1)), seed_(seed) {
   instruments_.reserve(instruments.size());
   for (auto& spec : instruments) {
@@ -218,13 +220,16 @@ Candle MarketState::history_candle(const InstrumentMarket& inst, std::int64_t op
   const std::int64_t m = open_ms / kMinute;
   const std::int64_t end_m = history_end_ms_ / kMinute;
   const double anchor = inst.history_anchor.to_double();
-  const auto price = [&](std::int64_t k) { return anchor * (1.0 + path_offset(sym, k, perp) - path_offset(sym, end_m, perp)); };
+  const auto price = [&](std::int64_t k) {
+    return anchor * (1.0 + path_offset(sym, k, perp) - path_offset(sym, end_m, perp));
+  };
   const Decimal tick = inst.spec.tick();
   const auto on_tick = [&](double p, Rounding r) {
     return max(Decimal::from_double(p).value().round_to_step(tick, r).value(), tick);
   };
   const double o = price(m), c = price(m + 1);
-  const std::uint64_t h = splitmix64(sym ^ (static_cast<std::uint64_t>(m) * 0x9E3779B97F4A7C15ULL) ^ (perp ? 0xABCDEFULL : 0));
+  const std::uint64_t h =
+      splitmix64(sym ^ (static_cast<std::uint64_t>(m) * 0x9E3779B97F4A7C15ULL) ^ (perp ? 0xABCDEFULL : 0));
   Candle k;
   k.open_ms = open_ms;
   k.open = on_tick(o, Rounding::HalfEven);
@@ -232,7 +237,8 @@ Candle MarketState::history_candle(const InstrumentMarket& inst, std::int64_t op
   k.high = max(on_tick(std::max(o, c) * (1.0 + 0.0004 * unit(splitmix64(h ^ 1))), Rounding::Up), max(k.open, k.close));
   k.low = min(on_tick(std::min(o, c) * (1.0 - 0.0004 * unit(splitmix64(h ^ 2))), Rounding::Down), min(k.open, k.close));
   const double notional = 20'000.0 + 480'000.0 * unit(splitmix64(h ^ 3));  // USDT per minute
-  k.base_volume = Decimal::from_double(notional / c).value().round_to_step(inst.spec.size_multiplier, Rounding::Down).value();
+  k.base_volume =
+      Decimal::from_double(notional / c).value().round_to_step(inst.spec.size_multiplier, Rounding::Down).value();
   k.quote_volume = k.base_volume * k.close;
   return k;
 }
@@ -243,7 +249,8 @@ std::vector<Candle> MarketState::candles(const InstrumentMarket& inst, std::int6
   if (history_end_ms_ > history_begin_ms_ && inst.history_anchor.is_positive() && granularity_ms > 0 && limit > 0) {
     // Only the newest `limit` buckets can survive the trim below: synthesise just those.
     const std::int64_t g = granularity_ms;
-    const std::int64_t first = std::max(floor_to(history_begin_ms_, g), floor_to(start_ms, g) + (start_ms % g != 0 ? g : 0));
+    const std::int64_t first =
+        std::max(floor_to(history_begin_ms_, g), floor_to(start_ms, g) + (start_ms % g != 0 ? g : 0));
     const std::int64_t last = floor_to(std::min(end_ms, history_end_ms_ - 1), g);
     for (std::int64_t b = std::max(first, last - static_cast<std::int64_t>(limit - 1) * g); b <= last; b += g) {
       const std::int64_t to = std::min(b + g, history_end_ms_);

@@ -41,13 +41,13 @@ struct InstrumentMarket {
   const TapeSeries* series = nullptr;
   TapeCursor cursor;
   TapeRow row;
-  std::int64_t updated_ms = 0;  // wall time of the last change
-  std::vector<Level> bids, asks;           // best first
+  std::int64_t updated_ms = 0;                // wall time of the last change
+  std::vector<Level> bids, asks;              // best first
   std::vector<Decimal> bid_taken, ask_taken;  // consumed by our takers since the row changed
   std::int64_t seq = 0;
   Decimal last_price;
-  std::deque<Candle> candles;  // 1-minute buckets of wall time, oldest first
-  Decimal history_anchor;      // price the synthetic history ends at (the mid when it was enabled)
+  std::deque<Candle> candles;      // 1-minute buckets of wall time, oldest first
+  Decimal history_anchor;          // price the synthetic history ends at (the mid when it was enabled)
   std::deque<PublicTrade> trades;  // newest last
 
   Decimal mid() const;
@@ -62,8 +62,8 @@ struct MarketChange {
 
 class MarketState {
  public:
-  MarketState(std::vector<InstrumentSpec> instruments, const Tape& tape, std::int64_t start_ms,
-              double speed, bool loop, int depth, std::uint64_t seed);
+  MarketState(std::vector<InstrumentSpec> instruments, const Tape& tape, std::int64_t start_ms, double speed, bool loop,
+              int depth, std::uint64_t seed);
 
   // Moves every instrument to the tape row in effect at wall time `now_ms`.
   std::vector<MarketChange> advance(std::int64_t now_ms);

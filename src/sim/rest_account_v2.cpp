@@ -69,8 +69,12 @@ HttpResponse set_leverage(const Call& c) {
   auto r = c.sim.exchange().set_leverage(c.account, sym, static_cast<int>(*lev));
   if (auto* e = std::get_if<ApiError>(&r)) return c.fail(*e);
   const auto l = std::to_string(std::get<int>(r));
-  return c.ok({{"symbol", sym}, {"marginCoin", "USDT"}, {"longLeverage", l}, {"shortLeverage", l},
-               {"crossMarginLeverage", l}, {"marginMode", c.acc().margin_mode_for(sym)}});
+  return c.ok({{"symbol", sym},
+               {"marginCoin", "USDT"},
+               {"longLeverage", l},
+               {"shortLeverage", l},
+               {"crossMarginLeverage", l},
+               {"marginMode", c.acc().margin_mode_for(sym)}});
 }
 
 HttpResponse set_position_mode(const Call& c) {
@@ -85,7 +89,10 @@ HttpResponse set_margin_mode(const Call& c) {
   auto r = c.sim.exchange().set_margin_mode(c.account, sym, lower(c.get("marginMode")));
   if (auto* e = std::get_if<ApiError>(&r)) return c.fail(*e);
   const auto l = std::to_string(c.acc().leverage_for(sym));
-  return c.ok({{"symbol", sym}, {"marginCoin", "USDT"}, {"longLeverage", l}, {"shortLeverage", l},
+  return c.ok({{"symbol", sym},
+               {"marginCoin", "USDT"},
+               {"longLeverage", l},
+               {"shortLeverage", l},
                {"marginMode", std::get<std::string>(r)}});
 }
 

@@ -31,9 +31,11 @@ std::optional<ApiError> account_mode_gate(rest::Api family, const Account* acc) 
   if (!acc) return std::nullopt;
   const bool classic = acc->account_mode == "classic";
   if (family == rest::Api::PrivateV2 && !classic)
-    return ApiError{"40085", "You are in Unified Account mode, and the Classic Account API is not supported at this time", 400};
+    return ApiError{"40085",
+                    "You are in Unified Account mode, and the Classic Account API is not supported at this time", 400};
   if (family == rest::Api::PrivateV3 && classic)
-    return ApiError{"40084", "You are in Classic Account mode, and the Unified Account API is not supported at this time", 400};
+    return ApiError{"40084",
+                    "You are in Classic Account mode, and the Unified Account API is not supported at this time", 400};
   return std::nullopt;
 }
 
@@ -66,13 +68,16 @@ HttpResponse Simulator::handle_http(const HttpRequest& req) {
         --faults_.http_5xx_next;
         hit5xx = true;
       } else {
-        if (faults_.http_429_rate > 0 && u(rng_) < faults_.http_429_rate) hit429 = true;
-        else if (faults_.http_5xx_rate > 0 && u(rng_) < faults_.http_5xx_rate) hit5xx = true;
+        if (faults_.http_429_rate > 0 && u(rng_) < faults_.http_429_rate)
+          hit429 = true;
+        else if (faults_.http_5xx_rate > 0 && u(rng_) < faults_.http_5xx_rate)
+          hit5xx = true;
       }
       // Faults reject the request before it is processed: nothing changes on the exchange.
       if (hit429) {
         resp.status = 429;
-        resp.body = json({{"code", "429"}, {"msg", "Too Many Requests"}, {"requestTime", now_ms()}, {"data", nullptr}}).dump();
+        resp.body =
+            json({{"code", "429"}, {"msg", "Too Many Requests"}, {"requestTime", now_ms()}, {"data", nullptr}}).dump();
         ++stats_.faults_injected["http_429"];
         injected = true;
       } else if (hit5xx) {

@@ -30,7 +30,8 @@ HttpResponse spot_symbols(const Call& c) {
 }
 
 HttpResponse spot_tickers(const Call& c) {
-  return spot_list(c, [&](const InstrumentMarket& i) { return wire::spot_ticker_rest(i, c.sim.market().stats_24h(i, c.now)); });
+  return spot_list(
+      c, [&](const InstrumentMarket& i) { return wire::spot_ticker_rest(i, c.sim.market().stats_24h(i, c.now)); });
 }
 
 HttpResponse spot_orderbook(const Call& c) {
@@ -63,7 +64,7 @@ HttpResponse candles(const Call& c) {
   if (history) end = std::min(end, c.now - (c.now % *gms) - 1);  // finished bars only
   json data = json::array();
   for (const auto& k : c.sim.market().candles(*inst, *gms, start, end, limit)) {
-    json row = {std::to_string(k.open_ms), inst->spec.fmt_price(k.open), inst->spec.fmt_price(k.high),
+    json row = {std::to_string(k.open_ms),   inst->spec.fmt_price(k.open),  inst->spec.fmt_price(k.high),
                 inst->spec.fmt_price(k.low), inst->spec.fmt_price(k.close), wire::num(k.base_volume),
                 wire::num(k.quote_volume)};
     if (spot) row.push_back(wire::num(k.quote_volume));
@@ -136,7 +137,8 @@ std::optional<ApiError> each_perp(const Call& c, Fn fn, bool strict = true) {
 HttpResponse contracts(const Call& c) {
   json data = json::array();
   const int hours = c.sim.config().funding.reported_interval_hours;
-  if (auto e = each_perp(c, [&](const InstrumentMarket& i) { data.push_back(wire::contract(i.spec, hours)); })) return c.fail(*e);
+  if (auto e = each_perp(c, [&](const InstrumentMarket& i) { data.push_back(wire::contract(i.spec, hours)); }))
+    return c.fail(*e);
   return c.ok(data);
 }
 
@@ -145,9 +147,12 @@ HttpResponse mix_tickers(const Call& c) {
     if (auto e = need_symbol(c, Market::Perp)) return c.fail(*e);
   }
   json data = json::array();
-  auto e = each_perp(c, [&](const InstrumentMarket& i) {
-    data.push_back(wire::mix_ticker_rest(i, c.sim.market().stats_24h(i, c.now), c.sim.funding_view(i)));
-  }, false);
+  auto e = each_perp(
+      c,
+      [&](const InstrumentMarket& i) {
+        data.push_back(wire::mix_ticker_rest(i, c.sim.market().stats_24h(i, c.now), c.sim.funding_view(i)));
+      },
+      false);
   if (e) return c.fail(*e);
   return c.ok(data);
 }
@@ -191,7 +196,8 @@ HttpResponse history_fund_rate(const Call& c) {
       continue;
     }
     if (static_cast<std::int64_t>(data.size()) >= page_size) break;
-    data.push_back({{"symbol", sym}, {"fundingRate", wire::num(it->rate)}, {"fundingTime", std::to_string(it->time_ms)}});
+    data.push_back(
+        {{"symbol", sym}, {"fundingRate", wire::num(it->rate)}, {"fundingTime", std::to_string(it->time_ms)}});
   }
   return c.ok(data);
 }
@@ -201,8 +207,10 @@ HttpResponse mix_merge_depth(const Call& c) {
   const auto* inst = find_inst(c, Market::Perp);
   const auto lim = c.get("limit");
   std::size_t limit = 100;
-  if (lim == "max") limit = 1000;
-  else if (!lim.empty()) limit = static_cast<std::size_t>(limit_param(lim, 100, 1000));
+  if (lim == "max")
+    limit = 1000;
+  else if (!lim.empty())
+    limit = static_cast<std::size_t>(limit_param(lim, 100, 1000));
   return c.ok({{"asks", wire::levels(inst->asks, inst->spec, limit)},
                {"bids", wire::levels(inst->bids, inst->spec, limit)},
                {"ts", std::to_string(inst->updated_ms)},

@@ -18,9 +18,12 @@ ApiError v3_no_pair(const std::string& sym) { return {"25100", "Trading pair " +
 // The category's market, or nullopt with `error` unset for a known kind that lists nothing here.
 std::optional<Market> category(const Call& c, std::optional<ApiError>& error) {
   const auto cat = upper(c.get("category"));
-  if (cat.empty()) error = v3_missing("category");
-  else if (cat == "SPOT") return Market::Spot;
-  else if (cat == "USDT-FUTURES") return Market::Perp;
+  if (cat.empty())
+    error = v3_missing("category");
+  else if (cat == "SPOT")
+    return Market::Spot;
+  else if (cat == "USDT-FUTURES")
+    return Market::Perp;
   else if (cat != "MARGIN" && cat != "COIN-FUTURES" && cat != "USDC-FUTURES")
     error = ApiError{"40034", "Parameter category does not exist", 400};
   return std::nullopt;
@@ -96,8 +99,10 @@ HttpResponse tickers(const Call& c) {
 // The named instrument of the request's category (symbol required).
 const InstrumentMarket* one(const Call& c, std::optional<ApiError>& error, bool perp_only = false) {
   std::optional<Market> m;
-  if (perp_only) m = Market::Perp;
-  else m = category(c, error);
+  if (perp_only)
+    m = Market::Perp;
+  else
+    m = category(c, error);
   if (error) return nullptr;
   const auto sym = c.get("symbol");
   if (sym.empty()) {

@@ -23,7 +23,8 @@ std::string Params::get(const std::string& k) const {
 
 HttpResponse Call::ok(json data) const {
   HttpResponse r;
-  r.body = json({{"code", "00000"}, {"msg", "success"}, {"requestTime", sim.now_ms()}, {"data", std::move(data)}}).dump();
+  r.body =
+      json({{"code", "00000"}, {"msg", "success"}, {"requestTime", sim.now_ms()}, {"data", std::move(data)}}).dump();
   return r;
 }
 
@@ -111,7 +112,8 @@ std::map<std::string, std::string> parse_query(std::string_view q) {
     auto amp = q.find('&');
     auto part = q.substr(0, amp);
     auto eq = part.find('=');
-    if (!part.empty()) out[url_decode(part.substr(0, eq))] = eq == std::string_view::npos ? "" : url_decode(part.substr(eq + 1));
+    if (!part.empty())
+      out[url_decode(part.substr(0, eq))] = eq == std::string_view::npos ? "" : url_decode(part.substr(eq + 1));
     if (amp == std::string_view::npos) break;
     q.remove_prefix(amp + 1);
   }
@@ -147,15 +149,17 @@ std::optional<ApiError> check_product_type(const std::string& pt) {
 
 std::optional<std::int64_t> granularity_ms(const std::string& g, bool spot) {
   static const std::map<std::string, std::int64_t> perp = {
-      {"1m", 60'000}, {"3m", 180'000}, {"5m", 300'000}, {"15m", 900'000}, {"30m", 1'800'000},
-      {"1H", 3'600'000}, {"2H", 7'200'000}, {"4H", 14'400'000}, {"6H", 21'600'000}, {"12H", 43'200'000},
-      {"1D", 86'400'000}, {"3D", 259'200'000}, {"1W", 604'800'000}, {"6Hutc", 21'600'000}, {"12Hutc", 43'200'000},
-      {"1Dutc", 86'400'000}, {"3Dutc", 259'200'000}, {"1Wutc", 604'800'000}};
+      {"1m", 60'000},         {"3m", 180'000},       {"5m", 300'000},        {"15m", 900'000},
+      {"30m", 1'800'000},     {"1H", 3'600'000},     {"2H", 7'200'000},      {"4H", 14'400'000},
+      {"6H", 21'600'000},     {"12H", 43'200'000},   {"1D", 86'400'000},     {"3D", 259'200'000},
+      {"1W", 604'800'000},    {"6Hutc", 21'600'000}, {"12Hutc", 43'200'000}, {"1Dutc", 86'400'000},
+      {"3Dutc", 259'200'000}, {"1Wutc", 604'800'000}};
   static const std::map<std::string, std::int64_t> sp = {
-      {"1min", 60'000}, {"3min", 180'000}, {"5min", 300'000}, {"15min", 900'000}, {"30min", 1'800'000},
-      {"1h", 3'600'000}, {"4h", 14'400'000}, {"6h", 21'600'000}, {"12h", 43'200'000}, {"1day", 86'400'000},
-      {"3day", 259'200'000}, {"1week", 604'800'000}, {"6Hutc", 21'600'000}, {"12Hutc", 43'200'000},
-      {"1Dutc", 86'400'000}, {"3Dutc", 259'200'000}, {"1Wutc", 604'800'000}};
+      {"1min", 60'000},      {"3min", 180'000},      {"5min", 300'000},     {"15min", 900'000},
+      {"30min", 1'800'000},  {"1h", 3'600'000},      {"4h", 14'400'000},    {"6h", 21'600'000},
+      {"12h", 43'200'000},   {"1day", 86'400'000},   {"3day", 259'200'000}, {"1week", 604'800'000},
+      {"6Hutc", 21'600'000}, {"12Hutc", 43'200'000}, {"1Dutc", 86'400'000}, {"3Dutc", 259'200'000},
+      {"1Wutc", 604'800'000}};
   const auto& m = spot ? sp : perp;
   auto it = m.find(g);
   if (it == m.end()) return std::nullopt;
@@ -198,20 +202,31 @@ ApiResult<PlaceRequest> parse_place(const Getter& g, Market market) {
   if (r.symbol.empty()) return missing("symbol");
   const auto side = lower(g("side"));
   if (side.empty()) return missing("side");
-  if (side == "buy") r.side = Side::Buy;
-  else if (side == "sell") r.side = Side::Sell;
-  else return bad("side");
+  if (side == "buy")
+    r.side = Side::Buy;
+  else if (side == "sell")
+    r.side = Side::Sell;
+  else
+    return bad("side");
   const auto type = lower(g("orderType"));
   if (type.empty()) return missing("orderType");
-  if (type == "limit") r.type = OrdType::Limit;
-  else if (type == "market") r.type = OrdType::Market;
-  else return bad("orderType");
+  if (type == "limit")
+    r.type = OrdType::Limit;
+  else if (type == "market")
+    r.type = OrdType::Market;
+  else
+    return bad("orderType");
   const auto force = lower(g("force"));
-  if (force.empty() || force == "gtc") r.force = Force::Gtc;
-  else if (force == "post_only") r.force = Force::PostOnly;
-  else if (force == "ioc") r.force = Force::Ioc;
-  else if (force == "fok") r.force = Force::Fok;
-  else return bad("force");
+  if (force.empty() || force == "gtc")
+    r.force = Force::Gtc;
+  else if (force == "post_only")
+    r.force = Force::PostOnly;
+  else if (force == "ioc")
+    r.force = Force::Ioc;
+  else if (force == "fok")
+    r.force = Force::Fok;
+  else
+    return bad("force");
   const auto size = g("size");
   if (size.empty()) return missing("size");
   auto sz = Decimal::parse(size);

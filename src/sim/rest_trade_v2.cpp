@@ -8,7 +8,9 @@ namespace carry::sim::rest {
 
 namespace {
 
-const InstrumentSpec& spec_of(const Call& c, Market m, const std::string& sym) { return c.sim.market().find(m, sym)->spec; }
+const InstrumentSpec& spec_of(const Call& c, Market m, const std::string& sym) {
+  return c.sim.market().find(m, sym)->spec;
+}
 
 template <Market M>
 HttpResponse place_order(const Call& c) {
@@ -39,10 +41,13 @@ HttpResponse batch_place(const Call& c) {
       return c.get(k);
     };
     auto req = parse_place(g, M);
-    ApiResult<Order> r = std::holds_alternative<ApiError>(req) ? ApiResult<Order>(std::get<ApiError>(req))
-                                                                : c.sim.exchange().place(c.account, std::get<PlaceRequest>(req), c.now);
-    if (auto* e = std::get_if<ApiError>(&r)) failure.push_back(batch_failure("", g("clientOid"), *e));
-    else success.push_back(order_ids(std::get<Order>(r)));
+    ApiResult<Order> r = std::holds_alternative<ApiError>(req)
+                             ? ApiResult<Order>(std::get<ApiError>(req))
+                             : c.sim.exchange().place(c.account, std::get<PlaceRequest>(req), c.now);
+    if (auto* e = std::get_if<ApiError>(&r))
+      failure.push_back(batch_failure("", g("clientOid"), *e));
+    else
+      success.push_back(order_ids(std::get<Order>(r)));
   }
   return c.ok({{"successList", success}, {"failureList", failure}});
 }
@@ -61,8 +66,10 @@ void cancel_each(const Call& c, Market m, const json& list, json& success, json&
     const auto oid = entry.contains("orderId") ? Params::value_string(entry["orderId"]) : "";
     const auto coid = entry.contains("clientOid") ? Params::value_string(entry["clientOid"]) : "";
     auto r = c.sim.exchange().cancel(c.account, m, c.get("symbol"), oid, coid, c.now);
-    if (auto* e = std::get_if<ApiError>(&r)) failure.push_back(batch_failure(oid, coid, *e));
-    else success.push_back(order_ids(std::get<Order>(r)));
+    if (auto* e = std::get_if<ApiError>(&r))
+      failure.push_back(batch_failure(oid, coid, *e));
+    else
+      success.push_back(order_ids(std::get<Order>(r)));
   }
 }
 
@@ -149,7 +156,9 @@ HttpResponse spot_order_info(const Call& c) {
 }
 
 // Order ids are decimal strings of growing length: compare by length, then text.
-bool id_less(const std::string& a, const std::string& b) { return a.size() < b.size() || (a.size() == b.size() && a < b); }
+bool id_less(const std::string& a, const std::string& b) {
+  return a.size() < b.size() || (a.size() == b.size() && a < b);
+}
 
 HttpResponse mix_orders(const Call& c) {
   const bool pending = c.path.ends_with("pending");
@@ -219,7 +228,9 @@ HttpResponse spot_fills(const Call& c) { return c.ok(fills(c, Market::Spot, fals
 
 void add_trade_v2(Router& r) {
   auto mix = [&r](const char* method, const char* path, Handler h) { r.add({method, path, Api::PrivateV2, h, true}); };
-  auto spot = [&r](const char* method, const char* path, Handler h) { r.add({method, path, Api::PrivateV2, h, false}); };
+  auto spot = [&r](const char* method, const char* path, Handler h) {
+    r.add({method, path, Api::PrivateV2, h, false});
+  };
   mix("POST", "/api/v2/mix/order/place-order", place_order<Market::Perp>);
   mix("POST", "/api/v2/mix/order/batch-place-order", batch_place<Market::Perp>);
   mix("POST", "/api/v2/mix/order/cancel-order", cancel_order<Market::Perp>);

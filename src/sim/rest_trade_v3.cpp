@@ -21,10 +21,12 @@ std::optional<Market> trade_market(const Call& c, std::optional<ApiError>& error
   const auto cat = upper(c.get("category"));
   if (cat == "SPOT") return Market::Spot;
   if (cat == "USDT-FUTURES") return Market::Perp;
-  if (cat.empty()) error = v3_missing("category");
+  if (cat.empty())
+    error = v3_missing("category");
   else if (cat == "MARGIN" || cat == "COIN-FUTURES" || cat == "USDC-FUTURES")
     error = ApiError{"25100", "Trading pair " + c.get("symbol") + " does not exist", 400};
-  else error = ApiError{"40034", "Parameter category does not exist", 400};
+  else
+    error = ApiError{"40034", "Parameter category does not exist", 400};
   return std::nullopt;
 }
 
@@ -100,7 +102,9 @@ HttpResponse order_info(const Call& c) {
 }
 
 // Order ids are decimal strings of growing length: compare by length, then text.
-bool id_less(const std::string& a, const std::string& b) { return a.size() < b.size() || (a.size() == b.size() && a < b); }
+bool id_less(const std::string& a, const std::string& b) {
+  return a.size() < b.size() || (a.size() == b.size() && a < b);
+}
 
 // Newest first; `cursor` continues below the last order id of the previous page. Pending orders
 // (unfilled-orders, category optional) or finished ones (history-orders, category required).
@@ -150,7 +154,8 @@ HttpResponse batch(const Call& c, One one) {
     const Call ec{c.sim, ep, c.account, c.path, c.now};
     ApiResult<Order> r = one(ec);
     if (auto* e = std::get_if<ApiError>(&r))
-      out.push_back({{"orderId", ec.get("orderId")}, {"clientOid", ec.get("clientOid")}, {"code", e->code}, {"msg", e->msg}});
+      out.push_back(
+          {{"orderId", ec.get("orderId")}, {"clientOid", ec.get("clientOid")}, {"code", e->code}, {"msg", e->msg}});
     else
       out.push_back(order_ids(std::get<Order>(r)));
   }

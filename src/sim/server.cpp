@@ -101,8 +101,8 @@ struct Server::Impl {
       // push_channels names v2 channels; a v3 topic (order, position) counts as its v2 channel.
       std::string channel = p.channel;
       if (p.dialect == WsDialect::V3 && (channel == "order" || channel == "position")) channel += "s";
-      const bool channel_hit =
-          f.push_channels.empty() || std::find(f.push_channels.begin(), f.push_channels.end(), channel) != f.push_channels.end();
+      const bool channel_hit = f.push_channels.empty() || std::find(f.push_channels.begin(), f.push_channels.end(),
+                                                                    channel) != f.push_channels.end();
       if (channel_hit) {
         if (f.push_drop_next > 0) {
           --f.push_drop_next;
@@ -380,7 +380,9 @@ void Server::run(const std::function<void(const std::string&)>& on_ready) {
   if (!ec) im.acceptor->set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) im.acceptor->bind(ep, ec);
   if (!ec) im.acceptor->listen(net::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("--listen: cannot listen on " + cfg.listen_host + ":" + std::to_string(cfg.listen_port) + ": " + ec.message());
+  if (ec)
+    throw std::runtime_error("--listen: cannot listen on " + cfg.listen_host + ":" + std::to_string(cfg.listen_port) +
+                             ": " + ec.message());
   const auto port = im.acceptor->local_endpoint().port();
   const std::string host = cfg.listen_host + ":" + std::to_string(port);
   const bool tls = cfg.tls.has_value();

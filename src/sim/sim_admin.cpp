@@ -74,8 +74,11 @@ HttpResponse Simulator::sim_admin(const HttpRequest& req, const std::string& pat
     for (const auto& rec : funding_history_) {
       json pays = json::array();
       for (const auto& [key, amount] : rec.payments) pays.push_back({{"api_key", key}, {"amount", wire::num(amount)}});
-      out.push_back({{"symbol", rec.symbol}, {"fundingRate", wire::num(rec.rate)}, {"fundingTime", rec.time_ms},
-                     {"markPrice", wire::num(rec.mark)}, {"payments", pays}});
+      out.push_back({{"symbol", rec.symbol},
+                     {"fundingRate", wire::num(rec.rate)},
+                     {"fundingTime", rec.time_ms},
+                     {"markPrice", wire::num(rec.mark)},
+                     {"payments", pays}});
     }
     r.body = out.dump();
     return r;
@@ -103,25 +106,31 @@ HttpResponse Simulator::sim_admin(const HttpRequest& req, const std::string& pat
     for (const auto& [key, acc] : exchange_.accounts()) {
       json positions = json::array();
       for (const auto& p : acc.positions)
-        positions.push_back({{"symbol", p.symbol}, {"holdSide", p.hold_side}, {"total", wire::num(p.total)},
-                             {"openPriceAvg", wire::num(p.open_price_avg)}, {"totalFee", wire::num(p.total_fee)}});
+        positions.push_back({{"symbol", p.symbol},
+                             {"holdSide", p.hold_side},
+                             {"total", wire::num(p.total)},
+                             {"openPriceAvg", wire::num(p.open_price_avg)},
+                             {"totalFee", wire::num(p.total_fee)}});
       json spot = json::object();
       for (const auto& [c, a] : acc.spot_available)
-        spot[c] = {{"available", wire::num(a)}, {"frozen", wire::num(acc.spot_frozen.count(c) ? acc.spot_frozen.at(c) : Decimal{})}};
+        spot[c] = {{"available", wire::num(a)},
+                   {"frozen", wire::num(acc.spot_frozen.count(c) ? acc.spot_frozen.at(c) : Decimal{})}};
       const auto fig = exchange_.futures_figures(acc);
       out[key] = {{"account_mode", acc.account_mode},
-                  {"open_orders", {{"spot", exchange_.orders(key, Market::Spot, true).size()},
-                                   {"perp", exchange_.orders(key, Market::Perp, true).size()}}},
+                  {"open_orders",
+                   {{"spot", exchange_.orders(key, Market::Spot, true).size()},
+                    {"perp", exchange_.orders(key, Market::Perp, true).size()}}},
                   {"positions", positions},
                   {"spot", spot},
-                  {"futures", {{"cash", wire::num(fig.cash)}, {"equity", wire::num(fig.equity)},
-                               {"available", wire::num(fig.available)}}}};
+                  {"futures",
+                   {{"cash", wire::num(fig.cash)},
+                    {"equity", wire::num(fig.equity)},
+                    {"available", wire::num(fig.available)}}}};
     }
     r.body = out.dump();
     return r;
   }
   return error(404, "unknown /sim/ endpoint");
 }
-
 
 }  // namespace carry::sim

@@ -36,8 +36,7 @@ double to_double(const std::string& s, const std::string& culprit) {
     std::size_t pos = 0;
     double d = std::stod(s, &pos);
     if (pos == s.size()) return d;
-  } catch (...) {
-  }
+  } catch (...) {}
   throw ConfigError(culprit + ": expected a number, got '" + s + "'");
 }
 
@@ -46,8 +45,7 @@ std::int64_t to_int(const std::string& s, const std::string& culprit) {
     std::size_t pos = 0;
     long long v = std::stoll(s, &pos);
     if (pos == s.size()) return v;
-  } catch (...) {
-  }
+  } catch (...) {}
   throw ConfigError(culprit + ": expected an integer, got '" + s + "'");
 }
 
@@ -136,36 +134,64 @@ void load_sim_yaml(SimConfig& cfg, const std::string& path) {
   const YAML::Node sim = root["sim"];
   if (!sim.IsMap()) throw ConfigError(c.err("", "expected a mapping"));
   const auto dir = std::filesystem::path(path).parent_path();
-  static const std::set<std::string> known = {
-      "listen", "tape", "synthetic", "seed", "speed", "loop", "tick_ms", "book_depth", "modify_delay_ms",
-      "ws_idle_timeout_s", "timestamp_window_s", "funding", "history_days", "balances", "default_leverage", "position_mode",
-      "margin_mode", "accounts", "faults", "tls", "symbols"};
+  static const std::set<std::string> known = {"listen",
+                                              "tape",
+                                              "synthetic",
+                                              "seed",
+                                              "speed",
+                                              "loop",
+                                              "tick_ms",
+                                              "book_depth",
+                                              "modify_delay_ms",
+                                              "ws_idle_timeout_s",
+                                              "timestamp_window_s",
+                                              "funding",
+                                              "history_days",
+                                              "balances",
+                                              "default_leverage",
+                                              "position_mode",
+                                              "margin_mode",
+                                              "accounts",
+                                              "faults",
+                                              "tls",
+                                              "symbols"};
   for (const auto& kv : sim) {
     const std::string key = kv.first.Scalar();
     if (!known.count(key)) throw ConfigError(c.err(key, "unknown key"));
     const YAML::Node& v = kv.second;
     const std::string culprit = "config " + path + ": sim." + key;
-    if (key == "listen") parse_listen(cfg, scalar(v, c, key), culprit);
+    if (key == "listen")
+      parse_listen(cfg, scalar(v, c, key), culprit);
     else if (key == "symbols") {
       if (!v.IsSequence()) throw ConfigError(culprit + ": expected a list of symbols");
       std::vector<std::string> symbols;
       for (const auto& s : v) symbols.push_back(s.Scalar());
       parse_symbols(cfg, symbols, culprit);
-    }
-    else if (key == "tape") {
+    } else if (key == "tape") {
       auto p = std::filesystem::path(scalar(v, c, key));
       cfg.tape_path = (p.is_relative() ? dir / p : p).lexically_normal().string();
-    } else if (key == "synthetic") cfg.synthetic = to_bool(scalar(v, c, key), culprit);
-    else if (key == "seed") cfg.seed = static_cast<std::uint64_t>(to_int(scalar(v, c, key), culprit));
-    else if (key == "speed") cfg.speed = to_double(scalar(v, c, key), culprit);
-    else if (key == "loop") cfg.loop = to_bool(scalar(v, c, key), culprit);
-    else if (key == "tick_ms") cfg.tick_ms = static_cast<int>(to_int(scalar(v, c, key), culprit));
-    else if (key == "book_depth") cfg.book_depth = static_cast<int>(to_int(scalar(v, c, key), culprit));
-    else if (key == "modify_delay_ms") cfg.modify_delay_ms = static_cast<int>(to_int(scalar(v, c, key), culprit));
-    else if (key == "ws_idle_timeout_s") cfg.ws_idle_timeout_s = static_cast<int>(to_int(scalar(v, c, key), culprit));
-    else if (key == "timestamp_window_s") cfg.timestamp_window_ms = to_int(scalar(v, c, key), culprit) * 1000;
-    else if (key == "history_days") cfg.history_days = static_cast<int>(std::clamp<std::int64_t>(to_int(scalar(v, c, key), culprit), -1, 367));
-    else if (key == "default_leverage") cfg.default_leverage = static_cast<int>(to_int(scalar(v, c, key), culprit));
+    } else if (key == "synthetic")
+      cfg.synthetic = to_bool(scalar(v, c, key), culprit);
+    else if (key == "seed")
+      cfg.seed = static_cast<std::uint64_t>(to_int(scalar(v, c, key), culprit));
+    else if (key == "speed")
+      cfg.speed = to_double(scalar(v, c, key), culprit);
+    else if (key == "loop")
+      cfg.loop = to_bool(scalar(v, c, key), culprit);
+    else if (key == "tick_ms")
+      cfg.tick_ms = static_cast<int>(to_int(scalar(v, c, key), culprit));
+    else if (key == "book_depth")
+      cfg.book_depth = static_cast<int>(to_int(scalar(v, c, key), culprit));
+    else if (key == "modify_delay_ms")
+      cfg.modify_delay_ms = static_cast<int>(to_int(scalar(v, c, key), culprit));
+    else if (key == "ws_idle_timeout_s")
+      cfg.ws_idle_timeout_s = static_cast<int>(to_int(scalar(v, c, key), culprit));
+    else if (key == "timestamp_window_s")
+      cfg.timestamp_window_ms = to_int(scalar(v, c, key), culprit) * 1000;
+    else if (key == "history_days")
+      cfg.history_days = static_cast<int>(std::clamp<std::int64_t>(to_int(scalar(v, c, key), culprit), -1, 367));
+    else if (key == "default_leverage")
+      cfg.default_leverage = static_cast<int>(to_int(scalar(v, c, key), culprit));
     else if (key == "position_mode") {
       cfg.position_mode = scalar(v, c, key);
       if (cfg.position_mode != "one_way_mode" && cfg.position_mode != "hedge_mode")
@@ -179,16 +205,21 @@ void load_sim_yaml(SimConfig& cfg, const std::string& path) {
       for (const auto& f : v) {
         const std::string fk = f.first.Scalar();
         const std::string fc = culprit + "." + fk;
-        if (fk == "interval_s") cfg.funding.interval_ms = to_int(scalar(f.second, c, "funding." + fk), fc) * 1000;
+        if (fk == "interval_s")
+          cfg.funding.interval_ms = to_int(scalar(f.second, c, "funding." + fk), fc) * 1000;
         else if (fk == "reported_interval_hours")
           cfg.funding.reported_interval_hours = static_cast<int>(to_int(scalar(f.second, c, "funding." + fk), fc));
-        else if (fk == "rate") cfg.funding.rate = to_decimal(scalar(f.second, c, "funding." + fk), fc);
-        else if (fk == "min_rate") cfg.funding.min_rate = to_decimal(scalar(f.second, c, "funding." + fk), fc);
-        else if (fk == "max_rate") cfg.funding.max_rate = to_decimal(scalar(f.second, c, "funding." + fk), fc);
+        else if (fk == "rate")
+          cfg.funding.rate = to_decimal(scalar(f.second, c, "funding." + fk), fc);
+        else if (fk == "min_rate")
+          cfg.funding.min_rate = to_decimal(scalar(f.second, c, "funding." + fk), fc);
+        else if (fk == "max_rate")
+          cfg.funding.max_rate = to_decimal(scalar(f.second, c, "funding." + fk), fc);
         else if (fk == "symbols") {
           if (!f.second.IsMap()) throw ConfigError(fc + ": expected SYMBOL: rate entries");
           for (const auto& s : f.second)
-            cfg.funding.symbol_rate[s.first.Scalar()] = to_decimal(scalar(s.second, c, "funding.symbols"), fc + "." + s.first.Scalar());
+            cfg.funding.symbol_rate[s.first.Scalar()] =
+                to_decimal(scalar(s.second, c, "funding.symbols"), fc + "." + s.first.Scalar());
         } else if (fk == "schedule") {
           if (!f.second.IsSequence()) throw ConfigError(fc + ": expected a list of [offset_s, rate]");
           cfg.funding.schedule.clear();
@@ -204,12 +235,14 @@ void load_sim_yaml(SimConfig& cfg, const std::string& path) {
       if (!v.IsMap()) throw ConfigError(culprit + ": expected a mapping");
       for (const auto& b : v) {
         const std::string bk = b.first.Scalar();
-        if (bk == "futures_usdt") cfg.balances.futures_usdt = to_decimal(scalar(b.second, c, "balances." + bk), culprit + "." + bk);
+        if (bk == "futures_usdt")
+          cfg.balances.futures_usdt = to_decimal(scalar(b.second, c, "balances." + bk), culprit + "." + bk);
         else if (bk == "spot") {
           if (!b.second.IsMap()) throw ConfigError(culprit + ".spot: expected COIN: amount entries");
           cfg.balances.spot.clear();
           for (const auto& s : b.second)
-            cfg.balances.spot[s.first.Scalar()] = to_decimal(scalar(s.second, c, "balances.spot"), culprit + ".spot." + s.first.Scalar());
+            cfg.balances.spot[s.first.Scalar()] =
+                to_decimal(scalar(s.second, c, "balances.spot"), culprit + ".spot." + s.first.Scalar());
         } else {
           throw ConfigError(culprit + "." + bk + ": unknown key");
         }
@@ -221,11 +254,16 @@ void load_sim_yaml(SimConfig& cfg, const std::string& path) {
         AccountConfig ac;
         for (const auto& kv2 : a) {
           const std::string ak = kv2.first.Scalar();
-          if (ak == "api_key") ac.api_key = kv2.second.Scalar();
-          else if (ak == "secret") ac.secret = kv2.second.Scalar();
-          else if (ak == "passphrase") ac.passphrase = kv2.second.Scalar();
-          else if (ak == "account_mode") ac.account_mode = parse_account_mode(kv2.second.Scalar(), culprit + "[].account_mode");
-          else throw ConfigError(culprit + "." + ak + ": unknown key");
+          if (ak == "api_key")
+            ac.api_key = kv2.second.Scalar();
+          else if (ak == "secret")
+            ac.secret = kv2.second.Scalar();
+          else if (ak == "passphrase")
+            ac.passphrase = kv2.second.Scalar();
+          else if (ak == "account_mode")
+            ac.account_mode = parse_account_mode(kv2.second.Scalar(), culprit + "[].account_mode");
+          else
+            throw ConfigError(culprit + "." + ak + ": unknown key");
         }
         if (ac.api_key.empty() || ac.secret.empty() || ac.passphrase.empty())
           throw ConfigError(culprit + ": api_key, secret and passphrase are required");
@@ -322,7 +360,8 @@ bool parse_cli(SimConfig& cfg, int argc, const char* const* argv) {
     cfg.funding.schedule.clear();
     cfg.funding.symbol_rate.clear();
   }
-  if (!(cfg.speed > 0.0) || cfg.speed > 1e6) throw ConfigError("speed: expected a number in (0, 1e6], got " + std::to_string(cfg.speed));
+  if (!(cfg.speed > 0.0) || cfg.speed > 1e6)
+    throw ConfigError("speed: expected a number in (0, 1e6], got " + std::to_string(cfg.speed));
   if (cfg.funding.interval_ms < 1000) throw ConfigError("funding interval: expected at least 1 second");
   if (cfg.tick_ms < 1 || cfg.tick_ms > 10000) throw ConfigError("tick_ms: expected 1..10000");
   if (cfg.book_depth < 1 || cfg.book_depth > 400) throw ConfigError("book_depth: expected 1..400");

@@ -31,10 +31,10 @@ struct SimConfig {
   std::uint64_t seed = 1;
   double speed = 1.0;
   bool loop = true;
-  int tick_ms = 50;              // market pump period (wall clock)
-  int book_depth = 30;           // levels per side in the synthetic ladder
-  int modify_delay_ms = 100;     // modify-order: delay before the cancel-and-replace runs
-  int ws_idle_timeout_s = 120;   // Bitget closes a socket that sent no "ping" for 2 min
+  int tick_ms = 50;             // market pump period (wall clock)
+  int book_depth = 30;          // levels per side in the synthetic ladder
+  int modify_delay_ms = 100;    // modify-order: delay before the cancel-and-replace runs
+  int ws_idle_timeout_s = 120;  // Bitget closes a socket that sent no "ping" for 2 min
   std::int64_t timestamp_window_ms = 30'000;
   std::vector<InstrumentSpec> instruments = default_instruments();
   FundingConfig funding;

@@ -15,7 +15,8 @@ constexpr std::int64_t kRefreshMs = 500;  // re-publish unchanged books/tickers 
 
 BookLevelStrings level_strings(const std::vector<Level>& lv, const InstrumentSpec& spec, std::size_t limit) {
   BookLevelStrings out;
-  for (std::size_t i = 0; i < lv.size() && i < limit; ++i) out.emplace_back(spec.fmt_price(lv[i].price), spec.fmt_size(lv[i].size));
+  for (std::size_t i = 0; i < lv.size() && i < limit; ++i)
+    out.emplace_back(spec.fmt_price(lv[i].price), spec.fmt_size(lv[i].size));
   return out;
 }
 
@@ -32,7 +33,8 @@ json level_delta(const std::vector<Level>& old_lv, const std::vector<Level>& new
   }
   for (const auto& [p, s] : old_map)
     if (!new_map.count(p)) out.emplace_back(Decimal::from_raw(p), "0");
-  std::sort(out.begin(), out.end(), [bids](const auto& a, const auto& b) { return bids ? a.first > b.first : a.first < b.first; });
+  std::sort(out.begin(), out.end(),
+            [bids](const auto& a, const auto& b) { return bids ? a.first > b.first : a.first < b.first; });
   json j = json::array();
   for (const auto& [p, s] : out) j.push_back(json::array({spec.fmt_price(p), s}));
   return j;
@@ -58,7 +60,8 @@ Simulator::Simulator(SimConfig config, std::unique_ptr<Tape> tape, const Clock& 
     acc.account_mode = a.account_mode == "uta" ? "unified" : "classic";
   }
   for (const auto& inst : market_.instruments())
-    if (inst.spec.market == Market::Perp) next_settlement_[inst.spec.symbol] = funding_.next_settlement_after(start_ms_);
+    if (inst.spec.market == Market::Perp)
+      next_settlement_[inst.spec.symbol] = funding_.next_settlement_after(start_ms_);
   if (config_.history_days > 0) seed_history();
 }
 
@@ -73,14 +76,16 @@ void Simulator::seed_history() {
   for (std::int64_t t = (begin + iv - 1) / iv * iv; t <= start_ms_; t += iv) {
     for (const auto& inst : market_.instruments()) {
       if (inst.spec.market != Market::Perp) continue;
-      const std::uint64_t h = splitmix64(config_.seed ^ std::hash<std::string>{}(inst.spec.symbol) ^ static_cast<std::uint64_t>(t));
+      const std::uint64_t h =
+          splitmix64(config_.seed ^ std::hash<std::string>{}(inst.spec.symbol) ^ static_cast<std::uint64_t>(t));
       const double u = static_cast<double>(h >> 11) / static_cast<double>(1ULL << 53);
       Decimal rate = funding_.rate_at(inst.spec.symbol, t - 1) + Decimal::from_double((u - 0.5) * 0.0002).value();
       rate = rate.round_to_step(step, Rounding::HalfEven).value();
       rate = max(config_.funding.min_rate, min(config_.funding.max_rate, rate));
       const std::int64_t minute = std::min(t, market_.history_end_ms() - 60'000);
-      const Decimal mark = minute >= market_.history_begin_ms() ? market_.history_candle(inst, minute - minute % 60'000).open
-                                                                : market_.mark_price(inst.spec.symbol);
+      const Decimal mark = minute >= market_.history_begin_ms()
+                               ? market_.history_candle(inst, minute - minute % 60'000).open
+                               : market_.mark_price(inst.spec.symbol);
       funding_history_.push_back(FundingRecord{inst.spec.symbol, rate, t, mark, {}});
     }
   }
@@ -303,7 +308,8 @@ void Simulator::render_private_events() {
         p.channel = "positions";
         p.key = "default";
         p.data = json::array();
-        for (const auto& pos : e.positions) p.data.push_back(wire::position_push(*acc, pos, position_figures(*acc, pos)));
+        for (const auto& pos : e.positions)
+          p.data.push_back(wire::position_push(*acc, pos, position_figures(*acc, pos)));
         break;
       }
       case PrivateEvent::Kind::FuturesAccount:

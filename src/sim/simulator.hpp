@@ -27,8 +27,8 @@
 namespace carry::sim {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST"
-  std::string target;  // path + optional "?query", as received
+  std::string method;                          // "GET", "POST"
+  std::string target;                          // path + optional "?query", as received
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   bool loopback = true;
@@ -38,7 +38,7 @@ struct HttpResponse {
   int status = 200;
   std::string body;
   std::string content_type = "application/json";
-  int delay_ms = 0;  // injected latency: the server waits this long before answering
+  int delay_ms = 0;              // injected latency: the server waits this long before answering
   bool drop_connection = false;  // lost ack: close the connection instead of answering
 };
 
@@ -135,7 +135,7 @@ class Simulator {
     std::string symbol;
     Decimal rate;
     std::int64_t time_ms;
-    Decimal mark;                                        // mark price used for the payments
+    Decimal mark;                                           // mark price used for the payments
     std::vector<std::pair<std::string, Decimal>> payments;  // api key -> amount (+ received)
   };
   const std::vector<FundingRecord>& funding_history() const { return funding_history_; }
@@ -164,7 +164,8 @@ class Simulator {
   void render_private_events();
   WsOutput subscribe(WsSession& s, const nlohmann::json& args, bool unsubscribe);
   // Acks `sub`, records or forgets it; true when the subscribe snapshot should follow.
-  static bool record_sub(WsSession& s, const WsSub& sub, const nlohmann::json& ack_arg, bool unsubscribe, WsOutput& out);
+  static bool record_sub(WsSession& s, const WsSub& sub, const nlohmann::json& ack_arg, bool unsubscribe,
+                         WsOutput& out);
   std::vector<Push> private_snapshot(const WsSession& s, const WsSub& sub);
   // The v3 protocol and pushes (ws_protocol_v3.cpp).
   WsOutput subscribe_v3(WsSession& s, const nlohmann::json& args, bool unsubscribe);
@@ -188,7 +189,7 @@ class Simulator {
   SimStats stats_;
   std::vector<Push> pushes_;
   std::map<std::string, std::int64_t> next_settlement_;  // perp symbol -> ms
-  std::vector<FundingRecord> funding_history_;  // oldest first
+  std::vector<FundingRecord> funding_history_;           // oldest first
   std::map<std::pair<int, std::string>, std::int64_t> last_publish_ms_;
 };
 

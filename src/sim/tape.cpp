@@ -70,8 +70,7 @@ Tape Tape::load_csv(const std::string& path, const std::vector<InstrumentSpec>& 
   return parse_csv(ss.str(), path, instruments);
 }
 
-Tape Tape::parse_csv(const std::string& text, const std::string& name,
-                     const std::vector<InstrumentSpec>& instruments) {
+Tape Tape::parse_csv(const std::string& text, const std::string& name, const std::vector<InstrumentSpec>& instruments) {
   std::istringstream in(text);
   std::string line;
   std::size_t lineno = 0;
@@ -101,9 +100,12 @@ Tape Tape::parse_csv(const std::string& text, const std::string& name,
       throw fail("ts_ms '" + f[0] + "' is not an integer");
     }
     Market m;
-    if (f[2] == "spot") m = Market::Spot;
-    else if (f[2] == "perp") m = Market::Perp;
-    else throw fail("market '" + f[2] + "' is neither spot nor perp");
+    if (f[2] == "spot")
+      m = Market::Spot;
+    else if (f[2] == "perp")
+      m = Market::Perp;
+    else
+      throw fail("market '" + f[2] + "' is neither spot nor perp");
     const InstrumentSpec* spec = find_spec(instruments, m, f[1]);
     if (!spec) throw fail("instrument " + f[1] + " (" + f[2] + ") is not configured");
     const char* names[] = {"bid", "bid_size", "ask", "ask_size"};
@@ -141,8 +143,8 @@ Tape Tape::parse_csv(const std::string& text, const std::string& name,
   return tape;
 }
 
-Tape Tape::synthetic(std::uint64_t seed, const std::vector<InstrumentSpec>& instruments,
-                     std::int64_t duration_ms, std::int64_t step_ms) {
+Tape Tape::synthetic(std::uint64_t seed, const std::vector<InstrumentSpec>& instruments, std::int64_t duration_ms,
+                     std::int64_t step_ms) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> noise(0.0, 1.0);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
@@ -184,7 +186,10 @@ Tape Tape::synthetic(std::uint64_t seed, const std::vector<InstrumentSpec>& inst
       // Top-of-book depth worth 20k..200k USDT, on the lot step.
       auto sz = [&] {
         auto notional = 20000.0 + 180000.0 * unit(rng);
-        auto q = Decimal::from_double(notional / mids[i]).value().round_to_step(spec.size_multiplier, Rounding::Down).value();
+        auto q = Decimal::from_double(notional / mids[i])
+                     .value()
+                     .round_to_step(spec.size_multiplier, Rounding::Down)
+                     .value();
         return q.is_positive() ? q : spec.size_multiplier;
       };
       row.bid_size = sz();

@@ -145,8 +145,9 @@ json perp_fill_rest(const Fill& f, const InstrumentSpec& spec) {
       {"orderId", f.order_id},
       {"price", spec.fmt_price(f.price)},
       {"baseVolume", spec.fmt_size(f.size)},
-      {"feeDetail", json::array({{{"deduction", "no"}, {"feeCoin", f.fee_coin}, {"totalDeductionFee", nullptr},
-                                  {"totalFee", num(f.fee)}}})},
+      {"feeDetail",
+       json::array(
+           {{{"deduction", "no"}, {"feeCoin", f.fee_coin}, {"totalDeductionFee", nullptr}, {"totalFee", num(f.fee)}}})},
       {"side", std::string(to_string(f.side))},
       {"quoteVolume", num(f.quote)},
       {"profit", num(f.profit)},
@@ -169,7 +170,8 @@ json spot_fill_rest(const Fill& f, const InstrumentSpec& spec) {
       {"priceAvg", spec.fmt_price(f.price)},
       {"size", spec.fmt_size(f.size)},
       {"amount", num(f.quote)},
-      {"feeDetail", {{"deduction", "no"}, {"feeCoin", f.fee_coin}, {"totalDeductionFee", ""}, {"totalFee", num(f.fee)}}},
+      {"feeDetail",
+       {{"deduction", "no"}, {"feeCoin", f.fee_coin}, {"totalDeductionFee", ""}, {"totalFee", num(f.fee)}}},
       {"tradeScope", f.maker ? "maker" : "taker"},
       {"cTime", ms(f.ts)},
       {"uTime", ms(f.ts)},
@@ -181,17 +183,21 @@ json fill_push(const Fill& f, const InstrumentSpec& spec) {
       {{{"feeCoin", f.fee_coin}, {"deduction", "no"}, {"totalDeductionFee", "0"}, {"totalFee", num(f.fee)}}});
   if (f.market == Market::Perp) {
     return {
-        {"orderId", f.order_id},  {"clientOid", f.client_oid},
-        {"tradeId", f.trade_id},  {"symbol", f.symbol},
+        {"orderId", f.order_id},
+        {"clientOid", f.client_oid},
+        {"tradeId", f.trade_id},
+        {"symbol", f.symbol},
         {"side", std::string(to_string(f.side))},
         {"orderType", std::string(to_string(f.type))},
-        {"posMode", f.pos_mode},  {"price", spec.fmt_price(f.price)},
+        {"posMode", f.pos_mode},
+        {"price", spec.fmt_price(f.price)},
         {"baseVolume", spec.fmt_size(f.size)},
         {"quoteVolume", num(f.quote)},
         {"profit", num(f.profit)},
         {"tradeSide", f.trade_side},
         {"tradeScope", f.maker ? "maker" : "taker"},
-        {"feeDetail", fee},       {"cTime", ms(f.ts)},
+        {"feeDetail", fee},
+        {"cTime", ms(f.ts)},
         {"uTime", ms(f.ts)},
     };
   }
@@ -347,26 +353,17 @@ json spot_asset(const Account& acc, const std::string& coin) {
   };
   auto ut = acc.spot_utime.find(coin);
   return {
-      {"coin", coin},
-      {"available", num(get(acc.spot_available, coin))},
-      {"limitAvailable", "0"},
-      {"frozen", num(get(acc.spot_frozen, coin))},
-      {"locked", "0"},
-      {"uTime", ms(ut == acc.spot_utime.end() ? 0 : ut->second)},
+      {"coin", coin},          {"available", num(get(acc.spot_available, coin))},
+      {"limitAvailable", "0"}, {"frozen", num(get(acc.spot_frozen, coin))},
+      {"locked", "0"},         {"uTime", ms(ut == acc.spot_utime.end() ? 0 : ut->second)},
   };
 }
 
 json bill(const Bill& b) {
   return {
-      {"billId", b.bill_id},
-      {"symbol", b.symbol},
-      {"amount", num(b.amount)},
-      {"fee", num(b.fee)},
-      {"feeByCoupon", ""},
-      {"businessType", b.business_type},
-      {"coin", b.coin},
-      {"balance", num(b.balance)},
-      {"cTime", ms(b.c_time)},
+      {"billId", b.bill_id}, {"symbol", b.symbol},        {"amount", num(b.amount)},
+      {"fee", num(b.fee)},   {"feeByCoupon", ""},         {"businessType", b.business_type},
+      {"coin", b.coin},      {"balance", num(b.balance)}, {"cTime", ms(b.c_time)},
   };
 }
 

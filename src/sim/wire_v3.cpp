@@ -29,10 +29,14 @@ std::string category(Market m) { return m == Market::Perp ? "USDT-FUTURES" : "SP
 
 std::string status(const Order& o) {
   switch (o.status) {
-    case OrdStatus::Live: return "live";
-    case OrdStatus::PartiallyFilled: return "partially_filled";
-    case OrdStatus::Filled: return "filled";
-    case OrdStatus::Canceled: return "cancelled";
+    case OrdStatus::Live:
+      return "live";
+    case OrdStatus::PartiallyFilled:
+      return "partially_filled";
+    case OrdStatus::Filled:
+      return "filled";
+    case OrdStatus::Canceled:
+      return "cancelled";
   }
   return "live";
 }

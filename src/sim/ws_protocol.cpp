@@ -99,8 +99,10 @@ WsOutput Simulator::subscribe(WsSession& s, const json& args, bool unsubscribe) 
     const std::string desc = "instType:" + sub.inst_type + ",channel:" + sub.channel + "," +
                              (sub.coin_key ? "coin:" : "instId:") + sub.inst_id + " doesn't exist";
     Market market;
-    if (sub.inst_type == "SPOT") market = Market::Spot;
-    else if (sub.inst_type == "USDT-FUTURES") market = Market::Perp;
+    if (sub.inst_type == "SPOT")
+      market = Market::Spot;
+    else if (sub.inst_type == "USDT-FUTURES")
+      market = Market::Perp;
     else {
       out.frames.push_back(ws_error_event(30001, desc));
       continue;
@@ -110,9 +112,9 @@ WsOutput Simulator::subscribe(WsSession& s, const json& args, bool unsubscribe) 
         out.frames.push_back(ws_error_event(30004, "User not logged in"));
         continue;
       }
-      const bool ok_channel = is_private_channel(sub.channel) && !(sub.channel == "positions" && market == Market::Spot);
-      const bool ok_id = sub.inst_id == "default" ||
-                         (!sub.coin_key && market_.find(market, sub.inst_id) != nullptr) ||
+      const bool ok_channel =
+          is_private_channel(sub.channel) && !(sub.channel == "positions" && market == Market::Spot);
+      const bool ok_id = sub.inst_id == "default" || (!sub.coin_key && market_.find(market, sub.inst_id) != nullptr) ||
                          (sub.coin_key && !sub.inst_id.empty());
       if (!ok_channel || !ok_id) {
         out.frames.push_back(ws_error_event(30001, desc));
@@ -178,7 +180,8 @@ std::vector<Push> Simulator::private_snapshot(const WsSession& s, const WsSub& s
   p.ts = now_ms();
   if (sub.channel == "positions") {
     p.data = json::array();
-    for (const auto& pos : acc->positions) p.data.push_back(wire::position_push(*acc, pos, position_figures(*acc, pos)));
+    for (const auto& pos : acc->positions)
+      p.data.push_back(wire::position_push(*acc, pos, position_figures(*acc, pos)));
     out.push_back(std::move(p));
   } else if (sub.channel == "account") {
     if (sub.inst_type == "USDT-FUTURES") {

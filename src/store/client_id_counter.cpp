@@ -16,12 +16,13 @@ ClientIdCounter::ClientIdCounter(const std::filesystem::path& file, std::uint64_
                                  RepoOptions options)
     : repo_(std::make_unique<Repo>(file, durable(options))), key_(std::move(key)), block_(block == 0 ? 1 : block) {
   auto high = repo_->counter(key_);
-  if (!high) throw std::runtime_error("store: cannot read counter '" + key_ + "' in " + file.string() + ": " +
-                                      repo_->last_error());
+  if (!high)
+    throw std::runtime_error("store: cannot read counter '" + key_ + "' in " + file.string() + ": " +
+                             repo_->last_error());
   reserved_ = *high;
   auto instance = repo_->instance_id();
-  if (!instance) throw std::runtime_error("store: cannot read the instance id in " + file.string() + ": " +
-                                          repo_->last_error());
+  if (!instance)
+    throw std::runtime_error("store: cannot read the instance id in " + file.string() + ": " + repo_->last_error());
   instance_id_ = std::move(*instance);
   if (block_ > 1) thread_ = std::thread([this] { run_prefetch(); });
 }

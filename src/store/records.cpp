@@ -11,12 +11,22 @@ nlohmann::json opt(const std::optional<Decimal>& d) {
 template <class O>
 nlohmann::json order_json(const O& o, const char* first_key, UnixNanos first, const char* second_key,
                           UnixNanos second) {
-  return {{"client_oid", o.client_oid}, {"order_id", o.order_id}, {"symbol", o.symbol},
-          {"market", to_string(o.market)}, {"side", to_string(o.side)}, {"type", to_string(o.type)},
-          {"tif", to_string(o.tif)}, {"price", opt(o.price)}, {"size", o.size.to_string()},
-          {"filled_size", o.filled_size.to_string()}, {"avg_price", opt(o.avg_price)},
-          {"status", to_string(o.status)}, {"reduce_only", o.reduce_only}, {"reason", o.reason},
-          {first_key, first.ns}, {second_key, second.ns}};
+  return {{"client_oid", o.client_oid},
+          {"order_id", o.order_id},
+          {"symbol", o.symbol},
+          {"market", to_string(o.market)},
+          {"side", to_string(o.side)},
+          {"type", to_string(o.type)},
+          {"tif", to_string(o.tif)},
+          {"price", opt(o.price)},
+          {"size", o.size.to_string()},
+          {"filled_size", o.filled_size.to_string()},
+          {"avg_price", opt(o.avg_price)},
+          {"status", to_string(o.status)},
+          {"reduce_only", o.reduce_only},
+          {"reason", o.reason},
+          {first_key, first.ns},
+          {second_key, second.ns}};
 }
 
 }  // namespace
@@ -104,44 +114,61 @@ PositionSnapshotRecord PositionSnapshotRecord::from(const PositionUpdate& p) {
   return r;
 }
 
-nlohmann::json to_json(const OrderRecord& r) {
-  return order_json(r, "created_ns", r.created, "updated_ns", r.updated);
-}
+nlohmann::json to_json(const OrderRecord& r) { return order_json(r, "created_ns", r.created, "updated_ns", r.updated); }
 
 nlohmann::json to_json(const OrderUpdate& u) {
   return order_json(u, "ts_event_ns", u.ts_event, "ts_init_ns", u.ts_init);
 }
 
 nlohmann::json to_json(const Fill& f) {
-  return {{"symbol", f.symbol}, {"market", to_string(f.market)}, {"client_oid", f.client_oid},
-          {"order_id", f.order_id}, {"trade_id", f.trade_id}, {"side", to_string(f.side)},
-          {"price", f.price.to_string()}, {"size", f.size.to_string()}, {"fee", f.fee.to_string()},
-          {"fee_coin", f.fee_coin}, {"maker", f.maker}, {"ts_event_ns", f.ts_event.ns},
+  return {{"symbol", f.symbol},
+          {"market", to_string(f.market)},
+          {"client_oid", f.client_oid},
+          {"order_id", f.order_id},
+          {"trade_id", f.trade_id},
+          {"side", to_string(f.side)},
+          {"price", f.price.to_string()},
+          {"size", f.size.to_string()},
+          {"fee", f.fee.to_string()},
+          {"fee_coin", f.fee_coin},
+          {"maker", f.maker},
+          {"ts_event_ns", f.ts_event.ns},
           {"ts_init_ns", f.ts_init.ns}};
 }
 
 nlohmann::json to_json(const FundingRecord& r) {
-  return {{"symbol", r.symbol}, {"ts_ns", r.ts.ns}, {"rate", opt(r.rate)},
-          {"position_size", opt(r.position_size)}, {"mark_price", opt(r.mark_price)},
-          {"amount", r.amount.to_string()}, {"ts_init_ns", r.ts_init.ns}};
+  return {{"symbol", r.symbol},
+          {"ts_ns", r.ts.ns},
+          {"rate", opt(r.rate)},
+          {"position_size", opt(r.position_size)},
+          {"mark_price", opt(r.mark_price)},
+          {"amount", r.amount.to_string()},
+          {"ts_init_ns", r.ts_init.ns}};
 }
 
 nlohmann::json to_json(const PositionSnapshotRecord& r) {
-  return {{"ts_ns", r.ts.ns}, {"symbol", r.symbol}, {"market", to_string(r.market)},
-          {"size", r.size.to_string()}, {"entry_price", opt(r.entry_price)},
-          {"mark_price", opt(r.mark_price)}, {"unrealized_pnl", r.unrealized_pnl.to_string()}};
+  return {{"ts_ns", r.ts.ns},
+          {"symbol", r.symbol},
+          {"market", to_string(r.market)},
+          {"size", r.size.to_string()},
+          {"entry_price", opt(r.entry_price)},
+          {"mark_price", opt(r.mark_price)},
+          {"unrealized_pnl", r.unrealized_pnl.to_string()}};
 }
 
 nlohmann::json to_json(const DailyPnlRecord& r) {
-  return {{"date", r.date}, {"symbol", r.symbol}, {"funding", r.funding.to_string()},
-          {"fees", r.fees.to_string()}, {"basis_pnl", r.basis_pnl.to_string()},
-          {"realized_pnl", r.realized_pnl.to_string()}, {"net_pnl", r.net_pnl.to_string()},
+  return {{"date", r.date},
+          {"symbol", r.symbol},
+          {"funding", r.funding.to_string()},
+          {"fees", r.fees.to_string()},
+          {"basis_pnl", r.basis_pnl.to_string()},
+          {"realized_pnl", r.realized_pnl.to_string()},
+          {"net_pnl", r.net_pnl.to_string()},
           {"updated_ns", r.updated.ns}};
 }
 
 nlohmann::json to_json(const DecisionRecord& r) {
-  return {{"ts_ns", r.ts.ns}, {"symbol", r.symbol}, {"kind", r.kind}, {"reason", r.reason},
-          {"numbers", r.numbers}};
+  return {{"ts_ns", r.ts.ns}, {"symbol", r.symbol}, {"kind", r.kind}, {"reason", r.reason}, {"numbers", r.numbers}};
 }
 
 nlohmann::json to_json(const KillSwitchRecord& r) {

@@ -38,17 +38,17 @@ class Use {
 
 void put(SQLite::Statement& s, int i, Decimal d) { s.bind(i, d.to_string()); }
 void put(SQLite::Statement& s, int i, const std::optional<Decimal>& d) {
-  if (d) s.bind(i, d->to_string());
-  else s.bind(i);  // NULL
+  if (d)
+    s.bind(i, d->to_string());
+  else
+    s.bind(i);  // NULL
 }
 void put(SQLite::Statement& s, int i, std::string_view v) { s.bind(i, std::string(v)); }
 void put(SQLite::Statement& s, int i, UnixNanos t) { s.bind(i, static_cast<std::int64_t>(t.ns)); }
 // Exactly bool: a pointer or a number must not pick this overload by conversion.
 template <class B>
-  requires std::same_as<B, bool>
-void put(SQLite::Statement& s, int i, B b) {
-  s.bind(i, b ? 1 : 0);
-}
+requires std::same_as<B, bool>
+void put(SQLite::Statement& s, int i, B b) { s.bind(i, b ? 1 : 0); }
 
 // Binds `args` to ?1, ?2, ... in order.
 template <class... Args>
@@ -67,9 +67,10 @@ constexpr std::array kMarkets{MarketType::Spot, MarketType::Perp};
 constexpr std::array kSides{Side::Buy, Side::Sell};
 constexpr std::array kTypes{OrderType::Limit, OrderType::Market};
 constexpr std::array kTifs{TimeInForce::Gtc, TimeInForce::PostOnly, TimeInForce::Ioc, TimeInForce::Fok};
-constexpr std::array kStatuses{OrderStatus::New,      OrderStatus::Sent,     OrderStatus::Acked,
-                               OrderStatus::PartiallyFilled, OrderStatus::Filled, OrderStatus::Canceled,
-                               OrderStatus::Rejected, OrderStatus::Expired,  OrderStatus::Unknown};
+constexpr std::array kStatuses{
+    OrderStatus::New,    OrderStatus::Sent,     OrderStatus::Acked,    OrderStatus::PartiallyFilled,
+    OrderStatus::Filled, OrderStatus::Canceled, OrderStatus::Rejected, OrderStatus::Expired,
+    OrderStatus::Unknown};
 
 // Column readers: the column name goes into the error so a bad row can be found.
 struct Row {
@@ -256,24 +257,25 @@ struct Repo::Impl {
   std::string last_error;
   bool last_busy = false;
 
-  SQLite::Statement upsert_order, insert_order_event, insert_fill, insert_funding, insert_position,
-      upsert_pnl, insert_decision, put_kv, get_kv, get_order, open_orders, order_events,
-      last_positions, fills_between, funding_between, daily_pnl, decisions_between;
+  SQLite::Statement upsert_order, insert_order_event, insert_fill, insert_funding, insert_position, upsert_pnl,
+      insert_decision, put_kv, get_kv, get_order, open_orders, order_events, last_positions, fills_between,
+      funding_between, daily_pnl, decisions_between;
 
   Impl(const std::filesystem::path& f, RepoOptions o)
       : file(f),
         options(o),
         db(open(f, o)),
-        upsert_order(db, std::string("INSERT INTO orders (") + kOrderColumns +
-                             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
-                             "ON CONFLICT (client_oid) DO UPDATE SET "
-                             // an update without an order id (e.g. a local status) keeps the known one
-                             "order_id = CASE WHEN excluded.order_id <> '' THEN excluded.order_id ELSE orders.order_id END, "
-                             "symbol = excluded.symbol, market = excluded.market, side = excluded.side, "
-                             "type = excluded.type, tif = excluded.tif, price = excluded.price, size = excluded.size, "
-                             "filled_size = excluded.filled_size, avg_price = excluded.avg_price, "
-                             "status = excluded.status, reduce_only = excluded.reduce_only, reason = excluded.reason, "
-                             "updated_ns = excluded.updated_ns"),
+        upsert_order(
+            db, std::string("INSERT INTO orders (") + kOrderColumns +
+                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+                    "ON CONFLICT (client_oid) DO UPDATE SET "
+                    // an update without an order id (e.g. a local status) keeps the known one
+                    "order_id = CASE WHEN excluded.order_id <> '' THEN excluded.order_id ELSE orders.order_id END, "
+                    "symbol = excluded.symbol, market = excluded.market, side = excluded.side, "
+                    "type = excluded.type, tif = excluded.tif, price = excluded.price, size = excluded.size, "
+                    "filled_size = excluded.filled_size, avg_price = excluded.avg_price, "
+                    "status = excluded.status, reduce_only = excluded.reduce_only, reason = excluded.reason, "
+                    "updated_ns = excluded.updated_ns"),
         insert_order_event(db,
                            "INSERT INTO order_events (client_oid, order_id, symbol, market, side, type, tif, price, "
                            "size, filled_size, avg_price, status, reduce_only, reason, ts_event_ns, ts_init_ns) "
@@ -294,8 +296,7 @@ struct Repo::Impl {
                    "funding = excluded.funding, fees = excluded.fees, basis_pnl = excluded.basis_pnl, "
                    "realized_pnl = excluded.realized_pnl, net_pnl = excluded.net_pnl, "
                    "updated_ns = excluded.updated_ns"),
-        insert_decision(db,
-                        "INSERT INTO decisions (ts_ns, symbol, kind, reason, numbers) VALUES (?1, ?2, ?3, ?4, ?5)"),
+        insert_decision(db, "INSERT INTO decisions (ts_ns, symbol, kind, reason, numbers) VALUES (?1, ?2, ?3, ?4, ?5)"),
         put_kv(db,
                "INSERT INTO kv (key, value, updated_ns) VALUES (?1, ?2, ?3) ON CONFLICT (key) DO UPDATE SET "
                "value = excluded.value, updated_ns = excluded.updated_ns"),
@@ -380,15 +381,16 @@ struct Repo::Impl {
   // An OrderRecord (created/updated) and an OrderUpdate (ts_event/ts_init) bind the same columns.
   template <class O>
   static int run_order(SQLite::Statement& stmt, const O& o, UnixNanos first, UnixNanos second) {
-    return run(stmt, o.client_oid, o.order_id, o.symbol, to_string(o.market), to_string(o.side),
-               to_string(o.type), to_string(o.tif), o.price, o.size, o.filled_size, o.avg_price,
-               to_string(o.status), o.reduce_only, o.reason, first, second);
+    return run(stmt, o.client_oid, o.order_id, o.symbol, to_string(o.market), to_string(o.side), to_string(o.type),
+               to_string(o.tif), o.price, o.size, o.filled_size, o.avg_price, to_string(o.status), o.reduce_only,
+               o.reason, first, second);
   }
 
   void do_upsert_order(const OrderRecord& o) { run_order(upsert_order, o, o.created, o.updated); }
 
   std::optional<std::string> do_get_kv(std::string_view key) {
-    return select_one(get_kv, "kv", [](const Row& r) { return r.text(0); }, key);
+    return select_one(
+        get_kv, "kv", [](const Row& r) { return r.text(0); }, key);
   }
 
   void do_put_kv(std::string_view key, std::string_view value, UnixNanos ts) { run(put_kv, key, value, ts); }
@@ -609,9 +611,8 @@ Result<std::optional<OrderRecord>> Repo::order(std::string_view client_oid) {
 }
 
 Result<std::vector<OrderRecord>> Repo::open_orders() {
-  return impl_->guarded([&]() -> Result<std::vector<OrderRecord>> {
-    return select_rows(impl_->open_orders, "orders", read_order);
-  });
+  return impl_->guarded(
+      [&]() -> Result<std::vector<OrderRecord>> { return select_rows(impl_->open_orders, "orders", read_order); });
 }
 
 Result<std::vector<OrderEventRecord>> Repo::order_events(std::string_view client_oid) {

@@ -141,8 +141,7 @@ void migrate(SQLite::Database& db) {
   try {
     const int current = user_version(db);
     if (current > Repo::kSchemaVersion) {
-      throw std::runtime_error("schema version " + std::to_string(current) +
-                               " is newer than this build supports (" +
+      throw std::runtime_error("schema version " + std::to_string(current) + " is newer than this build supports (" +
                                std::to_string(Repo::kSchemaVersion) + ")");
     }
     for (const Migration& m : kMigrations) {

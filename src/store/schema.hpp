@@ -7,8 +7,8 @@
 namespace carry::store {
 
 struct Migration {
-  int version;       // becomes user_version once applied
-  const char* sql;   // one or more statements
+  int version;      // becomes user_version once applied
+  const char* sql;  // one or more statements
 };
 
 std::span<const Migration> migrations() noexcept;

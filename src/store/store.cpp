@@ -198,8 +198,10 @@ void Store::write_group(std::deque<std::unique_ptr<detail::StoreOp>>& batch, std
   for (std::size_t k = begin; k < end && intact; ++k) {
     if (batch[k]->apply(*repo_)) continue;
     // A constraint error undoes only its statement; disk errors can undo the whole transaction.
-    if (repo_->in_transaction()) failed.push_back({k, repo_->last_error()});
-    else intact = false;
+    if (repo_->in_transaction())
+      failed.push_back({k, repo_->last_error()});
+    else
+      intact = false;
   }
   intact = intact && retry_busy(&Repo::commit);
   if (intact) {
@@ -247,9 +249,8 @@ void Store::report_failure(const detail::StoreOp& op, const std::string& error) 
 // ---- writes ----
 
 void Store::append(const OrderUpdate& update) {
-  enqueue(make_write("order_events", update, [](Repo& r, const OrderUpdate& u, bool&) {
-    return r.append_order_update(u);
-  }));
+  enqueue(make_write("order_events", update,
+                     [](Repo& r, const OrderUpdate& u, bool&) { return r.append_order_update(u); }));
 }
 
 void Store::record(const OrderRecord& order) {
@@ -257,9 +258,8 @@ void Store::record(const OrderRecord& order) {
 }
 
 void Store::append(const Fill& fill) {
-  enqueue(make_write("fills", fill, [](Repo& r, const Fill& f, bool& inserted) {
-    return note_inserted(r.insert_fill(f), inserted);
-  }));
+  enqueue(make_write("fills", fill,
+                     [](Repo& r, const Fill& f, bool& inserted) { return note_inserted(r.insert_fill(f), inserted); }));
 }
 
 void Store::append(const FundingPayment& payment) { append(FundingRecord::from(payment)); }
@@ -271,9 +271,8 @@ void Store::append(const FundingRecord& funding) {
 }
 
 void Store::append(const PositionSnapshotRecord& snapshot) {
-  enqueue(make_write("position_snapshots", snapshot, [](Repo& r, const PositionSnapshotRecord& p, bool&) {
-    return r.insert_position_snapshot(p);
-  }));
+  enqueue(make_write("position_snapshots", snapshot,
+                     [](Repo& r, const PositionSnapshotRecord& p, bool&) { return r.insert_position_snapshot(p); }));
 }
 
 void Store::append(const DailyPnlRecord& row) {
@@ -281,7 +280,8 @@ void Store::append(const DailyPnlRecord& row) {
 }
 
 void Store::append(const DecisionRecord& decision) {
-  enqueue(make_write("decisions", decision, [](Repo& r, const DecisionRecord& d, bool&) { return r.insert_decision(d); }));
+  enqueue(
+      make_write("decisions", decision, [](Repo& r, const DecisionRecord& d, bool&) { return r.insert_decision(d); }));
 }
 
 void Store::put_kv(std::string key, std::string value, UnixNanos ts) {
@@ -320,7 +320,7 @@ boost::asio::awaitable<Result<std::vector<FundingRecord>>> Store::funding_events
 }
 
 boost::asio::awaitable<Result<std::vector<DailyPnlRecord>>> Store::daily_pnl(std::string from_date,
-                                                                              std::string to_date) {
+                                                                             std::string to_date) {
   return run([from = std::move(from_date), to = std::move(to_date)](Repo& r) { return r.daily_pnl(from, to); });
 }
 

@@ -29,8 +29,7 @@ StoreLock::StoreLock(const std::filesystem::path& db_path) : path_(lock_path_for
   std::error_code ec;
   if (db_path.has_parent_path()) std::filesystem::create_directories(db_path.parent_path(), ec);
   fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd_ < 0)
-    throw StoreLockError("cannot open the store lock " + path_.string() + ": " + std::strerror(errno));
+  if (fd_ < 0) throw StoreLockError("cannot open the store lock " + path_.string() + ": " + std::strerror(errno));
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
     const std::string who = err == EWOULDBLOCK ? holder_of(fd_) : std::string();

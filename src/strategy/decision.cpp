@@ -4,10 +4,14 @@ namespace carry::strategy {
 
 std::string_view to_string(DecisionKind kind) noexcept {
   switch (kind) {
-    case DecisionKind::Open: return "OPEN";
-    case DecisionKind::Close: return "CLOSE";
-    case DecisionKind::Rebalance: return "REBALANCE";
-    case DecisionKind::Hold: return "HOLD";
+    case DecisionKind::Open:
+      return "OPEN";
+    case DecisionKind::Close:
+      return "CLOSE";
+    case DecisionKind::Rebalance:
+      return "REBALANCE";
+    case DecisionKind::Hold:
+      return "HOLD";
   }
   return "?";
 }

@@ -37,19 +37,25 @@ std::string dec(Decimal d) { return d.to_string(); }
 
 std::string_view to_string(SymbolMode mode) noexcept {
   switch (mode) {
-    case SymbolMode::Flat: return "Flat";
-    case SymbolMode::Opening: return "Opening";
-    case SymbolMode::Open: return "Open";
-    case SymbolMode::Closing: return "Closing";
-    case SymbolMode::Rebalancing: return "Rebalancing";
-    case SymbolMode::Reducing: return "Reducing";
-    case SymbolMode::Flattening: return "Flattening";
+    case SymbolMode::Flat:
+      return "Flat";
+    case SymbolMode::Opening:
+      return "Opening";
+    case SymbolMode::Open:
+      return "Open";
+    case SymbolMode::Closing:
+      return "Closing";
+    case SymbolMode::Rebalancing:
+      return "Rebalancing";
+    case SymbolMode::Reducing:
+      return "Reducing";
+    case SymbolMode::Flattening:
+      return "Flattening";
   }
   return "?";
 }
 
-FundingBasis::FundingBasis(FundingBasisParams params, ClientOidGenerator& ids, EventSink& events,
-                           const Clock& clock)
+FundingBasis::FundingBasis(FundingBasisParams params, ClientOidGenerator& ids, EventSink& events, const Clock& clock)
     : params_(std::move(params)), ids_(ids), events_(events), clock_(clock) {
   // Start-up invariants (config validation names the YAML keys; these guard direct callers).
   if (!(params_.close_apr < params_.min_expected_apr))
@@ -116,7 +122,8 @@ void FundingBasis::on_bbo(const Bbo& b, Actions& out) {
   }
   Leg& leg = st->leg(b.market);
   leg.has_quote = true;
-  leg.quote = {b.bid_price, b.bid_size, b.ask_price, b.ask_size, b.ts_init.ns != 0 ? b.ts_init : b.ts_event, now().mono};
+  leg.quote = {b.bid_price, b.bid_size, b.ask_price, b.ask_size, b.ts_init.ns != 0 ? b.ts_init : b.ts_event,
+               now().mono};
   leg.stale_noted = false;
   if (deferring_) return defer(*st);
   react_to_quotes(*st, now(), out);
@@ -177,7 +184,8 @@ int FundingBasis::seed_settled_funding(std::string_view symbol, const std::vecto
   State* st = find(symbol);
   if (st == nullptr || st->settled.count() > 0 || interval_hours <= 0 || oldest_first.empty()) return 0;
   for (double r : oldest_first) st->settled.add(r, interval_hours, params_.forecast.ewma_halflife_settlements);
-  events_.info("strategy.forecast_seeded", {{"symbol", std::string(symbol)}, {"settlements", st->settled.count()},
+  events_.info("strategy.forecast_seeded", {{"symbol", std::string(symbol)},
+                                            {"settlements", st->settled.count()},
                                             {"ewma_per_hour", st->settled.ewma_per_hour()}});
   return st->settled.count();
 }
@@ -187,8 +195,9 @@ void FundingBasis::on_funding(const FundingRateUpdate& f, Actions& out) {
   if (st == nullptr) return;
   if (f.interval_hours < 0 || f.next_settlement.ns <= 0) {
     ++counters_.rejected_events;
-    events_.warn("strategy.bad_funding", {{"symbol", f.symbol}, {"interval_hours", f.interval_hours},
-                                          {"next_settlement_ns", f.next_settlement.ns}});
+    events_.warn(
+        "strategy.bad_funding",
+        {{"symbol", f.symbol}, {"interval_hours", f.interval_hours}, {"next_settlement_ns", f.next_settlement.ns}});
     return;
   }
   int interval = f.interval_hours;
@@ -240,8 +249,8 @@ void FundingBasis::on_fill(const Fill& f, Actions& out) {
   if (st == nullptr) return;
   if (!f.size.is_positive() || !f.price.is_positive()) {
     ++counters_.rejected_events;
-    events_.warn("strategy.bad_fill", {{"symbol", f.symbol}, {"trade_id", f.trade_id}, {"size", dec(f.size)},
-                                       {"price", dec(f.price)}});
+    events_.warn("strategy.bad_fill",
+                 {{"symbol", f.symbol}, {"trade_id", f.trade_id}, {"size", dec(f.size)}, {"price", dec(f.price)}});
     return;
   }
   Leg& leg = st->leg(f.market);
@@ -315,8 +324,8 @@ void FundingBasis::on_update(const OrderUpdate& u, Actions& out) {
       working_[u.client_oid] =
           Working{u.symbol, u.market, u.side, u.size, u.filled_size, LegRole::Leader, true, now().mono};
       out.cancels.push_back({u.symbol, u.market, u.client_oid, "stray_order"});
-      events_.warn("strategy.stray_order", {{"symbol", u.symbol}, {"market", to_string(u.market)},
-                                            {"client_oid", u.client_oid}});
+      events_.warn("strategy.stray_order",
+                   {{"symbol", u.symbol}, {"market", to_string(u.market)}, {"client_oid", u.client_oid}});
     }
   }
   tick(*st, now(), out);
@@ -326,8 +335,10 @@ void FundingBasis::on_submit_rejected(std::string_view client_oid, std::string_v
   auto it = working_.find(client_oid);
   if (it == working_.end()) return;
   const std::string symbol = it->second.symbol;
-  events_.warn("strategy.intent_blocked", {{"symbol", symbol}, {"client_oid", std::string(client_oid)},
-                                           {"role", to_string(it->second.role)}, {"reason", std::string(reason)}});
+  events_.warn("strategy.intent_blocked", {{"symbol", symbol},
+                                           {"client_oid", std::string(client_oid)},
+                                           {"role", to_string(it->second.role)},
+                                           {"reason", std::string(reason)}});
   const LegRole role = it->second.role;
   working_.erase(it);
   State* st = find(symbol);
@@ -375,8 +386,9 @@ void FundingBasis::adopt_positions(std::string_view symbol, Decimal spot, Decima
   if (st->mode != SymbolMode::Reducing && st->mode != SymbolMode::Flattening)
     st->mode = flat(*st) ? SymbolMode::Flat : SymbolMode::Open;
   st->dirty = true;
-  events_.info("strategy.adopt_positions", {{"symbol", st->symbol}, {"spot", dec(spot)}, {"perp", dec(perp)},
-                                            {"net_delta_bps", net_delta_bps(*st)}});
+  events_.info(
+      "strategy.adopt_positions",
+      {{"symbol", st->symbol}, {"spot", dec(spot)}, {"perp", dec(perp)}, {"net_delta_bps", net_delta_bps(*st)}});
 }
 
 bool FundingBasis::reset_symbol(std::string_view symbol) {
@@ -576,15 +588,16 @@ void FundingBasis::evaluate(State& st, Instant t, Actions& out) {
   const bool funding_ok = st.funding.known && st.funding.interval_hours > 0;  // never assume 8 h
   if (!funding_ok) {
     // A hedge is restored whatever funding does; wanting the carry needs the funding.
-    if (!flat(st) && decision().net_delta_bps > params_.rebalance_band_bps) return choose_rebalance(st, decision(), t, out);
+    if (!flat(st) && decision().net_delta_bps > params_.rebalance_band_bps)
+      return choose_rebalance(st, decision(), t, out);
     return hold(st.funding.known ? "funding_interval_unknown" : "funding_unknown");
   }
   const double basis = *current_basis(st);  // both quotes are known here
 
   if (!flat(st)) {
-    direction = st.perp.position.is_negative()  ? 1
+    direction = st.perp.position.is_negative()   ? 1
                 : st.perp.position.is_positive() ? -1
-                : (st.spot.position.is_positive() ? 1 : -1);
+                                                 : (st.spot.position.is_positive() ? 1 : -1);
     return evaluate_held(st, decision(), basis, t, out);  // `d` built before anything changes state
   }
   st.confirm = {};
@@ -611,8 +624,8 @@ void FundingBasis::evaluate(State& st, Instant t, Actions& out) {
   const Quote& fq = st.leg(follower).quote;
   OpenCostInput ci;
   ci.funding_rate = forecast;
-  ci.horizon = horizon_for(params_.hold_across_events, params_.holding_horizon_hours,
-                           params_.pre_event_open_minutes, st.funding.interval_hours);
+  ci.horizon = horizon_for(params_.hold_across_events, params_.holding_horizon_hours, params_.pre_event_open_minutes,
+                           st.funding.interval_hours);
   ci.leader_maker_fee = params_.leader_taker ? li.taker_fee.to_double() : li.maker_fee.to_double();
   ci.follower_taker_fee = fi.taker_fee.to_double();
   ci.basis_bps = basis;
@@ -654,7 +667,8 @@ void FundingBasis::evaluate(State& st, Instant t, Actions& out) {
   }
   if (auto it = balances_.spot.find(si->quote_coin); it != balances_.spot.end()) in.spot_quote_available = it->second;
   if (auto it = balances_.spot.find(si->base_coin); it != balances_.spot.end())
-    in.spot_base_available = params_.wallet_is_inventory ? it->second : min(it->second, max(st.spot.position, Decimal{}));
+    in.spot_base_available =
+        params_.wallet_is_inventory ? it->second : min(it->second, max(st.spot.position, Decimal{}));
   if (auto it = balances_.perp.find(pi->quote_coin); it != balances_.perp.end()) in.perp_margin_available = it->second;
   in.leverage = params_.leverage;
   in.shared_wallet = balances_.shared;
@@ -665,8 +679,9 @@ void FundingBasis::evaluate(State& st, Instant t, Actions& out) {
     auto e = params_.notional_per_symbol.checked_div(max(in.spot_price, in.perp_price), Rounding::Down);
     est_size = e ? *e : Decimal{};
   }
-  ci.follower_slippage_bps = slippage_bps(fq.bid, fq.ask, follower_buys ? fq.ask_size : fq.bid_size, est_size,
-                                          params_.depth_penalty_bps) + leader_slip;
+  ci.follower_slippage_bps =
+      slippage_bps(fq.bid, fq.ask, follower_buys ? fq.ask_size : fq.bid_size, est_size, params_.depth_penalty_bps) +
+      leader_slip;
   const OpenEconomics e = open_economics(ci);
   decision();  // builds `d`: from here on the numbers are recorded
   d.horizon_hours = ci.horizon.hours;
@@ -684,8 +699,8 @@ void FundingBasis::evaluate(State& st, Instant t, Actions& out) {
   if (outside_window) return hold("outside_pre_event_window");
   if (e.expected_apr < params_.min_expected_apr) return hold("apr_below_min");
   if (cooling) return hold("reopen_cooldown");  // a stop or a flip just closed it: no ping-pong
-  if (!sz.ok()) return hold(dir < 0 && sz.rejected == "no_spot_inventory" ? "negative_funding_no_spot_inventory"
-                                                                           : sz.rejected);
+  if (!sz.ok())
+    return hold(dir < 0 && sz.rejected == "no_spot_inventory" ? "negative_funding_no_spot_inventory" : sz.rejected);
   d.kind = DecisionKind::Open;
   d.reason = dir > 0 ? "funding_positive" : "funding_negative";
   d.limited_by = std::string(limited_by);
@@ -711,8 +726,8 @@ void FundingBasis::evaluate_held(State& st, Decision& d, double basis, Instant t
   against.round_trip_bps = round_trip_bps(*st.spot.inst, *st.perp.inst, {st.spot.quote.bid, st.spot.quote.ask},
                                           {st.perp.quote.bid, st.perp.quote.ask}, params_.leader_taker);
   // Counted on every evaluation, one step per funding period: one low print does not close.
-  const ExitVerdict exit = check_exit(st.confirm, d.expected_apr, params_.close_apr, params_.close_confirmations,
-                                      st.funding.next, against);
+  const ExitVerdict exit =
+      check_exit(st.confirm, d.expected_apr, params_.close_apr, params_.close_confirmations, st.funding.next, against);
   d.close_confirmations = st.confirm.count;
 
   std::string_view close_reason;
@@ -801,15 +816,16 @@ bool FundingBasis::quote_too_old(State& st, MarketType m) {
   if (!leg.stale_noted) {
     leg.stale_noted = true;
     events_.warn("strategy.taker_waits_for_quote",
-                 {{"symbol", st.symbol}, {"market", to_string(m)},
+                 {{"symbol", st.symbol},
+                  {"market", to_string(m)},
                   {"quote_age_ms", std::chrono::duration_cast<std::chrono::milliseconds>(age).count()},
                   {"max_quote_age_s", params_.max_quote_age_s}});
   }
   return true;
 }
 
-std::optional<OrderIntent> FundingBasis::taker_intent(State& st, MarketType m, Side side, Decimal size,
-                                                      LegRole role, std::string reason) {
+std::optional<OrderIntent> FundingBasis::taker_intent(State& st, MarketType m, Side side, Decimal size, LegRole role,
+                                                      std::string reason) {
   const Leg& leg = st.leg(m);
   if (!leg.inst) return std::nullopt;
   if (quote_too_old(st, m)) return std::nullopt;
@@ -870,8 +886,7 @@ std::optional<FundingBasis::HedgeNeed> FundingBasis::hedge_need(const State& st,
   return HedgeNeed{side, size};
 }
 
-bool FundingBasis::hedge_leg(State& st, MarketType m, LegRole role, std::string_view reason, Instant t,
-                             Actions& out) {
+bool FundingBasis::hedge_leg(State& st, MarketType m, LegRole role, std::string_view reason, Instant t, Actions& out) {
   const auto need = hedge_need(st, m);
   if (!need) return false;
   // A new leader fill is hedged at once; a gap left by a failed taker order is retried slowly.
@@ -936,8 +951,8 @@ void FundingBasis::place_leader(State& st, Instant t, Actions& out) {
   in.role = LegRole::Leader;
   in.reason = p.reason;
   if (p.leader == MarketType::Perp)
-    in.reduce_only = (side == Side::Buy ? leg.position.is_negative() : leg.position.is_positive()) &&
-                     size <= leg.position.abs();
+    in.reduce_only =
+        (side == Side::Buy ? leg.position.is_negative() : leg.position.is_positive()) && size <= leg.position.abs();
   if (size * *in.price < leg.inst->min_notional) return;
   p.leader_idle = false;
   emit_order(st, std::move(in), out);
@@ -1032,7 +1047,8 @@ void FundingBasis::manage_program(State& st, Instant t, Actions& out) {
       p.leader_cancel_at = t.mono;
       p.taker_fallback = p.kind == ProgramKind::Close;  // a close must finish; an open may stop short
       if (events_.enabled(LogLevel::Info))
-        events_.info("strategy.leader_timeout", {{"symbol", st.symbol}, {"program", p.reason},
+        events_.info("strategy.leader_timeout", {{"symbol", st.symbol},
+                                                 {"program", p.reason},
                                                  {"leader_position", dec(lead.position)},
                                                  {"leader_target", dec(p.leader_target)}});
     } else if (!leader_live(st)) {
@@ -1065,9 +1081,11 @@ void FundingBasis::manage_program(State& st, Instant t, Actions& out) {
 
 void FundingBasis::end_program(State& st, Instant t) {
   if (events_.enabled(LogLevel::Info))
-    events_.info("strategy.program_done",
-                 {{"symbol", st.symbol}, {"program", st.prog.reason}, {"spot", dec(st.spot.position)},
-                  {"perp", dec(st.perp.position)}, {"net_delta_bps", net_delta_bps(st)}});
+    events_.info("strategy.program_done", {{"symbol", st.symbol},
+                                           {"program", st.prog.reason},
+                                           {"spot", dec(st.spot.position)},
+                                           {"perp", dec(st.perp.position)},
+                                           {"net_delta_bps", net_delta_bps(st)}});
   // A program that traded nothing changed nothing: re-deciding at once would repeat it, so the
   // next look waits for the cadence.
   st.dirty = st.spot.position != st.prog.spot_at_start || st.perp.position != st.prog.perp_at_start;
@@ -1096,8 +1114,10 @@ void FundingBasis::expire_orders(State& st, Instant t) {
     const Working& w = it->second;
     const bool rests = w.role == LegRole::Leader && !w.cancel_requested && !w.done;
     if (w.symbol == st.symbol && !rests && t.mono - w.since >= expiry) {
-      events_.warn("strategy.order_expired", {{"symbol", w.symbol}, {"client_oid", it->first},
-                                              {"market", to_string(w.market)}, {"role", to_string(w.role)},
+      events_.warn("strategy.order_expired", {{"symbol", w.symbol},
+                                              {"client_oid", it->first},
+                                              {"market", to_string(w.market)},
+                                              {"role", to_string(w.role)},
                                               {"remaining", dec(w.remaining())}});
       it = working_.erase(it);
     } else {
@@ -1129,11 +1149,14 @@ void FundingBasis::check_deviation(State& st, Instant t, Actions& out) {
   if (t.mono - *st.apart_since < seconds(params_.hedge_timeout_s)) return;
 
   ++counters_.hedge_halts;
-  events_.error("hedge.deviation_halt",
-                {{"symbol", st.symbol}, {"spot", dec(st.spot.position)}, {"perp", dec(st.perp.position)},
-                 {"net", dec(st.spot.position + st.perp.position)}, {"net_delta_bps", net_delta_bps(st)},
-                 {"bound", dec(hedge_bound(st))}, {"apart_s", (t.mono - *st.apart_since).count() / 1'000'000'000},
-                 {"program", st.prog.reason}});
+  events_.error("hedge.deviation_halt", {{"symbol", st.symbol},
+                                         {"spot", dec(st.spot.position)},
+                                         {"perp", dec(st.perp.position)},
+                                         {"net", dec(st.spot.position + st.perp.position)},
+                                         {"net_delta_bps", net_delta_bps(st)},
+                                         {"bound", dec(hedge_bound(st))},
+                                         {"apart_s", (t.mono - *st.apart_since).count() / 1'000'000'000},
+                                         {"program", st.prog.reason}});
   st.apart_since.reset();
   cancel_symbol(st, std::nullopt, std::nullopt, "hedge_deviation_halt", out);
   st.prog = {};
@@ -1188,8 +1211,8 @@ void FundingBasis::flatten_all(std::string_view reason, Actions& out) {
     p.started = t.mono;
     p.reason = "flatten:" + std::string(reason);
     p.spot_at_start = st.spot.position;
-  p.perp_at_start = st.perp.position;
-  st.prog = p;
+    p.perp_at_start = st.perp.position;
+    st.prog = p;
     st.mode = SymbolMode::Flattening;
     st.hedge_urgent = true;
     manage_program(st, t, out);

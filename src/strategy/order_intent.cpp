@@ -4,10 +4,14 @@ namespace carry::strategy {
 
 std::string_view to_string(LegRole role) noexcept {
   switch (role) {
-    case LegRole::Leader: return "leader";
-    case LegRole::Follower: return "follower";
-    case LegRole::Rebalance: return "rebalance";
-    case LegRole::Flatten: return "flatten";
+    case LegRole::Leader:
+      return "leader";
+    case LegRole::Follower:
+      return "follower";
+    case LegRole::Rebalance:
+      return "rebalance";
+    case LegRole::Flatten:
+      return "flatten";
   }
   return "?";
 }

@@ -37,8 +37,8 @@ RankedCandidate rank_candidate(const UniverseCandidate& c, const UniverseParams&
   in.leader_maker_fee = li.maker_fee.to_double();
   in.follower_taker_fee = fi.taker_fee.to_double();
   // Direction +1: the follower buys when it is spot, sells when it is the perp.
-  in.follower_slippage_bps = follower_slippage(fq, leader == MarketType::Perp, p.notional_per_symbol,
-                                               p.depth_penalty_bps);
+  in.follower_slippage_bps =
+      follower_slippage(fq, leader == MarketType::Perp, p.notional_per_symbol, p.depth_penalty_bps);
   in.basis_bps = basis_bps(mid(c.spot_quote), mid(c.perp_quote));
   in.direction = 1;
   r.net_apr = open_economics(in).expected_apr;
@@ -65,10 +65,13 @@ UniverseChoice choose_universe(const std::vector<UniverseCandidate>& candidates,
   });
 
   // Held members first, in their rank order, then those missing from the tickers by name.
-  const auto in_current = [&](const std::string& s) { return std::find(current.begin(), current.end(), s) != current.end(); };
+  const auto in_current = [&](const std::string& s) {
+    return std::find(current.begin(), current.end(), s) != current.end();
+  };
   std::set<std::string> placed;
   for (const auto& r : out.ranking)
-    if (pinned.contains(r.symbol) && in_current(r.symbol) && placed.insert(r.symbol).second) out.members.push_back(r.symbol);
+    if (pinned.contains(r.symbol) && in_current(r.symbol) && placed.insert(r.symbol).second)
+      out.members.push_back(r.symbol);
   for (const auto& s : current)
     if (pinned.contains(s) && placed.insert(s).second) out.members.push_back(s);
   for (const auto& r : out.ranking) {

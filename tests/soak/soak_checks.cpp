@@ -117,9 +117,8 @@ Check check_fills_known(const std::vector<VenueFill>& fills, const json& ledger,
     if (!store.fills.count({f.market, f.trade_id})) missing.push_back(f.market + ":" + f.trade_id);
   }
   return {"venue_fills_in_store", missing.empty() && mine > 0,
-          "our venue fills=" + std::to_string(mine) + " (all=" + std::to_string(fills.size()) +
-              ") store fills=" + std::to_string(store.fills.size()) + " missing=" + std::to_string(missing.size()) +
-              sample(missing)};
+          "our venue fills=" + std::to_string(mine) + " (all=" + std::to_string(fills.size()) + ") store fills=" +
+              std::to_string(store.fills.size()) + " missing=" + std::to_string(missing.size()) + sample(missing)};
 }
 
 Check check_funding_once(const json& settlements, const StoreView& store, std::int64_t settled_before_ms) {
@@ -136,18 +135,21 @@ Check check_funding_once(const json& settlements, const StoreView& store, std::i
     ++due;
     auto it = store.funding.find(key);
     const std::string name = key.first + "@" + std::to_string(key.second);
-    if (it == store.funding.end()) missing.push_back(name);
-    else if (it->second.size() > 1) twice.push_back(name);
-    else if (std::abs(it->second.front() - amount) > 1e-6) wrong.push_back(name + ":" + fixed(it->second.front(), 6) + "!=" + fixed(amount, 6));
+    if (it == store.funding.end())
+      missing.push_back(name);
+    else if (it->second.size() > 1)
+      twice.push_back(name);
+    else if (std::abs(it->second.front() - amount) > 1e-6)
+      wrong.push_back(name + ":" + fixed(it->second.front(), 6) + "!=" + fixed(amount, 6));
   }
   for (const auto& [key, rows] : store.funding)
     if (!paid.count(key)) extra.push_back(key.first + "@" + std::to_string(key.second));
   const bool pass = missing.empty() && extra.empty() && twice.empty() && wrong.empty() && due > 0;
   return {"funding_recorded_once", pass,
-          "settlements paying us=" + std::to_string(paid.size()) + " due=" + std::to_string(due) +
-              " store rows=" + std::to_string(store.funding.size()) + " missing=" + std::to_string(missing.size()) +
-              sample(missing) + " twice=" + std::to_string(twice.size()) + " unmatched=" + std::to_string(extra.size()) +
-              sample(extra) + " wrong_amount=" + std::to_string(wrong.size()) + sample(wrong)};
+          "settlements paying us=" + std::to_string(paid.size()) + " due=" + std::to_string(due) + " store rows=" +
+              std::to_string(store.funding.size()) + " missing=" + std::to_string(missing.size()) + sample(missing) +
+              " twice=" + std::to_string(twice.size()) + " unmatched=" + std::to_string(extra.size()) + sample(extra) +
+              " wrong_amount=" + std::to_string(wrong.size()) + sample(wrong)};
 }
 
 Check check_limits(const MonitorReport& r, double max_leg, double max_total) {
@@ -156,9 +158,8 @@ Check check_limits(const MonitorReport& r, double max_leg, double max_total) {
   for (const auto& [sym, n] : r.peak_leg_notional)
     if (n > worst_leg) worst_leg = n, worst_sym = sym;
   return {"positions_within_limits", r.samples > 0 && worst_leg <= max_leg && r.peak_total_notional <= max_total,
-          "peak leg notional=" + fixed(worst_leg) + " (" + worst_sym + ") limit=" + fixed(max_leg) +
-              " peak total=" + fixed(r.peak_total_notional) + " limit=" + fixed(max_total) +
-              " samples=" + std::to_string(r.samples)};
+          "peak leg notional=" + fixed(worst_leg) + " (" + worst_sym + ") limit=" + fixed(max_leg) + " peak total=" +
+              fixed(r.peak_total_notional) + " limit=" + fixed(max_total) + " samples=" + std::to_string(r.samples)};
 }
 
 std::string status_disagreements(const json& ledger, const StoreView& store, const std::string& prefix) {

@@ -45,7 +45,7 @@ struct StoreView {
   bool readable = false;
   std::string error;
   std::set<std::string> order_oids;
-  std::map<std::string, std::string> order_status;  // client_oid -> status as carryd last wrote it
+  std::map<std::string, std::string> order_status;      // client_oid -> status as carryd last wrote it
   std::set<std::pair<std::string, std::string>> fills;  // (market, trade_id)
   std::map<std::pair<std::string, std::int64_t>, std::vector<double>> funding;  // (symbol, ms) -> amounts
 };

@@ -104,8 +104,10 @@ std::vector<Check> Soak::final_checks() {
   const StoreView store = read_store(world_->db_path());
   checks.push_back(check_orders_known(ledger, store, opt_.prefix));
   const auto fills = read_venue_fills(*world_, symbols_, start_server_ms_ - 60'000, stop_server_ms_ + 600'000);
-  if (fills) checks.push_back(check_fills_known(*fills, ledger, store, opt_.prefix));
-  else checks.push_back({"venue_fills_in_store", false, "the venue's fills could not be read"});
+  if (fills)
+    checks.push_back(check_fills_known(*fills, ledger, store, opt_.prefix));
+  else
+    checks.push_back({"venue_fills_in_store", false, "the venue's fills could not be read"});
   // Settlements up to the heal must be recorded; later ones (carryd reads bills every 15 s) may
   // still be on their way when it stops, yet none may be recorded twice or without a payment.
   checks.push_back(check_funding_once(world_->get("/sim/settlements"), store, heal_server_ms_));
@@ -133,23 +135,27 @@ void Soak::print_summary(const std::vector<Check>& checks) {
   const auto all_trips = world_->log_events("kill_switch.trip").size() + world_->log_events("kill_switch.halt").size();
   // What carryd did about the faults, from its own event log.
   std::string reactions;
-  for (const char* ev : {"order.outcome_unknown", "order.unknown", "idempotent.recover", "reconcile.missed_fill",
-                         "ws.dead_link", "ws.closed", "ws.frame_rejected", "rest.request_failed", "reconcile.failed",
-                         "oms.position_adopted"})
+  for (const char* ev :
+       {"order.outcome_unknown", "order.unknown", "idempotent.recover", "reconcile.missed_fill", "ws.dead_link",
+        "ws.closed", "ws.frame_rejected", "rest.request_failed", "reconcile.failed", "oms.position_adopted"})
     reactions += std::string(ev) + "=" + std::to_string(world_->log_events(ev).size()) + " ";
-  std::cout << "SUMMARY faults scheduled: " << scheduled << (clock_skew_supported_ ? "" : "(clock_step skipped) ") << "\n"
+  std::cout << "SUMMARY faults scheduled: " << scheduled << (clock_skew_supported_ ? "" : "(clock_step skipped) ")
+            << "\n"
             << "SUMMARY faults the simulator injected: " << hit << "\n"
             << "SUMMARY carryd events: " << reactions << "\n"
             << "SUMMARY finished orders whose store status differs from the venue's: "
-            << status_disagreements(orders.is_object() && orders.contains(World::kApiKey) ? orders.at(World::kApiKey) : json::array(),
-                                    read_store(world_->db_path()), opt_.prefix)
+            << status_disagreements(
+                   orders.is_object() && orders.contains(World::kApiKey) ? orders.at(World::kApiKey) : json::array(),
+                   read_store(world_->db_path()), opt_.prefix)
             << "\n"
-            << "SUMMARY orders on the venue=" << (orders.is_object() && orders.contains(World::kApiKey) ? orders.at(World::kApiKey).size() : 0)
+            << "SUMMARY orders on the venue="
+            << (orders.is_object() && orders.contains(World::kApiKey) ? orders.at(World::kApiKey).size() : 0)
             << " fills on the venue=" << (stats.is_object() ? stats["fills"].dump() : "?")
             << " funding settlements=" << (stats.is_object() ? stats["funding_settlements"].dump() : "?") << "\n"
-            << "SUMMARY worst hedge gap=" << fixed(rep.worst.worst, 6) << " " << (rep.worst.symbol.empty() ? "-" : rep.worst.symbol)
-            << " lasting " << fixed(rep.worst.seconds, 1) << " s; longest unhedged=" << fixed(rep.longest.seconds, 1)
-            << " s " << (rep.longest.symbol.empty() ? "-" : rep.longest.symbol) << " (gap " << fixed(rep.longest.worst, 6)
+            << "SUMMARY worst hedge gap=" << fixed(rep.worst.worst, 6) << " "
+            << (rep.worst.symbol.empty() ? "-" : rep.worst.symbol) << " lasting " << fixed(rep.worst.seconds, 1)
+            << " s; longest unhedged=" << fixed(rep.longest.seconds, 1) << " s "
+            << (rep.longest.symbol.empty() ? "-" : rep.longest.symbol) << " (gap " << fixed(rep.longest.worst, 6)
             << "); samples=" << rep.samples << "\n"
             << "SUMMARY restarts survived=" << restarts_ << " unexpected exits=" << unexpected_exits_
             << " kill switch trips=" << all_trips << " operator resets=" << kill_switch_resets_ << "\n"

@@ -53,11 +53,16 @@ bool parse_args(int argc, char** argv, carry::soak::SoakOptions& o, std::string&
     }
     const std::string v = argv[++i];
     bool ok = false;
-    if (a == "--seed") ok = parse_number<std::uint64_t>(a, v, o.seed, 0, error);
-    else if (a == "--duration-s") ok = parse_number<double>(a, v, o.duration_s, 30.0, error);
-    else if (a == "--funding-interval-s") ok = parse_number<int>(a, v, o.funding_interval_s, 5, error);
-    else if (a == "--flip-s") ok = parse_number<double>(a, v, o.flip_s, 10.0, error);
-    else error = a + ": unknown option";
+    if (a == "--seed")
+      ok = parse_number<std::uint64_t>(a, v, o.seed, 0, error);
+    else if (a == "--duration-s")
+      ok = parse_number<double>(a, v, o.duration_s, 30.0, error);
+    else if (a == "--funding-interval-s")
+      ok = parse_number<int>(a, v, o.funding_interval_s, 5, error);
+    else if (a == "--flip-s")
+      ok = parse_number<double>(a, v, o.flip_s, 10.0, error);
+    else
+      error = a + ": unknown option";
     if (!ok) return false;
   }
   return true;

@@ -83,8 +83,10 @@ void HedgeMonitor::sample() {
     const double gap = v.gap();
     auto it = open_.find(sym);
     if (gap > lots_[sym] + 1e-12) {
-      if (it == open_.end()) open_[sym] = {now, gap};
-      else it->second.second = std::max(it->second.second, gap);
+      if (it == open_.end())
+        open_[sym] = {now, gap};
+      else
+        it->second.second = std::max(it->second.second, gap);
     } else if (it != open_.end()) {
       const GapEpisode e{sym, it->second.second, std::chrono::duration<double>(now - it->second.first).count()};
       if (e.worst > report_.worst.worst) report_.worst = e;

@@ -15,8 +15,8 @@
 namespace carry::soak {
 
 struct SymbolView {
-  double perp = 0;   // signed base quantity (short < 0)
-  double spot = 0;   // base coin held (available + frozen)
+  double perp = 0;  // signed base quantity (short < 0)
+  double spot = 0;  // base coin held (available + frozen)
   double mark = 0;
   double gap() const;
 };
@@ -26,16 +26,16 @@ std::map<std::string, SymbolView> read_venue(const World& w, const std::vector<s
 
 struct GapEpisode {
   std::string symbol;
-  double worst = 0;       // base coin
-  double seconds = 0;     // how long the gap stayed above one lot
+  double worst = 0;    // base coin
+  double seconds = 0;  // how long the gap stayed above one lot
 };
 
 struct MonitorReport {
   int samples = 0;
-  GapEpisode worst;                       // the episode with the largest gap
-  GapEpisode longest;                     // the longest episode
+  GapEpisode worst;                                 // the episode with the largest gap
+  GapEpisode longest;                               // the longest episode
   std::map<std::string, double> peak_leg_notional;  // symbol -> max(|perp|, spot) x mark
-  double peak_total_notional = 0;         // sum over every leg
+  double peak_total_notional = 0;                   // sum over every leg
 };
 
 class HedgeMonitor {

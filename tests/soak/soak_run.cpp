@@ -155,9 +155,12 @@ void Soak::perform(const Action& a) {
         say("fault clock_step SKIPPED: this bitget-sim rejects clock_skew_ms (" + r.body + ")");
         return;
       }
-      if (r.status != 200) throw std::runtime_error("POST /sim/faults " + a.body.dump() + " -> " + std::to_string(r.status) + " " + r.body);
+      if (r.status != 200)
+        throw std::runtime_error("POST /sim/faults " + a.body.dump() + " -> " + std::to_string(r.status) + " " +
+                                 r.body);
       if (a.type == Action::Type::FaultOn) ++injected_[std::string(name(a.kind))];
-      say(std::string("fault ") + std::string(name(a.kind)) + (a.type == Action::Type::FaultOn ? " on " : " off ") + a.body.dump());
+      say(std::string("fault ") + std::string(name(a.kind)) + (a.type == Action::Type::FaultOn ? " on " : " off ") +
+          a.body.dump());
       return;
     }
   }
@@ -166,7 +169,8 @@ void Soak::perform(const Action& a) {
 void Soak::fault_phase() {
   const auto begin = std::chrono::steady_clock::now();
   for (const auto& a : timeline()) {
-    const auto due = begin + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(a.at_s));
+    const auto due =
+        begin + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(a.at_s));
     // A scheduler, not a wait for a condition: it runs each action at its instant and looks at
     // carryd at least once a second in between.
     while (std::chrono::steady_clock::now() < due) {
@@ -175,7 +179,8 @@ void Soak::fault_phase() {
     }
     perform(a);
   }
-  const auto end = begin + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(opt_.duration_s));
+  const auto end = begin + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                               std::chrono::duration<double>(opt_.duration_s));
   while (std::chrono::steady_clock::now() < end) {
     watch_daemon();
     std::this_thread::sleep_until(std::min(end, std::chrono::steady_clock::now() + 1s));

@@ -16,12 +16,12 @@ namespace carry::soak {
 
 struct SoakOptions {
   std::uint64_t seed = 1;
-  double duration_s = 90;       // length of the fault phase
-  int funding_interval_s = 30;  // the simulator settles funding this often
-  double flip_s = 40;           // the funding rate changes sign about this often (orders keep flowing)
-  double hedge_deadline_s = 30; // each symbol hedged within this long after healing
-  bool keep = false;            // keep the run directory even when every invariant passes
-  std::string prefix = "cry";   // carryd's clientOid prefix (strategy.funding.client_oid_prefix)
+  double duration_s = 90;        // length of the fault phase
+  int funding_interval_s = 30;   // the simulator settles funding this often
+  double flip_s = 40;            // the funding rate changes sign about this often (orders keep flowing)
+  double hedge_deadline_s = 30;  // each symbol hedged within this long after healing
+  bool keep = false;             // keep the run directory even when every invariant passes
+  std::string prefix = "cry";    // carryd's clientOid prefix (strategy.funding.client_oid_prefix)
 };
 
 class Soak {

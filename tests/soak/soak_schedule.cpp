@@ -11,9 +11,9 @@ using nlohmann::json;
 
 std::string_view name(FaultKind k) noexcept {
   static constexpr std::array<std::string_view, kFaultKinds> names = {
-      "ws_close", "ws_stall", "http_429_storm", "http_5xx_storm", "lost_ack", "push_drop", "push_duplicate",
-      "push_reorder", "malformed_frame", "corrupt_checksum", "latency", "ws_churn", "stale_books", "clock_step",
-      "kill9_restart"};
+      "ws_close",  "ws_stall",       "http_429_storm", "http_5xx_storm",  "lost_ack",
+      "push_drop", "push_duplicate", "push_reorder",   "malformed_frame", "corrupt_checksum",
+      "latency",   "ws_churn",       "stale_books",    "clock_step",      "kill9_restart"};
   return names[static_cast<std::size_t>(k)];
 }
 
@@ -38,21 +38,33 @@ FaultEvent make_event(FaultKind k, Draw& d) {
     e.for_s = std::round(d.uniform(lo, hi) * 10.0) / 10.0;
   };
   switch (k) {
-    case FaultKind::WsClose: e.on = {{"ws_close_now", d.scope()}}; break;
-    case FaultKind::WsStall: e.on = {{"ws_stall_now", d.scope()}}; break;
-    case FaultKind::Http429: window({{"http_429_rate", d.rate(0.3, 0.8)}}, {{"http_429_rate", 0}}, 3, 10); break;
-    case FaultKind::Http5xx: window({{"http_5xx_rate", d.rate(0.2, 0.5)}}, {{"http_5xx_rate", 0}}, 3, 10); break;
+    case FaultKind::WsClose:
+      e.on = {{"ws_close_now", d.scope()}};
+      break;
+    case FaultKind::WsStall:
+      e.on = {{"ws_stall_now", d.scope()}};
+      break;
+    case FaultKind::Http429:
+      window({{"http_429_rate", d.rate(0.3, 0.8)}}, {{"http_429_rate", 0}}, 3, 10);
+      break;
+    case FaultKind::Http5xx:
+      window({{"http_5xx_rate", d.rate(0.2, 0.5)}}, {{"http_5xx_rate", 0}}, 3, 10);
+      break;
     case FaultKind::LostAck:
       window({{"response_drop_rate", d.rate(0.3, 0.7)}}, {{"response_drop_rate", 0}}, 8, 20);
       break;
-    case FaultKind::PushDrop: window({{"push_drop_rate", d.rate(0.5, 1.0)}}, {{"push_drop_rate", 0}}, 10, 30); break;
+    case FaultKind::PushDrop:
+      window({{"push_drop_rate", d.rate(0.5, 1.0)}}, {{"push_drop_rate", 0}}, 10, 30);
+      break;
     case FaultKind::PushDuplicate:
       window({{"push_duplicate_rate", d.rate(0.3, 1.0)}}, {{"push_duplicate_rate", 0}}, 10, 30);
       break;
     case FaultKind::PushReorder:
       window({{"push_reorder_rate", d.rate(0.3, 1.0)}}, {{"push_reorder_rate", 0}}, 10, 30);
       break;
-    case FaultKind::Malformed: window({{"malformed_rate", d.rate(0.01, 0.1)}}, {{"malformed_rate", 0}}, 5, 15); break;
+    case FaultKind::Malformed:
+      window({{"malformed_rate", d.rate(0.01, 0.1)}}, {{"malformed_rate", 0}}, 5, 15);
+      break;
     case FaultKind::CorruptChecksum:
       window({{"corrupt_checksum_rate", d.rate(0.1, 0.5)}}, {{"corrupt_checksum_rate", 0}}, 5, 15);
       break;
@@ -64,7 +76,9 @@ FaultEvent make_event(FaultKind k, Draw& d) {
     case FaultKind::WsChurn:
       window({{"ws_close_after_messages", d.integer(200, 2000)}}, {{"ws_close_after_messages", 0}}, 10, 30);
       break;
-    case FaultKind::StaleBooks: window({{"stale_books", true}}, {{"stale_books", false}}, 3, 12); break;
+    case FaultKind::StaleBooks:
+      window({{"stale_books", true}}, {{"stale_books", false}}, 3, 12);
+      break;
     case FaultKind::ClockStep: {
       const int step = d.integer(2000, 20000) * (d.integer(0, 1) ? 1 : -1);
       window({{"clock_skew_ms", step}}, {{"clock_skew_ms", 0}}, 10, 30);
@@ -103,7 +117,8 @@ std::vector<FaultEvent> make_schedule(std::uint64_t seed, double length_s, doubl
   for (int i = 0; i < kFaultKinds; ++i)
     add(static_cast<FaultKind>(order[static_cast<std::size_t>(i)]), slot * i + d.uniform(0.0, slot * 0.5));
   // Then more of anything (kill -9 at most once every 3 minutes), exponential gaps.
-  for (double t = d.uniform(0.0, mean_gap_s); t < length_s; t += std::exponential_distribution<double>(1.0 / mean_gap_s)(d.rng)) {
+  for (double t = d.uniform(0.0, mean_gap_s); t < length_s;
+       t += std::exponential_distribution<double>(1.0 / mean_gap_s)(d.rng)) {
     auto k = static_cast<FaultKind>(d.integer(0, kFaultKinds - 1));
     if (k == FaultKind::Kill9) {
       if (std::abs(t - last_kill) < 180.0 || t < 60.0) continue;

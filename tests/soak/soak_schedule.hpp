@@ -12,11 +12,11 @@
 namespace carry::soak {
 
 enum class FaultKind {
-  WsClose,          // ws_close_now (one-shot)
-  WsStall,          // ws_stall_now (one-shot): silent socket
-  Http429,          // 429 storm
-  Http5xx,          // 503 storm
-  LostAck,          // response_drop_rate: executed, answer lost
+  WsClose,  // ws_close_now (one-shot)
+  WsStall,  // ws_stall_now (one-shot): silent socket
+  Http429,  // 429 storm
+  Http5xx,  // 503 storm
+  LostAck,  // response_drop_rate: executed, answer lost
   PushDrop,
   PushDuplicate,
   PushReorder,

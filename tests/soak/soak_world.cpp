@@ -17,7 +17,8 @@ World::World(WorldOptions opt)
   sim_ = std::make_unique<carry::test::SimProcess>(
       BITGET_SIM_EXE, std::vector<std::string>{"--config", kScenario, "--seed", std::to_string(opt_.seed),
                                                "--funding-interval", std::to_string(opt_.funding_interval_s)});
-  if (!sim_->is_ready()) throw std::runtime_error("bitget-sim did not print its sim.ready line: " + sim_->ready().dump());
+  if (!sim_->is_ready())
+    throw std::runtime_error("bitget-sim did not print its sim.ready line: " + sim_->ready().dump());
 }
 
 World::~World() {

@@ -12,10 +12,10 @@
 namespace carry::app {
 
 struct RaisedParam {
-  std::string name;                      // the parameter's name (strategy.funding.* or strategy)
+  std::string name;  // the parameter's name (strategy.funding.* or strategy)
   std::int64_t configured = 0, used = 0;
-  std::string unit;                      // "s" or "ms"
-  std::string text;                      // a change that is not a number: line() says this instead
+  std::string unit;  // "s" or "ms"
+  std::string text;  // a change that is not a number: line() says this instead
 
   // "leader_timeout_s: 120 s configured, 7200 s used"
   std::string line() const;

@@ -27,18 +27,18 @@ class BacktestError : public std::runtime_error {
 struct BacktestSummary {
   double days = 0;
   std::size_t symbols = 0;
-  std::size_t trades = 0;          // fills
-  Decimal funding_pnl;             // + received
-  Decimal fees;                    // + paid
-  Decimal basis_pnl;               // everything else: price moves of both legs (mark to market)
-  Decimal net_pnl;                 // final equity - initial equity
-  double apr = 0;                  // net_pnl / initial equity, annualised
-  Decimal max_drawdown;            // largest fall of equity from a previous peak (quote coin)
+  std::size_t trades = 0;  // fills
+  Decimal funding_pnl;     // + received
+  Decimal fees;            // + paid
+  Decimal basis_pnl;       // everything else: price moves of both legs (mark to market)
+  Decimal net_pnl;         // final equity - initial equity
+  double apr = 0;          // net_pnl / initial equity, annualised
+  Decimal max_drawdown;    // largest fall of equity from a previous peak (quote coin)
   Decimal initial_equity, final_equity;
-  std::size_t events = 0;          // replayed market events
-  Decimal baseline_net;            // the always-on carry pairs' net PnL, all symbols
-  double time_in_market = 0;       // share of the replayed time with a position open (0..1)
-  std::vector<RaisedParam> raised; // order lifetimes raised to the bar length (backtest_bars.hpp)
+  std::size_t events = 0;           // replayed market events
+  Decimal baseline_net;             // the always-on carry pairs' net PnL, all symbols
+  double time_in_market = 0;        // share of the replayed time with a position open (0..1)
+  std::vector<RaisedParam> raised;  // order lifetimes raised to the bar length (backtest_bars.hpp)
   // symbols: auto: the symbols the set held at some time (first entry order) and how often it changed.
   bool auto_symbols = false;
   std::vector<std::string> universe_held;

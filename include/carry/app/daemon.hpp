@@ -9,8 +9,7 @@ namespace carry::app {
 
 class Daemon {
  public:
-  Daemon(const config::LoadedConfig& loaded, const CliOptions& cli, Mode mode, log::Logger& logger,
-         const Clock& clock);
+  Daemon(const config::LoadedConfig& loaded, const CliOptions& cli, Mode mode, log::Logger& logger, const Clock& clock);
   // Runs until SIGINT/SIGTERM (or --duration); returns the process exit code.
   int run();
 

@@ -111,8 +111,8 @@ class Engine final : public oms::OrderListener {
   oms::OrderManager oms_;
   risk::RiskEngine risk_;
   strategy::FundingBasis strategy_;
-  strategy::Actions actions_;  // reused buffer
-  std::vector<ExecEvent> heard_;  // the OMS's verdicts on our orders, not yet handed to the strategy
+  strategy::Actions actions_;       // reused buffer
+  std::vector<ExecEvent> heard_;    // the OMS's verdicts on our orders, not yet handed to the strategy
   std::vector<ExecEvent> handing_;  // the batch being handed over (heard_ fills up meanwhile)
   static constexpr int kMaxApplyRounds = 16;
   risk::KillState last_kill_ = risk::KillState::Active;

@@ -33,8 +33,8 @@ class FetchError : public std::runtime_error {
 };
 
 struct FetchRequest {
-  std::string symbol;                                       // upper case, e.g. BTCUSDT
-  UnixNanos from, to;                                       // [from, to)
+  std::string symbol;  // upper case, e.g. BTCUSDT
+  UnixNanos from, to;  // [from, to)
   backtest::Timeframe timeframe = backtest::Timeframe::Minute1;
   std::filesystem::path out_dir;
 };
@@ -50,7 +50,8 @@ std::string candle_file_name(const FetchRequest& req, MarketType market);
 std::string funding_file_name(const FetchRequest& req);
 
 inline constexpr std::string_view kCandleHeader = "open_time_ms,open_time_utc,open,high,low,close,volume";
-inline constexpr std::string_view kFundingHeader = "funding_time_ms,funding_time_utc,symbol,funding_rate,interval_hours";
+inline constexpr std::string_view kFundingHeader =
+    "funding_time_ms,funding_time_utc,symbol,funding_rate,interval_hours";
 
 // "1747699200000,2025-05-20T00:00:00Z,105531.5,105568.3,105511,105512.5,105.858\n" (base volume).
 std::string candle_row(const bitget::Candle& c);
@@ -77,12 +78,13 @@ inline constexpr int kCandlesPerRequest = 200;
 inline constexpr int kFundingPageSize = 100;
 
 struct FetchResult {
-  std::vector<std::filesystem::path> files;  // spot, perp, funding
+  std::vector<std::filesystem::path> files;                    // spot, perp, funding
   std::size_t spot_rows = 0, perp_rows = 0, funding_rows = 0;  // in the files
-  std::size_t downloaded_rows = 0;           // rows written by this run
-  std::size_t requests = 0;                  // REST requests sent by this run (retries included)
+  std::size_t downloaded_rows = 0;                             // rows written by this run
+  std::size_t requests = 0;                                    // REST requests sent by this run (retries included)
   double seconds = 0;
-  // "fetch-history done: symbol=BTCUSDT timeframe=1m spot=7200 perp=7200 funding=121 downloaded=.. requests=.. seconds=.."
+  // "fetch-history done: symbol=BTCUSDT timeframe=1m spot=7200 perp=7200 funding=121 downloaded=.. requests=..
+  // seconds=.."
   std::string line(const FetchRequest& req) const;
 };
 

@@ -8,15 +8,15 @@
 namespace carry::app {
 
 struct ChartSeries {
-  std::vector<double> x, y;       // same length, x ascending
-  std::uint32_t rgb = 0x1f77b4;   // line colour
+  std::vector<double> x, y;      // same length, x ascending
+  std::uint32_t rgb = 0x1f77b4;  // line colour
 };
 
 struct ChartOptions {
   int width = 900;
   int height = 360;
-  bool zero_line = true;          // draw y = 0 when it is inside the range
-  bool labels = true;             // y values at the grid lines; x as hours (or days beyond 3 days)
+  bool zero_line = true;  // draw y = 0 when it is inside the range
+  bool labels = true;     // y values at the grid lines; x as hours (or days beyond 3 days)
 };
 
 // The PNG file's bytes. Empty series give a blank framed chart.

@@ -13,12 +13,12 @@ enum class Mode { Live, Testnet, Paper, OpsCheck };
 std::string_view to_string(Mode m) noexcept;
 
 struct StartupDecision {
-  int exit_code = 0;          // meaningful when !proceed
+  int exit_code = 0;  // meaningful when !proceed
   bool proceed = false;
-  std::string message;        // one line for stderr when refusing (or stdout text for --help etc.)
+  std::string message;  // one line for stderr when refusing (or stdout text for --help etc.)
   bool message_to_stdout = false;
-  std::string guard_event;    // JSONL event to log when refusing for a safety reason
-  std::string host;           // the destination host behind a guard.allow_live refusal
+  std::string guard_event;  // JSONL event to log when refusing for a safety reason
+  std::string host;         // the destination host behind a guard.allow_live refusal
 };
 
 // Where this configuration's private requests would go (the gateway's effective endpoints, Bitget's

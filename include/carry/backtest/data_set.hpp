@@ -15,11 +15,11 @@
 namespace carry::backtest {
 
 struct DataRequest {
-  std::filesystem::path data_dir;              // --data DIR
-  std::vector<std::string> symbols;            // --symbols (empty: all found / from the funding file)
-  std::optional<Timeframe> timeframe;          // --timeframe (with --data only)
-  std::filesystem::path spot, perp, funding;   // --spot/--perp/--funding: all three or none
-  std::string from, to;                        // --from/--to as typed (empty: open)
+  std::filesystem::path data_dir;             // --data DIR
+  std::vector<std::string> symbols;           // --symbols (empty: all found / from the funding file)
+  std::optional<Timeframe> timeframe;         // --timeframe (with --data only)
+  std::filesystem::path spot, perp, funding;  // --spot/--perp/--funding: all three or none
+  std::string from, to;                       // --from/--to as typed (empty: open)
   LoadOptions load;
 };
 

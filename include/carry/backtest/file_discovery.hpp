@@ -16,15 +16,15 @@
 namespace carry::backtest {
 
 struct SymbolFiles {
-  std::string symbol;                      // empty for explicit files: taken from the funding file
+  std::string symbol;  // empty for explicit files: taken from the funding file
   std::filesystem::path spot, perp, funding;
   std::optional<Timeframe> spot_timeframe;  // unset: detected from the file (header / row spacing)
   std::optional<Timeframe> perp_timeframe;
 };
 
 struct DiscoveryOptions {
-  std::vector<std::string> symbols;        // empty: every symbol that has any file in the directory
-  std::optional<Timeframe> timeframe;      // --timeframe; unset: the finest available
+  std::vector<std::string> symbols;    // empty: every symbol that has any file in the directory
+  std::optional<Timeframe> timeframe;  // --timeframe; unset: the finest available
 };
 
 // Result is sorted by symbol.
@@ -34,7 +34,6 @@ DataResult<std::vector<SymbolFiles>> discover_symbol_files(const std::filesystem
 // --spot FILE --perp FILE --funding FILE for one symbol. Checks the files exist; the timeframe
 // comes from a *_<bbo|1m|1h>* token in the name when there is one.
 DataResult<SymbolFiles> explicit_symbol_files(std::string symbol, const std::filesystem::path& spot,
-                                              const std::filesystem::path& perp,
-                                              const std::filesystem::path& funding);
+                                              const std::filesystem::path& perp, const std::filesystem::path& funding);
 
 }  // namespace carry::backtest

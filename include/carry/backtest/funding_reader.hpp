@@ -16,7 +16,7 @@
 namespace carry::backtest {
 
 struct FundingRow {
-  std::int64_t time_ms = 0;    // settlement instant
+  std::int64_t time_ms = 0;  // settlement instant
   Decimal rate;
   std::int32_t interval_hours = 0;
 };

@@ -9,20 +9,20 @@
 namespace carry::backtest {
 
 struct Gap {
-  std::size_t line = 0;         // the row after the gap
-  std::int64_t prev_ms = 0;     // timestamp of the row before the gap
-  std::int64_t ts_ms = 0;       // timestamp of the row after the gap
-  std::int64_t missing = 0;     // missing intervals/settlements (0 for tick files: just quiet)
+  std::size_t line = 0;      // the row after the gap
+  std::int64_t prev_ms = 0;  // timestamp of the row before the gap
+  std::int64_t ts_ms = 0;    // timestamp of the row after the gap
+  std::int64_t missing = 0;  // missing intervals/settlements (0 for tick files: just quiet)
 };
 
 struct GapReport {
   static constexpr std::size_t kMaxListed = 5;
 
   std::string file;
-  std::string what;             // "candles", "funding settlements", "quiet periods"
-  std::size_t count = 0;        // number of gaps
-  std::int64_t missing = 0;     // total missing intervals
-  std::vector<Gap> first;       // the first kMaxListed gaps
+  std::string what;                // "candles", "funding settlements", "quiet periods"
+  std::size_t count = 0;           // number of gaps
+  std::int64_t missing = 0;        // total missing intervals
+  std::vector<Gap> first;          // the first kMaxListed gaps
   std::vector<std::string> notes;  // other irregularities (e.g. settlements closer than the interval)
 
   bool empty() const noexcept { return count == 0 && notes.empty(); }

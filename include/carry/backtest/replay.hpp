@@ -45,7 +45,7 @@ DataResult<TimeRange> parse_time_range(std::string_view from, std::string_view t
 // The engine settles funding here: payment = -rate x position x price, at the position it holds.
 struct FundingSettlement {
   std::string symbol;
-  Decimal rate;              // fraction of notional for the interval ending now
+  Decimal rate;  // fraction of notional for the interval ending now
   int interval_hours = 0;
   UnixNanos ts;
 };
@@ -54,8 +54,8 @@ struct ReplayEvent {
   enum class Kind : std::uint8_t { Market, Settlement };
   Kind kind = Kind::Market;
   UnixNanos ts;
-  MarketEvent market;              // Bbo or FundingRateUpdate when kind == Market
-  FundingSettlement settlement;    // when kind == Settlement
+  MarketEvent market;            // Bbo or FundingRateUpdate when kind == Market
+  FundingSettlement settlement;  // when kind == Settlement
   // A Bbo made from a candle also carries that candle (its range and start) for the venue model
   // only: `market` stays what a live feed would give the strategy.
   bool has_bar = false;

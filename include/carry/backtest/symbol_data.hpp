@@ -19,11 +19,11 @@ namespace carry::backtest {
 struct PriceStream {
   std::string file;
   Timeframe timeframe = Timeframe::Minute1;
-  std::int64_t interval_ms = 0;   // candle interval; 0 for ticks
-  std::size_t rows = 0;           // rows read from the file
-  Period coverage;                // what the file covers (candles: [first open, last open + interval))
-  std::vector<Quote> quotes;      // sorted by ts_ns
-  std::vector<BarRange> bars;     // candles: quotes[i]'s candle range; ticks: empty
+  std::int64_t interval_ms = 0;  // candle interval; 0 for ticks
+  std::size_t rows = 0;          // rows read from the file
+  Period coverage;               // what the file covers (candles: [first open, last open + interval))
+  std::vector<Quote> quotes;     // sorted by ts_ns
+  std::vector<BarRange> bars;    // candles: quotes[i]'s candle range; ticks: empty
   GapReport gaps;
 };
 

@@ -22,10 +22,10 @@ std::string_view to_string(AccountModeSetting s) noexcept;
 // What GET /api/v3/account/settings said, classified.
 struct AccountProbe {
   enum class Verdict : std::uint8_t {
-    Known,     // `kind` is set
-    Wait,      // the account is being upgraded or switched: ask again later
-    Failed,    // a transient failure: ask again
-    Refused,   // a final failure (bad key, permissions...): `reason` says which
+    Known,    // `kind` is set
+    Wait,     // the account is being upgraded or switched: ask again later
+    Failed,   // a transient failure: ask again
+    Refused,  // a final failure (bad key, permissions...): `reason` says which
   };
   Verdict verdict = Verdict::Failed;
   std::optional<AccountKind> kind;

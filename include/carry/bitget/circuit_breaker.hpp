@@ -13,7 +13,7 @@
 namespace carry::bitget {
 
 struct CircuitBreakerConfig {
-  int fail_threshold = 5;                 // rest_cb_fail_threshold
+  int fail_threshold = 5;                      // rest_cb_fail_threshold
   std::chrono::milliseconds open_for{30'000};  // rest_cb_open_seconds
 };
 

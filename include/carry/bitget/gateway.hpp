@@ -34,23 +34,23 @@ class OrderBook;
 namespace carry::bitget {
 
 struct CandleQuery {
-  std::string granularity;              // perp "1m","1H","1D"...; spot "1min","1h","1day"...
+  std::string granularity;  // perp "1m","1H","1D"...; spot "1min","1h","1day"...
   std::optional<UnixNanos> start, end;
-  int limit = 0;                        // 0 = the exchange default
-  bool history = false;                 // history-candles (finished bars only)
+  int limit = 0;         // 0 = the exchange default
+  bool history = false;  // history-candles (finished bars only)
 };
 
 struct FillsQuery {
-  std::string symbol;                   // "" = all (perp only; spot needs a symbol)
+  std::string symbol;  // "" = all (perp only; spot needs a symbol)
   std::string order_id;
   std::optional<UnixNanos> start, end;
-  std::string id_less_than;             // paging cursor (endId)
+  std::string id_less_than;  // paging cursor (endId)
   int limit = 0;
 };
 
 struct BillsQuery {
   std::string symbol;
-  std::string business_type;            // e.g. "contract_settle_fee" (funding)
+  std::string business_type;  // e.g. "contract_settle_fee" (funding)
   std::optional<UnixNanos> start, end;
   std::string id_less_than;
   int limit = 0;
@@ -59,7 +59,7 @@ struct BillsQuery {
 struct GatewayStats {
   std::uint64_t public_frames = 0;
   std::uint64_t private_frames = 0;
-  std::uint64_t rejected_frames = 0;    // counted, logged (ws.frame_rejected), never fatal
+  std::uint64_t rejected_frames = 0;  // counted, logged (ws.frame_rejected), never fatal
   std::uint64_t book_resyncs = 0;
   // Sessions streaming again after a gap (StreamReconnected), across public rotations.
   std::uint64_t public_reconnects = 0;
@@ -90,7 +90,7 @@ class Gateway final : public Venue {
   void subscribe_ticker(const std::string& symbol, MarketType market);
   void subscribe_books1(const std::string& symbol, MarketType market);
   void subscribe_books5(const std::string& symbol, MarketType market);
-  void subscribe_books(const std::string& symbol, MarketType market);   // full depth + checksum
+  void subscribe_books(const std::string& symbol, MarketType market);  // full depth + checksum
   void subscribe_trades(const std::string& symbol, MarketType market);
   // Drops one public channel ("ticker", "books1", ...) of a symbol (symbols: auto lets symbols go).
   void unsubscribe(const std::string& symbol, MarketType market, const std::string& channel);
@@ -102,10 +102,10 @@ class Gateway final : public Venue {
   boost::asio::awaitable<Result<carry::OrderAck>> cancel(CancelOrderRequest req) override;
   boost::asio::awaitable<Result<carry::OrderAck>> amend(AmendOrderRequest req) override;
   boost::asio::awaitable<Result<std::vector<OrderUpdate>>> open_orders(std::string symbol) override;
-  boost::asio::awaitable<Result<std::optional<OrderUpdate>>> order_by_client_oid(
-      std::string symbol, MarketType market, std::string client_oid) override;
-  boost::asio::awaitable<Result<std::optional<OrderUpdate>>> order_by_id(
-      std::string symbol, MarketType market, std::string order_id) override;
+  boost::asio::awaitable<Result<std::optional<OrderUpdate>>> order_by_client_oid(std::string symbol, MarketType market,
+                                                                                 std::string client_oid) override;
+  boost::asio::awaitable<Result<std::optional<OrderUpdate>>> order_by_id(std::string symbol, MarketType market,
+                                                                         std::string order_id) override;
   boost::asio::awaitable<Result<std::vector<PositionUpdate>>> positions() override;
   boost::asio::awaitable<Result<std::vector<BalanceUpdate>>> balances() override;
   // Pages back through /api/v2/mix/order/fills or /api/v2/spot/trade/fills over [start, end].
@@ -147,8 +147,7 @@ class Gateway final : public Venue {
   boost::asio::awaitable<Result<std::vector<CurrentFunding>>> current_funding_rate(std::string symbol = {});
   boost::asio::awaitable<Result<std::vector<FundingTime>>> funding_time(std::string symbol);
   boost::asio::awaitable<Result<std::vector<FundingHistoryEntry>>> funding_history(std::string symbol,
-                                                                                   int page_size = 20,
-                                                                                   int page_no = 1);
+                                                                                   int page_size = 20, int page_no = 1);
   boost::asio::awaitable<Result<std::vector<Candle>>> candles(std::string symbol, MarketType market, CandleQuery q);
   // Perp: merge-depth (limit 1/5/15/50/max); spot: orderbook (limit <= 150). limit 0 = default.
   boost::asio::awaitable<Result<DepthSnapshot>> depth(std::string symbol, MarketType market, int limit = 0);
@@ -179,9 +178,9 @@ class Gateway final : public Venue {
   boost::asio::awaitable<Result<OrderAck>> spot_place(SpotOrderRequest r, std::function<void()> on_write = {});
   boost::asio::awaitable<Result<OrderAck>> spot_cancel(std::string symbol, OrderRef ref);
   boost::asio::awaitable<Result<CancelReplaceAck>> spot_cancel_replace(std::string symbol, OrderRef ref,
-                                                                      std::string new_client_oid,
-                                                                      Decimal new_size, Decimal new_price,
-                                                                      std::function<void()> on_write = {});
+                                                                       std::string new_client_oid, Decimal new_size,
+                                                                       Decimal new_price,
+                                                                       std::function<void()> on_write = {});
   boost::asio::awaitable<Result<std::vector<OrderRecord>>> spot_open_orders(std::string symbol = {});
   // orderInfo by orderId or clientOid; empty when the exchange has no such order.
   boost::asio::awaitable<Result<std::vector<OrderRecord>>> spot_order_info(OrderRef ref);
@@ -191,7 +190,7 @@ class Gateway final : public Venue {
   // ---- plumbing ----
   RestClient& rest() noexcept;
   WsClient& ws_public() noexcept;
-  WsClient* ws_private() noexcept;      // nullptr without credentials
+  WsClient* ws_private() noexcept;  // nullptr without credentials
   const GatewayConfig& config() const noexcept;
   GatewayStats stats() const noexcept;
 

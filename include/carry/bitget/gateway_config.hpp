@@ -41,14 +41,14 @@ Destination private_destination(const GatewayConfig& g);
 
 struct GatewayConfig {
   // ---- endpoints ("" = Bitget's, per `demo`) ----
-  std::string rest_base_url;          // e.g. "http://127.0.0.1:8080" for the simulator
-  std::string ws_public_url;          // e.g. "ws://127.0.0.1:8081/v2/ws/public"
+  std::string rest_base_url;  // e.g. "http://127.0.0.1:8080" for the simulator
+  std::string ws_public_url;  // e.g. "ws://127.0.0.1:8081/v2/ws/public"
   std::string ws_private_url;
   // The account's kind picks the protocol: the WebSocket paths follow it on the configured hosts
   // (/v2/ws/... for Classic, /v3/ws/... for UTA). Detected at start (probe_account_kind).
   AccountKind account_kind = AccountKind::Classic;
-  bool demo = false;                  // header paptrading: 1 and the wspap WebSocket hosts
-  std::string ca_file;                // extra trust anchors (PEM) added to the system store
+  bool demo = false;    // header paptrading: 1 and the wspap WebSocket hosts
+  std::string ca_file;  // extra trust anchors (PEM) added to the system store
   bool verify_tls = true;
 
   // ---- keys (private endpoints and channels need all three) ----
@@ -62,7 +62,7 @@ struct GatewayConfig {
   int rest_cb_fail_threshold = 5;
   std::chrono::seconds rest_cb_open_seconds{30};
   bool rest_rate_limit = true;
-  bool sync_server_time = true;       // measure the clock offset in start()
+  bool sync_server_time = true;  // measure the clock offset in start()
   // Re-measure it this often while running (0 = never), and at once after a timestamp refusal.
   std::chrono::seconds time_sync_interval{300};
 
@@ -73,7 +73,7 @@ struct GatewayConfig {
   std::chrono::milliseconds ws_login_timeout{10000};
   std::chrono::milliseconds ws_subscribe_timeout{10000};
   BackoffPolicy ws_backoff{};
-  bool private_streams = true;        // start the private WS when credentials are set
+  bool private_streams = true;  // start the private WS when credentials are set
   // Bitget closes every connection after 24 h: the public session moves to a new connection
   // before that (make before break); 0 = never. The private session is left to reconnect (its
   // reconnect triggers the REST reconciliation, and private pushes must not arrive twice).
@@ -82,7 +82,7 @@ struct GatewayConfig {
   // ---- futures account ----
   std::string product_type = "USDT-FUTURES";
   std::string margin_coin = "USDT";
-  std::string margin_mode = "crossed";           // "crossed" | "isolated"
+  std::string margin_mode = "crossed";  // "crossed" | "isolated"
   PositionMode position_mode = PositionMode::OneWay;
 
   std::string rest_url() const;

@@ -36,9 +36,9 @@ class RateLimiter {
 
  private:
   struct Bucket {
-    double rate = 1;       // tokens per second
-    double capacity = 1;   // burst
-    double tokens = 1;     // may go negative (reservations)
+    double rate = 1;      // tokens per second
+    double capacity = 1;  // burst
+    double tokens = 1;    // may go negative (reservations)
     time_point updated{};
     bool primed = false;
   };

@@ -26,11 +26,11 @@ struct PerpOrderRequest {
   std::string product_type{kProductUsdtFutures};
   std::string margin_mode = "crossed";  // "crossed" | "isolated"
   std::string margin_coin = "USDT";
-  Side side = Side::Buy;                // the TRADE direction (what we buy or sell)
+  Side side = Side::Buy;  // the TRADE direction (what we buy or sell)
   OrderType type = OrderType::Limit;
   TimeInForce tif = TimeInForce::Gtc;
-  Decimal size;                          // base coin
-  std::optional<Decimal> price;          // required for limit
+  Decimal size;                  // base coin
+  std::optional<Decimal> price;  // required for limit
   std::string client_oid;
   bool reduce_only = false;
   PositionMode mode = PositionMode::OneWay;
@@ -42,7 +42,7 @@ WireResult<std::string> build_perp_place_body(const PerpOrderRequest& r);
 WireResult<std::string> build_perp_batch_place_body(const std::vector<PerpOrderRequest>& orders);
 
 struct OrderRef {
-  std::string order_id;    // wins when both are set
+  std::string order_id;  // wins when both are set
   std::string client_oid;
 };
 WireResult<std::string> build_perp_cancel_body(std::string_view symbol, const OrderRef& ref,
@@ -50,8 +50,7 @@ WireResult<std::string> build_perp_cancel_body(std::string_view symbol, const Or
                                                std::string_view margin_coin = "USDT");
 // modify-order = async cancel+replace: needs newClientOid and BOTH newSize and newPrice.
 WireResult<std::string> build_perp_modify_body(std::string_view symbol, const OrderRef& ref,
-                                               std::string_view new_client_oid, Decimal new_size,
-                                               Decimal new_price,
+                                               std::string_view new_client_oid, Decimal new_size, Decimal new_price,
                                                std::string_view product_type = kProductUsdtFutures,
                                                std::string_view margin_coin = "USDT");
 
@@ -101,8 +100,8 @@ WireResult<std::vector<std::string>> build_subscription_messages(std::string_vie
                                                                  std::size_t max_args_bytes = kMaxSubscribeArgsBytes);
 
 // ---------- wire spellings ----------
-std::string_view to_wire(Side s) noexcept;          // "buy" | "sell"
-std::string_view to_wire(OrderType t) noexcept;     // "limit" | "market"
-std::string_view to_wire(TimeInForce t) noexcept;   // "gtc" | "post_only" | "ioc" | "fok"
+std::string_view to_wire(Side s) noexcept;         // "buy" | "sell"
+std::string_view to_wire(OrderType t) noexcept;    // "limit" | "market"
+std::string_view to_wire(TimeInForce t) noexcept;  // "gtc" | "post_only" | "ioc" | "fok"
 
 }  // namespace carry::bitget

@@ -13,8 +13,8 @@
 
 #include <chrono>
 #include <cstdint>
-#include <memory>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,26 +24,26 @@ namespace carry::bitget {
 struct RestClientConfig {
   // https://host[:port] for the exchange; http:// only to a loopback host (the simulator).
   std::string base_url = "https://api.bitget.com";
-  std::string ca_file;                          // PEM trusted beside the system store
+  std::string ca_file;  // PEM trusted beside the system store
   bool verify_tls = true;
-  std::chrono::milliseconds request_timeout{5000};   // whole request, every phase included
-  std::chrono::milliseconds connect_timeout{3000};   // TCP connect + TLS handshake cap
-  std::chrono::milliseconds idle_timeout{15000};     // pooled keep-alive sockets older than this are dropped
+  std::chrono::milliseconds request_timeout{5000};  // whole request, every phase included
+  std::chrono::milliseconds connect_timeout{3000};  // TCP connect + TLS handshake cap
+  std::chrono::milliseconds idle_timeout{15000};    // pooled keep-alive sockets older than this are dropped
   std::size_t max_idle_connections = 4;
-  std::size_t max_concurrency = 8;              // rest_max_concurrency
-  int cb_fail_threshold = 5;                    // rest_cb_fail_threshold (consecutive failures)
-  std::chrono::seconds cb_open{30};             // rest_cb_open_seconds
-  bool rate_limit = true;                       // per-endpoint token buckets (REFERENCE limits)
+  std::size_t max_concurrency = 8;   // rest_max_concurrency
+  int cb_fail_threshold = 5;         // rest_cb_fail_threshold (consecutive failures)
+  std::chrono::seconds cb_open{30};  // rest_cb_open_seconds
+  bool rate_limit = true;            // per-endpoint token buckets (REFERENCE limits)
 };
 
 enum class HttpMethod { Get, Post };
 
 struct RestRequest {
   HttpMethod method = HttpMethod::Get;
-  std::string path;          // "/api/v2/mix/market/tickers"
-  QueryParams query;         // sorted into one string used for both the URL and the signature
-  std::string body;          // POST: the exact JSON bytes that are signed and sent
-  bool sign = false;         // private endpoint: ACCESS-* headers
+  std::string path;   // "/api/v2/mix/market/tickers"
+  QueryParams query;  // sorted into one string used for both the URL and the signature
+  std::string body;   // POST: the exact JSON bytes that are signed and sent
+  bool sign = false;  // private endpoint: ACCESS-* headers
   // Called once, right before the bytes go to the socket (after the rate-limit and concurrency
   // waits): an order's ack timeout starts here, not when it was queued.
   std::function<void()> on_write;
@@ -56,12 +56,12 @@ struct RestResponse {
 };
 
 struct RestStats {
-  std::uint64_t requests = 0;             // accepted by send()
-  std::uint64_t sent = 0;                 // written to a socket (retries of stale sockets included)
+  std::uint64_t requests = 0;  // accepted by send()
+  std::uint64_t sent = 0;      // written to a socket (retries of stale sockets included)
   std::uint64_t connections_opened = 0;
-  std::uint64_t failures = 0;             // network, timeout, 429, 5xx
+  std::uint64_t failures = 0;  // network, timeout, 429, 5xx
   std::uint64_t refused_circuit_open = 0;
-  std::uint64_t rate_limit_waits = 0;     // requests delayed by a token bucket
+  std::uint64_t rate_limit_waits = 0;  // requests delayed by a token bucket
 };
 
 // The exact HTTP/1.1 request bytes RestClient writes to the socket (keep-alive is HTTP/1.1's
@@ -74,8 +74,8 @@ class RestClient {
  public:
   // `signer` may be null for a public-only client; `clock` stamps ACCESS-TIMESTAMP (plus the
   // measured server offset). Throws std::runtime_error for an unusable base URL or CA file.
-  RestClient(boost::asio::any_io_executor ex, RestClientConfig config,
-             std::shared_ptr<const Signer> signer, EventSink& events, const Clock& clock);
+  RestClient(boost::asio::any_io_executor ex, RestClientConfig config, std::shared_ptr<const Signer> signer,
+             EventSink& events, const Clock& clock);
   ~RestClient();
   RestClient(const RestClient&) = delete;
   RestClient& operator=(const RestClient&) = delete;

@@ -29,7 +29,8 @@ WireResult<std::vector<Instrument>> parse_spot_symbols(const json& data);
 struct Ticker {
   Bbo bbo;
   std::optional<Decimal> last, mark_price, index_price, funding_rate;  // perp-only fields empty on spot
-  std::optional<Decimal> quote_volume_24h;  // quote coin (USDT) traded in 24 h: v2 usdtVolume/quoteVolume, v3 turnover24h
+  std::optional<Decimal>
+      quote_volume_24h;  // quote coin (USDT) traded in 24 h: v2 usdtVolume/quoteVolume, v3 turnover24h
 };
 // GET /api/v2/mix/market/ticker(s) and /api/v2/spot/market/tickers; ts_event = data[].ts.
 WireResult<std::vector<Ticker>> parse_tickers(const json& data, MarketType market, UnixNanos ts_init);
@@ -85,7 +86,7 @@ WireResult<std::vector<TradeTick>> parse_market_trades(const json& data, MarketT
 
 // ---------- orders ----------
 struct OrderAck {
-  std::string order_id;   // may be empty (one-way reduce-only replacement; spot cancel-replace)
+  std::string order_id;  // may be empty (one-way reduce-only replacement; spot cancel-replace)
   std::string client_oid;
 };
 // place-order, cancel-order, modify-order (perp and spot)
@@ -112,9 +113,9 @@ WireResult<BatchResult> parse_batch_result(const json& data);
 
 // An order as Bitget reports it (REST detail/lists, WS orders channel) mapped to core.
 struct OrderRecord {
-  OrderUpdate order;             // side = the TRADE direction (hedge close-long -> Sell)
-  std::string pos_side;          // "long" | "short" | "net" | "" (spot)
-  std::string trade_side;        // raw tradeSide ("open", "close", "buy_single", ...)
+  OrderUpdate order;       // side = the TRADE direction (hedge close-long -> Sell)
+  std::string pos_side;    // "long" | "short" | "net" | "" (spot)
+  std::string trade_side;  // raw tradeSide ("open", "close", "buy_single", ...)
   std::optional<PositionMode> pos_mode;
   std::optional<Decimal> fee_paid;  // positive = paid (Bitget sends paid fees negative)
   std::string fee_coin;
@@ -156,8 +157,8 @@ WireResult<std::vector<PositionRecord>> parse_positions(const json& data, UnixNa
 struct FuturesAccount {
   BalanceUpdate balance;  // available, frozen = locked, equity = accountEquity
   std::optional<Decimal> usdt_equity, unrealized_pl, crossed_risk_rate;
-  std::string margin_mode, asset_mode;      // single-account endpoint only for margin_mode
-  std::optional<PositionMode> pos_mode;     // single-account endpoint only
+  std::string margin_mode, asset_mode;   // single-account endpoint only for margin_mode
+  std::optional<PositionMode> pos_mode;  // single-account endpoint only
   // Single-account endpoint only: the symbol's leverage per margin mode (crossedMarginLeverage,
   // isolatedLongLever, isolatedShortLever; a JSON number in one answer, a string in another).
   std::optional<Decimal> crossed_leverage, isolated_long_leverage, isolated_short_leverage;

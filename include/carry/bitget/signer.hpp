@@ -36,9 +36,8 @@ Result<std::string> build_query(QueryParams params);
 // Same, when the caller already validated the characters (hot path; asserts in debug).
 std::string build_query_unchecked(QueryParams params);
 
-std::string rest_prehash(std::string_view timestamp_ms, std::string_view method,
-                         std::string_view request_path, std::string_view query,
-                         std::string_view body);
+std::string rest_prehash(std::string_view timestamp_ms, std::string_view method, std::string_view request_path,
+                         std::string_view query, std::string_view body);
 std::string ws_login_prehash(std::string_view timestamp_s);
 
 // Base64(HMAC_SHA256(key=secret, msg)).
@@ -71,14 +70,12 @@ class Signer {
   const std::string& api_key() const noexcept { return credentials_.api_key; }
 
   // ACCESS-SIGN for a REST request; `query` without the leading '?'.
-  std::string sign_rest(std::int64_t timestamp_ms, std::string_view method,
-                        std::string_view request_path, std::string_view query,
-                        std::string_view body) const;
+  std::string sign_rest(std::int64_t timestamp_ms, std::string_view method, std::string_view request_path,
+                        std::string_view query, std::string_view body) const;
   // Every header of a signed request: ACCESS-KEY, ACCESS-SIGN, ACCESS-TIMESTAMP (ms),
   // ACCESS-PASSPHRASE, Content-Type: application/json, locale, and paptrading: 1 in demo.
-  std::vector<Header> rest_headers(std::int64_t timestamp_ms, std::string_view method,
-                                   std::string_view request_path, std::string_view query,
-                                   std::string_view body) const;
+  std::vector<Header> rest_headers(std::int64_t timestamp_ms, std::string_view method, std::string_view request_path,
+                                   std::string_view query, std::string_view body) const;
   // Headers of a public (unsigned) request: Content-Type, locale (+ paptrading in demo).
   std::vector<Header> public_headers() const;
 
@@ -91,8 +88,8 @@ class Signer {
 
  private:
   std::string sign(std::string_view message) const;
-  std::string sign_prehash(std::string_view ts, std::string_view method, std::string_view path,
-                           std::string_view query, std::string_view body) const;
+  std::string sign_prehash(std::string_view ts, std::string_view method, std::string_view path, std::string_view query,
+                           std::string_view body) const;
 
   Credentials credentials_;
   bool demo_;
@@ -103,11 +100,9 @@ class Signer {
 };
 
 // Simulator side. Constant-time comparison of a received ACCESS-SIGN.
-bool verify_rest_signature(std::string_view secret, std::string_view timestamp_ms,
-                           std::string_view method, std::string_view request_path,
-                           std::string_view query, std::string_view body,
+bool verify_rest_signature(std::string_view secret, std::string_view timestamp_ms, std::string_view method,
+                           std::string_view request_path, std::string_view query, std::string_view body,
                            std::string_view received_sign);
-bool verify_ws_login_signature(std::string_view secret, std::string_view timestamp_s,
-                               std::string_view received_sign);
+bool verify_ws_login_signature(std::string_view secret, std::string_view timestamp_s, std::string_view received_sign);
 
 }  // namespace carry::bitget

@@ -54,8 +54,7 @@ WireResult<Request> current_fund_rate(std::string_view symbol);
 WireResult<Request> history_fund_rate(std::string_view symbol, int page = 1, int limit = 200);
 // interval: 1m 3m 5m 15m 30m 1H 4H 6H 12H 1D; limit <= 100.
 WireResult<Request> candles(Category c, std::string_view symbol, std::string_view interval,
-                            std::optional<UnixNanos> start = {}, std::optional<UnixNanos> end = {},
-                            int limit = 100);
+                            std::optional<UnixNanos> start = {}, std::optional<UnixNanos> end = {}, int limit = 100);
 
 // ---------- account ----------
 Request account_settings();  // also the UTA/Classic probe: Classic keys get 40084
@@ -76,8 +75,8 @@ inline constexpr std::int64_t kMaxWindowMs = 30LL * 24 * 3600 * 1000;
 WireResult<Request> financial_records(Category c, TimeWindow window, std::string_view cursor,
                                       std::string_view type = {}, int limit = 100);
 // Own fills, by window and cursor; `order_id` narrows to one order. limit <= 100.
-WireResult<Request> fills(Category c, TimeWindow window, std::string_view cursor,
-                          std::string_view order_id = {}, int limit = 100);
+WireResult<Request> fills(Category c, TimeWindow window, std::string_view cursor, std::string_view order_id = {},
+                          int limit = 100);
 
 // ---------- orders ----------
 // No marginMode is sent: the account's default (crossed) applies. The TS SDK lists a futures
@@ -88,7 +87,7 @@ struct OrderRequest {
   Side side = Side::Buy;  // the trade direction, also for closes (one-way mode)
   OrderType type = OrderType::Limit;
   TimeInForce tif = TimeInForce::Gtc;
-  Decimal qty;  // base coin; a SPOT MARKET BUY is sized in QUOTE coin (see to_order)
+  Decimal qty;                   // base coin; a SPOT MARKET BUY is sized in QUOTE coin (see to_order)
   std::optional<Decimal> price;  // limit only
   std::string client_oid;        // ^[.A-Z:/a-z0-9_-]{1,32}$
   bool reduce_only = false;      // futures only: "yes" closes/reduces without opening
@@ -108,9 +107,8 @@ WireResult<Request> cancel_order(Category c, const OrderRef& ref);
 // modify-order (a replace under newClientOid), the v3 page has no new-client-id field: the order
 // keeps its clientOid, and whether its orderId survives is not documented (read it from the ack).
 // AmendOrderRequest::new_client_oid therefore has no v3 counterpart.
-WireResult<Request> modify_order(Category c, std::string_view symbol, const OrderRef& ref,
-                                 std::optional<Decimal> qty, std::optional<Decimal> price,
-                                 bool auto_cancel = false);
+WireResult<Request> modify_order(Category c, std::string_view symbol, const OrderRef& ref, std::optional<Decimal> qty,
+                                 std::optional<Decimal> price, bool auto_cancel = false);
 // At most 20, one symbol; each entry carries orderId OR clientOid (never both: the doc says
 // clientOid is then ignored). The body is a JSON array.
 WireResult<Request> cancel_batch(Category c, std::string_view symbol, const std::vector<OrderRef>& refs);
@@ -124,8 +122,8 @@ WireResult<Request> unfilled_orders(Category c, std::string_view symbol = {}, st
 // Closed orders (filled/cancelled) in a window of at most 30 days, within the last 90; the same
 // list shape as unfilled-orders (parse_unfilled_orders reads it). The way back to an order whose
 // clientOid lookup no longer answers.
-WireResult<Request> history_orders(Category c, TimeWindow window, std::string_view cursor,
-                                   std::string_view symbol = {}, int limit = 100);
+WireResult<Request> history_orders(Category c, TimeWindow window, std::string_view cursor, std::string_view symbol = {},
+                                   int limit = 100);
 // USDT-FUTURES positions; one symbol or all.
 Request current_position(std::string_view symbol = {});
 

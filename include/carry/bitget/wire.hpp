@@ -52,7 +52,7 @@ Errc classify_error(std::string_view code, int http_status = 200) noexcept;
 
 // The REST envelope. `data` is kept as a json value for the typed parsers.
 struct Envelope {
-  std::string code;             // "00000" on success
+  std::string code;  // "00000" on success
   std::string msg;
   std::int64_t request_time_ms = 0;  // number or string on the wire; 0 when absent
   nlohmann::json data;

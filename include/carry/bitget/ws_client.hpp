@@ -23,21 +23,21 @@ namespace carry::bitget {
 
 struct WsClientConfig {
   std::string url = "wss://ws.bitget.com/v2/ws/public";
-  std::string ca_file;                               // PEM trusted beside the system store
+  std::string ca_file;  // PEM trusted beside the system store
   bool verify_tls = true;
-  std::chrono::milliseconds connect_timeout{5000};   // TCP connect + TLS + WebSocket handshake
+  std::chrono::milliseconds connect_timeout{5000};  // TCP connect + TLS + WebSocket handshake
   std::size_t max_frame_bytes = 4u << 20;
-  WsSessionConfig session;                           // ping, dead-link windows, backoff, name
+  WsSessionConfig session;  // ping, dead-link windows, backoff, name
 };
 
 struct WsClientStats {
   std::uint64_t connect_attempts = 0;
-  std::uint64_t connections = 0;       // handshakes completed
+  std::uint64_t connections = 0;  // handshakes completed
   std::uint64_t frames_in = 0;
-  std::uint64_t data_frames_in = 0;   // frames_in minus the "pong" answers: proof of delivery, not of a socket
+  std::uint64_t data_frames_in = 0;  // frames_in minus the "pong" answers: proof of delivery, not of a socket
   std::uint64_t frames_out = 0;
-  std::uint64_t reconnects = 0;        // Reconnected actions delivered
-  std::uint64_t planned_reconnects = 0;  // service upgrades announced (30033)
+  std::uint64_t reconnects = 0;                           // Reconnected actions delivered
+  std::uint64_t planned_reconnects = 0;                   // service upgrades announced (30033)
   std::chrono::steady_clock::time_point last_frame_in{};  // any frame, pongs included; epoch = none yet
 };
 
@@ -57,18 +57,18 @@ class WsClient {
 
   // `signer` is required for a private session (config.session.private_channel) and must
   // outlive the client. Throws std::runtime_error on a bad URL or CA file.
-  WsClient(boost::asio::any_io_executor ex, WsClientConfig config, const Signer* signer,
-           EventSink& events, const Clock& clock, Handlers handlers);
+  WsClient(boost::asio::any_io_executor ex, WsClientConfig config, const Signer* signer, EventSink& events,
+           const Clock& clock, Handlers handlers);
   ~WsClient();  // stops; no handler is called afterwards
   WsClient(const WsClient&) = delete;
   WsClient& operator=(const WsClient&) = delete;
 
-  void start();   // spawns the driver (its completion handler logs ws.driver_failed)
-  void stop();    // closes the socket; no reconnect
+  void start();  // spawns the driver (its completion handler logs ws.driver_failed)
+  void stop();   // closes the socket; no reconnect
   void subscribe(const std::vector<SubscriptionArg>& args);
   void unsubscribe(const std::vector<SubscriptionArg>& args);
-  void resync(const SubscriptionArg& arg);   // checksum mismatch / gap: fresh snapshot
-  void reconnect_now();  // close and connect again at once (queued), not counted as a failure
+  void resync(const SubscriptionArg& arg);  // checksum mismatch / gap: fresh snapshot
+  void reconnect_now();                     // close and connect again at once (queued), not counted as a failure
 
   WsState state() const noexcept;
   const std::vector<SubscriptionArg>& wanted() const noexcept;

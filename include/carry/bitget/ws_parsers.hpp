@@ -45,7 +45,7 @@ struct WsPush {
   std::string action;  // "snapshot" | "update"
   SubscriptionArg arg;
   nlohmann::json data;  // always an array
-  UnixNanos ts;  // top-level ts; zero when absent
+  UnixNanos ts;         // top-level ts; zero when absent
 };
 
 using WsMessage = std::variant<WsPong, WsEvent, WsPush>;
@@ -53,8 +53,8 @@ WireResult<WsMessage> parse_ws_message(std::string_view text);
 
 // ---------- public channels ----------
 struct WsTicker {
-  Ticker ticker;                              // Bbo + last/mark/index/funding rate
-  std::optional<FundingRateUpdate> funding;   // futures ticker with fundingRate + nextFundingTime
+  Ticker ticker;                             // Bbo + last/mark/index/funding rate
+  std::optional<FundingRateUpdate> funding;  // futures ticker with fundingRate + nextFundingTime
 };
 WireResult<std::vector<WsTicker>> parse_ws_ticker(const WsPush& push, UnixNanos ts_init);
 

@@ -34,17 +34,17 @@ namespace carry::bitget {
 enum class WsDialect : std::uint8_t { V2, V3 };
 
 struct WsSessionConfig {
-  std::string name = "public";            // for events: "public", "private", "spot-public", ...
+  std::string name = "public";  // for events: "public", "private", "spot-public", ...
   WsDialect dialect = WsDialect::V2;
-  bool private_channel = false;           // log in before subscribing
+  bool private_channel = false;  // log in before subscribing
   std::chrono::milliseconds ping_interval{25'000};
   std::chrono::milliseconds pong_timeout{10'000};  // after a ping, some frame must arrive within this
   std::chrono::milliseconds idle_timeout{35'000};  // no frame at all for this long: dead link
   std::chrono::milliseconds login_timeout{10'000};
   std::chrono::milliseconds subscribe_timeout{10'000};
   std::chrono::milliseconds stable_period{60'000};  // streaming this long resets the backoff
-  int max_sends_per_second = 8;            // Bitget disconnects above 10 messages/s (incl. ping)
-  bool drop_rejected_args = true;          // a subscribe error naming an arg drops it; else back off
+  int max_sends_per_second = 8;                     // Bitget disconnects above 10 messages/s (incl. ping)
+  bool drop_rejected_args = true;                   // a subscribe error naming an arg drops it; else back off
   std::size_t max_args_bytes = kMaxSubscribeArgsBytes;
   BackoffPolicy backoff{};
 };
@@ -85,8 +85,7 @@ using WsActions = std::vector<WsAction>;
 class WsSessionFsm {
  public:
   // `signer` is required for private sessions (login); `events` receives ws.* reports.
-  WsSessionFsm(WsSessionConfig config, const Signer* signer, EventSink& events,
-               std::uint64_t backoff_seed = 0x5eed);
+  WsSessionFsm(WsSessionConfig config, const Signer* signer, EventSink& events, std::uint64_t backoff_seed = 0x5eed);
 
   // ---- inputs ----
   // `now` drives the timers (ping, pong, idle, login/subscribe timeouts, backoff); the I/O driver

@@ -10,9 +10,9 @@
 namespace carry::config {
 
 struct ListenAddress {
-  std::string host;        // without brackets: "127.0.0.1", "::1"; "localhost" becomes "127.0.0.1"
+  std::string host;  // without brackets: "127.0.0.1", "::1"; "localhost" becomes "127.0.0.1"
   std::uint16_t port = 0;
-  bool loopback = false;   // 127.0.0.0/8 or ::1
+  bool loopback = false;  // 127.0.0.0/8 or ::1
 };
 
 // nullopt with `why` set for anything else (no port, a name other than localhost, port > 65535).

@@ -18,8 +18,8 @@ class ConfigError : public std::runtime_error {
 };
 
 struct LoadOptions {
-  std::optional<std::string> config_file;   // --config; else APP_CONFIG_FILE; else config/app.yaml
-  std::string env_file = ".env";            // read if it exists
+  std::optional<std::string> config_file;  // --config; else APP_CONFIG_FILE; else config/app.yaml
+  std::string env_file = ".env";           // read if it exists
   std::string default_config_file = "config/app.yaml";
   // The process environment; tests pass their own.
   std::map<std::string, std::string> environment;
@@ -28,7 +28,7 @@ struct LoadOptions {
 
 struct LoadedConfig {
   Config config;
-  std::string config_file;                  // the YAML file actually read
+  std::string config_file;                     // the YAML file actually read
   std::map<std::string, std::string> sources;  // key -> "default" | ".env" | file | "env VAR"
   std::map<std::string, std::string> files;    // key -> the file (.env or YAML) its value was read from
 };

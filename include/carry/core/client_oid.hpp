@@ -14,8 +14,7 @@ class ClientOidGenerator {
   // reuse one. Bitget accepts up to 32 chars of [0-9A-Za-z_-]: the tag is validated (at most
   // kMaxPrefix chars), leaving room for the dash and a 14-digit counter.
   static constexpr std::size_t kMaxPrefix = 17;
-  ClientOidGenerator(std::string prefix, std::uint64_t last_used,
-                     std::function<void(std::uint64_t)> persist = {});
+  ClientOidGenerator(std::string prefix, std::uint64_t last_used, std::function<void(std::uint64_t)> persist = {});
 
   std::string next();
   std::uint64_t last_used() const noexcept { return counter_; }

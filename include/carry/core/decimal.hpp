@@ -13,8 +13,8 @@
 namespace carry {
 
 enum class Rounding {
-  Down,      // toward negative infinity
-  Up,        // toward positive infinity
+  Down,  // toward negative infinity
+  Up,    // toward positive infinity
   TowardZero,
   AwayFromZero,
   HalfEven,  // banker's rounding

@@ -31,7 +31,7 @@ struct TradeTick {
 // Current funding state of a perpetual (REST current-fund-rate / funding-time or the WS ticker).
 struct FundingRateUpdate {
   std::string symbol;
-  Decimal rate;                    // fraction per interval; positive: longs pay shorts
+  Decimal rate;  // fraction per interval; positive: longs pay shorts
   UnixNanos next_settlement;
   int interval_hours = 0;
   std::optional<Decimal> mark_price, index_price;
@@ -55,14 +55,14 @@ struct OrderUpdate {
   Side side = Side::Buy;
   OrderType type = OrderType::Limit;
   TimeInForce tif = TimeInForce::Gtc;
-  std::optional<Decimal> price;    // absent for market orders
-  Decimal size;                    // base coin (spot market buys: converted by the gateway)
-  Decimal filled_size;             // cumulative
+  std::optional<Decimal> price;  // absent for market orders
+  Decimal size;                  // base coin (spot market buys: converted by the gateway)
+  Decimal filled_size;           // cumulative
   std::optional<Decimal> avg_price;
   OrderStatus status = OrderStatus::Acked;
   bool reduce_only = false;
-  std::string reason;              // cancel/reject reason when the venue gives one
-  UnixNanos ts_event, ts_init;     // ts_event = the venue's update time (uTime)
+  std::string reason;           // cancel/reject reason when the venue gives one
+  UnixNanos ts_event, ts_init;  // ts_event = the venue's update time (uTime)
 };
 
 struct Fill {
@@ -70,10 +70,10 @@ struct Fill {
   MarketType market = MarketType::Spot;
   std::string client_oid;
   std::string order_id;
-  std::string trade_id;            // unique per venue and market: duplicates are dropped
+  std::string trade_id;  // unique per venue and market: duplicates are dropped
   Side side = Side::Buy;
   Decimal price, size;
-  Decimal fee;                     // positive = paid by us, negative = rebate
+  Decimal fee;  // positive = paid by us, negative = rebate
   std::string fee_coin;
   bool maker = false;
   UnixNanos ts_event, ts_init;
@@ -82,7 +82,7 @@ struct Fill {
 struct PositionUpdate {
   std::string symbol;
   PositionSide side = PositionSide::Net;
-  Decimal size;                    // signed: + long, - short (base coin)
+  Decimal size;  // signed: + long, - short (base coin)
   std::optional<Decimal> entry_price, mark_price;
   Decimal unrealized_pnl;
   UnixNanos ts_event, ts_init;
@@ -102,7 +102,7 @@ struct BalanceUpdate {
 // A funding settlement on a perp position (Bitget bill businessType contract_settle_fee).
 struct FundingPayment {
   std::string symbol;
-  Decimal amount;                  // signed: + received, - paid (quote coin)
+  Decimal amount;  // signed: + received, - paid (quote coin)
   std::optional<Decimal> rate, position_size, mark_price;
   UnixNanos ts_event, ts_init;
 };
@@ -113,7 +113,6 @@ struct StreamReconnected {
   UnixNanos ts_event, ts_init;
 };
 
-using ExecEvent =
-    std::variant<OrderUpdate, Fill, PositionUpdate, BalanceUpdate, FundingPayment, StreamReconnected>;
+using ExecEvent = std::variant<OrderUpdate, Fill, PositionUpdate, BalanceUpdate, FundingPayment, StreamReconnected>;
 
 }  // namespace carry

@@ -13,8 +13,7 @@ inline std::string exception_message(std::exception_ptr e) noexcept {
     std::rethrow_exception(e);
   } catch (const std::exception& ex) {
     return ex.what();
-  } catch (...) {
-  }
+  } catch (...) {}
   return "unknown exception";
 }
 

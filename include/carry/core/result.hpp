@@ -11,14 +11,14 @@ namespace carry {
 enum class Errc {
   ok = 0,
   // retryable
-  network = 1,          // connect/read/write failure
-  timeout,              // a deadline expired (for a place request: outcome unknown)
-  http_server_error,    // HTTP 5xx
-  rate_limited,         // HTTP 429 or an exchange rate-limit code
-  circuit_open,         // our breaker refuses to send
-  stale_data,           // market data too old to act on
-  clock_skew,           // the exchange refused our request timestamp: re-sync its clock, retry
-  empty_response,       // a 2xx answer with an empty body (seen on Bitget v3): ask again
+  network = 1,        // connect/read/write failure
+  timeout,            // a deadline expired (for a place request: outcome unknown)
+  http_server_error,  // HTTP 5xx
+  rate_limited,       // HTTP 429 or an exchange rate-limit code
+  circuit_open,       // our breaker refuses to send
+  stale_data,         // market data too old to act on
+  clock_skew,         // the exchange refused our request timestamp: re-sync its clock, retry
+  empty_response,     // a 2xx answer with an empty body (seen on Bitget v3): ask again
   // not retryable
   exchange_rejected = 100,  // a business error code from the exchange
   auth_failed,              // signature/key/passphrase/timestamp refused
@@ -28,8 +28,8 @@ enum class Errc {
   overflow,
   not_found,
   duplicate,
-  blocked,                  // a guard refused
-  canceled,                 // the operation was canceled (shutdown)
+  blocked,   // a guard refused
+  canceled,  // the operation was canceled (shutdown)
   config,
   io,
   unsupported,
@@ -37,9 +37,7 @@ enum class Errc {
 
 const boost::system::error_category& carry_category() noexcept;
 
-inline boost::system::error_code make_error_code(Errc e) noexcept {
-  return {static_cast<int>(e), carry_category()};
-}
+inline boost::system::error_code make_error_code(Errc e) noexcept { return {static_cast<int>(e), carry_category()}; }
 
 // Transient failures that may succeed if repeated (after a backoff).
 bool is_retryable(const boost::system::error_code& ec) noexcept;

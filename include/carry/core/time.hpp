@@ -22,7 +22,9 @@ struct UnixNanos {
   static Result<UnixNanos> parse_rfc3339(std::string_view text) noexcept;
 
   constexpr std::int64_t ms() const noexcept { return ns >= 0 ? ns / 1'000'000 : -((-ns + 999'999) / 1'000'000); }
-  constexpr std::int64_t seconds() const noexcept { return ns >= 0 ? ns / 1'000'000'000 : -((-ns + 999'999'999) / 1'000'000'000); }
+  constexpr std::int64_t seconds() const noexcept {
+    return ns >= 0 ? ns / 1'000'000'000 : -((-ns + 999'999'999) / 1'000'000'000);
+  }
 
   // RFC 3339 UTC with milliseconds: 2025-01-01T00:00:00.000Z
   std::string to_rfc3339_ms() const;
@@ -33,7 +35,9 @@ struct UnixNanos {
   friend constexpr bool operator==(UnixNanos, UnixNanos) noexcept = default;
   constexpr UnixNanos operator+(std::chrono::nanoseconds d) const noexcept { return {ns + d.count()}; }
   constexpr UnixNanos operator-(std::chrono::nanoseconds d) const noexcept { return {ns - d.count()}; }
-  constexpr std::chrono::nanoseconds operator-(UnixNanos o) const noexcept { return std::chrono::nanoseconds(ns - o.ns); }
+  constexpr std::chrono::nanoseconds operator-(UnixNanos o) const noexcept {
+    return std::chrono::nanoseconds(ns - o.ns);
+  }
 };
 
 // MonoNanos: a monotonic reading in ns from an arbitrary origin. Only differences mean anything.
@@ -49,7 +53,9 @@ struct MonoNanos {
   friend constexpr bool operator==(MonoNanos, MonoNanos) noexcept = default;
   constexpr MonoNanos operator+(std::chrono::nanoseconds d) const noexcept { return {ns + d.count()}; }
   constexpr MonoNanos operator-(std::chrono::nanoseconds d) const noexcept { return {ns - d.count()}; }
-  constexpr std::chrono::nanoseconds operator-(MonoNanos o) const noexcept { return std::chrono::nanoseconds(ns - o.ns); }
+  constexpr std::chrono::nanoseconds operator-(MonoNanos o) const noexcept {
+    return std::chrono::nanoseconds(ns - o.ns);
+  }
 };
 
 class Clock {

@@ -21,8 +21,8 @@ struct PlaceOrderRequest {
   Side side = Side::Buy;
   OrderType type = OrderType::Limit;
   TimeInForce tif = TimeInForce::Gtc;
-  std::optional<Decimal> price;    // required for limit orders
-  Decimal size;                    // base coin, a multiple of the lot
+  std::optional<Decimal> price;  // required for limit orders
+  Decimal size;                  // base coin, a multiple of the lot
   bool reduce_only = false;
 };
 
@@ -30,14 +30,14 @@ struct CancelOrderRequest {
   std::string symbol;
   MarketType market = MarketType::Spot;
   std::string client_oid;
-  std::string order_id;            // optional; wins over client_oid when set
+  std::string order_id;  // optional; wins over client_oid when set
 };
 
 // Perp: modify-order (asynchronous cancel+replace, new client id). Spot: cancel-replace-order.
 struct AmendOrderRequest {
   std::string symbol;
   MarketType market = MarketType::Spot;
-  std::string client_oid;          // the order being replaced
+  std::string client_oid;  // the order being replaced
   std::string order_id;
   std::string new_client_oid;
   Decimal new_price;
@@ -45,7 +45,7 @@ struct AmendOrderRequest {
 };
 
 struct OrderAck {
-  std::string order_id;            // may be empty (Bitget omits it in some reduce-only cases)
+  std::string order_id;  // may be empty (Bitget omits it in some reduce-only cases)
   std::string client_oid;
 };
 
@@ -60,12 +60,13 @@ class Venue {
   // Open orders on both markets for the symbol ("" = all symbols).
   virtual boost::asio::awaitable<Result<std::vector<OrderUpdate>>> open_orders(std::string symbol) = 0;
   // Looks an order up by client id; nullopt when the venue has no such order.
-  virtual boost::asio::awaitable<Result<std::optional<OrderUpdate>>> order_by_client_oid(
-      std::string symbol, MarketType market, std::string client_oid) = 0;
+  virtual boost::asio::awaitable<Result<std::optional<OrderUpdate>>> order_by_client_oid(std::string symbol,
+                                                                                         MarketType market,
+                                                                                         std::string client_oid) = 0;
   // The same by the venue's order id: how a fill that came without its client id (a spot push
   // after a lost ack or a restart) is named before it is ever called someone else's.
-  virtual boost::asio::awaitable<Result<std::optional<OrderUpdate>>> order_by_id(
-      std::string symbol, MarketType market, std::string order_id) = 0;
+  virtual boost::asio::awaitable<Result<std::optional<OrderUpdate>>> order_by_id(std::string symbol, MarketType market,
+                                                                                 std::string order_id) = 0;
   virtual boost::asio::awaitable<Result<std::vector<PositionUpdate>>> positions() = 0;
   virtual boost::asio::awaitable<Result<std::vector<BalanceUpdate>>> balances() = 0;
   // Our account's fills on one market of a symbol with start <= ts_event <= end, oldest first: how

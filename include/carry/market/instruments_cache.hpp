@@ -16,7 +16,7 @@
 namespace carry::market {
 
 struct InstrumentsCacheConfig {
-  std::chrono::seconds ttl{3600};                 // instrument_info_ttl_s
+  std::chrono::seconds ttl{3600};  // instrument_info_ttl_s
   std::chrono::seconds retry_after_failure{30};
 };
 

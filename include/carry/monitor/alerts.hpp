@@ -23,18 +23,18 @@ namespace carry::monitor {
 using AlertTime = std::chrono::steady_clock::time_point;
 
 struct Alert {
-  std::string kind;     // the rate-limit key: the event name, or e.g. "stream.down:public"
-  std::string event;    // the event that raised it (or stream.down / stream.up / order.rejections)
+  std::string kind;   // the rate-limit key: the event name, or e.g. "stream.down:public"
+  std::string event;  // the event that raised it (or stream.down / stream.up / order.rejections)
   LogLevel level = LogLevel::Warn;
-  std::string text;     // one line a person reads on a phone
+  std::string text;  // one line a person reads on a phone
   nlohmann::json fields = nlohmann::json::object();
 };
 
 struct AlertRulesConfig {
-  std::chrono::seconds min_interval{300};  // per kind; 0 = no limit
-  int reject_burst = 3;                    // order rejections ...
+  std::chrono::seconds min_interval{300};   // per kind; 0 = no limit
+  int reject_burst = 3;                     // order rejections ...
   std::chrono::seconds reject_window{300};  // ... within this window raise one alert
-  std::chrono::seconds stream_down{60};    // a WebSocket session down this long raises one alert
+  std::chrono::seconds stream_down{60};     // a WebSocket session down this long raises one alert
 };
 
 class AlertRules {
@@ -105,12 +105,13 @@ class AlertDelivery {
  public:
   enum class Outcome { Delivered, Retryable, Refused };
   struct Next {
-    bool done = false;                       // delivered or given up
+    bool done = false;  // delivered or given up
     bool delivered = false;
     std::chrono::milliseconds retry_after{0};
   };
-  explicit AlertDelivery(int max_attempts = 5, BackoffPolicy policy = {std::chrono::milliseconds(1000),
-                                                                       std::chrono::milliseconds(30'000), 2.0, 0.5},
+  explicit AlertDelivery(int max_attempts = 5,
+                         BackoffPolicy policy = {std::chrono::milliseconds(1000), std::chrono::milliseconds(30'000),
+                                                 2.0, 0.5},
                          std::uint64_t seed = 1)
       : max_attempts_(max_attempts), backoff_(policy, seed) {}
   Next on_result(Outcome outcome);
@@ -123,9 +124,9 @@ class AlertDelivery {
   Backoff backoff_;
 };
 
-std::string webhook_body(const Alert& alert);                           // {"event","level","text","fields"}
-std::string slack_body(const Alert& alert);                             // {"text": ...}
+std::string webhook_body(const Alert& alert);                               // {"event","level","text","fields"}
+std::string slack_body(const Alert& alert);                                 // {"text": ...}
 std::string telegram_body(const Alert& alert, const std::string& chat_id);  // sendMessage
-std::string alert_line(const Alert& alert);                             // "[carry] ERROR text"
+std::string alert_line(const Alert& alert);                                 // "[carry] ERROR text"
 
 }  // namespace carry::monitor

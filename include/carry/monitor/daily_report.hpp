@@ -19,12 +19,12 @@
 namespace carry::monitor {
 
 struct DailyReportData {
-  std::string date;                                        // "YYYY-MM-DD" (UTC)
-  std::vector<store::FillRecord> fills;                    // ts_event within the day
-  std::vector<store::FundingRecord> funding;               // settlements within the day
-  std::vector<store::DailyPnlRecord> pnl;                  // daily_pnl rows of the day
-  std::vector<store::DecisionRecord> decisions;            // decisions of the day
-  std::vector<store::PositionSnapshotRecord> positions;    // latest snapshots before the day's end
+  std::string date;                                      // "YYYY-MM-DD" (UTC)
+  std::vector<store::FillRecord> fills;                  // ts_event within the day
+  std::vector<store::FundingRecord> funding;             // settlements within the day
+  std::vector<store::DailyPnlRecord> pnl;                // daily_pnl rows of the day
+  std::vector<store::DecisionRecord> decisions;          // decisions of the day
+  std::vector<store::PositionSnapshotRecord> positions;  // latest snapshots before the day's end
 };
 
 // invalid_argument for a date that is not YYYY-MM-DD; store errors as the Repo returns them.
@@ -33,8 +33,7 @@ Result<DailyReportData> load_daily_report_data(store::Repo& repo, std::string_vi
 std::string render_daily_report(const DailyReportData& data);
 
 // Creates `reports_dir` if needed; returns the file written. io on failure.
-Result<std::filesystem::path> write_daily_report(const std::filesystem::path& reports_dir,
-                                                 const DailyReportData& data);
+Result<std::filesystem::path> write_daily_report(const std::filesystem::path& reports_dir, const DailyReportData& data);
 
 // Loads, renders and writes on the store's writer thread (after everything queued before it is
 // committed); completes on the caller's executor.

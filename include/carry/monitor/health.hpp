@@ -12,24 +12,24 @@
 namespace carry::monitor {
 
 struct StreamLiveness {
-  std::string session;                // "public" | "private"
-  std::optional<double> age_s;        // since its last message; nullopt = nothing received yet
+  std::string session;          // "public" | "private"
+  std::optional<double> age_s;  // since its last message; nullopt = nothing received yet
 };
 
 struct HealthInput {
   bool started = false;
   bool stopping = false;
-  std::string kill_switch = "active"; // risk::to_string: active | reducing | halted
+  std::string kill_switch = "active";  // risk::to_string: active | reducing | halted
   std::string kill_reason;
   std::vector<StreamLiveness> streams;
-  double stale_after_s = 30;          // risk.market_data_stale_s
+  double stale_after_s = 30;  // risk.market_data_stale_s
 };
 
 struct Health {
   int http_status = 503;
-  std::string status;                 // ok | stopping | halted | reducing | starting | stale
-  std::string reason;                 // "" when ok
-  nlohmann::json body;                // {"status", "reason"?, "kill_switch", "streams": {session: age_s}}
+  std::string status;   // ok | stopping | halted | reducing | starting | stale
+  std::string reason;   // "" when ok
+  nlohmann::json body;  // {"status", "reason"?, "kill_switch", "streams": {session: age_s}}
 };
 
 Health evaluate_health(const HealthInput& input);

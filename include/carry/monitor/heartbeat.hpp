@@ -26,22 +26,22 @@ namespace carry::monitor {
 
 struct SymbolState {
   std::string symbol;
-  Decimal spot_position;                 // base coin held
-  Decimal perp_position;                 // signed: - short
+  Decimal spot_position;  // base coin held
+  Decimal perp_position;  // signed: - short
   std::optional<Decimal> spot_bid, spot_ask, perp_bid, perp_ask;
   std::optional<Decimal> spot_entry_price, perp_entry_price;  // average entry of the open position
-  std::optional<Decimal> funding_rate;   // current rate per interval
+  std::optional<Decimal> funding_rate;                        // current rate per interval
   std::optional<UnixNanos> next_funding;
   int funding_interval_hours = 0;
-  Decimal funding_pnl;                   // cumulative, + received
-  Decimal fees_paid;                     // cumulative, + paid (quote coin)
+  Decimal funding_pnl;  // cumulative, + received
+  Decimal fees_paid;    // cumulative, + paid (quote coin)
 };
 
 struct HeartbeatInput {
   UnixNanos now;
   std::vector<SymbolState> symbols;
-  std::vector<CounterValue> counters;    // e.g. MetricsRegistry::counters() (OMS, store, gateway)
-  std::string kill_switch;               // the risk module's state name; "" = not reported
+  std::vector<CounterValue> counters;  // e.g. MetricsRegistry::counters() (OMS, store, gateway)
+  std::string kill_switch;             // the risk module's state name; "" = not reported
 };
 
 struct PnlEstimate {
@@ -56,8 +56,8 @@ struct SymbolHeartbeat {
   std::optional<Decimal> spot_mid, perp_mid, spot_notional, perp_notional, notional;
   std::optional<double> net_delta_bps, basis_bps;
   std::optional<Decimal> funding_rate;
-  std::optional<double> funding_apr;     // rate x settlements per year (when the interval is known)
-  int funding_interval_hours = 0;        // 0 = not known
+  std::optional<double> funding_apr;  // rate x settlements per year (when the interval is known)
+  int funding_interval_hours = 0;     // 0 = not known
   std::optional<UnixNanos> next_funding;
   PnlEstimate pnl;
 };

@@ -17,10 +17,10 @@
 namespace carry::monitor {
 
 struct HttpRequestInfo {
-  std::string method;          // as sent ("GET", "POST", ...)
-  std::string target;          // "/metrics?x=1"
-  std::string authorization;   // the Authorization header, "" when absent
-  bool has_body = false;       // Content-Length > 0 or chunked
+  std::string method;         // as sent ("GET", "POST", ...)
+  std::string target;         // "/metrics?x=1"
+  std::string authorization;  // the Authorization header, "" when absent
+  bool has_body = false;      // Content-Length > 0 or chunked
 };
 
 struct HttpReply {
@@ -28,16 +28,16 @@ struct HttpReply {
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra (Allow, WWW-Authenticate)
-  bool head = false;           // HEAD: the shell sends the headers (Content-Length of body) only
-  bool close = false;          // the shell closes the connection after writing
+  bool head = false;   // HEAD: the shell sends the headers (Content-Length of body) only
+  bool close = false;  // the shell closes the connection after writing
 };
 
 // Failures the shell detects before a request is complete.
 enum class HttpFailure { HeaderTooLarge, BodyTooLarge, Malformed, TooManyConnections };
 
 struct RouterContext {
-  std::string token;                             // "" = no authentication
-  std::function<std::string()> metrics;          // the /metrics text
+  std::string token;                     // "" = no authentication
+  std::function<std::string()> metrics;  // the /metrics text
   std::function<Health()> health;
   std::function<nlohmann::json()> status;
 };

@@ -27,7 +27,7 @@ class MetricsRegistry {
   void set_total(std::string_view name, std::int64_t total);
   void set_gauge(std::string_view name, double value);
 
-  std::int64_t total(std::string_view name) const;   // 0 for an unknown name
+  std::int64_t total(std::string_view name) const;  // 0 for an unknown name
   std::int64_t period(std::string_view name) const;
   std::optional<double> gauge(std::string_view name) const;
 

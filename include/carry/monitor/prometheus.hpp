@@ -36,15 +36,15 @@ struct RestLatency {
 };
 
 struct WsSessionValue {
-  std::string session;                        // "public" | "private"
+  std::string session;  // "public" | "private"
   std::uint64_t reconnects = 0;
-  std::optional<double> last_message_age_s;   // nullopt: nothing received yet
+  std::optional<double> last_message_age_s;  // nullopt: nothing received yet
 };
 
 struct MetricsSnapshot {
   std::string version;
-  int kill_switch_state = 0;                  // 0 active, 1 reducing, 2 halted
-  Heartbeat heartbeat;                        // positions, funding, PnL (build_heartbeat)
+  int kill_switch_state = 0;                    // 0 active, 1 reducing, 2 halted
+  Heartbeat heartbeat;                          // positions, funding, PnL (build_heartbeat)
   std::map<std::string, std::uint64_t> orders;  // event -> count since start
   std::map<std::string, std::uint64_t> fills;   // market -> count since start
   std::uint64_t chase_amends = 0, cooldowns = 0, reconcile_drift = 0, store_write_failures = 0;

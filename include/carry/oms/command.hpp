@@ -28,30 +28,30 @@ struct OrderIntent {
   Side side = Side::Buy;
   OrderType type = OrderType::Limit;
   TimeInForce tif = TimeInForce::Gtc;
-  std::optional<Decimal> price;    // required for limit orders
-  Decimal size;                    // base coin, a multiple of the lot
+  std::optional<Decimal> price;  // required for limit orders
+  Decimal size;                  // base coin, a multiple of the lot
   bool reduce_only = false;
-  bool chase = false;              // post-only limit only: follow the BBO (maker chaser)
-  std::string client_oid;          // empty: a fresh id from the generator
+  bool chase = false;      // post-only limit only: follow the BBO (maker chaser)
+  std::string client_oid;  // empty: a fresh id from the generator
   std::string tag;
 };
 
 enum class Guard : std::uint8_t {
   None,
-  Invalid,          // malformed intent (unknown instrument, size/price off the grid ...)
-  Idempotency,      // client id already used, or an Unknown order on the market is unresolved
-  WsStale,          // private stream silent
-  Cooldown,         // symbol paused after a reject burst
-  PriceDeviation,   // too far from mid (or no mid to compare with)
-  Risk,             // risk::RiskEngine (limits, kill switch)
+  Invalid,         // malformed intent (unknown instrument, size/price off the grid ...)
+  Idempotency,     // client id already used, or an Unknown order on the market is unresolved
+  WsStale,         // private stream silent
+  Cooldown,        // symbol paused after a reject burst
+  PriceDeviation,  // too far from mid (or no mid to compare with)
+  Risk,            // risk::RiskEngine (limits, kill switch)
 };
 std::string_view to_string(Guard g) noexcept;
 
 struct SubmitResult {
-  std::string client_oid;          // the accepted order's id
+  std::string client_oid;  // the accepted order's id
   Guard blocked_by = Guard::None;
   std::string reason;
-  std::optional<Decimal> price;    // the price actually sent (after a post-only adjustment)
+  std::optional<Decimal> price;  // the price actually sent (after a post-only adjustment)
 
   bool accepted() const noexcept { return blocked_by == Guard::None; }
 };

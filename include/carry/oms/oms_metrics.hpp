@@ -9,7 +9,7 @@ namespace carry::oms {
 
 struct OmsCounters {
   std::uint64_t submits = 0;
-  std::uint64_t blocks = 0;            // all guards together; the per-guard counts follow
+  std::uint64_t blocks = 0;  // all guards together; the per-guard counts follow
   std::uint64_t blocks_invalid = 0;
   std::uint64_t blocks_idempotent = 0;
   std::uint64_t blocks_ws_stale = 0;

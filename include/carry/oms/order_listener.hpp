@@ -1,8 +1,8 @@
 #pragma once
 // Callbacks from the OMS to its owner (the strategy). Called synchronously; the listener may call
 // back into the OrderManager (submit, cancel, amend).
-#include <carry/oms/order.hpp>
 #include <carry/core/events.hpp>
+#include <carry/oms/order.hpp>
 
 #include <string_view>
 

@@ -12,9 +12,9 @@
 #include <carry/oms/oms_params.hpp>
 #include <carry/oms/order.hpp>
 #include <carry/oms/order_listener.hpp>
-#include <carry/oms/seen_trades.hpp>
 #include <carry/oms/position_book.hpp>
 #include <carry/oms/pre_trade_check.hpp>
+#include <carry/oms/seen_trades.hpp>
 
 #include <array>
 #include <deque>
@@ -115,14 +115,14 @@ class OrderManager {
     std::vector<std::string> chasing;  // chain roots being chased on this market
   };
   struct SymbolState {
-    std::array<Leg, 2> legs;           // indexed by MarketType
-    std::deque<MonoNanos> rejects;     // venue rejects inside the burst window
+    std::array<Leg, 2> legs;        // indexed by MarketType
+    std::deque<MonoNanos> rejects;  // venue rejects inside the burst window
     std::optional<MonoNanos> cooldown_until;
   };
   struct Chain {
-    Decimal target;                    // total size the strategy wants filled across replacements
+    Decimal target;  // total size the strategy wants filled across replacements
     Decimal filled;
-    std::string head;                  // the newest order of the chain
+    std::string head;  // the newest order of the chain
     bool chasing = false;
     Decimal original_price;
     int chase_amends = 0;

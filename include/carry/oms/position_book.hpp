@@ -13,11 +13,11 @@ namespace carry::oms {
 struct Position {
   std::string symbol;
   MarketType market = MarketType::Spot;
-  Decimal size;                  // signed base coin: + long, - short
+  Decimal size;  // signed base coin: + long, - short
   Decimal avg_entry;
-  Decimal realized_pnl;          // quote, before fees and funding
-  Decimal fees;                  // quote, positive = paid
-  Decimal funding;               // quote, positive = received
+  Decimal realized_pnl;               // quote, before fees and funding
+  Decimal fees;                       // quote, positive = paid
+  Decimal funding;                    // quote, positive = received
   std::optional<Decimal> venue_size;  // last size the venue reported (reconciliation aid)
   UnixNanos last_update;
 

@@ -10,11 +10,11 @@ namespace carry::oms {
 
 struct PreTradeContext {
   const Instrument* instrument = nullptr;
-  std::optional<Decimal> bid, ask;   // latest BBO of the order's market, when known
-  Decimal position;                  // current signed position of that leg
-  bool reducing = false;             // the order only brings the leg closer to flat
-  bool amend = false;                // a replacement of a resting order
-  bool adds = true;                  // false for an amend that does not increase the resting size
+  std::optional<Decimal> bid, ask;  // latest BBO of the order's market, when known
+  Decimal position;                 // current signed position of that leg
+  bool reducing = false;            // the order only brings the leg closer to flat
+  bool amend = false;               // a replacement of a resting order
+  bool adds = true;                 // false for an amend that does not increase the resting size
 };
 
 class PreTradeCheck {

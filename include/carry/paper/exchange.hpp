@@ -36,7 +36,7 @@ struct Bar {
   MarketType market = MarketType::Spot;
   UnixNanos start, end;  // the candle's first and last instant; it is known at `end`
   Decimal high, low;
-  Decimal size;          // base coin that traded through a price, per side, for our resting orders
+  Decimal size;  // base coin that traded through a price, per side, for our resting orders
 };
 
 struct Balance {
@@ -75,12 +75,12 @@ class Exchange {
   bool has_events() const noexcept { return !events_.empty(); }
 
   // Direct state, for tests and reports.
-  Decimal position(std::string_view symbol) const;          // perp, signed base
+  Decimal position(std::string_view symbol) const;  // perp, signed base
   std::optional<Decimal> entry_price(std::string_view symbol) const;
   Balance spot_balance(std::string_view coin) const;
-  Balance futures_balance() const;                          // USDT wallet less margin in use
+  Balance futures_balance() const;  // USDT wallet less margin in use
   Decimal futures_wallet() const noexcept { return wallet_; }
-  Decimal futures_equity() const;                           // wallet + unrealized PnL
+  Decimal futures_equity() const;  // wallet + unrealized PnL
   void deposit(MarketType account, std::string_view coin, Decimal amount);
   std::size_t orders_accepted() const noexcept { return orders_.size(); }
   std::size_t open_order_count() const noexcept { return open_count_; }
@@ -92,14 +92,14 @@ class Exchange {
     Side side = Side::Buy;
     OrderType type = OrderType::Limit;
     TimeInForce tif = TimeInForce::Gtc;
-    Decimal price;                 // limit price (zero for market orders)
+    Decimal price;  // limit price (zero for market orders)
     Decimal size, filled, notional;
     bool reduce_only = false;
     OrderStatus status = OrderStatus::Acked;
-    Decimal frozen;                // what is still frozen for it (quote, base or margin)
+    Decimal frozen;  // what is still frozen for it (quote, base or margin)
     std::string reason;
     UnixNanos ts_update;
-    UnixNanos placed;              // only bars that begin later can fill it
+    UnixNanos placed;  // only bars that begin later can fill it
     Decimal remaining() const { return size - filled; }
   };
   struct Book {
@@ -109,11 +109,11 @@ class Exchange {
     Decimal bid, ask, bid_left, ask_left;  // *_left: top size not yet taken by our orders
     std::vector<Order*> resting;
     bool has_buy = false, has_sell = false;
-    Decimal best_buy, best_sell;           // most aggressive resting prices (fast no-cross test)
+    Decimal best_buy, best_sell;  // most aggressive resting prices (fast no-cross test)
   };
   struct Funding {
     Decimal rate;
-    UnixNanos next;                        // 0: none scheduled
+    UnixNanos next;  // 0: none scheduled
     int interval_hours = 0;
     std::optional<Decimal> mark;
     UnixNanos last_settled;
@@ -163,12 +163,12 @@ class Exchange {
   PaperParams params_;
   const Clock& clock_;
   std::unordered_map<std::string, Symbol, Hash, std::equal_to<>> symbols_;
-  std::deque<Order> orders_;   // every order ever accepted; deque keeps pointers stable
+  std::deque<Order> orders_;  // every order ever accepted; deque keeps pointers stable
   std::unordered_map<std::string, Order*, Hash, std::equal_to<>> by_client_;
   std::unordered_map<std::string, Order*, Hash, std::equal_to<>> by_id_;
   std::unordered_map<std::string, Balance, Hash, std::equal_to<>> spot_;
-  Decimal wallet_;             // futures USDT wallet (realized PnL, fees, funding included)
-  Decimal frozen_margin_;      // margin frozen for open perp orders
+  Decimal wallet_;         // futures USDT wallet (realized PnL, fees, funding included)
+  Decimal frozen_margin_;  // margin frozen for open perp orders
   std::vector<ExecEvent> events_;
   std::uint64_t order_seq_ = 0, trade_seq_ = 0;
   std::size_t open_count_ = 0;

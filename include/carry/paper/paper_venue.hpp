@@ -16,10 +16,10 @@ class PaperVenue final : public Venue {
   boost::asio::awaitable<Result<OrderAck>> cancel(CancelOrderRequest req) override;
   boost::asio::awaitable<Result<OrderAck>> amend(AmendOrderRequest req) override;
   boost::asio::awaitable<Result<std::vector<OrderUpdate>>> open_orders(std::string symbol) override;
-  boost::asio::awaitable<Result<std::optional<OrderUpdate>>> order_by_client_oid(
-      std::string symbol, MarketType market, std::string client_oid) override;
-  boost::asio::awaitable<Result<std::optional<OrderUpdate>>> order_by_id(
-      std::string symbol, MarketType market, std::string order_id) override;
+  boost::asio::awaitable<Result<std::optional<OrderUpdate>>> order_by_client_oid(std::string symbol, MarketType market,
+                                                                                 std::string client_oid) override;
+  boost::asio::awaitable<Result<std::optional<OrderUpdate>>> order_by_id(std::string symbol, MarketType market,
+                                                                         std::string order_id) override;
   boost::asio::awaitable<Result<std::vector<PositionUpdate>>> positions() override;
   boost::asio::awaitable<Result<std::vector<BalanceUpdate>>> balances() override;
   boost::asio::awaitable<Result<std::vector<Fill>>> fills(std::string symbol, MarketType market, UnixNanos start,

@@ -12,23 +12,23 @@ namespace carry::risk {
 
 struct RiskLimits {
   // ---- pre-trade ----
-  Decimal max_order_size;                 // base coin, any symbol
+  Decimal max_order_size;                                                // base coin, any symbol
   std::map<std::string, Decimal, std::less<>> max_order_size_by_symbol;  // overrides max_order_size
-  Decimal max_order_notional;             // quote coin
-  Decimal max_symbol_notional;            // |position| x price of one leg after the order
-  Decimal max_total_notional;             // sum of every leg's |position| x price after the order
-  double max_slippage_bps = 30.0;         // taker orders: expected price vs mid; 0 = off
+  Decimal max_order_notional;                                            // quote coin
+  Decimal max_symbol_notional;     // |position| x price of one leg after the order
+  Decimal max_total_notional;      // sum of every leg's |position| x price after the order
+  double max_slippage_bps = 30.0;  // taker orders: expected price vs mid; 0 = off
   // Above this |spot + perp| / (|spot| + |perp|) on a symbol, only orders that shrink the net delta
   // pass: a failed hedge leg is never "retried" by adding to the filled one.
-  double max_net_delta_bps = 100.0;       // 0 = off
+  double max_net_delta_bps = 100.0;  // 0 = off
 
   // ---- kill switch triggers ----
-  Decimal max_daily_loss;                 // quote coin, UTC day; trips Reducing
-  int api_error_burst_threshold = 10;     // this many API errors ...
+  Decimal max_daily_loss;                      // quote coin, UTC day; trips Reducing
+  int api_error_burst_threshold = 10;          // this many API errors ...
   std::int64_t api_error_burst_window_s = 60;  // ... within this window trip Reducing; 0 threshold = off
-  std::int64_t md_stale_ms = 30'000;      // no market data this long on a leg with a position; 0 = off
-  Decimal funding_flip_threshold;         // funding against the perp position beyond this trips; 0 = any
-  bool halt_when_flat = true;             // Reducing -> Halted once every leg is flat
+  std::int64_t md_stale_ms = 30'000;           // no market data this long on a leg with a position; 0 = off
+  Decimal funding_flip_threshold;              // funding against the perp position beyond this trips; 0 = any
+  bool halt_when_flat = true;                  // Reducing -> Halted once every leg is flat
 };
 
 }  // namespace carry::risk

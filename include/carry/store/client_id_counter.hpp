@@ -10,18 +10,18 @@
 // the unused rest of a block (ids stay unique, not gap-free). And once half a block is used, the
 // next block is reserved in the background, so the caller normally never waits for the disk (it
 // waits only if it outruns that reservation). The background write runs on one long-lived thread:
-// starting a thread per block cost the order that triggered it ~50 us. Measured: ~6 ms per durable write on this machine's
-// disk (docs/performance.md), which is why the loop must not pay it per id.
+// starting a thread per block cost the order that triggered it ~50 us. Measured: ~6 ms per durable write on this
+// machine's disk (docs/performance.md), which is why the loop must not pay it per id.
 #include <carry/store/repo.hpp>
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <optional>
-#include <thread>
-#include <memory>
 #include <string>
+#include <thread>
 
 namespace carry::store {
 
@@ -29,8 +29,7 @@ class ClientIdCounter {
  public:
   // Opens its own connection (always synchronous=FULL). Throws like Repo on open failure.
   explicit ClientIdCounter(const std::filesystem::path& file, std::uint64_t block = 256,
-                           std::string key = std::string(Repo::kClientOidCounterKey),
-                           RepoOptions options = {});
+                           std::string key = std::string(Repo::kClientOidCounterKey), RepoOptions options = {});
   ~ClientIdCounter();  // waits for a background reservation in progress, then stops its thread
   ClientIdCounter(const ClientIdCounter&) = delete;
   ClientIdCounter& operator=(const ClientIdCounter&) = delete;
@@ -69,7 +68,7 @@ class ClientIdCounter {
   std::uint64_t block_;
   std::uint64_t reserved_ = 0;
   std::uint64_t last_value_ = 0;  // the highest id persist_counter has covered
-  bool prefetching_ = false;    // caller side: a reservation was requested and not yet collected
+  bool prefetching_ = false;      // caller side: a reservation was requested and not yet collected
 
   // Shared with the prefetch thread.
   std::mutex mutex_;

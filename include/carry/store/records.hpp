@@ -29,8 +29,8 @@ struct OrderRecord {
   OrderStatus status = OrderStatus::New;
   bool reduce_only = false;
   std::string reason;
-  UnixNanos created;   // first time the store saw this client_oid (kept on later upserts)
-  UnixNanos updated;   // ts_event of the latest update (ts_init when the venue gave none)
+  UnixNanos created;  // first time the store saw this client_oid (kept on later upserts)
+  UnixNanos updated;  // ts_event of the latest update (ts_init when the venue gave none)
 
   static OrderRecord from(const OrderUpdate& u);
   // An order about to be sent: recorded before the request goes out, so a crash in flight leaves
@@ -59,7 +59,7 @@ struct FundingRecord {
   std::optional<Decimal> rate;           // fraction per interval
   std::optional<Decimal> position_size;  // signed base coin (+ long, - short)
   std::optional<Decimal> mark_price;
-  Decimal amount;                        // signed quote coin: + received, - paid
+  Decimal amount;  // signed quote coin: + received, - paid
   UnixNanos ts_init;
 
   static FundingRecord from(const FundingPayment& p);
@@ -70,7 +70,7 @@ struct PositionSnapshotRecord {
   UnixNanos ts;
   std::string symbol;
   MarketType market = MarketType::Perp;
-  Decimal size;                          // signed base coin
+  Decimal size;  // signed base coin
   std::optional<Decimal> entry_price, mark_price;
   Decimal unrealized_pnl;
 
@@ -79,13 +79,13 @@ struct PositionSnapshotRecord {
 
 // Table `daily_pnl`: one row per UTC day and symbol (symbol "" = the account total), upserted.
 struct DailyPnlRecord {
-  std::string date;       // "YYYY-MM-DD" (UTC)
+  std::string date;  // "YYYY-MM-DD" (UTC)
   std::string symbol;
-  Decimal funding;        // + received
-  Decimal fees;           // + paid
-  Decimal basis_pnl;      // mark-to-market of both legs
+  Decimal funding;    // + received
+  Decimal fees;       // + paid
+  Decimal basis_pnl;  // mark-to-market of both legs
   Decimal realized_pnl;
-  Decimal net_pnl;        // funding - fees + basis + realized, as computed by the caller
+  Decimal net_pnl;  // funding - fees + basis + realized, as computed by the caller
   UnixNanos updated;
 };
 
@@ -94,14 +94,14 @@ struct DecisionRecord {
   std::int64_t id = 0;
   UnixNanos ts;
   std::string symbol;
-  std::string kind;        // OPEN / CLOSE / REBALANCE / HOLD (the strategy's names)
+  std::string kind;  // OPEN / CLOSE / REBALANCE / HOLD (the strategy's names)
   std::string reason;
   nlohmann::json numbers = nlohmann::json::object();  // stored as JSON text
 };
 
 // The kill switch's persisted state (kv key "kill_switch"); the state names belong to risk.
 struct KillSwitchRecord {
-  std::string state;       // e.g. "Active", "Reducing", "Halted"
+  std::string state;  // e.g. "Active", "Reducing", "Halted"
   std::string reason;
   UnixNanos since;
 };

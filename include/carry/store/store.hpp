@@ -17,9 +17,9 @@
 #include <carry/store/repo.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -96,9 +96,8 @@ class CallOp final : public StoreOp {
   void run(Repo& repo) override {
     R result = invoke(repo);
     auto executor = work_.get_executor();
-    boost::asio::post(executor, [h = std::move(handler_), r = std::move(result)]() mutable {
-      std::move(h)(std::move(r));
-    });
+    boost::asio::post(executor,
+                      [h = std::move(handler_), r = std::move(result)]() mutable { std::move(h)(std::move(r)); });
     work_.reset();
   }
 
@@ -153,13 +152,13 @@ class Store {
   void close();
 
   // ---- fire-and-forget writes ----
-  void append(const OrderUpdate& update);           // orders (upsert) + order_events
-  void record(const OrderRecord& order);            // orders only (e.g. Sent, before the request)
-  void append(const Fill& fill);                    // duplicate (market, trade_id): counted, ignored
+  void append(const OrderUpdate& update);  // orders (upsert) + order_events
+  void record(const OrderRecord& order);   // orders only (e.g. Sent, before the request)
+  void append(const Fill& fill);           // duplicate (market, trade_id): counted, ignored
   void append(const FundingPayment& payment);
-  void append(const FundingRecord& funding);        // duplicate (symbol, ts): counted, ignored
+  void append(const FundingRecord& funding);  // duplicate (symbol, ts): counted, ignored
   void append(const PositionSnapshotRecord& snapshot);
-  void append(const DailyPnlRecord& row);           // upsert by (date, symbol)
+  void append(const DailyPnlRecord& row);  // upsert by (date, symbol)
   void append(const DecisionRecord& decision);
   void put_kv(std::string key, std::string value, UnixNanos ts);
   void put_kill_switch(const KillSwitchRecord& state);
@@ -233,8 +232,8 @@ class Store {
   std::mutex inline_mu_;
   std::thread writer_;
 
-  std::atomic<std::uint64_t> queued_{0}, written_{0}, write_failed_{0}, duplicate_fills_{0},
-      duplicate_funding_{0}, batches_{0}, busy_retries_{0};
+  std::atomic<std::uint64_t> queued_{0}, written_{0}, write_failed_{0}, duplicate_fills_{0}, duplicate_funding_{0},
+      batches_{0}, busy_retries_{0};
 };
 
 }  // namespace carry::store

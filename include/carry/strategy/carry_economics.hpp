@@ -27,22 +27,22 @@ Horizon horizon_for(bool hold_across_events, double holding_horizon_hours, int p
                     int interval_hours) noexcept;
 
 struct OpenCostInput {
-  double funding_rate = 0;         // fraction per interval
+  double funding_rate = 0;  // fraction per interval
   Horizon horizon;
-  double leader_maker_fee = 0;     // fraction
-  double follower_taker_fee = 0;   // fraction
+  double leader_maker_fee = 0;       // fraction
+  double follower_taker_fee = 0;     // fraction
   double follower_slippage_bps = 0;  // one way
-  double basis_bps = 0;            // now
-  int direction = 0;               // +1 long spot / short perp, -1 the mirror
+  double basis_bps = 0;              // now
+  int direction = 0;                 // +1 long spot / short perp, -1 the mirror
 };
 
 struct OpenEconomics {
-  double funding_bps = 0;          // |rate| x settlements
-  double fees_bps = 0;             // 2 x (maker + taker): entry and exit, leader maker + follower taker
-  double slippage_bps = 0;         // 2 x follower slippage
-  double basis_cost_bps = 0;       // max(0, -direction x basis): adverse basis locked in
+  double funding_bps = 0;     // |rate| x settlements
+  double fees_bps = 0;        // 2 x (maker + taker): entry and exit, leader maker + follower taker
+  double slippage_bps = 0;    // 2 x follower slippage
+  double basis_cost_bps = 0;  // max(0, -direction x basis): adverse basis locked in
   double net_bps = 0;
-  double expected_apr = 0;         // net / horizon, annualised (fraction per year)
+  double expected_apr = 0;  // net / horizon, annualised (fraction per year)
 };
 OpenEconomics open_economics(const OpenCostInput& in) noexcept;
 

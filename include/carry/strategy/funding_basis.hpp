@@ -36,7 +36,7 @@ std::string_view to_string(SymbolMode mode) noexcept;
 struct SymbolView {
   std::string symbol;
   SymbolMode mode = SymbolMode::Flat;
-  Decimal spot_position, perp_position;   // ours, signed base coin
+  Decimal spot_position, perp_position;  // ours, signed base coin
   double net_delta_bps = 0;
   std::optional<double> funding_rate;
   int interval_hours = 0;
@@ -53,10 +53,10 @@ struct FundingBasisCounters {
   std::uint64_t decisions_logged = 0;
   std::uint64_t follower_orders = 0;
   std::uint64_t leader_orders = 0;
-  std::uint64_t rejected_events = 0;     // malformed market data (crossed/zero BBO ...) ignored
-  std::uint64_t foreign_events = 0;      // fills/updates of orders that are not ours
+  std::uint64_t rejected_events = 0;  // malformed market data (crossed/zero BBO ...) ignored
+  std::uint64_t foreign_events = 0;   // fills/updates of orders that are not ours
   std::uint64_t hedge_halts = 0;
-  std::uint64_t stale_quote_waits = 0;   // taker orders held back: their leg's quote was too old
+  std::uint64_t stale_quote_waits = 0;  // taker orders held back: their leg's quote was too old
 };
 
 class FundingBasis final : public Strategy {
@@ -86,8 +86,8 @@ class FundingBasis final : public Strategy {
   // Start-up / after reconciliation: the legs the strategy owns (signed base coin). Any imbalance
   // between them (an unhedged remainder) is handled by REBALANCE at the next evaluation. Entry
   // prices, when known, anchor the basis stop; otherwise the basis at the next evaluation does.
-  void adopt_positions(std::string_view symbol, Decimal spot, Decimal perp,
-                       std::optional<Decimal> spot_entry = {}, std::optional<Decimal> perp_entry = {});
+  void adopt_positions(std::string_view symbol, Decimal spot, Decimal perp, std::optional<Decimal> spot_entry = {},
+                       std::optional<Decimal> perp_entry = {});
   // Start-up: the venue's recent settled rates (oldest first, per settlement at `interval_hours`)
   // seed the forecast's history, so it does not start from the current rate alone. Only a symbol
   // that has learned nothing yet is seeded; the number of rates taken is returned.
@@ -120,49 +120,49 @@ class FundingBasis final : public Strategy {
  private:
   struct Quote {
     Decimal bid, bid_size, ask, ask_size;
-    UnixNanos ts;                // the venue's time of the quote
-    MonoNanos received;          // when it reached us: its age is measured from here
+    UnixNanos ts;        // the venue's time of the quote
+    MonoNanos received;  // when it reached us: its age is measured from here
     Decimal mid() const { return Decimal::from_raw((bid.raw() + ask.raw()) / 2); }
   };
   struct Leg {
     std::optional<Instrument> inst;
     bool has_quote = false;
     Quote quote;
-    Decimal position;            // ours, signed
-    Decimal entry_cost;          // signed size x average entry price of the position
-    bool entry_known = true;     // false for adopted positions without an entry price
-    bool stale_noted = false;    // a taker order waits for a fresh quote (logged once per episode)
+    Decimal position;          // ours, signed
+    Decimal entry_cost;        // signed size x average entry price of the position
+    bool entry_known = true;   // false for adopted positions without an entry price
+    bool stale_noted = false;  // a taker order waits for a fresh quote (logged once per episode)
   };
   struct Funding {
     bool known = false;
     Decimal rate;
     UnixNanos next;
-    int interval_hours = 0;      // from the update, else the perp instrument
+    int interval_hours = 0;  // from the update, else the perp instrument
   };
   enum class ProgramKind : std::uint8_t { None, Open, Close, Rebalance, Flatten };
   struct Program {
     ProgramKind kind = ProgramKind::None;
     bool has_leader = false;
     MarketType leader = MarketType::Perp;
-    Decimal leader_target;       // signed target position of the leader leg
+    Decimal leader_target;                   // signed target position of the leader leg
     MarketType follower = MarketType::Spot;  // the leg hedged by taker orders
     MonoNanos started;
     std::optional<MonoNanos> leader_cancel_at;  // leader timed out / aborted: canceling
-    bool taker_fallback = false; // close: leader replaced by taker orders
-    MonoNanos leader_idle_since; // no live leader order since
+    bool taker_fallback = false;                // close: leader replaced by taker orders
+    MonoNanos leader_idle_since;                // no live leader order since
     bool leader_idle = false;
     std::string reason;
     Decimal spot_at_start, perp_at_start;
   };
-  struct Working {               // one of our orders the venue has not finished yet
+  struct Working {  // one of our orders the venue has not finished yet
     std::string symbol;
     MarketType market = MarketType::Spot;
     Side side = Side::Buy;
     Decimal size, filled;
     LegRole role = LegRole::Leader;
     bool cancel_requested = false;
-    MonoNanos since;             // sent, or cancel requested
-    bool done = false;           // the venue finished it; fills it reported are still to arrive
+    MonoNanos since;    // sent, or cancel requested
+    bool done = false;  // the venue finished it; fills it reported are still to arrive
     Decimal remaining() const { return size > filled ? size - filled : Decimal{}; }
   };
   struct State {
@@ -177,17 +177,17 @@ class FundingBasis final : public Strategy {
     std::optional<MonoNanos> last_close;             // last CLOSE decision (reopen cooldown)
     MonoNanos last_eval;
     bool evaluated = false;
-    bool dirty = true;                               // material change: evaluate at once
-    MonoNanos last_taker;                            // last follower/rebalance/flatten order
-    bool hedge_urgent = false;                       // a leader fill is waiting for its follower
+    bool dirty = true;          // material change: evaluate at once
+    MonoNanos last_taker;       // last follower/rebalance/flatten order
+    bool hedge_urgent = false;  // a leader fill is waiting for its follower
     std::optional<DecisionKind> last_kind;
     std::string last_reason;
     MonoNanos last_logged;
-    bool deferred = false;                           // inside an instant: react at its end
-    bool funding_changed = false;                    // ... to a changed funding rate too
-    SettledFunding settled;                          // rates learned at each settlement
-    CloseConfirmations confirm;                      // periods the held forecast was below close_apr
-    int logged_confirmations = 0;                    // confirm.count of the last logged decision
+    bool deferred = false;         // inside an instant: react at its end
+    bool funding_changed = false;  // ... to a changed funding rate too
+    SettledFunding settled;        // rates learned at each settlement
+    CloseConfirmations confirm;    // periods the held forecast was below close_apr
+    int logged_confirmations = 0;  // confirm.count of the last logged decision
     Leg& leg(MarketType m) { return m == MarketType::Spot ? spot : perp; }
     const Leg& leg(MarketType m) const { return m == MarketType::Spot ? spot : perp; }
   };
@@ -243,20 +243,20 @@ class FundingBasis final : public Strategy {
   bool hedge_leg(State& st, MarketType leg, LegRole role, std::string_view reason, Instant now, Actions& out);
   bool flatten_leg(State& st, MarketType leg, std::string_view reason, Instant now, Actions& out);
   // Cancels our unfinished orders on the symbol (one market / one role when given).
-  void cancel_symbol(State& st, std::optional<MarketType> market, std::optional<LegRole> role,
-                     std::string_view reason, Actions& out);
+  void cancel_symbol(State& st, std::optional<MarketType> market, std::optional<LegRole> role, std::string_view reason,
+                     Actions& out);
   void emit_order(State& st, OrderIntent intent, Actions& out);
   void choose_rebalance(State& st, Decision& d, Instant now, Actions& out);
   void check_deviation(State& st, Instant now, Actions& out);
   void expire_orders(State& st, Instant now);
 
-  std::optional<OrderIntent> taker_intent(State& st, MarketType leg, Side side, Decimal size,
-                                          LegRole role, std::string reason);
+  std::optional<OrderIntent> taker_intent(State& st, MarketType leg, Side side, Decimal size, LegRole role,
+                                          std::string reason);
   bool quote_too_old(State& st, MarketType leg);
   Decimal in_flight(const State& st, MarketType leg, std::optional<LegRole> role = {}) const;  // signed
   bool leader_live(const State& st) const;
   std::size_t working_count(const State& st) const;
-  Decimal spot_sellable(const State& st) const;      // what a spot sell may use, never borrowed
+  Decimal spot_sellable(const State& st) const;  // what a spot sell may use, never borrowed
   bool leg_flat(const State& st, MarketType leg) const;
   bool flat(const State& st) const { return leg_flat(st, MarketType::Spot) && leg_flat(st, MarketType::Perp); }
   Decimal hedge_bound(const State& st) const;
@@ -271,7 +271,7 @@ class FundingBasis final : public Strategy {
   EventSink& events_;
   const Clock& clock_;
   std::deque<State> states_;  // few symbols (linear lookup is cheapest); stable addresses
-  bool deferring_ = false;     // between begin_instant and end_instant
+  bool deferring_ = false;    // between begin_instant and end_instant
   std::vector<State*> deferred_;
   std::map<std::string, Working, std::less<>> working_;  // client id -> our unfinished order
                                                          // (ordered: deterministic output)

@@ -10,9 +10,9 @@
 namespace carry::strategy {
 
 struct ForecastParams {
-  double current_weight = 0.5;              // weight of the current predicted rate in the blend
-  double ewma_halflife_settlements = 9;     // a settled rate's weight halves after this many more
-  int min_history = 3;                      // settled rates needed before the EWMA enters the blend
+  double current_weight = 0.5;           // weight of the current predicted rate in the blend
+  double ewma_halflife_settlements = 9;  // a settled rate's weight halves after this many more
+  int min_history = 3;                   // settled rates needed before the EWMA enters the blend
 };
 
 // The settled rates of one symbol, as an exponentially weighted mean per hour: an interval change
@@ -48,15 +48,15 @@ struct CloseConfirmations {
 
 struct ExitVerdict {
   bool close = false;
-  std::string_view reason;  // "funding_sign_flip" | "apr_below_close" when close; "" | "close_pending" | "adverse_tolerated"
+  std::string_view
+      reason;  // "funding_sign_flip" | "apr_below_close" when close; "" | "close_pending" | "adverse_tolerated"
 };
 
 // hold_apr: the position's funding APR from the forecast (negative: the carry side pays).
 // A negative APR closes at once; one below close_apr closes at the `needed`-th consecutive
 // period it is seen in (the count stays for the log; the caller resets it once the position
 // closes); one at or above close_apr resets the count.
-ExitVerdict check_exit(CloseConfirmations& c, double hold_apr, double close_apr, int needed,
-                       UnixNanos period) noexcept;
+ExitVerdict check_exit(CloseConfirmations& c, double hold_apr, double close_apr, int needed, UnixNanos period) noexcept;
 
 // What a forecast against the held position is expected to cost before it turns, against what
 // closing costs: the exit now and the entry when the funding pays again (a round trip).

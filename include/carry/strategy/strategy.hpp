@@ -47,10 +47,18 @@ class Strategy {
   virtual void flatten_all(std::string_view reason, Actions& out) = 0;
 
   // Convenience forms for tests and simple callers.
-  Actions on_market(const MarketEvent& event) { return collect([&](Actions& a) { on_market(event, a); }); }
-  Actions on_exec(const ExecEvent& event) { return collect([&](Actions& a) { on_exec(event, a); }); }
-  Actions on_timer() { return collect([&](Actions& a) { on_timer(a); }); }
-  Actions flatten_all(std::string_view reason) { return collect([&](Actions& a) { flatten_all(reason, a); }); }
+  Actions on_market(const MarketEvent& event) {
+    return collect([&](Actions& a) { on_market(event, a); });
+  }
+  Actions on_exec(const ExecEvent& event) {
+    return collect([&](Actions& a) { on_exec(event, a); });
+  }
+  Actions on_timer() {
+    return collect([&](Actions& a) { on_timer(a); });
+  }
+  Actions flatten_all(std::string_view reason) {
+    return collect([&](Actions& a) { flatten_all(reason, a); });
+  }
 
  private:
   template <class F>

@@ -35,15 +35,15 @@ struct UniverseCandidate {
   std::string symbol;
   std::optional<Instrument> spot, perp;  // the instruments (fees, interval); no spot: not a carry
   QuoteSide spot_quote, perp_quote;
-  double funding_rate = 0;               // forecast per settlement (the strategy's blend when known)
-  int interval_hours = 0;                // 0: the perp instrument's
+  double funding_rate = 0;  // forecast per settlement (the strategy's blend when known)
+  int interval_hours = 0;   // 0: the perp instrument's
   std::optional<double> perp_quote_volume_24h, spot_quote_volume_24h;  // unknown: not a filter
 };
 
 struct RankedCandidate {
   std::string symbol;
-  double net_apr = 0;          // forecast net APR of an open now (after fees, spread, depth, basis)
-  std::string_view excluded;   // "" = eligible; else why not (no_spot_market, no_quote, ...)
+  double net_apr = 0;         // forecast net APR of an open now (after fees, spread, depth, basis)
+  std::string_view excluded;  // "" = eligible; else why not (no_spot_market, no_quote, ...)
 };
 
 struct UniverseChoice {

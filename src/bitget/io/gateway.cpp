@@ -53,8 +53,9 @@ void Gateway::subscribe_books(const std::string& symbol, MarketType market) {
 }
 void Gateway::subscribe_trades(const std::string& symbol, MarketType market) {
   if (impl_->uta()) {  // v3's publicTrade topic has no parser here yet: refuse rather than drop its frames
-    impl_->events.error("ws.subscribe_refused", {{"symbol", symbol}, {"channel", "trade"},
-                                                 {"reason", "public trades are read on Classic (v2) only"}});
+    impl_->events.error(
+        "ws.subscribe_refused",
+        {{"symbol", symbol}, {"channel", "trade"}, {"reason", "public trades are read on Classic (v2) only"}});
     return;
   }
   impl_->subscribe_public(impl_->public_arg(symbol, market, "trade"));
@@ -77,8 +78,9 @@ asio::awaitable<Result<carry::OrderAck>> Gateway::place(PlaceOrderRequest req) {
     co_return impl_->order_outcome(std::move(ack), "place", client_oid);
   }
   if (req.market == MarketType::Perp) {
-    auto ack = co_await perp_place(
-        to_perp_order(req, cfg.product_type, cfg.margin_mode, cfg.margin_coin, cfg.position_mode), written_hook(client_oid));
+    auto ack =
+        co_await perp_place(to_perp_order(req, cfg.product_type, cfg.margin_mode, cfg.margin_coin, cfg.position_mode),
+                            written_hook(client_oid));
     co_return impl_->order_outcome(std::move(ack), "place", client_oid);
   }
   auto r = to_spot_order(req);
@@ -297,7 +299,7 @@ asio::awaitable<Result<std::vector<FundingTime>>> Gateway::funding_time(std::str
 }
 
 asio::awaitable<Result<std::vector<FundingHistoryEntry>>> Gateway::funding_history(std::string symbol, int page_size,
-                                                                                  int page_no) {
+                                                                                   int page_no) {
   QueryParams q = impl_->product();
   add(q, "symbol", symbol);
   add_int(q, "pageSize", page_size);
@@ -366,17 +368,17 @@ asio::awaitable<Result<OrderAck>> Gateway::perp_modify(std::string symbol, Order
   auto body = build_perp_modify_body(symbol, ref, new_client_oid, new_size, new_price, impl_->config.product_type,
                                      impl_->config.margin_coin);
   if (!body) co_return body.error().code();
-  co_return co_await impl_->call<OrderAck>(post("/api/v2/mix/order/modify-order", std::move(*body), std::move(on_write)),
-                                           [](const json& d) { return parse_order_ack(d); });
+  co_return co_await impl_->call<OrderAck>(
+      post("/api/v2/mix/order/modify-order", std::move(*body), std::move(on_write)),
+      [](const json& d) { return parse_order_ack(d); });
 }
 
 asio::awaitable<Result<std::vector<OrderRecord>>> Gateway::perp_open_orders(std::string symbol) {
   QueryParams q = impl_->product();
   add(q, "symbol", symbol);
   const UnixNanos t = impl_->now();
-  co_return co_await impl_->call<std::vector<OrderRecord>>(
-      get("/api/v2/mix/order/orders-pending", std::move(q), true),
-      [t](const json& d) { return parse_perp_order_list(d, t); });
+  co_return co_await impl_->call<std::vector<OrderRecord>>(get("/api/v2/mix/order/orders-pending", std::move(q), true),
+                                                           [t](const json& d) { return parse_perp_order_list(d, t); });
 }
 
 asio::awaitable<Result<OrderRecord>> Gateway::perp_order_detail(std::string symbol, OrderRef ref) {
@@ -452,9 +454,11 @@ asio::awaitable<WireResult<void>> Gateway::set_leverage(std::string symbol, int 
 
 asio::awaitable<WireResult<void>> Gateway::set_margin_mode(std::string symbol, std::string margin_mode) {
   if (impl_->uta())  // v3 has no per-symbol margin-mode call: a unified account trades crossed
-    co_return Error{Errc::unsupported, {},
+    co_return Error{Errc::unsupported,
+                    {},
                     "a Unified Trading Account's margin mode is set for the whole account in Bitget's app, "
-                    "not per symbol through the API (wanted " + margin_mode + " for " + symbol + ")"};
+                    "not per symbol through the API (wanted " +
+                        margin_mode + " for " + symbol + ")"};
   co_return co_await impl_->call_void(
       post("/api/v2/mix/account/set-margin-mode",
            build_set_margin_mode_body(symbol, margin_mode, impl_->config.product_type, impl_->config.margin_coin)));
@@ -470,8 +474,9 @@ asio::awaitable<WireResult<void>> Gateway::set_position_mode(PositionMode mode) 
 asio::awaitable<Result<OrderAck>> Gateway::spot_place(SpotOrderRequest r, std::function<void()> on_write) {
   auto body = build_spot_place_body(r);
   if (!body) co_return body.error().code();
-  co_return co_await impl_->call<OrderAck>(post("/api/v2/spot/trade/place-order", std::move(*body), std::move(on_write)),
-                                           [](const json& d) { return parse_order_ack(d); });
+  co_return co_await impl_->call<OrderAck>(
+      post("/api/v2/spot/trade/place-order", std::move(*body), std::move(on_write)),
+      [](const json& d) { return parse_order_ack(d); });
 }
 
 asio::awaitable<Result<OrderAck>> Gateway::spot_cancel(std::string symbol, OrderRef ref) {
@@ -482,22 +487,23 @@ asio::awaitable<Result<OrderAck>> Gateway::spot_cancel(std::string symbol, Order
 }
 
 asio::awaitable<Result<CancelReplaceAck>> Gateway::spot_cancel_replace(std::string symbol, OrderRef ref,
-                                                                      std::string new_client_oid, Decimal new_size,
-                                                                      Decimal new_price,
-                                                                      std::function<void()> on_write) {
+                                                                       std::string new_client_oid, Decimal new_size,
+                                                                       Decimal new_price,
+                                                                       std::function<void()> on_write) {
   auto body = build_spot_cancel_replace_body(symbol, ref, new_client_oid, new_size, new_price);
   if (!body) co_return body.error().code();
   co_return co_await impl_->call<CancelReplaceAck>(
       post("/api/v2/spot/trade/cancel-replace-order", std::move(*body), std::move(on_write)),
-                                                   [](const json& d) { return parse_cancel_replace_ack(d); });
+      [](const json& d) { return parse_cancel_replace_ack(d); });
 }
 
 asio::awaitable<Result<std::vector<OrderRecord>>> Gateway::spot_open_orders(std::string symbol) {
   QueryParams q;
   add(q, "symbol", symbol);
   const UnixNanos t = impl_->now();
-  co_return co_await impl_->call<std::vector<OrderRecord>>(get("/api/v2/spot/trade/unfilled-orders", std::move(q), true),
-                                                           [t](const json& d) { return parse_spot_orders(d, t); });
+  co_return co_await impl_->call<std::vector<OrderRecord>>(
+      get("/api/v2/spot/trade/unfilled-orders", std::move(q), true),
+      [t](const json& d) { return parse_spot_orders(d, t); });
 }
 
 asio::awaitable<Result<std::vector<OrderRecord>>> Gateway::spot_order_info(OrderRef ref) {

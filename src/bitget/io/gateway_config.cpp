@@ -55,16 +55,20 @@ WsClientConfig GatewayConfig::ws_private_config() const { return ws_config(*this
 
 std::string GatewayConfig::describe() const {
   return "rest=" + rest_url() + " ws_public=" + ws_public() + " ws_private=" + ws_private() +
-         " account=" + std::string(to_string(account_kind)) + " demo=" + (demo ? "true" : "false") + " product=" + product_type + " margin=" + margin_mode + "/" +
-         margin_coin + " position_mode=" + std::string(to_wire(position_mode)) + " " +
+         " account=" + std::string(to_string(account_kind)) + " demo=" + (demo ? "true" : "false") +
+         " product=" + product_type + " margin=" + margin_mode + "/" + margin_coin +
+         " position_mode=" + std::string(to_wire(position_mode)) + " " +
          (credentials.empty() ? std::string("keys=none") : credentials.redacted());
 }
 
 std::string_view to_string(DestinationKind k) noexcept {
   switch (k) {
-    case DestinationKind::Loopback: return "loopback";
-    case DestinationKind::Demo: return "demo";
-    case DestinationKind::Live: return "live";
+    case DestinationKind::Loopback:
+      return "loopback";
+    case DestinationKind::Demo:
+      return "demo";
+    case DestinationKind::Live:
+      return "live";
   }
   return "?";
 }
@@ -81,8 +85,10 @@ Destination classify(std::string_view url_text, std::string_view endpoint, bool 
     return d;
   }
   d.host = url->host;
-  if (url->host_is_loopback()) d.kind = DestinationKind::Loopback;
-  else if (demo && url->host == demo_host) d.kind = DestinationKind::Demo;
+  if (url->host_is_loopback())
+    d.kind = DestinationKind::Loopback;
+  else if (demo && url->host == demo_host)
+    d.kind = DestinationKind::Demo;
   return d;
 }
 }  // namespace

@@ -97,11 +97,10 @@ struct Gateway::Impl {
         config(std::move(cfg)),
         events(ev),
         clock(clk),
-        signer(config.credentials.empty()
-                   ? nullptr
-                   : std::make_shared<Signer>(config.credentials, config.demo, config.locale)),
+        signer(config.credentials.empty() ? nullptr
+                                          : std::make_shared<Signer>(config.credentials, config.demo, config.locale)),
         public_signer(config.credentials.empty() ? std::make_shared<Signer>(Credentials{}, config.demo, config.locale)
-                                                  : signer),
+                                                 : signer),
         rest(executor, config.rest_config(), public_signer, ev, clk),
         exchange_clock(executor, clk, rest, ev, config.time_sync_interval),
         ws_pub(executor, config.ws_public_config(), ev, exchange_clock, public_handlers(), config.ws_rotate_after) {
@@ -113,8 +112,9 @@ struct Gateway::Impl {
 
   // ---------- REST plumbing ----------
   void log_rejected(const std::string& path, const Error& e) {
-    events.warn("rest.rejected", {{"path", path}, {"code", e.exchange_code}, {"msg", e.message},
-                                  {"error", make_error_code(e.errc).message()}});
+    events.warn(
+        "rest.rejected",
+        {{"path", path}, {"code", e.exchange_code}, {"msg", e.message}, {"error", make_error_code(e.errc).message()}});
   }
   void log_bad_payload(const std::string& path, const Error& e) {
     events.error("rest.bad_payload", {{"path", path}, {"error", e.to_string()}});
@@ -169,9 +169,8 @@ struct Gateway::Impl {
 
   asio::awaitable<WireResult<void>> call_void(RestRequest req) {
     // An empty struct, not bool: result<bool> cannot be built from an error_code.
-    auto r = co_await call_detailed<Acknowledged>(std::move(req), [](const json&) -> WireResult<Acknowledged> {
-      return Acknowledged{};
-    });
+    auto r = co_await call_detailed<Acknowledged>(
+        std::move(req), [](const json&) -> WireResult<Acknowledged> { return Acknowledged{}; });
     if (!r) co_return r.error();
     co_return WireResult<void>{};
   }
@@ -184,8 +183,8 @@ struct Gateway::Impl {
     if (ec == make_error_code(Errc::timeout) || ec == make_error_code(Errc::http_server_error) ||
         ec == make_error_code(Errc::bad_payload) || ec == make_error_code(Errc::network) ||
         ec == make_error_code(Errc::empty_response)) {
-      events.warn("order.outcome_unknown", {{"op", std::string(op)}, {"client_oid", client_oid},
-                                            {"cause", ec.message()}});
+      events.warn("order.outcome_unknown",
+                  {{"op", std::string(op)}, {"client_oid", client_oid}, {"cause", ec.message()}});
       return make_error_code(Errc::timeout);
     }
     return ec;
@@ -396,8 +395,8 @@ struct Gateway::Impl {
   std::vector<SubscriptionArg> private_args() const {
     if (uta()) return private_args_v3();
     const std::string& pt = config.product_type;
-    return {{pt, "orders", "default", ""},    {pt, "fill", "default", ""},   {pt, "positions", "default", ""},
-            {pt, "account", "", "default"},   {"SPOT", "orders", "default", ""}, {"SPOT", "fill", "default", ""},
+    return {{pt, "orders", "default", ""},     {pt, "fill", "default", ""},       {pt, "positions", "default", ""},
+            {pt, "account", "", "default"},    {"SPOT", "orders", "default", ""}, {"SPOT", "fill", "default", ""},
             {"SPOT", "account", "", "default"}};
   }
 
@@ -414,11 +413,11 @@ struct Gateway::Impl {
   GatewayConfig config;
   EventSink& events;
   const Clock& clock;
-  std::shared_ptr<Signer> signer;          // null without credentials
-  std::shared_ptr<Signer> public_signer;   // paptrading/locale headers on public calls
+  std::shared_ptr<Signer> signer;         // null without credentials
+  std::shared_ptr<Signer> public_signer;  // paptrading/locale headers on public calls
   RestClient rest;
   io::TimeSync exchange_clock;  // the WS login timestamp must be within 30 s of the exchange
-  io::PublicStream ws_pub;  // rotated before Bitget's 24 h close, without a gap in the books
+  io::PublicStream ws_pub;      // rotated before Bitget's 24 h close, without a gap in the books
   std::unique_ptr<WsClient> ws_priv;
   FastBboParser fast_bbo;
   UtaFastBboParser uta_fast_bbo;

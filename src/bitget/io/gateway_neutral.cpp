@@ -22,8 +22,7 @@ asio::awaitable<AccountProbe> Gateway::probe_account_kind() {
   }
   RestRequest req = get("/api/v3/account/settings", QueryParams{}, true);
   auto r = co_await impl_->call_detailed<AccountProbe>(
-      std::move(req),
-      [](const json& d) -> WireResult<AccountProbe> { return classify_account_settings(d); }, false);
+      std::move(req), [](const json& d) -> WireResult<AccountProbe> { return classify_account_settings(d); }, false);
   if (!r) co_return classify_account_settings_error(r.error());
   co_return std::move(*r);
 }
@@ -78,8 +77,10 @@ asio::awaitable<Result<std::vector<FundingHistoryEntry>>> Gateway::settled_fundi
 asio::awaitable<Result<std::optional<Ticker>>> Gateway::ticker(std::string symbol, MarketType market) {
   if (impl_->uta()) co_return co_await impl_->uta_ticker(std::move(symbol), market);
   Result<std::vector<Ticker>> r = make_error_code(Errc::unsupported);
-  if (market == MarketType::Perp) r = co_await perp_tickers();
-  else r = co_await spot_tickers(symbol);
+  if (market == MarketType::Perp)
+    r = co_await perp_tickers();
+  else
+    r = co_await spot_tickers(symbol);
   if (!r) co_return r.error();
   std::optional<Ticker> out;
   for (auto& t : *r)

@@ -11,8 +11,8 @@ namespace carry::bitget {
 
 namespace {
 
-constexpr int kPage = 100;       // v3 list pages hold at most 100 entries
-constexpr int kMaxPages = 20;    // 2,000 entries a query: far beyond one poll or reconcile window
+constexpr int kPage = 100;     // v3 list pages hold at most 100 entries
+constexpr int kMaxPages = 20;  // 2,000 entries a query: far beyond one poll or reconcile window
 constexpr std::int64_t kMsPerDay = 24LL * 3600 * 1000;
 // Bitget keeps 90 days of fills and records: an older start is clamped (the rest is gone).
 constexpr std::int64_t kMaxLookbackMs = 90 * kMsPerDay - 60'000;
@@ -69,8 +69,7 @@ asio::awaitable<Result<OrderAck>> Gateway::Impl::uta_place(PlaceOrderRequest req
 asio::awaitable<Result<OrderAck>> Gateway::Impl::uta_cancel(MarketType market, OrderRef ref) {
   auto r = uta::cancel_order(uta::category_of(market), ref);
   if (!r) co_return refused_request<OrderAck>("cancel-order", r.error());
-  co_return co_await call<OrderAck>(to_rest(std::move(*r), {}),
-                                    [](const json& d) { return uta::parse_order_ack(d); });
+  co_return co_await call<OrderAck>(to_rest(std::move(*r), {}), [](const json& d) { return uta::parse_order_ack(d); });
 }
 
 // v3's modify-order amends in place and keeps the clientOid, while the OMS models an amend as a
@@ -84,8 +83,8 @@ asio::awaitable<Result<carry::OrderAck>> Gateway::Impl::uta_amend(AmendOrderRequ
   auto current = co_await uta_order(ref);
   if (!current) co_return current.error();
   if (!*current || is_terminal((*current)->status)) {
-    events.warn("order.amend_rejected", {{"client_oid", req.client_oid},
-                                         {"msg", *current ? "the order is no longer live" : "no such order"}});
+    events.warn("order.amend_rejected",
+                {{"client_oid", req.client_oid}, {"msg", *current ? "the order is no longer live" : "no such order"}});
     co_return make_error_code(Errc::exchange_rejected);
   }
   const OrderUpdate& o = **current;
@@ -119,7 +118,7 @@ asio::awaitable<Result<std::optional<OrderUpdate>>> Gateway::Impl::uta_order(Ord
 }
 
 asio::awaitable<Result<std::vector<OrderRecord>>> Gateway::Impl::uta_open_orders(MarketType market,
-                                                                                std::string symbol) {
+                                                                                 std::string symbol) {
   std::vector<OrderRecord> out;
   std::string cursor;
   const UnixNanos t = now();
@@ -157,7 +156,7 @@ asio::awaitable<Result<std::vector<BalanceUpdate>>> Gateway::Impl::uta_balances(
 }
 
 asio::awaitable<Result<std::vector<Fill>>> Gateway::Impl::uta_fills(std::string symbol, MarketType market,
-                                                                   UnixNanos start, UnixNanos end) {
+                                                                    UnixNanos start, UnixNanos end) {
   std::vector<Fill> out;
   std::set<std::string, std::less<>> seen;
   const UnixNanos t = now();
@@ -272,8 +271,8 @@ asio::awaitable<Result<std::size_t>> Gateway::Impl::uta_private_probe(std::strin
 // from the symbol's entry. A symbol without an entry reads as crossed (the v3 default) with no
 // leverage, so the set-up sets one and reads it back.
 asio::awaitable<WireResult<FuturesAccount>> Gateway::Impl::uta_futures_account(std::string symbol) {
-  auto r = co_await call_detailed<uta::AccountSettings>(
-      to_rest(uta::account_settings(), {}), [](const json& d) { return uta::parse_account_settings(d); });
+  auto r = co_await call_detailed<uta::AccountSettings>(to_rest(uta::account_settings(), {}),
+                                                        [](const json& d) { return uta::parse_account_settings(d); });
   if (!r) co_return r.error();
   FuturesAccount a;
   a.pos_mode = r->hold_mode;

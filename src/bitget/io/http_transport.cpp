@@ -3,13 +3,13 @@
 #include <carry/bitget/rest_client.hpp>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
@@ -58,9 +58,8 @@ struct Connection {
 
 // A socket the server closed while it sat in the pool fails like this before any response byte.
 bool looks_stale(const error_code& ec) {
-  return ec == http::error::end_of_stream || ec == asio::error::eof ||
-         ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
-         ec == asio::error::connection_aborted || ec == ssl::error::stream_truncated;
+  return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::error::broken_pipe || ec == asio::error::connection_aborted || ec == ssl::error::stream_truncated;
 }
 
 TransportOutcome failure(Errc code, bool maybe_sent, bool reused, std::string detail) {
@@ -75,8 +74,7 @@ TransportOutcome failure(Errc code, bool maybe_sent, bool reused, std::string de
 }  // namespace
 
 struct HttpTransport::Impl {
-  Impl(asio::any_io_executor executor, TransportOptions opts)
-      : ex(std::move(executor)), options(std::move(opts)) {
+  Impl(asio::any_io_executor executor, TransportOptions opts) : ex(std::move(executor)), options(std::move(opts)) {
     if (options.origin.tls) tls = make_client_tls_context(options.tls);
   }
 
@@ -96,18 +94,17 @@ struct HttpTransport::Impl {
   }
 
   // Opens a fresh connection (TCP connect, then the TLS handshake when the origin is https).
-  asio::awaitable<std::pair<std::unique_ptr<Connection>, TransportOutcome>> open(
-      SteadyClock::time_point deadline) {
+  asio::awaitable<std::pair<std::unique_ptr<Connection>, TransportOutcome>> open(SteadyClock::time_point deadline) {
     auto endpoints = co_await resolve(deadline);
     if (!endpoints)
-      co_return std::pair{nullptr, failure(endpoints.error() == Errc::timeout ? Errc::timeout : Errc::network,
-                                           false, false, "resolve " + options.origin.host + " failed")};
+      co_return std::pair{nullptr, failure(endpoints.error() == Errc::timeout ? Errc::timeout : Errc::network, false,
+                                           false, "resolve " + options.origin.host + " failed")};
     auto conn = std::make_unique<Connection>(ex, tls.get());
     conn->tcp().expires_at(std::min(deadline, SteadyClock::now() + options.connect_timeout));
     auto [cec, ep] = co_await conn->tcp().async_connect(*endpoints, use_tuple);
     if (cec)
-      co_return std::pair{nullptr, failure(cec == beast::error::timeout ? Errc::timeout : Errc::network, false,
-                                           false, "connect: " + cec.message())};
+      co_return std::pair{nullptr, failure(cec == beast::error::timeout ? Errc::timeout : Errc::network, false, false,
+                                           "connect: " + cec.message())};
     ++stats.connections_opened;
     if (auto* s = std::get_if<TlsStream>(&conn->stream)) {
       if (!prepare_client_ssl(s->native_handle(), options.origin, options.tls.verify_peer))
@@ -115,9 +112,7 @@ struct HttpTransport::Impl {
       conn->tcp().expires_at(deadline);
       auto [hec] = co_await s->async_handshake(ssl::stream_base::client, use_tuple);
       if (hec) {
-        const Errc code = hec == beast::error::timeout ? Errc::timeout
-                          : is_tls_failure(hec)        ? Errc::io
-                                                       : Errc::network;
+        const Errc code = hec == beast::error::timeout ? Errc::timeout : is_tls_failure(hec) ? Errc::io : Errc::network;
         co_return std::pair{nullptr, failure(code, false, false, "TLS handshake: " + hec.message())};
       }
     }
@@ -146,9 +141,9 @@ struct HttpTransport::Impl {
 
   asio::awaitable<TransportOutcome> perform(RawRequest request, SteadyClock::time_point deadline) {
     // One contiguous buffer, formatted directly (Beast's fields container costs ~3 us/request).
-    auto wire = encode_http_request(request.post, request.target, authority, request.headers,
-                                    request.post ? std::string_view(request.body) : std::string_view(),
-                                    options.user_agent);
+    auto wire =
+        encode_http_request(request.post, request.target, authority, request.headers,
+                            request.post ? std::string_view(request.body) : std::string_view(), options.user_agent);
     if (!wire) co_return failure(Errc::invalid_argument, false, false, "header value with CR/LF refused");
 
     for (int attempt = 0;; ++attempt) {
@@ -180,7 +175,8 @@ struct HttpTransport::Impl {
           [&](auto& s) { return http::async_read(s, conn->buffer, parser, use_tuple); }, conn->stream);
       if (rec) {
         conn->close();
-        if (rec == beast::error::timeout) co_return failure(Errc::timeout, true, reused, "no response before the deadline");
+        if (rec == beast::error::timeout)
+          co_return failure(Errc::timeout, true, reused, "no response before the deadline");
         // Only an idempotent request may be repeated after the server saw it and closed.
         if (!request.post && reused && attempt == 0 && !parser.got_some() && looks_stale(rec)) {
           ++stats.stale_retries;
@@ -218,8 +214,7 @@ HttpTransport::HttpTransport(asio::any_io_executor ex, TransportOptions options)
 
 HttpTransport::~HttpTransport() { close_idle(); }
 
-asio::awaitable<TransportOutcome> HttpTransport::perform(RawRequest request,
-                                                         SteadyClock::time_point deadline) {
+asio::awaitable<TransportOutcome> HttpTransport::perform(RawRequest request, SteadyClock::time_point deadline) {
   return impl_->perform(std::move(request), deadline);
 }
 

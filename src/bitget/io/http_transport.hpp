@@ -35,7 +35,7 @@ struct TransportOptions {
 
 struct RawRequest {
   bool post = false;
-  std::string target;               // path + "?" + query
+  std::string target;  // path + "?" + query
   std::string body;
   std::vector<Header> headers;
 };
@@ -51,7 +51,7 @@ struct TransportOutcome {
   // outcome of a non-idempotent request unknown.
   bool maybe_sent = false;
   bool reused_connection = false;
-  std::string detail;               // the underlying transport error, for logs
+  std::string detail;  // the underlying transport error, for logs
 };
 
 struct TransportStats {
@@ -68,8 +68,7 @@ class HttpTransport {
   HttpTransport(const HttpTransport&) = delete;
   HttpTransport& operator=(const HttpTransport&) = delete;
 
-  boost::asio::awaitable<TransportOutcome> perform(RawRequest request,
-                                                   std::chrono::steady_clock::time_point deadline);
+  boost::asio::awaitable<TransportOutcome> perform(RawRequest request, std::chrono::steady_clock::time_point deadline);
 
   const TransportStats& stats() const noexcept;
   std::size_t idle_connections() const noexcept;

@@ -64,7 +64,8 @@ void PublicStream::promote() {
   active_ = std::move(standby_);
   generation_ = standby_generation_;
   ++rotations_;
-  events_.info("ws.rotated", {{"session", config_.session.name}, {"generation", generation_},
+  events_.info("ws.rotated", {{"session", config_.session.name},
+                              {"generation", generation_},
                               {"note", "the new connection streams; the old one is closed"}});
   old->stop();
   // Destroyed outside this call chain (its own handlers may be on the stack elsewhere).
@@ -120,7 +121,8 @@ void PublicStream::resync(const SubscriptionArg& arg) { active_->resync(arg); }
 asio::awaitable<void> PublicStream::rotate_loop() {
   auto alive = alive_;
   using Steady = std::chrono::steady_clock;
-  const auto poll = std::clamp<Steady::duration>(rotate_after_ / 8, std::chrono::milliseconds(100), std::chrono::seconds(30));
+  const auto poll =
+      std::clamp<Steady::duration>(rotate_after_ / 8, std::chrono::milliseconds(100), std::chrono::seconds(30));
   std::uint64_t seen_connections = 0, seen_generation = generation_;
   Steady::time_point connected_at = Steady::now(), standby_since{};
   for (;;) {
@@ -150,8 +152,9 @@ asio::awaitable<void> PublicStream::rotate_loop() {
     standby_->subscribe(active_->wanted());
     standby_->start();
     standby_since = now;
-    events_.info("ws.rotating", {{"session", config_.session.name},
-                                 {"age_s", std::chrono::duration_cast<std::chrono::seconds>(now - connected_at).count()}});
+    events_.info("ws.rotating",
+                 {{"session", config_.session.name},
+                  {"age_s", std::chrono::duration_cast<std::chrono::seconds>(now - connected_at).count()}});
   }
 }
 

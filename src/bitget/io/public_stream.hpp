@@ -45,8 +45,8 @@ class PublicStream {
   const Clock& clock_;
   WsClient::Handlers handlers_;
   std::chrono::seconds rotate_after_;
-  std::uint64_t generation_ = 0;           // the generation of active_
-  std::uint64_t next_generation_ = 1;      // every connection gets its own
+  std::uint64_t generation_ = 0;       // the generation of active_
+  std::uint64_t next_generation_ = 1;  // every connection gets its own
   std::uint64_t standby_generation_ = 0;
   std::unique_ptr<WsClient> active_;
   std::unique_ptr<WsClient> standby_;  // opened for a rotation, not yet in use

@@ -4,8 +4,8 @@
 #include "http_transport.hpp"
 
 #include <carry/bitget/circuit_breaker.hpp>
-#include <carry/bitget/rest_metrics.hpp>
 #include <carry/bitget/rate_limiter.hpp>
+#include <carry/bitget/rest_metrics.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -27,11 +27,9 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 io::TransportOptions transport_options(const RestClientConfig& c) {
   auto url = io::parse_url(c.base_url);
-  if (!url || url->websocket)
-    throw std::runtime_error("rest base URL '" + c.base_url + "' is not an http(s) URL");
+  if (!url || url->websocket) throw std::runtime_error("rest base URL '" + c.base_url + "' is not an http(s) URL");
   if (!url->tls && !url->host_is_loopback())
-    throw std::runtime_error("rest base URL '" + c.base_url +
-                             "': plain http is allowed only to a loopback host");
+    throw std::runtime_error("rest base URL '" + c.base_url + "': plain http is allowed only to a loopback host");
   io::TransportOptions t;
   t.origin = *url;
   t.tls.ca_file = c.ca_file;
@@ -45,11 +43,16 @@ io::TransportOptions transport_options(const RestClientConfig& c) {
 // The code label of a request that got no HTTP status back.
 std::string_view failure_label(Errc code) {
   switch (code) {
-    case Errc::timeout: return "timeout";
-    case Errc::network: return "neterr";
-    case Errc::canceled: return "canceled";
-    case Errc::io: return "tls";
-    default: return "error";
+    case Errc::timeout:
+      return "timeout";
+    case Errc::network:
+      return "neterr";
+    case Errc::canceled:
+      return "canceled";
+    case Errc::io:
+      return "tls";
+    default:
+      return "error";
   }
 }
 
@@ -84,8 +87,8 @@ Result<std::string> encode_http_request(bool post, std::string_view target, std:
 }
 
 struct RestClient::Impl {
-  Impl(asio::any_io_executor executor, RestClientConfig cfg, std::shared_ptr<const Signer> s,
-       EventSink& ev, const Clock& clk)
+  Impl(asio::any_io_executor executor, RestClientConfig cfg, std::shared_ptr<const Signer> s, EventSink& ev,
+       const Clock& clk)
       : ex(executor),
         config(std::move(cfg)),
         signer(std::move(s)),
@@ -182,9 +185,8 @@ struct RestClient::Impl {
   // Every admitted request reports back exactly once, so a half-open probe is always released.
   void record_failure(const std::string& path, Errc code, const std::string& detail) {
     ++stats.failures;
-    events.warn("rest.request_failed", {{"path", path},
-                                        {"error", make_error_code(code).message()},
-                                        {"detail", detail}});
+    events.warn("rest.request_failed",
+                {{"path", path}, {"error", make_error_code(code).message()}, {"detail", detail}});
     if (code == Errc::rate_limited) {
       // The server answered: it is alive (breaker), but this endpoint must cool down (limiter).
       limiter.on_rate_limited(path, SteadyClock::now());
@@ -238,23 +240,19 @@ struct RestClient::Impl {
   RestMetrics metrics;
 };
 
-RestClient::RestClient(asio::any_io_executor ex, RestClientConfig config,
-                       std::shared_ptr<const Signer> signer, EventSink& events, const Clock& clock)
+RestClient::RestClient(asio::any_io_executor ex, RestClientConfig config, std::shared_ptr<const Signer> signer,
+                       EventSink& events, const Clock& clock)
     : impl_(std::make_unique<Impl>(std::move(ex), std::move(config), std::move(signer), events, clock)) {}
 
 RestClient::~RestClient() = default;
 
-asio::awaitable<Result<RestResponse>> RestClient::send(RestRequest request) {
-  return impl_->send(std::move(request));
-}
+asio::awaitable<Result<RestResponse>> RestClient::send(RestRequest request) { return impl_->send(std::move(request)); }
 asio::awaitable<Result<std::int64_t>> RestClient::sync_server_time() { return impl_->sync_time(); }
 std::int64_t RestClient::server_time_offset_ms() const noexcept { return impl_->offset_ms; }
 std::int64_t RestClient::exchange_time_ms() const noexcept { return impl_->exchange_ms(); }
 RestStats RestClient::stats() const noexcept { return impl_->stats; }
 const RestMetrics& RestClient::metrics() const noexcept { return impl_->metrics; }
-bool RestClient::circuit_open() const noexcept {
-  return impl_->breaker.state() != CircuitBreaker::State::Closed;
-}
+bool RestClient::circuit_open() const noexcept { return impl_->breaker.state() != CircuitBreaker::State::Closed; }
 const RestClientConfig& RestClient::config() const noexcept { return impl_->config; }
 
 }  // namespace carry::bitget

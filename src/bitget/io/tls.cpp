@@ -12,8 +12,8 @@ namespace ssl = boost::asio::ssl;
 
 std::shared_ptr<ssl::context> make_client_tls_context(const TlsOptions& options) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
-  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                   ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                   ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
   boost::system::error_code ec;
   // exchange.ca_file adds a trust anchor (a private CA, a test CA) to the system's store: it never
   // replaces it, so pointing it at a test CA cannot break the real exchange's certificate chain.

@@ -13,8 +13,8 @@
 namespace carry::bitget::io {
 
 struct TlsOptions {
-  std::string ca_file;       // PEM bundle trusted in addition to the system store; empty = system only
-  bool verify_peer = true;   // false only for explicit local experiments, never by default
+  std::string ca_file;      // PEM bundle trusted in addition to the system store; empty = system only
+  bool verify_peer = true;  // false only for explicit local experiments, never by default
 };
 
 // TLS 1.2+ client context with peer verification. Throws std::runtime_error naming the CA file

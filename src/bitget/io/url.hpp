@@ -8,11 +8,11 @@
 namespace carry::bitget::io {
 
 struct Url {
-  bool tls = false;          // https / wss
-  bool websocket = false;    // ws / wss
-  std::string host;          // without brackets
-  std::string port;          // explicit or the scheme default
-  std::string path;          // "/" when absent; no query
+  bool tls = false;        // https / wss
+  bool websocket = false;  // ws / wss
+  std::string host;        // without brackets
+  std::string port;        // explicit or the scheme default
+  std::string path;        // "/" when absent; no query
 
   // Host header / SNI value: host, plus ":port" when not the scheme default.
   std::string authority() const;

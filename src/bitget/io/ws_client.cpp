@@ -8,8 +8,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -87,8 +87,8 @@ void log_driver_exit(EventSink& events, const std::string& session, const char* 
 }  // namespace
 
 struct WsClient::Impl : std::enable_shared_from_this<Impl> {
-  Impl(asio::any_io_executor executor, WsClientConfig cfg, const Signer* signer, EventSink& ev,
-       const Clock& clk, Handlers h)
+  Impl(asio::any_io_executor executor, WsClientConfig cfg, const Signer* signer, EventSink& ev, const Clock& clk,
+       Handlers h)
       : ex(executor),
         config(std::move(cfg)),
         events(ev),
@@ -143,8 +143,10 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
                        if (stopped) return;
                        // The owner may bring a second connection up first; else reconnect now,
                        // before the venue drops this one.
-                       if (handlers.on_planned_reconnect) handlers.on_planned_reconnect();
-                       else post_reconnect_now();
+                       if (handlers.on_planned_reconnect)
+                         handlers.on_planned_reconnect();
+                       else
+                         post_reconnect_now();
                      },
                  },
                  action);
@@ -207,8 +209,7 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
     if (!self->stopped && gen != self->generation) self->start_writer();
   }
 
-  static asio::awaitable<void> read_loop(std::shared_ptr<Impl> self, std::shared_ptr<Connection> c,
-                                         std::uint64_t gen) {
+  static asio::awaitable<void> read_loop(std::shared_ptr<Impl> self, std::shared_ptr<Connection> c, std::uint64_t gen) {
     beast::flat_buffer buffer;
     for (;;) {
       const error_code ec = co_await c->read(buffer);
@@ -245,7 +246,8 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
   asio::awaitable<error_code> handshake_ws(Ws& ws, SteadyClock::time_point deadline) {
     beast::get_lowest_layer(ws).expires_never();
     const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - SteadyClock::now());
-    websocket::stream_base::timeout opt{std::max(left, std::chrono::nanoseconds(1)), websocket::stream_base::none(), false};
+    websocket::stream_base::timeout opt{std::max(left, std::chrono::nanoseconds(1)), websocket::stream_base::none(),
+                                        false};
     ws.set_option(opt);
     ws.set_option(websocket::stream_base::decorator(
         [](websocket::request_type& req) { req.set(beast::http::field::user_agent, "carry/0.1"); }));
@@ -305,7 +307,8 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
           break;
         }
         if (!c) {
-          self->events.warn("ws.connect_failed", {{"session", self->name()}, {"url", self->config.url}, {"error", why}});
+          self->events.warn("ws.connect_failed",
+                            {{"session", self->name()}, {"url", self->config.url}, {"error", why}});
           self->apply(self->fsm.on_closed(self->now(), why));
           continue;
         }

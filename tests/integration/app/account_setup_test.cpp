@@ -37,12 +37,13 @@ class AccountSetup : public ::testing::Test {
   // A synthetic market, funding 0 (the strategy never opens), leverage 10 on every symbol.
   void start_sim(const SimAccount& a) {
     const auto cfg = dir.write(
-        "sim.yaml", "sim:\n  listen: 127.0.0.1:0\n  synthetic: true\n  seed: 5\n  tick_ms: 50\n"
-                    "  funding:\n    interval_s: 600\n    rate: \"0\"\n"
-                    "  balances:\n    futures_usdt: \"100000\"\n    spot: {USDT: \"100000\", BTC: \"0\", ETH: \"0\"}\n"
-                    "  default_leverage: 10\n  position_mode: " + a.position_mode + "\n  margin_mode: " + a.margin_mode +
-                    "\n  accounts:\n    - {api_key: k1, secret: s1, passphrase: p1, account_mode: " + a.account_mode +
-                    "}\n");
+        "sim.yaml",
+        "sim:\n  listen: 127.0.0.1:0\n  synthetic: true\n  seed: 5\n  tick_ms: 50\n"
+        "  funding:\n    interval_s: 600\n    rate: \"0\"\n"
+        "  balances:\n    futures_usdt: \"100000\"\n    spot: {USDT: \"100000\", BTC: \"0\", ETH: \"0\"}\n"
+        "  default_leverage: 10\n  position_mode: " +
+            a.position_mode + "\n  margin_mode: " + a.margin_mode +
+            "\n  accounts:\n    - {api_key: k1, secret: s1, passphrase: p1, account_mode: " + a.account_mode + "}\n");
     uta = a.account_mode == "uta";
     sim = std::make_unique<SimProcess>(BITGET_SIM_EXE, std::vector<std::string>{"--config", cfg});
     ASSERT_TRUE(sim->is_ready()) << sim->ready().dump();
@@ -51,14 +52,14 @@ class AccountSetup : public ::testing::Test {
   std::unique_ptr<Process> carryd() const {
     const std::string host = "127.0.0.1:" + std::to_string(sim->port());
     const auto cfg = dir.write(
-        "carryd.yaml",
-        "exchange:\n  environment: testnet\n  demo_trading: false\n  rest_url: http://" + host +
-            "\n  ws_public_url: ws://" + host + "/v2/ws/public\n  ws_private_url: ws://" + host +
-            "/v2/ws/private\n  margin_mode: crossed\n  position_mode: one_way\n  leverage: 3\n"
-            "  rest_timeout_ms: 3000\nstrategy:\n  funding:\n    symbols: [BTCUSDT, ETHUSDT]\n"
-            "store:\n  db_path: " + dir.file("carry.db") + "\nlog:\n  dir: " + dir.file("logs") +
-            "\n  console: false\nmonitor:\n  heartbeat_s: 2\n  reports_dir: " + dir.file("reports") +
-            "\n  http:\n    listen: 127.0.0.1:0\n");
+        "carryd.yaml", "exchange:\n  environment: testnet\n  demo_trading: false\n  rest_url: http://" + host +
+                           "\n  ws_public_url: ws://" + host + "/v2/ws/public\n  ws_private_url: ws://" + host +
+                           "/v2/ws/private\n  margin_mode: crossed\n  position_mode: one_way\n  leverage: 3\n"
+                           "  rest_timeout_ms: 3000\nstrategy:\n  funding:\n    symbols: [BTCUSDT, ETHUSDT]\n"
+                           "store:\n  db_path: " +
+                           dir.file("carry.db") + "\nlog:\n  dir: " + dir.file("logs") +
+                           "\n  console: false\nmonitor:\n  heartbeat_s: 2\n  reports_dir: " + dir.file("reports") +
+                           "\n  http:\n    listen: 127.0.0.1:0\n");
     std::map<std::string, std::string> env = {
         {"APP_CONFIG_FILE", ""}, {"KEYS__API_KEY", "k1"}, {"KEYS__API_SECRET", "s1"}, {"KEYS__PASSPHRASE", "p1"}};
     return std::make_unique<Process>(std::vector<std::string>{CARRYD_PATH, "--env", "testnet", "--config", cfg}, env);
@@ -66,9 +67,9 @@ class AccountSetup : public ::testing::Test {
 
   // The sim's view of one symbol's settings, read as carryd reads them.
   json settings(const std::string& symbol) const {
-    auto r = carry::test::signed_call(sim->port(), signer, "GET",
-                                      "/api/v2/mix/account/account?marginCoin=USDT&productType=USDT-FUTURES&symbol=" +
-                                          symbol);
+    auto r = carry::test::signed_call(
+        sim->port(), signer, "GET",
+        "/api/v2/mix/account/account?marginCoin=USDT&productType=USDT-FUTURES&symbol=" + symbol);
     EXPECT_EQ(r["code"], "00000") << r.dump();
     return r["data"];
   }
@@ -153,8 +154,8 @@ TEST_F(AccountSetup, AnAccountInOtherSettingsIsSetUpAsConfiguredAndReadBack) {
 
 TEST_F(AccountSetup, AHedgeAccountHoldingAPositionIsRefusedWithExit1) {
   start_sim({"hedge_mode", "crossed"});
-  const json placed = place_perp({{"marginMode", "crossed"}, {"size", "0.010"}, {"side", "buy"}, {"tradeSide", "open"},
-                                  {"orderType", "market"}});
+  const json placed = place_perp(
+      {{"marginMode", "crossed"}, {"size", "0.010"}, {"side", "buy"}, {"tradeSide", "open"}, {"orderType", "market"}});
   ASSERT_EQ(placed["code"], "00000") << placed.dump();
   ASSERT_EQ(sim_account()["positions"].size(), 1u);
 
@@ -177,8 +178,12 @@ TEST_F(AccountSetup, AHedgeAccountHoldingAPositionIsRefusedWithExit1) {
 
 TEST_F(AccountSetup, AMarginModeThatCannotSwitchUnderAnOpenOrderIsRefusedWithExit1) {
   start_sim({"one_way_mode", "isolated"});
-  const json placed = place_perp({{"marginMode", "isolated"}, {"size", "0.010"}, {"price", "1000.0"}, {"side", "buy"},
-                                  {"orderType", "limit"}, {"force", "post_only"}});
+  const json placed = place_perp({{"marginMode", "isolated"},
+                                  {"size", "0.010"},
+                                  {"price", "1000.0"},
+                                  {"side", "buy"},
+                                  {"orderType", "limit"},
+                                  {"force", "post_only"}});
   ASSERT_EQ(placed["code"], "00000") << placed.dump();
 
   const auto [failed, diff] = refused();

@@ -59,8 +59,8 @@ std::string config_yaml(const TempDir& dir, const std::string& environment, bool
   return "exchange:\n  environment: " + environment + "\n  allow_live: " + (allow_live ? "true" : "false") +
          "\n  rest_url: http://" + host + "\n  ws_public_url: ws://" + host + "/v2/ws/public\n" +
          "  ws_private_url: ws://" + host + "/v2/ws/private\n" + "store:\n  db_path: " + dir.file("carry.db") +
-         "\nlog:\n  dir: " + dir.file("logs") + "\n  console: false\nmonitor:\n  reports_dir: " +
-         dir.file("reports") + "\n";
+         "\nlog:\n  dir: " + dir.file("logs") + "\n  console: false\nmonitor:\n  reports_dir: " + dir.file("reports") +
+         "\n";
 }
 
 std::vector<nlohmann::json> jsonl(const TempDir& dir) {
@@ -80,7 +80,9 @@ bool has_event(const std::vector<nlohmann::json>& lines, const std::string& even
 
 // A clean environment: no inherited SECTION__KEY variables or .env from the developer's shell.
 // The monitoring port on an ephemeral port: parallel runs never collide on 9464.
-std::map<std::string, std::string> base_env() { return {{"APP_CONFIG_FILE", ""}, {"MONITOR__HTTP__LISTEN", "127.0.0.1:0"}}; }
+std::map<std::string, std::string> base_env() {
+  return {{"APP_CONFIG_FILE", ""}, {"MONITOR__HTTP__LISTEN", "127.0.0.1:0"}};
+}
 
 }  // namespace
 
@@ -99,10 +101,10 @@ TEST(CountingListener, DetectsAConnection) {
 
 // Bitget's production hosts, whatever `environment` says: what the guard is about.
 std::string production_yaml(const TempDir& dir, const std::string& environment, bool demo_trading) {
-  return "exchange:\n  environment: " + environment + "\n  allow_live: false\n  demo_trading: " +
-         (demo_trading ? "true" : "false") + "\nstore:\n  db_path: " + dir.file("carry.db") + "\nlog:\n  dir: " +
-         dir.file("logs") + "\n  console: false\nmonitor:\n  reports_dir: " + dir.file("reports") +
-         "\n  http:\n    listen: 127.0.0.1:0\n";
+  return "exchange:\n  environment: " + environment +
+         "\n  allow_live: false\n  demo_trading: " + (demo_trading ? "true" : "false") +
+         "\nstore:\n  db_path: " + dir.file("carry.db") + "\nlog:\n  dir: " + dir.file("logs") +
+         "\n  console: false\nmonitor:\n  reports_dir: " + dir.file("reports") + "\n  http:\n    listen: 127.0.0.1:0\n";
 }
 
 std::map<std::string, std::string> keys_env() {
@@ -154,8 +156,7 @@ TEST(Carryd, ResetKillSwitchNeverContactsTheExchange) {
   TempDir dir("carryd_reset");
   CountingListener listener;
   const auto cfg = dir.write("mainnet.yaml", config_yaml(dir, "mainnet", false, listener.port()));
-  Process p({CARRYD_PATH, "--env", "mainnet", "--config", cfg, "--reset-kill-switch"}, keys_env(),
-            dir.path().string());
+  Process p({CARRYD_PATH, "--env", "mainnet", "--config", cfg, "--reset-kill-switch"}, keys_env(), dir.path().string());
   ASSERT_EQ(p.wait(30s).value_or(-1), 0) << p.out() << p.err();
   EXPECT_NE(p.out().find("kill switch:"), std::string::npos) << p.out();
   EXPECT_EQ(listener.accepted(), 0);

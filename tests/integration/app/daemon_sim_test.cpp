@@ -15,10 +15,10 @@
 
 namespace {
 
-using carry::test::http_call;
 using carry::test::hedged;
-using carry::test::kOpenDeadline;
+using carry::test::http_call;
 using carry::test::kClassic;
+using carry::test::kOpenDeadline;
 using carry::test::kUta;
 using carry::test::SimAccount;
 using carry::test::SimAccountName;
@@ -42,7 +42,8 @@ TEST_P(DaemonSim, OpensHedgedRecordsFundingClosesOnFlipAndFlattensOnExit) {
 
   ASSERT_TRUE(wait_until([&] { return hedged(f, lot); }, kOpenDeadline))
       << "perp=" << f.perp_position("BTCUSDT") << " spot=" << f.spot_holding("BTC") << "\n"
-      << f.account().dump() << "\n" << d->err();
+      << f.account().dump() << "\n"
+      << d->err();
 
   // A settlement while the position is open lands in funding_events, positive for a short perp
   // at a positive rate, equal to what the simulator paid us.
@@ -158,8 +159,9 @@ TEST_P(DaemonSim, OpsCheckPassesAgainstAHealthySimulator) {
   ASSERT_TRUE(code.has_value());
   EXPECT_EQ(*code, 0) << d->out() << d->err();
   // The mode, on the first line (a UTA adds the venue's accountMode).
-  EXPECT_EQ(d->out().rfind("ops.check account=" + account().mode + (account().uta() ? " account_mode=unified\n" : "\n"), 0),
-            0u)
+  EXPECT_EQ(
+      d->out().rfind("ops.check account=" + account().mode + (account().uta() ? " account_mode=unified\n" : "\n"), 0),
+      0u)
       << d->out();
   EXPECT_NE(d->out().find("ops.check symbol=BTCUSDT funding=0.0003 next="), std::string::npos) << d->out();
   EXPECT_NE(d->out().find("open=0"), std::string::npos);

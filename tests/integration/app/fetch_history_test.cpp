@@ -49,8 +49,9 @@ class FetchHistory : public ::testing::Test {
  protected:
   void SetUp() override {
     // Hourly settlements so the funding history spans more than one 100-row page.
-    sim_ = std::make_unique<SimProcess>(BITGET_SIM_EXE, std::vector<std::string>{"--listen", "127.0.0.1:0", "--synthetic", "--seed", "5",
-                                                                                 "--history-days", "7", "--funding-interval", "3600"});
+    sim_ = std::make_unique<SimProcess>(
+        BITGET_SIM_EXE, std::vector<std::string>{"--listen", "127.0.0.1:0", "--synthetic", "--seed", "5",
+                                                 "--history-days", "7", "--funding-interval", "3600"});
     ASSERT_TRUE(sim_->is_ready()) << sim_->ready().dump();
     rest_ = sim_->ready()["rest"];
     // Three whole days well inside the sim's history: [today-5d, today-2d).
@@ -63,11 +64,13 @@ class FetchHistory : public ::testing::Test {
   }
 
   json stats() const { return http_call(sim_->port(), "GET", "/sim/stats").json(); }
-  std::uint64_t calls(const json& s, const std::string& path) const { return s["requests_by_path"].value(path, std::uint64_t{0}); }
+  std::uint64_t calls(const json& s, const std::string& path) const {
+    return s["requests_by_path"].value(path, std::uint64_t{0});
+  }
 
   std::vector<std::string> fetch_args(const fs::path& out) const {
-    return {CARRYD_PATH, "fetch-history", "--symbol", "BTCUSDT", "--from", from_, "--to", to_, "--out", out.string(),
-            "--config", config_};
+    return {CARRYD_PATH, "fetch-history", "--symbol",   "BTCUSDT",  "--from", from_, "--to",
+            to_,         "--out",         out.string(), "--config", config_};
   }
   std::map<std::string, std::string> env() const { return {{"EXCHANGE__REST_URL", rest_}}; }
 
@@ -79,8 +82,9 @@ class FetchHistory : public ::testing::Test {
   RunResult fetch(const fs::path& out) const { return run(fetch_args(out)); }
 
   std::string name(const std::string& role) const {
-    const std::string range = date_of(from_ms_).substr(0, 4) + date_of(from_ms_).substr(5, 2) + date_of(from_ms_).substr(8, 2) + "-" +
-                              to_.substr(0, 4) + to_.substr(5, 2) + to_.substr(8, 2);
+    const std::string range = date_of(from_ms_).substr(0, 4) + date_of(from_ms_).substr(5, 2) +
+                              date_of(from_ms_).substr(8, 2) + "-" + to_.substr(0, 4) + to_.substr(5, 2) +
+                              to_.substr(8, 2);
     if (role == "funding") return "bitget_funding_BTCUSDT_" + range + ".csv";
     return "bitget_" + role + "_BTCUSDT_1m_" + range + ".csv";
   }
@@ -95,13 +99,14 @@ class FetchHistory : public ::testing::Test {
 };
 
 // Every row the sim serves for [from, to), asked directly (200 per call), by open time.
-std::map<std::int64_t, std::vector<Decimal>> served_candles(unsigned short port, const std::string& path, bool perp, std::int64_t from,
-                                                            std::int64_t to) {
+std::map<std::int64_t, std::vector<Decimal>> served_candles(unsigned short port, const std::string& path, bool perp,
+                                                            std::int64_t from, std::int64_t to) {
   std::map<std::int64_t, std::vector<Decimal>> out;
   for (std::int64_t t = from; t < to; t += 200 * kMinuteMs) {
-    std::string target = std::string(path) + "?symbol=BTCUSDT&granularity=" + (perp ? "1m&productType=USDT-FUTURES" : "1min") +
-                         "&startTime=" + std::to_string(t) + "&endTime=" + std::to_string(std::min(t + 200 * kMinuteMs, to) - 1) +
-                         "&limit=200";
+    std::string target = std::string(path) +
+                         "?symbol=BTCUSDT&granularity=" + (perp ? "1m&productType=USDT-FUTURES" : "1min") +
+                         "&startTime=" + std::to_string(t) +
+                         "&endTime=" + std::to_string(std::min(t + 200 * kMinuteMs, to) - 1) + "&limit=200";
     const auto j = http_call(port, "GET", target).json();
     for (const auto& row : j.at("data")) {
       std::vector<Decimal> v;
@@ -125,7 +130,8 @@ void expect_candles_match(const fs::path& file, const std::map<std::int64_t, std
     ASSERT_EQ(f.size(), 7u) << file << ":" << i + 1;
     ASSERT_EQ(std::stoll(f[0]), it->first) << file << ":" << i + 1 << " (rows sorted, unique, none missing)";
     EXPECT_EQ(f[1], UnixNanos::from_ms(it->first).to_rfc3339());
-    for (int k = 0; k < 5; ++k) ASSERT_EQ(*Decimal::parse(f[2 + k]), it->second[k]) << file << ":" << i + 1 << " column " << 2 + k;
+    for (int k = 0; k < 5; ++k)
+      ASSERT_EQ(*Decimal::parse(f[2 + k]), it->second[k]) << file << ":" << i + 1 << " column " << 2 + k;
   }
 }
 
@@ -136,7 +142,8 @@ TEST_F(FetchHistory, FilesHoldWhatTheSimServesPagedAndTheBacktestLoadsThem) {
   ASSERT_EQ(r.code, 0) << r.err;
   const auto after = stats();
   const std::string n = std::to_string(expected_candles());
-  EXPECT_NE(r.out.find("fetch-history done: symbol=BTCUSDT timeframe=1m spot=" + n + " perp=" + n + " funding=73 "), std::string::npos)
+  EXPECT_NE(r.out.find("fetch-history done: symbol=BTCUSDT timeframe=1m spot=" + n + " perp=" + n + " funding=73 "),
+            std::string::npos)
       << r.out;
   EXPECT_NE(r.err.find("spot: done, 4,320 rows -> " + name("spot")), std::string::npos) << r.err;
 
@@ -157,9 +164,11 @@ TEST_F(FetchHistory, FilesHoldWhatTheSimServesPagedAndTheBacktestLoadsThem) {
   std::map<std::int64_t, Decimal> rates;
   for (int page = 1; page <= 5; ++page) {
     const auto j = http_call(sim_->port(), "GET",
-                             std::string(kFundingPath) + "?symbol=BTCUSDT&productType=USDT-FUTURES&pageSize=100&pageNo=" + std::to_string(page))
+                             std::string(kFundingPath) +
+                                 "?symbol=BTCUSDT&productType=USDT-FUTURES&pageSize=100&pageNo=" + std::to_string(page))
                        .json();
-    for (const auto& e : j.at("data")) rates[std::stoll(e["fundingTime"].get<std::string>())] = *Decimal::parse(e["fundingRate"].get<std::string>());
+    for (const auto& e : j.at("data"))
+      rates[std::stoll(e["fundingTime"].get<std::string>())] = *Decimal::parse(e["fundingRate"].get<std::string>());
   }
   const auto fl = lines_of(out / name("funding"));
   ASSERT_EQ(fl.size(), 1u + 73u);
@@ -177,11 +186,12 @@ TEST_F(FetchHistory, FilesHoldWhatTheSimServesPagedAndTheBacktestLoadsThem) {
     EXPECT_EQ(f[4], "1");
   }
 
-  const auto bt = run({CARRYD_PATH, "backtest", "--data", out.string(), "--symbols", "BTCUSDT", "--config", config_, "--out",
-                       (dir_.path() / "bt").string()});
+  const auto bt = run({CARRYD_PATH, "backtest", "--data", out.string(), "--symbols", "BTCUSDT", "--config", config_,
+                       "--out", (dir_.path() / "bt").string()});
   ASSERT_EQ(bt.code, 0) << bt.err;
   EXPECT_NE(bt.out.find("Backtest done: days=3.00 symbols=1"), std::string::npos) << bt.out;
-  EXPECT_NE(bt.err.find("BTCUSDT: using " + UnixNanos::from_ms(from_ms_).to_rfc3339() + " .. " + UnixNanos::from_ms(to_ms_).to_rfc3339()),
+  EXPECT_NE(bt.err.find("BTCUSDT: using " + UnixNanos::from_ms(from_ms_).to_rfc3339() + " .. " +
+                        UnixNanos::from_ms(to_ms_).to_rfc3339()),
             std::string::npos)
       << bt.err;
   EXPECT_EQ(bt.err.find("warning"), std::string::npos) << bt.err;  // no gaps
@@ -192,7 +202,8 @@ TEST_F(FetchHistory, FilesHoldWhatTheSimServesPagedAndTheBacktestLoadsThem) {
   const auto again = fetch(out);
   ASSERT_EQ(again.code, 0) << again.err;
   const auto again_after = stats();
-  for (const char* p : {kSpotPath, kPerpPath, kFundingPath}) EXPECT_EQ(calls(again_after, p), calls(again_before, p)) << p;
+  for (const char* p : {kSpotPath, kPerpPath, kFundingPath})
+    EXPECT_EQ(calls(again_after, p), calls(again_before, p)) << p;
   EXPECT_NE(again.out.find("downloaded=0"), std::string::npos) << again.out;
   EXPECT_EQ(carry_test::read_file(out / name("spot")), spot_before);
 }
@@ -293,13 +304,15 @@ TEST_F(FetchHistory, PermanentErrorsAndBadArgumentsGiveOneLineAndNonZeroExit) {
   EXPECT_EQ(backwards.err.find("carryd: fetch-history: --from/--to: empty range"), 0u) << backwards.err;
   EXPECT_EQ(std::count(backwards.err.begin(), backwards.err.end(), '\n'), 1) << backwards.err;
 
-  const auto same = run(args({"--symbol", "BTCUSDT", "--from", "2025-06-01T00:00:00Z", "--to", "2025-06-01T00:00:00Z"}));
+  const auto same =
+      run(args({"--symbol", "BTCUSDT", "--from", "2025-06-01T00:00:00Z", "--to", "2025-06-01T00:00:00Z"}));
   EXPECT_EQ(same.code, 2);
   EXPECT_NE(same.err.find("empty range"), std::string::npos) << same.err;
 
   const auto bad_date = run(args({"--symbol", "BTCUSDT", "--from", "2025-13-01", "--to", to_}));
   EXPECT_EQ(bad_date.code, 2);
-  EXPECT_EQ(bad_date.err, "carryd: fetch-history: --from: bad date '2025-13-01' (expected YYYY-MM-DD or RFC 3339 UTC)\n");
+  EXPECT_EQ(bad_date.err,
+            "carryd: fetch-history: --from: bad date '2025-13-01' (expected YYYY-MM-DD or RFC 3339 UTC)\n");
 
   const auto missing = run(args({"--symbol", "BTCUSDT", "--from", from_}));
   EXPECT_EQ(missing.code, 2);
@@ -307,7 +320,8 @@ TEST_F(FetchHistory, PermanentErrorsAndBadArgumentsGiveOneLineAndNonZeroExit) {
 
   const auto unknown = run(args({"--symbol", "DOGEUSDT", "--from", from_, "--to", to_}));
   EXPECT_EQ(unknown.code, 1);
-  EXPECT_NE(last_line(unknown).find("carryd: fetch-history: setup: GET /api/v2/mix/market/current-fund-rate failed"), std::string::npos)
+  EXPECT_NE(last_line(unknown).find("carryd: fetch-history: setup: GET /api/v2/mix/market/current-fund-rate failed"),
+            std::string::npos)
       << unknown.err;
   EXPECT_NE(last_line(unknown).find("40034"), std::string::npos) << unknown.err;
 

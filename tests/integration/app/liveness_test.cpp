@@ -23,9 +23,7 @@ using carry_test::wait_until;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-std::int64_t ts_ms(const json& event) {
-  return carry::UnixNanos::parse_rfc3339(event.value("ts", "")).value().ms();
-}
+std::int64_t ts_ms(const json& event) { return carry::UnixNanos::parse_rfc3339(event.value("ts", "")).value().ms(); }
 
 std::vector<json> session_events(const SimFixture& f, const std::string& event, const std::string& session) {
   std::vector<json> out;
@@ -56,12 +54,14 @@ TEST_P(Liveness, StalledPublicStreamIsReconnectedBeforeTheStaleDataGuardTrips) {
   env["RISK__MARKET_DATA_STALE_S"] = "12";
   auto d = f.carryd({}, env);
   ASSERT_TRUE(wait_until([&] { return carry::test::hedged(f, lot); }, carry::test::kOpenDeadline))
-      << f.account().dump() << "\n" << carry_test::read_file(f.dir.path() / "logs" / "app.log");
+      << f.account().dump() << "\n"
+      << carry_test::read_file(f.dir.path() / "logs" / "app.log");
 
   const auto backoffs = session_events(f, "ws.backoff", "public").size();
   const auto streamings = session_events(f, "ws.streaming", "public").size();
-  const std::int64_t stalled_at = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      std::chrono::system_clock::now().time_since_epoch()).count();
+  const std::int64_t stalled_at =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   f.post("/sim/faults", {{"ws_stall_now", "public"}});
 
   // Found dead (no data, no pong) and streaming again on a new connection.

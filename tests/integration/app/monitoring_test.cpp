@@ -94,7 +94,8 @@ json parse_with_prometheus_client(const carry_test::TempDir& dir, const std::str
 }
 
 // The value of one sample of a parsed family, NaN when absent.
-double sample(const json& families, const std::string& family, const std::string& name, const json& labels = json::object()) {
+double sample(const json& families, const std::string& family, const std::string& name,
+              const json& labels = json::object()) {
   if (!families.contains(family)) return std::nan("");
   for (const auto& s : families[family]["samples"]) {
     if (s[0] != name) continue;
@@ -132,14 +133,17 @@ TEST_P(Monitoring, MetricsParseWithThePrometheusClientAndShowTheHedgeAndFunding)
         if (fam.is_null()) return true;  // a parse failure: reported below
         return sample(fam, "carry_funding_received_usdt_total", "carry_funding_received_usdt_total",
                       {{"symbol", "BTCUSDT"}}) > 0 &&
-               sample(fam, "carry_position_base", "carry_position_base", {{"symbol", "BTCUSDT"}, {"market", "spot"}}) > 0;
+               sample(fam, "carry_position_base", "carry_position_base", {{"symbol", "BTCUSDT"}, {"market", "spot"}}) >
+                   0;
       },
       90s, 500ms);
   ASSERT_FALSE(fam.is_null()) << error << "\n" << text;
   ASSERT_TRUE(paid) << text;
 
-  const double spot = sample(fam, "carry_position_base", "carry_position_base", {{"symbol", "BTCUSDT"}, {"market", "spot"}});
-  const double perp = sample(fam, "carry_position_base", "carry_position_base", {{"symbol", "BTCUSDT"}, {"market", "perp"}});
+  const double spot =
+      sample(fam, "carry_position_base", "carry_position_base", {{"symbol", "BTCUSDT"}, {"market", "spot"}});
+  const double perp =
+      sample(fam, "carry_position_base", "carry_position_base", {{"symbol", "BTCUSDT"}, {"market", "perp"}});
   EXPECT_GT(spot, 0);
   EXPECT_LT(perp, 0);
   EXPECT_NEAR(spot + perp, 0, lot + 1e-12) << text;
@@ -171,12 +175,14 @@ TEST_P(Monitoring, MetricsParseWithThePrometheusClientAndShowTheHedgeAndFunding)
   ASSERT_FALSE(place.empty()) << text;
   EXPECT_EQ(fam["carry_rest_latency_seconds"]["type"], "histogram");
   EXPECT_GE(sample(fam, "carry_rest_latency_seconds", "carry_rest_latency_seconds_count", {{"endpoint", place}}), 1);
-  EXPECT_GE(sample(fam, "carry_rest_latency_seconds", "carry_rest_latency_seconds_bucket", {{"endpoint", place}, {"le", "+Inf"}}),
+  EXPECT_GE(sample(fam, "carry_rest_latency_seconds", "carry_rest_latency_seconds_bucket",
+                   {{"endpoint", place}, {"le", "+Inf"}}),
             1);
   EXPECT_EQ(sample(fam, "carry_ws_reconnects", "carry_ws_reconnects_total", {{"session", "public"}}), 0);
   EXPECT_EQ(sample(fam, "carry_ws_reconnects", "carry_ws_reconnects_total", {{"session", "private"}}), 0);
-  EXPECT_LT(sample(fam, "carry_ws_last_message_age_seconds", "carry_ws_last_message_age_seconds", {{"session", "public"}}),
-            30);
+  EXPECT_LT(
+      sample(fam, "carry_ws_last_message_age_seconds", "carry_ws_last_message_age_seconds", {{"session", "public"}}),
+      30);
   for (const auto& [name, family] : fam.items()) EXPECT_EQ(name.rfind("carry_", 0), 0u) << name;
 
   const auto health = carry::test::http_call(port, "GET", "/health");
@@ -264,7 +270,8 @@ TEST(MonitoringHealth, GarbageAtThePortNeverDisturbsTrading) {
   auto d = f.carryd({}, f.keys());
   const unsigned short port = wait_http_port(f);
   ASSERT_NE(port, 0) << d->err();
-  ASSERT_TRUE(wait_until([&] { return carry::test::hedged(f, lot); }, carry::test::kOpenDeadline)) << f.account().dump();
+  ASSERT_TRUE(wait_until([&] { return carry::test::hedged(f, lot); }, carry::test::kOpenDeadline))
+      << f.account().dump();
   ASSERT_TRUE(wait_until([&] { return carry::test::http_call(port, "GET", "/health").status == 200; }, 30s));
   ASSERT_TRUE(wait_until([&] { return f.open_orders() == 0; }, 30s)) << "the hedge settles before the garbage";
   const double perp_before = f.perp_position("BTCUSDT");
@@ -281,20 +288,23 @@ TEST(MonitoringHealth, GarbageAtThePortNeverDisturbsTrading) {
                 status_of(r) == 404)
         << r.substr(0, 200);
   }
-  for (const char* cut : {"GET /metr", "GET /metrics HTTP/1.1\r\nHost: x\r\n", "GET", "\r\n\r\n", "GET / HTTP/9.9\r\n\r\n"})
+  for (const char* cut :
+       {"GET /metr", "GET /metrics HTTP/1.1\r\nHost: x\r\n", "GET", "\r\n\r\n", "GET / HTTP/9.9\r\n\r\n"})
     (void)raw(port, cut);
   // The status codes the issue names.
   EXPECT_EQ(status_of(raw(port, "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")), 404);
   const std::string post = raw(port, "POST /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(status_of(post), 405);
   EXPECT_NE(post.find("Allow: GET, HEAD"), std::string::npos) << post;
-  EXPECT_EQ(status_of(raw(port, "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n")), 431);
+  EXPECT_EQ(status_of(raw(port, "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n")),
+            431);
   EXPECT_EQ(status_of(raw(port, "GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")), 413);
   const std::string head = raw(port, "HEAD /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(status_of(head), 200);
   EXPECT_EQ(head.find("carry_up"), std::string::npos) << "HEAD sends no body";
   // Keep-alive: two requests on one connection, two answers.
-  const std::string two = raw(port, "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string two =
+      raw(port, "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_NE(two.find("HTTP/1.1 200"), two.rfind("HTTP/1.1 200")) << two;
 
   // Many connections at once: beyond the cap of 16 the newcomers get a 503 and are closed.
@@ -305,8 +315,10 @@ TEST(MonitoringHealth, GarbageAtThePortNeverDisturbsTrading) {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) idle.push_back(fd);
-    else ::close(fd);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0)
+      idle.push_back(fd);
+    else
+      ::close(fd);
   }
   ASSERT_EQ(idle.size(), 40u);
   int busy = 0;

@@ -59,7 +59,8 @@ TEST_P(Operations, StatusShowsTheOpenHedgeWhileTheDaemonRuns) {
   env["LOG__CONSOLE"] = "true";  // the console line is checked below
   auto d = f.carryd({}, env);
   ASSERT_TRUE(wait_until([&] { return carry::test::hedged(f, lot); }, carry::test::kOpenDeadline))
-      << f.account().dump() << "\n" << carry_test::read_file(f.dir.path() / "logs" / "app.log");
+      << f.account().dump() << "\n"
+      << carry_test::read_file(f.dir.path() / "logs" / "app.log");
   const double perp = f.perp_position("BTCUSDT");
   // A heartbeat after the hedge: the status row holds both legs.
   const auto beats = f.log_events("metrics.heartbeat").size();
@@ -173,7 +174,10 @@ TEST_P(Operations, TradingContinuesWhenTheAlertEndpointsAreSlowOrDown) {
   const double lot = f.perp_lot("BTCUSDT");
   HttpReceiver slow(200, HttpReceiver::Mode::Silent);
   unsigned short closed_port = 0;
-  { HttpReceiver gone; closed_port = gone.port(); }  // nothing listens there any more
+  {
+    HttpReceiver gone;
+    closed_port = gone.port();
+  }  // nothing listens there any more
   auto env = f.keys();
   env["ALERTS__WEBHOOK_URL"] = slow.url("/hook");
   env["ALERTS__TELEGRAM__BOT_TOKEN"] = "123456:TESTTOKEN";
@@ -182,7 +186,8 @@ TEST_P(Operations, TradingContinuesWhenTheAlertEndpointsAreSlowOrDown) {
   env["ALERTS__MIN_INTERVAL_S"] = "0";
   auto d = f.carryd({}, env);
   ASSERT_TRUE(wait_until([&] { return carry::test::hedged(f, lot); }, carry::test::kOpenDeadline))
-      << f.account().dump() << "\n" << carry_test::read_file(f.dir.path() / "logs" / "app.log");
+      << f.account().dump() << "\n"
+      << carry_test::read_file(f.dir.path() / "logs" / "app.log");
   ASSERT_TRUE(wait_until([&] { return !f.log_events("alert.failed").empty(); }, 60s))
       << carry_test::read_file(f.dir.path() / "logs" / "app.log");
   EXPECT_FALSE(slow.requests().empty());  // it was tried, and the request was held unanswered
@@ -200,8 +205,8 @@ TEST_P(Operations, TradingContinuesWhenTheAlertEndpointsAreSlowOrDown) {
 
 TEST(OperationsCli, StatusWithoutAStoreSaysSoInOneLineAndFails) {
   carry_test::TempDir dir("status_cli");
-  const auto cfg = dir.write("app.yaml", "store:\n  db_path: " + dir.file("none.db") + "\nlog:\n  dir: " +
-                                             dir.file("logs") + "\n");
+  const auto cfg =
+      dir.write("app.yaml", "store:\n  db_path: " + dir.file("none.db") + "\nlog:\n  dir: " + dir.file("logs") + "\n");
   Process p({CARRYD_PATH, "status", "--config", cfg});
   EXPECT_EQ(p.wait(30s).value_or(-1), 1);
   const std::string err = p.err();

@@ -35,7 +35,10 @@ std::string file_bytes(const std::string& path) { return carry_test::read_file(p
 
 // Places a perp market order for someone else (clientOid not Carry's), as any client would.
 void place_foreign_perp(const SimFixture& f, const std::string& side, const std::string& size) {
-  const json r = f.place_perp({{"marginMode", "crossed"}, {"size", size}, {"side", side}, {"orderType", "market"},
+  const json r = f.place_perp({{"marginMode", "crossed"},
+                               {"size", size},
+                               {"side", side},
+                               {"orderType", "market"},
                                {"clientOid", "manual-" + side}});
   ASSERT_EQ(r.value("code", ""), "00000") << r.dump();
 }
@@ -144,8 +147,13 @@ TEST_P(SafetyRailsOnBoth, OpsCheckAndDryRunNeverPlaceAmendOrCancel) {
   SimFixture f(account());
   ASSERT_TRUE(f.sim->is_ready());
   // A foreign order resting far from the market: neither mode may touch it.
-  const json placed = f.place_perp({{"marginMode", "crossed"}, {"size", "0.01"}, {"price", "1000"}, {"side", "buy"},
-                                    {"orderType", "limit"}, {"force", "gtc"}, {"clientOid", "manual-rest"}});
+  const json placed = f.place_perp({{"marginMode", "crossed"},
+                                    {"size", "0.01"},
+                                    {"price", "1000"},
+                                    {"side", "buy"},
+                                    {"orderType", "limit"},
+                                    {"force", "gtc"},
+                                    {"clientOid", "manual-rest"}});
   ASSERT_EQ(placed.value("code", ""), "00000") << placed.dump();
   const int before = f.trading_requests();
   ASSERT_EQ(before, 1);
@@ -229,7 +237,8 @@ TEST(SafetyRails, StartMainnetPassesADollarSecretUnchangedAndExportsNoSecret) {
   TempDir home("start_mainnet");
   std::filesystem::create_directories(home.path() / "scripts");
   std::filesystem::create_directories(home.path() / "config");
-  std::filesystem::copy_file(carry::test::kSource + "/scripts/start_mainnet.sh", home.path() / "scripts/start_mainnet.sh");
+  std::filesystem::copy_file(carry::test::kSource + "/scripts/start_mainnet.sh",
+                             home.path() / "scripts/start_mainnet.sh");
   // mainnet by name, the simulator by address: loopback needs no live switch.
   std::string yaml = f.daemon_yaml();
   yaml.replace(yaml.find("environment: testnet"), std::string("environment: testnet").size(), "environment: mainnet");
@@ -257,7 +266,8 @@ TEST(SafetyRails, StartMainnetRefusesToTradeWithoutTheLiveSwitch) {
   TempDir home("start_mainnet_guard");
   std::filesystem::create_directories(home.path() / "scripts");
   std::filesystem::create_directories(home.path() / "config");
-  std::filesystem::copy_file(carry::test::kSource + "/scripts/start_mainnet.sh", home.path() / "scripts/start_mainnet.sh");
+  std::filesystem::copy_file(carry::test::kSource + "/scripts/start_mainnet.sh",
+                             home.path() / "scripts/start_mainnet.sh");
   std::filesystem::copy_file(carry::test::kSource + "/config/app.mainnet.example.yaml",
                              home.path() / "config/app.mainnet.yaml");
   Process p({"/bin/bash", home.file("scripts/start_mainnet.sh")}, {{"CARRYD", CARRYD_PATH}, {"APP_CONFIG_FILE", ""}},

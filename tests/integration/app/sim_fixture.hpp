@@ -35,7 +35,9 @@ inline std::ostream& operator<<(std::ostream& o, const SimAccount& a) { return o
 // For INSTANTIATE_TEST_SUITE_P(..., ::testing::Values(kClassic, kUta), SimAccountName).
 struct SimAccountName {
   template <class Info>
-  std::string operator()(const Info& info) const { return info.param.mode; }
+  std::string operator()(const Info& info) const {
+    return info.param.mode;
+  }
 };
 inline const std::string kDefaultSpot = "{USDT: \"100000\", BTC: \"0\", ETH: \"0\"}";
 
@@ -47,9 +49,10 @@ inline std::string sim_yaml(int interval_s, const std::string& rate, const std::
          "/data/sim/tape_btc_eth_2025-05-20.csv\n  loop: true\n  speed: 4\n  seed: 1\n  tick_ms: 50\n"
          "  funding:\n    interval_s: " +
          std::to_string(interval_s) + "\n    reported_interval_hours: 8\n    rate: \"" + rate +
-         "\"\n  balances:\n    futures_usdt: \"100000\"\n    spot: " + spot + "\n"
-         "  accounts:\n    - {api_key: k1, secret: '" + secret + "', passphrase: p1, account_mode: " + account.mode +
-         "}\n";
+         "\"\n  balances:\n    futures_usdt: \"100000\"\n    spot: " + spot +
+         "\n"
+         "  accounts:\n    - {api_key: k1, secret: '" +
+         secret + "', passphrase: p1, account_mode: " + account.mode + "}\n";
 }
 
 // A signed private REST call as any Bitget client sends it (the project's Signer; the simulator
@@ -58,8 +61,9 @@ inline json signed_call(unsigned short port, const carry::bitget::Signer& signer
                         const std::string& target, const std::string& body = "") {
   const auto q = target.find('?');
   const std::string path = target.substr(0, q), query = q == std::string::npos ? "" : target.substr(q + 1);
-  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   std::vector<std::pair<std::string, std::string>> headers;
   for (const auto& h : signer.rest_headers(now, method, path, query, body)) headers.emplace_back(h.name, h.value);
   return http_call(port, method, target, headers, body).json();
@@ -73,9 +77,12 @@ inline json place_perp(unsigned short port, const carry::bitget::Signer& signer,
   if (account.uta()) {
     json body = {{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}};
     for (const auto& [k, v] : order.items()) {
-      if (k == "size") body["qty"] = v;
-      else if (k == "force") body["timeInForce"] = v;
-      else if (k == "side" || k == "orderType" || k == "price" || k == "clientOid" || k == "posSide") body[k] = v;
+      if (k == "size")
+        body["qty"] = v;
+      else if (k == "force")
+        body["timeInForce"] = v;
+      else if (k == "side" || k == "orderType" || k == "price" || k == "clientOid" || k == "posSide")
+        body[k] = v;
     }
     return signed_call(port, signer, "POST", "/api/v3/trade/place-order", body.dump());
   }
@@ -144,8 +151,9 @@ struct SimFixture {
            "    hold_across_events: true\n    holding_horizon_hours: 720\n    adverse_horizon_hours: 0\n"
            "    notional_per_symbol: 1000\n"
            "store:\n  db_path: " +
-           dir.file("carry.db") + "\nlog:\n  dir: " + dir.file("logs") + "\n  console: false\nmonitor:\n  heartbeat_s: 2\n" +
-           "  reports_dir: " + dir.file("reports") + "\n  http:\n    listen: 127.0.0.1:0\n" + extra;
+           dir.file("carry.db") + "\nlog:\n  dir: " + dir.file("logs") +
+           "\n  console: false\nmonitor:\n  heartbeat_s: 2\n" + "  reports_dir: " + dir.file("reports") +
+           "\n  http:\n    listen: 127.0.0.1:0\n" + extra;
   }
   std::map<std::string, std::string> keys(const std::string& secret = "s1") const {
     return {{"KEYS__API_KEY", "k1"}, {"KEYS__API_SECRET", secret}, {"KEYS__PASSPHRASE", "p1"}};
@@ -184,7 +192,6 @@ struct SimFixture {
   }
 
   std::vector<json> log_events(const std::string& event) const { return carry::test::log_events(dir, event); }
-
 };
 
 inline constexpr auto kOpenDeadline = 90s;

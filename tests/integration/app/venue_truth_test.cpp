@@ -63,7 +63,8 @@ TEST_P(VenueTruth, FillsLostWithTheirPushesAreRecoveredAndTheHedgeIsNeverDoubled
   // The hedge opens on the venue while carryd hears nothing of its fills.
   ASSERT_TRUE(wait_until([&] { return f.perp_position("BTCUSDT") < 0 && f.spot_holding("BTC") > 0; },
                          carry::test::kOpenDeadline))
-      << f.account().dump() << "\n" << carry_test::read_file(f.dir.path() / "logs" / "app.log");
+      << f.account().dump() << "\n"
+      << carry_test::read_file(f.dir.path() / "logs" / "app.log");
   // With every fill push still dropped, the periodic reconciliation reads the fills back.
   ASSERT_TRUE(wait_until([&] { return !f.log_events("reconcile.missed_fill").empty(); }, 60s))
       << carry_test::read_file(f.dir.path() / "logs" / "app.log");
@@ -72,7 +73,8 @@ TEST_P(VenueTruth, FillsLostWithTheirPushesAreRecoveredAndTheHedgeIsNeverDoubled
   // Every venue fill reaches the store, one reconcile.missed_fill each, and the legs stay one
   // hedge: never the perp twice the spot.
   ASSERT_TRUE(wait_until([&] { return store_fills(f) == venue_fills(f) && carry::test::hedged(f, lot); }, 90s))
-      << "store " << store_fills(f) << " venue " << venue_fills(f) << "\n" << f.account().dump() << "\n"
+      << "store " << store_fills(f) << " venue " << venue_fills(f) << "\n"
+      << f.account().dump() << "\n"
       << carry_test::read_file(f.dir.path() / "logs" / "app.log");
   // And it stays one hedge over the next reconciliation passes (heartbeats every 2 s as a clock).
   const auto beats = f.log_events("metrics.heartbeat").size();
@@ -110,7 +112,8 @@ TEST_P(VenueTruth, APrivateStreamThatOnlyAnswersPingsIsCheckedOverRestWhileOrder
       90s))
       << carry_test::read_file(f.dir.path() / "logs" / "app.log");
   ASSERT_TRUE(wait_until([&] { return store_fills(f) == venue_fills(f) && carry::test::hedged(f, lot); }, 90s))
-      << "store " << store_fills(f) << " venue " << venue_fills(f) << "\n" << f.account().dump();
+      << "store " << store_fills(f) << " venue " << venue_fills(f) << "\n"
+      << f.account().dump();
   d->signal(SIGTERM);
   EXPECT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
 }
@@ -131,7 +134,10 @@ TEST_P(VenueTruth, AForeignTradeWhosePushesAreLostIsNamedFromTheVenuesFillsAndIs
   const double ours = f.perp_position("BTCUSDT");
 
   f.post("/sim/faults", {{"push_drop_rate", 1.0}, {"push_channels", {"fill", "orders"}}});
-  const json r = f.place_perp({{"marginMode", "crossed"}, {"size", "0.05"}, {"side", "sell"}, {"orderType", "market"},
+  const json r = f.place_perp({{"marginMode", "crossed"},
+                               {"size", "0.05"},
+                               {"side", "sell"},
+                               {"orderType", "market"},
                                {"clientOid", "manual-drift"}});
   ASSERT_EQ(r.value("code", ""), "00000") << r.dump();
   ASSERT_TRUE(wait_until(

@@ -60,7 +60,6 @@ void write_funding(const fs::path& file, const std::string& rate) {
   for (int h = 0; h <= kHours; h += 8) out << kStartMs + h * kHourMs << ",BTCUSDT," << rate << ",8\n";
 }
 
-
 TEST(BacktestBars, DefaultConfigTradesAndEndsHedgedOnHourlyDataWhereFundingPays) {
   TempDir dir("bt_bars");
   write_candles(dir.path() / "binance_spot_BTCUSDT_1h.csv", 1.0);
@@ -85,8 +84,8 @@ TEST(BacktestBars, DefaultConfigTradesAndEndsHedgedOnHourlyDataWhereFundingPays)
     SQLite::Statement q(db, "SELECT side, size FROM fills WHERE market = ?");
     q.bind(1, market);
     Decimal n;
-    while (q.executeStep()) n += (q.getColumn(0).getString() == "buy" ? dec(q.getColumn(1).getString())
-                                                                      : -dec(q.getColumn(1).getString()));
+    while (q.executeStep())
+      n += (q.getColumn(0).getString() == "buy" ? dec(q.getColumn(1).getString()) : -dec(q.getColumn(1).getString()));
     return n;
   };
   const Decimal spot = net("spot"), perp = net("perp");

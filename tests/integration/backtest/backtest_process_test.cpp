@@ -36,8 +36,6 @@ using carry_test::backtest::summary_fields;
 const fs::path kData = fs::path(CARRY_SOURCE_DIR) / "data";
 const std::vector<std::string> kSymbols = {"BTCUSDT", "ETHUSDT"};
 
-
-
 // The sample's real funding (~3 %/yr) is below the default entry threshold after costs: this
 // config makes the strategy open positions so that settlements find something to pay on.
 std::string trading_config(const TempDir& dir) {
@@ -94,7 +92,6 @@ Csv read_csv(const fs::path& p) {
   return csv;
 }
 
-
 std::string summary_line(const std::string& out) {
   const auto pos = out.find("Backtest done:");
   return pos == std::string::npos ? "" : out.substr(pos, out.find('\n', pos) - pos);
@@ -104,7 +101,8 @@ std::string summary_line(const std::string& out) {
 std::map<std::string, std::vector<std::string>> dump_tables(const fs::path& db_path) {
   SQLite::Database db(db_path.string(), SQLite::OPEN_READONLY);
   std::vector<std::string> tables;
-  SQLite::Statement t(db, "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+  SQLite::Statement t(db,
+                      "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
   while (t.executeStep()) tables.push_back(t.getColumn(0).getString());
   std::map<std::string, std::vector<std::string>> out;
   for (const auto& name : tables) {
@@ -164,7 +162,8 @@ struct SymbolFunding {
 // times the rate and the perp mark (mid of the latest perp quote at or before it; a 1m candle
 // becomes a quote at its last millisecond, close -/+ 1 bp, bid rounded down and ask up to the
 // tick). Positive rate: longs pay, shorts receive.
-SymbolFunding expected_funding(const std::string& symbol, const std::vector<std::pair<std::int64_t, Decimal>>& perp_fills) {
+SymbolFunding expected_funding(const std::string& symbol,
+                               const std::vector<std::pair<std::int64_t, Decimal>>& perp_fills) {
   const Csv spot = read_csv(kData / ("binance_spot_" + symbol + "_1m.csv"));
   const Csv perp = read_csv(kData / ("binance_perp_" + symbol + "_1m.csv"));
   const Csv fund = read_csv(kData / ("binance_funding_" + symbol + ".csv"));
@@ -173,7 +172,8 @@ SymbolFunding expected_funding(const std::string& symbol, const std::vector<std:
     settlements.push_back({std::stoll(r[fund.col("funding_time_ms")]), dec(r[fund.col("funding_rate")]),
                            std::stoi(r[fund.col("interval_hours")])});
   const Coverage cs = candle_coverage(spot, 60'000), cp = candle_coverage(perp, 60'000);
-  const Coverage cf{settlements.front().ts_ms - settlements.front().interval_h * 3'600'000LL, settlements.back().ts_ms + 1};
+  const Coverage cf{settlements.front().ts_ms - settlements.front().interval_h * 3'600'000LL,
+                    settlements.back().ts_ms + 1};
   const std::int64_t start = std::max({cs.start_ms, cp.start_ms, cf.start_ms});
   const std::int64_t end = std::min({cs.end_ms, cp.end_ms, cf.end_ms});
 
@@ -203,7 +203,8 @@ SymbolFunding expected_funding(const std::string& symbol, const std::vector<std:
     // The engine multiplies in 9-decimal fixed point: rate x size is rounded (<= 0.5e-9), then
     // x mark (the first error scaled by the mark) and rounded again (<= 0.5e-9); the mid of the
     // tick-rounded quote may differ by one raw unit of halving; plus the conversion above.
-    out.tolerance += 0.5e-9L * mark + 0.5e-9L + 1e-9L * std::fabs(static_cast<double>(s.rate.to_double() * position.to_double())) + 2e-9L;
+    out.tolerance += 0.5e-9L * mark + 0.5e-9L +
+                     1e-9L * std::fabs(static_cast<double>(s.rate.to_double() * position.to_double())) + 2e-9L;
   }
   return out;
 }
@@ -212,8 +213,8 @@ class BacktestFunding : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir("bt_funding");
-    run_ = new RunResult(carryd({"backtest", "--data", kData.string(), "--config", trading_config(*dir_), "--out",
-                                 dir_->file("out")}));
+    run_ = new RunResult(
+        carryd({"backtest", "--data", kData.string(), "--config", trading_config(*dir_), "--out", dir_->file("out")}));
   }
   static void TearDownTestSuite() {
     delete run_;
@@ -232,7 +233,8 @@ TEST_F(BacktestFunding, RunsEndToEndOnBothSymbolsAt1m) {
   EXPECT_GT(std::stoi(f.at("trades")), 0) << run_->out;
   for (const auto& s : kSymbols) EXPECT_NE(run_->err.find(s + ": using"), std::string::npos) << run_->err;
   EXPECT_NE(run_->err.find("perp 1m"), std::string::npos) << run_->err;
-  for (const char* file : {"backtest.db", "report.md", "equity.png"}) EXPECT_TRUE(fs::exists(dir_->path() / "out" / file)) << file;
+  for (const char* file : {"backtest.db", "report.md", "equity.png"})
+    EXPECT_TRUE(fs::exists(dir_->path() / "out" / file)) << file;
 }
 
 // The decision trail holds news only: every OPEN / CLOSE / REBALANCE, and a HOLD only when its
@@ -250,7 +252,8 @@ TEST_F(BacktestFunding, DecisionTrailHoldsOnlyNews) {
                       reason = q.getColumn(2).getString();
     opens += kind == "OPEN";
     if (kind == "HOLD" && last.count(symbol)) {
-      EXPECT_FALSE(last[symbol] == std::make_pair(kind, reason)) << symbol << " repeats HOLD " << reason << " (row " << rows << ")";
+      EXPECT_FALSE(last[symbol] == std::make_pair(kind, reason))
+          << symbol << " repeats HOLD " << reason << " (row " << rows << ")";
     }
     last[symbol] = {kind, reason};
   }
@@ -313,7 +316,7 @@ TEST_F(BacktestFunding, FundingPnlEqualsIndependentComputation) {
   while (qf.executeStep()) {
     const Decimal size = dec(qf.getColumn(2).getString());
     fills[qf.getColumn(0).getString()].emplace_back(qf.getColumn(3).getInt64(),
-                                                      qf.getColumn(1).getString() == "buy" ? size : -size);
+                                                    qf.getColumn(1).getString() == "buy" ? size : -size);
   }
   std::map<std::pair<std::string, std::int64_t>, Decimal> recorded;
   Decimal recorded_sum;
@@ -366,7 +369,8 @@ TEST(BacktestDeterminism, TwoRunsGiveIdenticalSummaryReportAndTables) {
   const std::string report_a = carry_test::read_file(dir.path() / "a" / "report.md");
   EXPECT_GT(report_a.size(), 100u);
   EXPECT_EQ(report_a, carry_test::read_file(dir.path() / "b" / "report.md"));
-  EXPECT_EQ(carry_test::read_file(dir.path() / "a" / "equity.png"), carry_test::read_file(dir.path() / "b" / "equity.png"));
+  EXPECT_EQ(carry_test::read_file(dir.path() / "a" / "equity.png"),
+            carry_test::read_file(dir.path() / "b" / "equity.png"));
   const auto ta = dump_tables(dir.path() / "a" / "backtest.db");
   const auto tb = dump_tables(dir.path() / "b" / "backtest.db");
   ASSERT_EQ(ta.size(), tb.size());
@@ -411,10 +415,16 @@ class BacktestBadInput : public ::testing::Test {
     for (const auto& l : ls) out << l << "\n";
   }
   RunResult run(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"backtest", "--data", dir_.path().string(), "--out", dir_.file("out"),
-                                     "--config", dir_.write("quiet.yaml", "log:\n  console: false\n")};
+    std::vector<std::string> args = {"backtest",
+                                     "--data",
+                                     dir_.path().string(),
+                                     "--out",
+                                     dir_.file("out"),
+                                     "--config",
+                                     dir_.write("quiet.yaml", "log:\n  console: false\n")};
     // The default config trades BTCUSDT and ETHUSDT; this folder only has BTCUSDT.
-    if (std::find(extra.begin(), extra.end(), "--symbols") == extra.end()) extra.insert(extra.end(), {"--symbols", "BTCUSDT"});
+    if (std::find(extra.begin(), extra.end(), "--symbols") == extra.end())
+      extra.insert(extra.end(), {"--symbols", "BTCUSDT"});
     args.insert(args.end(), extra.begin(), extra.end());
     return carryd(args);
   }
@@ -495,11 +505,10 @@ TEST(BacktestFiles, HourlyTimeframe) {
   EXPECT_EQ(r.err.find("perp 1m"), std::string::npos) << r.err;
   // Order lifetimes shorter than a bar are raised to it, and the run says so (stderr, report).
   const std::string report = carry_test::read_file(dir.path() / "out" / "report.md");
-  for (const std::string line : {"leader_timeout_s: 120 s configured, 7200 s used",
-                                 "order_expiry_s: 60 s configured, 3600 s used",
-                                 "chase_interval_ms: 2000 ms configured, 3600000 ms used",
-                                 "hedge_timeout_s: 30 s configured, 7200 s used",
-                                 "reopen_cooldown_s: 900 s configured, 3600 s used"}) {
+  for (const std::string line :
+       {"leader_timeout_s: 120 s configured, 7200 s used", "order_expiry_s: 60 s configured, 3600 s used",
+        "chase_interval_ms: 2000 ms configured, 3600000 ms used", "hedge_timeout_s: 30 s configured, 7200 s used",
+        "reopen_cooldown_s: 900 s configured, 3600 s used"}) {
     EXPECT_NE(r.err.find("note: 3600 s bars: " + line + "\n"), std::string::npos) << r.err;
     EXPECT_NE(report.find("Raised to the bar length: " + line), std::string::npos) << report;
   }
@@ -514,8 +523,8 @@ TEST(BacktestFiles, HourlyTimeframe) {
 // candle quote, so spot and perp fills come in the same instant.
 TEST(BacktestFiles, HourlyCandlesOpenWithBothLegsTakingAtTheSameQuote) {
   TempDir dir("bt_1h_trading");
-  const auto r = carryd({"backtest", "--data", kData.string(), "--timeframe", "1h", "--symbols", "ETHUSDT",
-                         "--to", "2025-03-15", "--config", trading_config(dir), "--out", dir.file("out")});
+  const auto r = carryd({"backtest", "--data", kData.string(), "--timeframe", "1h", "--symbols", "ETHUSDT", "--to",
+                         "2025-03-15", "--config", trading_config(dir), "--out", dir.file("out")});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_GT(std::stoi(summary_fields(r.out).at("trades")), 0) << r.out;
   EXPECT_NE(r.err.find("note: 3600 s bars: leader: post-only maker configured, taker IOC used"), std::string::npos)
@@ -535,8 +544,8 @@ TEST(BacktestFiles, ExplicitFilesForOneSymbol) {
   TempDir dir("bt_explicit");
   const auto r = carryd({"backtest", "--spot", (kData / "binance_spot_ETHUSDT_1m.csv").string(), "--perp",
                          (kData / "binance_perp_ETHUSDT_1m.csv").string(), "--funding",
-                         (kData / "binance_funding_ETHUSDT.csv").string(), "--config",
-                         trading_config(dir), "--out", dir.file("out")});
+                         (kData / "binance_funding_ETHUSDT.csv").string(), "--config", trading_config(dir), "--out",
+                         dir.file("out")});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("ETHUSDT: using"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("BTCUSDT"), std::string::npos) << r.err;

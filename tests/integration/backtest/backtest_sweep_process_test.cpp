@@ -58,20 +58,21 @@ TEST(BacktestSweep, EveryGridPointRunsAndTheTableIsRankedByNet) {
   for (int i = 1; i < 4; ++i) EXPECT_GE(net_of(table[i]), net_of(table[i + 1]));
   const auto csv = lines(carry_test::read_file(dir.path() / "out" / "sweep.csv"));
   ASSERT_EQ(csv.size(), 5u);
-  EXPECT_EQ(csv[0], "rank,strategy.funding.min_expected_apr,strategy.funding.notional_per_symbol,net_pnl,baseline_net,"
-                    "vs_baseline,apr,max_drawdown,trades,time_in_market,funding_pnl,fees,error");
+  EXPECT_EQ(csv[0],
+            "rank,strategy.funding.min_expected_apr,strategy.funding.notional_per_symbol,net_pnl,baseline_net,"
+            "vs_baseline,apr,max_drawdown,trades,time_in_market,funding_pnl,fees,error");
   EXPECT_NE(r.err.find("sweep 4/4"), std::string::npos) << r.err;  // the progress bar
 }
 
 TEST(BacktestSweep, AnUnknownKeyOrABadValueStopsBeforeAnyRunWithExit2) {
   TempDir dir("bt_sweep_bad");
   const auto cfg = dir.write("quiet.yaml", "log:\n  console: false\n");
-  const auto key = carryd({"backtest", "--data", kData.string(), "--config", cfg, "--out", dir.file("out"), "--sweep",
-                           "strategy.nope=1"});
+  const auto key = carryd(
+      {"backtest", "--data", kData.string(), "--config", cfg, "--out", dir.file("out"), "--sweep", "strategy.nope=1"});
   EXPECT_EQ(key.code, 2);
   EXPECT_NE(key.err.find("unknown configuration key 'strategy.nope'"), std::string::npos) << key.err;
-  const auto value = carryd({"backtest", "--data", kData.string(), "--config", cfg, "--out", dir.file("out"),
-                             "--sweep", "strategy.funding.min_expected_apr=0.1,abc"});
+  const auto value = carryd({"backtest", "--data", kData.string(), "--config", cfg, "--out", dir.file("out"), "--sweep",
+                             "strategy.funding.min_expected_apr=0.1,abc"});
   EXPECT_EQ(value.code, 2);
   EXPECT_NE(value.err.find("--sweep strategy.funding.min_expected_apr=abc"), std::string::npos) << value.err;
   EXPECT_FALSE(fs::exists(dir.path() / "out" / "sweep"));

@@ -20,7 +20,8 @@ using namespace std::chrono_literals;
 const std::filesystem::path kDeploy = std::filesystem::path(CARRY_SOURCE_DIR) / "deploy";
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
   return s;
 }
 
@@ -76,8 +77,8 @@ TEST(Deploy, TheVerifierWouldCatchABrokenUnit) {
   if (!analyze) GTEST_SKIP() << "systemd-analyze is not installed here";
   TempDir dir("deploy_unit_bad");
   // The real unit with its binary path left pointing nowhere: verify must refuse it.
-  const auto file = dir.write("carry.service",
-                              replace_all(read_file(kDeploy / "carry.service"), "/opt/carry/bin/carryd", "/nonexistent/carryd"));
+  const auto file = dir.write("carry.service", replace_all(read_file(kDeploy / "carry.service"),
+                                                           "/opt/carry/bin/carryd", "/nonexistent/carryd"));
   Process p({*analyze, "verify", file});
   EXPECT_NE(p.wait(60s).value_or(0), 0) << p.err();
 }

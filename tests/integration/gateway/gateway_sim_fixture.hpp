@@ -25,8 +25,17 @@ namespace asio = boost::asio;
 class GatewaySim : public ::testing::Test {
  protected:
   void start(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"--listen", "127.0.0.1:0", "--synthetic", "--seed", "11", "--speed", "5",
-                                     "--tick-ms", "20", "--account", "gw-key,gw-secret,gw-pass"};
+    std::vector<std::string> args = {"--listen",
+                                     "127.0.0.1:0",
+                                     "--synthetic",
+                                     "--seed",
+                                     "11",
+                                     "--speed",
+                                     "5",
+                                     "--tick-ms",
+                                     "20",
+                                     "--account",
+                                     "gw-key,gw-secret,gw-pass"};
     if (kind == bitget::AccountKind::Uta) args.insert(args.end(), {"--account-mode", "uta"});
     args.insert(args.end(), extra.begin(), extra.end());
     sim = std::make_unique<SimProcess>(BITGET_SIM_EXE, args);

@@ -14,10 +14,12 @@ TEST_F(GatewaySim, PublicAndPrivateSubscribe) {
   start();
   gw->subscribe_ticker("BTCUSDT", MarketType::Perp);
   gw->subscribe_books1("ETHUSDT", MarketType::Spot);
-  EXPECT_TRUE(wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > 0 && bbo_count("ETHUSDT", MarketType::Spot) > 0; }));
+  EXPECT_TRUE(wait_until(
+      [&] { return bbo_count("BTCUSDT", MarketType::Perp) > 0 && bbo_count("ETHUSDT", MarketType::Spot) > 0; }));
   EXPECT_TRUE(wait_until([&] {
     for (const auto& e : market)
-      if (const auto* f = std::get_if<FundingRateUpdate>(&e); f && f->symbol == "BTCUSDT") return f->rate == "0.0001"_dec;
+      if (const auto* f = std::get_if<FundingRateUpdate>(&e); f && f->symbol == "BTCUSDT")
+        return f->rate == "0.0001"_dec;
     return false;
   }));
   // The private account channels answer the subscription with a snapshot.
@@ -38,8 +40,8 @@ TEST_F(GatewaySim, PerpPlaceAmendCancelWithFillsOnThePrivateChannel) {
   ASSERT_TRUE(wait_until([&] { return last_bbo("BTCUSDT", MarketType::Perp).has_value(); }));
   ASSERT_TRUE(wait_until([&] { return !exec_of<BalanceUpdate>().empty(); }));  // private stream is up
 
-  PlaceOrderRequest mkt{"BTCUSDT", MarketType::Perp, "gw-perp-1", Side::Buy, OrderType::Market, TimeInForce::Gtc,
-                        std::nullopt, "0.010"_dec, false};
+  PlaceOrderRequest mkt{"BTCUSDT",        MarketType::Perp, "gw-perp-1", Side::Buy, OrderType::Market,
+                        TimeInForce::Gtc, std::nullopt,     "0.010"_dec, false};
   auto ack = run(gw->place(mkt));
   ASSERT_TRUE(ack && *ack) << (ack ? ack->error().message() : "no answer");
   EXPECT_EQ((*ack)->client_oid, "gw-perp-1");
@@ -54,7 +56,7 @@ TEST_F(GatewaySim, PerpPlaceAmendCancelWithFillsOnThePrivateChannel) {
   const auto bbo = *last_bbo("BTCUSDT", MarketType::Perp);
   const Decimal far = (bbo.bid_price * "0.9"_dec).round_to_step("0.1"_dec, Rounding::Down).value();
   PlaceOrderRequest rest{"BTCUSDT", MarketType::Perp, "gw-perp-2", Side::Buy, OrderType::Limit, TimeInForce::PostOnly,
-                         far, "0.010"_dec, false};
+                         far,       "0.010"_dec,      false};
   ASSERT_TRUE(run(gw->place(rest)).value());
   ASSERT_TRUE(wait_until([&] { return has_order_status("gw-perp-2", OrderStatus::Acked); }));
   AmendOrderRequest amend{"BTCUSDT", MarketType::Perp, "gw-perp-2", "", "gw-perp-3", far - "1"_dec, "0.020"_dec};
@@ -93,8 +95,8 @@ TEST_F(GatewaySim, AccountSettingsAreReadAndSetAndARefusalKeepsTheExchangesCode)
   EXPECT_EQ((*after)->isolated_short_leverage, "3"_dec);
 
   // A position open: the position mode cannot switch; the error carries Bitget's code and message.
-  PlaceOrderRequest mkt{"BTCUSDT", MarketType::Perp, "gw-acct-1", Side::Buy, OrderType::Market, TimeInForce::Gtc,
-                        std::nullopt, "0.010"_dec, false};
+  PlaceOrderRequest mkt{"BTCUSDT",        MarketType::Perp, "gw-acct-1", Side::Buy, OrderType::Market,
+                        TimeInForce::Gtc, std::nullopt,     "0.010"_dec, false};
   ASSERT_TRUE(run(gw->place(mkt)).value());
   ASSERT_TRUE(wait_until([&] { return admin("GET", "/sim/accounts")["gw-key"]["positions"].size() == 1u; }));
   auto hedge = run(gw->set_position_mode(bitget::PositionMode::Hedge));
@@ -123,8 +125,14 @@ TEST_F(GatewaySim, SpotPlaceCancelReplaceWithFills) {
   ASSERT_TRUE(wait_until([&] { return !exec_of<BalanceUpdate>().empty(); }));
   const auto bbo = *last_bbo("BTCUSDT", MarketType::Spot);
   // A limit buy above the ask crosses: taker fill at the ask.
-  PlaceOrderRequest cross{"BTCUSDT", MarketType::Spot, "gw-spot-1", Side::Buy, OrderType::Limit, TimeInForce::Gtc,
-                          (bbo.ask_price * "1.01"_dec).round_to_step("0.01"_dec, Rounding::Down).value(), "0.001000"_dec,
+  PlaceOrderRequest cross{"BTCUSDT",
+                          MarketType::Spot,
+                          "gw-spot-1",
+                          Side::Buy,
+                          OrderType::Limit,
+                          TimeInForce::Gtc,
+                          (bbo.ask_price * "1.01"_dec).round_to_step("0.01"_dec, Rounding::Down).value(),
+                          "0.001000"_dec,
                           false};
   auto cross_ack = run(gw->place(cross));
   ASSERT_TRUE(cross_ack && *cross_ack) << (cross_ack ? cross_ack->error().message() : "no answer");
@@ -136,8 +144,8 @@ TEST_F(GatewaySim, SpotPlaceCancelReplaceWithFills) {
                                               TimeInForce::PostOnly, far, "0.001000"_dec, false}))
                   .value());
   ASSERT_TRUE(wait_until([&] { return has_order_status("gw-spot-2", OrderStatus::Acked); }));
-  auto am = run(gw->amend(AmendOrderRequest{"BTCUSDT", MarketType::Spot, "gw-spot-2", "", "gw-spot-3", far - "1"_dec,
-                                            "0.002000"_dec}));
+  auto am = run(gw->amend(
+      AmendOrderRequest{"BTCUSDT", MarketType::Spot, "gw-spot-2", "", "gw-spot-3", far - "1"_dec, "0.002000"_dec}));
   ASSERT_TRUE(am && *am) << (am ? am->error().message() : "no answer");
   EXPECT_TRUE(wait_until([&] {
     return has_order_status("gw-spot-2", OrderStatus::Canceled) && has_order_status("gw-spot-3", OrderStatus::Acked);
@@ -152,7 +160,8 @@ TEST_F(GatewaySim, SpotPlaceCancelReplaceWithFills) {
 TEST_F(GatewaySim, ReconnectsAndResubscribesAfterForcedClose) {
   start();
   gw->subscribe_books1("BTCUSDT", MarketType::Perp);
-  ASSERT_TRUE(wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > 0 && !exec_of<BalanceUpdate>().empty(); }));
+  ASSERT_TRUE(
+      wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > 0 && !exec_of<BalanceUpdate>().empty(); }));
   ASSERT_TRUE(wait_until([&] { return exec_of<BalanceUpdate>().size() >= 3; }));  // futures + spot snapshots
   const auto balances = exec_of<BalanceUpdate>().size();
   admin("POST", "/sim/faults", R"({"ws_close_now":"all"})");
@@ -191,7 +200,8 @@ TEST_F(GatewaySim, PublicSessionRotatesBeforeTheDailyCloseWithoutAGap) {
 TEST_F(GatewaySim, ReconnectsAfterSilentStall) {
   start();
   gw->subscribe_books1("BTCUSDT", MarketType::Perp);
-  ASSERT_TRUE(wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > 0 && !exec_of<BalanceUpdate>().empty(); }));
+  ASSERT_TRUE(
+      wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > 0 && !exec_of<BalanceUpdate>().empty(); }));
   admin("POST", "/sim/faults", R"({"ws_stall_now":"all"})");
   // Socket open, nothing sent (no pong either): the client must notice and reconnect on its own.
   ASSERT_TRUE(wait_until([&] { return reconnects(false) >= 1 && reconnects(true) >= 1; }, 15s));
@@ -209,7 +219,8 @@ TEST_F(GatewaySim, ReconnectsAfterSilentStall) {
 TEST_F(GatewaySim, TimestampRefusalAfterAServerClockJumpIsResyncedAndRetriedOnce) {
   start();
   gw->subscribe_books1("BTCUSDT", MarketType::Perp);
-  ASSERT_TRUE(wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > 0 && !exec_of<BalanceUpdate>().empty(); }));
+  ASSERT_TRUE(
+      wait_until([&] { return bbo_count("BTCUSDT", MarketType::Perp) > 0 && !exec_of<BalanceUpdate>().empty(); }));
   ASSERT_TRUE(run(gw->positions()).value());
   EXPECT_EQ(events.count("gateway.time_sync"), 0u);
   admin("POST", "/sim/faults", R"({"clock_skew_ms": 60000})");
@@ -262,10 +273,12 @@ TEST_F(GatewaySim, CircuitBreakerOpensUnder5xxAndSendsNothingWhileOpen) {
   EXPECT_EQ(refused->error(), make_error_code(Errc::circuit_open));
   EXPECT_EQ(admin("GET", "/sim/stats")["requests_total"].get<int>(), sent_before);  // nothing sent
   // After the open period a probe goes through, succeeds and closes the breaker.
-  EXPECT_TRUE(wait_until([&] {
-    auto r = run(gw->server_time());
-    return r && *r;
-  }, 5s));
+  EXPECT_TRUE(wait_until(
+      [&] {
+        auto r = run(gw->server_time());
+        return r && *r;
+      },
+      5s));
   EXPECT_FALSE(gw->rest().circuit_open());
 }
 
@@ -276,10 +289,12 @@ TEST_F(GatewaySim, RateLimitedRequestIsReportedAndRecovers) {
   ASSERT_TRUE(r.has_value());
   ASSERT_FALSE(*r);
   EXPECT_EQ(r->error(), make_error_code(Errc::rate_limited));
-  EXPECT_TRUE(wait_until([&] {
-    auto ok = run(gw->perp_tickers());
-    return ok && *ok && !(*ok)->empty();
-  }, 8s));
+  EXPECT_TRUE(wait_until(
+      [&] {
+        auto ok = run(gw->perp_tickers());
+        return ok && *ok && !(*ok)->empty();
+      },
+      8s));
   EXPECT_EQ(admin("GET", "/sim/stats")["faults_injected"]["http_429"], 1);
 }
 
@@ -303,8 +318,8 @@ TEST_F(GatewaySim, DroppedFillPushIsRecoveredFromRest) {
   start();
   ASSERT_TRUE(wait_until([&] { return !exec_of<BalanceUpdate>().empty(); }));
   admin("POST", "/sim/faults", R"({"push_drop_next":1,"push_channels":["fill"]})");
-  PlaceOrderRequest mkt{"BTCUSDT", MarketType::Perp, "gw-drop-1", Side::Sell, OrderType::Market, TimeInForce::Gtc,
-                        std::nullopt, "0.010"_dec, false};
+  PlaceOrderRequest mkt{"BTCUSDT",        MarketType::Perp, "gw-drop-1", Side::Sell, OrderType::Market,
+                        TimeInForce::Gtc, std::nullopt,     "0.010"_dec, false};
   auto ack = run(gw->place(mkt));
   ASSERT_TRUE(ack && *ack);
   ASSERT_TRUE(wait_until([&] { return has_order_status("gw-drop-1", OrderStatus::Filled); }));
@@ -319,7 +334,6 @@ TEST_F(GatewaySim, DroppedFillPushIsRecoveredFromRest) {
   EXPECT_EQ((*fills)->fills[0].order_id, (*ack)->order_id);
   EXPECT_EQ((*fills)->fills[0].size, "0.01"_dec);
 }
-
 
 TEST_F(GatewaySim, MalformedFramesAreRejectedAndTheStreamContinues) {
   start();

@@ -58,8 +58,8 @@ TEST_F(UtaGatewaySim, InstrumentsFundingAndTickersComeFromV3) {
 
 TEST_F(UtaGatewaySim, PerpOrdersRoundTripAndAnAmendReplacesUnderTheNewClientOid) {
   start();
-  PlaceOrderRequest mkt{"BTCUSDT", MarketType::Perp, "uta-perp-1", Side::Sell, OrderType::Market, TimeInForce::Gtc,
-                        std::nullopt, "0.010"_dec, false};
+  PlaceOrderRequest mkt{"BTCUSDT",        MarketType::Perp, "uta-perp-1", Side::Sell, OrderType::Market,
+                        TimeInForce::Gtc, std::nullopt,     "0.010"_dec,  false};
   auto ack = run(gw->place(mkt));
   ASSERT_TRUE(ack && *ack) << (ack ? ack->error().message() : "no answer");
   EXPECT_EQ((*ack)->client_oid, "uta-perp-1");
@@ -85,7 +85,7 @@ TEST_F(UtaGatewaySim, PerpOrdersRoundTripAndAnAmendReplacesUnderTheNewClientOid)
   const bitget::Ticker t = ticker(MarketType::Perp);
   const Decimal far = (t.bbo.bid_price * "0.9"_dec).round_to_step("0.1"_dec, Rounding::Down).value();
   PlaceOrderRequest rest{"BTCUSDT", MarketType::Perp, "uta-perp-2", Side::Buy, OrderType::Limit, TimeInForce::PostOnly,
-                         far, "0.010"_dec, false};
+                         far,       "0.010"_dec,      false};
   ASSERT_TRUE(run(gw->place(rest)).value());
   AmendOrderRequest amend{"BTCUSDT", MarketType::Perp, "uta-perp-2", "", "uta-perp-3", far - "1"_dec, "0.020"_dec};
   auto am = run(gw->amend(amend));
@@ -129,9 +129,15 @@ TEST_F(UtaGatewaySim, OneWalletIsReportedAsSharedBySpotAndPerpAndSpotOrdersFill)
   EXPECT_TRUE(spot_usdt->available.is_positive());
 
   const bitget::Ticker t = ticker(MarketType::Spot);
-  PlaceOrderRequest cross{"BTCUSDT", MarketType::Spot, "uta-spot-1", Side::Buy, OrderType::Limit, TimeInForce::Gtc,
+  PlaceOrderRequest cross{"BTCUSDT",
+                          MarketType::Spot,
+                          "uta-spot-1",
+                          Side::Buy,
+                          OrderType::Limit,
+                          TimeInForce::Gtc,
                           (t.bbo.ask_price * "1.01"_dec).round_to_step("0.01"_dec, Rounding::Down).value(),
-                          "0.001000"_dec, false};
+                          "0.001000"_dec,
+                          false};
   auto ack = run(gw->place(cross));
   ASSERT_TRUE(ack && *ack) << (ack ? ack->error().message() : "no answer");
   ASSERT_TRUE(wait_until([&] {
@@ -151,8 +157,8 @@ TEST_F(UtaGatewaySim, OneWalletIsReportedAsSharedBySpotAndPerpAndSpotOrdersFill)
 
 TEST_F(UtaGatewaySim, SettledFundingIsReadFromTheFinancialRecords) {
   start({"--funding-interval", "2"});
-  PlaceOrderRequest mkt{"BTCUSDT", MarketType::Perp, "uta-fund-1", Side::Sell, OrderType::Market, TimeInForce::Gtc,
-                        std::nullopt, "0.010"_dec, false};
+  PlaceOrderRequest mkt{"BTCUSDT",        MarketType::Perp, "uta-fund-1", Side::Sell, OrderType::Market,
+                        TimeInForce::Gtc, std::nullopt,     "0.010"_dec,  false};
   ASSERT_TRUE(run(gw->place(mkt)).value());
   const UnixNanos since = clock.now() - std::chrono::minutes(1);
   std::vector<FundingPayment> got;
@@ -198,8 +204,8 @@ TEST_F(UtaGatewaySim, AccountSettingsAreReadFromV3AndHoldModeIsAccountWide) {
   ASSERT_TRUE(run(gw->set_position_mode(bitget::PositionMode::OneWay)).value());
 
   // A position open: the hold mode cannot switch, and the error keeps the venue's code.
-  PlaceOrderRequest mkt{"BTCUSDT", MarketType::Perp, "uta-acct-1", Side::Buy, OrderType::Market, TimeInForce::Gtc,
-                        std::nullopt, "0.010"_dec, false};
+  PlaceOrderRequest mkt{"BTCUSDT",        MarketType::Perp, "uta-acct-1", Side::Buy, OrderType::Market,
+                        TimeInForce::Gtc, std::nullopt,     "0.010"_dec,  false};
   ASSERT_TRUE(run(gw->place(mkt)).value());
   auto refused = run(gw->set_position_mode(bitget::PositionMode::Hedge));
   ASSERT_TRUE(refused.has_value());
@@ -223,17 +229,20 @@ TEST_F(UtaGatewaySim, AServiceUpgradeNoticeMovesBothStreamsBeforeTheDrop) {
   }));
   ASSERT_NE(gw->book("BTCUSDT", MarketType::Perp), nullptr);
   admin("POST", "/sim/faults", R"({"ws_service_upgrade": 5000})");
-  ASSERT_TRUE(wait_until([&] {
-    return events.count("ws.planned_reconnect") >= 2 && events.count("ws.rotated") >= 1 && reconnects(true) >= 1;
-  }, 15s)) << "planned=" << events.count("ws.planned_reconnect") << " rotated=" << events.count("ws.rotated")
-           << " private reconnects=" << reconnects(true);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return events.count("ws.planned_reconnect") >= 2 && events.count("ws.rotated") >= 1 && reconnects(true) >= 1;
+      },
+      15s))
+      << "planned=" << events.count("ws.planned_reconnect") << " rotated=" << events.count("ws.rotated")
+      << " private reconnects=" << reconnects(true);
   const auto eth = bbo_count("ETHUSDT", MarketType::Spot);
   const auto btc = bbo_count("BTCUSDT", MarketType::Perp);
   EXPECT_TRUE(wait_until([&] {
     return bbo_count("ETHUSDT", MarketType::Spot) > eth + 2 && bbo_count("BTCUSDT", MarketType::Perp) > btc + 2;
   }));
-  EXPECT_EQ(reconnects(false), 0u);         // the public stream never had a gap
-  EXPECT_EQ(gw->stats().book_resyncs, 0u);  // v3 book checksums matched on both connections
+  EXPECT_EQ(reconnects(false), 0u);           // the public stream never had a gap
+  EXPECT_EQ(gw->stats().book_resyncs, 0u);    // v3 book checksums matched on both connections
   EXPECT_EQ(events.count("ws.backoff"), 0u);  // a planned reconnect is not a failure
   EXPECT_GE(admin("GET", "/sim/stats")["faults_injected"]["ws_service_upgrade"].get<int>(), 2);
 }

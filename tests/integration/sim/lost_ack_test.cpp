@@ -15,7 +15,8 @@ namespace {
 using nlohmann::json;
 
 std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 struct LostAckSim {
@@ -35,9 +36,11 @@ struct LostAckSim {
     }
   }
   HttpResult place(const std::string& client_oid) {
-    const json b = {{"symbol", "BTCUSDT"}, {"productType", "USDT-FUTURES"}, {"marginMode", "crossed"},
-                    {"marginCoin", "USDT"}, {"size", "0.010"}, {"side", "buy"}, {"orderType", "limit"},
-                    {"price", "1000.0"}, {"clientOid", client_oid}};
+    const json b = {{"symbol", "BTCUSDT"},     {"productType", "USDT-FUTURES"},
+                    {"marginMode", "crossed"}, {"marginCoin", "USDT"},
+                    {"size", "0.010"},         {"side", "buy"},
+                    {"orderType", "limit"},    {"price", "1000.0"},
+                    {"clientOid", client_oid}};
     return signed_request("POST", "/api/v2/mix/order/place-order", "", b.dump());
   }
   json detail(const std::string& client_oid) {
@@ -50,7 +53,8 @@ struct LostAckSim {
 TEST(LostAck, APlaceOrderWhoseAnswerWasDroppedExistsOnTheVenue) {
   LostAckSim s;
   ASSERT_TRUE(s.sim.is_ready()) << s.sim.ready().dump();
-  auto faults = http_call(s.sim.port(), "POST", "/sim/faults", {}, R"({"response_drop_next":1,"http_scope":"private"})");
+  auto faults =
+      http_call(s.sim.port(), "POST", "/sim/faults", {}, R"({"response_drop_next":1,"http_scope":"private"})");
   ASSERT_EQ(faults.status, 200) << faults.body;
   EXPECT_EQ(faults.json()["response_drop_next"], 1);
 
@@ -78,9 +82,12 @@ TEST(LostAck, BothAClosedConnectionAndA503AreSeenAndEveryOrderIsPlaced) {
   int closed = 0, unavailable = 0, n = 0;
   for (; n < 40 && (closed == 0 || unavailable == 0); ++n) {
     const auto r = s.place("rate-" + std::to_string(n));
-    if (r.status == 0) ++closed;
-    else if (r.status == 503) ++unavailable;
-    else ADD_FAILURE() << "answered: " << r.status << " " << r.body;
+    if (r.status == 0)
+      ++closed;
+    else if (r.status == 503)
+      ++unavailable;
+    else
+      ADD_FAILURE() << "answered: " << r.status << " " << r.body;
   }
   EXPECT_GT(closed, 0);
   EXPECT_GT(unavailable, 0);

@@ -9,17 +9,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <chrono>
 #include <csignal>
 #include <cstring>
 #include <map>
 #include <optional>
-#include <spawn.h>
 #include <stdexcept>
 #include <string>
-#include <sys/wait.h>
-#include <poll.h>
-#include <unistd.h>
 #include <vector>
 
 extern char** environ;

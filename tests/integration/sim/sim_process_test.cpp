@@ -20,12 +20,13 @@ std::vector<std::string> base_args() {
 }
 
 std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::vector<std::pair<std::string, std::string>> signed_headers(const bitget::Signer& s, const std::string& method,
-                                                               const std::string& path, const std::string& query,
-                                                               const std::string& body) {
+                                                                const std::string& path, const std::string& query,
+                                                                const std::string& body) {
   std::vector<std::pair<std::string, std::string>> h;
   for (const auto& hd : s.rest_headers(now_ms(), method, path, query, body)) h.emplace_back(hd.name, hd.value);
   return h;
@@ -67,7 +68,8 @@ TEST(SimProcess, SignedPrivateCallSucceedsAndWrongSecretGetsBitgetError) {
 
   // A signed POST: place an order, then read it back.
   const std::string place = "/api/v2/mix/order/place-order";
-  const std::string body = R"({"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginMode":"crossed","marginCoin":"USDT","size":"0.010","price":"1000.0","side":"buy","orderType":"limit","force":"post_only","clientOid":"it-0001"})";
+  const std::string body =
+      R"({"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginMode":"crossed","marginCoin":"USDT","size":"0.010","price":"1000.0","side":"buy","orderType":"limit","force":"post_only","clientOid":"it-0001"})";
   auto placed = http_call(sim.port(), "POST", place, signed_headers(good, "POST", place, "", body), body);
   ASSERT_EQ(placed.status, 200) << placed.body;
   EXPECT_EQ(placed.json()["data"]["clientOid"], "it-0001");

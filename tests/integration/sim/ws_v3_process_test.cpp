@@ -25,7 +25,8 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 
 std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 // A client socket whose reads give up at a deadline instead of blocking the test forever.
@@ -61,7 +62,7 @@ struct Client {
 };
 
 std::vector<std::string> uta_args() {
-  return {"--listen", "127.0.0.1:0", "--synthetic", "--seed", "7", "--account", "v3-key,v3-secret,v3-pass",
+  return {"--listen",       "127.0.0.1:0", "--synthetic", "--seed", "7", "--account", "v3-key,v3-secret,v3-pass",
           "--account-mode", "uta"};
 }
 

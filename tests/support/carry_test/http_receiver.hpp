@@ -95,8 +95,10 @@ class HttpReceiver {
             return;
           }
           const std::string body = "{\"ok\":true}";
-          const std::string res = "HTTP/1.1 " + std::to_string(status_) + " X\r\nContent-Type: application/json\r\n"
-                                  "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+          const std::string res = "HTTP/1.1 " + std::to_string(status_) +
+                                  " X\r\nContent-Type: application/json\r\n"
+                                  "Content-Length: " +
+                                  std::to_string(body.size()) + "\r\n\r\n" + body;
           if (::send(c, res.data(), res.size(), MSG_NOSIGNAL) < 0) break;
           continue;
         }

@@ -11,8 +11,8 @@ namespace carry::app::account_setup {
 // Readable failures (found by argument-dependent lookup, so outside the unnamed namespace).
 void PrintTo(const Step& s, std::ostream* os) { *os << to_string(s.field) << "(" << s.symbol << ")=" << s.value; }
 void PrintTo(const Difference& d, std::ostream* os) {
-  *os << to_string(d.field) << "(" << d.symbol << ") wanted=" << d.wanted << " actual=" << d.actual << " code=" << d.code
-      << " msg=" << d.message;
+  *os << to_string(d.field) << "(" << d.symbol << ") wanted=" << d.wanted << " actual=" << d.actual
+      << " code=" << d.code << " msg=" << d.message;
 }
 
 namespace {
@@ -46,7 +46,9 @@ Step margin(std::string s, std::string v) { return {Field::MarginMode, std::move
 Step lever(std::string s, std::string v) { return {Field::Leverage, std::move(s), std::move(v)}; }
 
 Answer ok(Step s) { return {std::move(s), true, "", ""}; }
-Answer refused(Step s, std::string code, std::string msg) { return {std::move(s), false, std::move(code), std::move(msg)}; }
+Answer refused(Step s, std::string code, std::string msg) {
+  return {std::move(s), false, std::move(code), std::move(msg)};
+}
 
 struct PlanCase {
   const char* name;
@@ -57,25 +59,37 @@ struct PlanCase {
 
 TEST(AccountSetupPlan, OnlyWhatDiffersInOrder) {
   const std::vector<PlanCase> cases = {
-      {"already set up: nothing to do", want("crossed", 2),
-       {{"BTCUSDT", one_way("crossed", 2, 10, 10)}, {"ETHUSDT", one_way("crossed", 2, 7, 7)}}, {}},
-      {"leverage differs on one symbol", want("crossed", 2),
+      {"already set up: nothing to do",
+       want("crossed", 2),
+       {{"BTCUSDT", one_way("crossed", 2, 10, 10)}, {"ETHUSDT", one_way("crossed", 2, 7, 7)}},
+       {}},
+      {"leverage differs on one symbol",
+       want("crossed", 2),
        {{"BTCUSDT", one_way("crossed", 10, 2, 2)}, {"ETHUSDT", one_way("crossed", 2, 2, 2)}},
        {lever("BTCUSDT", "2")}},
-      {"hedge mode: switched once, before anything per symbol", want("crossed", 2),
-       {{"BTCUSDT", hedge("crossed", 2, 2, 2)}, {"ETHUSDT", hedge("crossed", 2, 2, 2)}}, {pos("one_way_mode")}},
-      {"isolated wanted: margin mode, then the isolated leverage (long and short)", want("isolated", 3),
+      {"hedge mode: switched once, before anything per symbol",
+       want("crossed", 2),
+       {{"BTCUSDT", hedge("crossed", 2, 2, 2)}, {"ETHUSDT", hedge("crossed", 2, 2, 2)}},
+       {pos("one_way_mode")}},
+      {"isolated wanted: margin mode, then the isolated leverage (long and short)",
+       want("isolated", 3),
        {{"BTCUSDT", one_way("crossed", 3, 3, 3)}, {"ETHUSDT", one_way("isolated", 3, 3, 5)}},
        {margin("BTCUSDT", "isolated"), lever("ETHUSDT", "3")}},
-      {"crossed wanted from isolated: the crossed leverage is what counts", want("crossed", 4),
+      {"crossed wanted from isolated: the crossed leverage is what counts",
+       want("crossed", 4),
        {{"BTCUSDT", one_way("isolated", 4, 9, 9)}, {"ETHUSDT", one_way("isolated", 9, 4, 4)}},
        {margin("BTCUSDT", "crossed"), margin("ETHUSDT", "crossed"), lever("ETHUSDT", "4")}},
-      {"everything differs", want("crossed", 2, {"BTCUSDT"}), {{"BTCUSDT", hedge("isolated", 10, 10, 10)}},
+      {"everything differs",
+       want("crossed", 2, {"BTCUSDT"}),
+       {{"BTCUSDT", hedge("isolated", 10, 10, 10)}},
        {pos("one_way_mode"), margin("BTCUSDT", "crossed"), lever("BTCUSDT", "2")}},
-      {"leverage not reported counts as different", want("crossed", 2, {"BTCUSDT"}),
+      {"leverage not reported counts as different",
+       want("crossed", 2, {"BTCUSDT"}),
        {{"BTCUSDT", Observed{"one_way_mode", "crossed", std::nullopt, std::nullopt, std::nullopt}}},
        {lever("BTCUSDT", "2")}},
-      {"a symbol not read gets both per-symbol settings", want("crossed", 2, {"BTCUSDT"}), {},
+      {"a symbol not read gets both per-symbol settings",
+       want("crossed", 2, {"BTCUSDT"}),
+       {},
        {margin("BTCUSDT", "crossed"), lever("BTCUSDT", "2")}},
   };
   for (const auto& c : cases) EXPECT_EQ(plan(c.wanted, c.before), c.steps) << c.name;
@@ -92,25 +106,42 @@ struct VerifyCase {
 TEST(AccountSetupVerify, DifferencesNameFieldValuesAndTheExchangesAnswer) {
   const std::string m40920 = "Position mode cannot be switched while holding positions or orders";
   const std::vector<VerifyCase> cases = {
-      {"set up after changes", want("crossed", 2, {"BTCUSDT"}), {{"BTCUSDT", one_way("crossed", 2, 10, 10)}},
-       {ok(pos("one_way_mode")), ok(lever("BTCUSDT", "2"))}, {}},
+      {"set up after changes",
+       want("crossed", 2, {"BTCUSDT"}),
+       {{"BTCUSDT", one_way("crossed", 2, 10, 10)}},
+       {ok(pos("one_way_mode")), ok(lever("BTCUSDT", "2"))},
+       {}},
       {"isolated, both sides", want("isolated", 3, {"BTCUSDT"}), {{"BTCUSDT", one_way("isolated", 20, 3, 3)}}, {}, {}},
-      {"hedge with a position: refused with 40920, nothing more attempted", want("crossed", 2, {"BTCUSDT"}),
-       {{"BTCUSDT", hedge("crossed", 10, 10, 10)}}, {refused(pos("one_way_mode"), "40920", m40920)},
+      {"hedge with a position: refused with 40920, nothing more attempted",
+       want("crossed", 2, {"BTCUSDT"}),
+       {{"BTCUSDT", hedge("crossed", 10, 10, 10)}},
+       {refused(pos("one_way_mode"), "40920", m40920)},
        {{Field::PositionMode, "", "one_way_mode", "hedge_mode", "40920", m40920},
         {Field::Leverage, "BTCUSDT", "2", "10", "", "not attempted: an earlier change failed"}}},
-      {"margin mode refused on one symbol", want("crossed", 2),
+      {"margin mode refused on one symbol",
+       want("crossed", 2),
        {{"BTCUSDT", one_way("isolated", 2, 2, 2)}, {"ETHUSDT", one_way("crossed", 2, 2, 2)}},
        {refused(margin("BTCUSDT", "crossed"), "40920", "Margin mode cannot be switched")},
        {{Field::MarginMode, "BTCUSDT", "crossed", "isolated", "40920", "Margin mode cannot be switched"}}},
-      {"accepted but without effect", want("crossed", 2, {"BTCUSDT"}), {{"BTCUSDT", one_way("crossed", 5, 5, 5)}},
+      {"accepted but without effect",
+       want("crossed", 2, {"BTCUSDT"}),
+       {{"BTCUSDT", one_way("crossed", 5, 5, 5)}},
        {ok(lever("BTCUSDT", "2"))},
        {{Field::Leverage, "BTCUSDT", "2", "5", "", "the exchange accepted the change but reports 5"}}},
-      {"gave up on a transient failure", want("crossed", 2, {"BTCUSDT"}), {{"BTCUSDT", one_way("crossed", 5, 5, 5)}},
-       {refused(lever("BTCUSDT", "2"), "", "timed out")}, {{Field::Leverage, "BTCUSDT", "2", "5", "", "timed out"}}},
-      {"isolated long and short differ", want("isolated", 3, {"BTCUSDT"}), {{"BTCUSDT", one_way("isolated", 3, 3, 5)}},
-       {}, {{Field::Leverage, "BTCUSDT", "3", "3/5", "", ""}}},
-      {"a symbol missing from the read-back", want("crossed", 2, {"BTCUSDT"}), {}, {},
+      {"gave up on a transient failure",
+       want("crossed", 2, {"BTCUSDT"}),
+       {{"BTCUSDT", one_way("crossed", 5, 5, 5)}},
+       {refused(lever("BTCUSDT", "2"), "", "timed out")},
+       {{Field::Leverage, "BTCUSDT", "2", "5", "", "timed out"}}},
+      {"isolated long and short differ",
+       want("isolated", 3, {"BTCUSDT"}),
+       {{"BTCUSDT", one_way("isolated", 3, 3, 5)}},
+       {},
+       {{Field::Leverage, "BTCUSDT", "3", "3/5", "", ""}}},
+      {"a symbol missing from the read-back",
+       want("crossed", 2, {"BTCUSDT"}),
+       {},
+       {},
        {{Field::MarginMode, "BTCUSDT", "crossed", "not reported", "", ""},
         {Field::Leverage, "BTCUSDT", "2", "not reported", "", ""}}},
   };
@@ -167,8 +198,8 @@ TEST(AccountSetup, LogFields) {
   EXPECT_EQ(setup["verified"]["BTCUSDT"]["margin_mode"], "crossed");
   EXPECT_EQ(setup["verified"]["BTCUSDT"]["leverage"], "2");
 
-  const Verdict v = verify(w, {{"BTCUSDT", hedge("isolated", 2, 2, 2)}},
-                           {refused(pos("one_way_mode"), "40920", "cannot switch")});
+  const Verdict v =
+      verify(w, {{"BTCUSDT", hedge("isolated", 2, 2, 2)}}, {refused(pos("one_way_mode"), "40920", "cannot switch")});
   const auto failed = failure_fields(v, {refused(pos("one_way_mode"), "40920", "cannot switch")});
   EXPECT_EQ(failed["fields"], (nlohmann::json{"position_mode", "margin_mode"}));
   ASSERT_EQ(failed["differences"].size(), 2u);

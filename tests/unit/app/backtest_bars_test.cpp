@@ -22,12 +22,12 @@ TEST(BacktestBars, HourlyBarsRaiseEveryLifetimeAndListThem) {
   const auto raised = fit_lifetimes_to_bars(s, 3'600'000);
   std::vector<std::string> lines;
   for (const auto& r : raised) lines.push_back(r.line());
-  EXPECT_EQ(lines, (std::vector<std::string>{"leader_timeout_s: 120 s configured, 7200 s used",
-                                             "order_expiry_s: 60 s configured, 3600 s used",
-                                             "chase_interval_ms: 2000 ms configured, 3600000 ms used",
-                                             "hedge_timeout_s: 30 s configured, 7200 s used",
-                                             "reopen_cooldown_s: 900 s configured, 3600 s used",
-                                             "leader: post-only maker configured, taker IOC used"}));
+  EXPECT_EQ(
+      lines,
+      (std::vector<std::string>{
+          "leader_timeout_s: 120 s configured, 7200 s used", "order_expiry_s: 60 s configured, 3600 s used",
+          "chase_interval_ms: 2000 ms configured, 3600000 ms used", "hedge_timeout_s: 30 s configured, 7200 s used",
+          "reopen_cooldown_s: 900 s configured, 3600 s used", "leader: post-only maker configured, taker IOC used"}));
   EXPECT_TRUE(s.strategy.leader_taker);  // a maker fill inside a bar could only be hedged at its close
   EXPECT_EQ(s.strategy.leader_timeout_s, 7200);
   EXPECT_EQ(s.strategy.order_expiry_s, 3600);

@@ -19,7 +19,7 @@ struct Expected {
 // 1,000 USDT per leg at the first close, taker fees both legs both ways (spot 0.1 %, perp 0.06 %),
 // 2 bp slippage per fill, funding at the settlement hour's perp close.
 constexpr Expected kIssueTable[] = {
-    {"2021-01_2021-05", "BTCUSDT", 383.0}, {"2021-01_2021-05", "ETHUSDT", 707.3},
+    {"2021-01_2021-05", "BTCUSDT", 383.0},  {"2021-01_2021-05", "ETHUSDT", 707.3},
     {"2021-01_2021-05", "XRPUSDT", 1248.6}, {"2021-10_2021-12", "BTCUSDT", 64.3},
     {"2021-10_2021-12", "ETHUSDT", 57.3},   {"2021-10_2021-12", "XRPUSDT", 54.8},
     {"2022-05_2022-07", "BTCUSDT", 5.9},    {"2022-05_2022-07", "ETHUSDT", 0.8},

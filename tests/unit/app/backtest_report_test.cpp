@@ -59,7 +59,7 @@ TEST(BacktestReport, CapitalUsedIsTimeWeightedAndFlatTimeCountsAsNothing) {
                                                {at("2021-01-01T03:00:00Z"), "999"_dec, true}};
   const CapitalUse c = capital_use(samples, "10"_dec);
   EXPECT_EQ(c.average, 1000.0);
-  EXPECT_DOUBLE_EQ(c.apr, 10.0 / 1000.0 * (365.0 * 24 / 3));  // 29.2 = 2,920 %
+  EXPECT_DOUBLE_EQ(c.apr, 10.0 / 1000.0 * (365.0 * 24 / 3));            // 29.2 = 2,920 %
   EXPECT_EQ(capital_use({samples[1], samples[2]}, "10"_dec).apr, 0.0);  // nothing deployed
   EXPECT_EQ(capital_use({samples[0]}, "10"_dec).average, 0.0);          // no span
 }

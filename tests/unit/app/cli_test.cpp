@@ -48,8 +48,8 @@ TEST(Cli, BacktestAndFetchHistory) {
   EXPECT_EQ(b.command, Command::Backtest);
   EXPECT_EQ(b.symbols, (std::vector<std::string>{"BTCUSDT", "ETHUSDT"}));
   EXPECT_EQ(b.timeframe, "1h");
-  auto f = parse_cli({"fetch-history", "--symbol", "BTCUSDT", "--from", "2025-01-01", "--to", "2025-01-02",
-                      "--out", "hist"});
+  auto f = parse_cli(
+      {"fetch-history", "--symbol", "BTCUSDT", "--from", "2025-01-01", "--to", "2025-01-02", "--out", "hist"});
   EXPECT_EQ(f.command, Command::FetchHistory);
   EXPECT_EQ(f.symbols, std::vector<std::string>{"BTCUSDT"});
   EXPECT_NE(usage().find("--ops-check"), std::string::npos);

@@ -67,8 +67,10 @@ class EngineTest : public ::testing::Test {
               using T = std::decay_t<decltype(c)>;
               if constexpr (std::is_same_v<T, PlaceOrderRequest>) {
                 places.push_back({c, clock.now()});
-                if (tamper && tamper(c)) engine->on_place_result(c.client_oid, make_error_code(Errc::exchange_rejected));
-                else engine->on_place_result(c.client_oid, ex->place(c));
+                if (tamper && tamper(c))
+                  engine->on_place_result(c.client_oid, make_error_code(Errc::exchange_rejected));
+                else
+                  engine->on_place_result(c.client_oid, ex->place(c));
               } else if constexpr (std::is_same_v<T, CancelOrderRequest>) {
                 engine->on_cancel_result(c.client_oid, ex->cancel(c));
               } else if constexpr (std::is_same_v<T, AmendOrderRequest>) {
@@ -107,8 +109,8 @@ class EngineTest : public ::testing::Test {
   }
 
   void funding(const char* rate) {
-    market(FundingRateUpdate{"ETHUSDT", Decimal::parse(rate).value(), clock.now() + 1h, 8, {}, {}, {}, {}, clock.now(),
-                             clock.now()});
+    market(FundingRateUpdate{
+        "ETHUSDT", Decimal::parse(rate).value(), clock.now() + 1h, 8, {}, {}, {}, {}, clock.now(), clock.now()});
   }
 
   // Steps of 100 ms: a random walk of the mid, both quotes, the timer.
@@ -174,7 +176,8 @@ TEST_F(EngineTest, AHedgeTheVenueRejectsOverRestIsRetriedWithinFollowerRetry) {
     }
   ASSERT_NE(retry, nullptr) << "no hedge after the rejection";
   const auto retry_ms = engine->strategy().params().follower_retry_ms;
-  EXPECT_LE((retry->at - rejected_order->at).count(), std::chrono::nanoseconds(std::chrono::milliseconds(retry_ms + 200)).count());
+  EXPECT_LE((retry->at - rejected_order->at).count(),
+            std::chrono::nanoseconds(std::chrono::milliseconds(retry_ms + 200)).count());
   EXPECT_LE(net().abs(), "0.01"_dec) << "hedged again";
 }
 

@@ -50,7 +50,8 @@ TEST(FetchHistoryOptions, DatesReadAsTheBacktestReadsThem) {
   EXPECT_EQ(r.to.to_rfc3339(), "2025-06-24T00:00:00Z");  // a bare --to includes that day
   EXPECT_EQ(r.timeframe, backtest::Timeframe::Minute1);
   EXPECT_EQ(r.out_dir, "dl");
-  const auto h = fetch_request_from_cli(fetch_cli({"--from", "2025-05-20T08:00:00Z", "--to", "2025-05-21T08:00:00Z", "--timeframe", "1h"}));
+  const auto h = fetch_request_from_cli(
+      fetch_cli({"--from", "2025-05-20T08:00:00Z", "--to", "2025-05-21T08:00:00Z", "--timeframe", "1h"}));
   EXPECT_EQ(h.to.to_rfc3339(), "2025-05-21T08:00:00Z");
   EXPECT_EQ(h.timeframe, backtest::Timeframe::Hour1);
 }
@@ -60,14 +61,16 @@ TEST(FetchHistoryOptions, BadInputNamesTheCulprit) {
   const auto backwards = error_of(fetch_cli({"--from", "2025-06-02", "--to", "2025-06-01"}), &code);
   EXPECT_NE(backwards.find("--from/--to: empty range"), std::string::npos) << backwards;
   EXPECT_EQ(code, 2);
-  EXPECT_NE(error_of(fetch_cli({"--from", "2025-02-30x", "--to", "2025-06-01"})).find("'2025-02-30x'"), std::string::npos);
-  EXPECT_NE(error_of(fetch_cli({"--from", "2025-06-01", "--to", "June"})).find("--to: bad date 'June'"), std::string::npos);
+  EXPECT_NE(error_of(fetch_cli({"--from", "2025-02-30x", "--to", "2025-06-01"})).find("'2025-02-30x'"),
+            std::string::npos);
+  EXPECT_NE(error_of(fetch_cli({"--from", "2025-06-01", "--to", "June"})).find("--to: bad date 'June'"),
+            std::string::npos);
   auto bad_symbol = fetch_cli({"--from", "2025-06-01", "--to", "2025-06-02"});
   bad_symbol.symbols = {"BTC/USDT"};
   EXPECT_NE(error_of(bad_symbol).find("--symbol 'BTC/USDT'"), std::string::npos);
   for (const auto& msg : {backwards, error_of(bad_symbol)}) EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
-  EXPECT_THROW(parse_cli({"fetch-history", "--symbol", "BTCUSDT", "--from", "2025-06-01", "--to", "2025-06-02", "--out", "d",
-                          "--timeframe", "5m"}),
+  EXPECT_THROW(parse_cli({"fetch-history", "--symbol", "BTCUSDT", "--from", "2025-06-01", "--to", "2025-06-02", "--out",
+                          "d", "--timeframe", "5m"}),
                CliError);
 }
 
@@ -80,8 +83,8 @@ TEST(FetchHistoryFiles, NamesCarryTheRangeAndAreFoundByTheBacktest) {
   EXPECT_EQ(candle_file_name(odd, MarketType::Spot), "bitget_spot_BTCUSDT_1h_20250520T0830Z-20250521T1200Z.csv");
 
   carry_test::TempDir dir("fetch_names");
-  for (const auto& name : {candle_file_name(r, MarketType::Spot), candle_file_name(r, MarketType::Perp), funding_file_name(r),
-                           candle_file_name(r, MarketType::Spot) + ".part"})
+  for (const auto& name : {candle_file_name(r, MarketType::Spot), candle_file_name(r, MarketType::Perp),
+                           funding_file_name(r), candle_file_name(r, MarketType::Spot) + ".part"})
     write(dir.path() / name, "x\n");
   auto found = backtest::discover_symbol_files(dir.path());
   ASSERT_TRUE(found) << found.error().to_string();
@@ -109,10 +112,10 @@ TEST(FetchHistoryRows, MatchTheBacktestFormats) {
 TEST(FetchHistoryRows, IntervalIsTheGapWhenItIsABitgetInterval) {
   constexpr std::int64_t h = 3'600'000;
   EXPECT_EQ(settlement_interval_hours(0, 8 * h, 4), 8);
-  EXPECT_EQ(settlement_interval_hours(0, 4 * h + 3, 8), 4);   // exchange jitter
+  EXPECT_EQ(settlement_interval_hours(0, 4 * h + 3, 8), 4);  // exchange jitter
   EXPECT_EQ(settlement_interval_hours(0, 1 * h, 8), 1);
-  EXPECT_EQ(settlement_interval_hours(0, 16 * h, 8), 8);      // a missing settlement: the contract's
-  EXPECT_EQ(settlement_interval_hours(0, 3 * h, 4), 4);       // not a Bitget interval
+  EXPECT_EQ(settlement_interval_hours(0, 16 * h, 8), 8);  // a missing settlement: the contract's
+  EXPECT_EQ(settlement_interval_hours(0, 3 * h, 4), 4);   // not a Bitget interval
   EXPECT_EQ(settlement_interval_hours(std::nullopt, 8 * h, 2), 2);
 }
 

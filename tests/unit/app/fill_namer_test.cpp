@@ -26,7 +26,9 @@ TEST(FillNamer, TheOmsNamesAFillOnceItLearnsTheOrderId) {
   const Tp t0{};
   n.hold(spot_fill("O1", "T1"), t0);
   EXPECT_TRUE(n.step(t0 + 100ms, kNobody).empty());
-  auto plan = n.step(t0 + 200ms, [](const std::string& id) { return id == "O1" ? std::optional<std::string>("cry-1") : std::nullopt; });
+  auto plan = n.step(t0 + 200ms, [](const std::string& id) {
+    return id == "O1" ? std::optional<std::string>("cry-1") : std::nullopt;
+  });
   ASSERT_EQ(plan.named.size(), 1u);
   EXPECT_EQ(plan.named[0].client_oid, "cry-1");
   EXPECT_EQ(n.waiting(), 0u);

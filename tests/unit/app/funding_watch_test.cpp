@@ -72,8 +72,8 @@ TEST(FundingWatch, ARateAtItsCapIsNotedOncePerSettlement) {
   w.merge(ticker("0.003", next));
   EXPECT_FALSE(w.newly_at_cap());  // the same settlement: once
   w.merge(ticker("-0.003", next + 4h));
-  EXPECT_TRUE(w.newly_at_cap());   // the floor, at the next one
-  FundingWatch bare;               // no caps known: never "at cap"
+  EXPECT_TRUE(w.newly_at_cap());  // the floor, at the next one
+  FundingWatch bare;              // no caps known: never "at cap"
   bare.merge(ticker("0.05", next));
   EXPECT_FALSE(bare.newly_at_cap());
 }

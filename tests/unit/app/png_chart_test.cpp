@@ -99,6 +99,6 @@ TEST(PngChart, AxesCarryValueAndTimeLabels) {
 
 TEST(PngChart, NoDataGivesABlankFramedChart) {
   const Image img = decode(render_line_chart({}));
-  EXPECT_EQ(dark_pixels(img, 0, 75, 0, img.h), 0);          // nothing to label
+  EXPECT_EQ(dark_pixels(img, 0, 75, 0, img.h), 0);           // nothing to label
   EXPECT_GT(dark_pixels(img, 80, 81, 20, img.h - 30), 100);  // the y axis
 }

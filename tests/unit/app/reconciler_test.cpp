@@ -39,10 +39,10 @@ OrderUpdate open_order(std::string oid, MarketType m, Side side, const char* fil
 }
 
 TEST(Reconciler, TheLedgerCountsOnlyOurFillsAndTheSpotFeeTakenInTheBaseCoin) {
-  const Ledger l = ledger_from({fill("cry1", "T1", MarketType::Spot, Side::Buy, "0.5", "0.001", "BTC"),
-                                fill("cry2", "T2", MarketType::Perp, Side::Sell, "0.5"),
-                                fill("manual", "T3", MarketType::Perp, Side::Buy, "3")},
-                               kOurs);
+  const Ledger l = ledger_from(
+      {fill("cry1", "T1", MarketType::Spot, Side::Buy, "0.5", "0.001", "BTC"),
+       fill("cry2", "T2", MarketType::Perp, Side::Sell, "0.5"), fill("manual", "T3", MarketType::Perp, Side::Buy, "3")},
+      kOurs);
   EXPECT_EQ(l.spot_net.at("BTCUSDT"), "0.499"_dec);
   EXPECT_EQ(l.perp_net.at("BTCUSDT"), "-0.5"_dec);
   EXPECT_EQ(l.filled.at("cry1"), "0.5"_dec);
@@ -61,8 +61,8 @@ TEST(Reconciler, OpenOrdersAreRecordedAdoptedResolvedOrLeftAlone) {
   listed.client_oid = "cry1";
   const OmsView oms{[](std::string_view oid) { return oid == "cry2" || oid == "cry5"; },
                     [](std::string_view oid) { return oid == "cry5"; }};
-  const auto plan = plan_orders(venue, {gone, live, listed}, [](std::string_view s) { return s == "BTCUSDT"; },
-                                kOurs, oms, l);
+  const auto plan = plan_orders(
+      venue, {gone, live, listed}, [](std::string_view s) { return s == "BTCUSDT"; }, kOurs, oms, l);
   ASSERT_EQ(plan.foreign.size(), 2u);  // another client's, and ours on a symbol not traded now
   EXPECT_EQ(plan.record.size(), 2u);
   ASSERT_EQ(plan.adopt.size(), 1u);
@@ -98,12 +98,11 @@ TEST(Reconciler, AResolvedRowTheVenueNeverSawIsRejectedOneItSawBooksWhatItFilled
 }
 
 TEST(Reconciler, MissedFillsAreOursUnappliedOnceForeignOnesApartAndUnnamedOnesGoToBeNamed) {
-  std::vector<Fill> venue{fill("cry1", "T1", MarketType::Perp, Side::Sell, "0.1"),
-                          fill("cry1", "T2", MarketType::Perp, Side::Sell, "0.1"),
-                          fill("cry1", "T2", MarketType::Perp, Side::Sell, "0.1"),  // page overlap
-                          fill("manual", "T3", MarketType::Perp, Side::Buy, "1"),
-                          fill("", "T4", MarketType::Spot, Side::Buy, "0.1"),
-                          fill("", "T5", MarketType::Spot, Side::Buy, "0.1")};
+  std::vector<Fill> venue{
+      fill("cry1", "T1", MarketType::Perp, Side::Sell, "0.1"), fill("cry1", "T2", MarketType::Perp, Side::Sell, "0.1"),
+      fill("cry1", "T2", MarketType::Perp, Side::Sell, "0.1"),  // page overlap
+      fill("manual", "T3", MarketType::Perp, Side::Buy, "1"),  fill("", "T4", MarketType::Spot, Side::Buy, "0.1"),
+      fill("", "T5", MarketType::Spot, Side::Buy, "0.1")};
   venue[4].order_id = "O-known";
   venue[5].order_id = "O-lost";
   const auto m = missed_fills(

@@ -23,12 +23,23 @@ struct Dir {
 const UnixNanos kNow = UnixNanos::parse_rfc3339("2026-01-02T04:00:50Z").value();
 
 json status_row() {
-  return {{"ts", "2026-01-02T04:00:48.000Z"}, {"mode", "live"}, {"environment", "mainnet"}, {"pid", 4242},
-          {"trading", true}, {"state", "trading"}, {"kill_switch", "active"}, {"kill_reason", ""}, {"heartbeat_s", 30},
+  return {{"ts", "2026-01-02T04:00:48.000Z"},
+          {"mode", "live"},
+          {"environment", "mainnet"},
+          {"pid", 4242},
+          {"trading", true},
+          {"state", "trading"},
+          {"kill_switch", "active"},
+          {"kill_reason", ""},
+          {"heartbeat_s", 30},
           {"open_orders", 0},
-          {"symbols", json::array({{{"symbol", "BTCUSDT"}, {"spot_position", "0.011"}, {"perp_position", "-0.011"},
-                                    {"net_delta_bps", -2.04}, {"funding_rate", "0.0001"},
-                                    {"funding_interval_hours", 8}, {"next_funding", "2026-01-02T08:00:00.000Z"}}})},
+          {"symbols", json::array({{{"symbol", "BTCUSDT"},
+                                    {"spot_position", "0.011"},
+                                    {"perp_position", "-0.011"},
+                                    {"net_delta_bps", -2.04},
+                                    {"funding_rate", "0.0001"},
+                                    {"funding_interval_hours", 8},
+                                    {"next_funding", "2026-01-02T08:00:00.000Z"}}})},
           {"pnl", {{"funding", "1.23"}, {"fees", "0.66"}, {"basis", "0.53"}, {"net", "1.1"}}},
           {"last_error", {{"event", "kill_switch.trip"}, {"ts", "2026-01-02T03:00:00.000Z"}, {"detail", "md_stale"}}}};
 }
@@ -36,8 +47,9 @@ json status_row() {
 void fill_store(const fs::path& db) {
   store::Repo repo(db);
   ASSERT_TRUE(repo.put_kv("status", status_row().dump(), kNow));
-  store::FundingRecord yesterday{"BTCUSDT", UnixNanos::parse_rfc3339("2026-01-01T16:00:00Z").value(), {}, {}, {},
-                                 Decimal::parse("1.11").value(), kNow};
+  store::FundingRecord yesterday{
+      "BTCUSDT", UnixNanos::parse_rfc3339("2026-01-01T16:00:00Z").value(), {}, {}, {}, Decimal::parse("1.11").value(),
+      kNow};
   store::FundingRecord today = yesterday;
   today.ts = UnixNanos::parse_rfc3339("2026-01-02T00:00:00Z").value();
   today.amount = Decimal::parse("0.12").value();

@@ -51,9 +51,9 @@ TEST(AlwaysOnCarry, NegativeFundingIsStillSpotLongPerpShortAndCosts) {
 
 TEST(AlwaysOnCarry, OpensAndClosesOnlyWhereBothLegsHaveAPrice) {
   BaselineInput in = three_hours();
-  in.spot.erase(in.spot.begin());                         // spot outage in the first hour
-  in.perp.push_back({4 * kHour, "130"_dec});              // perp goes on without spot
-  in.funding = {settlement(3 * kHour / 2, "0.1")};        // before the pair is open
+  in.spot.erase(in.spot.begin());                   // spot outage in the first hour
+  in.perp.push_back({4 * kHour, "130"_dec});        // perp goes on without spot
+  in.funding = {settlement(3 * kHour / 2, "0.1")};  // before the pair is open
   const BaselineResult r = always_on_carry(in, costs());
   ASSERT_TRUE(r.traded);
   EXPECT_EQ(r.open_ts.ns, 2 * kHour);

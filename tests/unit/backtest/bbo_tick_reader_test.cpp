@@ -37,8 +37,7 @@ TEST(BboTickReader, CrossedQuoteIsAnError) {
 
 TEST(BboTickReader, OutOfOrderIsAnError) {
   const auto dir = scratch_dir();
-  const auto f = write_file(dir, "t.csv",
-                            std::string(kTickHeader) + "1747699200001,1,1,2,1\n1747699200000,1,1,2,1\n");
+  const auto f = write_file(dir, "t.csv", std::string(kTickHeader) + "1747699200001,1,1,2,1\n1747699200000,1,1,2,1\n");
   EXPECT_EQ(error_of(read_bbo_ticks(f)),
             f.string() +
                 ":3: out of order: ts_ms 1747699200000 (2025-05-20T00:00:00Z) is before line 2's 1747699200001 "
@@ -57,8 +56,9 @@ TEST(BboTickReader, MissingColumnAndBadNumber) {
 TEST(BboTickReader, LongSilencesAreReportedAsGaps) {
   const auto dir = scratch_dir();
   const auto f = write_file(dir, "t.csv",
-                            std::string(kTickHeader) + "1747699200000,1,1,2,1\n1747699230000,1,1,2,1\n"
-                                                       "1747699330000,1,1,2,1\n");
+                            std::string(kTickHeader) +
+                                "1747699200000,1,1,2,1\n1747699230000,1,1,2,1\n"
+                                "1747699330000,1,1,2,1\n");
   auto r = read_bbo_ticks(f, {60'000});
   ASSERT_TRUE(r) << error_of(r);
   EXPECT_EQ(r->gaps.count, 1u);

@@ -9,7 +9,9 @@ namespace {
 
 using namespace carry::backtest::testing;
 
-std::string error_of(const DataResult<CandleSeries>& r) { return r ? std::string("(no error)") : r.error().to_string(); }
+std::string error_of(const DataResult<CandleSeries>& r) {
+  return r ? std::string("(no error)") : r.error().to_string();
+}
 
 TEST(CandleReader, RealOneMinuteFilesLoadAsTheyAre) {
   for (const char* name : {"binance_spot_BTCUSDT_1m.csv", "binance_spot_ETHUSDT_1m.csv", "binance_perp_BTCUSDT_1m.csv",
@@ -91,8 +93,8 @@ TEST(CandleReader, WrongFieldCount) {
 
 TEST(CandleReader, DuplicateTimestampIsAnError) {
   const auto dir = scratch_dir();
-  const auto f = write_file(dir, "c.csv", std::string(kCandleHeader) + candle_row(kT0) + candle_row(kT0 + 60'000) +
-                                              candle_row(kT0 + 60'000));
+  const auto f = write_file(
+      dir, "c.csv", std::string(kCandleHeader) + candle_row(kT0) + candle_row(kT0 + 60'000) + candle_row(kT0 + 60'000));
   EXPECT_EQ(error_of(read_candles(f)),
             f.string() + ":4: duplicate open_time_ms 1747699260000 (2025-05-20T00:01:00Z) (same as line 3)");
 }
@@ -121,10 +123,11 @@ TEST(CandleReader, GapsAreWarningsWithCountAndFirstLines) {
   EXPECT_EQ(r->gaps.first[0].line, 5u);
   EXPECT_EQ(r->gaps.first[0].missing, 2);
   EXPECT_EQ(r->gaps.first[1].line, 7u);
-  EXPECT_EQ(r->gaps.summary(),
-            f.string() +
-                ": 2 gaps (5 missing candles); first: line 5: 2025-05-20T00:02:00Z -> 2025-05-20T00:05:00Z (2 missing); "
-                "line 7: 2025-05-20T00:06:00Z -> 2025-05-20T00:10:00Z (3 missing)");
+  EXPECT_EQ(
+      r->gaps.summary(),
+      f.string() +
+          ": 2 gaps (5 missing candles); first: line 5: 2025-05-20T00:02:00Z -> 2025-05-20T00:05:00Z (2 missing); "
+          "line 7: 2025-05-20T00:06:00Z -> 2025-05-20T00:10:00Z (3 missing)");
 }
 
 TEST(CandleReader, ManyGapsListOnlyTheFirstFew) {
@@ -151,10 +154,11 @@ TEST(CandleReader, UtcCopyMustAgreeWithMs) {
 TEST(CandleReader, SecondsInsteadOfMillisecondsAreCaught) {
   const auto dir = scratch_dir();
   const auto f = write_file(dir, "c.csv", "open_time_ms,open,high,low,close,volume\n1747699200,1,1,1,1,1\n");
-  EXPECT_EQ(error_of(read_candles(f)),
-            f.string() +
-                ":2: column 'open_time_ms': 1747699200 is not a Unix time in ms between 2000 and 2100 (seconds or ns by "
-                "mistake?)");
+  EXPECT_EQ(
+      error_of(read_candles(f)),
+      f.string() +
+          ":2: column 'open_time_ms': 1747699200 is not a Unix time in ms between 2000 and 2100 (seconds or ns by "
+          "mistake?)");
 }
 
 TEST(CandleReader, InconsistentOhlcIsAnError) {
@@ -170,8 +174,9 @@ TEST(CandleReader, InconsistentOhlcIsAnError) {
 TEST(CandleReader, MisalignedOpenTimeIsAnError) {
   const auto dir = scratch_dir();
   const auto f = write_file(dir, "c.csv", std::string(kCandleHeader) + candle_row(kT0) + candle_row(kT0 + 90'000));
-  EXPECT_EQ(error_of(read_candles(f, {60'000})),
-            f.string() + ":3: open_time_ms 1747699290000 (2025-05-20T00:01:30Z) is not aligned to the 60 s candle interval");
+  EXPECT_EQ(
+      error_of(read_candles(f, {60'000})),
+      f.string() + ":3: open_time_ms 1747699290000 (2025-05-20T00:01:30Z) is not aligned to the 60 s candle interval");
 }
 
 TEST(CandleReader, WrongTimeframeForTheFileIsAnError) {
@@ -189,16 +194,20 @@ TEST(CandleReader, EmptyFileAndHeaderOnly) {
   EXPECT_EQ(error_of(read_candles(e)), e.string() + ":1: empty file: expected a header row");
   const auto h = write_file(dir, "h.csv", kCandleHeader);
   EXPECT_EQ(error_of(read_candles(h)), h.string() + ":2: no data rows");
-  EXPECT_EQ(error_of(read_candles(dir / "absent.csv")), (dir / "absent.csv").string() + ": cannot open: No such file or directory");
+  EXPECT_EQ(error_of(read_candles(dir / "absent.csv")),
+            (dir / "absent.csv").string() + ": cannot open: No such file or directory");
 }
 
 TEST(CandleReader, CrlfAndTrailingBlankLinesAreFineButInnerBlankLineIsNot) {
   const auto dir = scratch_dir();
-  std::string crlf = "open_time_ms,open,high,low,close,volume\r\n1747699200000,1,1,1,1,1\r\n1747699260000,1,1,1,1,1\r\n\r\n\n";
+  std::string crlf =
+      "open_time_ms,open,high,low,close,volume\r\n1747699200000,1,1,1,1,1\r\n1747699260000,1,1,1,1,1\r\n\r\n\n";
   auto r = read_candles(write_file(dir, "crlf.csv", crlf));
   ASSERT_TRUE(r) << error_of(r);
   EXPECT_EQ(r->rows.size(), 2u);
-  const auto f = write_file(dir, "blank.csv", "open_time_ms,open,high,low,close,volume\n1747699200000,1,1,1,1,1\n\n1747699260000,1,1,1,1,1\n");
+  const auto f =
+      write_file(dir, "blank.csv",
+                 "open_time_ms,open,high,low,close,volume\n1747699200000,1,1,1,1,1\n\n1747699260000,1,1,1,1,1\n");
   EXPECT_EQ(error_of(read_candles(f)), f.string() + ":3: blank line before more data");
 }
 

@@ -62,8 +62,10 @@ std::map<std::string, std::string> recorded_sums(const std::filesystem::path& li
 
 TEST(DataFolder, Sha256HelperMatchesKnownAnswers) {
   const auto dir = scratch_dir();
-  EXPECT_EQ(sha256_hex(write_file(dir, "empty", "")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(sha256_hex(write_file(dir, "abc", "abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(sha256_hex(write_file(dir, "empty", "")),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(sha256_hex(write_file(dir, "abc", "abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(sha256_hex(dir / "missing"), "");
 }
 

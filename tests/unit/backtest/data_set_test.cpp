@@ -81,7 +81,8 @@ TEST(DataSet, UnknownSymbolAndBadRowsComeThrough) {
   write_file(dir, "x_funding_BTCUSDT.csv", fundings(kT0, 2));
   req.data_dir = dir;
   req.symbols.clear();
-  EXPECT_EQ(error_of(load_data_set(req)), (dir / "x_spot_BTCUSDT_1m.csv").string() + ":5: bad number in column 'volume': 'abc'");
+  EXPECT_EQ(error_of(load_data_set(req)),
+            (dir / "x_spot_BTCUSDT_1m.csv").string() + ":5: bad number in column 'volume': 'abc'");
 }
 
 TEST(DataSet, GapWarningsAreReported) {

@@ -50,8 +50,9 @@ TEST(FileDiscovery, TimeframeIsHonoured) {
 TEST(FileDiscovery, UnknownSymbolListsTheKnownOnes) {
   const std::string dir = repo_data_dir().string();
   EXPECT_EQ(error_of(discover_symbol_files(repo_data_dir(), {{"SOLUSDT"}, std::nullopt})),
-            dir + ": unknown symbol SOLUSDT: no *_spot_SOLUSDT_*, *_perp_SOLUSDT_* or *_funding_SOLUSDT*.csv file "
-                  "(symbols found: BTCUSDT, ETHUSDT)");
+            dir +
+                ": unknown symbol SOLUSDT: no *_spot_SOLUSDT_*, *_perp_SOLUSDT_* or *_funding_SOLUSDT*.csv file "
+                "(symbols found: BTCUSDT, ETHUSDT)");
 }
 
 TEST(FileDiscovery, TwoCandidatesForOneRoleAreListed) {
@@ -82,9 +83,10 @@ TEST(FileDiscovery, SameRoleAtDifferentTimeframesIsNotAmbiguous) {
   ASSERT_TRUE(h) << error_of(h);
   EXPECT_EQ((*h)[0].perp.filename(), "a_perp_BTCUSDT_1h_2024.csv");
   EXPECT_EQ(error_of(discover_symbol_files(dir, {{}, Timeframe::Tick})),
-            dir.string() + ": BTCUSDT: no perp file at timeframe bbo (spot: bbo: a_spot_BTCUSDT_bbo.csv, 1m: "
-                           "a_spot_BTCUSDT_1m.csv, 1h: a_spot_BTCUSDT_1h_2024.csv; perp: 1m: a_perp_BTCUSDT_1m.csv, "
-                           "1h: a_perp_BTCUSDT_1h_2024.csv)");
+            dir.string() +
+                ": BTCUSDT: no perp file at timeframe bbo (spot: bbo: a_spot_BTCUSDT_bbo.csv, 1m: "
+                "a_spot_BTCUSDT_1m.csv, 1h: a_spot_BTCUSDT_1h_2024.csv; perp: 1m: a_perp_BTCUSDT_1m.csv, "
+                "1h: a_perp_BTCUSDT_1h_2024.csv)");
 }
 
 TEST(FileDiscovery, SymbolsAreDelimited) {
@@ -103,8 +105,9 @@ TEST(FileDiscovery, MissingRoleOrNoCommonTimeframe) {
   EXPECT_EQ(error_of(discover_symbol_files(dir)), dir.string() + ": BTCUSDT: no funding file (*_funding_BTCUSDT*.csv)");
   touch(dir, {"a_funding_BTCUSDT.csv"});
   EXPECT_EQ(error_of(discover_symbol_files(dir)),
-            dir.string() + ": BTCUSDT: spot and perp files share no timeframe (spot: 1m: a_spot_BTCUSDT_1m.csv; perp: "
-                           "1h: a_perp_BTCUSDT_1h.csv)");
+            dir.string() +
+                ": BTCUSDT: spot and perp files share no timeframe (spot: 1m: a_spot_BTCUSDT_1m.csv; perp: "
+                "1h: a_perp_BTCUSDT_1h.csv)");
 }
 
 TEST(FileDiscovery, NotADirectory) {

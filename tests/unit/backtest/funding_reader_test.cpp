@@ -9,7 +9,9 @@ namespace {
 
 using namespace carry::backtest::testing;
 
-std::string error_of(const DataResult<FundingSeries>& r) { return r ? std::string("(no error)") : r.error().to_string(); }
+std::string error_of(const DataResult<FundingSeries>& r) {
+  return r ? std::string("(no error)") : r.error().to_string();
+}
 
 TEST(FundingReader, RealFilesLoadAsTheyAre) {
   for (const char* sym : {"BTCUSDT", "ETHUSDT"}) {
@@ -44,7 +46,8 @@ TEST(FundingReader, BadRate) {
   const auto f = write_file(dir, "f.csv", fundings(kT0, 2) + funding_row(kT0 + 16 * 3'600'000LL, "BTCUSDT", "0.01%"));
   EXPECT_EQ(error_of(read_funding(f)), f.string() + ":4: bad number in column 'funding_rate': '0.01%'");
   const auto g = write_file(dir, "g.csv", fundings(kT0, 1) + funding_row(kT0 + 8 * 3'600'000LL, "BTCUSDT", "1.5"));
-  EXPECT_EQ(error_of(read_funding(g)), g.string() + ":3: funding_rate 1.5 is not a fraction per interval (|rate| >= 1)");
+  EXPECT_EQ(error_of(read_funding(g)),
+            g.string() + ":3: funding_rate 1.5 is not a fraction per interval (|rate| >= 1)");
 }
 
 TEST(FundingReader, SymbolMustMatch) {
@@ -78,8 +81,8 @@ TEST(FundingReader, MissingSettlementsAreGaps) {
   const auto dir = scratch_dir();
   const std::int64_t h8 = 8 * 3'600'000LL;
   // 00:00, 08:00, (16:00 and 00:00 missing), 08:00 next day
-  const auto f = write_file(dir, "f.csv", std::string(kFundingHeader) + funding_row(kT0) + funding_row(kT0 + h8) +
-                                              funding_row(kT0 + 4 * h8));
+  const auto f = write_file(
+      dir, "f.csv", std::string(kFundingHeader) + funding_row(kT0) + funding_row(kT0 + h8) + funding_row(kT0 + 4 * h8));
   auto r = read_funding(f);
   ASSERT_TRUE(r) << error_of(r);
   EXPECT_EQ(r->gaps.count, 1u);
@@ -103,7 +106,8 @@ TEST(FundingReader, ExchangeJitterOfAFewMsIsNotAGap) {
 
 TEST(FundingReader, SettlementsCloserThanTheIntervalAreNoted) {
   const auto dir = scratch_dir();
-  const auto f = write_file(dir, "f.csv", std::string(kFundingHeader) + funding_row(kT0) + funding_row(kT0 + 3'600'000));
+  const auto f =
+      write_file(dir, "f.csv", std::string(kFundingHeader) + funding_row(kT0) + funding_row(kT0 + 3'600'000));
   auto r = read_funding(f);
   ASSERT_TRUE(r) << error_of(r);
   EXPECT_EQ(r->gaps.count, 0u);

@@ -16,7 +16,11 @@ TEST(GapReport, CountsAllButListsOnlyTheFirstFew) {
   EXPECT_EQ(r.missing, 14);
   EXPECT_EQ(r.first.size(), GapReport::kMaxListed);
   const std::string s = r.summary();
-  EXPECT_EQ(s.rfind("x.csv: 7 gaps (14 missing candles); first: line 10: 1970-01-01T00:00:00Z -> 1970-01-01T00:01:00Z (2 missing); ", 0), 0u) << s;
+  EXPECT_EQ(s.rfind("x.csv: 7 gaps (14 missing candles); first: line 10: 1970-01-01T00:00:00Z -> 1970-01-01T00:01:00Z "
+                    "(2 missing); ",
+                    0),
+            0u)
+      << s;
   EXPECT_TRUE(s.ends_with("; ...")) << s;
 }
 

@@ -16,7 +16,8 @@ std::string describe(const ReplayEvent& e) {
   if (e.kind == ReplayEvent::Kind::Settlement)
     return t + " settle " + e.settlement.symbol + " " + e.settlement.rate.to_string();
   if (const auto* f = std::get_if<FundingRateUpdate>(&e.market))
-    return t + " rate " + f->symbol + " " + f->rate.to_string() + " next " + f->next_settlement.to_rfc3339().substr(11, 5);
+    return t + " rate " + f->symbol + " " + f->rate.to_string() + " next " +
+           f->next_settlement.to_rfc3339().substr(11, 5);
   const auto& b = std::get<Bbo>(e.market);
   return t + " bbo " + b.symbol + " " + std::string(to_string(b.market)) + " " + b.bid_price.to_string() + "/" +
          b.ask_price.to_string();
@@ -52,16 +53,11 @@ TEST(Replay, TiesAreOrderedSettlementThenRateThenQuotesBySymbolThenSpotPerp) {
   EXPECT_EQ(r.counts().rate_updates, 4u);
   const std::vector<std::string> expected = {
       "00:00:00.000 rate BTCUSDT 0.0001 next 08:00",  // announced one interval ahead
-      "00:00:00.000 rate ETHUSDT 0.0001 next 08:00",
-      "08:00:00.000 settle BTCUSDT 0.0001",
-      "08:00:00.000 settle ETHUSDT 0.0001",
-      "08:00:00.000 rate BTCUSDT -0.0002 next 16:00",
-      "08:00:00.000 rate ETHUSDT -0.0002 next 16:00",
-      "08:00:00.000 bbo BTCUSDT spot 100/101",
-      "08:00:00.000 bbo BTCUSDT perp 102/103",
-      "08:00:00.000 bbo ETHUSDT spot 10/11",
-      "08:00:00.000 bbo ETHUSDT perp 12/13",
-      "16:00:00.000 settle BTCUSDT -0.0002",
+      "00:00:00.000 rate ETHUSDT 0.0001 next 08:00",  "08:00:00.000 settle BTCUSDT 0.0001",
+      "08:00:00.000 settle ETHUSDT 0.0001",           "08:00:00.000 rate BTCUSDT -0.0002 next 16:00",
+      "08:00:00.000 rate ETHUSDT -0.0002 next 16:00", "08:00:00.000 bbo BTCUSDT spot 100/101",
+      "08:00:00.000 bbo BTCUSDT perp 102/103",        "08:00:00.000 bbo ETHUSDT spot 10/11",
+      "08:00:00.000 bbo ETHUSDT perp 12/13",          "16:00:00.000 settle BTCUSDT -0.0002",
       "16:00:00.000 settle ETHUSDT -0.0002",
   };
   EXPECT_EQ(drain(r), expected);
@@ -204,7 +200,8 @@ TEST_F(RealReplay, RateCurrentAtTheStartIsDeliveredAtTheStart) {
   EXPECT_EQ(e.ts.to_rfc3339(), "2025-06-01T03:00:00Z");
   EXPECT_EQ(f.next_settlement.to_rfc3339(), "2025-06-01T08:00:00Z");
   const auto& rows = (*data_)[0].funding;
-  const auto it = std::find_if(rows.begin(), rows.end(), [&](const FundingRow& x) { return x.time_ms == f.next_settlement.ms(); });
+  const auto it =
+      std::find_if(rows.begin(), rows.end(), [&](const FundingRow& x) { return x.time_ms == f.next_settlement.ms(); });
   ASSERT_NE(it, rows.end());
   EXPECT_EQ(f.rate, it->rate);
   EXPECT_EQ(r.counts().settlements, 2u);   // 08:00 for both symbols
@@ -265,7 +262,8 @@ TEST(ReplayRange, ParsesDatesAndRejectsBadOnes) {
   EXPECT_EQ(bad.error().to_string(), "--from: bad date '06/01/2025' (expected YYYY-MM-DD or RFC 3339 UTC)");
   auto empty = parse_time_range("2025-06-02", "2025-06-01T00:00:00Z");
   ASSERT_FALSE(empty);
-  EXPECT_EQ(empty.error().to_string(), "--from/--to: empty range: 2025-06-02T00:00:00Z is not before 2025-06-01T00:00:00Z");
+  EXPECT_EQ(empty.error().to_string(),
+            "--from/--to: empty range: 2025-06-02T00:00:00Z is not before 2025-06-01T00:00:00Z");
 }
 
 }  // namespace

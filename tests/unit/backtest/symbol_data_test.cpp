@@ -25,7 +25,10 @@ TEST(SymbolData, RealOneMinuteSetUsesThePeriodAllFilesShare) {
   EXPECT_EQ(d->period.start.to_rfc3339(), "2025-05-20T00:00:00Z");
   EXPECT_EQ(d->period.end.to_rfc3339(), "2025-06-24T00:00:00Z");
   const std::string text = d->describe();
-  EXPECT_EQ(text.rfind("BTCUSDT: using 2025-05-20T00:00:00Z .. 2025-06-24T00:00:00Z (35.00 days), the period shared by spot 1m ", 0), 0u)
+  EXPECT_EQ(
+      text.rfind(
+          "BTCUSDT: using 2025-05-20T00:00:00Z .. 2025-06-24T00:00:00Z (35.00 days), the period shared by spot 1m ", 0),
+      0u)
       << text;
 }
 
@@ -53,8 +56,8 @@ TEST(SymbolData, ExplicitFilesTakeTheSymbolFromTheFundingFile) {
 
 TEST(SymbolData, FundingFileOfAnotherSymbolIsAnError) {
   const auto dir = repo_data_dir();
-  auto files = explicit_symbol_files("BTCUSDT", dir / "binance_spot_BTCUSDT_1h.csv", dir / "binance_perp_BTCUSDT_1h.csv",
-                                     dir / "binance_funding_ETHUSDT.csv");
+  auto files = explicit_symbol_files("BTCUSDT", dir / "binance_spot_BTCUSDT_1h.csv",
+                                     dir / "binance_perp_BTCUSDT_1h.csv", dir / "binance_funding_ETHUSDT.csv");
   ASSERT_TRUE(files);
   EXPECT_EQ(error_of(load_symbol(*files)),
             (dir / "binance_funding_ETHUSDT.csv").string() + ":2: symbol 'ETHUSDT' but this file is for 'BTCUSDT'");
@@ -98,10 +101,11 @@ TEST(SymbolData, FilesWithoutACommonPeriodAreAnError) {
   write_file(dir, "x_funding_BTCUSDT.csv", fundings(kT0, 2));
   auto files = discover_symbol_files(dir);
   ASSERT_TRUE(files);
-  EXPECT_EQ(error_of(load_symbol(files->front())),
-            "BTCUSDT: the files share no common period: spot [2025-05-20T00:00:00Z .. 2025-05-20T00:05:00Z (0.00 days)], "
-            "perp [2025-05-20T01:00:00Z .. 2025-05-20T01:05:00Z (0.00 days)], funding [2025-05-19T16:00:00Z .. "
-            "2025-05-20T08:00:00.001Z (0.67 days)]");
+  EXPECT_EQ(
+      error_of(load_symbol(files->front())),
+      "BTCUSDT: the files share no common period: spot [2025-05-20T00:00:00Z .. 2025-05-20T00:05:00Z (0.00 days)], "
+      "perp [2025-05-20T01:00:00Z .. 2025-05-20T01:05:00Z (0.00 days)], funding [2025-05-19T16:00:00Z .. "
+      "2025-05-20T08:00:00.001Z (0.67 days)]");
 }
 
 }  // namespace

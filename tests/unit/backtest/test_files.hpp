@@ -43,10 +43,11 @@ inline std::string candle_row(std::int64_t open_ms, const std::string& close = "
 }
 inline std::string funding_row(std::int64_t settle_ms, const std::string& symbol = "BTCUSDT",
                                const std::string& rate = "0.0001", int hours = 8) {
-  return std::to_string(settle_ms) + "," + UnixNanos::from_ms(settle_ms).to_rfc3339() + "," + symbol + "," + rate + "," +
-         std::to_string(hours) + "\n";
+  return std::to_string(settle_ms) + "," + UnixNanos::from_ms(settle_ms).to_rfc3339() + "," + symbol + "," + rate +
+         "," + std::to_string(hours) + "\n";
 }
-inline std::string candles(std::int64_t first_ms, int count, std::int64_t step_ms = 60'000, const std::string& close = "100") {
+inline std::string candles(std::int64_t first_ms, int count, std::int64_t step_ms = 60'000,
+                           const std::string& close = "100") {
   std::string out = kCandleHeader;
   for (int i = 0; i < count; ++i) out += candle_row(first_ms + i * step_ms, close);
   return out;

@@ -33,7 +33,8 @@ TEST(AccountKind, UnifiedAndHybridAreUtaUpgradingAndSwitchingWait) {
 
 TEST(AccountKind, ClassicIsTheClassicRefusalOrAVenueWithoutV3) {
   for (const char* code : {"40084", "40404"}) {
-    const AccountProbe p = classify_account_settings_error(Error{Errc::exchange_rejected, code, "Classic Account mode"});
+    const AccountProbe p =
+        classify_account_settings_error(Error{Errc::exchange_rejected, code, "Classic Account mode"});
     EXPECT_EQ(p.verdict, Verdict::Known) << code;
     ASSERT_TRUE(p.kind) << code;
     EXPECT_EQ(*p.kind, AccountKind::Classic);
@@ -76,12 +77,13 @@ TEST(AccountKind, TheWebSocketPathFollowsTheKindOnTheConfiguredHost) {
     const char* in;
     const char* out;
   };
-  for (const Row& r : {Row{AccountKind::Uta, "wss://ws.bitget.com/v2/ws/public", "wss://ws.bitget.com/v3/ws/public"},
-                       Row{AccountKind::Uta, "wss://wspap.bitget.com/v2/ws/private", "wss://wspap.bitget.com/v3/ws/private"},
-                       Row{AccountKind::Classic, "ws://127.0.0.1:4100/v3/ws/public", "ws://127.0.0.1:4100/v2/ws/public"},
-                       Row{AccountKind::Classic, "wss://ws.bitget.com/v2/ws/public", "wss://ws.bitget.com/v2/ws/public"},
-                       Row{AccountKind::Uta, "ws://127.0.0.1:4100/custom/v2/ws/x", "ws://127.0.0.1:4100/custom/v2/ws/x"},
-                       Row{AccountKind::Uta, "ws://host.v2/ws/", "ws://host.v2/ws/"}}) {
+  for (const Row& r :
+       {Row{AccountKind::Uta, "wss://ws.bitget.com/v2/ws/public", "wss://ws.bitget.com/v3/ws/public"},
+        Row{AccountKind::Uta, "wss://wspap.bitget.com/v2/ws/private", "wss://wspap.bitget.com/v3/ws/private"},
+        Row{AccountKind::Classic, "ws://127.0.0.1:4100/v3/ws/public", "ws://127.0.0.1:4100/v2/ws/public"},
+        Row{AccountKind::Classic, "wss://ws.bitget.com/v2/ws/public", "wss://ws.bitget.com/v2/ws/public"},
+        Row{AccountKind::Uta, "ws://127.0.0.1:4100/custom/v2/ws/x", "ws://127.0.0.1:4100/custom/v2/ws/x"},
+        Row{AccountKind::Uta, "ws://host.v2/ws/", "ws://host.v2/ws/"}}) {
     EXPECT_EQ(ws_url_for(r.kind, r.in), r.out) << r.in;
   }
 }

@@ -42,9 +42,9 @@ void expect_same_as_reference(const std::string& frame) {
 }
 
 TEST(FastBbo, AgreesWithReferenceParsersOnSamples) {
-  for (const char* file : {"ws_books5_snapshot_futures.json", "ws_books5_snapshot_spot.json",
-                           "ws_books5_snapshot_spot_doc.json", "ws_ticker_futures.json", "ws_ticker_futures_doc.json",
-                           "ws_ticker_spot.json"}) {
+  for (const char* file :
+       {"ws_books5_snapshot_futures.json", "ws_books5_snapshot_spot.json", "ws_books5_snapshot_spot_doc.json",
+        "ws_ticker_futures.json", "ws_ticker_futures_doc.json", "ws_ticker_spot.json"}) {
     SCOPED_TRACE(file);
     expect_same_as_reference(sample(file));
   }
@@ -100,10 +100,12 @@ TEST(FastBbo, RejectsOtherChannelsAndGarbage) {
   auto g = p.parse("{\"arg\":");
   ASSERT_FALSE(g);
   EXPECT_EQ(g.error().errc, Errc::bad_payload);
-  auto bad = p.parse(R"({"action":"snapshot","arg":{"instType":"SPOT","channel":"books1","instId":"X"},"data":[{"asks":[["1","x"]],"bids":[["0.5","1"]],"ts":"1"}],"ts":1})");
+  auto bad = p.parse(
+      R"({"action":"snapshot","arg":{"instType":"SPOT","channel":"books1","instId":"X"},"data":[{"asks":[["1","x"]],"bids":[["0.5","1"]],"ts":"1"}],"ts":1})");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("ask size"), std::string::npos) << bad.error().message;
-  auto no_ts = p.parse(R"({"action":"snapshot","arg":{"instType":"SPOT","channel":"books1","instId":"X"},"data":[{"asks":[["1","1"]],"bids":[["0.5","1"]]}],"ts":1})");
+  auto no_ts = p.parse(
+      R"({"action":"snapshot","arg":{"instType":"SPOT","channel":"books1","instId":"X"},"data":[{"asks":[["1","1"]],"bids":[["0.5","1"]]}],"ts":1})");
   ASSERT_FALSE(no_ts);
   EXPECT_NE(no_ts.error().message.find("data[0].ts"), std::string::npos);
   // The parser stays usable after errors.

@@ -14,7 +14,7 @@ TEST(RateLimiter, DocumentedLimits) {
   EXPECT_EQ(RateLimiter::documented_limit("/api/v2/mix/order/close-positions"), 1);
   EXPECT_EQ(RateLimiter::documented_limit("/api/v2/mix/position/all-position"), 5);
   EXPECT_EQ(RateLimiter::documented_limit("/api/v2/spot/trade/orderInfo"), 20);
-  EXPECT_EQ(RateLimiter::documented_limit("/api/v2/mix/market/tickers"), 20);  // unlisted market path
+  EXPECT_EQ(RateLimiter::documented_limit("/api/v2/mix/market/tickers"), 20);       // unlisted market path
   EXPECT_EQ(RateLimiter::documented_limit("/api/v2/mix/order/something-new"), 10);  // unlisted private path
 }
 

@@ -26,8 +26,9 @@ PerpOrderRequest limit_buy() {
 
 TEST(Requests, PerpPlaceMatchesReferenceBodyAndSignature) {
   const auto body = build_perp_place_body(limit_buy()).value();
-  EXPECT_EQ(body,
-            R"({"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginMode":"crossed","marginCoin":"USDT","size":"0.001","price":"30000","side":"buy","orderType":"limit","force":"post_only","clientOid":"bot-0001"})");
+  EXPECT_EQ(
+      body,
+      R"({"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginMode":"crossed","marginCoin":"USDT","size":"0.001","price":"30000","side":"buy","orderType":"limit","force":"post_only","clientOid":"bot-0001"})");
   Signer s({"k", "test_secret_key", "p"}, false);
   EXPECT_EQ(s.sign_rest(1700000000000, "POST", "/api/v2/mix/order/place-order", "", body),
             "rH3U10BtEiJADfGlx0cFVpkqkPKwQkHZsFx8oLH9IVU=");
@@ -43,14 +44,14 @@ TEST(Requests, OneWayReduceOnlyAndHedgeModeTable) {
     const char* trade_side;  // nullptr = absent
     const char* reduce_only;
   } cases[] = {
-      {PositionMode::OneWay, Side::Buy, false, "buy", nullptr, nullptr},     // open long
-      {PositionMode::OneWay, Side::Sell, true, "sell", nullptr, "YES"},      // close long
-      {PositionMode::OneWay, Side::Sell, false, "sell", nullptr, nullptr},   // open short
-      {PositionMode::OneWay, Side::Buy, true, "buy", nullptr, "YES"},        // close short
-      {PositionMode::Hedge, Side::Buy, false, "buy", "open", nullptr},       // open long
-      {PositionMode::Hedge, Side::Sell, true, "buy", "close", nullptr},      // close long: side=buy
-      {PositionMode::Hedge, Side::Sell, false, "sell", "open", nullptr},     // open short
-      {PositionMode::Hedge, Side::Buy, true, "sell", "close", nullptr},      // close short: side=sell
+      {PositionMode::OneWay, Side::Buy, false, "buy", nullptr, nullptr},    // open long
+      {PositionMode::OneWay, Side::Sell, true, "sell", nullptr, "YES"},     // close long
+      {PositionMode::OneWay, Side::Sell, false, "sell", nullptr, nullptr},  // open short
+      {PositionMode::OneWay, Side::Buy, true, "buy", nullptr, "YES"},       // close short
+      {PositionMode::Hedge, Side::Buy, false, "buy", "open", nullptr},      // open long
+      {PositionMode::Hedge, Side::Sell, true, "buy", "close", nullptr},     // close long: side=buy
+      {PositionMode::Hedge, Side::Sell, false, "sell", "open", nullptr},    // open short
+      {PositionMode::Hedge, Side::Buy, true, "sell", "close", nullptr},     // close short: side=sell
   };
   for (const auto& c : cases) {
     auto r = limit_buy();
@@ -154,7 +155,8 @@ TEST(Requests, SpotCancelReplaceAndBatch) {
   EXPECT_EQ(cr["newClientOid"], "new");
   EXPECT_EQ(cr["size"], "0.1");
   EXPECT_EQ(cr["price"], "42000");
-  SpotOrderRequest a{"BTCUSDT", Side::Buy, OrderType::Limit, TimeInForce::Gtc, "1"_dec, {}, "23222.5"_dec, "121211212122"};
+  SpotOrderRequest a{"BTCUSDT", Side::Buy, OrderType::Limit, TimeInForce::Gtc,
+                     "1"_dec,   {},        "23222.5"_dec,    "121211212122"};
   auto b = json::parse(build_spot_batch_place_body({a, a}).value());
   EXPECT_EQ(b["symbol"], "BTCUSDT");
   ASSERT_EQ(b["orderList"].size(), 2u);
@@ -186,15 +188,16 @@ TEST(Requests, AccountSettingBodies) {
 }
 
 TEST(Requests, SubscribeMatchesDocSamples) {
-  auto msgs = build_subscription_messages("subscribe", {{"SPOT", "ticker", "BTCUSDT", ""},
-                                                        {"SPOT", "candle5m", "BTCUSDT", ""}})
-                  .value();
+  auto msgs =
+      build_subscription_messages("subscribe", {{"SPOT", "ticker", "BTCUSDT", ""}, {"SPOT", "candle5m", "BTCUSDT", ""}})
+          .value();
   ASSERT_EQ(msgs.size(), 1u);
   EXPECT_EQ(json::parse(msgs[0]), json::parse(test::sample("ws_subscribe_request_doc.json")));
   auto books = build_subscription_messages("subscribe", {{"USDT-FUTURES", "books5", "BTCUSDT", ""}}).value();
   EXPECT_EQ(json::parse(books[0]), json::parse(test::sample("ws_subscribe_books5_futures_request_doc.json")));
   auto acct = build_subscription_messages("unsubscribe", {{"SPOT", "account", "", "default"}}).value();
-  EXPECT_EQ(json::parse(acct[0]), json::parse(R"({"op":"unsubscribe","args":[{"instType":"SPOT","channel":"account","coin":"default"}]})"));
+  EXPECT_EQ(json::parse(acct[0]),
+            json::parse(R"({"op":"unsubscribe","args":[{"instType":"SPOT","channel":"account","coin":"default"}]})"));
 }
 
 TEST(Requests, SubscribeBatchesStayUnderArgsLimit) {

@@ -22,10 +22,10 @@ TEST(RestMetrics, CountsPerEndpointAndCode) {
 
 TEST(RestMetrics, BucketsAreUpperBoundsInclusiveWithAnOverflow) {
   RestMetrics m;
-  m.record("/a", "200", 5ms);     // == 0.005: first bucket (le)
-  m.record("/a", "200", 6ms);     // second
-  m.record("/a", "200", 11s);     // overflow
-  m.record("/a", "200", -1ms);    // a clock step never makes a negative latency
+  m.record("/a", "200", 5ms);   // == 0.005: first bucket (le)
+  m.record("/a", "200", 6ms);   // second
+  m.record("/a", "200", 11s);   // overflow
+  m.record("/a", "200", -1ms);  // a clock step never makes a negative latency
   const auto& l = m.latency().at("/a");
   EXPECT_EQ(l.counts[0], 2u);
   EXPECT_EQ(l.counts[1], 1u);

@@ -259,9 +259,10 @@ TEST(RestSamples, PerpOrderLists) {
   EXPECT_EQ(*p[0].order.avg_price, "1903"_dec);
   EXPECT_EQ(p[0].order.size, "100"_dec);
   EXPECT_EQ(p[0].order.filled_size, "12.1"_dec);
-  EXPECT_FALSE(p[0].fee_paid);  // fee ""
+  EXPECT_FALSE(p[0].fee_paid);              // fee ""
   EXPECT_EQ(p[0].order.symbol, "ethusdt");  // doc casing kept as sent
-  EXPECT_TRUE(parse_perp_order_list(nlohmann::json::parse(R"({"entrustedList":null,"endId":null})"), kInit).value().empty());
+  EXPECT_TRUE(
+      parse_perp_order_list(nlohmann::json::parse(R"({"entrustedList":null,"endId":null})"), kInit).value().empty());
 }
 
 TEST(RestSamples, SpotOrderInfoArrayWithEncodedFeeDetail) {
@@ -271,8 +272,8 @@ TEST(RestSamples, SpotOrderInfoArrayWithEncodedFeeDetail) {
   EXPECT_EQ(r.order.market, MarketType::Spot);
   EXPECT_EQ(r.order.status, OrderStatus::Filled);
   EXPECT_EQ(r.order.type, OrderType::Market);
-  EXPECT_EQ(*r.quote_size, "6"_dec);               // market buy: size is quote coin
-  EXPECT_EQ(r.order.size, "0.0915"_dec);           // base filled
+  EXPECT_EQ(*r.quote_size, "6"_dec);      // market buy: size is quote coin
+  EXPECT_EQ(r.order.size, "0.0915"_dec);  // base filled
   EXPECT_EQ(r.order.filled_size, "0.0915"_dec);
   EXPECT_EQ(*r.order.avg_price, "65.521"_dec);
   EXPECT_EQ(r.fee_coin, "LTC");
@@ -383,7 +384,8 @@ TEST(RestSamples, SingleFuturesAccountCarriesTheSymbolsSettings) {
   auto e = parse_futures_account(no_mode, kInit);
   ASSERT_FALSE(e);
   EXPECT_NE(e.error().message.find("data.posMode"), std::string::npos) << e.error().message;
-  auto odd = nlohmann::json::parse(R"({"marginCoin":"USDT","available":"1","marginMode":"cross","posMode":"one_way_mode"})");
+  auto odd =
+      nlohmann::json::parse(R"({"marginCoin":"USDT","available":"1","marginMode":"cross","posMode":"one_way_mode"})");
   EXPECT_NE(parse_futures_account(odd, kInit).error().message.find("data.marginMode"), std::string::npos);
   EXPECT_FALSE(parse_futures_account(nlohmann::json::array(), kInit));
 }
@@ -410,7 +412,8 @@ TEST(RestSamples, BillsToFundingPayments) {
 }
 
 TEST(Envelope, BusinessErrorWithHttp200) {
-  auto e = parse_envelope(R"({"code":"40019","msg":"Parameter QLCUSDT_SPBL cannot be empty","requestTime":1679196063659,"data":null})");
+  auto e = parse_envelope(
+      R"({"code":"40019","msg":"Parameter QLCUSDT_SPBL cannot be empty","requestTime":1679196063659,"data":null})");
   ASSERT_FALSE(e);
   EXPECT_EQ(e.error().errc, Errc::exchange_rejected);
   EXPECT_EQ(e.error().exchange_code, "40019");
@@ -466,7 +469,8 @@ TEST(BadPayloads, ErrorsNameTheField) {
   ASSERT_FALSE(t);
   EXPECT_NE(t.error().message.find("data[0].askSz: missing"), std::string::npos) << t.error().message;
   auto o = parse_perp_order_detail(nlohmann::json::parse(R"({"symbol":"X","orderId":"1","state":"weird",
-      "side":"buy","orderType":"limit","size":"1","price":"1"})"), kInit);
+      "side":"buy","orderType":"limit","size":"1","price":"1"})"),
+                                   kInit);
   ASSERT_FALSE(o);
   EXPECT_NE(o.error().message.find("data.state"), std::string::npos) << o.error().message;
   EXPECT_FALSE(parse_contracts(nlohmann::json::object()));

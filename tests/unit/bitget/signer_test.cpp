@@ -37,8 +37,8 @@ TEST(Signer, GetWithoutQueryKnownAnswer) {
 TEST(Signer, PostKnownAnswer) {
   EXPECT_EQ(make_signer().sign_rest(kTsMs, "POST", "/api/v2/mix/order/place-order", "", kPlaceBody),
             "rH3U10BtEiJADfGlx0cFVpkqkPKwQkHZsFx8oLH9IVU=");
-  EXPECT_EQ(hmac_sha256_base64(kSecret, std::string("1700000000000POST/api/v2/mix/order/place-order") +
-                                            std::string(kPlaceBody)),
+  EXPECT_EQ(hmac_sha256_base64(kSecret,
+                               std::string("1700000000000POST/api/v2/mix/order/place-order") + std::string(kPlaceBody)),
             "rH3U10BtEiJADfGlx0cFVpkqkPKwQkHZsFx8oLH9IVU=");
 }
 
@@ -60,7 +60,8 @@ TEST(Signer, WsLoginKnownAnswerUsesSeconds) {
 }
 
 TEST(Signer, RestHeadersCarryEverythingAndDemoFlag) {
-  const auto q = build_query_unchecked({{"productType", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"marginCoin", "USDT"}});
+  const auto q =
+      build_query_unchecked({{"productType", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"marginCoin", "USDT"}});
   for (bool demo : {false, true}) {
     const auto headers = make_signer(demo).rest_headers(kTsMs, "GET", "/api/v2/mix/account/account", q, "");
     std::map<std::string, std::string> h;
@@ -92,12 +93,12 @@ TEST(Signer, QueryIsSortedAndRejectsCharactersNeedingEscapes) {
 }
 
 TEST(Signer, VerifyHelpersAcceptGoodAndRejectBadSignatures) {
-  EXPECT_TRUE(verify_rest_signature(kSecret, "1700000000000", "POST", "/api/v2/mix/order/place-order", "",
-                                    kPlaceBody, "rH3U10BtEiJADfGlx0cFVpkqkPKwQkHZsFx8oLH9IVU="));
-  EXPECT_FALSE(verify_rest_signature(kSecret, "1700000000001", "POST", "/api/v2/mix/order/place-order", "",
-                                     kPlaceBody, "rH3U10BtEiJADfGlx0cFVpkqkPKwQkHZsFx8oLH9IVU="));
-  EXPECT_FALSE(verify_rest_signature("other", "1700000000000", "POST", "/api/v2/mix/order/place-order", "",
-                                     kPlaceBody, "rH3U10BtEiJADfGlx0cFVpkqkPKwQkHZsFx8oLH9IVU="));
+  EXPECT_TRUE(verify_rest_signature(kSecret, "1700000000000", "POST", "/api/v2/mix/order/place-order", "", kPlaceBody,
+                                    "rH3U10BtEiJADfGlx0cFVpkqkPKwQkHZsFx8oLH9IVU="));
+  EXPECT_FALSE(verify_rest_signature(kSecret, "1700000000001", "POST", "/api/v2/mix/order/place-order", "", kPlaceBody,
+                                     "rH3U10BtEiJADfGlx0cFVpkqkPKwQkHZsFx8oLH9IVU="));
+  EXPECT_FALSE(verify_rest_signature("other", "1700000000000", "POST", "/api/v2/mix/order/place-order", "", kPlaceBody,
+                                     "rH3U10BtEiJADfGlx0cFVpkqkPKwQkHZsFx8oLH9IVU="));
   EXPECT_TRUE(verify_ws_login_signature(kSecret, "1700000000", "8peuLkMXKbqI53je2/zbvNjej6V/ud92Dm6oml7vfEE="));
   EXPECT_FALSE(verify_ws_login_signature(kSecret, "1700000000000", "8peuLkMXKbqI53je2/zbvNjej6V/ud92Dm6oml7vfEE="));
   EXPECT_FALSE(verify_ws_login_signature(kSecret, "1700000000", ""));

@@ -120,7 +120,7 @@ TEST(UtaMarket, TickersLeaveOutAnEmptySide) {
   EXPECT_EQ(perp[0].funding_rate, "0.000001"_dec);
   EXPECT_EQ(perp[0].mark_price, "98000"_dec);
   EXPECT_EQ(perp[0].quote_volume_24h, "5101050.26784"_dec);  // turnover24h
-  EXPECT_EQ(perp[0].bbo.ts_event, fallback);  // the doc example has no ts
+  EXPECT_EQ(perp[0].bbo.ts_event, fallback);                 // the doc example has no ts
   // The doc's spot example has ask1Price "": no BBO, left out rather than a zero ask.
   auto spot = parse_tickers(data_of("rest_tickers_spot.json"), MarketType::Spot, fallback, kInit).value();
   EXPECT_TRUE(spot.empty());
@@ -178,8 +178,11 @@ TEST(UtaOrders, AcksAndBatches) {
   ASSERT_EQ(all.failure.size(), 1u);
   EXPECT_EQ(all.failure[0].error_code, "24056");
   EXPECT_EQ(all.failure[0].error_msg, "notExisted");
-  auto mixed = parse_batch_result(json::parse(
-      R"([{"orderId":"1","clientOid":"a","code":"00000"},{"orderId":"","clientOid":"b","code":"25212","msg":"Duplicate clientOid"}])")).value();
+  auto mixed =
+      parse_batch_result(
+          json::parse(
+              R"([{"orderId":"1","clientOid":"a","code":"00000"},{"orderId":"","clientOid":"b","code":"25212","msg":"Duplicate clientOid"}])"))
+          .value();
   EXPECT_EQ(mixed.success.size(), 1u);
   ASSERT_EQ(mixed.failure.size(), 1u);
   EXPECT_EQ(mixed.failure[0].errc, Errc::duplicate);

@@ -118,9 +118,10 @@ TEST(UtaRequests, BatchIsAnArrayOfOneCategoryWithoutReduceOnly) {
   b.client_oid = "b1";
   auto r = place_batch({a, b}).value();
   EXPECT_EQ(r.path, "/api/v3/trade/place-batch");
-  EXPECT_EQ(r.body,
-            R"([{"category":"USDT-FUTURES","symbol":"BTCUSDT","qty":"0.01","price":"30000","side":"buy","orderType":"limit","timeInForce":"gtc","clientOid":"a1"},)"
-            R"({"category":"USDT-FUTURES","symbol":"BTCUSDT","qty":"0.01","price":"30100","side":"sell","orderType":"limit","timeInForce":"gtc","clientOid":"b1"}])");
+  EXPECT_EQ(
+      r.body,
+      R"([{"category":"USDT-FUTURES","symbol":"BTCUSDT","qty":"0.01","price":"30000","side":"buy","orderType":"limit","timeInForce":"gtc","clientOid":"a1"},)"
+      R"({"category":"USDT-FUTURES","symbol":"BTCUSDT","qty":"0.01","price":"30100","side":"sell","orderType":"limit","timeInForce":"gtc","clientOid":"b1"}])");
   b.reduce_only = true;
   EXPECT_NE(place_batch({a, b}).error().message.find("orders[1].reduceOnly"), std::string::npos);
   b.reduce_only = false;
@@ -140,16 +141,18 @@ TEST(UtaRequests, CancelModifyAndLookupsByIdOrClientOid) {
 
   auto m = modify_order(Category::UsdtFutures, "BTCUSDT", {"", "cid"}, "0.02"_dec, "30001"_dec).value();
   EXPECT_EQ(m.path, "/api/v3/trade/modify-order");
-  EXPECT_EQ(m.body,
-            R"({"clientOid":"cid","qty":"0.02","price":"30001","autoCancel":"no","symbol":"BTCUSDT","category":"USDT-FUTURES"})");
+  EXPECT_EQ(
+      m.body,
+      R"({"clientOid":"cid","qty":"0.02","price":"30001","autoCancel":"no","symbol":"BTCUSDT","category":"USDT-FUTURES"})");
   m = modify_order(Category::Spot, "BTCUSDT", {"9", ""}, std::nullopt, "1.5"_dec, true).value();
   EXPECT_EQ(m.body, R"({"orderId":"9","price":"1.5","autoCancel":"yes","symbol":"BTCUSDT","category":"SPOT"})");
   EXPECT_FALSE(modify_order(Category::Spot, "BTCUSDT", {"9", ""}, std::nullopt, std::nullopt));
 
   auto cb = cancel_batch(Category::UsdtFutures, "BTCUSDT", {{"1", ""}, {"", "c2"}}).value();
   EXPECT_EQ(cb.path, "/api/v3/trade/cancel-batch");
-  EXPECT_EQ(cb.body,
-            R"([{"orderId":"1","category":"USDT-FUTURES","symbol":"BTCUSDT"},{"clientOid":"c2","category":"USDT-FUTURES","symbol":"BTCUSDT"}])");
+  EXPECT_EQ(
+      cb.body,
+      R"([{"orderId":"1","category":"USDT-FUTURES","symbol":"BTCUSDT"},{"clientOid":"c2","category":"USDT-FUTURES","symbol":"BTCUSDT"}])");
   EXPECT_NE(cancel_batch(Category::Spot, "BTCUSDT", {{"1", ""}, {}}).error().message.find("orders[1]"),
             std::string::npos);
 

@@ -28,14 +28,13 @@ WsEvent event_of(const std::string& text) {
 }
 
 TEST(UtaWs, SubscribeFramesUseTopicSymbolAndTheDocumentedCasing) {
-  auto msgs = build_subscription_messages(
-                  "subscribe", {public_arg(MarketType::Perp, "books1", "BTCUSDT"),
-                                public_arg(MarketType::Spot, "ticker", "BTCUSDT"), private_arg("order")})
+  auto msgs = build_subscription_messages("subscribe",
+                                          {public_arg(MarketType::Perp, "books1", "BTCUSDT"),
+                                           public_arg(MarketType::Spot, "ticker", "BTCUSDT"), private_arg("order")})
                   .value();
   ASSERT_EQ(msgs.size(), 1u);
-  EXPECT_EQ(msgs[0],
-            R"({"op":"subscribe","args":[{"instType":"usdt-futures","symbol":"BTCUSDT","topic":"books1"},)"
-            R"({"instType":"spot","symbol":"BTCUSDT","topic":"ticker"},{"instType":"UTA","topic":"order"}]})");
+  EXPECT_EQ(msgs[0], R"({"op":"subscribe","args":[{"instType":"usdt-futures","symbol":"BTCUSDT","topic":"books1"},)"
+                     R"({"instType":"spot","symbol":"BTCUSDT","topic":"ticker"},{"instType":"UTA","topic":"order"}]})");
   // The doc's own request reads back as the same arg.
   auto doc = nlohmann::json::parse(v3_sample("ws_subscribe_books_request_doc.json"));
   EXPECT_EQ(doc["args"][0], public_arg(MarketType::Perp, "books", "BTCUSDT").to_json());
@@ -121,7 +120,7 @@ TEST(UtaWs, TickerPushesWithFunding) {
   EXPECT_EQ(t[0].ticker.bbo.symbol, "BTCUSDT");
   EXPECT_EQ(t[0].ticker.bbo.bid_price, "76631.2"_dec);
   EXPECT_EQ(t[0].ticker.bbo.ts_event, UnixNanos::from_ms(1'777'358'880'084));  // the push ts
-  EXPECT_EQ(t[0].ticker.index_price, "76671.438168606"_dec);                    // rounded to 9 places
+  EXPECT_EQ(t[0].ticker.index_price, "76671.438168606"_dec);                   // rounded to 9 places
   ASSERT_TRUE(t[0].funding);
   EXPECT_EQ(t[0].funding->rate, "-0.00003"_dec);
   EXPECT_EQ(t[0].funding->next_settlement, UnixNanos::from_ms(1'777'363'200'000));
@@ -189,8 +188,8 @@ TEST(UtaWs, PrivateOrderFillPositionAccount) {
 
 TEST(UtaFastBbo, RealBooks1AndTickerMatchTheGeneralParser) {
   UtaFastBboParser fast;
-  for (const char* file : {"ws_books1_futures.json", "ws_books1_spot.json", "ws_books5_spot_built.json",
-                           "ws_books1_futures_doc.json"}) {
+  for (const char* file :
+       {"ws_books1_futures.json", "ws_books1_spot.json", "ws_books5_spot_built.json", "ws_books1_futures_doc.json"}) {
     const std::string frame = v3_sample(file);
     auto f = fast.parse(frame);
     ASSERT_TRUE(f) << file << ": " << f.error().to_string();
@@ -218,10 +217,12 @@ TEST(UtaFastBbo, RealBooks1AndTickerMatchTheGeneralParser) {
 
 TEST(UtaFastBbo, BadFramesNameTheField) {
   UtaFastBboParser fast;
-  EXPECT_EQ(fast.parse(R"({"action":"snapshot","arg":{"instType":"spot","topic":"publicTrade","symbol":"BTCUSDT"},"data":[]})")
-                .error()
-                .errc,
-            Errc::unsupported);
+  EXPECT_EQ(
+      fast.parse(
+              R"({"action":"snapshot","arg":{"instType":"spot","topic":"publicTrade","symbol":"BTCUSDT"},"data":[]})")
+          .error()
+          .errc,
+      Errc::unsupported);
   auto empty_side = fast.parse(
       R"({"action":"snapshot","arg":{"instType":"spot","topic":"books1","symbol":"X"},"data":[{"a":[],"b":[["1","2"]],"ts":"1"}],"ts":1})");
   EXPECT_NE(empty_side.error().message.find("one side"), std::string::npos);
@@ -231,13 +232,14 @@ TEST(UtaFastBbo, BadFramesNameTheField) {
   auto no_ts = fast.parse(
       R"({"action":"snapshot","arg":{"instType":"spot","topic":"ticker","symbol":"X"},"data":[{"bid1Price":"1","ask1Price":"2","bid1Size":"1","ask1Size":"1"}]})");
   EXPECT_NE(no_ts.error().message.find("ts"), std::string::npos);
-  auto bad_type = fast.parse(
-      R"({"action":"snapshot","arg":{"instType":"UTA","topic":"books1","symbol":"X"},"data":[]})");
+  auto bad_type =
+      fast.parse(R"({"action":"snapshot","arg":{"instType":"UTA","topic":"books1","symbol":"X"},"data":[]})");
   EXPECT_NE(bad_type.error().message.find("arg.instType"), std::string::npos);
   // Cells are read as raw tokens: a null, an object or an escaped string is refused, not guessed.
   for (const char* cell : {"null", "{}", R"("7\u0030")"}) {
-    const std::string frame = std::string(R"({"action":"snapshot","arg":{"instType":"spot","topic":"books1","symbol":"X"},"data":[{"a":[[)") +
-                              cell + R"(,"1"]],"b":[["1","2"]],"ts":"1"}],"ts":1})";
+    const std::string frame =
+        std::string(R"({"action":"snapshot","arg":{"instType":"spot","topic":"books1","symbol":"X"},"data":[{"a":[[)") +
+        cell + R"(,"1"]],"b":[["1","2"]],"ts":"1"}],"ts":1})";
     auto r = fast.parse(frame);
     ASSERT_FALSE(r) << cell;
     EXPECT_NE(r.error().message.find("data[0].a"), std::string::npos) << cell << ": " << r.error().message;

@@ -305,7 +305,8 @@ TEST(WsSamples, TardisV2Lines) {
 
 TEST(WsSamples, TardisFuturesTickerFunding) {
   // The STORJUSDT line: fundingRate 0.0001, nextFundingTime 1730361600000.
-  auto m = parse_ws_message(R"({"action":"snapshot","arg":{"instType":"USDT-FUTURES","channel":"ticker","instId":"STORJUSDT"},"data":[{"instId":"STORJUSDT","lastPr":"0.4706","bidPr":"0.4705","askPr":"0.4708","bidSz":"1367.3","askSz":"2535.3","fundingRate":"0.0001","nextFundingTime":"1730361600000","markPrice":"0.4705","indexPrice":"0.47080586","ts":"1730332823155"}],"ts":1730332823157})");
+  auto m = parse_ws_message(
+      R"({"action":"snapshot","arg":{"instType":"USDT-FUTURES","channel":"ticker","instId":"STORJUSDT"},"data":[{"instId":"STORJUSDT","lastPr":"0.4706","bidPr":"0.4705","askPr":"0.4708","bidSz":"1367.3","askSz":"2535.3","fundingRate":"0.0001","nextFundingTime":"1730361600000","markPrice":"0.4705","indexPrice":"0.47080586","ts":"1730332823155"}],"ts":1730332823157})");
   auto t = parse_ws_ticker(std::get<WsPush>(*m), kInit).value();
   ASSERT_TRUE(t[0].funding);
   EXPECT_EQ(t[0].funding->rate, "0.0001"_dec);
@@ -314,12 +315,14 @@ TEST(WsSamples, TardisFuturesTickerFunding) {
 }
 
 TEST(WsSamples, BadPushesNameTheField) {
-  auto m = parse_ws_message(R"({"action":"snapshot","arg":{"instType":"SPOT","channel":"books1","instId":"X"},"data":[{"asks":[["1","x"]],"bids":[],"ts":"1"}],"ts":1})");
+  auto m = parse_ws_message(
+      R"({"action":"snapshot","arg":{"instType":"SPOT","channel":"books1","instId":"X"},"data":[{"asks":[["1","x"]],"bids":[],"ts":"1"}],"ts":1})");
   ASSERT_TRUE(m);
   auto b = parse_ws_books(std::get<WsPush>(*m));
   ASSERT_FALSE(b);
   EXPECT_NE(b.error().message.find("data[0].asks[0]"), std::string::npos) << b.error().message;
-  auto m2 = parse_ws_message(R"({"action":"snapshot","arg":{"instType":"WEIRD","channel":"ticker","instId":"X"},"data":[{}],"ts":1})");
+  auto m2 = parse_ws_message(
+      R"({"action":"snapshot","arg":{"instType":"WEIRD","channel":"ticker","instId":"X"},"data":[{}],"ts":1})");
   ASSERT_TRUE(m2);
   auto t = parse_ws_ticker(std::get<WsPush>(*m2), kInit);
   ASSERT_FALSE(t);

@@ -39,7 +39,6 @@ std::string v3_ack(const SubscriptionArg& a) {
   return json{{"event", "subscribe"}, {"arg", arg}}.dump();
 }
 
-
 struct Harness {
   explicit Harness(WsSessionConfig c = {}, bool priv = false)
       : signer({"key", "secret", "pass"}, false), cfg(std::move(c)) {
@@ -90,7 +89,9 @@ TEST(WsSessionFsm, PublicHappyPathSubscribesAndStreams) {
   EXPECT_EQ(h.fsm->state(), WsState::Subscribing);
   h.fsm->on_message(ack(kBooks), h.t);
   EXPECT_EQ(h.fsm->state(), WsState::Streaming);
-  auto d = h.fsm->on_message(R"({"action":"snapshot","arg":{"instType":"USDT-FUTURES","channel":"ticker","instId":"BTCUSDT"},"data":[],"ts":1})", h.t);
+  auto d = h.fsm->on_message(
+      R"({"action":"snapshot","arg":{"instType":"USDT-FUTURES","channel":"ticker","instId":"BTCUSDT"},"data":[],"ts":1})",
+      h.t);
   ASSERT_EQ(all<ws_action::Data>(d).size(), 1u);
   EXPECT_NE(all<ws_action::Data>(d)[0].text.find("snapshot"), std::string_view::npos);
 }
@@ -115,7 +116,7 @@ TEST(WsSessionFsm, PongMissingClosesAndBacksOff) {
   Harness h;
   h.fsm->subscribe({kTicker, kBooks}, h.t);
   h.stream_up();
-  h.advance(25s);  // ping sent
+  h.advance(25s);           // ping sent
   auto a = h.advance(10s);  // no pong, no data
   ASSERT_TRUE(has<ws_action::Close>(a));
   EXPECT_EQ(all<ws_action::Close>(a)[0].reason, "pong missing");
@@ -194,7 +195,8 @@ TEST(WsSessionFsm, SubscribeErrorNamingAnArgDropsIt) {
   h.fsm->on_connected(h.t);
   h.fsm->on_message(ack(kTicker), h.t);
   auto a = h.fsm->on_message(
-      R"({"event":"error","code":30001,"msg":"instType:sp,channel:candleundefined,instId:BTCUSDT doesn't exist"})", h.t);
+      R"({"event":"error","code":30001,"msg":"instType:sp,channel:candleundefined,instId:BTCUSDT doesn't exist"})",
+      h.t);
   EXPECT_FALSE(has<ws_action::Close>(a));
   EXPECT_EQ(h.fsm->state(), WsState::Streaming);
   ASSERT_EQ(h.fsm->wanted().size(), 1u);
@@ -229,7 +231,8 @@ TEST(WsSessionFsm, SubscribeWithoutAckTimesOut) {
 
 TEST(WsSessionFsm, ResubscribesEverythingAndReportsReconnected) {
   Harness h({}, true);
-  h.fsm->subscribe({kOrders, {"USDT-FUTURES", "positions", "default", ""}, {"USDT-FUTURES", "account", "", "default"}}, h.t);
+  h.fsm->subscribe({kOrders, {"USDT-FUTURES", "positions", "default", ""}, {"USDT-FUTURES", "account", "", "default"}},
+                   h.t);
   auto first = h.stream_up();
   EXPECT_FALSE(has<ws_action::Reconnected>(first));  // the first session is not a reconnect
   auto closed = h.fsm->on_closed(h.t, "eof");

@@ -167,9 +167,12 @@ TEST_F(GatewayTest, VenueQueriesParseTheRecordedResponses) {
   LoopbackHttpServer rest(io.get_executor(), [](const test::HttpRequest& req) {
     const std::string t(req.target());
     if (!signature_ok(req)) return ServerReply{400, R"({"code":"40009","msg":"sign signature error"})"};
-    if (t.starts_with("/api/v2/mix/order/orders-pending")) return ServerReply{200, sample("rest_mix_orders_pending.json")};
-    if (t.starts_with("/api/v2/spot/trade/unfilled-orders")) return ServerReply{200, sample("rest_spot_unfilled_orders.json")};
-    if (t.starts_with("/api/v2/mix/position/all-position")) return ServerReply{200, sample("rest_mix_all_position.json")};
+    if (t.starts_with("/api/v2/mix/order/orders-pending"))
+      return ServerReply{200, sample("rest_mix_orders_pending.json")};
+    if (t.starts_with("/api/v2/spot/trade/unfilled-orders"))
+      return ServerReply{200, sample("rest_spot_unfilled_orders.json")};
+    if (t.starts_with("/api/v2/mix/position/all-position"))
+      return ServerReply{200, sample("rest_mix_all_position.json")};
     if (t.starts_with("/api/v2/mix/account/accounts")) return ServerReply{200, sample("rest_mix_accounts.json")};
     if (t.starts_with("/api/v2/spot/account/assets")) return ServerReply{200, sample("rest_spot_account_assets.json")};
     if (t.starts_with("/api/v2/mix/order/detail")) return ServerReply{200, sample("rest_mix_order_detail.json")};

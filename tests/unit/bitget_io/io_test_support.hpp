@@ -47,11 +47,11 @@ inline boost::asio::awaitable<bool> eventually(std::function<bool()> pred,
 }  // namespace carry::test
 
 // gtest's ASSERT_* `return`s, which a coroutine cannot: these record the failure and co_return.
-#define CO_ASSERT_TRUE(cond)                                   \
-  do {                                                         \
-    if (!(cond)) {                                             \
-      ADD_FAILURE() << "CO_ASSERT_TRUE(" #cond ") failed";     \
-      co_return;                                               \
-    }                                                          \
+#define CO_ASSERT_TRUE(cond)                               \
+  do {                                                     \
+    if (!(cond)) {                                         \
+      ADD_FAILURE() << "CO_ASSERT_TRUE(" #cond ") failed"; \
+      co_return;                                           \
+    }                                                      \
   } while (0)
 #define CO_ASSERT_FALSE(cond) CO_ASSERT_TRUE(!(cond))

@@ -53,9 +53,10 @@ void log_exception(const char* what, std::exception_ptr e) {
 
 }  // namespace
 
-LoopbackHttpServer::LoopbackHttpServer(asio::any_io_executor ex, Handler handler,
-                                       std::shared_ptr<ssl::context> tls)
-    : ex_(ex), handler_(std::move(handler)), tls_(std::move(tls)),
+LoopbackHttpServer::LoopbackHttpServer(asio::any_io_executor ex, Handler handler, std::shared_ptr<ssl::context> tls)
+    : ex_(ex),
+      handler_(std::move(handler)),
+      tls_(std::move(tls)),
       acceptor_(std::make_shared<tcp::acceptor>(ex, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0))),
       state_(std::make_shared<State>()) {
   port_ = acceptor_->local_endpoint().port();
@@ -86,7 +87,10 @@ LoopbackHttpServer::LoopbackHttpServer(asio::any_io_executor ex, Handler handler
             auto sock = std::make_shared<tcp::socket>(std::move(socket));
             state->sockets.push_back(sock);
             asio::co_spawn(
-                ex, [sock, handler, requests, closed]() -> asio::awaitable<void> { co_await serve(*sock, handler, requests); },
+                ex,
+                [sock, handler, requests, closed]() -> asio::awaitable<void> {
+                  co_await serve(*sock, handler, requests);
+                },
                 [](std::exception_ptr e) { log_exception("session", e); });
           }
         }
@@ -109,8 +113,7 @@ void LoopbackHttpServer::stop() {
     if (auto s = w.lock()) s->close(ec);
 }
 
-std::shared_ptr<ssl::context> LoopbackHttpServer::tls_context(const std::string& cert_pem,
-                                                              const std::string& key_pem) {
+std::shared_ptr<ssl::context> LoopbackHttpServer::tls_context(const std::string& cert_pem, const std::string& key_pem) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
   ctx->use_certificate_chain(asio::buffer(cert_pem));
   ctx->use_private_key(asio::buffer(key_pem), ssl::context::pem);

@@ -19,8 +19,8 @@ using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>
 struct ServerReply {
   int status = 200;
   std::string body;
-  bool close = false;   // answer with "Connection: close" and drop the socket
-  bool hang = false;    // never answer (the client's deadline must fire)
+  bool close = false;  // answer with "Connection: close" and drop the socket
+  bool hang = false;   // never answer (the client's deadline must fire)
 };
 
 class LoopbackHttpServer {

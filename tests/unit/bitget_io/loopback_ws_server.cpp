@@ -75,8 +75,7 @@ struct LoopbackWsServer::State {
       const auto& a = j["args"][0];
       const bool ok = !options.reject_login && a.value("apiKey", "") == options.api_key &&
                       a.value("passphrase", "") == options.passphrase &&
-                      bitget::verify_ws_login_signature(options.secret, a.value("timestamp", ""),
-                                                        a.value("sign", ""));
+                      bitget::verify_ws_login_signature(options.secret, a.value("timestamp", ""), a.value("sign", ""));
       if (ok) {
         ++logins_ok;
         s.send(R"({"event":"login","code":"0","msg":""})");
@@ -175,7 +174,8 @@ LoopbackWsServer::LoopbackWsServer(asio::any_io_executor ex, Options options, st
           } else {
             auto s = std::make_shared<Session<tcp::socket>>(st, std::move(socket));
             st->sessions.push_back(s);
-            asio::co_spawn(st->ex, Session<tcp::socket>::run(s), [](std::exception_ptr e) { log_exception("session", e); });
+            asio::co_spawn(st->ex, Session<tcp::socket>::run(s),
+                           [](std::exception_ptr e) { log_exception("session", e); });
           }
         }
       },
@@ -185,8 +185,8 @@ LoopbackWsServer::LoopbackWsServer(asio::any_io_executor ex, Options options, st
 LoopbackWsServer::~LoopbackWsServer() { stop(); }
 
 std::string LoopbackWsServer::url(const std::string& path) const {
-  return std::string(state_->tls ? "wss" : "ws") + "://127.0.0.1:" +
-         std::to_string(state_->acceptor->local_endpoint().port()) + path;
+  return std::string(state_->tls ? "wss" : "ws") +
+         "://127.0.0.1:" + std::to_string(state_->acceptor->local_endpoint().port()) + path;
 }
 int LoopbackWsServer::accepted() const { return state_->accepted; }
 int LoopbackWsServer::logins_ok() const { return state_->logins_ok; }

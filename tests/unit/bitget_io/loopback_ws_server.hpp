@@ -15,10 +15,10 @@ namespace carry::test {
 class LoopbackWsServer {
  public:
   struct Options {
-    std::string secret;          // verifies the login signature when set
+    std::string secret;  // verifies the login signature when set
     std::string api_key;
     std::string passphrase;
-    bool reject_login = false;   // always answer login with error 30005
+    bool reject_login = false;  // always answer login with error 30005
   };
 
   LoopbackWsServer(boost::asio::any_io_executor ex, Options options,
@@ -33,9 +33,9 @@ class LoopbackWsServer {
   const std::vector<std::string>& received() const;
   int count_received(const std::string& needle) const;
 
-  void push_all(const std::string& text);   // to every open session
-  void close_all();                         // abrupt close of every open session
-  void stall_all();                         // open sessions go silent (no pong, no pushes)
+  void push_all(const std::string& text);  // to every open session
+  void close_all();                        // abrupt close of every open session
+  void stall_all();                        // open sessions go silent (no pong, no pushes)
   void stop();
 
   struct State;  // public so the .cpp's session template can name it

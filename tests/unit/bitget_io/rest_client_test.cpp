@@ -54,8 +54,7 @@ class RestClientTest : public ::testing::Test {
 TEST_F(RestClientTest, TlsRequestSucceedsWhenTheCertificateIsTrustedThroughTheCaFile) {
   const auto cert = test::make_self_signed_cert({"IP:127.0.0.1", "DNS:localhost"});
   test::TempFile ca(cert.cert_pem);
-  LoopbackHttpServer server(io.get_executor(), ok_time,
-                            LoopbackHttpServer::tls_context(cert.cert_pem, cert.key_pem));
+  LoopbackHttpServer server(io.get_executor(), ok_time, LoopbackHttpServer::tls_context(cert.cert_pem, cert.key_pem));
   auto cfg = config_for(server);
   ASSERT_EQ(cfg.base_url.rfind("https://", 0), 0u);
   cfg.ca_file = ca.path().string();
@@ -74,8 +73,7 @@ TEST_F(RestClientTest, TlsRequestSucceedsWhenTheCertificateIsTrustedThroughTheCa
 
 TEST_F(RestClientTest, TlsRequestFailsWhenTheClientDoesNotTrustTheCertificate) {
   const auto cert = test::make_self_signed_cert({"IP:127.0.0.1", "DNS:localhost"});
-  LoopbackHttpServer server(io.get_executor(), ok_time,
-                            LoopbackHttpServer::tls_context(cert.cert_pem, cert.key_pem));
+  LoopbackHttpServer server(io.get_executor(), ok_time, LoopbackHttpServer::tls_context(cert.cert_pem, cert.key_pem));
   auto cfg = config_for(server);
   cfg.ca_file.clear();  // the system trust store, which does not hold our throwaway cert
   cfg.verify_tls = true;
@@ -93,8 +91,7 @@ TEST_F(RestClientTest, TlsRequestFailsWhenTheClientDoesNotTrustTheCertificate) {
 TEST_F(RestClientTest, TlsRequestFailsWhenTheCertificateNamesAnotherHost) {
   const auto cert = test::make_self_signed_cert({"DNS:api.example.invalid"});
   test::TempFile ca(cert.cert_pem);
-  LoopbackHttpServer server(io.get_executor(), ok_time,
-                            LoopbackHttpServer::tls_context(cert.cert_pem, cert.key_pem));
+  LoopbackHttpServer server(io.get_executor(), ok_time, LoopbackHttpServer::tls_context(cert.cert_pem, cert.key_pem));
   auto cfg = config_for(server);
   cfg.ca_file = ca.path().string();  // trusted chain, wrong name: host verification must refuse
   RestClient client(io.get_executor(), cfg, nullptr, events, clock);
@@ -128,8 +125,7 @@ TEST_F(RestClientTest, OpensANewConnectionWhenTheServerClosesAfterAResponse) {
   });
   RestClient client(io.get_executor(), config_for(server), nullptr, events, clock);
   test::run_async(io, [&]() -> asio::awaitable<void> {
-    for (int i = 0; i < 3; ++i)
-      EXPECT_TRUE((co_await client.send(get("/api/v2/public/time"))).has_value());
+    for (int i = 0; i < 3; ++i) EXPECT_TRUE((co_await client.send(get("/api/v2/public/time"))).has_value());
   });
   EXPECT_EQ(server.accepted(), 3);
 }
@@ -143,12 +139,15 @@ TEST_F(RestClientTest, DeadlineExpiresWhenTheServerNeverAnswers) {
   auto cfg = config_for(server);
   cfg.request_timeout = 200ms;
   RestClient client(io.get_executor(), cfg, nullptr, events, clock);
-  test::run_async(io, [&]() -> asio::awaitable<void> {
-    auto res = co_await client.send(get("/api/v2/mix/market/tickers", product_type()));
-    CO_ASSERT_FALSE(res.has_value());
-    EXPECT_EQ(res.error(), make_error_code(Errc::timeout));
-    EXPECT_TRUE(is_retryable(res.error()));
-  }, 5s);
+  test::run_async(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto res = co_await client.send(get("/api/v2/mix/market/tickers", product_type()));
+        CO_ASSERT_FALSE(res.has_value());
+        EXPECT_EQ(res.error(), make_error_code(Errc::timeout));
+        EXPECT_TRUE(is_retryable(res.error()));
+      },
+      5s);
   EXPECT_EQ(server.requests(), 1);
 }
 
@@ -163,11 +162,14 @@ TEST_F(RestClientTest, PostWithoutAnswerIsReportedAsTimeoutNeverAsRejected) {
   cfg.request_timeout = 200ms;
   auto signer = std::make_shared<Signer>(Credentials{"key", "secret", "pass"}, false);
   RestClient client(io.get_executor(), cfg, signer, events, clock);
-  test::run_async(io, [&]() -> asio::awaitable<void> {
-    auto res = co_await client.send(post("/api/v2/mix/order/place-order", R"({"symbol":"BTCUSDT"})"));
-    CO_ASSERT_FALSE(res.has_value());
-    EXPECT_EQ(res.error(), make_error_code(Errc::timeout));
-  }, 5s);
+  test::run_async(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto res = co_await client.send(post("/api/v2/mix/order/place-order", R"({"symbol":"BTCUSDT"})"));
+        CO_ASSERT_FALSE(res.has_value());
+        EXPECT_EQ(res.error(), make_error_code(Errc::timeout));
+      },
+      5s);
   EXPECT_EQ(server.requests(), 1);
 }
 
@@ -271,17 +273,19 @@ TEST_F(RestClientTest, ConcurrencyIsCappedByTheSemaphore) {
   cfg.request_timeout = 150ms;
   cfg.cb_fail_threshold = 100;
   RestClient client(io.get_executor(), cfg, nullptr, events, clock);
-  test::run_async(io, [&]() -> asio::awaitable<void> {
-    int finished = 0;
-    for (int i = 0; i < 5; ++i)
-      asio::co_spawn(io, client.send(get("/slow")),
-                     [&](std::exception_ptr e, Result<RestResponse> r) {
-                       EXPECT_FALSE(e);
-                       EXPECT_EQ(r.error(), make_error_code(Errc::timeout));
-                       ++finished;
-                     });
-    EXPECT_TRUE(co_await test::eventually([&] { return finished == 5; }));
-  }, 10s);
+  test::run_async(
+      io,
+      [&]() -> asio::awaitable<void> {
+        int finished = 0;
+        for (int i = 0; i < 5; ++i)
+          asio::co_spawn(io, client.send(get("/slow")), [&](std::exception_ptr e, Result<RestResponse> r) {
+            EXPECT_FALSE(e);
+            EXPECT_EQ(r.error(), make_error_code(Errc::timeout));
+            ++finished;
+          });
+        EXPECT_TRUE(co_await test::eventually([&] { return finished == 5; }));
+      },
+      10s);
   EXPECT_EQ(server.requests(), 5);
   EXPECT_LE(server.peak_open_connections(), 2);
 }
@@ -294,19 +298,16 @@ TEST_F(RestClientTest, SignedRequestsCarryVerifiableHeadersAndTheDemoFlag) {
   });
   auto signer = std::make_shared<Signer>(Credentials{"my-key", "my-secret", "my-pass"}, /*demo=*/true);
   RestClient client(io.get_executor(), config_for(server), signer, events, clock);
-  const RestRequest req = get("/api/v2/mix/position/all-position",
-                              {{"productType", "USDT-FUTURES"}, {"marginCoin", "USDT"}}, true);
-  test::run_async(io, [&]() -> asio::awaitable<void> {
-    EXPECT_TRUE((co_await client.send(req)).has_value());
-  });
+  const RestRequest req =
+      get("/api/v2/mix/position/all-position", {{"productType", "USDT-FUTURES"}, {"marginCoin", "USDT"}}, true);
+  test::run_async(io, [&]() -> asio::awaitable<void> { EXPECT_TRUE((co_await client.send(req)).has_value()); });
   EXPECT_EQ(seen.target(), "/api/v2/mix/position/all-position?marginCoin=USDT&productType=USDT-FUTURES");
   EXPECT_EQ(seen["ACCESS-KEY"], "my-key");
   EXPECT_EQ(seen["ACCESS-PASSPHRASE"], "my-pass");
   EXPECT_EQ(seen["paptrading"], "1");
   const std::string ts(seen["ACCESS-TIMESTAMP"]);
   EXPECT_TRUE(verify_rest_signature("my-secret", ts, "GET", "/api/v2/mix/position/all-position",
-                                    "marginCoin=USDT&productType=USDT-FUTURES", "",
-                                    std::string(seen["ACCESS-SIGN"])));
+                                    "marginCoin=USDT&productType=USDT-FUTURES", "", std::string(seen["ACCESS-SIGN"])));
 }
 
 TEST_F(RestClientTest, ServerTimeOffsetIsMeasuredAndUsedForTheTimestamp) {

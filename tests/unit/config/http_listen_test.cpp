@@ -13,8 +13,8 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Dir {
-  fs::path path = fs::temp_directory_path() / ("carry_http_cfg_" + std::to_string(::getpid()) + "_" +
-                                               std::to_string(counter++));
+  fs::path path =
+      fs::temp_directory_path() / ("carry_http_cfg_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
   Dir() { fs::create_directories(path); }
   ~Dir() { fs::remove_all(path); }
   LoadOptions options(const std::string& yaml) const {

@@ -118,7 +118,8 @@ TEST(ConfigLoader, FundingForecastAndCloseConfirmationsHaveDefaultsAndBounds) {
   dir.write("app.yaml", "");
   for (const auto& [var, key] : std::vector<std::pair<std::string, std::string>>{
            {"STRATEGY__FUNDING__FORECAST__CURRENT_WEIGHT", "strategy.funding.forecast.current_weight"},
-           {"STRATEGY__FUNDING__FORECAST__EWMA_HALFLIFE_SETTLEMENTS", "strategy.funding.forecast.ewma_halflife_settlements"},
+           {"STRATEGY__FUNDING__FORECAST__EWMA_HALFLIFE_SETTLEMENTS",
+            "strategy.funding.forecast.ewma_halflife_settlements"},
            {"STRATEGY__FUNDING__FORECAST__MIN_HISTORY", "strategy.funding.forecast.min_history"},
            {"STRATEGY__FUNDING__CLOSE_CONFIRMATIONS", "strategy.funding.close_confirmations"}}) {
     const auto msg = error_of(options_for(dir, {{var, var.ends_with("WEIGHT") ? "1.5" : "0"}}));
@@ -188,8 +189,7 @@ TEST(ConfigLoader, OutOfRangeNamesKeyAndVariable) {
   EXPECT_NE(msg.find("exchange.rest_max_concurrency"), std::string::npos) << msg;
   EXPECT_NE(msg.find("EXCHANGE__REST_MAX_CONCURRENCY"), std::string::npos) << msg;
   EXPECT_NE(msg.find("[1, 64]"), std::string::npos) << msg;
-  EXPECT_NE(error_of(options_for(dir, {{"EXCHANGE__ENVIRONMENT", "prod"}})).find("mainnet testnet"),
-            std::string::npos);
+  EXPECT_NE(error_of(options_for(dir, {{"EXCHANGE__ENVIRONMENT", "prod"}})).find("mainnet testnet"), std::string::npos);
   EXPECT_NE(error_of(options_for(dir, {{"STRATEGY__FUNDING__SYMBOLS", "btc"}})).find("strategy.funding.symbols"),
             std::string::npos);
 }
@@ -222,7 +222,8 @@ TEST(ConfigLoader, DeadLinkDetectionComesBeforeTheMarketDataStaleTrip) {
   // time_sync_s: bounded like its neighbours.
   dir.write("app.yaml", "exchange:\n  time_sync_s: 60\n");
   EXPECT_EQ(load(options_for(dir)).config.exchange.time_sync_s, 60);
-  EXPECT_NE(error_of(options_for(dir, {{"EXCHANGE__TIME_SYNC_S", "0"}})).find("exchange.time_sync_s"), std::string::npos);
+  EXPECT_NE(error_of(options_for(dir, {{"EXCHANGE__TIME_SYNC_S", "0"}})).find("exchange.time_sync_s"),
+            std::string::npos);
 }
 
 TEST(ConfigLoader, HedgePositionModeIsRefusedWithTheReason) {
@@ -297,17 +298,32 @@ TEST(ConfigLoader, RenderedConfigLoadsBackToTheSameValues) {
 
 TEST(ConfigLoader, KnownKeysIncludeTheSeedKnobs) {
   const auto keys = known_keys();
-  for (const char* k :
-       {"exchange.rest_max_concurrency", "exchange.rest_cb_fail_threshold", "exchange.rest_cb_open_seconds",
-        "exchange.bbo_max_age_ms", "exchange.instrument_info_ttl_s", "exchange.allow_live", "exchange.environment",
-        "risk.price_dev_bps_limit", "risk.ws_stale_block_ms", "risk.reject_burst_threshold",
-        "risk.reject_burst_window_s", "risk.symbol_cooldown_s", "strategy.funding.symbols",
-        "strategy.funding.min_expected_apr", "strategy.funding.pre_event_open_minutes",
-        "strategy.funding.hold_across_events", "strategy.funding.rebalance_band_bps",
-        "strategy.funding.chase_interval_ms", "strategy.funding.chase_max_amends",
-        "strategy.funding.chase_max_distance_bps", "strategy.funding.close_confirmations",
-        "strategy.funding.forecast.current_weight", "strategy.funding.forecast.ewma_halflife_settlements",
-        "strategy.funding.forecast.min_history", "store.db_path", "monitor.timezone"}) {
+  for (const char* k : {"exchange.rest_max_concurrency",
+                        "exchange.rest_cb_fail_threshold",
+                        "exchange.rest_cb_open_seconds",
+                        "exchange.bbo_max_age_ms",
+                        "exchange.instrument_info_ttl_s",
+                        "exchange.allow_live",
+                        "exchange.environment",
+                        "risk.price_dev_bps_limit",
+                        "risk.ws_stale_block_ms",
+                        "risk.reject_burst_threshold",
+                        "risk.reject_burst_window_s",
+                        "risk.symbol_cooldown_s",
+                        "strategy.funding.symbols",
+                        "strategy.funding.min_expected_apr",
+                        "strategy.funding.pre_event_open_minutes",
+                        "strategy.funding.hold_across_events",
+                        "strategy.funding.rebalance_band_bps",
+                        "strategy.funding.chase_interval_ms",
+                        "strategy.funding.chase_max_amends",
+                        "strategy.funding.chase_max_distance_bps",
+                        "strategy.funding.close_confirmations",
+                        "strategy.funding.forecast.current_weight",
+                        "strategy.funding.forecast.ewma_halflife_settlements",
+                        "strategy.funding.forecast.min_history",
+                        "store.db_path",
+                        "monitor.timezone"}) {
     EXPECT_NE(std::find(keys.begin(), keys.end(), k), keys.end()) << k;
   }
 }

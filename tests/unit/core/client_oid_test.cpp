@@ -40,6 +40,9 @@ TEST(ClientOidGenerator, InstanceTagsMakeOtherStoresOrdersForeign) {
   EXPECT_FALSE(a.owns("cry-1"));
   // The longest configurable prefix (12) plus a 5-character instance id, a dash and a 14-digit
   // counter fit Bitget's 32-character clientOid.
-  ClientOidGenerator longest("abcdefghijkl" "x1y2z", 99'999'999'999'998ull);
+  ClientOidGenerator longest(
+      "abcdefghijkl"
+      "x1y2z",
+      99'999'999'999'998ull);
   EXPECT_LE(longest.next().size(), 32u);
 }

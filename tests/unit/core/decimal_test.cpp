@@ -122,10 +122,10 @@ TEST(Decimal, RandomisedRoundTrips100k) {
 
 TEST(Decimal, RandomisedTickRounding100k) {
   std::mt19937_64 rng(7);
-  const std::int64_t steps[] = {1, 10, 5'000, 100'000, 1'000'000, 10'000'000, 100'000'000, 500'000'000,
-                                1'000'000'000, 5'000'000'000};
-  const Rounding modes[] = {Rounding::Down, Rounding::Up, Rounding::TowardZero, Rounding::AwayFromZero,
-                            Rounding::HalfEven, Rounding::HalfUp};
+  const std::int64_t steps[] = {1,          10,          5'000,       100'000,       1'000'000,
+                                10'000'000, 100'000'000, 500'000'000, 1'000'000'000, 5'000'000'000};
+  const Rounding modes[] = {Rounding::Down,         Rounding::Up,       Rounding::TowardZero,
+                            Rounding::AwayFromZero, Rounding::HalfEven, Rounding::HalfUp};
   std::uniform_int_distribution<std::int64_t> raw_dist(-1'000'000'000'000'000LL, 1'000'000'000'000'000LL);
   for (int i = 0; i < 100'000; ++i) {
     const Decimal value = Decimal::from_raw(raw_dist(rng));
@@ -136,12 +136,22 @@ TEST(Decimal, RandomisedTickRounding100k) {
     const std::int64_t diff = r.raw() - value.raw();
     ASSERT_LT(diff < 0 ? -diff : diff, step.raw());
     switch (mode) {
-      case Rounding::Down: ASSERT_LE(r, value); break;
-      case Rounding::Up: ASSERT_GE(r, value); break;
-      case Rounding::TowardZero: ASSERT_LE(r.abs(), value.abs()); break;
-      case Rounding::AwayFromZero: ASSERT_GE(r.abs(), value.abs()); break;
+      case Rounding::Down:
+        ASSERT_LE(r, value);
+        break;
+      case Rounding::Up:
+        ASSERT_GE(r, value);
+        break;
+      case Rounding::TowardZero:
+        ASSERT_LE(r.abs(), value.abs());
+        break;
+      case Rounding::AwayFromZero:
+        ASSERT_GE(r.abs(), value.abs());
+        break;
       case Rounding::HalfEven:
-      case Rounding::HalfUp: ASSERT_LE(2 * (diff < 0 ? -diff : diff), step.raw()); break;
+      case Rounding::HalfUp:
+        ASSERT_LE(2 * (diff < 0 ? -diff : diff), step.raw());
+        break;
     }
   }
 }
@@ -159,10 +169,14 @@ __int128 reference_div_round(__int128 n, __int128 d, Rounding mode) {
   const bool negative = n < 0;
   const __int128 away = negative ? q - 1 : q + 1;
   switch (mode) {
-    case Rounding::TowardZero: return q;
-    case Rounding::AwayFromZero: return away;
-    case Rounding::Down: return negative ? q - 1 : q;
-    case Rounding::Up: return negative ? q : q + 1;
+    case Rounding::TowardZero:
+      return q;
+    case Rounding::AwayFromZero:
+      return away;
+    case Rounding::Down:
+      return negative ? q - 1 : q;
+    case Rounding::Up:
+      return negative ? q : q + 1;
     case Rounding::HalfUp:
     case Rounding::HalfEven: {
       const __int128 twice = (r < 0 ? -r : r) * 2;
@@ -184,8 +198,8 @@ std::optional<std::int64_t> reference_result(__int128 v) {
 // overflow included) agree exactly with one generic 128-bit division.
 TEST(Decimal, RandomisedMulDivMatchReference200k) {
   std::mt19937_64 rng(20251122);
-  const Rounding modes[] = {Rounding::Down, Rounding::Up, Rounding::TowardZero, Rounding::AwayFromZero,
-                            Rounding::HalfEven, Rounding::HalfUp};
+  const Rounding modes[] = {Rounding::Down,         Rounding::Up,       Rounding::TowardZero,
+                            Rounding::AwayFromZero, Rounding::HalfEven, Rounding::HalfUp};
   auto random_raw = [&] {
     std::int64_t v = static_cast<std::int64_t>(rng() >> (rng() % 64));
     if (rng() % 2) v = -v;
@@ -196,8 +210,7 @@ TEST(Decimal, RandomisedMulDivMatchReference200k) {
     const std::int64_t a = random_raw(), b = random_raw();
     const Rounding mode = modes[rng() % std::size(modes)];
     const auto mul = Decimal::from_raw(a).checked_mul(Decimal::from_raw(b), mode);
-    const auto want_mul =
-        reference_result(reference_div_round(static_cast<__int128>(a) * b, Decimal::kScale, mode));
+    const auto want_mul = reference_result(reference_div_round(static_cast<__int128>(a) * b, Decimal::kScale, mode));
     ASSERT_EQ(mul.has_value(), want_mul.has_value()) << a << " * " << b;
     if (mul) {
       ASSERT_EQ(mul->raw(), *want_mul) << a << " * " << b;
@@ -205,18 +218,23 @@ TEST(Decimal, RandomisedMulDivMatchReference200k) {
     // The inline operators: half-even products, overflow thrown.
     const auto product_he =
         reference_result(reference_div_round(static_cast<__int128>(a) * b, Decimal::kScale, Rounding::HalfEven));
-    if (product_he) ASSERT_EQ((Decimal::from_raw(a) * Decimal::from_raw(b)).raw(), *product_he) << a << " * " << b;
-    else ASSERT_THROW((void)(Decimal::from_raw(a) * Decimal::from_raw(b)), std::overflow_error) << a << " * " << b;
+    if (product_he)
+      ASSERT_EQ((Decimal::from_raw(a) * Decimal::from_raw(b)).raw(), *product_he) << a << " * " << b;
+    else
+      ASSERT_THROW((void)(Decimal::from_raw(a) * Decimal::from_raw(b)), std::overflow_error) << a << " * " << b;
     const auto sum = reference_result(static_cast<__int128>(a) + b);
-    if (sum) ASSERT_EQ((Decimal::from_raw(a) + Decimal::from_raw(b)).raw(), *sum);
-    else ASSERT_THROW((void)(Decimal::from_raw(a) + Decimal::from_raw(b)), std::overflow_error);
+    if (sum)
+      ASSERT_EQ((Decimal::from_raw(a) + Decimal::from_raw(b)).raw(), *sum);
+    else
+      ASSERT_THROW((void)(Decimal::from_raw(a) + Decimal::from_raw(b)), std::overflow_error);
     const auto difference = reference_result(static_cast<__int128>(a) - b);
-    if (difference) ASSERT_EQ((Decimal::from_raw(a) - Decimal::from_raw(b)).raw(), *difference);
-    else ASSERT_THROW((void)(Decimal::from_raw(a) - Decimal::from_raw(b)), std::overflow_error);
+    if (difference)
+      ASSERT_EQ((Decimal::from_raw(a) - Decimal::from_raw(b)).raw(), *difference);
+    else
+      ASSERT_THROW((void)(Decimal::from_raw(a) - Decimal::from_raw(b)), std::overflow_error);
     if (b == 0) continue;
     const auto div = Decimal::from_raw(a).checked_div(Decimal::from_raw(b), mode);
-    const auto want_div =
-        reference_result(reference_div_round(static_cast<__int128>(a) * Decimal::kScale, b, mode));
+    const auto want_div = reference_result(reference_div_round(static_cast<__int128>(a) * Decimal::kScale, b, mode));
     ASSERT_EQ(div.has_value(), want_div.has_value()) << a << " / " << b;
     if (div) {
       ASSERT_EQ(div->raw(), *want_div) << a << " / " << b;

@@ -89,10 +89,11 @@ TEST(Logger, SecretsNeverReachEitherSink) {
   Logger logger({.dir = dir.path.string(), .console = false}, clock);
   logger.add_secret("bg_0123456789abcdef");
   logger.add_secret("s3cr3t-value-xyz");
-  logger.info("rest.request", {{"headers", {{"ACCESS-KEY", "bg_0123456789abcdef"}, {"ACCESS-SIGN", "b64sig=="},
-                                            {"ACCESS-PASSPHRASE", "pp"}}},
-                               {"note", "secret is s3cr3t-value-xyz inside text"},
-                               {"api_secret", "whatever"}});
+  logger.info(
+      "rest.request",
+      {{"headers", {{"ACCESS-KEY", "bg_0123456789abcdef"}, {"ACCESS-SIGN", "b64sig=="}, {"ACCESS-PASSPHRASE", "pp"}}},
+       {"note", "secret is s3cr3t-value-xyz inside text"},
+       {"api_secret", "whatever"}});
   logger.info("error text mentions bg_0123456789abcdef");
   logger.flush();
   const std::string all = read_all(logger.jsonl_path()) + read_all(logger.human_path());
@@ -115,7 +116,8 @@ TEST(Logger, RotatesBySize) {
   for (const auto& e : fs::directory_iterator(dir.path)) files += e.path().filename().string().rfind("app", 0) == 0;
   EXPECT_GE(files, 4);  // app.jsonl + rotated copies, app.log + rotated copies
   EXPECT_LE(fs::file_size(dir.path / "app.jsonl"), 4096u + 512u);
-  for (const auto& line : read_lines((dir.path / "app.jsonl").string())) EXPECT_TRUE(nlohmann::json::accept(line)) << line;
+  for (const auto& line : read_lines((dir.path / "app.jsonl").string()))
+    EXPECT_TRUE(nlohmann::json::accept(line)) << line;
 }
 
 // Hot callers ask enabled() before building an event's fields: it answers by the logger's level.

@@ -11,7 +11,8 @@ namespace carry::market {
 namespace {
 
 BookUpdate make(bool snapshot, std::vector<BookLevelText> bids, std::vector<BookLevelText> asks,
-                std::int32_t checksum = 0, std::optional<std::int64_t> seq = {}, std::optional<std::int64_t> pseq = {}) {
+                std::int32_t checksum = 0, std::optional<std::int64_t> seq = {},
+                std::optional<std::int64_t> pseq = {}) {
   BookUpdate u;
   u.snapshot = snapshot;
   u.bids = std::move(bids);
@@ -121,8 +122,10 @@ std::vector<nlohmann::json> recorded_book_pushes() {
 BookUpdate recorded_update(const nlohmann::json& d, bool snapshot) {
   BookUpdate u;
   u.snapshot = snapshot;
-  for (const auto& l : d["bids"]) u.bids.push_back({l[0].get_ref<const std::string&>(), l[1].get_ref<const std::string&>()});
-  for (const auto& l : d["asks"]) u.asks.push_back({l[0].get_ref<const std::string&>(), l[1].get_ref<const std::string&>()});
+  for (const auto& l : d["bids"])
+    u.bids.push_back({l[0].get_ref<const std::string&>(), l[1].get_ref<const std::string&>()});
+  for (const auto& l : d["asks"])
+    u.asks.push_back({l[0].get_ref<const std::string&>(), l[1].get_ref<const std::string&>()});
   u.checksum = static_cast<std::int32_t>(d["checksum"].get<std::int64_t>());
   return u;
 }

@@ -38,7 +38,8 @@ TEST(AlertRules, EveryWatchedEventKindMapsToReadableText) {
             "Hedge deviation halt on ETHUSDT: the legs differ beyond the limit");
   EXPECT_EQ(text("reconcile.drift", {{"symbol", "BTCUSDT"}, {"venue", "-0.02"}, {"ours", "-0.01"}}),
             "Position drift on BTCUSDT: venue -0.02, ours -0.01");
-  EXPECT_EQ(text("app.running", {{"mode", "testnet"}, {"environment", "testnet"}}), "carryd started (testnet, testnet)");
+  EXPECT_EQ(text("app.running", {{"mode", "testnet"}, {"environment", "testnet"}}),
+            "carryd started (testnet, testnet)");
   EXPECT_EQ(text("app.stop", {{"exit_code", 0}}), "carryd stopped (exit 0)");
   EXPECT_EQ(text("report.daily", {{"date", "2026-01-02"}, {"file", "reports/2026-01-02.md"}, {"net", "1.5"}}),
             "Daily report 2026-01-02, net 1.5 (reports/2026-01-02.md)");

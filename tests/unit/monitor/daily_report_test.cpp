@@ -2,9 +2,9 @@
 
 #include "../store/temp_dir.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
@@ -36,9 +36,12 @@ Fill fill(std::string trade_id, MarketType market, Side side, const char* price,
 
 void seed(store::Repo& repo) {
   using std::chrono::hours;
-  ASSERT_TRUE(repo.insert_fill(fill("p1", MarketType::Perp, Side::Sell, "100000", "0.05", "1", "USDT", true, kDay + hours(1))));
-  ASSERT_TRUE(repo.insert_fill(fill("p2", MarketType::Perp, Side::Sell, "100010", "0.05", "1.0005", "USDT", true, kDay + hours(1))));
-  ASSERT_TRUE(repo.insert_fill(fill("s1", MarketType::Spot, Side::Buy, "99990", "0.1", "0.0001", "BTC", false, kDay + hours(1))));
+  ASSERT_TRUE(
+      repo.insert_fill(fill("p1", MarketType::Perp, Side::Sell, "100000", "0.05", "1", "USDT", true, kDay + hours(1))));
+  ASSERT_TRUE(repo.insert_fill(
+      fill("p2", MarketType::Perp, Side::Sell, "100010", "0.05", "1.0005", "USDT", true, kDay + hours(1))));
+  ASSERT_TRUE(repo.insert_fill(
+      fill("s1", MarketType::Spot, Side::Buy, "99990", "0.1", "0.0001", "BTC", false, kDay + hours(1))));
   // The next day: not in this report.
   ASSERT_TRUE(repo.insert_fill(fill("p3", MarketType::Perp, Side::Buy, "1", "1", "9", "USDT", true, kDay + hours(25))));
 
@@ -49,11 +52,13 @@ void seed(store::Repo& repo) {
   f.amount = "-0.5"_dec;
   ASSERT_TRUE(repo.insert_funding(f));
 
-  ASSERT_TRUE(repo.upsert_daily_pnl({"2025-01-01", "BTCUSDT", "0.5"_dec, "2.0005"_dec, "3"_dec, "0"_dec, "1.4995"_dec, kDay}));
+  ASSERT_TRUE(
+      repo.upsert_daily_pnl({"2025-01-01", "BTCUSDT", "0.5"_dec, "2.0005"_dec, "3"_dec, "0"_dec, "1.4995"_dec, kDay}));
   ASSERT_TRUE(repo.upsert_daily_pnl({"2025-01-01", "", "0.5"_dec, "2.0005"_dec, "3"_dec, "0"_dec, "1.4995"_dec, kDay}));
 
-  for (auto [hour, kind, reason] : {std::tuple{0, "HOLD", "apr below threshold"}, std::tuple{1, "OPEN", "apr 15.3% | pre-event"},
-                                    std::tuple{2, "HOLD", "in position"}}) {
+  for (auto [hour, kind, reason] :
+       {std::tuple{0, "HOLD", "apr below threshold"}, std::tuple{1, "OPEN", "apr 15.3% | pre-event"},
+        std::tuple{2, "HOLD", "in position"}}) {
     ASSERT_TRUE(repo.insert_decision({0, kDay + hours(hour), "BTCUSDT", kind, reason, {{"apr", 0.153}}}));
   }
 
@@ -111,7 +116,8 @@ TEST(DailyReport, SummarisesTheDayFromTheStore) {
   EXPECT_NE(md.find("| 2025-01-01T16:00:00Z | BTCUSDT | -0.00005 | -0.1 | 100000 | -0.5 |"), std::string::npos) << md;
   EXPECT_NE(md.find("| Total | 0.5 | 2.0005 | 3 | 0 | 1.4995 |"), std::string::npos) << md;
   EXPECT_NE(md.find("| BTCUSDT | HOLD | 2025-01-01T02:00:00Z | in position |"), std::string::npos) << md;
-  EXPECT_NE(md.find("| BTCUSDT | perp | -0.1 | 100005 | 100100 | -9.5 | 2025-01-01T20:00:00Z |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| BTCUSDT | perp | -0.1 | 100005 | 100100 | -9.5 | 2025-01-01T20:00:00Z |"), std::string::npos)
+      << md;
   EXPECT_EQ(md.find("p3"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "reports" / "2025-01-01.md.tmp"));
 }
@@ -151,7 +157,8 @@ TEST(DailyReport, WrittenFromTheStoreWithoutBlockingTheLoop) {
   boost::asio::io_context io;
   RecordingEventSink sink;
   store::Store store(dir.file(), io.get_executor(), sink);
-  store.append(fill("p1", MarketType::Perp, Side::Sell, "100000", "0.05", "1", "USDT", true, kDay + std::chrono::hours(1)));
+  store.append(
+      fill("p1", MarketType::Perp, Side::Sell, "100000", "0.05", "1", "USDT", true, kDay + std::chrono::hours(1)));
   std::optional<Result<std::filesystem::path>> written;
   boost::asio::co_spawn(
       io,

@@ -32,12 +32,15 @@ const Row kRows[] = {
     {"reducing", [](HealthInput& i) { i.kill_switch = "reducing", i.kill_reason = "md_stale"; }, 503, "reducing",
      "md_stale"},
     {"not started", [](HealthInput& i) { i.started = false; }, 503, "starting", "reconciliation"},
-    {"public stale", [](HealthInput& i) { i.streams[0].age_s = 31; }, 503, "stale", "public stream: no message for 31.0 s"},
+    {"public stale", [](HealthInput& i) { i.streams[0].age_s = 31; }, 503, "stale",
+     "public stream: no message for 31.0 s"},
     {"private stale", [](HealthInput& i) { i.streams[1].age_s = 45.5; }, 503, "stale", "private stream"},
     {"never received", [](HealthInput& i) { i.streams[0].age_s.reset(); }, 503, "stale", "nothing received yet"},
     {"exactly at the limit is live", [](HealthInput& i) { i.streams[0].age_s = 30; }, 200, "ok", ""},
-    {"halted beats stale", [](HealthInput& i) { i.kill_switch = "halted", i.streams[0].age_s = 99; }, 503, "halted", ""},
-    {"starting beats stale", [](HealthInput& i) { i.started = false, i.streams[0].age_s.reset(); }, 503, "starting", ""},
+    {"halted beats stale", [](HealthInput& i) { i.kill_switch = "halted", i.streams[0].age_s = 99; }, 503, "halted",
+     ""},
+    {"starting beats stale", [](HealthInput& i) { i.started = false, i.streams[0].age_s.reset(); }, 503, "starting",
+     ""},
     {"paper: public stream only", [](HealthInput& i) { i.streams.pop_back(); }, 200, "ok", ""},
 };
 

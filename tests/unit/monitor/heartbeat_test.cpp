@@ -100,8 +100,7 @@ TEST(Heartbeat, MissingMarketDataGivesNullsNotZeros) {
 }
 
 TEST(Heartbeat, JsonFieldsAreExactStringsAndCounters) {
-  const Heartbeat hb =
-      build_heartbeat({kNow, {hedged()}, {{"oms.chase", 2, 10}, {"oms.cooldown", 0, 1}}, "Active"});
+  const Heartbeat hb = build_heartbeat({kNow, {hedged()}, {{"oms.chase", 2, 10}, {"oms.cooldown", 0, 1}}, "Active"});
   const auto j = to_json(hb);
   EXPECT_EQ(j["ts"], "2025-01-01T00:00:00.000Z");
   const auto& s = j["symbols"][0];

@@ -54,7 +54,9 @@ MetricsSnapshot sample() {
 }  // namespace
 
 TEST(Prometheus, EscapesBackslashQuoteAndNewline) {
-  EXPECT_EQ(escape_label_value(R"(a\b"c)" "\nd"), R"(a\\b\"c\nd)");
+  EXPECT_EQ(escape_label_value(R"(a\b"c)"
+                               "\nd"),
+            R"(a\\b\"c\nd)");
   EXPECT_EQ(escape_label_value("plain"), "plain");
 }
 

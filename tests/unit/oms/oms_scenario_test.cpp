@@ -212,7 +212,8 @@ TEST_F(OmsScenario, RejectBurstCooldownAndRecovery) {
 TEST_F(OmsScenario, StalePrivateStreamBlocksNewOrdersButNotCancelsOrReductions) {
   params.ws_stale_block_ms = 5'000;
   rebuild();
-  EXPECT_EQ(oms->submit(limit(MarketType::Perp, Side::Sell, "100.2", "0.01")).blocked_by, Guard::WsStale);  // never heard
+  EXPECT_EQ(oms->submit(limit(MarketType::Perp, Side::Sell, "100.2", "0.01")).blocked_by,
+            Guard::WsStale);  // never heard
   oms->on_private_activity();
   auto resting = submit_ok(limit(MarketType::Perp, Side::Sell, "100.2", "0.02"));
   oms->on_place_result(resting, ack(resting));

@@ -9,7 +9,9 @@ namespace {
 
 class RecordingListener : public OrderListener {
  public:
-  void on_order_update(const Order& o) override { updates.push_back(o.client_oid + ":" + std::string(to_string(o.status))); }
+  void on_order_update(const Order& o) override {
+    updates.push_back(o.client_oid + ":" + std::string(to_string(o.status)));
+  }
   void on_fill(const Order& o, const Fill& f) override { fills.push_back(f.trade_id); }
   void on_chase_done(const Order& o, std::string_view reason) override {
     chase_done.push_back(o.client_oid + ":" + std::string(reason));
@@ -67,9 +69,9 @@ TEST_F(OrderManagerTest, InvalidIntentsAreRefusedWithTheirReason) {
   unknown.symbol = "ETHUSDT";
   auto chase_gtc = limit(MarketType::Perp, Side::Buy, "100", "0.01");
   chase_gtc.chase = true;
-  const std::vector<Case> cases = {{off_lot, "size_off_lot"},          {off_tick, "price_off_tick"},
-                                   {no_price, "limit_without_price"},  {po_market, "post_only_market"},
-                                   {unknown, "unknown_instrument"},    {chase_gtc, "chase_needs_post_only_limit"}};
+  const std::vector<Case> cases = {{off_lot, "size_off_lot"},         {off_tick, "price_off_tick"},
+                                   {no_price, "limit_without_price"}, {po_market, "post_only_market"},
+                                   {unknown, "unknown_instrument"},   {chase_gtc, "chase_needs_post_only_limit"}};
   for (const auto& c : cases) {
     auto r = oms->submit(c.in);
     EXPECT_EQ(r.blocked_by, Guard::Invalid) << c.reason;

@@ -11,7 +11,7 @@ using S = OrderStatus;
 
 namespace {
 
-constexpr S kAll[] = {S::New,    S::Sent,     S::Acked,   S::PartiallyFilled, S::Filled,
+constexpr S kAll[] = {S::New,      S::Sent,     S::Acked,   S::PartiallyFilled, S::Filled,
                       S::Canceled, S::Rejected, S::Expired, S::Unknown};
 
 // The expected table, written out independently of the implementation.
@@ -24,7 +24,7 @@ const std::set<std::pair<S, S>> kAllowed = {
     {S::Sent, S::Canceled},
     {S::Sent, S::Rejected},
     {S::Sent, S::Expired},
-    {S::Sent, S::Unknown},          // timeout
+    {S::Sent, S::Unknown},  // timeout
     {S::Acked, S::PartiallyFilled},
     {S::Acked, S::Filled},
     {S::Acked, S::Canceled},
@@ -33,15 +33,15 @@ const std::set<std::pair<S, S>> kAllowed = {
     {S::PartiallyFilled, S::Filled},
     {S::PartiallyFilled, S::Canceled},
     {S::PartiallyFilled, S::Expired},
-    {S::Canceled, S::Filled},       // fill raced the cancel
+    {S::Canceled, S::Filled},  // fill raced the cancel
     {S::Expired, S::Filled},
     {S::Unknown, S::Acked},
     {S::Unknown, S::PartiallyFilled},
     {S::Unknown, S::Filled},
     {S::Unknown, S::Canceled},
-    {S::Unknown, S::Rejected},      // not found after timeout
+    {S::Unknown, S::Rejected},  // not found after timeout
     {S::Unknown, S::Expired},
-    {S::Rejected, S::Acked},        // a late ack: the order exists after all
+    {S::Rejected, S::Acked},  // a late ack: the order exists after all
     {S::Rejected, S::PartiallyFilled},
     {S::Rejected, S::Filled},
     {S::Rejected, S::Canceled},

@@ -6,7 +6,8 @@ using namespace carry;
 using namespace carry::oms;
 
 namespace {
-Fill fill(MarketType m, Side side, const char* price, const char* size, const char* fee = "0", std::string coin = "USDT") {
+Fill fill(MarketType m, Side side, const char* price, const char* size, const char* fee = "0",
+          std::string coin = "USDT") {
   Fill f;
   f.symbol = "BTCUSDT";
   f.market = m;

@@ -58,8 +58,8 @@ class EngineTest : public ExchangeTest {
     return r;
   }
 
-  static oms::OrderIntent intent(MarketType m, Side side, OrderType type, const char* size,
-                                 const char* price = nullptr, TimeInForce tif = TimeInForce::Gtc) {
+  static oms::OrderIntent intent(MarketType m, Side side, OrderType type, const char* size, const char* price = nullptr,
+                                 TimeInForce tif = TimeInForce::Gtc) {
     oms::OrderIntent in;
     in.symbol = "BTCUSDT";
     in.market = m;
@@ -88,7 +88,7 @@ TEST_F(EngineTest, LostAckOrderExistsIsRecoveredByClientIdAndNeverSentTwice) {
   EXPECT_EQ(sink.count("order.unknown"), 1u);
   ASSERT_NE(sink.last("idempotent.recover"), nullptr);
   EXPECT_EQ(sink.last("idempotent.recover")->fields["found"], true);
-  EXPECT_EQ(ex->orders_accepted(), 1u);  // no second order
+  EXPECT_EQ(ex->orders_accepted(), 1u);        // no second order
   EXPECT_EQ(driver->commands_executed(), 2u);  // the place and the query
   // The delayed pushes arrive later and change nothing.
   driver->release_held();
@@ -170,7 +170,8 @@ TEST_F(EngineTest, KillSwitchHaltedBlocksEverythingAndFlattenAllReducesToFlat) {
   // Halted: nothing goes out, not even a reduction.
   const auto accepted = ex->orders_accepted();
   EXPECT_EQ(submit(intent(MarketType::Spot, Side::Buy, OrderType::Market, "0.1")).reason, "kill_switch.halted");
-  EXPECT_EQ(submit(intent(MarketType::Perp, Side::Sell, OrderType::Limit, "0.1", "100.1")).reason, "kill_switch.halted");
+  EXPECT_EQ(submit(intent(MarketType::Perp, Side::Sell, OrderType::Limit, "0.1", "100.1")).reason,
+            "kill_switch.halted");
   EXPECT_EQ(ex->orders_accepted(), accepted);
   EXPECT_TRUE(oms->open_orders().empty());
 }
@@ -210,7 +211,7 @@ TEST_F(EngineTest, FillArrivingAfterAnAmendWasSentNeverOverfillsTheIntent) {
   auto in = intent(MarketType::Perp, Side::Buy, OrderType::Limit, "1", "100", TimeInForce::PostOnly);
   in.chase = true;
   ASSERT_TRUE(submit(in).accepted());
-  driver->hold_pushes(true);  // the private stream lags
+  driver->hold_pushes(true);                        // the private stream lags
   md(MarketType::Perp, "99.9", "100", "5", "0.4");  // 0.4 fills at 100; we do not know yet
   md(MarketType::Perp, "100.2", "100.4");           // the chaser amends the full 1.0 to 100.2
   EXPECT_EQ(ex->orders_accepted(), 2u);

@@ -16,7 +16,7 @@ TEST_F(ExchangeTest, RestingLimitBuyFillsAsMakerWhenTheAskComesDown) {
   ASSERT_EQ(updates.size(), 1u);
   EXPECT_EQ(updates[0].status, OrderStatus::Acked);
   EXPECT_EQ(ex->spot_balance("USDT").frozen, "50.03"_dec);  // 100 x 0.5 x (1 + taker fee)
-  bbo(MarketType::Spot, "99.8", "100.1");  // not yet
+  bbo(MarketType::Spot, "99.8", "100.1");                   // not yet
   EXPECT_TRUE(take<Fill>().empty());
   bbo(MarketType::Spot, "99.8", "100");
   events.clear();
@@ -80,11 +80,11 @@ TEST_F(ExchangeTest, MarketOrderTakesTheTouchWithSlippageAndTakerFee) {
     if (auto* u = std::get_if<OrderUpdate>(&e)) updates.push_back(*u);
   }
   ASSERT_EQ(fills.size(), 1u);
-  EXPECT_EQ(fills[0].size, "0.3"_dec);             // only what the top of book offered
-  EXPECT_EQ(fills[0].price, "100.4"_dec);          // 100.2 + 10 bps = 100.3002, up to the tick
+  EXPECT_EQ(fills[0].size, "0.3"_dec);     // only what the top of book offered
+  EXPECT_EQ(fills[0].price, "100.4"_dec);  // 100.2 + 10 bps = 100.3002, up to the tick
   EXPECT_FALSE(fills[0].maker);
-  EXPECT_EQ(fills[0].fee, "0.018072"_dec);         // 100.4 x 0.3 x 0.0006
-  ASSERT_EQ(updates.size(), 3u);                   // live, partially filled, canceled remainder
+  EXPECT_EQ(fills[0].fee, "0.018072"_dec);  // 100.4 x 0.3 x 0.0006
+  ASSERT_EQ(updates.size(), 3u);            // live, partially filled, canceled remainder
   EXPECT_EQ(updates.back().status, OrderStatus::Canceled);
   EXPECT_EQ(updates.back().filled_size, "0.3"_dec);
   // The liquidity is gone until the next BBO.
@@ -168,7 +168,7 @@ TEST_F(ExchangeTest, AmendReplacesUnderANewClientIdAndCancelReleasesFunds) {
   EXPECT_EQ(updates[1].status, OrderStatus::Acked);
   EXPECT_EQ(*updates[1].price, "99"_dec);
   EXPECT_EQ(ex->spot_balance("USDT").frozen, "49.5297"_dec);  // 99 x 0.5 x 1.0006
-  EXPECT_FALSE(ex->amend(am).has_value());                     // the old one is gone
+  EXPECT_FALSE(ex->amend(am).has_value());                    // the old one is gone
   CancelOrderRequest c{"BTCUSDT", MarketType::Spot, "t-new", ""};
   ASSERT_TRUE(ex->cancel(c).has_value());
   EXPECT_EQ(ex->spot_balance("USDT").frozen, Decimal{});
@@ -258,10 +258,13 @@ TEST_F(ExchangeTest, RefusesWhatTheAccountCannotCover) {
   rebuild();
   bbo(MarketType::Spot, "100", "100.2");
   bbo(MarketType::Perp, "100", "100.2");
-  EXPECT_EQ(ex->place(limit(MarketType::Spot, Side::Buy, "100", "0.5")).error(), make_error_code(Errc::exchange_rejected));
-  EXPECT_EQ(ex->place(limit(MarketType::Spot, Side::Sell, "100.2", "0.5")).error(), make_error_code(Errc::exchange_rejected));
+  EXPECT_EQ(ex->place(limit(MarketType::Spot, Side::Buy, "100", "0.5")).error(),
+            make_error_code(Errc::exchange_rejected));
+  EXPECT_EQ(ex->place(limit(MarketType::Spot, Side::Sell, "100.2", "0.5")).error(),
+            make_error_code(Errc::exchange_rejected));
   EXPECT_EQ(ex->place(market(MarketType::Perp, Side::Sell, "0.5")).error(), make_error_code(Errc::exchange_rejected));
-  EXPECT_EQ(ex->place(market(MarketType::Perp, Side::Buy, "0.05", true)).error(), make_error_code(Errc::exchange_rejected));
+  EXPECT_EQ(ex->place(market(MarketType::Perp, Side::Buy, "0.05", true)).error(),
+            make_error_code(Errc::exchange_rejected));
   auto off_grid = limit(MarketType::Spot, Side::Buy, "100.05", "0.01");
   EXPECT_EQ(ex->place(off_grid).error(), make_error_code(Errc::invalid_argument));
   EXPECT_TRUE(ex->place(market(MarketType::Perp, Side::Sell, "0.09")).has_value());  // 9 USDT margin fits

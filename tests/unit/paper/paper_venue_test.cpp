@@ -61,7 +61,8 @@ TEST_F(PaperVenueTest, CallsCompleteAtOnceAndPushesReachTheHandlerFirst) {
   auto found = run(venue.order_by_client_oid("BTCUSDT", MarketType::Perp, resting->client_oid));
   ASSERT_TRUE(found.has_value() && found->has_value());
   EXPECT_EQ((*found)->status, OrderStatus::Acked);
-  auto amended = run(venue.amend({"BTCUSDT", MarketType::Perp, resting->client_oid, "", "t-x", "101.5"_dec, "0.1"_dec}));
+  auto amended =
+      run(venue.amend({"BTCUSDT", MarketType::Perp, resting->client_oid, "", "t-x", "101.5"_dec, "0.1"_dec}));
   ASSERT_TRUE(amended.has_value());
   auto canceled = run(venue.cancel({"BTCUSDT", MarketType::Perp, "t-x", ""}));
   ASSERT_TRUE(canceled.has_value());
@@ -88,7 +89,8 @@ TEST_F(PaperVenueTest, AHandlerThatCallsBackIntoTheVenueSeesEveryEventOnce) {
   std::vector<std::string> updates;
   bool placed_follower = false;
   venue.set_exec_handler([&](const ExecEvent& e) {
-    if (auto* u = std::get_if<OrderUpdate>(&e)) updates.push_back(u->client_oid + ":" + std::string(to_string(u->status)));
+    if (auto* u = std::get_if<OrderUpdate>(&e))
+      updates.push_back(u->client_oid + ":" + std::string(to_string(u->status)));
     if (auto* f = std::get_if<Fill>(&e)) {
       fills.push_back(*f);
       if (!placed_follower) {

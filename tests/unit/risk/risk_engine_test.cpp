@@ -74,7 +74,7 @@ TEST_F(RiskTest, SymbolAndTotalNotionalCountThePositionAfterTheOrder) {
   limits.max_net_delta_bps = 0;
   build_risk();
   fill_now(MarketType::Spot, Side::Buy, "0.4");
-  EXPECT_EQ(blocked_rule(limit(MarketType::Spot, Side::Buy, "100", "0.2")), "max_symbol_notional");  // 60 > 50
+  EXPECT_EQ(blocked_rule(limit(MarketType::Spot, Side::Buy, "100", "0.2")), "max_symbol_notional");     // 60 > 50
   EXPECT_EQ(blocked_rule(limit(MarketType::Perp, Side::Sell, "100.2", "0.45")), "max_total_notional");  // 40 + 45
   EXPECT_EQ(blocked_rule(limit(MarketType::Perp, Side::Sell, "100.2", "0.39")), "");
 }
@@ -102,7 +102,7 @@ TEST_F(RiskTest, DailyLossTripsReducingThenFlatHalts) {
   limits.max_daily_loss = Decimal::from_units(5);
   build_risk();
   fill_now(MarketType::Perp, Side::Buy, "1", "100");
-  risk->on_timer();  // day start
+  risk->on_timer();                          // day start
   feed_bbo(MarketType::Perp, "96", "96.2");  // -3.9
   risk->on_timer();
   EXPECT_EQ(risk->kill_switch().state(), KillState::Active);

@@ -12,8 +12,8 @@
 namespace carry::sim {
 namespace {
 
-using test_support::SimFixture;
 using nlohmann::json;
+using test_support::SimFixture;
 
 struct UtaFixture : SimFixture {
   void configure(SimConfig& cfg) override {
@@ -109,14 +109,16 @@ TEST(SimConfigAccountMode, YamlPerAccountAndTheFlagForAll) {
   ASSERT_EQ(all.accounts.size(), 3u);
   for (const auto& a : all.accounts) EXPECT_EQ(a.account_mode, "uta") << a.api_key;
 
-  const auto bad = write_temp("sim_account_mode_bad.yaml",
-                              "sim:\n  accounts:\n    - {api_key: a, secret: b, passphrase: c, account_mode: unified}\n");
+  const auto bad =
+      write_temp("sim_account_mode_bad.yaml",
+                 "sim:\n  accounts:\n    - {api_key: a, secret: b, passphrase: c, account_mode: unified}\n");
   SimConfig b;
   try {
     load_sim_yaml(b, bad);
     ADD_FAILURE() << "no error";
   } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("sim.accounts[].account_mode: expected classic or uta"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("sim.accounts[].account_mode: expected classic or uta"), std::string::npos)
+        << e.what();
   }
   SimConfig f;
   const char* flag[] = {"bitget-sim", "--account-mode", "hybrid"};

@@ -10,8 +10,8 @@
 namespace carry::sim {
 namespace {
 
-using test_support::SimFixture;
 using nlohmann::json;
+using test_support::SimFixture;
 
 TEST_F(SimFixture, SpotCoinsListTheInstrumentsAndBalancesCoins) {
   auto r = get("/api/v2/spot/public/coins");

@@ -64,9 +64,7 @@ struct Fixture : ::testing::Test {
     return e ? e->code : "accepted";
   }
 
-  const Order& order(const std::string& acc, Market m, const std::string& id) {
-    return *ex.find_order(acc, m, id, "");
-  }
+  const Order& order(const std::string& acc, Market m, const std::string& id) { return *ex.find_order(acc, m, id, ""); }
 
   void advance_to(std::int64_t ms) { ex.on_market(market.advance(ms), ms); }
 };

@@ -7,8 +7,8 @@
 namespace carry::sim {
 namespace {
 
-using test_support::SimFixture;
 using nlohmann::json;
+using test_support::SimFixture;
 
 TEST_F(SimFixture, V3InstrumentsListEachCategory) {
   const json perp = body(get("/api/v3/market/instruments?category=USDT-FUTURES"));

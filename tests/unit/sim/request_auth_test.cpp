@@ -18,8 +18,8 @@ struct AuthFixture : ::testing::Test {
   void SetUp() override { ex.add_account("key1", "secret1", "pass1", StartingBalances{}, 10, "one_way_mode"); }
 
   AuthOutcome call(std::map<std::string, std::string> headers, std::string_view method = "GET",
-                   std::string_view path = "/api/v2/mix/account/accounts", std::string_view query = "productType=USDT-FUTURES",
-                   std::string_view body = "") {
+                   std::string_view path = "/api/v2/mix/account/accounts",
+                   std::string_view query = "productType=USDT-FUTURES", std::string_view body = "") {
     RestAuthRequest r;
     r.method = method;
     r.path = path;
@@ -98,8 +98,8 @@ TEST_F(AuthFixture, WsLogin) {
   const std::int64_t ts_s = kNow / 1000;
   bitget::Signer good(bitget::Credentials{"key1", "secret1", "pass1"}, false);
   auto args = good.ws_login_args(ts_s);
-  nlohmann::json arg = {{"apiKey", args.api_key}, {"passphrase", args.passphrase}, {"timestamp", args.timestamp},
-                        {"sign", args.sign}};
+  nlohmann::json arg = {
+      {"apiKey", args.api_key}, {"passphrase", args.passphrase}, {"timestamp", args.timestamp}, {"sign", args.sign}};
   auto ok = authenticate_ws_login(arg, kNow, 30'000, ex);
   EXPECT_EQ(ok.error_code, 0);
   EXPECT_EQ(ok.account, "key1");

@@ -55,7 +55,8 @@ TEST(ResponseDropFaults, BadValuesNameTheKeyAndLeaveTheConfigUnchanged) {
       {{{"response_drop_next", 1.5}}, "faults.response_drop_next: expected a non-negative integer"},
       {{{"response_drop_next", true}}, "faults.response_drop_next: expected a non-negative integer"},
       // A valid key beside a bad one: nothing is applied.
-      {{{"response_drop_next", 4}, {"response_drop_rate", 2}}, "faults.response_drop_rate: expected a probability in [0, 1]"},
+      {{{"response_drop_next", 4}, {"response_drop_rate", 2}},
+       "faults.response_drop_rate: expected a probability in [0, 1]"},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(apply(cfg, c.body), c.expected) << c.body.dump();
@@ -66,7 +67,8 @@ TEST(ResponseDropFaults, BadValuesNameTheKeyAndLeaveTheConfigUnchanged) {
 
 TEST(ResponseDropFaults, ReadFromTheConfigFile) {
   const auto path = (std::filesystem::temp_directory_path() / "carry_sim_response_drop.yaml").string();
-  std::ofstream(path) << "sim:\n  faults:\n    response_drop_rate: 0.2\n    response_drop_next: 1\n    http_scope: private\n";
+  std::ofstream(path)
+      << "sim:\n  faults:\n    response_drop_rate: 0.2\n    response_drop_next: 1\n    http_scope: private\n";
   SimConfig cfg;
   load_sim_yaml(cfg, path);
   EXPECT_EQ(cfg.faults.response_drop_rate, 0.2);
@@ -91,7 +93,8 @@ struct ResponseDropSim : ::testing::Test {
   void SetUp() override {
     SimConfig cfg;
     cfg.accounts.push_back({"key1", "secret1", "pass1"});
-    sim = std::make_unique<Simulator>(cfg, std::make_unique<Tape>(Tape::synthetic(3, cfg.instruments, 600'000, 1000)), clock);
+    sim = std::make_unique<Simulator>(cfg, std::make_unique<Tape>(Tape::synthetic(3, cfg.instruments, 600'000, 1000)),
+                                      clock);
     clock.advance(std::chrono::milliseconds(1000));
     sim->step();
   }
@@ -103,9 +106,11 @@ struct ResponseDropSim : ::testing::Test {
     return sim->handle_http(r);
   }
   HttpResponse place(const std::string& client_oid) {
-    const json b = {{"symbol", "BTCUSDT"}, {"productType", "USDT-FUTURES"}, {"marginMode", "crossed"},
-                    {"marginCoin", "USDT"}, {"size", "0.010"}, {"side", "buy"}, {"orderType", "limit"},
-                    {"price", "1000.0"}, {"clientOid", client_oid}};
+    const json b = {{"symbol", "BTCUSDT"},     {"productType", "USDT-FUTURES"},
+                    {"marginMode", "crossed"}, {"marginCoin", "USDT"},
+                    {"size", "0.010"},         {"side", "buy"},
+                    {"orderType", "limit"},    {"price", "1000.0"},
+                    {"clientOid", client_oid}};
     HttpRequest r;
     r.method = "POST";
     r.target = "/api/v2/mix/order/place-order";
@@ -146,8 +151,10 @@ TEST_F(ResponseDropSim, BothWaysOfLosingAnAnswerOccurAndHttpScopeIsHonoured) {
   int closed = 0, unavailable = 0;
   for (int i = 0; i < 40; ++i) {
     const auto r = place("rate-" + std::to_string(i));
-    if (r.drop_connection) ++closed;
-    else if (r.status == 503) ++unavailable;
+    if (r.drop_connection)
+      ++closed;
+    else if (r.status == 503)
+      ++unavailable;
   }
   EXPECT_EQ(closed + unavailable, 40);
   EXPECT_GT(closed, 0);

@@ -9,8 +9,8 @@
 namespace carry::sim {
 namespace {
 
-using test_support::SimFixture;
 using nlohmann::json;
+using test_support::SimFixture;
 
 HttpResponse dummy(const rest::Call&) { return {}; }
 
@@ -80,25 +80,33 @@ TEST_F(SimFixture, SpotAndPerpOrdersShareTheParameterisedHandlers) {
   auto bad_cancel = signed_call("POST", "/api/v2/spot/trade/cancel-order", "",
                                 json({{"symbol", "BTCUSDT"}, {"orderId", id}}).dump(), signer);
   EXPECT_EQ(bad_cancel.status, 400) << "a perp order is not a spot order";
-  auto cancel = signed_call("POST", "/api/v2/mix/order/cancel-order", "",
-                            json({{"symbol", "BTCUSDT"}, {"productType", "USDT-FUTURES"}, {"orderId", id}}).dump(), signer);
+  auto cancel =
+      signed_call("POST", "/api/v2/mix/order/cancel-order", "",
+                  json({{"symbol", "BTCUSDT"}, {"productType", "USDT-FUTURES"}, {"orderId", id}}).dump(), signer);
   ASSERT_EQ(cancel.status, 200) << cancel.body;
   EXPECT_EQ(body(cancel)["data"]["orderId"], id);
   auto spot = signed_call("POST", "/api/v2/spot/trade/place-order", "",
-                          json({{"symbol", "BTCUSDT"}, {"side", "buy"}, {"orderType", "limit"}, {"force", "gtc"},
-                                {"size", "0.01"}, {"price", "1000.00"}, {"clientOid", "s1"}})
+                          json({{"symbol", "BTCUSDT"},
+                                {"side", "buy"},
+                                {"orderType", "limit"},
+                                {"force", "gtc"},
+                                {"size", "0.01"},
+                                {"price", "1000.00"},
+                                {"clientOid", "s1"}})
                               .dump(),
                           signer);
   ASSERT_EQ(spot.status, 200) << spot.body;
   EXPECT_EQ(body(spot)["data"]["clientOid"], "s1");
-  auto batch = signed_call("POST", "/api/v2/spot/trade/batch-orders", "",
-                           json({{"symbol", "BTCUSDT"},
-                                 {"orderList", json::array({{{"side", "buy"}, {"orderType", "limit"}, {"size", "0.01"},
-                                                             {"price", "1000.00"}, {"clientOid", "s2"}},
-                                                            {{"side", "up"}, {"orderType", "limit"}, {"size", "0.01"},
-                                                             {"clientOid", "s3"}}})}})
-                               .dump(),
-                           signer);
+  auto batch = signed_call(
+      "POST", "/api/v2/spot/trade/batch-orders", "",
+      json(
+          {{"symbol", "BTCUSDT"},
+           {"orderList",
+            json::array(
+                {{{"side", "buy"}, {"orderType", "limit"}, {"size", "0.01"}, {"price", "1000.00"}, {"clientOid", "s2"}},
+                 {{"side", "up"}, {"orderType", "limit"}, {"size", "0.01"}, {"clientOid", "s3"}}})}})
+          .dump(),
+      signer);
   ASSERT_EQ(batch.status, 200) << batch.body;
   EXPECT_EQ(body(batch)["data"]["successList"].size(), 1u);
   EXPECT_EQ(body(batch)["data"]["failureList"][0]["clientOid"], "s3");

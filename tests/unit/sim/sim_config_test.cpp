@@ -36,8 +36,9 @@ TEST(SimConfig, BundledConfigLoads) {
 
 TEST(SimConfig, CommandLineOverridesAndValidates) {
   SimConfig cfg;
-  const char* argv[] = {"bitget-sim", "--listen", "127.0.0.1:0", "--synthetic", "--seed", "9", "--speed", "60",
-                        "--funding-interval", "30", "--funding-rate", "0.0005", "--account", "a,b,c"};
+  const char* argv[] = {"bitget-sim", "--listen", "127.0.0.1:0",        "--synthetic", "--seed",         "9",
+                        "--speed",    "60",       "--funding-interval", "30",          "--funding-rate", "0.0005",
+                        "--account",  "a,b,c"};
   ASSERT_TRUE(parse_cli(cfg, 14, argv));
   EXPECT_EQ(cfg.listen_port, 0);
   EXPECT_TRUE(cfg.synthetic);
@@ -132,7 +133,8 @@ TEST(SimConfig, YamlErrorsNameFileAndKey) {
     EXPECT_NE(std::string(e.what()).find("http_429_rate"), std::string::npos) << e.what();
   }
   auto r = write_temp("carry_sim_sched.yaml",
-                      "daemon_section: {ignored: true}\nsim:\n  funding:\n    rate: '0.0002'\n    schedule: [[0, '0.0004'], [120, '-0.0001']]\n");
+                      "daemon_section: {ignored: true}\nsim:\n  funding:\n    rate: '0.0002'\n    schedule: [[0, "
+                      "'0.0004'], [120, '-0.0001']]\n");
   SimConfig ok;
   load_sim_yaml(ok, r);
   ASSERT_EQ(ok.funding.schedule.size(), 2u);

@@ -30,7 +30,8 @@ struct SimFixture : ::testing::Test {
     cfg.funding.interval_ms = 60'000;
     cfg.funding.rate = "0.0003"_dec;
     configure(cfg);
-    sim = std::make_unique<Simulator>(cfg, std::make_unique<Tape>(Tape::synthetic(3, cfg.instruments, 600'000, 1000)), clock);
+    sim = std::make_unique<Simulator>(cfg, std::make_unique<Tape>(Tape::synthetic(3, cfg.instruments, 600'000, 1000)),
+                                      clock);
   }
 
   void advance(std::int64_t ms) {
@@ -63,8 +64,14 @@ struct SimFixture : ::testing::Test {
 
   std::string place_perp(const std::string& side, const std::string& type, const std::string& size,
                          const std::string& price = "", const std::string& force = "gtc") {
-    json b = {{"symbol", "BTCUSDT"}, {"productType", "USDT-FUTURES"}, {"marginMode", "crossed"}, {"marginCoin", "USDT"},
-              {"size", size}, {"side", side}, {"orderType", type}, {"force", force}};
+    json b = {{"symbol", "BTCUSDT"},
+              {"productType", "USDT-FUTURES"},
+              {"marginMode", "crossed"},
+              {"marginCoin", "USDT"},
+              {"size", size},
+              {"side", side},
+              {"orderType", type},
+              {"force", force}};
     if (!price.empty()) b["price"] = price;
     auto r = signed_call("POST", "/api/v2/mix/order/place-order", "", b.dump(), signer);
     EXPECT_EQ(r.status, 200) << r.body;

@@ -1,6 +1,6 @@
+#include "simulator.hpp"
 #include "book_checksum.hpp"
 #include "sim_fixture.hpp"
-#include "simulator.hpp"
 
 #include <carry/bitget/signer.hpp>
 
@@ -11,8 +11,8 @@
 namespace carry::sim {
 namespace {
 
-using test_support::SimFixture;
 using test_support::kStart;
+using test_support::SimFixture;
 
 using nlohmann::json;
 
@@ -88,7 +88,8 @@ TEST_F(SimFixture, SingleAccountReportsTheSymbolsSettingsAndSettersAnswerLikeBit
 
   // With a resting perp order neither mode may change: 40920, and the settings stay.
   place_perp("buy", "limit", "0.010", "1000.0", "post_only");
-  auto refused = post("/api/v2/mix/account/set-position-mode", {{"productType", "USDT-FUTURES"}, {"posMode", "hedge_mode"}});
+  auto refused =
+      post("/api/v2/mix/account/set-position-mode", {{"productType", "USDT-FUTURES"}, {"posMode", "hedge_mode"}});
   EXPECT_EQ(refused.status, 400);
   EXPECT_EQ(body(refused)["code"], "40920");
   json crossed = base;
@@ -102,7 +103,8 @@ TEST_F(SimFixture, SingleAccountReportsTheSymbolsSettingsAndSettersAnswerLikeBit
 TEST_F(SimFixture, BooksUpdatesCarryTheChecksumOfTheMergedBook) {
   WsSession ws;
   ws.is_private = false;
-  auto out = sim->on_ws_text(ws, R"({"op":"subscribe","args":[{"instType":"USDT-FUTURES","channel":"books","instId":"BTCUSDT"}]})");
+  auto out = sim->on_ws_text(
+      ws, R"({"op":"subscribe","args":[{"instType":"USDT-FUTURES","channel":"books","instId":"BTCUSDT"}]})");
   ASSERT_EQ(out.frames.size(), 2u);
   EXPECT_EQ(json::parse(out.frames[0])["event"], "subscribe");
   auto snap = json::parse(out.frames[1]);
@@ -113,12 +115,18 @@ TEST_F(SimFixture, BooksUpdatesCarryTheChecksumOfTheMergedBook) {
   auto apply = [&](const json& d) {
     for (const auto& l : d["bids"]) {
       auto p = Decimal::parse(l[0].get<std::string>()).value();
-      if (l[1] == "0") bids.erase(p); else bids[p] = l[1];
+      if (l[1] == "0")
+        bids.erase(p);
+      else
+        bids[p] = l[1];
       price_text[p] = l[0];
     }
     for (const auto& l : d["asks"]) {
       auto p = Decimal::parse(l[0].get<std::string>()).value();
-      if (l[1] == "0") asks.erase(p); else asks[p] = l[1];
+      if (l[1] == "0")
+        asks.erase(p);
+      else
+        asks[p] = l[1];
       price_text[p] = l[0];
     }
   };
@@ -167,13 +175,16 @@ TEST_F(SimFixture, BooksUpdatesCarryTheChecksumOfTheMergedBook) {
 TEST_F(SimFixture, PrivateLoginSubscribeAndOrderPushes) {
   WsSession ws;
   ws.is_private = true;
-  auto early = sim->on_ws_text(ws, R"({"op":"subscribe","args":[{"instType":"USDT-FUTURES","channel":"orders","instId":"default"}]})");
+  auto early = sim->on_ws_text(
+      ws, R"({"op":"subscribe","args":[{"instType":"USDT-FUTURES","channel":"orders","instId":"default"}]})");
   EXPECT_EQ(json::parse(early.frames[0])["code"], 30004);
   auto login = sim->on_ws_text(ws, signer.ws_login_message(clock.now().ms() / 1000));
   ASSERT_EQ(login.frames.size(), 1u);
   EXPECT_EQ(json::parse(login.frames[0])["event"], "login");
   EXPECT_EQ(json::parse(login.frames[0])["code"], 0);
-  auto sub = sim->on_ws_text(ws, R"({"op":"subscribe","args":[{"instType":"USDT-FUTURES","channel":"orders","instId":"default"},{"instType":"USDT-FUTURES","channel":"fill","instId":"default"},{"instType":"USDT-FUTURES","channel":"account","coin":"default"}]})");
+  auto sub = sim->on_ws_text(
+      ws,
+      R"({"op":"subscribe","args":[{"instType":"USDT-FUTURES","channel":"orders","instId":"default"},{"instType":"USDT-FUTURES","channel":"fill","instId":"default"},{"instType":"USDT-FUTURES","channel":"account","coin":"default"}]})");
   ASSERT_EQ(sub.frames.size(), 4u);  // three acks + the account snapshot
   EXPECT_EQ(json::parse(sub.frames[3])["arg"]["coin"], "default");
   sim->drain_pushes();
@@ -229,8 +240,8 @@ TEST_F(SimFixture, FundingSettlesIntoBillsWithMarkPrice) {
   clock.set(UnixNanos::from_ms(next + 5));
   sim->step();
   EXPECT_EQ(stats()["funding_settlements"], 2);  // BTCUSDT and ETHUSDT
-  auto bills = body(signed_call("GET", "/api/v2/mix/account/bill", "businessType=contract_settle_fee&productType=USDT-FUTURES",
-                                "", signer));
+  auto bills = body(signed_call("GET", "/api/v2/mix/account/bill",
+                                "businessType=contract_settle_fee&productType=USDT-FUTURES", "", signer));
   ASSERT_EQ(bills["code"], "00000") << bills.dump();
   ASSERT_EQ(bills["data"]["bills"].size(), 1u);
   const auto& b = bills["data"]["bills"][0];
@@ -276,7 +287,9 @@ TEST_F(SimFixture, StaleBooksFreezeMarketData) {
 // clock_skew_ms moves the exchange's clock as clients see it: the server time and the signed
 // timestamp window (REST 40008, WS login 30014), set mid-run and back.
 TEST_F(SimFixture, ClockSkewMovesServerTimeAndTheTimestampWindow) {
-  const auto server_ms = [&] { return std::stoll(body(get("/api/v2/public/time"))["data"]["serverTime"].get<std::string>()); };
+  const auto server_ms = [&] {
+    return std::stoll(body(get("/api/v2/public/time"))["data"]["serverTime"].get<std::string>());
+  };
   EXPECT_EQ(server_ms(), clock.now().ms());
   HttpRequest f;
   f.method = "POST";
@@ -316,8 +329,10 @@ TEST_F(SimFixture, HttpFaultsRejectBeforeProcessing) {
   f.body = R"({"http_429_next":1,"http_scope":"private"})";
   ASSERT_EQ(sim->handle_http(f).status, 200);
   EXPECT_EQ(get("/api/v2/public/time").status, 200);  // public is out of scope
-  json b = {{"symbol", "BTCUSDT"}, {"productType", "USDT-FUTURES"}, {"marginMode", "crossed"}, {"marginCoin", "USDT"},
-            {"size", "0.010"}, {"side", "buy"}, {"orderType", "market"}};
+  json b = {{"symbol", "BTCUSDT"},     {"productType", "USDT-FUTURES"},
+            {"marginMode", "crossed"}, {"marginCoin", "USDT"},
+            {"size", "0.010"},         {"side", "buy"},
+            {"orderType", "market"}};
   auto r = signed_call("POST", "/api/v2/mix/order/place-order", "", b.dump(), signer);
   EXPECT_EQ(r.status, 429);
   EXPECT_EQ(stats()["orders_placed"], 0);

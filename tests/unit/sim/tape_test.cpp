@@ -68,7 +68,8 @@ TEST(Tape, SyntheticIsDeterministicPerSeed) {
 }
 
 TEST(Tape, BundledTapeLoads) {
-  auto tape = Tape::load_csv(std::string(CARRY_SOURCE_DIR) + "/data/sim/tape_btc_eth_2025-05-20.csv", default_instruments());
+  auto tape =
+      Tape::load_csv(std::string(CARRY_SOURCE_DIR) + "/data/sim/tape_btc_eth_2025-05-20.csv", default_instruments());
   EXPECT_EQ(tape.series().size(), 4u);
   EXPECT_EQ(tape.row_count(), 4u * 360 * 4);
 }

@@ -7,8 +7,8 @@
 namespace carry::sim {
 namespace {
 
-using test_support::SimFixture;
 using nlohmann::json;
+using test_support::SimFixture;
 
 struct UtaTrade : SimFixture {
   void configure(SimConfig& cfg) override { cfg.accounts[0].account_mode = "uta"; }
@@ -21,8 +21,14 @@ struct UtaTrade : SimFixture {
 };
 
 TEST_F(UtaTrade, PerpLimitOrderIsPlacedListedAndCancelled) {
-  const json p = place({{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"qty", "0.010"}, {"price", "1000.0"},
-                        {"side", "buy"}, {"orderType", "limit"}, {"timeInForce", "gtc"}, {"clientOid", "u1"}});
+  const json p = place({{"category", "USDT-FUTURES"},
+                        {"symbol", "BTCUSDT"},
+                        {"qty", "0.010"},
+                        {"price", "1000.0"},
+                        {"side", "buy"},
+                        {"orderType", "limit"},
+                        {"timeInForce", "gtc"},
+                        {"clientOid", "u1"}});
   ASSERT_EQ(p["code"], "00000") << p.dump();
   const std::string id = p["data"]["orderId"];
   const json o = info(id)["data"];
@@ -44,7 +50,8 @@ TEST_F(UtaTrade, PerpLimitOrderIsPlacedListedAndCancelled) {
 }
 
 TEST_F(UtaTrade, SpotMarketBuyIsSizedInQuoteCoin) {
-  const json p = place({{"category", "SPOT"}, {"symbol", "BTCUSDT"}, {"qty", "100"}, {"side", "buy"}, {"orderType", "market"}});
+  const json p =
+      place({{"category", "SPOT"}, {"symbol", "BTCUSDT"}, {"qty", "100"}, {"side", "buy"}, {"orderType", "market"}});
   ASSERT_EQ(p["code"], "00000") << p.dump();
   const json o = info(p["data"]["orderId"])["data"];
   EXPECT_EQ(o["orderStatus"], "filled");
@@ -56,9 +63,14 @@ TEST_F(UtaTrade, SpotMarketBuyIsSizedInQuoteCoin) {
 
 TEST_F(UtaTrade, RequestsAreCheckedWithV3Codes) {
   EXPECT_EQ(place({{"symbol", "BTCUSDT"}, {"qty", "1"}, {"side", "buy"}, {"orderType", "market"}})["code"], "40017");
-  EXPECT_EQ(place({{"category", "COIN-FUTURES"}, {"symbol", "BTCUSD"}, {"qty", "1"}, {"side", "buy"}, {"orderType", "market"}})["code"],
+  EXPECT_EQ(place({{"category", "COIN-FUTURES"},
+                   {"symbol", "BTCUSD"},
+                   {"qty", "1"},
+                   {"side", "buy"},
+                   {"orderType", "market"}})["code"],
             "25100");
-  EXPECT_EQ(place({{"category", "SPOT"}, {"symbol", "BTCUSDT"}, {"side", "buy"}, {"orderType", "market"}})["code"], "40017");
+  EXPECT_EQ(place({{"category", "SPOT"}, {"symbol", "BTCUSDT"}, {"side", "buy"}, {"orderType", "market"}})["code"],
+            "40017");
   EXPECT_EQ(call("GET", "/api/v3/trade/order-info", "")["code"], "40017");
 }
 
@@ -83,14 +95,22 @@ struct UtaHedge : UtaTrade {
 };
 
 TEST_F(UtaHedge, SellWithPosSideLongClosesTheLong) {
-  const json open = place({{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"qty", "0.010"}, {"side", "buy"},
-                           {"posSide", "long"}, {"orderType", "market"}});
+  const json open = place({{"category", "USDT-FUTURES"},
+                           {"symbol", "BTCUSDT"},
+                           {"qty", "0.010"},
+                           {"side", "buy"},
+                           {"posSide", "long"},
+                           {"orderType", "market"}});
   ASSERT_EQ(open["code"], "00000") << open.dump();
   ASSERT_EQ(positions().size(), 1u);
   EXPECT_EQ(positions()[0]["holdSide"], "long");
   EXPECT_EQ(info(open["data"]["orderId"])["data"]["tradeSide"], "open");
-  const json close = place({{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"qty", "0.010"}, {"side", "sell"},
-                            {"posSide", "long"}, {"orderType", "market"}});
+  const json close = place({{"category", "USDT-FUTURES"},
+                            {"symbol", "BTCUSDT"},
+                            {"qty", "0.010"},
+                            {"side", "sell"},
+                            {"posSide", "long"},
+                            {"orderType", "market"}});
   ASSERT_EQ(close["code"], "00000") << close.dump();
   const json o = info(close["data"]["orderId"])["data"];
   EXPECT_EQ(o["side"], "sell");
@@ -98,7 +118,10 @@ TEST_F(UtaHedge, SellWithPosSideLongClosesTheLong) {
   EXPECT_EQ(o["tradeSide"], "close");
   for (const auto& p : positions()) EXPECT_EQ(p["total"], "0") << p.dump();
   // Without posSide a hedge-mode order is refused, not guessed.
-  EXPECT_NE(place({{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"qty", "0.010"}, {"side", "buy"},
+  EXPECT_NE(place({{"category", "USDT-FUTURES"},
+                   {"symbol", "BTCUSDT"},
+                   {"qty", "0.010"},
+                   {"side", "buy"},
                    {"orderType", "market"}})["code"],
             "00000");
 }
@@ -110,7 +133,10 @@ namespace carry::sim {
 namespace {
 
 TEST_F(UtaTrade, FillsPositionsAndFundingRecordsReadTheSameLedger) {
-  const json open = place({{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"qty", "0.010"}, {"side", "buy"},
+  const json open = place({{"category", "USDT-FUTURES"},
+                           {"symbol", "BTCUSDT"},
+                           {"qty", "0.010"},
+                           {"side", "buy"},
                            {"orderType", "market"}});
   ASSERT_EQ(open["code"], "00000") << open.dump();
   const std::string id = open["data"]["orderId"];
@@ -140,8 +166,8 @@ TEST_F(UtaTrade, FillsPositionsAndFundingRecordsReadTheSameLedger) {
   EXPECT_EQ(list[0]["type"], "CONTRACT_MAIN_SETTLE_FEE_USER_OUT");
   EXPECT_TRUE(Decimal::parse(list[0]["amount"].get<std::string>()).value().is_negative());
   EXPECT_EQ(list[1]["type"], "OPEN_LONG");
-  const json only = call("GET", "/api/v3/account/financial-records",
-                         "category=USDT-FUTURES&type=CONTRACT_MAIN_SETTLE_FEE_USER_OUT");
+  const json only =
+      call("GET", "/api/v3/account/financial-records", "category=USDT-FUTURES&type=CONTRACT_MAIN_SETTLE_FEE_USER_OUT");
   EXPECT_EQ(only["data"]["list"].size(), 1u);
   const json page2 = call("GET", "/api/v3/account/financial-records",
                           "category=USDT-FUTURES&limit=1&cursor=" + list[0]["id"].get<std::string>());
@@ -177,9 +203,11 @@ namespace carry::sim {
 namespace {
 
 TEST_F(UtaTrade, BatchesAnswerPerEntryAndCancelSymbolClearsTheCategory) {
-  auto raw = [&](const std::string& path, const std::string& text) { return body(signed_call("POST", path, "", text, signer)); };
-  const json order = {{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"qty", "0.010"}, {"price", "1000.0"},
-                      {"side", "buy"}, {"orderType", "limit"}};
+  auto raw = [&](const std::string& path, const std::string& text) {
+    return body(signed_call("POST", path, "", text, signer));
+  };
+  const json order = {{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"qty", "0.010"},
+                      {"price", "1000.0"},          {"side", "buy"},       {"orderType", "limit"}};
   json bad = order;
   bad["side"] = "up";
   json b1 = order, b2 = order;
@@ -215,14 +243,23 @@ TEST_F(UtaTrade, BatchesAnswerPerEntryAndCancelSymbolClearsTheCategory) {
 }
 
 TEST_F(UtaTrade, ModifyOrderAmendsTheRestingOrderInPlace) {
-  const json p = place({{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"qty", "0.010"}, {"price", "1000.0"},
-                        {"side", "buy"}, {"orderType", "limit"}, {"clientOid", "m1"}});
+  const json p = place({{"category", "USDT-FUTURES"},
+                        {"symbol", "BTCUSDT"},
+                        {"qty", "0.010"},
+                        {"price", "1000.0"},
+                        {"side", "buy"},
+                        {"orderType", "limit"},
+                        {"clientOid", "m1"}});
   ASSERT_EQ(p["code"], "00000") << p.dump();
   const std::string id = p["data"]["orderId"];
   sim->drain_pushes();
   const json m = call("POST", "/api/v3/trade/modify-order", "",
-                      {{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"orderId", id}, {"qty", "0.020"},
-                       {"price", "1001.0"}, {"autoCancel", "no"}});
+                      {{"category", "USDT-FUTURES"},
+                       {"symbol", "BTCUSDT"},
+                       {"orderId", id},
+                       {"qty", "0.020"},
+                       {"price", "1001.0"},
+                       {"autoCancel", "no"}});
   ASSERT_EQ(m["code"], "00000") << m.dump();
   EXPECT_EQ(m["data"], json({{"orderId", id}, {"clientOid", "m1"}}));  // rest_modify_order.json's shape
   json o = info(id)["data"];
@@ -243,18 +280,26 @@ TEST_F(UtaTrade, ModifyOrderAmendsTheRestingOrderInPlace) {
   EXPECT_TRUE(pushed);
   // By clientOid, the price alone: the order margin follows the new price.
   const json before = call("GET", "/api/v3/account/assets", "")["data"]["assets"][0];
-  ASSERT_EQ(call("POST", "/api/v3/trade/modify-order", "", {{"category", "USDT-FUTURES"}, {"clientOid", "m1"}, {"price", "2000.0"}})["code"],
+  ASSERT_EQ(call("POST", "/api/v3/trade/modify-order", "",
+                 {{"category", "USDT-FUTURES"}, {"clientOid", "m1"}, {"price", "2000.0"}})["code"],
             "00000");
   EXPECT_EQ(info(id)["data"]["qty"], "0.02");
   const json after = call("GET", "/api/v3/account/assets", "")["data"]["assets"][0];
-  EXPECT_GT(Decimal::parse(after["locked"].get<std::string>()).value(), Decimal::parse(before["locked"].get<std::string>()).value());
+  EXPECT_GT(Decimal::parse(after["locked"].get<std::string>()).value(),
+            Decimal::parse(before["locked"].get<std::string>()).value());
 }
 
 TEST_F(UtaTrade, ModifyToACrossingPriceTradesAtOnce) {
-  const json p = place({{"category", "SPOT"}, {"symbol", "BTCUSDT"}, {"qty", "0.001"}, {"price", "10000"},
-                        {"side", "buy"}, {"orderType", "limit"}, {"clientOid", "m2"}});
+  const json p = place({{"category", "SPOT"},
+                        {"symbol", "BTCUSDT"},
+                        {"qty", "0.001"},
+                        {"price", "10000"},
+                        {"side", "buy"},
+                        {"orderType", "limit"},
+                        {"clientOid", "m2"}});
   ASSERT_EQ(p["code"], "00000") << p.dump();
-  const json m = call("POST", "/api/v3/trade/modify-order", "", {{"category", "SPOT"}, {"clientOid", "m2"}, {"price", "200000"}});
+  const json m =
+      call("POST", "/api/v3/trade/modify-order", "", {{"category", "SPOT"}, {"clientOid", "m2"}, {"price", "200000"}});
   ASSERT_EQ(m["code"], "00000") << m.dump();
   const json o = info(p["data"]["orderId"])["data"];
   EXPECT_EQ(o["orderStatus"], "filled");
@@ -268,19 +313,29 @@ TEST_F(UtaTrade, ModifyRefusesUnknownFinishedAndBadAmends) {
   const auto modify = [&](const json& b) { return call("POST", "/api/v3/trade/modify-order", "", b)["code"]; };
   EXPECT_EQ(modify({{"category", "USDT-FUTURES"}, {"orderId", "42"}, {"price", "1000.0"}}), "25204");
   EXPECT_EQ(modify({{"category", "USDT-FUTURES"}, {"price", "1000.0"}}), "40017");
-  const json p = place({{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"qty", "0.010"}, {"price", "1000.0"},
-                        {"side", "buy"}, {"orderType", "limit"}, {"clientOid", "m3"}});
+  const json p = place({{"category", "USDT-FUTURES"},
+                        {"symbol", "BTCUSDT"},
+                        {"qty", "0.010"},
+                        {"price", "1000.0"},
+                        {"side", "buy"},
+                        {"orderType", "limit"},
+                        {"clientOid", "m3"}});
   const std::string id = p["data"]["orderId"];
   EXPECT_EQ(modify({{"category", "USDT-FUTURES"}, {"orderId", id}}), "40017");  // neither qty nor price
   EXPECT_EQ(modify({{"category", "USDT-FUTURES"}, {"orderId", id}, {"price", "abc"}}), "40017");
-  EXPECT_EQ(modify({{"category", "USDT-FUTURES"}, {"orderId", id}, {"symbol", "ETHUSDT"}, {"price", "1000.0"}}), "25204");
+  EXPECT_EQ(modify({{"category", "USDT-FUTURES"}, {"orderId", id}, {"symbol", "ETHUSDT"}, {"price", "1000.0"}}),
+            "25204");
   EXPECT_EQ(modify({{"category", "USDT-FUTURES"}, {"orderId", id}, {"price", "1000.05"}}), "45115");
   EXPECT_EQ(info(id)["data"]["orderStatus"], "live");  // a refused amend leaves the order as it was
   // autoCancel=yes: the refused amend cancels the order.
-  EXPECT_EQ(modify({{"category", "USDT-FUTURES"}, {"orderId", id}, {"price", "1000.05"}, {"autoCancel", "yes"}}), "45115");
+  EXPECT_EQ(modify({{"category", "USDT-FUTURES"}, {"orderId", id}, {"price", "1000.05"}, {"autoCancel", "yes"}}),
+            "45115");
   EXPECT_EQ(info(id)["data"]["orderStatus"], "cancelled");
   EXPECT_EQ(modify({{"category", "USDT-FUTURES"}, {"orderId", id}, {"price", "1001.0"}}), "40768");
-  const json filled = place({{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"qty", "0.010"}, {"side", "buy"},
+  const json filled = place({{"category", "USDT-FUTURES"},
+                             {"symbol", "BTCUSDT"},
+                             {"qty", "0.010"},
+                             {"side", "buy"},
                              {"orderType", "market"}});
   EXPECT_EQ(modify({{"category", "USDT-FUTURES"}, {"orderId", filled["data"]["orderId"]}, {"qty", "0.020"}}), "40768");
 }

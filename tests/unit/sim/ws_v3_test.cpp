@@ -13,8 +13,8 @@
 namespace carry::sim {
 namespace {
 
-using test_support::SimFixture;
 using nlohmann::json;
+using test_support::SimFixture;
 namespace uta = bitget::uta;
 
 struct WsV3 : SimFixture {
@@ -131,9 +131,9 @@ TEST_F(WsV3, BadArgsGetErrorEventsNotCrashes) {
   auto p = session(true);
   EXPECT_EQ(frame(subscribe(p, json::array({{{"instType", "UTA"}, {"topic", "order"}}})), 0)["code"], 30004);
   ASSERT_EQ(frame(sim->on_ws_text(p, signer.ws_login_message(clock.now().ms() / 1000)), 0)["code"], 0);
-  for (const json& bad : {json{{"instType", "UTA"}, {"topic", "orders"}},
-                          json{{"instType", "USDT-FUTURES"}, {"topic", "order"}},
-                          json{{"instType", "UTA"}, {"topic", "order"}, {"symbol", "BTCUSDT"}}}) {
+  for (const json& bad :
+       {json{{"instType", "UTA"}, {"topic", "orders"}}, json{{"instType", "USDT-FUTURES"}, {"topic", "order"}},
+        json{{"instType", "UTA"}, {"topic", "order"}, {"symbol", "BTCUSDT"}}}) {
     auto out = subscribe(p, json::array({bad}));
     ASSERT_EQ(out.frames.size(), 1u) << bad.dump();
     EXPECT_EQ(frame(out, 0)["code"], 30001) << bad.dump();
@@ -188,8 +188,12 @@ TEST_F(WsV3, UtaOrdersOnBothMarketsPushOnTheUtaTopicsAndCarryParsesThem) {
   sim->drain_pushes();
 
   const json placed = v3("POST", "/api/v3/trade/place-order",
-                         {{"category", "USDT-FUTURES"}, {"symbol", "BTCUSDT"}, {"qty", "0.010"}, {"side", "buy"},
-                          {"orderType", "market"}, {"clientOid", "w3-perp"}});
+                         {{"category", "USDT-FUTURES"},
+                          {"symbol", "BTCUSDT"},
+                          {"qty", "0.010"},
+                          {"side", "buy"},
+                          {"orderType", "market"},
+                          {"clientOid", "w3-perp"}});
   ASSERT_EQ(placed["code"], "00000") << placed.dump();
   const std::string id = placed["data"]["orderId"];
   auto got = delivered(s);
@@ -235,8 +239,12 @@ TEST_F(WsV3, UtaOrdersOnBothMarketsPushOnTheUtaTopicsAndCarryParsesThem) {
 
   // Spot orders of the same account land on the same UTA topics.
   const json spot = v3("POST", "/api/v3/trade/place-order",
-                       {{"category", "SPOT"}, {"symbol", "BTCUSDT"}, {"qty", "100"}, {"side", "buy"},
-                        {"orderType", "market"}, {"clientOid", "w3-spot"}});
+                       {{"category", "SPOT"},
+                        {"symbol", "BTCUSDT"},
+                        {"qty", "100"},
+                        {"side", "buy"},
+                        {"orderType", "market"},
+                        {"clientOid", "w3-spot"}});
   ASSERT_EQ(spot["code"], "00000") << spot.dump();
   got = delivered(s);
   ASSERT_FALSE(got["order"].empty());
@@ -256,10 +264,16 @@ TEST_F(WsV3, UtaOrdersOnBothMarketsPushOnTheUtaTopicsAndCarryParsesThem) {
 
   // A resting spot order cancelled: the v3 spelling, and Carry reads it as cancelled.
   const json rest = v3("POST", "/api/v3/trade/place-order",
-                       {{"category", "SPOT"}, {"symbol", "BTCUSDT"}, {"qty", "0.001"}, {"price", "10000"},
-                        {"side", "buy"}, {"orderType", "limit"}, {"clientOid", "w3-rest"}});
+                       {{"category", "SPOT"},
+                        {"symbol", "BTCUSDT"},
+                        {"qty", "0.001"},
+                        {"price", "10000"},
+                        {"side", "buy"},
+                        {"orderType", "limit"},
+                        {"clientOid", "w3-rest"}});
   ASSERT_EQ(rest["code"], "00000") << rest.dump();
-  ASSERT_EQ(v3("POST", "/api/v3/trade/cancel-order", {{"clientOid", "w3-rest"}, {"category", "SPOT"}})["code"], "00000");
+  ASSERT_EQ(v3("POST", "/api/v3/trade/cancel-order", {{"clientOid", "w3-rest"}, {"category", "SPOT"}})["code"],
+            "00000");
   got = delivered(s);
   ASSERT_EQ(got["order"].size(), 2u);
   EXPECT_EQ(json::parse(got["order"][1])["data"][0]["orderStatus"], "cancelled");

@@ -83,9 +83,9 @@ TEST(ClientIdCounter, TopUpReservesTheNextBlockInTheBackgroundAfterHalfIsUsed) {
   counter.top_up();
   Repo repo(dir.file());
   EXPECT_EQ(repo.counter().value(), 64u);  // less than half used: nothing ahead yet
-  counter.persist_counter(33);            // 31 left: the order path itself does not start it...
+  counter.persist_counter(33);             // 31 left: the order path itself does not start it...
   EXPECT_EQ(repo.counter().value(), 64u);
-  counter.top_up();                       // ...the timer's top-up does
+  counter.top_up();  // ...the timer's top-up does
   EXPECT_TRUE(counter_reaches(repo, 128u));
   for (std::uint64_t v = 34; v <= 128; ++v) {
     counter.persist_counter(v);
@@ -100,7 +100,7 @@ TEST(ClientIdCounter, WithoutTopUpTheOrderPathReservesAheadAtThreeQuarters) {
   for (std::uint64_t v = 1; v <= 48; ++v) counter.persist_counter(v);
   Repo repo(dir.file());
   EXPECT_EQ(repo.counter().value(), 64u);  // 16 left: not yet
-  counter.persist_counter(49);            // 15 left: reserved ahead, off this thread
+  counter.persist_counter(49);             // 15 left: reserved ahead, off this thread
   EXPECT_TRUE(counter_reaches(repo, 128u));
   for (std::uint64_t v = 50; v <= 128; ++v) {
     counter.persist_counter(v);

@@ -56,8 +56,8 @@ TEST(Repo, MigratesEmptyFileToLatestVersionInWalMode) {
   Repo repo(dir.file());
   EXPECT_EQ(repo.schema_version(), Repo::kSchemaVersion);
   EXPECT_EQ(repo.journal_mode(), "wal");
-  for (const char* table : {"orders", "order_events", "fills", "funding_events", "position_snapshots", "daily_pnl",
-                            "decisions", "kv"}) {
+  for (const char* table :
+       {"orders", "order_events", "fills", "funding_events", "position_snapshots", "daily_pnl", "decisions", "kv"}) {
     auto n = repo.count_rows(table);
     ASSERT_TRUE(n) << table << ": " << repo.last_error();
     EXPECT_EQ(*n, 0) << table;
@@ -123,7 +123,8 @@ TEST(Repo, DuplicateTradeIdIsIgnoredPerMarket) {
 TEST(Repo, FillsSinceAndBetweenFilterByEventTime) {
   TempDir dir;
   Repo repo(dir.file());
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(repo.insert_fill(make_fill("t" + std::to_string(i), kDay + std::chrono::hours(i))));
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(repo.insert_fill(make_fill("t" + std::to_string(i), kDay + std::chrono::hours(i))));
   EXPECT_EQ(repo.fills_since(kDay + std::chrono::hours(3))->size(), 2u);
   auto between = repo.fills_between(kDay + std::chrono::hours(1), kDay + std::chrono::hours(3));
   ASSERT_EQ(between->size(), 2u);

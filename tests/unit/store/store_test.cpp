@@ -3,9 +3,9 @@
 #include "temp_dir.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <thread>

@@ -1,9 +1,9 @@
 #pragma once
 // A fresh directory under the system temp dir, removed with its content at scope exit.
+#include <unistd.h>
 #include <atomic>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 namespace carry::store::testing {
 

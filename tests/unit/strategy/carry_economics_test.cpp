@@ -18,11 +18,11 @@ TEST(CarryEconomics, SlippageIsHalfSpreadPlusPenaltyBeyondTopOfBook) {
     double expected;
   };
   // bid 99.99 / ask 100.01: half spread = 0.01 / 100 = 1 bps; penalty 5 bps on the part beyond top.
-  for (const Row& r : {Row{"50", "10", 1.0}, Row{"10", "10", 1.0}, Row{"5", "10", 3.5}, Row{"0", "10", 6.0},
-                       Row{"7.5", "10", 2.25}}) {
-    EXPECT_NEAR(slippage_bps("99.99"_dec, "100.01"_dec, Decimal::parse(r.top).value(),
-                             Decimal::parse(r.size).value(), 5.0),
-                r.expected, 1e-9)
+  for (const Row& r :
+       {Row{"50", "10", 1.0}, Row{"10", "10", 1.0}, Row{"5", "10", 3.5}, Row{"0", "10", 6.0}, Row{"7.5", "10", 2.25}}) {
+    EXPECT_NEAR(
+        slippage_bps("99.99"_dec, "100.01"_dec, Decimal::parse(r.top).value(), Decimal::parse(r.size).value(), 5.0),
+        r.expected, 1e-9)
         << "top " << r.top << " size " << r.size;
   }
 }

@@ -17,8 +17,7 @@ TEST_F(FundingBasisTest, EachLeaderFillProducesAFollowerOfTheSameSize) {
     const char* follower;  // "" = nothing yet: 0.5 USDT is under the spot minimum notional
   };
   Decimal leader_filled;
-  for (const Row& r : {Row{"3", "3"}, Row{"2.5", "2.5"}, Row{"0.005", ""}, Row{"0.01", "0.015"},
-                       Row{"4.48", "4.48"}}) {
+  for (const Row& r : {Row{"3", "3"}, Row{"2.5", "2.5"}, Row{"0.005", ""}, Row{"0.01", "0.015"}, Row{"4.48", "4.48"}}) {
     advance(100ms);
     const Actions a = fill(leader, r.fill);
     leader_filled += Decimal::parse(r.fill).value();
@@ -102,8 +101,8 @@ TEST_F(FundingBasisTest, FollowerOnACoarserLotStaysWithinOneLot) {
     const char* follower;  // "" = nothing yet (below one perp lot)
   };
   Decimal hedged_in_flight;
-  for (const Row& r : {Row{"0.0004", ""}, Row{"0.0003", "0.001"}, Row{"0.0012", "0.001"}, Row{"0.0001", ""},
-                       Row{"0.0030", "0.003"}}) {
+  for (const Row& r :
+       {Row{"0.0004", ""}, Row{"0.0003", "0.001"}, Row{"0.0012", "0.001"}, Row{"0.0001", ""}, Row{"0.0030", "0.003"}}) {
     a = fill(leader, r.fill);
     if (*r.follower == 0) {
       EXPECT_TRUE(a.orders.empty()) << r.fill;
@@ -196,7 +195,7 @@ TEST_F(FundingBasisTest, LeaderTimeoutCancelsTheOpenAndSettles) {
   make();
   const OrderIntent leader = funding("0.001").orders.at(0);
   const OrderIntent follower = fill(leader, "2").orders.at(0);  // partially filled ...
-  fill(follower, "2");                                           // ... and hedged
+  fill(follower, "2");                                          // ... and hedged
   update(follower, OrderStatus::Filled, "2");
   advance(std::chrono::seconds(params.leader_timeout_s));
   Actions a = timer();
@@ -388,7 +387,7 @@ TEST_F(FundingBasisTest, FlattenDuringOpeningCancelsTheLeaderAndBuysBackSoldInve
   params.wallet_is_inventory = true;  // the wallet's ETH adopted as Carry's inventory
   make();
   balances("100000", "4");
-  const OrderIntent leader = funding("-0.001").orders.at(0);  // perp buy 4 leads
+  const OrderIntent leader = funding("-0.001").orders.at(0);    // perp buy 4 leads
   const OrderIntent follower = fill(leader, "1").orders.at(0);  // spot sell 1 follows
   fill(follower, "1");
   update(follower, OrderStatus::Filled, "1");

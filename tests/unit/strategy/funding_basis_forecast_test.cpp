@@ -136,7 +136,7 @@ TEST_F(ForecastTest, OneLowPrintDoesNotCloseButNConsecutivePeriodsDo) {
   EXPECT_TRUE(a.orders.empty());
   advance(10s);
   EXPECT_EQ(count(timer(), DecisionKind::Close), 0u);  // more checks in the same period count once
-  a = predict("0.001");  // back up: the count starts again
+  a = predict("0.001");                                // back up: the count starts again
   EXPECT_EQ(last(a)->reason, "holding");
   EXPECT_EQ(last(a)->close_confirmations, 0);
   EXPECT_EQ(view().mode, SymbolMode::Open);

@@ -71,8 +71,8 @@ class ScenarioTest : public FundingBasisTest {
           size = to_lot_down(o.size / Decimal::from_units(2), lot(o.market));
         }
         if (size.is_positive()) queue.push_back(fill(o, size.to_string().c_str()));
-        queue.push_back(update(o, size == o.size ? OrderStatus::Filled : OrderStatus::Canceled,
-                               size.to_string().c_str()));
+        queue.push_back(
+            update(o, size == o.size ? OrderStatus::Filled : OrderStatus::Canceled, size.to_string().c_str()));
       }
     }
   }
@@ -142,8 +142,9 @@ class ScenarioTest : public FundingBasisTest {
                   (p_mid + "0.01"_dec).to_string().c_str(), "20"));
       if (now() >= next_settlement) next_settlement = next_settlement + 8h;
       if (step % 900 == 0) {
-        FundingRateUpdate f{"ETHUSDT", Decimal::parse(rates[(step / 900) % 7]).value(), next_settlement, 8,
-                            {}, {}, {}, {}, now(), now()};
+        FundingRateUpdate f{
+            "ETHUSDT", Decimal::parse(rates[(step / 900) % 7]).value(), next_settlement, 8, {}, {}, {}, {}, now(),
+            now()};
         drain(market(f));
       }
       leader_fills();
@@ -159,8 +160,8 @@ class ScenarioTest : public FundingBasisTest {
     }
     const SymbolView v = view();
     final_view = v;
-    transcript << "F " << v.spot_position.to_string() << " " << v.perp_position.to_string() << " "
-               << to_string(v.mode) << "\n";
+    transcript << "F " << v.spot_position.to_string() << " " << v.perp_position.to_string() << " " << to_string(v.mode)
+               << "\n";
     fb.reset();  // it refers to `gen`
     return transcript.str();
   }

@@ -68,10 +68,10 @@ TEST_F(FundingBasisTest, OpensOnlyInsidePreEventWindowWhenNotHoldingAcrossEvents
     DecisionKind kind;
     const char* reason;
   };
-  for (const Row& r : {Row{480, DecisionKind::Hold, "outside_pre_event_window"},
-                       Row{61, DecisionKind::Hold, "outside_pre_event_window"},
-                       Row{60, DecisionKind::Open, "funding_positive"},
-                       Row{5, DecisionKind::Open, "funding_positive"}}) {
+  for (const Row& r :
+       {Row{480, DecisionKind::Hold, "outside_pre_event_window"},
+        Row{61, DecisionKind::Hold, "outside_pre_event_window"}, Row{60, DecisionKind::Open, "funding_positive"},
+        Row{5, DecisionKind::Open, "funding_positive"}}) {
     make();
     // One settlement of 30 bps over a 1 h window: (30 - 26) bps x 8760 = 3.504 APR.
     const Actions a = funding("0.003", std::chrono::minutes(r.minutes_before));
@@ -134,8 +134,8 @@ TEST_F(FundingBasisTest, ClosesOnSignFlipAndLowApr) {
   // One confirmation: a low APR closes at the first print (the persistence over funding periods is
   // in funding_basis_forecast_test.cpp).
   params.close_confirmations = 1;
-  for (const Row& r : {Row{"-0.0005", "funding_sign_flip"}, Row{"0.00001", "apr_below_close"},
-                       Row{"0", "apr_below_close"}}) {
+  for (const Row& r :
+       {Row{"-0.0005", "funding_sign_flip"}, Row{"0.00001", "apr_below_close"}, Row{"0", "apr_below_close"}}) {
     make();
     open_hedged();
     ASSERT_EQ(view().mode, SymbolMode::Open) << r.reason;
@@ -382,10 +382,12 @@ TEST(FundingBasisNews, SkippingUnchangedHoldsChangesNoDecisionOrOrder) {
     both([&](FundingBasis& s) { return s.on_market(InstrumentUpdate{perp_instrument(), now(), now()}); });
     for (const char* coin : {"USDT", "ETH"})
       both([&](FundingBasis& s) {
-        return s.on_exec(BalanceUpdate{MarketType::Spot, coin, coin == std::string("USDT") ? "100000"_dec : Decimal{},
-                                       {}, {}, now(), now()});
+        return s.on_exec(BalanceUpdate{
+            MarketType::Spot, coin, coin == std::string("USDT") ? "100000"_dec : Decimal{}, {}, {}, now(), now()});
       });
-    both([&](FundingBasis& s) { return s.on_exec(BalanceUpdate{MarketType::Perp, "USDT", "100000"_dec, {}, {}, now(), now()}); });
+    both([&](FundingBasis& s) {
+      return s.on_exec(BalanceUpdate{MarketType::Perp, "USDT", "100000"_dec, {}, {}, now(), now()});
+    });
     const char* rates[] = {"0.0001", "0.0003", "0.0004", "0.0005", "0.0008", "-0.0004"};
     const char* tops[] = {"0.5", "2", "8", "50"};
     for (int minute = 0; minute < 600; ++minute) {

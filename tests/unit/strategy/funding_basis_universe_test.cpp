@@ -28,7 +28,6 @@ TEST_F(FundingBasisTest, OnlyAnIdleSymbolCanBeRemoved) {
   EXPECT_FALSE(fb->idle("ETHUSDT"));
   EXPECT_FALSE(fb->remove_symbol("ETHUSDT"));  // holds a hedge: leaves by its own close rule
   EXPECT_EQ(view().spot_position, "9.995"_dec);
-
 }
 
 TEST_F(FundingBasisTest, AnOpeningSymbolIsRemovedOnlyOnceItsProgramEnded) {

@@ -149,7 +149,8 @@ class WiringTest : public ::testing::Test {
   }
 
   void funding(const char* rate) {
-    market(FundingRateUpdate{"ETHUSDT", Decimal::parse(rate).value(), next, 8, {}, {}, {}, {}, clock.now(), clock.now()});
+    market(
+        FundingRateUpdate{"ETHUSDT", Decimal::parse(rate).value(), next, 8, {}, {}, {}, {}, clock.now(), clock.now()});
   }
 
   // The strategy's legs are the exchange's legs (one lot of rounding at most on spot).

@@ -42,8 +42,7 @@ TEST(FundingForecast, BlendsTheCurrentRateWithTheSettledMean) {
       {"min_history 1", {{0.0003, 8}}, {0.25, 9, 1}, 0.0007, 8, 0.0003, 0.25, 0.0004},
       // History at 8 h (1 bp per hour), now 4 h settlements: the mean is 4 bp per settlement.
       {"interval change", {{0.0008, 8}, {0.0008, 8}, {0.0008, 8}}, {0.5, 9, 3}, 0.0002, 4, 0.0004, 0.5, 0.0003},
-      {"negative history", {{-0.0002, 8}, {-0.0002, 8}, {-0.0002, 8}}, {0.5, 9, 3}, 0.0001, 8, -0.0002, 0.5,
-       -0.00005},
+      {"negative history", {{-0.0002, 8}, {-0.0002, 8}, {-0.0002, 8}}, {0.5, 9, 3}, 0.0001, 8, -0.0002, 0.5, -0.00005},
   };
   for (const Row& r : rows) {
     const SettledFunding s = history_of(r.settled, r.p.ewma_halflife_settlements);
@@ -62,8 +61,8 @@ TEST(FundingForecast, HalfLifeSetsHowFastOldSettlementsFade) {
     double halflife;
     double ewma;
   };
-  for (const Row& r : {Row{1, 0.0001 + 0.5 * 0.001}, Row{9, 0.0001 + (1 - std::exp2(-1.0 / 9)) * 0.001},
-                       Row{1e9, 0.0001}}) {
+  for (const Row& r :
+       {Row{1, 0.0001 + 0.5 * 0.001}, Row{9, 0.0001 + (1 - std::exp2(-1.0 / 9)) * 0.001}, Row{1e9, 0.0001}}) {
     SettledFunding s;
     for (int i = 0; i < 10; ++i) s.add(0.0001, 8, r.halflife);
     s.add(0.0011, 8, r.halflife);
@@ -102,16 +101,23 @@ TEST(ExitPersistence, ALowForecastClosesOnlyWhenSeenInNConsecutivePeriods) {
   };
   const std::vector<Row> rows{
       {"one low print does not close", 3, {{0.01, p1, false, "close_pending", 1}, {0.05, p1, false, "", 0}}},
-      {"many checks in one period count once", 3,
-       {{0.01, p1, false, "close_pending", 1}, {0.01, p1, false, "close_pending", 1},
+      {"many checks in one period count once",
+       3,
+       {{0.01, p1, false, "close_pending", 1},
+        {0.01, p1, false, "close_pending", 1},
         {0.00, p1, false, "close_pending", 1}}},
-      {"three periods close", 3,
-       {{0.01, p1, false, "close_pending", 1}, {0.01, p2, false, "close_pending", 2},
+      {"three periods close",
+       3,
+       {{0.01, p1, false, "close_pending", 1},
+        {0.01, p2, false, "close_pending", 2},
         {0.01, p3, true, "apr_below_close", 3}}},
-      {"a recovery resets the count", 3,
+      {"a recovery resets the count",
+       3,
        {{0.01, p1, false, "close_pending", 1}, {0.03, p2, false, "", 0}, {0.01, p3, false, "close_pending", 1}}},
       {"needed 1 closes at once", 1, {{0.01, p1, true, "apr_below_close", 1}}},
-      {"a sign flip closes at once", 3, {{0.01, p1, false, "close_pending", 1}, {-0.001, p1, true, "funding_sign_flip", 0}}},
+      {"a sign flip closes at once",
+       3,
+       {{0.01, p1, false, "close_pending", 1}, {-0.001, p1, true, "funding_sign_flip", 0}}},
       {"at close_apr holds", 3, {{0.02, p1, false, "", 0}}},
   };
   for (const Row& r : rows) {
@@ -146,14 +152,18 @@ TEST(ExitPersistence, AForecastAgainstThePositionClosesAtOnceOnlyWhenItCostsMore
   // Round trip 38 bps. At 9 settlements (72 h) the break-even rate is -38 / 9 = -4.22 bp.
   const std::vector<Row> rows{
       {"no horizon: any flip closes at once (the rule before)", 0, 0.02, {{-0.00001, p1, true, "funding_sign_flip"}}},
-      {"a cheap stretch is ridden out", 9, -0.30,
-       {{-0.0001, p1, false, "adverse_tolerated"}, {-0.0002, p2, false, "adverse_tolerated"},
-        {0.0001, p3, false, ""}}},
+      {"a cheap stretch is ridden out",
+       9,
+       -0.30,
+       {{-0.0001, p1, false, "adverse_tolerated"}, {-0.0002, p2, false, "adverse_tolerated"}, {0.0001, p3, false, ""}}},
       {"a costly one closes at once", 9, -0.30, {{-0.0005, p1, true, "funding_sign_flip"}}},
       {"just above the break-even holds", 9, -0.50, {{-0.00042, p1, false, "adverse_tolerated"}}},
       {"just below it closes", 9, -0.50, {{-0.00043, p1, true, "funding_sign_flip"}}},
-      {"tolerated but persistently below close_apr closes after N periods", 9, -0.10,
-       {{-0.0002, p1, false, "close_pending"}, {-0.0002, p2, false, "close_pending"},
+      {"tolerated but persistently below close_apr closes after N periods",
+       9,
+       -0.10,
+       {{-0.0002, p1, false, "close_pending"},
+        {-0.0002, p2, false, "close_pending"},
         {-0.0002, p3, true, "apr_below_close"}}},
       {"a longer horizon tolerates less", 27, -0.50, {{-0.0002, p1, true, "funding_sign_flip"}}},
   };

@@ -54,17 +54,28 @@ TEST_F(SizingCase, EachLimitBindsWhenItIsTheSmallest) {
   };
   const Row rows[] = {
       {"order limit", [](SizingInput& i) { i.max_order_notional = "500"_dec; }, "4.997", "order_limit"},
-      {"symbol limit", [](SizingInput& i) { i.symbol_limited = true; i.symbol_room = "300"_dec; }, "2.998",
-       "symbol_limit"},
+      {"symbol limit",
+       [](SizingInput& i) {
+         i.symbol_limited = true;
+         i.symbol_room = "300"_dec;
+       },
+       "2.998", "symbol_limit"},
       // Both legs count against the total: 600 / (2 x 100.05) = 2.9985 -> 2.998.
-      {"total limit", [](SizingInput& i) { i.total_limited = true; i.total_room = "600"_dec; }, "2.998",
-       "total_limit"},
+      {"total limit",
+       [](SizingInput& i) {
+         i.total_limited = true;
+         i.total_room = "600"_dec;
+       },
+       "2.998", "total_limit"},
       // 500 / (100.01 x 1.001) = 4.99450... -> 4.994.
-      {"spot quote balance", [](SizingInput& i) { i.spot_quote_available = "500"_dec; }, "4.994",
-       "spot_quote_balance"},
+      {"spot quote balance", [](SizingInput& i) { i.spot_quote_available = "500"_dec; }, "4.994", "spot_quote_balance"},
       // 200 / (100.05 x (1/2 + 0.0006)) = 3.99321... -> 3.993.
       {"perp margin", [](SizingInput& i) { i.perp_margin_available = "200"_dec; }, "3.993", "perp_margin"},
-      {"negative funding: inventory", [](SizingInput& i) { i.direction = -1; i.spot_base_available = "3.5004"_dec; },
+      {"negative funding: inventory",
+       [](SizingInput& i) {
+         i.direction = -1;
+         i.spot_base_available = "3.5004"_dec;
+       },
        "3.5", "spot_inventory"},
   };
   for (const Row& r : rows) {
@@ -88,11 +99,24 @@ TEST_F(SizingCase, RejectionsNameTheCause) {
       {"min notional", [](SizingInput& i) { i.target_notional = "3"_dec; }, "below_min_notional"},
       // 0.05 USDT -> 0.0004 units -> 0 on the 0.001 grid.
       {"min size", [](SizingInput& i) { i.target_notional = "0.05"_dec; }, "below_min_size"},
-      {"symbol full", [](SizingInput& i) { i.symbol_limited = true; i.symbol_room = "-10"_dec; }, "below_min_size"},
-      {"negative funding: no inventory", [](SizingInput& i) { i.direction = -1; i.spot_base_available = "0"_dec; },
+      {"symbol full",
+       [](SizingInput& i) {
+         i.symbol_limited = true;
+         i.symbol_room = "-10"_dec;
+       },
+       "below_min_size"},
+      {"negative funding: no inventory",
+       [](SizingInput& i) {
+         i.direction = -1;
+         i.spot_base_available = "0"_dec;
+       },
        "no_spot_inventory"},
       {"negative funding: inventory unknown",
-       [](SizingInput& i) { i.direction = -1; i.spot_base_available.reset(); }, "spot_inventory_unknown"},
+       [](SizingInput& i) {
+         i.direction = -1;
+         i.spot_base_available.reset();
+       },
+       "spot_inventory_unknown"},
       {"spot balance unknown", [](SizingInput& i) { i.spot_quote_available.reset(); }, "spot_balance_unknown"},
       {"perp balance unknown", [](SizingInput& i) { i.perp_margin_available.reset(); }, "perp_balance_unknown"},
       {"no price", [](SizingInput& i) { i.perp_price = Decimal{}; }, "no_price"},

@@ -89,9 +89,8 @@ TEST(Universe, DepthBeyondTheTouchAndAdverseBasisLowerTheRank) {
 }
 
 TEST(Universe, ChoosesTheBestUpToMaxSymbolsDeterministically) {
-  const std::vector<UniverseCandidate> cs{cand("DDDUSDT", 0.0002), cand("AAAUSDT", 0.0005),
-                                          cand("CCCUSDT", 0.0004), cand("BBBUSDT", 0.0004),
-                                          cand("EEEUSDT", 0.00001)};
+  const std::vector<UniverseCandidate> cs{cand("DDDUSDT", 0.0002), cand("AAAUSDT", 0.0005), cand("CCCUSDT", 0.0004),
+                                          cand("BBBUSDT", 0.0004), cand("EEEUSDT", 0.00001)};
   const UniverseChoice c = choose_universe(cs, {}, {}, params());
   EXPECT_EQ(c.members, (std::vector<std::string>{"AAAUSDT", "BBBUSDT"}));  // tie at 0.0004: by name
   EXPECT_EQ(c.added, c.members);
@@ -102,8 +101,8 @@ TEST(Universe, ChoosesTheBestUpToMaxSymbolsDeterministically) {
 }
 
 TEST(Universe, AHeldSymbolStaysUntilItsOwnCloseRuleAndTakesItsPlace) {
-  const std::vector<UniverseCandidate> cs{cand("AAAUSDT", 0.0005), cand("BBBUSDT", 0.0004),
-                                          cand("CCCUSDT", 0.00001), cand("DDDUSDT", 0.0003)};
+  const std::vector<UniverseCandidate> cs{cand("AAAUSDT", 0.0005), cand("BBBUSDT", 0.0004), cand("CCCUSDT", 0.00001),
+                                          cand("DDDUSDT", 0.0003)};
   // CCC is held though it no longer ranks; DDD is flat and outranked: it goes.
   const UniverseChoice c = choose_universe(cs, {"CCCUSDT", "DDDUSDT"}, {"CCCUSDT"}, params());
   EXPECT_EQ(c.members, (std::vector<std::string>{"CCCUSDT", "AAAUSDT"}));
