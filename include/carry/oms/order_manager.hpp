@@ -8,6 +8,7 @@
 #include <carry/core/events.hpp>
 #include <carry/core/time.hpp>
 #include <carry/oms/command.hpp>
+#include <carry/oms/maker_chaser.hpp>
 #include <carry/oms/oms_metrics.hpp>
 #include <carry/oms/oms_params.hpp>
 #include <carry/oms/order.hpp>
@@ -15,6 +16,7 @@
 #include <carry/oms/position_book.hpp>
 #include <carry/oms/pre_trade_check.hpp>
 #include <carry/oms/seen_trades.hpp>
+#include <carry/oms/top_of_book.hpp>
 
 #include <array>
 #include <deque>
@@ -31,13 +33,6 @@ namespace carry::oms {
 struct StringHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
-
-struct TopOfBook {
-  Decimal bid, bid_size, ask, ask_size;
-  UnixNanos ts;        // the venue's time of the quote
-  MonoNanos received;  // when it reached us: its age is measured from here
-  Decimal mid() const { return Decimal::from_raw((bid.raw() + ask.raw()) / 2); }
 };
 
 class OrderManager {
@@ -112,7 +107,7 @@ class OrderManager {
     std::optional<Instrument> instrument;
     bool has_top = false;
     TopOfBook top;
-    std::vector<std::string> chasing;  // chain roots being chased on this market
+    MakerChaser chaser;
   };
   struct SymbolState {
     std::array<Leg, 2> legs;        // indexed by MarketType
@@ -123,43 +118,51 @@ class OrderManager {
     Decimal target;  // total size the strategy wants filled across replacements
     Decimal filled;
     std::string head;  // the newest order of the chain
-    bool chasing = false;
-    Decimal original_price;
-    int chase_amends = 0;
-    MonoNanos last_chase;
   };
+  struct Proposal;    // an order about to be sent, as the guards see it (order_guards.hpp)
+  class Guards;       // the pre-trade guard pipeline (order_guards.cpp)
+  class ChaseDriver;  // what the maker chasers may do to the manager (order_manager.cpp)
 
   SymbolState& state(std::string_view symbol);
   const SymbolState* find_state(std::string_view symbol) const noexcept;
+  Leg* find_leg(std::string_view symbol, MarketType market) noexcept;
   Order* find_mut(std::string_view client_oid) noexcept;
   Order* find_by_order_id(std::string_view order_id) noexcept;
 
+  // ---- guards (order_guards.cpp), and the lookups they share (order_manager.cpp) ----
   SubmitResult block(Guard guard, std::string reason, const OrderIntent& intent, nlohmann::json extra = {});
-  std::optional<std::string> validate(const Instrument* inst, OrderType type, TimeInForce tif,
-                                      const std::optional<Decimal>& price, Decimal size, bool reducing) const;
   bool ws_stale(MonoNanos now) const noexcept;
   bool cooldown_active(std::string_view symbol, SymbolState& st, MonoNanos now);
   void count_reject(std::string_view symbol, MonoNanos now);
   bool unresolved_unknown(std::string_view symbol, MarketType market) const;
   Decimal open_size(std::string_view symbol, MarketType market, Side side) const;
+  // is_reducing for an order replacing one that still has `replaced` to fill (zero for a new order).
+  bool reduces(std::string_view symbol, MarketType market, Side side, Decimal size, bool reduce_only,
+               Decimal replaced) const;
 
+  // ---- strategy side (order_manager.cpp) ----
+  SubmitResult place(OrderIntent& in, const Proposal& p);
+  // `chase` is the chase this amend is for (it is logged once, as chase.amend), else null.
+  SubmitResult amend_order(std::string_view client_oid, Decimal new_price, std::optional<Decimal> new_size,
+                           const ChaseState* chase);
+  SubmitResult replace(Order& o, Chain& chain, const Proposal& p, bool resize, const ChaseState* chase);
+  void log_amend(const Order& from, const Order& to, const ChaseState* chase);
   bool set_status(Order& o, OrderStatus to, std::string_view reason = {});
   void set_order_id(Order& o, std::string_view order_id);
+  void notify(const Order& o);
+
+  // ---- request results and unknown outcomes (outcome_resolution.cpp) ----
   void to_unknown(Order& o, std::string_view reason);
   void push_query(Order& o);
+  void amend_failed(Order& replacement);
+
+  // ---- execution stream (exec_handling.cpp) ----
   bool apply_update(Order& o, const OrderUpdate& u);
   void apply_fill(Order& o, const Fill& f);
   void handle_update(const OrderUpdate& u);
   void handle_fill(const Fill& f);
   void link_orphans(Order& o);
   void enforce_chain(const std::string& chain);
-  void run_chaser(Leg& leg, MonoNanos now);
-  void stop_chase(Leg& leg, std::size_t index, Chain& chain, const Order* head, std::string_view reason);
-  void amend_failed(Order& replacement);
-  // `chase` is the chain being chased (its amend is logged once, as chase.amend), else null.
-  SubmitResult amend_order(std::string_view client_oid, Decimal new_price, std::optional<Decimal> new_size,
-                           const Chain* chase);
-  void notify(const Order& o);
 
   OmsParams params_;
   ClientOidGenerator& ids_;
