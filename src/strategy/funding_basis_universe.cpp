@@ -13,16 +13,16 @@ bool FundingBasis::add_symbol(std::string_view symbol) {
 }
 
 bool FundingBasis::idle(std::string_view symbol) const {
-  const State* st = find(symbol);
-  return st != nullptr && st->mode == SymbolMode::Flat && st->prog.kind == ProgramKind::None && flat(*st) &&
-         working_count(*st) == 0;
+  const SymbolState* st = find(symbol);
+  return st != nullptr && st->mode == SymbolMode::Flat && st->prog.kind == ProgramKind::None && st->flat() &&
+         book_.working_count(*st) == 0;
 }
 
 bool FundingBasis::remove_symbol(std::string_view symbol) {
   // Erasing from the deque moves other states: never while an instant holds pointers to them.
   if (deferring_ || !idle(symbol)) return false;
-  const State* st = find(symbol);
-  const auto it = std::find_if(states_.begin(), states_.end(), [&](const State& s) { return &s == st; });
+  const SymbolState* st = find(symbol);
+  const auto it = std::find_if(states_.begin(), states_.end(), [&](const SymbolState& s) { return &s == st; });
   states_.erase(it);
   return true;
 }
@@ -35,7 +35,7 @@ std::vector<std::string> FundingBasis::symbols() const {
 }
 
 double FundingBasis::forecast_rate(std::string_view symbol, double current_rate, int interval_hours) const {
-  const State* st = find(symbol);
+  const SymbolState* st = find(symbol);
   if (st == nullptr) return current_rate;
   return forecast_funding(current_rate, interval_hours, st->settled, params_.forecast).rate;
 }

@@ -26,6 +26,13 @@ struct FundingBasisTest : ::testing::Test {
     params.notional_per_symbol = Decimal::from_units(1000);
   }
 
+  // Whatever a scenario does, every mode change is one the transition table allows.
+  void TearDown() override {
+    if (fb) {
+      EXPECT_EQ(fb->counters().unexpected_mode_changes, 0u);
+    }
+  }
+
   UnixNanos now() const { return clock.now(); }
   void advance(std::chrono::nanoseconds d) { clock.advance(d); }
 
