@@ -68,41 +68,49 @@ Result<DailyReportData> load_daily_report_data(store::Repo& repo, std::string_vi
   return d;
 }
 
-std::string render_daily_report(const DailyReportData& data) {
-  // Per (symbol, market) fill totals; fees per coin (spot buys pay fees in the base coin).
-  std::map<std::pair<std::string, std::string>, FillSummary> by_leg;
+namespace {
+
+// What the sections share, computed once from the day's records.
+struct DayTotals {
+  std::map<std::pair<std::string, std::string>, FillSummary> by_leg;  // (symbol, market)
   FillSummary all;
-  for (const auto& r : data.fills) {
-    const Fill& f = r.fill;
-    FillSummary& s = by_leg[{f.symbol, std::string(to_string(f.market))}];
-    const Decimal value = f.price * f.size;
-    for (FillSummary* t : {&s, &all}) {
-      ++t->count;
-      t->maker += f.maker;
-      (f.side == Side::Buy ? t->bought : t->sold) += f.size;
-      t->notional += value;
-      t->fees[f.fee_coin] += f.fee;
-    }
-  }
   Decimal received, paid;
-  for (const auto& f : data.funding) (f.amount.is_negative() ? paid : received) += f.amount;
   std::map<std::string, int> kinds;
   std::map<std::string, const store::DecisionRecord*> last_decision;
+};
+
+DayTotals totals_of(const DailyReportData& data) {
+  DayTotals t;
+  // Per (symbol, market) fill totals; fees per coin (spot buys pay fees in the base coin).
+  for (const auto& r : data.fills) {
+    const Fill& f = r.fill;
+    FillSummary& s = t.by_leg[{f.symbol, std::string(to_string(f.market))}];
+    const Decimal value = f.price * f.size;
+    for (FillSummary* x : {&s, &t.all}) {
+      ++x->count;
+      x->maker += f.maker;
+      (f.side == Side::Buy ? x->bought : x->sold) += f.size;
+      x->notional += value;
+      x->fees[f.fee_coin] += f.fee;
+    }
+  }
+  for (const auto& f : data.funding) (f.amount.is_negative() ? t.paid : t.received) += f.amount;
   for (const auto& d : data.decisions) {
-    ++kinds[d.kind];
-    last_decision[d.symbol] = &d;  // decisions come oldest first
+    ++t.kinds[d.kind];
+    t.last_decision[d.symbol] = &d;  // decisions come oldest first
   }
 
-  std::ostringstream md;
-  md << "# Carry daily report: " << data.date << " (UTC)\n\n";
+  return t;
+}
 
+void write_summary(std::ostringstream& md, const DailyReportData& data, const DayTotals& t) {
   md << "## Summary\n\n| Item | Value |\n|---|---|\n";
-  md << "| Fills | " << all.count << " (maker " << all.maker << ", taker " << all.count - all.maker << ") |\n";
-  md << "| Traded notional (quote) | " << all.notional.to_string() << " |\n";
-  md << "| Fees (+ paid, - rebate) | " << by_coin(all.fees) << " |\n";
-  md << "| Funding received | " << received.to_string() << " |\n";
-  md << "| Funding paid | " << (-paid).to_string() << " |\n";
-  md << "| Funding net | " << (received + paid).to_string() << " |\n";
+  md << "| Fills | " << t.all.count << " (maker " << t.all.maker << ", taker " << t.all.count - t.all.maker << ") |\n";
+  md << "| Traded notional (quote) | " << t.all.notional.to_string() << " |\n";
+  md << "| Fees (+ paid, - rebate) | " << by_coin(t.all.fees) << " |\n";
+  md << "| Funding received | " << t.received.to_string() << " |\n";
+  md << "| Funding paid | " << (-t.paid).to_string() << " |\n";
+  md << "| Funding net | " << (t.received + t.paid).to_string() << " |\n";
   const store::DailyPnlRecord* total = nullptr;
   for (const auto& p : data.pnl)
     if (p.symbol.empty()) total = &p;
@@ -116,30 +124,34 @@ std::string render_daily_report(const DailyReportData& data) {
     md << "| Net PnL | not recorded |\n";
   }
   md << "| Decisions | " << data.decisions.size();
-  if (!kinds.empty()) {
+  if (!t.kinds.empty()) {
     md << " (";
     bool first = true;
-    for (const auto& [kind, n] : kinds) {
+    for (const auto& [kind, n] : t.kinds) {
       md << (first ? "" : ", ") << cell(kind) << " " << n;
       first = false;
     }
     md << ")";
   }
   md << " |\n\n";
+}
 
+void write_fills(std::ostringstream& md, const DayTotals& t) {
   md << "## Fills by symbol\n\n";
-  if (by_leg.empty()) {
+  if (t.by_leg.empty()) {
     md << "None.\n\n";
   } else {
     md << "| Symbol | Market | Fills | Maker | Bought | Sold | Notional | Fees "
           "|\n|---|---|---:|---:|---:|---:|---:|---|\n";
-    for (const auto& [key, s] : by_leg)
+    for (const auto& [key, s] : t.by_leg)
       md << "| " << cell(key.first) << " | " << key.second << " | " << s.count << " | " << s.maker << " | "
          << s.bought.to_string() << " | " << s.sold.to_string() << " | " << s.notional.to_string() << " | "
          << by_coin(s.fees) << " |\n";
     md << "\n";
   }
+}
 
+void write_funding(std::ostringstream& md, const DailyReportData& data) {
   md << "## Funding settlements\n\n";
   if (data.funding.empty()) {
     md << "None.\n\n";
@@ -150,7 +162,9 @@ std::string render_daily_report(const DailyReportData& data) {
          << " | " << dec(f.mark_price) << " | " << f.amount.to_string() << " |\n";
     md << "\n";
   }
+}
 
+void write_pnl(std::ostringstream& md, const DailyReportData& data) {
   md << "## PnL\n\n";
   if (data.pnl.empty()) {
     md << "No daily PnL recorded.\n\n";
@@ -162,20 +176,24 @@ std::string render_daily_report(const DailyReportData& data) {
          << p.net_pnl.to_string() << " |\n";
     md << "\n";
   }
+}
 
+void write_decisions(std::ostringstream& md, const DailyReportData& data, const DayTotals& t) {
   md << "## Decisions\n\n";
   if (data.decisions.empty()) {
     md << "None.\n\n";
   } else {
     md << "| Kind | Count |\n|---|---:|\n";
-    for (const auto& [kind, n] : kinds) md << "| " << cell(kind) << " | " << n << " |\n";
+    for (const auto& [kind, n] : t.kinds) md << "| " << cell(kind) << " | " << n << " |\n";
     md << "\n| Symbol | Last decision | Time (UTC) | Reason |\n|---|---|---|---|\n";
-    for (const auto& [symbol, d] : last_decision)
+    for (const auto& [symbol, d] : t.last_decision)
       md << "| " << cell(symbol) << " | " << cell(d->kind) << " | " << time_of(d->ts) << " | " << cell(d->reason)
          << " |\n";
     md << "\n";
   }
+}
 
+void write_positions(std::ostringstream& md, const DailyReportData& data) {
   md << "## Positions at end of day\n\n";
   if (data.positions.empty()) {
     md << "None recorded.\n";
@@ -187,6 +205,20 @@ std::string render_daily_report(const DailyReportData& data) {
          << dec(p.entry_price) << " | " << dec(p.mark_price) << " | " << p.unrealized_pnl.to_string() << " | "
          << time_of(p.ts) << " |\n";
   }
+}
+
+}  // namespace
+
+std::string render_daily_report(const DailyReportData& data) {
+  const DayTotals t = totals_of(data);
+  std::ostringstream md;
+  md << "# Carry daily report: " << data.date << " (UTC)\n\n";
+  write_summary(md, data, t);
+  write_fills(md, t);
+  write_funding(md, data);
+  write_pnl(md, data);
+  write_decisions(md, data, t);
+  write_positions(md, data);
   return md.str();
 }
 
