@@ -27,6 +27,38 @@ std::optional<std::string> check_ohlc(const Candle& c) {
   return std::nullopt;
 }
 
+// The interval (given, or the smallest step), every row aligned to it, and the gaps between rows.
+std::optional<DataError> settle_interval(CandleSeries& out, std::int64_t min_step, const CandleReadOptions& opts) {
+  if (opts.interval_ms) {
+    if (*opts.interval_ms <= 0) return DataError{out.file, 0, "candle interval must be positive"};
+    out.interval_ms = *opts.interval_ms;
+  } else if (min_step > 0) {
+    out.interval_ms = min_step;
+  } else {
+    return DataError{out.file, 0, "a single candle: cannot infer the interval (name the file *_1m* or *_1h*)"};
+  }
+  // Rows are 1:1 with lines 2.. (blank lines inside the file are errors), so line = index + 2.
+  const std::int64_t iv = out.interval_ms;
+  for (std::size_t i = 0; i < out.rows.size(); ++i) {
+    const std::int64_t t = out.rows[i].open_time_ms;
+    if (t % iv != 0)
+      return DataError{out.file, i + 2,
+                       "open_time_ms " + detail::describe_ms(t) + " is not aligned to the " +
+                           std::to_string(iv / 1000) + " s candle interval"};
+    if (i > 0) {
+      const std::int64_t step = t - out.rows[i - 1].open_time_ms;
+      if (step > iv) out.gaps.add(Gap{i + 2, out.rows[i - 1].open_time_ms, t, step / iv - 1});
+    }
+  }
+  // Every step a gap means the file is not at the timeframe it was read as (a 1h file named 1m).
+  if (opts.interval_ms && min_step > iv)
+    return DataError{out.file, 0,
+                     "no two consecutive candles are one interval apart (smallest step " +
+                         std::to_string(min_step / 1000) + " s, expected " + std::to_string(iv / 1000) +
+                         " s): wrong timeframe for this file?"};
+  return std::nullopt;
+}
+
 }  // namespace
 
 DataResult<CandleSeries> read_candles(const std::filesystem::path& file, const CandleReadOptions& opts) {
@@ -88,33 +120,7 @@ DataResult<CandleSeries> read_candles(const std::filesystem::path& file, const C
   }
   if (out.rows.empty()) return csv.error_at(2, "no data rows");
 
-  if (opts.interval_ms) {
-    if (*opts.interval_ms <= 0) return DataError{out.file, 0, "candle interval must be positive"};
-    out.interval_ms = *opts.interval_ms;
-  } else if (min_step > 0) {
-    out.interval_ms = min_step;
-  } else {
-    return DataError{out.file, 0, "a single candle: cannot infer the interval (name the file *_1m* or *_1h*)"};
-  }
-  // Rows are 1:1 with lines 2.. (blank lines inside the file are errors), so line = index + 2.
-  const std::int64_t iv = out.interval_ms;
-  for (std::size_t i = 0; i < out.rows.size(); ++i) {
-    const std::int64_t t = out.rows[i].open_time_ms;
-    if (t % iv != 0)
-      return DataError{out.file, i + 2,
-                       "open_time_ms " + detail::describe_ms(t) + " is not aligned to the " +
-                           std::to_string(iv / 1000) + " s candle interval"};
-    if (i > 0) {
-      const std::int64_t step = t - out.rows[i - 1].open_time_ms;
-      if (step > iv) out.gaps.add(Gap{i + 2, out.rows[i - 1].open_time_ms, t, step / iv - 1});
-    }
-  }
-  // Every step a gap means the file is not at the timeframe it was read as (a 1h file named 1m).
-  if (opts.interval_ms && min_step > iv)
-    return DataError{out.file, 0,
-                     "no two consecutive candles are one interval apart (smallest step " +
-                         std::to_string(min_step / 1000) + " s, expected " + std::to_string(iv / 1000) +
-                         " s): wrong timeframe for this file?"};
+  if (auto bad = settle_interval(out, min_step, opts)) return *bad;
   return out;
 }
 

@@ -89,6 +89,36 @@ std::optional<Timeframe> timeframe_token_in_name(const std::filesystem::path& p)
   return std::nullopt;
 }
 
+// The data files in `dir`, sorted by path: directory order is unspecified, messages and results are not.
+DataResult<std::vector<Candidate>> list_candidates(const std::filesystem::path& dir, const std::string& dir_name) {
+  std::error_code ec;
+  std::vector<Candidate> all;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    if (auto c = classify(it->path())) all.push_back(std::move(*c));
+  }
+  if (ec) return DataError{dir_name, 0, "cannot list: " + ec.message()};
+  std::sort(all.begin(), all.end(), [](const Candidate& a, const Candidate& b) { return a.path < b.path; });
+
+  return all;
+}
+
+// --symbols upper-cased, deduplicated and sorted; without it every symbol found.
+std::vector<std::string> wanted_symbols(const DiscoveryOptions& opts, const std::set<std::string>& found) {
+  std::vector<std::string> wanted;
+  if (opts.symbols.empty()) {
+    wanted.assign(found.begin(), found.end());
+  } else {
+    for (std::string s : opts.symbols) {
+      std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::toupper(ch); });
+      if (std::find(wanted.begin(), wanted.end(), s) == wanted.end()) wanted.push_back(std::move(s));
+    }
+    std::sort(wanted.begin(), wanted.end());
+  }
+
+  return wanted;
+}
+
 }  // namespace
 
 DataResult<std::vector<SymbolFiles>> discover_symbol_files(const std::filesystem::path& dir,
@@ -97,28 +127,14 @@ DataResult<std::vector<SymbolFiles>> discover_symbol_files(const std::filesystem
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) return DataError{dir_name, 0, "not a directory"};
 
-  std::vector<Candidate> all;
-  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (!it->is_regular_file(ec)) continue;
-    if (auto c = classify(it->path())) all.push_back(std::move(*c));
-  }
-  if (ec) return DataError{dir_name, 0, "cannot list: " + ec.message()};
-  // Directory order is unspecified: sort so messages and results are deterministic.
-  std::sort(all.begin(), all.end(), [](const Candidate& a, const Candidate& b) { return a.path < b.path; });
+  auto listed = list_candidates(dir, dir_name);
+  if (!listed) return listed.error();
+  const std::vector<Candidate>& all = *listed;
 
   std::set<std::string> found;
   for (const Candidate& c : all) found.insert(c.symbol);
-  std::vector<std::string> wanted;
-  if (opts.symbols.empty()) {
-    wanted.assign(found.begin(), found.end());
-    if (wanted.empty()) return DataError{dir_name, 0, "no *_spot_*, *_perp_* or *_funding_* CSV files"};
-  } else {
-    for (std::string s : opts.symbols) {
-      std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::toupper(ch); });
-      if (std::find(wanted.begin(), wanted.end(), s) == wanted.end()) wanted.push_back(std::move(s));
-    }
-    std::sort(wanted.begin(), wanted.end());
-  }
+  const std::vector<std::string> wanted = wanted_symbols(opts, found);
+  if (wanted.empty()) return DataError{dir_name, 0, "no *_spot_*, *_perp_* or *_funding_* CSV files"};
 
   std::vector<SymbolFiles> out;
   for (const std::string& sym : wanted) {
