@@ -58,6 +58,118 @@ bool http_scope_matches(const std::string& scope, std::string_view path, bool is
   return scope_matches(scope, is_private);
 }
 
+namespace {
+
+using Setter = std::function<std::string(const json&)>;
+
+Setter rate(double& field, const char* name) {
+  return [&field, name](const json& v) -> std::string {
+    double d = 0;
+    if (!as_double(v, d) || d < 0.0 || d > 1.0)
+      return std::string("faults.") + name + ": expected a probability in [0, 1]";
+    field = d;
+    return {};
+  };
+}
+
+Setter count(int& field, const char* name) {
+  return [&field, name](const json& v) -> std::string {
+    int i = 0;
+    if (!as_int(v, i) || i < 0) return std::string("faults.") + name + ": expected a non-negative integer";
+    field = i;
+    return {};
+  };
+}
+
+Setter scope(std::string& field, const char* name) {
+  return [&field, name](const json& v) -> std::string {
+    if (!v.is_string() || !valid_scope(v.get<std::string>()))
+      return std::string("faults.") + name + ": expected all, public or private";
+    field = v.get<std::string>();
+    return {};
+  };
+}
+
+// REST faults may also be narrowed to the private v2 paths (a test that must let the daemon's
+// v3 account-kind probe through and hit what follows).
+Setter http_scope(std::string& field) {
+  return [&field](const json& v) -> std::string {
+    if (!v.is_string() || (!valid_scope(v.get<std::string>()) && v.get<std::string>() != "private_v2"))
+      return "faults.http_scope: expected all, public, private or private_v2";
+    field = v.get<std::string>();
+    return {};
+  };
+}
+
+Setter seconds(double& field, const char* name) {
+  return [&field, name](const json& v) -> std::string {
+    double d = 0;
+    if (!as_double(v, d) || d < 0) return std::string("faults.") + name + ": expected a non-negative number";
+    field = d;
+    return {};
+  };
+}
+
+Setter flag(bool& field, const char* name) {
+  return [&field, name](const json& v) -> std::string {
+    if (!as_bool(v, field)) return std::string("faults.") + name + ": expected true or false";
+    return {};
+  };
+}
+
+Setter push_channels(std::vector<std::string>& field) {
+  return [&field](const json& v) -> std::string {
+    if (!v.is_array()) return "faults.push_channels: expected a list of channel names";
+    std::vector<std::string> ch;
+    for (const auto& c : v) {
+      if (!c.is_string() || (c != "orders" && c != "fill" && c != "positions" && c != "account"))
+        return "faults.push_channels: expected orders, fill, positions or account";
+      ch.push_back(c.get<std::string>());
+    }
+    field = std::move(ch);
+    return {};
+  };
+}
+
+// One row per key of POST /sim/faults (and the `faults:` block of sim.yaml).
+std::map<std::string, Setter> fault_setters(FaultConfig& cfg, FaultActions& actions) {
+  return {
+      {"http_429_rate", rate(cfg.http_429_rate, "http_429_rate")},
+      {"http_5xx_rate", rate(cfg.http_5xx_rate, "http_5xx_rate")},
+      {"http_429_next", count(cfg.http_429_next, "http_429_next")},
+      {"http_5xx_next", count(cfg.http_5xx_next, "http_5xx_next")},
+      {"http_scope", http_scope(cfg.http_scope)},
+      {"latency_min_ms", count(cfg.latency_min_ms, "latency_min_ms")},
+      {"latency_max_ms", count(cfg.latency_max_ms, "latency_max_ms")},
+      {"ws_close_after_messages", count(cfg.ws_close_after_messages, "ws_close_after_messages")},
+      {"ws_close_every_s", seconds(cfg.ws_close_every_s, "ws_close_every_s")},
+      {"ws_scope", scope(cfg.ws_scope, "ws_scope")},
+      {"push_drop_rate", rate(cfg.push_drop_rate, "push_drop_rate")},
+      {"push_drop_next", count(cfg.push_drop_next, "push_drop_next")},
+      {"push_duplicate_rate", rate(cfg.push_duplicate_rate, "push_duplicate_rate")},
+      {"push_reorder_rate", rate(cfg.push_reorder_rate, "push_reorder_rate")},
+      {"push_channels", push_channels(cfg.push_channels)},
+      {"malformed_rate", rate(cfg.malformed_rate, "malformed_rate")},
+      {"malformed_next", count(cfg.malformed_next, "malformed_next")},
+      {"corrupt_checksum_rate", rate(cfg.corrupt_checksum_rate, "corrupt_checksum_rate")},
+      {"corrupt_checksum_next", count(cfg.corrupt_checksum_next, "corrupt_checksum_next")},
+      {"stale_books", flag(cfg.stale_books, "stale_books")},
+      {"clock_skew_ms",
+       [&cfg](const json& v) -> std::string {
+         if (!as_int(v, cfg.clock_skew_ms)) return "faults.clock_skew_ms: expected an integer (ms, may be negative)";
+         return {};
+       }},
+      // Lost acks.
+      {"response_drop_rate", rate(cfg.response_drop_rate, "response_drop_rate")},
+      {"response_drop_next", count(cfg.response_drop_next, "response_drop_next")},
+      {"ws_close_now", scope(actions.ws_close_now, "ws_close_now")},
+      {"ws_stall_now", scope(actions.ws_stall_now, "ws_stall_now")},
+      {"ws_service_upgrade", count(actions.ws_service_upgrade_ms, "ws_service_upgrade")},
+  };
+}
+
+}  // namespace
+
 std::string apply_fault_json(FaultConfig& cfg_out, FaultActions& actions, const json& j) {
   if (!j.is_object()) return "faults: expected a JSON object";
   FaultConfig cfg = cfg_out;
@@ -67,108 +179,7 @@ std::string apply_fault_json(FaultConfig& cfg_out, FaultActions& actions, const 
     if (r) cfg = FaultConfig{};
     actions.reset = r;
   }
-  using Setter = std::function<std::string(const json&)>;
-  auto rate = [&](double& field, const char* name) -> Setter {
-    return [&field, name](const json& v) -> std::string {
-      double d = 0;
-      if (!as_double(v, d) || d < 0.0 || d > 1.0)
-        return std::string("faults.") + name + ": expected a probability in [0, 1]";
-      field = d;
-      return {};
-    };
-  };
-  auto count = [&](int& field, const char* name) -> Setter {
-    return [&field, name](const json& v) -> std::string {
-      int i = 0;
-      if (!as_int(v, i) || i < 0) return std::string("faults.") + name + ": expected a non-negative integer";
-      field = i;
-      return {};
-    };
-  };
-  auto scope = [&](std::string& field, const char* name) -> Setter {
-    return [&field, name](const json& v) -> std::string {
-      if (!v.is_string() || !valid_scope(v.get<std::string>()))
-        return std::string("faults.") + name + ": expected all, public or private";
-      field = v.get<std::string>();
-      return {};
-    };
-  };
-  // REST faults may also be narrowed to the private v2 paths (a test that must let the daemon's
-  // v3 account-kind probe through and hit what follows).
-  auto http_scope = [&](std::string& field) -> Setter {
-    return [&field](const json& v) -> std::string {
-      if (!v.is_string() || (!valid_scope(v.get<std::string>()) && v.get<std::string>() != "private_v2"))
-        return "faults.http_scope: expected all, public, private or private_v2";
-      field = v.get<std::string>();
-      return {};
-    };
-  };
-  std::map<std::string, Setter> setters = {
-      {"http_429_rate", rate(cfg.http_429_rate, "http_429_rate")},
-      {"http_5xx_rate", rate(cfg.http_5xx_rate, "http_5xx_rate")},
-      {"http_429_next", count(cfg.http_429_next, "http_429_next")},
-      {"http_5xx_next", count(cfg.http_5xx_next, "http_5xx_next")},
-      {"http_scope", http_scope(cfg.http_scope)},
-      {"latency_min_ms", count(cfg.latency_min_ms, "latency_min_ms")},
-      {"latency_max_ms", count(cfg.latency_max_ms, "latency_max_ms")},
-      {"ws_close_after_messages", count(cfg.ws_close_after_messages, "ws_close_after_messages")},
-      {"ws_close_every_s",
-       [&](const json& v) -> std::string {
-         double d = 0;
-         if (!as_double(v, d) || d < 0) return "faults.ws_close_every_s: expected a non-negative number";
-         cfg.ws_close_every_s = d;
-         return {};
-       }},
-      {"ws_scope", scope(cfg.ws_scope, "ws_scope")},
-      {"push_drop_rate", rate(cfg.push_drop_rate, "push_drop_rate")},
-      {"push_drop_next", count(cfg.push_drop_next, "push_drop_next")},
-      {"push_duplicate_rate", rate(cfg.push_duplicate_rate, "push_duplicate_rate")},
-      {"push_reorder_rate", rate(cfg.push_reorder_rate, "push_reorder_rate")},
-      {"push_channels",
-       [&](const json& v) -> std::string {
-         if (!v.is_array()) return "faults.push_channels: expected a list of channel names";
-         std::vector<std::string> ch;
-         for (const auto& c : v) {
-           if (!c.is_string() || (c != "orders" && c != "fill" && c != "positions" && c != "account"))
-             return "faults.push_channels: expected orders, fill, positions or account";
-           ch.push_back(c.get<std::string>());
-         }
-         cfg.push_channels = std::move(ch);
-         return {};
-       }},
-      {"malformed_rate", rate(cfg.malformed_rate, "malformed_rate")},
-      {"malformed_next", count(cfg.malformed_next, "malformed_next")},
-      {"corrupt_checksum_rate", rate(cfg.corrupt_checksum_rate, "corrupt_checksum_rate")},
-      {"corrupt_checksum_next", count(cfg.corrupt_checksum_next, "corrupt_checksum_next")},
-      {"stale_books",
-       [&](const json& v) -> std::string {
-         if (!as_bool(v, cfg.stale_books)) return "faults.stale_books: expected true or false";
-         return {};
-       }},
-      {"clock_skew_ms",
-       [&](const json& v) -> std::string {
-         if (!as_int(v, cfg.clock_skew_ms)) return "faults.clock_skew_ms: expected an integer (ms, may be negative)";
-         return {};
-       }},
-      // Lost acks.
-      {"response_drop_rate", rate(cfg.response_drop_rate, "response_drop_rate")},
-      {"response_drop_next", count(cfg.response_drop_next, "response_drop_next")},
-      {"ws_close_now",
-       [&](const json& v) -> std::string {
-         if (!v.is_string() || !valid_scope(v.get<std::string>()))
-           return "faults.ws_close_now: expected all, public or private";
-         actions.ws_close_now = v.get<std::string>();
-         return {};
-       }},
-      {"ws_stall_now",
-       [&](const json& v) -> std::string {
-         if (!v.is_string() || !valid_scope(v.get<std::string>()))
-           return "faults.ws_stall_now: expected all, public or private";
-         actions.ws_stall_now = v.get<std::string>();
-         return {};
-       }},
-      {"ws_service_upgrade", count(actions.ws_service_upgrade_ms, "ws_service_upgrade")},
-  };
+  const auto setters = fault_setters(cfg, actions);
   for (const auto& [key, value] : j.items()) {
     if (key == "reset") continue;
     auto it = setters.find(key);
