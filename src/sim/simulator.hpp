@@ -150,6 +150,12 @@ class Simulator {
   void seed_history();
   HttpResponse route(const HttpRequest& req, const std::string& path, const std::string& query);
   HttpResponse sim_admin(const HttpRequest& req, const std::string& path);
+  // The /sim/ endpoints sim_admin routes to (sim_admin.cpp).
+  HttpResponse sim_faults(const HttpRequest& req);
+  HttpResponse sim_funding(const HttpRequest& req);
+  std::optional<HttpResponse> set_account_mode(const HttpRequest& req);  // an error, or nullopt when applied
+  nlohmann::json settlements_json() const;
+  nlohmann::json accounts_json() const;
   // The response_drop fault: the request was executed, its answer is lost (closed or 503).
   void lose_response(HttpResponse& resp);
 
