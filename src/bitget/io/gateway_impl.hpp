@@ -2,7 +2,7 @@
 // Gateway::Impl and the request helpers, shared by the gateway's source files (gateway.cpp: the
 // Venue and the typed v2 calls; gateway_neutral.cpp: the calls the daemon makes whatever the
 // account kind). Private to carry_bitget_io.
-#include <carry/bitget/gateway.hpp>
+#include <carry/bitget/io/gateway.hpp>
 
 #include "public_stream.hpp"
 #include "time_sync.hpp"

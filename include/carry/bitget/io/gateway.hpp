@@ -10,11 +10,11 @@
 //   gw.subscribe_books1("BTCUSDT", MarketType::Perp);
 //   auto ack = co_await gw.place(req);         // Errc::timeout = outcome unknown, look it up
 #include <carry/bitget/account_kind.hpp>
-#include <carry/bitget/gateway_config.hpp>
+#include <carry/bitget/io/gateway_config.hpp>
+#include <carry/bitget/io/rest_client.hpp>
+#include <carry/bitget/io/ws_client.hpp>
 #include <carry/bitget/requests.hpp>
-#include <carry/bitget/rest_client.hpp>
 #include <carry/bitget/rest_parsers.hpp>
-#include <carry/bitget/ws_client.hpp>
 #include <carry/core/event_sink.hpp>
 #include <carry/core/venue.hpp>
 
