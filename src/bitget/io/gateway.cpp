@@ -33,38 +33,6 @@ void Gateway::stop() {
   if (impl_->ws_priv) impl_->ws_priv->stop();
 }
 
-// ---------- public WebSocket ----------
-void Gateway::subscribe_ticker(const std::string& symbol, MarketType market) {
-  impl_->subscribe_public(impl_->public_arg(symbol, market, "ticker"));
-}
-void Gateway::unsubscribe(const std::string& symbol, MarketType market, const std::string& channel) {
-  impl_->unsubscribe_public(impl_->public_arg(symbol, market, channel));
-}
-void Gateway::subscribe_books1(const std::string& symbol, MarketType market) {
-  impl_->subscribe_public(impl_->public_arg(symbol, market, "books1"));
-}
-void Gateway::subscribe_books5(const std::string& symbol, MarketType market) {
-  impl_->subscribe_public(impl_->public_arg(symbol, market, "books5"));
-}
-void Gateway::subscribe_books(const std::string& symbol, MarketType market) {
-  auto& slot = impl_->order_books[book_key(market, symbol)];
-  if (!slot) slot = std::make_unique<market::OrderBook>(symbol, impl_->events);
-  impl_->subscribe_public(impl_->public_arg(symbol, market, "books"));
-}
-void Gateway::subscribe_trades(const std::string& symbol, MarketType market) {
-  if (impl_->uta()) {  // v3's publicTrade topic has no parser here yet: refuse rather than drop its frames
-    impl_->events.error(
-        "ws.subscribe_refused",
-        {{"symbol", symbol}, {"channel", "trade"}, {"reason", "public trades are read on Classic (v2) only"}});
-    return;
-  }
-  impl_->subscribe_public(impl_->public_arg(symbol, market, "trade"));
-}
-const market::OrderBook* Gateway::book(const std::string& symbol, MarketType market) const {
-  auto it = impl_->order_books.find(book_key(market, symbol));
-  return it == impl_->order_books.end() ? nullptr : it->second.get();
-}
-
 // ---------- Venue ----------
 std::function<void()> Gateway::written_hook(const std::string& client_oid) const {
   return [this, client_oid] { written(client_oid); };
