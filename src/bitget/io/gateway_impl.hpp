@@ -1,7 +1,11 @@
 #pragma once
-// Gateway::Impl and the request helpers, shared by the gateway's source files:
-//   gateway.cpp              lifecycle, plumbing, the Venue and the typed v2 calls
+// Gateway::Impl and the request helpers, shared by the gateway's source files, one per area:
+//   gateway.cpp              construction, start/stop, plumbing
 //   gateway_streams.cpp      WebSocket subscriptions; routed frames delivered (frame_router.hpp)
+//   gateway_venue.cpp        the Venue: orders, lookups, positions, fills, balances
+//   gateway_market_data.cpp  typed public REST (v2)
+//   gateway_trading.cpp      typed private REST (v2): orders and fills, perp then spot
+//   gateway_account.cpp      typed private REST (v2): positions, balances, bills, settings
 //   gateway_neutral.cpp      what the daemon calls whatever the account's kind
 //   gateway_uta.cpp          the UTA (v3) dialect of the REST calls
 // Private to carry_bitget_io.
