@@ -29,9 +29,9 @@
 #include <carry/app/backtest_runner.hpp>
 #include <carry/app/engine.hpp>
 #include <carry/bitget/fast_bbo.hpp>
+#include <carry/bitget/io/rest_client.hpp>
 #include <carry/bitget/rate_limiter.hpp>
 #include <carry/bitget/requests.hpp>
-#include <carry/bitget/rest_client.hpp>
 #include <carry/bitget/signer.hpp>
 #include <carry/log/logger.hpp>
 #include <carry/store/client_id_counter.hpp>

@@ -1,8 +1,8 @@
 // The place-order path inside the process: JSON body build -> HMAC signature + headers ->
 // HTTP/1.1 bytes for the socket (encode_http_request, exactly what RestClient writes), and, for scale, a full
 // RestClient round trip over loopback to a Beast server.
+#include <carry/bitget/io/rest_client.hpp>
 #include <carry/bitget/requests.hpp>
-#include <carry/bitget/rest_client.hpp>
 #include <carry/bitget/signer.hpp>
 
 #include <boost/asio/as_tuple.hpp>

@@ -1,6 +1,6 @@
 #include "account_kind_probe.hpp"
 
-#include <carry/bitget/gateway.hpp>
+#include <carry/bitget/io/gateway.hpp>
 
 namespace carry::app {
 namespace asio = boost::asio;

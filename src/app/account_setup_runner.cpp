@@ -1,6 +1,6 @@
 #include "account_setup_runner.hpp"
 
-#include <carry/bitget/gateway.hpp>
+#include <carry/bitget/io/gateway.hpp>
 #include <carry/core/backoff.hpp>
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 #include "alert_service.hpp"
 
-#include <carry/bitget/rest_client.hpp>
+#include <carry/bitget/io/rest_client.hpp>
 #include <carry/core/exception_message.hpp>
 
 #include <boost/asio/as_tuple.hpp>

@@ -1,7 +1,7 @@
 #include <carry/app/fetch_history.hpp>
 
 #include <carry/backtest/replay.hpp>
-#include <carry/bitget/gateway.hpp>
+#include <carry/bitget/io/gateway.hpp>
 #include <carry/bitget/rate_limiter.hpp>
 #include <carry/core/backoff.hpp>
 

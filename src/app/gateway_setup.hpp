@@ -1,6 +1,6 @@
 #pragma once
 // The YAML's exchange section mapped onto the gateway's configuration (daemon and ops-check).
-#include <carry/bitget/gateway_config.hpp>
+#include <carry/bitget/io/gateway_config.hpp>
 #include <carry/config/config.hpp>
 
 namespace carry::app {

@@ -3,7 +3,7 @@
 #include "account_kind_probe.hpp"
 #include "gateway_setup.hpp"
 
-#include <carry/bitget/gateway.hpp>
+#include <carry/bitget/io/gateway.hpp>
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>

@@ -7,7 +7,7 @@
 
 #include <carry/app/position_share.hpp>
 
-#include <carry/bitget/gateway.hpp>
+#include <carry/bitget/io/gateway.hpp>
 #include <carry/core/exception_message.hpp>
 #include <carry/monitor/daily_report.hpp>
 #include <carry/monitor/daily_schedule.hpp>

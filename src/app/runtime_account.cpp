@@ -5,7 +5,7 @@
 #include "account_setup_runner.hpp"
 #include "gateway_setup.hpp"
 
-#include <carry/bitget/gateway.hpp>
+#include <carry/bitget/io/gateway.hpp>
 
 #include <iostream>
 

@@ -6,7 +6,7 @@
 #include "http_server.hpp"
 
 #include <carry/app/version.hpp>
-#include <carry/bitget/gateway.hpp>
+#include <carry/bitget/io/gateway.hpp>
 #include <carry/config/listen_address.hpp>
 #include <carry/store/store.hpp>
 

@@ -3,7 +3,7 @@
 // held up by a stream that is reconnecting.
 #include "runtime.hpp"
 
-#include <carry/bitget/gateway.hpp>
+#include <carry/bitget/io/gateway.hpp>
 
 namespace carry::app {
 

@@ -6,7 +6,7 @@
 #include "runtime_util.hpp"
 
 #include <carry/app/position_share.hpp>
-#include <carry/bitget/gateway.hpp>
+#include <carry/bitget/io/gateway.hpp>
 #include <carry/store/store.hpp>
 
 #include <set>

@@ -6,7 +6,7 @@
 #include "account_setup_runner.hpp"
 
 #include <carry/app/universe.hpp>
-#include <carry/bitget/gateway.hpp>
+#include <carry/bitget/io/gateway.hpp>
 #include <carry/paper/exchange.hpp>
 #include <carry/store/store.hpp>
 

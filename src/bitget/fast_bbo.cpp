@@ -83,6 +83,36 @@ simdjson::error_code first_pair(od::object& item, const char* key, std::string_v
   return simdjson::SUCCESS;
 }
 
+// bidPr, askPr, bidSz, askSz of a v2 ticker item (+ the funding fields on futures, each optional).
+WireResult<void> ticker_item(od::object& item, FastBbo& out, std::string_view& bp, std::string_view& bs,
+                             std::string_view& ap, std::string_view& as) {
+  od::value v;
+  if (auto e = item["bidPr"].get(v); e || (e = value_text(v, bp))) return field_error("data[0].bidPr", e);
+  if (auto e = item["askPr"].get(v); e || (e = value_text(v, ap))) return field_error("data[0].askPr", e);
+  if (auto e = item["bidSz"].get(v); e || (e = value_text(v, bs))) return field_error("data[0].bidSz", e);
+  if (auto e = item["askSz"].get(v); e || (e = value_text(v, as))) return field_error("data[0].askSz", e);
+  if (out.market != MarketType::Perp) return {};
+  std::string_view rate, next, mark, index;
+  if (item["fundingRate"].get(v) == simdjson::SUCCESS && value_text(v, rate) == simdjson::SUCCESS && !rate.empty()) {
+    CARRY_TRY_ASSIGN(r, dec_of(rate, "data[0].fundingRate"));
+    out.funding_rate = r;
+  }
+  if (item["nextFundingTime"].get(v) == simdjson::SUCCESS && value_text(v, next) == simdjson::SUCCESS &&
+      !next.empty() && next != "0") {
+    CARRY_TRY_ASSIGN(n, ms_of(next, "data[0].nextFundingTime"));
+    out.next_funding_time = n;
+  }
+  if (item["markPrice"].get(v) == simdjson::SUCCESS && value_text(v, mark) == simdjson::SUCCESS && !mark.empty()) {
+    CARRY_TRY_ASSIGN(m, detail::parse_dec_rounded(mark, "data[0].markPrice"));
+    out.mark_price = m;
+  }
+  if (item["indexPrice"].get(v) == simdjson::SUCCESS && value_text(v, index) == simdjson::SUCCESS && !index.empty()) {
+    CARRY_TRY_ASSIGN(x, detail::parse_dec_rounded(index, "data[0].indexPrice"));
+    out.index_price = x;
+  }
+  return {};
+}
+
 }  // namespace
 
 WireResult<FastBbo> FastBboParser::parse(std::string_view frame) {
@@ -125,35 +155,8 @@ WireResult<FastBbo> FastBboParser::parse(std::string_view frame) {
       if (auto e = first_pair<value_text>(item, "asks", ap, as, asks_empty)) return field_error("data[0].asks", e);
       if (auto e = first_pair<value_text>(item, "bids", bp, bs, bids_empty)) return field_error("data[0].bids", e);
       if (asks_empty || bids_empty) return bad_payload("data[0]: one side of the book is empty");
-    } else {
-      od::value v;
-      if (auto e = item["bidPr"].get(v); e || (e = value_text(v, bp))) return field_error("data[0].bidPr", e);
-      if (auto e = item["askPr"].get(v); e || (e = value_text(v, ap))) return field_error("data[0].askPr", e);
-      if (auto e = item["bidSz"].get(v); e || (e = value_text(v, bs))) return field_error("data[0].bidSz", e);
-      if (auto e = item["askSz"].get(v); e || (e = value_text(v, as))) return field_error("data[0].askSz", e);
-      if (out.market == MarketType::Perp) {
-        std::string_view rate, next, mark, index;
-        if (item["fundingRate"].get(v) == simdjson::SUCCESS && value_text(v, rate) == simdjson::SUCCESS &&
-            !rate.empty()) {
-          CARRY_TRY_ASSIGN(r, dec_of(rate, "data[0].fundingRate"));
-          out.funding_rate = r;
-        }
-        if (item["nextFundingTime"].get(v) == simdjson::SUCCESS && value_text(v, next) == simdjson::SUCCESS &&
-            !next.empty() && next != "0") {
-          CARRY_TRY_ASSIGN(n, ms_of(next, "data[0].nextFundingTime"));
-          out.next_funding_time = n;
-        }
-        if (item["markPrice"].get(v) == simdjson::SUCCESS && value_text(v, mark) == simdjson::SUCCESS &&
-            !mark.empty()) {
-          CARRY_TRY_ASSIGN(m, detail::parse_dec_rounded(mark, "data[0].markPrice"));
-          out.mark_price = m;
-        }
-        if (item["indexPrice"].get(v) == simdjson::SUCCESS && value_text(v, index) == simdjson::SUCCESS &&
-            !index.empty()) {
-          CARRY_TRY_ASSIGN(x, detail::parse_dec_rounded(index, "data[0].indexPrice"));
-          out.index_price = x;
-        }
-      }
+    } else if (auto r = ticker_item(item, out, bp, bs, ap, as); !r) {
+      return r.error();
     }
     od::value tv;
     if (auto e = item["ts"].get(tv); e || (e = value_text(tv, ts))) return field_error("data[0].ts", e);

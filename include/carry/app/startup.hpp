@@ -2,7 +2,7 @@
 // Everything carryd decides before it touches the network: CLI, configuration, the environment
 // check, the live-trading guard and the secret files' permissions. Pure enough to test in-process.
 #include <carry/app/cli.hpp>
-#include <carry/bitget/gateway_config.hpp>
+#include <carry/bitget/io/gateway_config.hpp>
 #include <carry/config/loader.hpp>
 
 #include <string>

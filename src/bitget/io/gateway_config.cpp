@@ -1,4 +1,4 @@
-#include <carry/bitget/gateway_config.hpp>
+#include <carry/bitget/io/gateway_config.hpp>
 
 #include "url.hpp"
 

@@ -152,7 +152,7 @@ asio::awaitable<Result<std::vector<BalanceUpdate>>> Gateway::Impl::uta_balances(
   auto r = co_await call<uta::Assets>(to_rest(uta::account_assets(), {}),
                                       [t](const json& d) { return uta::parse_assets(d, MarketType::Spot, t); });
   if (!r) co_return r.error();
-  co_return uta_wallet(std::move(r->balances), config.margin_coin);
+  co_return io::uta_wallet(std::move(r->balances), config.margin_coin);
 }
 
 asio::awaitable<Result<std::vector<Fill>>> Gateway::Impl::uta_fills(std::string symbol, MarketType market,

@@ -1,6 +1,6 @@
 #include "http_transport.hpp"
 
-#include <carry/bitget/rest_client.hpp>
+#include <carry/bitget/io/rest_client.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>

@@ -5,7 +5,7 @@
 // (a forced close would cost a reconnect and a resync). Frames of the connection not in use are
 // dropped, so a full-depth book is never fed by two sessions. A service upgrade announced by the
 // venue (error 30033, the connection closes in about 60 s) rotates at once the same way.
-#include <carry/bitget/ws_client.hpp>
+#include <carry/bitget/io/ws_client.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>

@@ -1,11 +1,11 @@
-#include <carry/bitget/rest_client.hpp>
+#include <carry/bitget/io/rest_client.hpp>
 
 #include "async_semaphore.hpp"
 #include "http_transport.hpp"
 
 #include <carry/bitget/circuit_breaker.hpp>
+#include <carry/bitget/io/rest_metrics.hpp>
 #include <carry/bitget/rate_limiter.hpp>
-#include <carry/bitget/rest_metrics.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>

@@ -3,7 +3,7 @@
 // client measured (GET /api/v2/public/time). Signed REST requests and the WS login carry it.
 // The offset goes stale (host clock stepped by NTP, drift), so it is re-measured every
 // `interval` while running and at once after a timestamp refusal (40008 / 30014).
-#include <carry/bitget/rest_client.hpp>
+#include <carry/bitget/io/rest_client.hpp>
 #include <carry/core/event_sink.hpp>
 #include <carry/core/time.hpp>
 

@@ -1,4 +1,4 @@
-#include <carry/bitget/ws_client.hpp>
+#include <carry/bitget/io/ws_client.hpp>
 #include <carry/core/exception_message.hpp>
 
 #include "tls.hpp"

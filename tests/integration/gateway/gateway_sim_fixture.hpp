@@ -4,7 +4,7 @@
 // start().
 #include "sim_process.hpp"
 
-#include <carry/bitget/gateway.hpp>
+#include <carry/bitget/io/gateway.hpp>
 #include <carry/core/event_sink.hpp>
 
 #include <boost/asio/co_spawn.hpp>

@@ -1,6 +1,6 @@
 // bitget::Gateway over real loopback sockets: a Beast HTTP server answering with the recorded
 // samples, and Bitget-like WebSocket servers pushing sample frames.
-#include <carry/bitget/gateway.hpp>
+#include <carry/bitget/io/gateway.hpp>
 
 #include "io_test_support.hpp"
 #include "loopback_http_server.hpp"

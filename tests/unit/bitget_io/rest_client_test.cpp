@@ -1,5 +1,5 @@
 // Loopback tests of the REST client against tiny Beast servers (plain HTTP and real TLS).
-#include <carry/bitget/rest_client.hpp>
+#include <carry/bitget/io/rest_client.hpp>
 
 #include "io_test_support.hpp"
 #include "loopback_http_server.hpp"

@@ -1,5 +1,5 @@
 // Loopback tests of WsClient (driver of WsSessionFsm) against a Bitget-like Beast server.
-#include <carry/bitget/ws_client.hpp>
+#include <carry/bitget/io/ws_client.hpp>
 
 #include "io_test_support.hpp"
 #include "loopback_http_server.hpp"

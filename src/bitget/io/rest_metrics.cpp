@@ -1,4 +1,4 @@
-#include <carry/bitget/rest_metrics.hpp>
+#include <carry/bitget/io/rest_metrics.hpp>
 
 #include <algorithm>
 

@@ -2,7 +2,7 @@
 // Signed HTTPS client for the Bitget v2 REST API (issue 3). One origin, a small keep-alive pool,
 // a deadline per request, a concurrency semaphore, the per-endpoint token buckets and the circuit
 // breaker. Runs on the single io_context thread; Beast/TLS stay in the .cpp (pimpl).
-#include <carry/bitget/rest_metrics.hpp>
+#include <carry/bitget/io/rest_metrics.hpp>
 #include <carry/bitget/signer.hpp>
 #include <carry/core/event_sink.hpp>
 #include <carry/core/result.hpp>

@@ -3,10 +3,10 @@
 // gateway points at bitget-sim on loopback as easily as at Bitget), demo mode, keys, timeouts,
 // REST guards and the futures account settings. Keys are never printed: use describe().
 #include <carry/bitget/account_kind.hpp>
-#include <carry/bitget/rest_client.hpp>
+#include <carry/bitget/io/rest_client.hpp>
+#include <carry/bitget/io/ws_client.hpp>
 #include <carry/bitget/signer.hpp>
 #include <carry/bitget/wire.hpp>
-#include <carry/bitget/ws_client.hpp>
 #include <carry/core/backoff.hpp>
 
 #include <chrono>

@@ -10,11 +10,11 @@
 //   gw.subscribe_books1("BTCUSDT", MarketType::Perp);
 //   auto ack = co_await gw.place(req);         // Errc::timeout = outcome unknown, look it up
 #include <carry/bitget/account_kind.hpp>
-#include <carry/bitget/gateway_config.hpp>
+#include <carry/bitget/io/gateway_config.hpp>
+#include <carry/bitget/io/rest_client.hpp>
+#include <carry/bitget/io/ws_client.hpp>
 #include <carry/bitget/requests.hpp>
-#include <carry/bitget/rest_client.hpp>
 #include <carry/bitget/rest_parsers.hpp>
-#include <carry/bitget/ws_client.hpp>
 #include <carry/core/event_sink.hpp>
 #include <carry/core/venue.hpp>
 
@@ -136,7 +136,7 @@ class Gateway final : public Venue {
   // An authenticated read (the futures account) and the number of our open orders on the symbol.
   boost::asio::awaitable<Result<std::size_t>> private_probe(std::string symbol);
 
-  // ---- typed public REST (Classic v2) ----
+  // ---- typed public REST (Classic v2): market data ----
   boost::asio::awaitable<Result<UnixNanos>> server_time();
   boost::asio::awaitable<Result<std::vector<Instrument>>> contracts(std::string symbol = {});
   boost::asio::awaitable<Result<std::vector<Instrument>>> spot_symbols(std::string symbol = {});
@@ -152,7 +152,7 @@ class Gateway final : public Venue {
   // Perp: merge-depth (limit 1/5/15/50/max); spot: orderbook (limit <= 150). limit 0 = default.
   boost::asio::awaitable<Result<DepthSnapshot>> depth(std::string symbol, MarketType market, int limit = 0);
 
-  // ---- typed private REST: USDT-M perpetual ----
+  // ---- typed private REST (Classic v2): trading, USDT-M perpetual ----
   boost::asio::awaitable<Result<OrderAck>> perp_place(PerpOrderRequest r, std::function<void()> on_write = {});
   boost::asio::awaitable<Result<BatchResult>> perp_batch_place(std::vector<PerpOrderRequest> orders);
   boost::asio::awaitable<Result<OrderAck>> perp_cancel(std::string symbol, OrderRef ref);
@@ -162,19 +162,8 @@ class Gateway final : public Venue {
   boost::asio::awaitable<Result<std::vector<OrderRecord>>> perp_open_orders(std::string symbol = {});
   boost::asio::awaitable<Result<OrderRecord>> perp_order_detail(std::string symbol, OrderRef ref);
   boost::asio::awaitable<Result<FillsPage>> perp_fills(FillsQuery q);
-  boost::asio::awaitable<Result<std::vector<PositionRecord>>> all_positions();
-  boost::asio::awaitable<Result<std::vector<FuturesAccount>>> futures_accounts();
-  boost::asio::awaitable<Result<BillsPage>> account_bills(BillsQuery q);
-  // ---- the account's settings (checked and applied at start) ----
-  // These keep the exchange's own code and message in the error (e.g. 40920: the mode cannot be
-  // switched while a position or an order is open); transport failures keep their Errc.
-  // GET /api/v2/mix/account/account for one symbol: marginMode, posMode, leverage.
-  boost::asio::awaitable<WireResult<FuturesAccount>> futures_account(std::string symbol);
-  boost::asio::awaitable<WireResult<void>> set_leverage(std::string symbol, int leverage);
-  boost::asio::awaitable<WireResult<void>> set_margin_mode(std::string symbol, std::string margin_mode);
-  boost::asio::awaitable<WireResult<void>> set_position_mode(PositionMode mode);
 
-  // ---- typed private REST: spot ----
+  // ---- typed private REST (Classic v2): trading, spot ----
   boost::asio::awaitable<Result<OrderAck>> spot_place(SpotOrderRequest r, std::function<void()> on_write = {});
   boost::asio::awaitable<Result<OrderAck>> spot_cancel(std::string symbol, OrderRef ref);
   boost::asio::awaitable<Result<CancelReplaceAck>> spot_cancel_replace(std::string symbol, OrderRef ref,
@@ -185,7 +174,20 @@ class Gateway final : public Venue {
   // orderInfo by orderId or clientOid; empty when the exchange has no such order.
   boost::asio::awaitable<Result<std::vector<OrderRecord>>> spot_order_info(OrderRef ref);
   boost::asio::awaitable<Result<std::vector<Fill>>> spot_fills(FillsQuery q);
+
+  // ---- typed private REST (Classic v2): account ----
+  boost::asio::awaitable<Result<std::vector<PositionRecord>>> all_positions();
+  boost::asio::awaitable<Result<std::vector<FuturesAccount>>> futures_accounts();
+  boost::asio::awaitable<Result<BillsPage>> account_bills(BillsQuery q);
   boost::asio::awaitable<Result<std::vector<BalanceUpdate>>> spot_assets();
+  // ---- the account's settings (checked and applied at start) ----
+  // These keep the exchange's own code and message in the error (e.g. 40920: the mode cannot be
+  // switched while a position or an order is open); transport failures keep their Errc.
+  // GET /api/v2/mix/account/account for one symbol: marginMode, posMode, leverage.
+  boost::asio::awaitable<WireResult<FuturesAccount>> futures_account(std::string symbol);
+  boost::asio::awaitable<WireResult<void>> set_leverage(std::string symbol, int leverage);
+  boost::asio::awaitable<WireResult<void>> set_margin_mode(std::string symbol, std::string margin_mode);
+  boost::asio::awaitable<WireResult<void>> set_position_mode(PositionMode mode);
 
   // ---- plumbing ----
   RestClient& rest() noexcept;
