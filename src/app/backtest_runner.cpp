@@ -3,13 +3,14 @@
 #include "backtest_report.hpp"
 #include "backtest_universe.hpp"
 #include "engine_records.hpp"
+#include "paper_setup.hpp"
 
-#include <carry/app/engine.hpp>
 #include <carry/app/png_chart.hpp>
 #include <carry/backtest/file_discovery.hpp>
 #include <carry/backtest/replay.hpp>
 #include <carry/backtest/symbol_data.hpp>
 #include <carry/core/symbol_lookup.hpp>
+#include <carry/engine/engine.hpp>
 #include <carry/log/logger.hpp>
 #include <carry/paper/exchange.hpp>
 #include <carry/store/repo.hpp>
@@ -36,7 +37,7 @@ Decimal pow10_decimal(int k) {
 
 // Writes the engine's durable facts into the backtest's SQLite file (same tables as live) and
 // keeps the running totals the summary needs.
-class RepoRecorder final : public EngineRecorder {
+class RepoRecorder final : public engine::EngineRecorder {
  public:
   explicit RepoRecorder(store::Repo& repo) : repo_(repo) { check(repo_.begin(), "begin"); }
 
@@ -190,7 +191,7 @@ BacktestData load_backtest_data(const CliOptions& cli, const config::Config& cfg
     symbols.push_back(s.symbol);
   }
   // Said up front, so a trader comparing with live settings knows what the run used.
-  EngineSetup lifetimes = make_engine_setup(cfg);
+  engine::EngineSetup lifetimes = engine::make_engine_setup(cfg);
   for (const auto& r : fit_lifetimes_to_bars(lifetimes, bar_ms))
     info << "note: " << bar_ms / 1000 << " s bars: " << r.line() << "\n";
   // Quotes onto the instruments' ticks once here, not on every replayed quote (two 64-bit
@@ -256,12 +257,12 @@ BacktestRun run_backtest(BacktestData& data, const CliOptions& cli, const config
   config::Config engine_cfg = cfg;
   // auto: the set starts empty; the first refresh (at the first instant) fills it.
   engine_cfg.strategy.funding.symbols = data.auto_symbols ? std::vector<std::string>{} : symbols;
-  EngineSetup setup = make_engine_setup(engine_cfg);
+  engine::EngineSetup setup = engine::make_engine_setup(engine_cfg);
   setup.oms.ws_stale_block_ms = 0;  // no private stream in a backtest
   setup.risk.md_stale_ms = 0;       // candle data is minutes apart by nature
   run.summary.raised = fit_lifetimes_to_bars(setup, data.bar_ms);
   ClientOidGenerator ids(cfg.strategy.funding.client_oid_prefix, 0);
-  Engine engine(setup, ids, events, clock, &rec);
+  engine::Engine engine(setup, ids, events, clock, &rec);
   std::optional<BacktestUniverse> universe;
   if (data.auto_symbols) universe.emplace(cfg, window.start);
 

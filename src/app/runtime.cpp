@@ -4,6 +4,7 @@
 #include "engine_records.hpp"
 #include "gateway_setup.hpp"
 #include "http_server.hpp"
+#include "paper_setup.hpp"
 
 #include <carry/app/position_share.hpp>
 
@@ -36,7 +37,7 @@ std::chrono::seconds retry_delay(int attempt) { return std::chrono::seconds(std:
 }  // namespace
 
 // The engine's durable facts go to the SQLite store (queued; the writer thread commits them).
-class StoreRecorder final : public EngineRecorder {
+class StoreRecorder final : public engine::EngineRecorder {
  public:
   explicit StoreRecorder(store::Store& s) : store_(s) {}
   void order_sent(const PlaceOrderRequest& req, UnixNanos ts) override {
@@ -97,9 +98,9 @@ void Runtime::open_store() {
 }
 
 void Runtime::build_engine() {
-  EngineSetup setup = make_engine_setup(cfg_);
+  engine::EngineSetup setup = engine::make_engine_setup(cfg_);
   if (paper()) setup.oms.ws_stale_block_ms = 0;  // no private stream: fills are in-process
-  engine_ = std::make_unique<Engine>(setup, *ids_, log_, clock_, recorder_.get());
+  engine_ = std::make_unique<engine::Engine>(setup, *ids_, log_, clock_, recorder_.get());
   for (const auto& s : cfg_.strategy.funding.symbols) track_[s];
 }
 

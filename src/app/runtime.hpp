@@ -4,7 +4,6 @@
 // to the gateway or, in paper mode, to an in-process paper exchange. The Engine (OMS + risk +
 // strategy) decides; this class only moves events and commands and keeps the books.
 #include <carry/app/cli.hpp>
-#include <carry/app/engine.hpp>
 #include <carry/app/snapshot_throttle.hpp>
 #include <carry/app/startup.hpp>
 #include <carry/bitget/account_kind.hpp>
@@ -12,6 +11,7 @@
 #include <carry/config/loader.hpp>
 #include <carry/core/event_sink.hpp>
 #include <carry/core/time.hpp>
+#include <carry/engine/engine.hpp>
 #include <carry/monitor/health.hpp>
 #include <carry/monitor/heartbeat.hpp>
 #include <carry/monitor/prometheus.hpp>
@@ -167,7 +167,7 @@ class Runtime {
   std::unique_ptr<store::ClientIdCounter> counter_;
   std::unique_ptr<ClientOidGenerator> ids_;
   std::unique_ptr<StoreRecorder> recorder_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<bitget::Gateway> gw_;
   std::unique_ptr<paper::Exchange> paper_;
   std::unique_ptr<paper::PaperVenue> paper_venue_;
