@@ -1,7 +1,7 @@
 // Tick-to-order latency inside carryd (issue 6): a raw Bitget WS `books1` frame in -> the signed
 // HTTP request bytes out, on one thread, exactly along the live path:
 //   1. gateway: frame guard + FastBboParser (simdjson) -> carry::Bbo      (bitget::Gateway::on_public)
-//   2. app::Engine::on_market -> OMS maker chaser / strategy -> take_commands   (app::Runtime)
+//   2. engine::Engine::on_market -> OMS maker chaser / strategy -> take_commands   (app::Runtime)
 //   3. the command as the gateway sends it: JSON body (requests.hpp), rate-limiter slot,
 //      ACCESS-* headers (Signer::rest_headers), HTTP/1.1 bytes (encode_http_request)
 //                                                    (Gateway::place/amend/cancel, RestClient::send)
@@ -27,12 +27,12 @@
 // REST semaphore and circuit-breaker checks, and the socket write. The logger's console sink is
 // off (carryd's default writes the human log to stderr too, on the logger's own thread).
 #include <carry/app/backtest_runner.hpp>
-#include <carry/app/engine.hpp>
 #include <carry/bitget/fast_bbo.hpp>
 #include <carry/bitget/io/rest_client.hpp>
 #include <carry/bitget/rate_limiter.hpp>
 #include <carry/bitget/requests.hpp>
 #include <carry/bitget/signer.hpp>
+#include <carry/engine/engine.hpp>
 #include <carry/log/logger.hpp>
 #include <carry/store/client_id_counter.hpp>
 
@@ -169,7 +169,7 @@ class Slice {
     } else {
       ids_ = std::make_unique<ClientOidGenerator>(prefix, 0);
     }
-    engine_ = std::make_unique<app::Engine>(app::make_engine_setup(cfg_), *ids_, *sink_, clock_, nullptr);
+    engine_ = std::make_unique<engine::Engine>(engine::make_engine_setup(cfg_), *ids_, *sink_, clock_, nullptr);
     for (const std::string& sym : cfg_.strategy.funding.symbols) {
       const Decimal px = sym == "BTCUSDT" ? kBasePerpAsk : "2650.15"_dec;
       for (MarketType m : {MarketType::Spot, MarketType::Perp})
@@ -355,7 +355,7 @@ class Slice {
     }
   }
 
-  const app::Engine& engine() const { return *engine_; }
+  const engine::Engine& engine() const { return *engine_; }
   std::uint64_t places() const { return places_; }
   std::uint64_t measured_amends() const { return measured_amends_; }
 
@@ -451,7 +451,7 @@ class Slice {
   std::unique_ptr<EventSink> sink_;
   std::unique_ptr<store::ClientIdCounter> counter_;
   std::unique_ptr<ClientOidGenerator> ids_;
-  std::unique_ptr<app::Engine> engine_;
+  std::unique_ptr<engine::Engine> engine_;
   bg::FastBboParser parser_;
   std::unique_ptr<bg::Signer> signer_;
   bg::RateLimiter limiter_;

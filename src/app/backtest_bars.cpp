@@ -11,7 +11,7 @@ std::string RaisedParam::line() const {
          " used";
 }
 
-std::vector<RaisedParam> fit_lifetimes_to_bars(EngineSetup& setup, std::int64_t bar_ms) {
+std::vector<RaisedParam> fit_lifetimes_to_bars(engine::EngineSetup& setup, std::int64_t bar_ms) {
   std::vector<RaisedParam> raised;
   if (bar_ms <= 0) return raised;
   const std::int64_t bar_s = (bar_ms + 999) / 1000;

@@ -6,7 +6,7 @@ namespace carry::app {
 
 BacktestUniverse::BacktestUniverse(const config::Config& c, UnixNanos start)
     : params_(make_universe_params(c)),
-      forecast_(make_engine_setup(c).strategy.forecast),
+      forecast_(engine::make_engine_setup(c).strategy.forecast),
       every_(c.strategy.funding.universe.refresh_s),
       next_(start) {}
 
@@ -36,7 +36,7 @@ void BacktestUniverse::settled(const backtest::FundingSettlement& s) {
   history_.add(s.symbol, s.rate.to_double(), s.interval_hours);
 }
 
-strategy::UniverseCandidate BacktestUniverse::candidate(const Symbol& s, const Engine& engine) const {
+strategy::UniverseCandidate BacktestUniverse::candidate(const Symbol& s, const engine::Engine& engine) const {
   strategy::UniverseCandidate c;
   c.symbol = s.name;
   c.spot = s.spot;
@@ -60,7 +60,7 @@ strategy::UniverseCandidate BacktestUniverse::candidate(const Symbol& s, const E
   return c;
 }
 
-void BacktestUniverse::refresh(UnixNanos t, Engine& engine, EventSink& events) {
+void BacktestUniverse::refresh(UnixNanos t, engine::Engine& engine, EventSink& events) {
   while (next_ <= t) next_ = next_ + every_;
   std::vector<strategy::UniverseCandidate> cs;
   cs.reserve(symbols_.size());

@@ -22,7 +22,7 @@ class BacktestUniverse {
   bool due(UnixNanos t) const noexcept { return t >= next_; }
   // Between instants only (the strategy refuses set changes inside one). Logs `universe.refresh`
   // when the set changes.
-  void refresh(UnixNanos t, Engine& engine, EventSink& events);
+  void refresh(UnixNanos t, engine::Engine& engine, EventSink& events);
   std::size_t changes() const noexcept { return changes_; }
   const std::vector<std::string>& ever_held() const noexcept { return ever_; }
 
@@ -34,7 +34,7 @@ class BacktestUniverse {
     std::optional<FundingRateUpdate> funding;
   };
   Symbol& symbol(std::string_view name);
-  strategy::UniverseCandidate candidate(const Symbol& s, const Engine& engine) const;
+  strategy::UniverseCandidate candidate(const Symbol& s, const engine::Engine& engine) const;
 
   strategy::UniverseParams params_;
   strategy::ForecastParams forecast_;

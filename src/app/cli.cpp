@@ -1,6 +1,7 @@
 #include <carry/app/cli.hpp>
 
 #include <charconv>
+#include <string_view>
 
 namespace carry::app {
 namespace {
@@ -27,6 +28,134 @@ CliOptions::Sweep parse_sweep(const std::string& spec) {
   for (const auto& v : s.values)
     if (v.empty()) throw CliError("--sweep '" + spec + "': an empty value");
   return s;
+}
+
+// The commands an option belongs to, one bit per Command.
+using Commands = unsigned;
+constexpr Commands bit(Command c) { return 1u << static_cast<unsigned>(c); }
+constexpr Commands kRun = bit(Command::Run);
+constexpr Commands kBacktest = bit(Command::Backtest);
+constexpr Commands kFetch = bit(Command::FetchHistory);
+constexpr Commands kStatus = bit(Command::Status);
+constexpr Commands kAll = kRun | kBacktest | kFetch | kStatus;
+constexpr Commands kNotRun = kAll & ~kRun;
+
+using Apply = void (*)(CliOptions& o, const std::string& value);  // may throw CliError naming the value
+
+struct Option {
+  std::string_view name;
+  Commands commands;
+  bool CliOptions::*flag = nullptr;                        // a flag: set to true (no value)
+  std::optional<std::string> CliOptions::*text = nullptr;  // a value kept as given
+  Apply apply = nullptr;                                   // a value checked or converted
+  bool takes_value() const noexcept { return flag == nullptr; }
+};
+
+constexpr Option flag(std::string_view name, Commands commands, bool CliOptions::*member) {
+  return {name, commands, member, nullptr, nullptr};
+}
+constexpr Option text(std::string_view name, Commands commands, std::optional<std::string> CliOptions::*member) {
+  return {name, commands, nullptr, member, nullptr};
+}
+constexpr Option value(std::string_view name, Commands commands, Apply apply) {
+  return {name, commands, nullptr, nullptr, apply};
+}
+
+void set_log_level(CliOptions& o, const std::string& l) {
+  o.log_level = l;
+  if (l != "trace" && l != "debug" && l != "info" && l != "warn" && l != "error")
+    throw CliError("--log-level '" + l + "': expected trace, debug, info, warn or error");
+}
+
+void set_env(CliOptions& o, const std::string& env) {
+  o.env = env;
+  if (env != "mainnet" && env != "testnet") throw CliError("--env '" + env + "': expected mainnet or testnet");
+}
+
+void set_duration(CliOptions& o, const std::string& v) {
+  int s = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
+  if (ec != std::errc{} || p != v.data() + v.size() || s <= 0)
+    throw CliError("--duration '" + v + "': expected a positive number of seconds");
+  o.duration_s = s;
+}
+
+void set_timeframe(CliOptions& o, const std::string& tf) {
+  o.timeframe = tf;
+  if (tf != "1m" && tf != "1h") throw CliError("--timeframe '" + tf + "': expected 1m or 1h");
+}
+
+void set_symbols(CliOptions& o, const std::string& v) { o.symbols = split_commas(v); }
+void set_symbol(CliOptions& o, const std::string& v) { o.symbols = {v}; }
+void add_sweep(CliOptions& o, const std::string& v) { o.sweeps.push_back(parse_sweep(v)); }
+
+// Every option with the commands that accept it; for any other command it is unknown.
+const Option kOptions[] = {
+    flag("--help", kAll, &CliOptions::help),
+    flag("-h", kAll, &CliOptions::help),
+    flag("--version", kAll, &CliOptions::version),
+    text("--config", kAll, &CliOptions::config),
+    value("--log-level", kAll, set_log_level),
+    value("--env", kRun, set_env),
+    flag("--dry-run", kRun | kStatus, &CliOptions::dry_run),
+    flag("--json", kStatus, &CliOptions::json),
+    flag("--ops-check", kRun, &CliOptions::ops_check),
+    flag("--flatten-on-exit", kRun, &CliOptions::flatten_on_exit),
+    flag("--print-config", kRun, &CliOptions::print_config),
+    flag("--reset-kill-switch", kRun, &CliOptions::reset_kill_switch),
+    value("--duration", kRun, set_duration),
+    text("--out", kNotRun, &CliOptions::out_dir),
+    text("--from", kNotRun, &CliOptions::from),
+    text("--to", kNotRun, &CliOptions::to),
+    text("--data", kBacktest, &CliOptions::data_dir),
+    value("--symbols", kBacktest, set_symbols),
+    value("--timeframe", kBacktest | kFetch, set_timeframe),
+    text("--spot", kBacktest, &CliOptions::spot_file),
+    text("--perp", kBacktest, &CliOptions::perp_file),
+    text("--funding", kBacktest, &CliOptions::funding_file),
+    value("--sweep", kBacktest, add_sweep),
+    value("--symbol", kFetch, set_symbol),
+};
+
+const Option* find_option(std::string_view name, Command command) {
+  for (const auto& opt : kOptions)
+    if (opt.name == name && (opt.commands & bit(command)) != 0) return &opt;
+  return nullptr;
+}
+
+// args[0] when it is a command rather than an option; Run when there is none.
+Command parse_command(const std::vector<std::string>& args, std::size_t& next) {
+  next = 0;
+  if (args.empty() || args[0].starts_with("-")) return Command::Run;
+  next = 1;
+  if (args[0] == "backtest") return Command::Backtest;
+  if (args[0] == "fetch-history") return Command::FetchHistory;
+  if (args[0] == "run") return Command::Run;
+  if (args[0] == "status") return Command::Status;
+  throw CliError("unknown command '" + args[0] + "' (expected backtest, fetch-history, status or an option)");
+}
+
+// The combinations that no single option can refuse.
+void check_combinations(const CliOptions& o) {
+  if (o.ops_check && o.print_config) throw CliError("--ops-check and --print-config cannot be combined");
+  if (o.reset_kill_switch && (o.ops_check || o.print_config || o.dry_run || o.flatten_on_exit || o.duration_s))
+    throw CliError("--reset-kill-switch runs alone (with --config and --log-level at most)");
+  if (o.command == Command::Backtest && !o.help) {
+    const bool explicit_files = o.spot_file || o.perp_file || o.funding_file;
+    if (explicit_files && !(o.spot_file && o.perp_file && o.funding_file))
+      throw CliError("backtest: --spot, --perp and --funding go together");
+    if (explicit_files && o.symbols.size() > 1)
+      throw CliError("backtest: explicit --spot/--perp/--funding files are for one symbol");
+    if (!explicit_files && !o.data_dir) throw CliError("backtest: --data DIR is required");
+    for (std::size_t a = 0; a < o.sweeps.size(); ++a)
+      for (std::size_t b = a + 1; b < o.sweeps.size(); ++b)
+        if (o.sweeps[a].key == o.sweeps[b].key) throw CliError("--sweep: key '" + o.sweeps[a].key + "' given twice");
+  }
+  if (o.command == Command::FetchHistory && !o.help) {
+    if (o.symbols.empty()) throw CliError("fetch-history: --symbol is required");
+    if (!o.from || !o.to) throw CliError("fetch-history: --from and --to are required");
+    if (!o.out_dir) throw CliError("fetch-history: --out DIR is required");
+  }
 }
 
 }  // namespace
@@ -63,23 +192,7 @@ Exit codes: 0 ok, 1 runtime failure (e.g. a failed ops-check probe), 2 refused t
 CliOptions parse_cli(const std::vector<std::string>& args) {
   CliOptions o;
   std::size_t i = 0;
-  if (!args.empty() && !args[0].starts_with("-")) {
-    if (args[0] == "backtest")
-      o.command = Command::Backtest;
-    else if (args[0] == "fetch-history")
-      o.command = Command::FetchHistory;
-    else if (args[0] == "run")
-      o.command = Command::Run;
-    else if (args[0] == "status")
-      o.command = Command::Status;
-    else
-      throw CliError("unknown command '" + args[0] + "' (expected backtest, fetch-history, status or an option)");
-    i = 1;
-  }
-  auto value = [&](const std::string& flag) -> std::string {
-    if (i + 1 >= args.size() || args[i + 1].starts_with("--")) throw CliError("option " + flag + " needs a value");
-    return args[++i];
-  };
+  o.command = parse_command(args, i);
   for (; i < args.size(); ++i) {
     std::string a = args[i];
     // --flag=value form
@@ -88,99 +201,23 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
       inline_value = a.substr(eq + 1);
       a = a.substr(0, eq);
     }
-    auto take = [&](const std::string& flag) { return inline_value ? *inline_value : value(flag); };
-    auto no_value = [&](const std::string& flag) {
-      if (inline_value) throw CliError("option " + flag + " takes no value");
-    };
-    const bool run = o.command == Command::Run;
-    if (a == "--help" || a == "-h") {
-      no_value(a);
-      o.help = true;
-    } else if (a == "--version") {
-      no_value(a);
-      o.version = true;
-    } else if (a == "--config")
-      o.config = take(a);
-    else if (a == "--log-level") {
-      o.log_level = take(a);
-      const auto& l = *o.log_level;
-      if (l != "trace" && l != "debug" && l != "info" && l != "warn" && l != "error")
-        throw CliError("--log-level '" + l + "': expected trace, debug, info, warn or error");
-    } else if (run && a == "--env") {
-      o.env = take(a);
-      if (*o.env != "mainnet" && *o.env != "testnet")
-        throw CliError("--env '" + *o.env + "': expected mainnet or testnet");
-    } else if ((run || o.command == Command::Status) && a == "--dry-run") {
-      no_value(a);
-      o.dry_run = true;
-    } else if (o.command == Command::Status && a == "--json") {
-      no_value(a);
-      o.json = true;
-    } else if (run && a == "--ops-check") {
-      no_value(a);
-      o.ops_check = true;
-    } else if (run && a == "--flatten-on-exit") {
-      no_value(a);
-      o.flatten_on_exit = true;
-    } else if (run && a == "--print-config") {
-      no_value(a);
-      o.print_config = true;
-    } else if (run && a == "--reset-kill-switch") {
-      no_value(a);
-      o.reset_kill_switch = true;
-    } else if (run && a == "--duration") {
-      const std::string v = take(a);
-      int s = 0;
-      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
-      if (ec != std::errc{} || p != v.data() + v.size() || s <= 0)
-        throw CliError("--duration '" + v + "': expected a positive number of seconds");
-      o.duration_s = s;
-    } else if (!run && a == "--out")
-      o.out_dir = take(a);
-    else if (!run && a == "--from")
-      o.from = take(a);
-    else if (!run && a == "--to")
-      o.to = take(a);
-    else if (o.command == Command::Backtest && a == "--data")
-      o.data_dir = take(a);
-    else if (o.command == Command::Backtest && a == "--symbols")
-      o.symbols = split_commas(take(a));
-    else if ((o.command == Command::Backtest || o.command == Command::FetchHistory) && a == "--timeframe") {
-      o.timeframe = take(a);
-      if (*o.timeframe != "1m" && *o.timeframe != "1h")
-        throw CliError("--timeframe '" + *o.timeframe + "': expected 1m or 1h");
-    } else if (o.command == Command::Backtest && a == "--spot")
-      o.spot_file = take(a);
-    else if (o.command == Command::Backtest && a == "--perp")
-      o.perp_file = take(a);
-    else if (o.command == Command::Backtest && a == "--funding")
-      o.funding_file = take(a);
-    else if (o.command == Command::Backtest && a == "--sweep")
-      o.sweeps.push_back(parse_sweep(take(a)));
-    else if (o.command == Command::FetchHistory && a == "--symbol")
-      o.symbols = {take(a)};
+    const Option* opt = find_option(a, o.command);
+    if (opt == nullptr)
+      throw CliError("unknown option '" + args[i] + "'" + (o.command == Command::Run ? "" : " for this command"));
+    if (!opt->takes_value()) {
+      if (inline_value) throw CliError("option " + a + " takes no value");
+      o.*(opt->flag) = true;
+      continue;
+    }
+    if (!inline_value && (i + 1 >= args.size() || args[i + 1].starts_with("--")))
+      throw CliError("option " + a + " needs a value");
+    const std::string v = inline_value ? *inline_value : args[++i];
+    if (opt->text != nullptr)
+      o.*(opt->text) = v;
     else
-      throw CliError("unknown option '" + args[i] + "'" + (run ? "" : " for this command"));
+      opt->apply(o, v);
   }
-  if (o.ops_check && o.print_config) throw CliError("--ops-check and --print-config cannot be combined");
-  if (o.reset_kill_switch && (o.ops_check || o.print_config || o.dry_run || o.flatten_on_exit || o.duration_s))
-    throw CliError("--reset-kill-switch runs alone (with --config and --log-level at most)");
-  if (o.command == Command::Backtest && !o.help) {
-    const bool explicit_files = o.spot_file || o.perp_file || o.funding_file;
-    if (explicit_files && !(o.spot_file && o.perp_file && o.funding_file))
-      throw CliError("backtest: --spot, --perp and --funding go together");
-    if (explicit_files && o.symbols.size() > 1)
-      throw CliError("backtest: explicit --spot/--perp/--funding files are for one symbol");
-    if (!explicit_files && !o.data_dir) throw CliError("backtest: --data DIR is required");
-    for (std::size_t a = 0; a < o.sweeps.size(); ++a)
-      for (std::size_t b = a + 1; b < o.sweeps.size(); ++b)
-        if (o.sweeps[a].key == o.sweeps[b].key) throw CliError("--sweep: key '" + o.sweeps[a].key + "' given twice");
-  }
-  if (o.command == Command::FetchHistory && !o.help) {
-    if (o.symbols.empty()) throw CliError("fetch-history: --symbol is required");
-    if (!o.from || !o.to) throw CliError("fetch-history: --from and --to are required");
-    if (!o.out_dir) throw CliError("fetch-history: --out DIR is required");
-  }
+  check_combinations(o);
   return o;
 }
 

@@ -1,17 +1,16 @@
+// Runtime: the event plumbing. Market data and execution events in, the engine's commands out to
+// the venue, and the loops that keep time (ticks, funding and instrument polls, daily reports).
+// Start-up and shutdown are in runtime_run.cpp, the heartbeat in runtime_heartbeat.cpp.
 #include "runtime.hpp"
 #include "runtime_util.hpp"
 
-#include "engine_records.hpp"
-#include "gateway_setup.hpp"
 #include "http_server.hpp"
-
-#include <carry/app/position_share.hpp>
+#include "store_recorder.hpp"
 
 #include <carry/bitget/io/gateway.hpp>
 #include <carry/core/exception_message.hpp>
 #include <carry/monitor/daily_report.hpp>
 #include <carry/monitor/daily_schedule.hpp>
-#include <carry/monitor/heartbeat.hpp>
 #include <carry/paper/exchange.hpp>
 #include <carry/paper/paper_venue.hpp>
 #include <carry/store/client_id_counter.hpp>
@@ -21,36 +20,10 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <filesystem>
-
 namespace carry::app {
 namespace asio = boost::asio;
-using runtime_util::base_coin;
 using runtime_util::dec;
 using namespace std::chrono_literals;
-
-namespace {
-
-std::chrono::seconds retry_delay(int attempt) { return std::chrono::seconds(std::min(2 << std::min(attempt, 4), 30)); }
-
-}  // namespace
-
-// The engine's durable facts go to the SQLite store (queued; the writer thread commits them).
-class StoreRecorder final : public EngineRecorder {
- public:
-  explicit StoreRecorder(store::Store& s) : store_(s) {}
-  void order_sent(const PlaceOrderRequest& req, UnixNanos ts) override {
-    store_.record(store::OrderRecord::from_request(req, OrderStatus::Sent, ts));
-  }
-  void order_update(const OrderUpdate& u) override { store_.append(u); }
-  void fill(const Fill& f) override { store_.append(f); }
-  void funding(const FundingPayment& p) override { store_.append(store::FundingRecord::from(p)); }
-  void decision(const strategy::Decision& d) override { store_.append(decision_record(d)); }
-  void kill_switch(const risk::KillSwitch& ks) override { store_.put_kill_switch(kill_switch_record(ks)); }
-
- private:
-  store::Store& store_;
-};
 
 Runtime::Runtime(asio::io_context& ioc, const config::LoadedConfig& loaded, const CliOptions& cli, Mode mode,
                  EventSink& log, const Clock& clock)
@@ -80,27 +53,6 @@ void Runtime::request_stop(const std::string& reason) {
   for (auto* t : {&main_timer_, &tick_timer_, &heartbeat_timer_, &poll_timer_, &report_timer_, &reconcile_timer_,
                   &universe_timer_})
     t->cancel();
-}
-
-void Runtime::open_store() {
-  const std::filesystem::path db = store_path(cfg_, paper());
-  if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path());
-  store_ = std::make_unique<store::Store>(db, ioc_.get_executor(), log_);
-  counter_ = std::make_unique<store::ClientIdCounter>(db);
-  // <prefix><instance id>-<counter>: another store's orders on the same account are never ours.
-  const std::string tag = cfg_.strategy.funding.client_oid_prefix + counter_->instance_id();
-  ids_ = std::make_unique<ClientOidGenerator>(tag, counter_->last_reserved(), counter_->persist_callback());
-  recorder_ = std::make_unique<StoreRecorder>(*store_);
-  log_.info(
-      "store.opened",
-      {{"db", db.string()}, {"instance_id", counter_->instance_id()}, {"client_oid_tag", tag}, {"paper", paper()}});
-}
-
-void Runtime::build_engine() {
-  EngineSetup setup = make_engine_setup(cfg_);
-  if (paper()) setup.oms.ws_stale_block_ms = 0;  // no private stream: fills are in-process
-  engine_ = std::make_unique<Engine>(setup, *ids_, log_, clock_, recorder_.get());
-  for (const auto& s : cfg_.strategy.funding.symbols) track_[s];
 }
 
 void Runtime::on_market(const MarketEvent& ev) {
@@ -145,24 +97,6 @@ void Runtime::note_funding_cap(SymbolTrack& t) {
                                {"note", "the venue clamps the rate: the premium behind it is larger"}});
 }
 
-void Runtime::track_fill(SymbolTrack& t, const Fill& f) {
-  t.fees += f.fee;
-  t.day_fees += f.fee;
-  // Average entry per leg: adding to a position adds cost; reducing keeps the average.
-  auto& size = f.market == MarketType::Spot ? t.spot_size : t.perp_size;
-  auto& cost = f.market == MarketType::Spot ? t.spot_cost : t.perp_cost;
-  const Decimal signed_size = f.side == Side::Buy ? f.size : -f.size;
-  const Decimal before = size;
-  size += signed_size;
-  if (before.is_zero() || (before.is_positive() == signed_size.is_positive())) {
-    cost += signed_size * f.price;
-  } else if (size.is_zero() || size.is_positive() != before.is_positive()) {
-    cost = size * f.price;  // closed (or flipped): what is left was opened at this price
-  } else {
-    cost = cost * (size / before);
-  }
-}
-
 void Runtime::on_exec(const ExecEvent& ev) {
   if (const auto* f = std::get_if<Fill>(&ev); f != nullptr && f->client_oid.empty()) {
     // Bitget's spot fill channel carries no clientOid: name the order by its venue id so that
@@ -181,7 +115,7 @@ void Runtime::on_exec(const ExecEvent& ev) {
     // Once per trade: a replayed push (or a recovered copy) is the OMS's to drop, never counted here.
     if (auto it = track_.find(f->symbol);
         it != track_.end() && ids_->owns(f->client_oid) && !engine_->oms().has_trade(f->market, f->trade_id)) {
-      track_fill(it->second, *f);
+      it->second.pnl.on_fill(*f);
       ++fills_by_market_[f->market == MarketType::Spot ? 0 : 1];
     }
     // Somebody else's perp trade on the account moves the foreign part, not ours.
@@ -189,10 +123,7 @@ void Runtime::on_exec(const ExecEvent& ev) {
         !engine_->oms().has_trade(f->market, f->trade_id))
       foreign_perp_[f->symbol] += f->side == Side::Buy ? f->size : -f->size;
   } else if (const auto* p = std::get_if<FundingPayment>(&ev)) {
-    if (auto it = track_.find(p->symbol); it != track_.end()) {
-      it->second.funding_pnl += p->amount;
-      it->second.day_funding += p->amount;
-    }
+    if (auto it = track_.find(p->symbol); it != track_.end()) it->second.pnl.on_funding(p->amount);
     // The OMS logs funding.settled; the runtime only keeps the PnL figures.
   } else if (const auto* r = std::get_if<StreamReconnected>(&ev)) {
     engine_->on_exec(ev);
@@ -385,74 +316,6 @@ void Runtime::watch_store() {
     engine_->risk().trip(risk::KillState::Reducing, "store_write_failed");
 }
 
-void Runtime::roll_day(UnixNanos now) {
-  const std::string today = now.to_rfc3339().substr(0, 10);
-  if (day_.empty()) day_ = today;
-  if (today == day_) return;
-  write_daily_pnl(now);  // closes the old day with its final figures
-  for (auto& [symbol, t] : track_) t.day_funding = t.day_fees = Decimal{};
-  day_ = today;
-}
-
-void Runtime::write_daily_pnl(UnixNanos now) {
-  if (!store_ || day_.empty()) return;
-  store::DailyPnlRecord total;
-  total.date = day_;
-  total.updated = now;
-  for (const auto& [symbol, t] : track_) {
-    store::DailyPnlRecord r;
-    r.date = day_;
-    r.symbol = symbol;
-    r.funding = t.day_funding;
-    r.fees = t.day_fees;
-    r.net_pnl = r.funding - r.fees;
-    r.updated = now;
-    total.funding += r.funding;
-    total.fees += r.fees;
-    total.net_pnl += r.net_pnl;
-    store_->append(r);
-  }
-  store_->append(total);
-}
-
-void Runtime::heartbeat() {
-  const UnixNanos now = clock_.now();
-  roll_day(now);
-  monitor::HeartbeatInput in = heartbeat_input(now);
-  for (const auto& s : in.symbols) {
-    const auto& t = track_.at(s.symbol);
-    if (store_) {
-      for (const auto market : {MarketType::Spot, MarketType::Perp}) {
-        store::PositionSnapshotRecord snap;
-        snap.ts = now;
-        snap.symbol = s.symbol;
-        snap.market = market;
-        snap.size = market == MarketType::Spot ? s.spot_position : s.perp_position;
-        if (!snapshots_.due(s.symbol, market, snap.size, now)) continue;
-        snap.entry_price = market == MarketType::Spot ? s.spot_entry_price : s.perp_entry_price;
-        const auto& bbo = market == MarketType::Spot ? t.spot : t.perp;
-        if (bbo) snap.mark_price = bbo->mid();
-        if (snap.entry_price && snap.mark_price)
-          snap.unrealized_pnl = snap.size * (*snap.mark_price - *snap.entry_price);
-        store_->append(snap);
-      }
-    }
-  }
-  auto hb = heartbeat_fields(in);
-  engine_->oms().metrics().period = {};  // the heartbeat's period counters start again
-  write_status(hb);
-  log_.info("metrics.heartbeat", std::move(hb));
-  write_daily_pnl(now);
-}
-
-asio::awaitable<void> Runtime::heartbeat_loop() {
-  for (;;) {
-    const bool awake = co_await sleep(heartbeat_timer_, std::chrono::seconds(cfg_.monitor.heartbeat_s));
-    if (!awake) co_return;
-    heartbeat();
-  }
-}
-
 bool Runtime::funding_reread_due() const {
   const UnixNanos now = clock_.now();
   return std::any_of(track_.begin(), track_.end(), [&](const auto& kv) { return kv.second.funding.reread_due(now); });
@@ -490,158 +353,6 @@ asio::awaitable<void> Runtime::report_loop() {
       log_.error("report.failed", {{"date", date}, {"error", r.error().message()}});
     }
   }
-}
-
-asio::awaitable<void> Runtime::shutdown() {
-  // Stop opening; either close everything (--flatten-on-exit) or take our resting orders off the
-  // book so nothing fills while the daemon is down.
-  const bool flatten = cli_.flatten_on_exit && trading_;
-  const auto deadline = std::chrono::steady_clock::now() + (flatten ? 90s : 20s);
-  if (flatten) {
-    engine_->flatten_all("shutdown");
-  } else {
-    trading_ = false;
-    engine_->oms().cancel_all({}, "shutdown");
-  }
-  pump();
-  asio::steady_timer t(ioc_);
-  for (;;) {
-    const bool no_orders = engine_->oms().open_orders().empty() && in_flight_ == 0;
-    if (no_orders && (!flatten || engine_->risk().flat())) break;
-    if (std::chrono::steady_clock::now() >= deadline) break;
-    if (flatten) engine_->on_timer();
-    pump();
-    t.expires_after(200ms);
-    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
-  }
-  const bool flat = engine_->risk().flat();
-  const auto open = engine_->oms().open_orders().size();
-  if (flatten) {
-    if (flat && open == 0) {
-      log_.info("app.flattened", {{"flat", flat}, {"open_orders", open}});
-    } else {
-      log_.error("app.flatten_incomplete", {{"flat", flat}, {"open_orders", open}});
-    }
-  } else if (open != 0) {
-    log_.error("app.orders_left_open", {{"open_orders", open}});
-  }
-}
-
-asio::awaitable<int> Runtime::run() {
-  if (!start_http()) co_return 1;  // a monitoring port that cannot be bound stops start-up
-  open_store();
-  build_engine();
-  auto ks = co_await store_->kill_switch();
-  if (ks && *ks) {
-    const auto state = risk::parse_kill_state((*ks)->state);
-    if (state && *state != risk::KillState::Active) {
-      risk::KillSwitch saved;
-      saved.escalate(*state, (*ks)->reason, (*ks)->since);
-      engine_->risk().restore(saved);
-      log_.warn("kill_switch.restored", {{"state", (*ks)->state}, {"reason", (*ks)->reason}});
-    }
-  }
-
-  keys_ = cfg_.keys.complete() && !paper();
-  if (!paper() && !cfg_.keys.complete())
-    log_.warn("keys.missing", {{"note", "no API keys: private endpoints and order entry are unavailable"}});
-  auto gcfg = gateway_config(cfg_, keys_);
-  if (keys_) {
-    const auto kind = co_await settle_account_kind();
-    if (!kind) {
-      if (!stopping_) exit_code_ = 1;  // a stop while asking is an orderly exit
-      auto flushed = co_await store_->flush();
-      (void)flushed;
-      co_return exit_code_;
-    }
-    gcfg.account_kind = *kind;
-  }
-  gw_ = std::make_unique<bitget::Gateway>(ioc_.get_executor(), std::move(gcfg), log_, clock_);
-  gw_->set_market_handler([this](const MarketEvent& ev) { on_market(ev); });
-  if (paper()) {
-    paper::PaperParams pp = make_paper_params(cfg_);
-    // Paper order and trade ids unique across runs of this store (its fills table keys on them).
-    pp.id_prefix = counter_->instance_id() + std::to_string(clock_.now().ns / 1'000'000);
-    pp.spot_balances["USDT"] = cfg_.paper.spot_usdt;
-    pp.futures_usdt = cfg_.paper.futures_usdt;
-    pp.market_slippage_bps = cfg_.paper.slippage_bps;
-    paper_ = std::make_unique<paper::Exchange>(pp, clock_);
-    paper_venue_ = std::make_unique<paper::PaperVenue>(*paper_);
-    paper_venue_->set_exec_handler([this](const ExecEvent& ev) { on_exec(ev); });
-    venue_ = paper_venue_.get();
-  } else {
-    gw_->set_exec_handler([this](const ExecEvent& ev) { on_exec(ev); });
-    venue_ = gw_.get();
-  }
-  venue_->set_written_handler([this](std::string_view client_oid) {
-    if (engine_) engine_->oms().on_request_written(client_oid);
-  });
-  log_.info("gateway.config", {{"endpoints", gw_->config().describe()}, {"private", keys_}});
-
-  auto started = co_await gw_->start();
-  if (!started) log_.warn("gateway.start_degraded", {{"error", started.error().message()}});
-  for (const auto& s : tracked_symbols()) {
-    gw_->subscribe_ticker(s, MarketType::Perp);
-    gw_->subscribe_books1(s, MarketType::Spot);
-    gw_->subscribe_books1(s, MarketType::Perp);
-  }
-  spawn(heartbeat_loop(), "heartbeat");
-  spawn(report_loop(), "daily_report");
-  spawn(tick_loop(), "tick");
-
-  // The strategy is enabled only once instruments, funding and (live) reconciliation are done.
-  for (int attempt = 0; !stopping_; ++attempt) {
-    const bool loaded = co_await load_instruments();
-    if (loaded) break;
-    const bool awake = co_await sleep(main_timer_, retry_delay(attempt));
-    if (!awake) break;
-  }
-  // symbols: auto: what the store says Carry holds joins first (reconciled like a listed symbol).
-  // Paper starts flat every run: nothing is held there.
-  if (cfg_.strategy.funding.auto_symbols && keys_ && !stopping_) co_await join_held_symbols();
-  if (!stopping_) co_await refresh_funding();
-  if (keys_ && !stopping_) co_await set_up_account();
-  if (paper()) {
-    for (const auto& b : paper_->balances()) on_exec(b);
-  } else if (keys_) {
-    for (int attempt = 0; !stopping_; ++attempt) {
-      const bool ok = co_await reconcile("startup", true);
-      if (ok) break;
-      const bool awake = co_await sleep(main_timer_, retry_delay(attempt));
-      if (!awake) break;
-    }
-    bills_since_ = clock_.now() - std::chrono::hours(1);
-    // Earlier fills: the start-up reconciliation above booked them (the store's, and what the
-    // venue's order states say beyond them), so the first recovery pass reads from here exactly.
-    fills_since_ = clock_.now();
-    fills_overlap_ = false;
-  }
-  if (!stopping_) {
-    trading_ = keys_ || paper();
-    started_ = true;
-    log_.info("strategy.enabled",
-              {{"trading", trading_},
-               {"symbols", tracked_symbols()},
-               {"auto_symbols", cfg_.strategy.funding.auto_symbols},
-               {"kill_switch", std::string(risk::to_string(engine_->risk().kill_switch().state()))},
-               {"note", trading_ ? "evaluating and trading" : "no API keys: market data and heartbeat only"}});
-    spawn(poll_loop(), "poll");
-    if (keys_) spawn(reconcile_loop(), "reconcile");
-    if (cfg_.strategy.funding.auto_symbols && trading_) spawn(universe_loop(), "universe");
-    pump();
-  }
-  while (!stopping_) {
-    const bool awake = co_await sleep(main_timer_, 1h);
-    (void)awake;
-  }
-
-  co_await shutdown();
-  heartbeat();
-  stop_http();
-  gw_->stop();
-  auto flushed = co_await store_->flush();
-  if (!flushed) log_.error("store.flush_failed", {{"error", flushed.error().message()}});
-  co_return exit_code_;
 }
 
 }  // namespace carry::app

@@ -4,7 +4,6 @@
 // to the gateway or, in paper mode, to an in-process paper exchange. The Engine (OMS + risk +
 // strategy) decides; this class only moves events and commands and keeps the books.
 #include <carry/app/cli.hpp>
-#include <carry/app/engine.hpp>
 #include <carry/app/snapshot_throttle.hpp>
 #include <carry/app/startup.hpp>
 #include <carry/bitget/account_kind.hpp>
@@ -12,6 +11,7 @@
 #include <carry/config/loader.hpp>
 #include <carry/core/event_sink.hpp>
 #include <carry/core/time.hpp>
+#include <carry/engine/engine.hpp>
 #include <carry/monitor/health.hpp>
 #include <carry/monitor/heartbeat.hpp>
 #include <carry/monitor/prometheus.hpp>
@@ -19,6 +19,7 @@
 
 #include "fill_namer.hpp"
 #include "funding_watch.hpp"
+#include "pnl_tracker.hpp"
 #include "reconciler.hpp"
 #include "store_watch.hpp"
 
@@ -71,20 +72,25 @@ class Runtime {
  private:
   struct SymbolTrack {
     std::optional<Bbo> spot, perp;
-    FundingWatch funding;           // the last update, with the interval and caps kept
-    Decimal funding_pnl, fees;      // since start (heartbeat)
-    Decimal day_funding, day_fees;  // today, UTC (daily_pnl rows)
-    Decimal spot_size, spot_cost;   // our position and its cost (average entry)
-    Decimal perp_size, perp_cost;
+    FundingWatch funding;  // the last update, with the interval and caps kept
+    PnlTracker pnl;        // our position, funding and fees
   };
 
   bool paper() const { return mode_ == Mode::Paper; }
 
+  // Start-up, in run()'s order (runtime_run.cpp).
   void open_store();
   void build_engine();
+  boost::asio::awaitable<void> restore_kill_switch();
+  boost::asio::awaitable<bool> open_gateway();  // false: the start-up refused (exit_code_ says how)
+  void attach_venue();
+  boost::asio::awaitable<void> start_gateway();  // streams and the heartbeat, report and tick loops
+  boost::asio::awaitable<void> start_up();       // instruments, funding, account, reconciliation
+  boost::asio::awaitable<void> reconcile_at_start();
+  void enable_trading();
+
   void on_market(const MarketEvent& ev);
   void on_exec(const ExecEvent& ev);
-  void track_fill(SymbolTrack& t, const Fill& f);
   void name_waiting_fills();
   void refresh_stale_quotes();
   void check_private_delivery(std::uint64_t data_frames);
@@ -125,7 +131,21 @@ class Runtime {
   boost::asio::awaitable<void> universe_loop();
   boost::asio::awaitable<void> seed_forecast(std::string symbol, int interval_hours);
   boost::asio::awaitable<void> poll_funding_bills();
+  // Reconciliation (runtime_reconcile.cpp).
   boost::asio::awaitable<bool> reconcile(std::string why, bool startup);
+  boost::asio::awaitable<std::optional<reconciler::Ledger>> read_ledger(bool startup);
+  struct OrdersReconciled {
+    std::size_t open_on_exchange = 0, foreign = 0;
+    std::vector<OrderUpdate> adopted;
+    int resolved = 0;
+  };
+  boost::asio::awaitable<std::optional<OrdersReconciled>> reconcile_orders(std::string why, reconciler::Ledger& ledger);
+  boost::asio::awaitable<bool> resolve_orders(const std::vector<store::OrderRecord>& rows, std::string why,
+                                              reconciler::Ledger& ledger, int& resolved);
+  boost::asio::awaitable<bool> reconcile_positions(bool startup, reconciler::Ledger& ledger,
+                                                   const std::vector<OrderUpdate>& adopted);
+  void adopt_start_position(const std::string& symbol, SymbolTrack& t, reconciler::Ledger& ledger,
+                            const std::vector<BalanceUpdate>& balances, Decimal venue_perp);
   struct OwnedLegs {
     Decimal spot, perp;
   };
@@ -142,7 +162,11 @@ class Runtime {
   bool funding_reread_due() const;
   boost::asio::awaitable<void> set_up_account();  // account_setup_runner: exit 1 unless as configured
 
+  // The heartbeat (runtime_heartbeat.cpp) and the status row (runtime_status.cpp).
   void heartbeat();
+  void snapshot_positions(const monitor::HeartbeatInput& in, UnixNanos now);
+  void roll_day(UnixNanos now);
+  void write_daily_pnl(UnixNanos now);
   void write_status(const nlohmann::json& heartbeat);                    // kv "status", read by `carryd status`
   boost::asio::awaitable<nlohmann::json> day_summary(std::string date);  // report.daily's figures
   monitor::HeartbeatInput heartbeat_input(UnixNanos now);
@@ -153,8 +177,6 @@ class Runtime {
   void stop_http();
   monitor::MetricsSnapshot metrics_snapshot();
   monitor::Health health();
-  void roll_day(UnixNanos now);
-  void write_daily_pnl(UnixNanos now);
 
   boost::asio::io_context& ioc_;
   const config::Config& cfg_;
@@ -167,7 +189,7 @@ class Runtime {
   std::unique_ptr<store::ClientIdCounter> counter_;
   std::unique_ptr<ClientOidGenerator> ids_;
   std::unique_ptr<StoreRecorder> recorder_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<bitget::Gateway> gw_;
   std::unique_ptr<paper::Exchange> paper_;
   std::unique_ptr<paper::PaperVenue> paper_venue_;

@@ -35,58 +35,6 @@ int kill_state_number(risk::KillState s) {
 
 }  // namespace
 
-monitor::HeartbeatInput Runtime::heartbeat_input(UnixNanos now) {
-  monitor::HeartbeatInput in;
-  in.now = now;
-  for (const auto& [symbol, t] : track_) {
-    monitor::SymbolState s;
-    s.symbol = symbol;
-    if (auto v = engine_->strategy().view(symbol)) {
-      s.spot_position = v->spot_position;
-      s.perp_position = v->perp_position;
-    } else {
-      s.spot_position = t.spot_size;
-      s.perp_position = t.perp_size;
-    }
-    if (t.spot) s.spot_bid = t.spot->bid_price, s.spot_ask = t.spot->ask_price;
-    if (t.perp) s.perp_bid = t.perp->bid_price, s.perp_ask = t.perp->ask_price;
-    if (!t.spot_size.is_zero()) s.spot_entry_price = t.spot_cost / t.spot_size;
-    if (!t.perp_size.is_zero()) s.perp_entry_price = t.perp_cost / t.perp_size;
-    if (const auto& fu = t.funding.last()) {
-      s.funding_rate = fu->rate;
-      s.next_funding = fu->next_settlement;
-      s.funding_interval_hours = fu->interval_hours;
-    }
-    s.funding_pnl = t.funding_pnl;
-    s.fees_paid = t.fees;
-    in.symbols.push_back(s);
-  }
-  in.kill_switch = std::string(risk::to_string(engine_->risk().kill_switch().state()));
-  return in;
-}
-
-nlohmann::json Runtime::heartbeat_fields(const monitor::HeartbeatInput& in) {
-  auto hb = monitor::to_json(monitor::build_heartbeat(in));
-  const auto& m = engine_->oms().metrics();
-  hb["oms"] = {{"period", m.period.to_json()}, {"total", m.total.to_json()}};
-  hb["mode"] = std::string(to_string(mode_));
-  hb["trading"] = trading_;
-  hb["orders_in_flight"] = in_flight_;
-  hb["open_orders"] = engine_->oms().open_orders().size();
-  if (store_) {
-    const auto st = store_->stats();
-    hb["store"] = {{"written", st.written}, {"write_failed", st.write_failed}, {"queue_depth", st.queue_depth}};
-  }
-  if (gw_) {
-    const auto g = gw_->stats();
-    hb["gateway"] = {{"public_frames", g.public_frames},
-                     {"private_frames", g.private_frames},
-                     {"rejected_frames", g.rejected_frames},
-                     {"book_resyncs", g.book_resyncs}};
-  }
-  return hb;
-}
-
 monitor::MetricsSnapshot Runtime::metrics_snapshot() {
   monitor::MetricsSnapshot s;
   s.version = version();

@@ -9,6 +9,8 @@
 #include <carry/bitget/io/gateway.hpp>
 #include <carry/store/store.hpp>
 
+#include <map>
+#include <optional>
 #include <set>
 
 namespace carry::app {
@@ -35,8 +37,8 @@ asio::awaitable<void> Runtime::poll_funding_bills() {
       if (!p.mark_price) p.mark_price = fu->mark_price;
     }
     if (!p.mark_price && it->second.perp) p.mark_price = it->second.perp->mid();
-    if (!p.position_size) p.position_size = it->second.perp_size;
-    attribute_funding(p, it->second.perp_size);
+    if (!p.position_size) p.position_size = it->second.pnl.position(MarketType::Perp);
+    attribute_funding(p, it->second.pnl.position(MarketType::Perp));
     on_exec(p);
   }
 }
@@ -90,7 +92,7 @@ asio::awaitable<void> Runtime::check_drift(std::string why) {
     const Instrument* inst = engine_->oms().instrument(symbol, MarketType::Perp);
     if (inst == nullptr) continue;
     const Decimal foreign = foreign_perp_[symbol];
-    const auto v = drift_.observe(symbol, venue[symbol], foreign, t.perp_size, inst->lot);
+    const auto v = drift_.observe(symbol, venue[symbol], foreign, t.pnl.position(MarketType::Perp), inst->lot);
     if (v.cleared) log_.info("reconcile.drift_cleared", {{"symbol", symbol}, {"market", "perp"}});
     if (!v.drifted) continue;
     ++drift_total_;
@@ -98,7 +100,7 @@ asio::awaitable<void> Runtime::check_drift(std::string why) {
                                   {"market", "perp"},
                                   {"venue", dec(venue[symbol])},
                                   {"foreign", dec(foreign)},
-                                  {"ours", dec(t.perp_size)},
+                                  {"ours", dec(t.pnl.position(MarketType::Perp))},
                                   {"unexplained", dec(v.unexplained)},
                                   {"lot", dec(inst->lot)},
                                   {"passes", v.passes},
@@ -169,32 +171,54 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
   } reset{reconciling_};
   log_.info("reconcile.start", {{"why", why}});
 
-  // Our own recorded fills: what the exchange reports beyond them happened while we were away.
-  const auto owns = [this](std::string_view oid) { return ids_->owns(oid); };
+  auto ledger = co_await read_ledger(startup);
+  if (!ledger) co_return false;
+  auto orders = co_await reconcile_orders(why, *ledger);
+  if (!orders) co_return false;
+  const bool positions = co_await reconcile_positions(startup, *ledger, orders->adopted);
+  if (!positions) co_return false;
+  log_.info("reconcile.done", {{"why", why},
+                               {"open_on_exchange", orders->open_on_exchange},
+                               {"adopted", orders->adopted.size()},
+                               {"foreign", orders->foreign},
+                               {"resolved", orders->resolved}});
+  pump();
+  co_return true;
+}
+
+// Our own recorded fills: what the exchange reports beyond them happened while we were away.
+asio::awaitable<std::optional<reconciler::Ledger>> Runtime::read_ledger(bool startup) {
   auto fills = co_await store_->fills_since(UnixNanos{0});
   if (!fills) {
     log_.error("reconcile.failed", {{"step", "store_fills"}, {"error", fills.error().message()}});
-    co_return false;
+    co_return std::nullopt;
   }
   std::vector<Fill> stored;
   stored.reserve(fills->size());
   for (auto& fr : *fills) stored.push_back(std::move(fr.fill));
-  if (startup && !co_await backfill_fills(stored)) co_return false;
-  // The store's trades are applied already (they are in the positions adopted below): a copy read
-  // back later, or replayed by the stream, is a duplicate to the OMS too.
-  if (startup)
+  if (startup) {
+    const bool backfilled = co_await backfill_fills(stored);
+    if (!backfilled) co_return std::nullopt;
+    // The store's trades are applied already (they are in the positions adopted below): a copy
+    // read back later, or replayed by the stream, is a duplicate to the OMS too.
     for (const auto& f : stored) engine_->oms().remember_trade(f.market, f.trade_id);
-  reconciler::Ledger ledger = reconciler::ledger_from(stored, owns);
+  }
+  co_return reconciler::ledger_from(stored, [this](std::string_view oid) { return ids_->owns(oid); });
+}
 
+// The venue's open orders against the store's and the OMS's (reconciler::plan_orders), and the
+// store's rows left in flight resolved by a query each.
+asio::awaitable<std::optional<Runtime::OrdersReconciled>> Runtime::reconcile_orders(std::string why,
+                                                                                    reconciler::Ledger& ledger) {
   auto open = co_await venue_->open_orders("");
   if (!open) {
     log_.error("reconcile.failed", {{"step", "open_orders"}, {"error", open.error().message()}});
-    co_return false;
+    co_return std::nullopt;
   }
   auto known = co_await store_->open_orders();
   if (!known) {
     log_.error("reconcile.failed", {{"step", "store_open_orders"}, {"error", known.error().message()}});
-    co_return false;
+    co_return std::nullopt;
   }
   const reconciler::OmsView oms{[this](std::string_view oid) { return engine_->oms().find(oid) != nullptr; },
                                 [this](std::string_view oid) {
@@ -202,10 +226,23 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
                                   return o != nullptr && o->is_open();
                                 }};
   auto plan = reconciler::plan_orders(
-      *open, *known, [this](std::string_view s) { return track_.contains(s); }, owns, oms, ledger);
+      *open, *known, [this](std::string_view s) { return track_.contains(s); },
+      [this](std::string_view oid) { return ids_->owns(oid); }, oms, ledger);
   execute_order_plan(plan);
-  int resolved = 0;
-  for (const auto& row : plan.resolve) {
+  OrdersReconciled out;
+  const bool resolved = co_await resolve_orders(plan.resolve, why, ledger, out.resolved);
+  if (!resolved) co_return std::nullopt;
+  out.open_on_exchange = open->size();
+  out.foreign = plan.foreign.size();
+  out.adopted = std::move(plan.adopt);
+  co_return out;
+}
+
+// Store rows open but neither listed by the venue nor open in the OMS: what the venue says each
+// became is recorded; a request that never arrived is closed as such.
+asio::awaitable<bool> Runtime::resolve_orders(const std::vector<store::OrderRecord>& rows, std::string why,
+                                              reconciler::Ledger& ledger, int& resolved) {
+  for (const auto& row : rows) {
     auto r = co_await look_up(row.symbol, row.market, row.client_oid, row.order_id);
     if (!r) {
       log_.error("reconcile.failed",
@@ -222,11 +259,13 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
                                      {"filled", dec(res.record.filled_size)},
                                      {"why", why}});
   }
-  auto& spot_net = ledger.spot_net;
-  auto& perp_net = ledger.perp_net;
-  const auto& adopted_orders = plan.adopt;
-  const auto foreign = plan.foreign.size();
+  co_return true;
+}
 
+// Balances and positions go through the exec path; at start-up each tracked symbol's share of
+// them is adopted, and the orders adopted above are taken off the book.
+asio::awaitable<bool> Runtime::reconcile_positions(bool startup, reconciler::Ledger& ledger,
+                                                   const std::vector<OrderUpdate>& adopted) {
   auto positions = co_await venue_->positions();
   if (!positions) {
     log_.error("reconcile.failed", {{"step", "positions"}, {"error", positions.error().message()}});
@@ -243,54 +282,48 @@ asio::awaitable<bool> Runtime::reconcile(std::string why, bool startup) {
     on_exec(p);
     perp[p.symbol] += p.size;
   }
-  if (startup) {
-    for (auto& [symbol, t] : track_) {
-      const std::string base = base_coin(symbol);
-      Decimal wallet;
-      for (const auto& b : *balances)
-        if (b.account == MarketType::Spot && b.coin == base) wallet = b.available + b.frozen;
-      const OwnedLegs legs = owned_legs(symbol, spot_net[symbol], wallet, perp_net[symbol], perp[symbol]);
-      const Decimal spot = legs.spot, p = legs.perp;
-      t.spot_size = spot;
-      t.perp_size = p;
-      if (t.spot) t.spot_cost = spot * t.spot->mid();
-      if (t.perp) t.perp_cost = p * t.perp->mid();
-      if (!spot.is_zero() || !p.is_zero()) {
-        // Priced at the current mark (REST funding info, else a quote); unpriced legs cannot be
-        // booked honestly: the strategy still gets them, the guards are told why they cannot.
-        std::optional<Decimal> price;
-        if (t.funding.last() && t.funding.last()->mark_price)
-          price = t.funding.last()->mark_price;
-        else if (t.perp)
-          price = t.perp->mid();
-        else if (t.spot)
-          price = t.spot->mid();
-        if (price) {
-          engine_->adopt_positions(symbol, spot, p, *price);
-        } else {
-          engine_->strategy().adopt_positions(symbol, spot, p);
-          log_.error("reconcile.position_unpriced",
-                     {{"symbol", symbol}, {"note", "no mark price yet: the OMS and risk guards do not see it"}});
-        }
-        log_.info("reconcile.position", {{"symbol", symbol},
-                                         {"spot", dec(spot)},
-                                         {"perp", dec(p)},
-                                         {"unhedged", dec(spot + p)},
-                                         {"spot_wallet", dec(wallet)},
-                                         {"venue_perp", dec(perp[symbol])}});
-      }
-    }
-    // The strategy that placed the adopted orders is gone with the old process: take them off the
-    // book; it re-decides from the positions above.
-    for (const auto& u : adopted_orders) engine_->oms().cancel(u.client_oid, "reconcile_adopted");
-  }
-  log_.info("reconcile.done", {{"why", why},
-                               {"open_on_exchange", open->size()},
-                               {"adopted", adopted_orders.size()},
-                               {"foreign", foreign},
-                               {"resolved", resolved}});
-  pump();
+  if (!startup) co_return true;
+  for (auto& [symbol, t] : track_) adopt_start_position(symbol, t, ledger, *balances, perp[symbol]);
+  // The strategy that placed the adopted orders is gone with the old process: take them off the
+  // book; it re-decides from the positions above.
+  for (const auto& u : adopted) engine_->oms().cancel(u.client_oid, "reconcile_adopted");
   co_return true;
+}
+
+// Start-up: Carry's share of the symbol's legs (owned_legs) is booked in the PnL and handed to
+// the engine, priced at the current mark (REST funding info, else a quote). Unpriced legs cannot
+// be booked honestly: the strategy still gets them, the guards are told why they cannot.
+void Runtime::adopt_start_position(const std::string& symbol, SymbolTrack& t, reconciler::Ledger& ledger,
+                                   const std::vector<BalanceUpdate>& balances, Decimal venue_perp) {
+  const std::string base = base_coin(symbol);
+  Decimal wallet;
+  for (const auto& b : balances)
+    if (b.account == MarketType::Spot && b.coin == base) wallet = b.available + b.frozen;
+  const OwnedLegs legs = owned_legs(symbol, ledger.spot_net[symbol], wallet, ledger.perp_net[symbol], venue_perp);
+  const Decimal spot = legs.spot, p = legs.perp;
+  t.pnl.adopt(MarketType::Spot, spot, t.spot ? std::optional<Decimal>(t.spot->mid()) : std::nullopt);
+  t.pnl.adopt(MarketType::Perp, p, t.perp ? std::optional<Decimal>(t.perp->mid()) : std::nullopt);
+  if (spot.is_zero() && p.is_zero()) return;
+  std::optional<Decimal> price;
+  if (t.funding.last() && t.funding.last()->mark_price)
+    price = t.funding.last()->mark_price;
+  else if (t.perp)
+    price = t.perp->mid();
+  else if (t.spot)
+    price = t.spot->mid();
+  if (price) {
+    engine_->adopt_positions(symbol, spot, p, *price);
+  } else {
+    engine_->strategy().adopt_positions(symbol, spot, p);
+    log_.error("reconcile.position_unpriced",
+               {{"symbol", symbol}, {"note", "no mark price yet: the OMS and risk guards do not see it"}});
+  }
+  log_.info("reconcile.position", {{"symbol", symbol},
+                                   {"spot", dec(spot)},
+                                   {"perp", dec(p)},
+                                   {"unhedged", dec(spot + p)},
+                                   {"spot_wallet", dec(wallet)},
+                                   {"venue_perp", dec(venue_perp)}});
 }
 
 // What part of each leg is ours. Our fills say what we bought and sold; the venue can only hold

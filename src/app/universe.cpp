@@ -6,7 +6,7 @@ namespace carry::app {
 
 strategy::UniverseParams make_universe_params(const config::Config& c) {
   const auto& f = c.strategy.funding;
-  const EngineSetup setup = make_engine_setup(c);  // the entry's own cost knobs, one mapping
+  const engine::EngineSetup setup = engine::make_engine_setup(c);  // the entry's own cost knobs, one mapping
   strategy::UniverseParams p;
   p.max_symbols = static_cast<std::size_t>(f.universe.max_symbols);
   p.min_quote_volume_24h = f.universe.min_quote_volume_24h;
@@ -19,14 +19,14 @@ strategy::UniverseParams make_universe_params(const config::Config& c) {
   return p;
 }
 
-std::set<std::string> pinned_symbols(const Engine& engine) {
+std::set<std::string> pinned_symbols(const engine::Engine& engine) {
   std::set<std::string> out;
   for (const auto& s : engine.symbols())
     if (!engine.strategy().idle(s)) out.insert(s);
   return out;
 }
 
-UniverseApplied apply_universe(Engine& engine, const strategy::UniverseChoice& choice) {
+UniverseApplied apply_universe(engine::Engine& engine, const strategy::UniverseChoice& choice) {
   UniverseApplied a;
   for (const auto& s : choice.removed)
     if (engine.remove_symbol(s)) a.removed.push_back(s);

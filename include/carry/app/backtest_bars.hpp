@@ -3,7 +3,7 @@
 // candles the next chance to fill comes a whole bar later: a lifetime shorter than that would
 // cancel an order before the data could fill it. The backtest raises them (never lowers them),
 // and the run says which (stderr at load, the report). Live trading is not affected.
-#include <carry/app/engine.hpp>
+#include <carry/engine/engine_setup.hpp>
 
 #include <cstdint>
 #include <string>
@@ -34,6 +34,6 @@ struct RaisedParam {
 // its hedge can only trade at the bar's close, so every maker fill would carry up to a bar of
 // leg risk, worst exactly when the price runs through the order. A live hedge follows in
 // milliseconds; taking both legs at the same quote is the closer model (and costs more fees).
-std::vector<RaisedParam> fit_lifetimes_to_bars(EngineSetup& setup, std::int64_t bar_ms);
+std::vector<RaisedParam> fit_lifetimes_to_bars(engine::EngineSetup& setup, std::int64_t bar_ms);
 
 }  // namespace carry::app

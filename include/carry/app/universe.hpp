@@ -3,14 +3,15 @@
 // change applied to the engine, and the `universe.refresh` event's fields. The daemon feeds the
 // ranking from the venue's tickers (runtime_universe.cpp), the backtest from the replay
 // (backtest_universe.cpp).
-#include <carry/app/engine.hpp>
 #include <carry/config/config.hpp>
+#include <carry/engine/engine.hpp>
 #include <carry/strategy/universe.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <deque>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,14 +20,14 @@ namespace carry::app {
 strategy::UniverseParams make_universe_params(const config::Config& config);
 
 // Symbols holding anything (a position, an order, a program): they keep their place in the set.
-std::set<std::string> pinned_symbols(const Engine& engine);
+std::set<std::string> pinned_symbols(const engine::Engine& engine);
 
 struct UniverseApplied {
   std::vector<std::string> added, removed;  // what the engine actually took
 };
 // Removes the choice's leavers (an idle one only: the engine refuses the others) and adds its
 // newcomers. The caller then hands the newcomers' instruments, funding and history to the engine.
-UniverseApplied apply_universe(Engine& engine, const strategy::UniverseChoice& choice);
+UniverseApplied apply_universe(engine::Engine& engine, const strategy::UniverseChoice& choice);
 
 // {"members", "added", "removed", "candidates", "eligible", "top": [{"symbol","net_apr","excluded"}...]}
 nlohmann::json universe_fields(const strategy::UniverseChoice& choice, const UniverseApplied& applied,

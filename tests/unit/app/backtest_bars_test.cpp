@@ -8,7 +8,9 @@ using namespace carry::app;
 
 namespace {
 
-EngineSetup defaults() { return make_engine_setup(config::Config{}); }
+using engine::EngineSetup;
+
+EngineSetup defaults() { return engine::make_engine_setup(config::Config{}); }
 
 TEST(BacktestBars, TicksChangeNothing) {
   EngineSetup s = defaults();

@@ -75,3 +75,68 @@ TEST(Cli, StatusTakesConfigJsonAndDryRunOnly) {
   EXPECT_EQ(msg({"--json"}), "unknown option '--json'");  // only for status
   EXPECT_NE(msg({"stat"}).find("status"), std::string::npos);
 }
+
+// The option table, one option at a time: the commands that take it, and an "unknown option"
+// for every other (other errors, e.g. a missing --data, are not about the option).
+TEST(Cli, EachOptionBelongsToItsCommands) {
+  const std::vector<std::string> commands = {"run", "backtest", "fetch-history", "status"};
+  auto known = [](std::vector<std::string> args) {
+    try {
+      parse_cli(args);
+    } catch (const CliError& e) {
+      return std::string(e.what()).find("unknown option") == std::string::npos;
+    }
+    return true;
+  };
+  const std::vector<std::pair<std::vector<std::string>, std::string>> table = {
+      {{"--help"}, "RBFS"},
+      {{"-h"}, "RBFS"},
+      {{"--version"}, "RBFS"},
+      {{"--config", "c.yaml"}, "RBFS"},
+      {{"--log-level", "info"}, "RBFS"},
+      {{"--env", "testnet"}, "R"},
+      {{"--dry-run"}, "RS"},
+      {{"--json"}, "S"},
+      {{"--ops-check"}, "R"},
+      {{"--flatten-on-exit"}, "R"},
+      {{"--print-config"}, "R"},
+      {{"--reset-kill-switch"}, "R"},
+      {{"--duration", "5"}, "R"},
+      {{"--out", "o"}, "BFS"},
+      {{"--from", "2025-01-01"}, "BFS"},
+      {{"--to", "2025-01-02"}, "BFS"},
+      {{"--data", "d"}, "B"},
+      {{"--symbols", "BTCUSDT"}, "B"},
+      {{"--timeframe", "1h"}, "BF"},
+      {{"--spot", "s.csv"}, "B"},
+      {{"--perp", "p.csv"}, "B"},
+      {{"--funding", "f.csv"}, "B"},
+      {{"--sweep", "risk.max_slippage_bps=5,10"}, "B"},
+      {{"--symbol", "BTCUSDT"}, "F"},
+  };
+  for (const auto& [option, accepted_by] : table) {
+    for (std::size_t c = 0; c < commands.size(); ++c) {
+      std::vector<std::string> args = {commands[c]};
+      args.insert(args.end(), option.begin(), option.end());
+      const bool expected = accepted_by.find("RBFS"[c]) != std::string::npos;
+      EXPECT_EQ(known(args), expected) << commands[c] << " " << option.front();
+    }
+  }
+}
+
+TEST(Cli, ValuesComeInlineOrNextButNeverFromAnotherOption) {
+  EXPECT_EQ(parse_cli({"backtest", "--data=d", "--out=o"}).out_dir, "o");
+  EXPECT_EQ(parse_cli({"backtest", "--data", "d", "--symbols=A,,B"}).symbols, (std::vector<std::string>{"A", "B"}));
+  try {
+    parse_cli({"backtest", "--data", "--out", "o"});
+    FAIL() << "a value that is another option";
+  } catch (const CliError& e) {
+    EXPECT_STREQ(e.what(), "option --data needs a value");
+  }
+  try {
+    parse_cli({"--timeframe=1h"});
+    FAIL() << "--timeframe is not a daemon option";
+  } catch (const CliError& e) {
+    EXPECT_STREQ(e.what(), "unknown option '--timeframe=1h'");
+  }
+}

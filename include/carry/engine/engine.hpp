@@ -2,28 +2,17 @@
 // The trading engine shared by every mode: OMS + risk + the funding-basis strategy, wired
 // together and deterministic. The I/O shell (live runner, paper runner, backtest) feeds it market
 // and execution events, executes the commands it queues on a Venue, and reports the results back.
-#include <carry/config/config.hpp>
 #include <carry/core/client_oid.hpp>
 #include <carry/core/event_sink.hpp>
+#include <carry/engine/engine_setup.hpp>
 #include <carry/oms/order_manager.hpp>
-#include <carry/paper/paper_params.hpp>
 #include <carry/risk/risk_engine.hpp>
 #include <carry/strategy/funding_basis.hpp>
 
 #include <memory>
 #include <vector>
 
-namespace carry::app {
-
-struct EngineSetup {
-  oms::OmsParams oms;
-  risk::RiskLimits risk;
-  strategy::FundingBasisParams strategy;
-};
-
-// The YAML configuration mapped onto the modules' parameter structs (same knob names).
-EngineSetup make_engine_setup(const config::Config& config);
-paper::PaperParams make_paper_params(const config::Config& config);
+namespace carry::engine {
 
 // Where the engine's durable facts go (the SQLite store in the daemon, the backtest's database).
 class EngineRecorder {
@@ -119,4 +108,4 @@ class Engine final : public oms::OrderListener {
   bool in_apply_ = false;
 };
 
-}  // namespace carry::app
+}  // namespace carry::engine

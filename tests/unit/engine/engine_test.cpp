@@ -1,7 +1,7 @@
-// app::Engine against a paper::Exchange, driven the way the daemon's shell drives it (commands out,
+// engine::Engine against a paper::Exchange, driven the way the daemon's shell drives it (commands out,
 // results and pushes back in), with the venue's answers tampered with: a REST rejection of a hedge,
 // a replayed fill push, a recorder that throws. Each asserts what the strategy does next.
-#include <carry/app/engine.hpp>
+#include <carry/engine/engine.hpp>
 #include <carry/paper/exchange.hpp>
 
 #include "../strategy/strategy_fixture.hpp"
@@ -13,7 +13,7 @@
 #include <functional>
 #include <stdexcept>
 
-namespace carry::app {
+namespace carry::engine {
 namespace {
 
 using namespace std::chrono_literals;
@@ -210,4 +210,4 @@ TEST_F(EngineTest, AnExceptionWhileApplyingNeitherWedgesTheEngineNorLosesTheStra
 }
 
 }  // namespace
-}  // namespace carry::app
+}  // namespace carry::engine

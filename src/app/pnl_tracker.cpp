@@ -1,0 +1,51 @@
+#include "pnl_tracker.hpp"
+
+namespace carry::app {
+
+void PnlTracker::on_fill(const Fill& f) {
+  fees_ += f.fee;
+  day_fees_ += f.fee;
+  Leg& l = leg(f.market);
+  const Decimal signed_size = f.side == Side::Buy ? f.size : -f.size;
+  const Decimal before = l.size;
+  l.size += signed_size;
+  if (before.is_zero() || (before.is_positive() == signed_size.is_positive())) {
+    l.cost += signed_size * f.price;
+  } else if (l.size.is_zero() || l.size.is_positive() != before.is_positive()) {
+    l.cost = l.size * f.price;  // closed (or flipped): what is left was opened at this price
+  } else {
+    l.cost = l.cost * (l.size / before);
+  }
+}
+
+void PnlTracker::on_funding(Decimal amount) {
+  funding_ += amount;
+  day_funding_ += amount;
+}
+
+void PnlTracker::adopt(MarketType market, Decimal size, std::optional<Decimal> mid) {
+  Leg& l = leg(market);
+  l.size = size;
+  if (mid) l.cost = size * *mid;
+}
+
+void PnlTracker::start_day() noexcept { day_funding_ = day_fees_ = Decimal{}; }
+
+std::optional<Decimal> PnlTracker::entry_price(MarketType market) const {
+  const Leg& l = leg(market);
+  if (l.size.is_zero()) return std::nullopt;
+  return l.cost / l.size;
+}
+
+store::DailyPnlRecord PnlTracker::day_row(const std::string& date, const std::string& symbol, UnixNanos now) const {
+  store::DailyPnlRecord r;
+  r.date = date;
+  r.symbol = symbol;
+  r.funding = day_funding_;
+  r.fees = day_fees_;
+  r.net_pnl = r.funding - r.fees;
+  r.updated = now;
+  return r;
+}
+
+}  // namespace carry::app
