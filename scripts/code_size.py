@@ -24,6 +24,21 @@ EXEMPT = {
     ("src/app/main.cpp", "main"): "main",
 }
 
+# Known debt (issue #18): over a limit today and still to split. Listed so the check, run as a test,
+# fails on anything new; an entry that is no longer over a limit fails too, so the list only shrinks.
+DEBT = {
+    ("src/app/fetch_history.cpp", None),
+    ("src/app/fetch_history.cpp", "run_fetch_history"),
+    ("src/paper/exchange.cpp", None),
+    ("src/paper/exchange.cpp", "place_at"),
+    ("src/paper/exchange.cpp", "fill"),
+    ("src/sim/exchange.cpp", None),
+    ("src/sim/exchange.cpp", "place_internal"),
+    ("src/sim/sim_config.cpp", "load_sim_yaml"),
+    ("src/sim/sim_config.cpp", "parse_cli"),
+    ("src/store/repo.cpp", None),
+}
+
 FUNC_TAIL = re.compile(
     r"\)\s*(?:const|volatile|noexcept(?:\s*\([^()]*\))?|override|final|mutable|&&|&|\s)*"
     r"(?:->\s*[^{};=]+)?\s*$")
@@ -150,18 +165,28 @@ def main():
     for p in paths:
         files += sorted(p.rglob("*.[ch]pp")) if p.is_dir() else [p]
     over = []
+    debt_seen = set()
     rows = []
     for f in files:
         rel = str(f.resolve().relative_to(root)) if f.resolve().is_relative_to(root) else str(f)
         text = f.read_text(encoding="utf-8")
         n = text.count("\n")
-        if n > args.max_file and (rel, None) not in EXEMPT:
+        if n > args.max_file and (rel, None) in DEBT:
+            debt_seen.add((rel, None))
+            print(f"debt: {rel}: {n} lines (file limit {args.max_file})")
+        elif n > args.max_file and (rel, None) not in EXEMPT:
             over.append(f"{rel}: {n} lines (file limit {args.max_file})")
         for name, first, length in functions(text):
             short = name.split("::")[-1]
             rows.append((length, f"{rel}:{first}", name))
-            if length > args.max_function and (rel, short) not in EXEMPT:
+            if length > args.max_function and (rel, short) in DEBT:
+                debt_seen.add((rel, short))
+                print(f"debt: {rel}:{first}: {name} is {length} lines (function limit {args.max_function})")
+            elif length > args.max_function and (rel, short) not in EXEMPT:
                 over.append(f"{rel}:{first}: {name} is {length} lines (function limit {args.max_function})")
+    if not args.paths:  # the whole tree was read: a debt entry that is paid must leave the list
+        for rel, fn in sorted(DEBT - debt_seen, key=str):
+            over.append(f"{rel}{' ' + fn if fn else ''}: within the limits now, remove it from DEBT in scripts/code_size.py")
     if args.all:
         for length, where, name in sorted(rows, reverse=True):
             print(f"{length:5d} {where} {name}")
