@@ -122,6 +122,31 @@ TEST(DailyReport, SummarisesTheDayFromTheStore) {
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "reports" / "2025-01-01.md.tmp"));
 }
 
+// The whole report of the seeded day, byte for byte, against the reviewed copy in the fixtures.
+TEST(DailyReport, WholeReportMatchesTheReviewedCopy) {
+  TempDir dir;
+  store::Repo repo(dir.file());
+  seed(repo);
+  auto data = load_daily_report_data(repo, "2025-01-01");
+  ASSERT_TRUE(data) << repo.last_error();
+  const std::string md = render_daily_report(*data);
+  const std::string expected =
+      read(std::filesystem::path(CARRY_FIXTURES_DIR) / "monitor" / "daily_report_2025-01-01.md");
+  EXPECT_EQ(md, expected);
+}
+
+TEST(DailyReport, NetPnlWithoutATotalRowSumsTheSymbols) {
+  DailyReportData d;
+  d.date = "2025-01-01";
+  d.pnl.push_back({"2025-01-01", "BTCUSDT", "0.5"_dec, "1"_dec, "0"_dec, "0"_dec, "-0.5"_dec, kDay});
+  d.pnl.push_back({"2025-01-01", "ETHUSDT", "1"_dec, "0.25"_dec, "0"_dec, "0"_dec, "0.75"_dec, kDay});
+  const std::string md = render_daily_report(d);
+  EXPECT_NE(md.find("| Net PnL (sum of symbols) | 0.25 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| ETHUSDT | 1 | 0.25 | 0 | 0 | 0.75 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("## Positions at end of day\n\nNone recorded.\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("## Decisions\n\nNone.\n\n"), std::string::npos) << md;
+}
+
 TEST(DailyReport, FreeTextCannotBreakTheTable) {
   DailyReportData d;
   d.date = "2025-01-01";
