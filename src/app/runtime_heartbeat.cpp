@@ -4,7 +4,7 @@
 // /status (runtime_http.cpp).
 #include "runtime.hpp"
 
-#include <carry/bitget/gateway.hpp>
+#include <carry/bitget/io/gateway.hpp>
 #include <carry/monitor/heartbeat.hpp>
 #include <carry/store/store.hpp>
 

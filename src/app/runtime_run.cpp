@@ -8,7 +8,7 @@
 #include "paper_setup.hpp"
 #include "store_recorder.hpp"
 
-#include <carry/bitget/gateway.hpp>
+#include <carry/bitget/io/gateway.hpp>
 #include <carry/core/backoff.hpp>
 #include <carry/paper/exchange.hpp>
 #include <carry/paper/paper_venue.hpp>
