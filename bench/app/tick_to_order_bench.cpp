@@ -35,6 +35,7 @@
 #include <carry/engine/engine.hpp>
 #include <carry/log/logger.hpp>
 #include <carry/store/client_id_counter.hpp>
+#include <carry_test/paths.hpp>
 
 #include "gateway_setup.hpp"  // src/app: the daemon's config -> GatewayConfig mapping
 
@@ -90,7 +91,7 @@ std::string books1_frame(std::string_view inst_type, std::string_view symbol, st
 
 // The generator must reproduce the captured futures books1 frame exactly (tests/fixtures/bitget/ws, tardis v2).
 void check_frame_layout() {
-  const std::string path = std::string(CARRY_FIXTURES_DIR) + "/bitget/ws/bitget_ws_v2_v3_message_samples.jsonl";
+  const std::string path = std::string(carry_test::fixtures_dir()) + "/bitget/ws/bitget_ws_v2_v3_message_samples.jsonl";
   std::ifstream in(path);
   if (!in) die("cannot read " + path);
   std::string line;
@@ -153,7 +154,7 @@ class Slice {
     signer_ = std::make_unique<bg::Signer>(gw_.credentials, gw_.demo, gw_.locale);
     authority_ = gw_.rest_url().substr(gw_.rest_url().find("://") + 3);
 
-    const fs::path dir = fs::path(CARRY_BENCH_WORK_DIR) / "tick_to_order";
+    const fs::path dir = (fs::path(carry_test::binary_dir()) / "bench" / CARRY_BENCH_AREA) / "tick_to_order";
     fs::remove_all(dir);
     fs::create_directories(dir);
     if (opt.real_log) {

@@ -7,6 +7,7 @@
 // Configs: the default one (real funding is below its entry threshold: no trades, the engine
 // still sees every quote) and a "trading" one that holds positions through the settlements.
 #include <carry/app/backtest_runner.hpp>
+#include <carry_test/paths.hpp>
 
 #include <benchmark/benchmark.h>
 #include <carry_bench/year_fixtures.hpp>
@@ -22,7 +23,7 @@ using namespace carry::backtest;
 namespace {
 
 const fs::path kRealDir = bench::real_data_dir();
-const fs::path kWork = fs::path(CARRY_BENCH_WORK_DIR);
+const fs::path kWork = (fs::path(carry_test::binary_dir()) / "bench" / CARRY_BENCH_AREA);
 using bench::year_1m_dir;
 
 app::CliOptions cli_for(const fs::path& data, const std::string& tag) {

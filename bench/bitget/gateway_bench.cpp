@@ -8,6 +8,7 @@
 #include <carry/bitget/uta_requests.hpp>
 #include <carry/bitget/ws_parsers.hpp>
 #include <carry/market/bbo_cache.hpp>
+#include <carry_test/paths.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -32,7 +33,7 @@ std::string read(const std::string& path) {
 
 // books1 pushes of one API version with both sides present, byte for byte as captured.
 std::vector<std::string> books1_frames(const char* version = "v2") {
-  std::ifstream in(std::string(CARRY_FIXTURES_DIR) + "/bitget/ws/bitget_ws_v2_v3_message_samples.jsonl");
+  std::ifstream in(std::string(carry_test::fixtures_dir()) + "/bitget/ws/bitget_ws_v2_v3_message_samples.jsonl");
   std::vector<std::string> out;
   std::string line;
   while (std::getline(in, line)) {
@@ -48,7 +49,7 @@ std::vector<std::string> books1_frames(const char* version = "v2") {
 }
 
 std::vector<std::string> ticker_frames() {
-  const std::string dir = std::string(CARRY_FIXTURES_DIR) + "/bitget/samples/";
+  const std::string dir = std::string(carry_test::fixtures_dir()) + "/bitget/samples/";
   return {read(dir + "ws_ticker_futures.json"), read(dir + "ws_ticker_spot.json")};
 }
 
@@ -81,7 +82,8 @@ void BM_TickerFrameToBboCache(benchmark::State& state) { run_fast(state, ticker_
 // v3 (UTA): the captured books1 pushes (spot + usdt-futures) and the futures ticker capture.
 void BM_Books1FrameToBboCache_V3(benchmark::State& state) { run_fast<UtaFastBboParser>(state, books1_frames("v3")); }
 void BM_TickerFrameToBboCache_V3(benchmark::State& state) {
-  run_fast<UtaFastBboParser>(state, {read(std::string(CARRY_FIXTURES_DIR) + "/bitget/v3/ws_ticker_futures.json")});
+  run_fast<UtaFastBboParser>(state,
+                             {read(std::string(carry_test::fixtures_dir()) + "/bitget/v3/ws_ticker_futures.json")});
 }
 
 // The general nlohmann path, for comparison (what every other channel uses).

@@ -1,4 +1,5 @@
 #include "soak_world.hpp"
+#include <carry_test/paths.hpp>
 
 #include <csignal>
 #include <stdexcept>
@@ -8,15 +9,15 @@ namespace carry::soak {
 using namespace std::chrono_literals;
 
 namespace {
-const std::string kScenario = std::string(CARRY_SOURCE_DIR) + "/config/sim.yaml";
+const std::string kScenario = std::string(carry_test::source_dir()) + "/config/sim.yaml";
 }
 
 World::World(WorldOptions opt)
     : opt_(std::move(opt)), signer_(carry::bitget::Credentials{kApiKey, "sim-api-secret", "sim-passphrase"}, false) {
   std::filesystem::create_directories(opt_.dir);
   sim_ = std::make_unique<carry::test::SimProcess>(
-      BITGET_SIM_EXE, std::vector<std::string>{"--config", kScenario, "--seed", std::to_string(opt_.seed),
-                                               "--funding-interval", std::to_string(opt_.funding_interval_s)});
+      carry_test::sim_exe(), std::vector<std::string>{"--config", kScenario, "--seed", std::to_string(opt_.seed),
+                                                      "--funding-interval", std::to_string(opt_.funding_interval_s)});
   if (!sim_->is_ready())
     throw std::runtime_error("bitget-sim did not print its sim.ready line: " + sim_->ready().dump());
 }
@@ -77,7 +78,7 @@ std::map<std::string, std::string> World::daemon_env() const {
 }
 
 std::vector<std::string> World::daemon_argv(const std::vector<std::string>& extra) const {
-  std::vector<std::string> argv = {CARRYD_PATH, "--env", "testnet", "--config", kScenario};
+  std::vector<std::string> argv = {carry_test::carryd_path(), "--env", "testnet", "--config", kScenario};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return argv;
 }

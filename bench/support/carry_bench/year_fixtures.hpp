@@ -5,6 +5,7 @@
 // a benchmark's build folder (never the repo) and reused while its `complete` marker exists.
 #include <carry/backtest/candle_reader.hpp>
 #include <carry/backtest/funding_reader.hpp>
+#include <carry_test/paths.hpp>
 
 #include <cstdint>
 #include <cstdio>
@@ -17,7 +18,7 @@
 namespace carry::bench {
 
 // The real 1m files the benchmarks read (the repository's data/ folder).
-inline std::filesystem::path real_data_dir() { return std::filesystem::path(CARRY_SOURCE_DIR) / "data"; }
+inline std::filesystem::path real_data_dir() { return std::filesystem::path(carry_test::source_dir()) / "data"; }
 
 inline constexpr std::int64_t kYearMinutes = 525'600;
 // The real files start at 2025-05-20T00:00Z; the year's first settlement is 8 h later, so its
@@ -73,11 +74,12 @@ inline void make_year_funding(const std::filesystem::path& src, const std::files
 
 }  // namespace detail
 
-// CARRY_BENCH_WORK_DIR/year_1m (the benchmark's build folder) with year_{spot,perp}_<SYMBOL>_1m.csv
+// <build>/bench/<area>/year_1m (the benchmark's build folder) with year_{spot,perp}_<SYMBOL>_1m.csv
 // and year_funding_<SYMBOL>.csv for BTCUSDT and ETHUSDT (4 x 525,600 candle rows, 2 x 1,096
 // funding rows), made on first use.
 inline const std::filesystem::path& year_1m_dir() {
-  static const std::filesystem::path dir = std::filesystem::path(CARRY_BENCH_WORK_DIR) / "year_1m";
+  static const std::filesystem::path dir =
+      (std::filesystem::path(carry_test::binary_dir()) / "bench" / CARRY_BENCH_AREA) / "year_1m";
   static std::once_flag once;
   std::call_once(once, [] {
     if (std::filesystem::exists(dir / "complete")) return;

@@ -3,6 +3,7 @@
 // isolated margin, leverage 10) and reads back as configured once carryd has started; an account
 // that cannot be switched (a position or an order is open: 40920) stops carryd with exit 1 and
 // account.setup_failed naming the field, and nothing is traded.
+#include <carry_test/paths.hpp>
 #include "sim_fixture.hpp"
 
 #include <carry/bitget/signer.hpp>
@@ -45,7 +46,7 @@ class AccountSetup : public ::testing::Test {
             a.position_mode + "\n  margin_mode: " + a.margin_mode +
             "\n  accounts:\n    - {api_key: k1, secret: s1, passphrase: p1, account_mode: " + a.account_mode + "}\n");
     uta = a.account_mode == "uta";
-    sim = std::make_unique<SimProcess>(BITGET_SIM_EXE, std::vector<std::string>{"--config", cfg});
+    sim = std::make_unique<SimProcess>(carry_test::sim_exe(), std::vector<std::string>{"--config", cfg});
     ASSERT_TRUE(sim->is_ready()) << sim->ready().dump();
   }
 
@@ -62,7 +63,8 @@ class AccountSetup : public ::testing::Test {
                            "\n  http:\n    listen: 127.0.0.1:0\n");
     std::map<std::string, std::string> env = {
         {"APP_CONFIG_FILE", ""}, {"KEYS__API_KEY", "k1"}, {"KEYS__API_SECRET", "s1"}, {"KEYS__PASSPHRASE", "p1"}};
-    return std::make_unique<Process>(std::vector<std::string>{CARRYD_PATH, "--env", "testnet", "--config", cfg}, env);
+    return std::make_unique<Process>(
+        std::vector<std::string>{carry_test::carryd_path(), "--env", "testnet", "--config", cfg}, env);
   }
 
   // The sim's view of one symbol's settings, read as carryd reads them.

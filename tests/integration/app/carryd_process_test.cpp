@@ -1,4 +1,5 @@
 // carryd as a real process: the mainnet guard, clean signal shutdown, config errors, redaction.
+#include <carry_test/paths.hpp>
 #include <carry_test/process.hpp>
 
 #include <arpa/inet.h>
@@ -121,7 +122,7 @@ TEST(Carryd, LiveDestinationWithoutAllowLiveExits2NamingTheHost) {
   for (const std::string environment : {"testnet", "mainnet"}) {
     TempDir dir("carryd_guard");
     const auto cfg = dir.write("app.yaml", production_yaml(dir, environment, false));
-    Process p({CARRYD_PATH, "--config", cfg}, keys_env(), dir.path().string());
+    Process p({carry_test::carryd_path(), "--config", cfg}, keys_env(), dir.path().string());
     ASSERT_EQ(p.wait(30s).value_or(-1), 2) << p.err();
     const std::string err = p.err();
     EXPECT_NE(err.find("exchange.allow_live"), std::string::npos) << err;
@@ -143,7 +144,7 @@ TEST(Carryd, LoopbackNeverNeedsAllowLiveEvenNamedMainnet) {
   TempDir dir("carryd_loopback");
   CountingListener listener;
   const auto cfg = dir.write("mainnet.yaml", config_yaml(dir, "mainnet", false, listener.port()));
-  Process p({CARRYD_PATH, "--env", "mainnet", "--config", cfg}, keys_env(), dir.path().string());
+  Process p({carry_test::carryd_path(), "--env", "mainnet", "--config", cfg}, keys_env(), dir.path().string());
   // Not refused: it goes on to connect to the (loopback) exchange.
   EXPECT_TRUE(wait_until([&] { return listener.accepted() > 0; }, 30s)) << p.err();
   EXPECT_TRUE(p.running());
@@ -156,7 +157,8 @@ TEST(Carryd, ResetKillSwitchNeverContactsTheExchange) {
   TempDir dir("carryd_reset");
   CountingListener listener;
   const auto cfg = dir.write("mainnet.yaml", config_yaml(dir, "mainnet", false, listener.port()));
-  Process p({CARRYD_PATH, "--env", "mainnet", "--config", cfg, "--reset-kill-switch"}, keys_env(), dir.path().string());
+  Process p({carry_test::carryd_path(), "--env", "mainnet", "--config", cfg, "--reset-kill-switch"}, keys_env(),
+            dir.path().string());
   ASSERT_EQ(p.wait(30s).value_or(-1), 0) << p.out() << p.err();
   EXPECT_NE(p.out().find("kill switch:"), std::string::npos) << p.out();
   EXPECT_EQ(listener.accepted(), 0);
@@ -168,7 +170,7 @@ TEST(Carryd, WorldReadableEnvWithRealKeysIsRefused) {
   const auto cfg = dir.write("app.yaml", production_yaml(dir, "testnet", true));
   const auto env_file = dir.write(".env", "KEYS__API_KEY=k\nKEYS__API_SECRET=s\nKEYS__PASSPHRASE=p\n");
   ::chmod(env_file.c_str(), 0644);
-  Process p({CARRYD_PATH, "--config", cfg}, base_env(), dir.path().string());
+  Process p({carry_test::carryd_path(), "--config", cfg}, base_env(), dir.path().string());
   ASSERT_EQ(p.wait(30s).value_or(-1), 2) << p.err();
   const std::string err = p.err();
   EXPECT_NE(err.find(".env"), std::string::npos) << err;
@@ -182,7 +184,7 @@ TEST(Carryd, EnvDisagreeingWithConfigExits2) {
   TempDir dir("carryd_env");
   CountingListener listener;
   const auto cfg = dir.write("testnet.yaml", config_yaml(dir, "testnet", false, listener.port()));
-  Process p({CARRYD_PATH, "--env", "mainnet", "--config", cfg}, base_env(), dir.path().string());
+  Process p({carry_test::carryd_path(), "--env", "mainnet", "--config", cfg}, base_env(), dir.path().string());
   ASSERT_EQ(p.wait(30s), 2);
   EXPECT_NE(p.err().find("exchange.environment=testnet"), std::string::npos) << p.err();
   EXPECT_TRUE(has_event(jsonl(dir), "guard.environment"));
@@ -195,7 +197,8 @@ TEST(Carryd, AllowLiveFromEnvironmentVariableIsHonoured) {
   const auto cfg = dir.write("mainnet.yaml", config_yaml(dir, "mainnet", false, listener.port()));
   auto env = base_env();
   env["EXCHANGE__ALLOW_LIVE"] = "true";
-  Process p({CARRYD_PATH, "--env", "mainnet", "--config", cfg, "--print-config"}, env, dir.path().string());
+  Process p({carry_test::carryd_path(), "--env", "mainnet", "--config", cfg, "--print-config"}, env,
+            dir.path().string());
   ASSERT_EQ(p.wait(30s), 0);
   EXPECT_NE(p.out().find("allow_live: true  # environment variable EXCHANGE__ALLOW_LIVE"), std::string::npos)
       << p.out();
@@ -204,11 +207,11 @@ TEST(Carryd, AllowLiveFromEnvironmentVariableIsHonoured) {
 TEST(Carryd, BadConfigNamesKeyAndExits2) {
   TempDir dir("carryd_badcfg");
   const auto cfg = dir.write("bad.yaml", "risk:\n  symbol_cooldown_s: soon\n");
-  Process p({CARRYD_PATH, "--config", cfg}, base_env(), dir.path().string());
+  Process p({carry_test::carryd_path(), "--config", cfg}, base_env(), dir.path().string());
   ASSERT_EQ(p.wait(30s), 2);
   EXPECT_NE(p.err().find("risk.symbol_cooldown_s"), std::string::npos) << p.err();
   EXPECT_NE(p.err().find(cfg), std::string::npos) << p.err();
-  Process q({CARRYD_PATH, "--frobnicate"}, base_env(), dir.path().string());
+  Process q({carry_test::carryd_path(), "--frobnicate"}, base_env(), dir.path().string());
   ASSERT_EQ(q.wait(30s), 2);
   EXPECT_NE(q.err().find("--frobnicate"), std::string::npos) << q.err();
 }
@@ -221,7 +224,7 @@ TEST(Carryd, DeadLinkDetectionSlowerThanTheStaleGuardIsAConfigErrorExit2) {
                                              "strategy:\n  funding:\n    symbols: [BTCUSDT]\n");
   auto env = base_env();
   env["EXCHANGE__WS_DEAD_AFTER_S"] = "30";
-  Process p({CARRYD_PATH, "--config", cfg}, env, dir.path().string());
+  Process p({carry_test::carryd_path(), "--config", cfg}, env, dir.path().string());
   ASSERT_EQ(p.wait(30s), 2);
   const std::string err = p.err();
   EXPECT_NE(err.find("exchange.ws_dead_after_s"), std::string::npos) << err;
@@ -237,7 +240,7 @@ TEST(Carryd, HedgePositionModeIsAConfigErrorExit2) {
                                              "strategy:\n  funding:\n    symbols: [BTCUSDT]\n");
   auto env = base_env();
   env["EXCHANGE__POSITION_MODE"] = "hedge";
-  Process p({CARRYD_PATH, "--config", cfg}, env, dir.path().string());
+  Process p({carry_test::carryd_path(), "--config", cfg}, env, dir.path().string());
   ASSERT_EQ(p.wait(30s), 2);
   const std::string err = p.err();
   EXPECT_NE(err.find("exchange.position_mode"), std::string::npos) << err;
@@ -254,7 +257,7 @@ TEST(Carryd, PrintConfigRedactsSecrets) {
   env["KEYS__API_KEY"] = "bg_visible_key_material";
   env["KEYS__API_SECRET"] = "very-secret-value-0123456789";
   env["KEYS__PASSPHRASE"] = "my-passphrase-42";
-  Process p({CARRYD_PATH, "--config", cfg, "--print-config"}, env, dir.path().string());
+  Process p({carry_test::carryd_path(), "--config", cfg, "--print-config"}, env, dir.path().string());
   ASSERT_EQ(p.wait(30s), 0);
   const std::string out = p.out() + p.err();
   EXPECT_EQ(out.find("very-secret-value-0123456789"), std::string::npos);
@@ -264,10 +267,10 @@ TEST(Carryd, PrintConfigRedactsSecrets) {
 }
 
 TEST(Carryd, VersionAndHelp) {
-  Process v({CARRYD_PATH, "--version"}, base_env());
+  Process v({carry_test::carryd_path(), "--version"}, base_env());
   ASSERT_EQ(v.wait(30s), 0);
   EXPECT_EQ(v.out().rfind("carryd ", 0), 0u);
-  Process h({CARRYD_PATH, "--help"}, base_env());
+  Process h({carry_test::carryd_path(), "--help"}, base_env());
   ASSERT_EQ(h.wait(30s), 0);
   EXPECT_NE(h.out().find("--flatten-on-exit"), std::string::npos);
 }
@@ -277,7 +280,7 @@ TEST(Carryd, SigtermStopsCleanlyWithAppStopEvent) {
   CountingListener listener;  // endpoints lead nowhere useful; shutdown must not depend on them
   const auto cfg = dir.write("app.yaml", config_yaml(dir, "testnet", false, listener.port()));
   for (int sig : {SIGTERM, SIGINT}) {
-    Process p({CARRYD_PATH, "--config", cfg}, base_env(), dir.path().string());
+    Process p({carry_test::carryd_path(), "--config", cfg}, base_env(), dir.path().string());
     ASSERT_TRUE(carry_test::wait_until([&] { return has_event(jsonl(dir), "app.running"); }, 30s));
     p.signal(sig);
     ASSERT_EQ(p.wait(30s), 0) << p.err();

@@ -3,6 +3,7 @@
 // page on every endpoint), load with `carryd backtest --data`; an interrupted run resumes without
 // downloading complete windows again (counted by the sim's /sim/stats), a run over complete files
 // downloads nothing, transient 429s are retried, bad arguments give one line and a non-zero exit.
+#include <carry_test/paths.hpp>
 #include "sim_process.hpp"
 
 #include <carry/core/decimal.hpp>
@@ -50,8 +51,8 @@ class FetchHistory : public ::testing::Test {
   void SetUp() override {
     // Hourly settlements so the funding history spans more than one 100-row page.
     sim_ = std::make_unique<SimProcess>(
-        BITGET_SIM_EXE, std::vector<std::string>{"--listen", "127.0.0.1:0", "--synthetic", "--seed", "5",
-                                                 "--history-days", "7", "--funding-interval", "3600"});
+        carry_test::sim_exe(), std::vector<std::string>{"--listen", "127.0.0.1:0", "--synthetic", "--seed", "5",
+                                                        "--history-days", "7", "--funding-interval", "3600"});
     ASSERT_TRUE(sim_->is_ready()) << sim_->ready().dump();
     rest_ = sim_->ready()["rest"];
     // Three whole days well inside the sim's history: [today-5d, today-2d).
@@ -69,8 +70,18 @@ class FetchHistory : public ::testing::Test {
   }
 
   std::vector<std::string> fetch_args(const fs::path& out) const {
-    return {CARRYD_PATH, "fetch-history", "--symbol",   "BTCUSDT",  "--from", from_, "--to",
-            to_,         "--out",         out.string(), "--config", config_};
+    return {carry_test::carryd_path(),
+            "fetch-history",
+            "--symbol",
+            "BTCUSDT",
+            "--from",
+            from_,
+            "--to",
+            to_,
+            "--out",
+            out.string(),
+            "--config",
+            config_};
   }
   std::map<std::string, std::string> env() const { return {{"EXCHANGE__REST_URL", rest_}}; }
 
@@ -186,8 +197,8 @@ TEST_F(FetchHistory, FilesHoldWhatTheSimServesPagedAndTheBacktestLoadsThem) {
     EXPECT_EQ(f[4], "1");
   }
 
-  const auto bt = run({CARRYD_PATH, "backtest", "--data", out.string(), "--symbols", "BTCUSDT", "--config", config_,
-                       "--out", (dir_.path() / "bt").string()});
+  const auto bt = run({carry_test::carryd_path(), "backtest", "--data", out.string(), "--symbols", "BTCUSDT",
+                       "--config", config_, "--out", (dir_.path() / "bt").string()});
   ASSERT_EQ(bt.code, 0) << bt.err;
   EXPECT_NE(bt.out.find("Backtest done: days=3.00 symbols=1"), std::string::npos) << bt.out;
   EXPECT_NE(bt.err.find("BTCUSDT: using " + UnixNanos::from_ms(from_ms_).to_rfc3339() + " .. " +
@@ -295,7 +306,7 @@ TEST_F(FetchHistory, PermanentErrorsAndBadArgumentsGiveOneLineAndNonZeroExit) {
   };
   const fs::path out = dir_.path() / "never";
   auto args = [&](std::vector<std::string> a) {
-    a.insert(a.begin(), {CARRYD_PATH, "fetch-history"});
+    a.insert(a.begin(), {carry_test::carryd_path(), "fetch-history"});
     a.insert(a.end(), {"--out", out.string(), "--config", config_});
     return a;
   };

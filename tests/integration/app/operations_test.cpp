@@ -2,6 +2,7 @@
 // status` shows the open hedge while the daemon runs; a loopback webhook and a Telegram API
 // stand-in (alerts.telegram.api_url) get the kill-switch alert; an alert endpoint that is down or
 // never answers costs trading nothing.
+#include <carry_test/paths.hpp>
 #include "sim_fixture.hpp"
 
 #include <carry_test/http_receiver.hpp>
@@ -35,7 +36,7 @@ struct StatusRun {
   std::string out, err;
 };
 StatusRun carryd_status(const SimFixture& f, std::vector<std::string> extra = {}) {
-  std::vector<std::string> argv = {CARRYD_PATH, "status", "--config", f.dir.file("carryd.yaml")};
+  std::vector<std::string> argv = {carry_test::carryd_path(), "status", "--config", f.dir.file("carryd.yaml")};
   argv.insert(argv.end(), extra.begin(), extra.end());
   Process p(argv);
   StatusRun r;
@@ -207,7 +208,7 @@ TEST(OperationsCli, StatusWithoutAStoreSaysSoInOneLineAndFails) {
   carry_test::TempDir dir("status_cli");
   const auto cfg =
       dir.write("app.yaml", "store:\n  db_path: " + dir.file("none.db") + "\nlog:\n  dir: " + dir.file("logs") + "\n");
-  Process p({CARRYD_PATH, "status", "--config", cfg});
+  Process p({carry_test::carryd_path(), "status", "--config", cfg});
   EXPECT_EQ(p.wait(30s).value_or(-1), 1);
   const std::string err = p.err();
   EXPECT_NE(err.find("carryd status: no store at " + dir.file("none.db")), std::string::npos) << err;

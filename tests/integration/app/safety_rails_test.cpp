@@ -2,6 +2,7 @@
 // positions and orders that are not Carry's stay untouched, --dry-run and --ops-check never place,
 // amend or cancel, a paper run never writes the live record, one daemon per store, and
 // start_mainnet.sh hands a secret with `$` in it to carryd unchanged without exporting it.
+#include <carry_test/paths.hpp>
 #include "sim_fixture.hpp"
 
 #include <carry_test/process.hpp>
@@ -78,7 +79,12 @@ TEST_P(SafetyRailsOnBoth, ForeignPositionIsLeftUntouchedThroughOpenCloseAndFlatt
   auto foreign_intact = [&] {
     EXPECT_NEAR(f.perp_position("BTCUSDT"), kForeignPerp, 1e-12) << f.account().dump();
     EXPECT_GE(f.spot_holding("BTC"), kForeignSpot - 1e-12) << f.account().dump();
-    EXPECT_LE(f.spot_holding("BTC"), kForeignSpot + lot);  // at most dust below one lot of ours
+    EXPECT_LE(f.spot_holding("BTC"), kForeignSpot + lot) << f.account().dump();  // at most dust of ours
+  };
+  // Carry's legs are back to nothing: the close is a leader then a follower, so the perp can be
+  // flat a moment before the spot sale lands; wait for both.
+  auto ours_closed = [&] {
+    return std::abs(f.perp_position("BTCUSDT") - kForeignPerp) < 1e-12 && f.spot_holding("BTC") <= kForeignSpot + lot;
   };
 
   // Open beside the foreign legs, then SIGTERM with --flatten-on-exit: the flatten closes Carry's
@@ -130,9 +136,7 @@ TEST_P(SafetyRailsOnBoth, ForeignPositionIsLeftUntouchedThroughOpenCloseAndFlatt
   f.post("/sim/funding", {{"rate", "0.0003"}});
   ASSERT_TRUE(wait_until(ours_hedged, carry::test::kOpenDeadline)) << f.account().dump();
   f.post("/sim/funding", {{"rate", "-0.0005"}});
-  EXPECT_TRUE(wait_until([&] { return std::abs(f.perp_position("BTCUSDT") - kForeignPerp) < 1e-12; },
-                         carry::test::kOpenDeadline))
-      << f.account().dump();
+  EXPECT_TRUE(wait_until(ours_closed, carry::test::kOpenDeadline)) << f.account().dump();
   foreign_intact();
   d->signal(SIGTERM);
   ASSERT_EQ(d->wait(60s).value_or(-1), 0) << d->err();
@@ -246,7 +250,8 @@ TEST(SafetyRails, StartMainnetPassesADollarSecretUnchangedAndExportsNoSecret) {
   home.write(".env", "KEYS__API_KEY=k1\nKEYS__API_SECRET=" + secret + "\nKEYS__PASSPHRASE=p1\n");
   ::chmod(home.file(".env").c_str(), 0600);
   // carryd behind a wrapper that records the environment it was given.
-  home.write("carryd.sh", "#!/bin/sh\nenv > \"" + home.file("daemon.env") + "\"\nexec '" + CARRYD_PATH + "' \"$@\"\n");
+  home.write("carryd.sh",
+             "#!/bin/sh\nenv > \"" + home.file("daemon.env") + "\"\nexec '" + carry_test::carryd_path() + "' \"$@\"\n");
   ::chmod(home.file("carryd.sh").c_str(), 0700);
 
   Process p({"/bin/bash", home.file("scripts/start_mainnet.sh"), "--ops-check"},
@@ -270,8 +275,8 @@ TEST(SafetyRails, StartMainnetRefusesToTradeWithoutTheLiveSwitch) {
                              home.path() / "scripts/start_mainnet.sh");
   std::filesystem::copy_file(carry::test::kSource + "/config/app.mainnet.example.yaml",
                              home.path() / "config/app.mainnet.yaml");
-  Process p({"/bin/bash", home.file("scripts/start_mainnet.sh")}, {{"CARRYD", CARRYD_PATH}, {"APP_CONFIG_FILE", ""}},
-            home.path().string());
+  Process p({"/bin/bash", home.file("scripts/start_mainnet.sh")},
+            {{"CARRYD", carry_test::carryd_path()}, {"APP_CONFIG_FILE", ""}}, home.path().string());
   ASSERT_EQ(p.wait(60s).value_or(-1), 2) << p.out() << p.err();
   EXPECT_NE(p.err().find("EXCHANGE__ALLOW_LIVE=true"), std::string::npos) << p.err();
   EXPECT_NE(p.err().find(".env"), std::string::npos) << p.err();

@@ -2,6 +2,7 @@
 // carryd against bitget-sim, both as real processes on loopback: the simulator with the bundled
 // tape, carryd's configuration pointing at it, and read-outs of the simulator's accounts and of
 // carryd's JSONL log. Shared by the daemon integration suites.
+#include <carry_test/paths.hpp>
 #include "sim_process.hpp"
 
 #include <carry_test/process.hpp>
@@ -23,7 +24,7 @@ using carry_test::wait_until;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-inline const std::string kSource = CARRY_SOURCE_DIR;
+inline const std::string kSource = carry_test::source_dir();
 
 // The kind of the simulator's account: the daemon suites run against both (carryd detects it).
 struct SimAccount {
@@ -114,7 +115,7 @@ struct SimFixture {
                       const std::string& spot = kDefaultSpot, const std::string& secret = "s1")
       : signer(carry::bitget::Credentials{"k1", secret, "p1"}, false), account_kind(kind) {
     const auto cfg = dir.write("sim.yaml", sim_yaml(interval_s, rate, spot, secret, kind));
-    sim = std::make_unique<SimProcess>(BITGET_SIM_EXE, std::vector<std::string>{"--config", cfg});
+    sim = std::make_unique<SimProcess>(carry_test::sim_exe(), std::vector<std::string>{"--config", cfg});
   }
   unsigned short port() const { return sim->port(); }
   json get(const std::string& target) const { return http_call(port(), "GET", target).json(); }
@@ -161,7 +162,7 @@ struct SimFixture {
   std::unique_ptr<Process> carryd(std::vector<std::string> args, std::map<std::string, std::string> env,
                                   const std::string& extra_yaml = "") const {
     const auto cfg = dir.write("carryd.yaml", daemon_yaml(extra_yaml));
-    std::vector<std::string> argv = {CARRYD_PATH, "--env", "testnet", "--config", cfg};
+    std::vector<std::string> argv = {carry_test::carryd_path(), "--env", "testnet", "--config", cfg};
     argv.insert(argv.end(), args.begin(), args.end());
     return std::make_unique<Process>(argv, env);
   }

@@ -4,6 +4,7 @@
 // and a positive funding rate, so the outcome depends on the fill rules, not on a market's luck.
 // Then issue 16's acceptance on development windows of data/regimes where it holds.
 #include <carry/core/decimal.hpp>
+#include <carry_test/paths.hpp>
 #include "backtest_support.hpp"
 
 #include <carry_test/process.hpp>
@@ -65,8 +66,8 @@ TEST(BacktestBars, DefaultConfigTradesAndEndsHedgedOnHourlyDataWhereFundingPays)
   write_candles(dir.path() / "binance_spot_BTCUSDT_1h.csv", 1.0);
   write_candles(dir.path() / "binance_perp_BTCUSDT_1h.csv", 1.0003);
   write_funding(dir.path() / "binance_funding_BTCUSDT.csv", "0.0005");  // ~55 %/yr
-  const fs::path config = fs::path(CARRY_SOURCE_DIR) / "config" / "app.yaml";
-  Process p({CARRYD_PATH, "backtest", "--data", dir.path().string(), "--symbols", "BTCUSDT", "--config",
+  const fs::path config = fs::path(carry_test::source_dir()) / "config" / "app.yaml";
+  Process p({carry_test::carryd_path(), "backtest", "--data", dir.path().string(), "--symbols", "BTCUSDT", "--config",
              config.string(), "--out", dir.file("out")});
   ASSERT_EQ(p.wait(600s).value_or(-1), 0) << p.err();
   const auto f = summary_fields(p.out());
@@ -100,11 +101,11 @@ struct WindowRun {
 };
 
 WindowRun run_window(const TempDir& dir, const std::string& window, const std::string& symbol) {
-  const fs::path data = fs::path(CARRY_SOURCE_DIR) / "data" / "regimes" / window;
-  const fs::path config = fs::path(CARRY_SOURCE_DIR) / "config" / "app.yaml";
+  const fs::path data = fs::path(carry_test::source_dir()) / "data" / "regimes" / window;
+  const fs::path config = fs::path(carry_test::source_dir()) / "config" / "app.yaml";
   const std::string out = dir.file(window + "-" + symbol);
-  Process p({CARRYD_PATH, "backtest", "--data", data.string(), "--symbols", symbol, "--config", config.string(),
-             "--out", out});
+  Process p({carry_test::carryd_path(), "backtest", "--data", data.string(), "--symbols", symbol, "--config",
+             config.string(), "--out", out});
   WindowRun r;
   EXPECT_EQ(p.wait(600s).value_or(-1), 0) << p.err();
   r.summary = summary_fields(p.out());

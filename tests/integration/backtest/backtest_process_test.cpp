@@ -2,6 +2,7 @@
 // against an independent computation from the input files and the recorded fills, determinism of
 // every output, bad input reported as file:line with a non-zero exit, and the file-selection options.
 #include <carry/core/decimal.hpp>
+#include <carry_test/paths.hpp>
 #include "backtest_support.hpp"
 
 #include <carry_test/process.hpp>
@@ -33,7 +34,7 @@ using carry_test::backtest::dec;
 using carry_test::backtest::RunResult;
 using carry_test::backtest::summary_fields;
 
-const fs::path kData = fs::path(CARRY_SOURCE_DIR) / "data";
+const fs::path kData = fs::path(carry_test::source_dir()) / "data";
 const std::vector<std::string> kSymbols = {"BTCUSDT", "ETHUSDT"};
 
 // The sample's real funding (~3 %/yr) is below the default entry threshold after costs: this

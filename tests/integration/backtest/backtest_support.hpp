@@ -1,6 +1,7 @@
 #pragma once
 // What the backtest process suites share: running carryd and reading its summary line.
 #include <carry/core/decimal.hpp>
+#include <carry_test/paths.hpp>
 #include <carry_test/process.hpp>
 
 #include <map>
@@ -19,7 +20,7 @@ struct RunResult {
 // carryd with `args` (argv[0] added), waited for up to ten minutes.
 inline RunResult carryd(std::vector<std::string> args) {
   using namespace std::chrono_literals;
-  args.insert(args.begin(), CARRYD_PATH);
+  args.insert(args.begin(), carry_test::carryd_path());
   Process p(args);
   const auto code = p.wait(600s);
   return {code.value_or(-1), p.out(), p.err()};

@@ -1,6 +1,7 @@
 // carryd backtest --sweep as a real process on the bundled data: one run per grid point, each with
 // its own outputs, the ranked table on stdout and as CSV, and a refused key or value stopping it
 // before anything runs.
+#include <carry_test/paths.hpp>
 #include "backtest_support.hpp"
 
 #include <carry_test/process.hpp>
@@ -19,7 +20,7 @@ using carry_test::TempDir;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-const fs::path kData = fs::path(CARRY_SOURCE_DIR) / "data";
+const fs::path kData = fs::path(carry_test::source_dir()) / "data";
 
 using carry_test::backtest::carryd;
 

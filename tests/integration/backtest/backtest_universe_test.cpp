@@ -1,5 +1,6 @@
 // carryd backtest --symbols auto: the universe ranking over the symbols of one data folder, with
 // the same code the daemon runs (app/universe.hpp), on a development window of real data.
+#include <carry_test/paths.hpp>
 #include "backtest_support.hpp"
 
 #include <carry_test/process.hpp>
@@ -21,7 +22,7 @@ namespace {
 using carry_test::backtest::carryd;
 using carry_test::backtest::summary_fields;
 
-const fs::path kWindow = fs::path(CARRY_SOURCE_DIR) / "data" / "regimes" / "2021-01_2021-05";
+const fs::path kWindow = fs::path(carry_test::source_dir()) / "data" / "regimes" / "2021-01_2021-05";
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p);
@@ -75,7 +76,7 @@ TEST(BacktestUniverse, AutoHoldsTheBestRankedSymbolsOfTheFolderAtMostMaxSymbols)
 }
 
 TEST(BacktestUniverse, AutoRanksTheSymbolsOfAFolderNotExplicitFiles) {
-  const std::string config = (fs::path(CARRY_SOURCE_DIR) / "config" / "app.yaml").string();
+  const std::string config = (fs::path(carry_test::source_dir()) / "config" / "app.yaml").string();
   const auto r = carryd({"backtest", "--config", config, "--symbols", "auto", "--spot", "a.csv", "--perp", "b.csv",
                          "--funding", "c.csv"});
   EXPECT_EQ(r.code, 2);

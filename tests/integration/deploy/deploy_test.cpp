@@ -3,6 +3,7 @@
 // `systemd-analyze verify` on a copy whose ExecStart points at the carryd just built (verify needs
 // the binary to exist). Also that deploy/prometheus.yml scrapes carryd's /metrics and that the
 // compose file runs both.
+#include <carry_test/paths.hpp>
 #include <carry_test/process.hpp>
 
 #include <gtest/gtest.h>
@@ -17,7 +18,7 @@ using carry_test::read_file;
 using carry_test::TempDir;
 using namespace std::chrono_literals;
 
-const std::filesystem::path kDeploy = std::filesystem::path(CARRY_SOURCE_DIR) / "deploy";
+const std::filesystem::path kDeploy = std::filesystem::path(carry_test::source_dir()) / "deploy";
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
@@ -61,7 +62,8 @@ TEST(Deploy, TheUnitPassesSystemdAnalyzeVerify) {
   const auto analyze = find_program("systemd-analyze");
   if (!analyze) GTEST_SKIP() << "systemd-analyze is not installed here: the unit file cannot be verified";
   TempDir dir("deploy_unit");
-  const std::string unit = replace_all(read_file(kDeploy / "carry.service"), "/opt/carry/bin/carryd", CARRYD_PATH);
+  const std::string unit =
+      replace_all(read_file(kDeploy / "carry.service"), "/opt/carry/bin/carryd", carry_test::carryd_path());
   const auto file = dir.write("carry.service", unit);
   Process p({*analyze, "verify", file}, {{"SYSTEMD_LOG_COLOR", "0"}});
   const auto code = p.wait(60s);

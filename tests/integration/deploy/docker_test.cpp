@@ -1,6 +1,7 @@
 // deploy/Dockerfile builds (a multi-stage Debian build of carryd) and the image runs carryd as a
 // non-root user. Only where a docker daemon answers `docker info`; skipped at once otherwise.
 // Label `docker`: `ctest -LE docker` (CI without docker) does not even start it.
+#include <carry_test/paths.hpp>
 #include <carry_test/process.hpp>
 
 #include <gtest/gtest.h>
@@ -25,8 +26,8 @@ TEST(Docker, TheImageBuildsAndRunsCarrydAsANonRootUser) {
     Process info({*docker, "info"});
     if (info.wait(20s).value_or(1) != 0) GTEST_SKIP() << "docker is installed but no daemon answers `docker info`";
   }
-  Process build({*docker, "build", "-f", std::string(CARRY_SOURCE_DIR) + "/deploy/Dockerfile", "-t", "carry:test",
-                 CARRY_SOURCE_DIR});
+  Process build({*docker, "build", "-f", std::string(carry_test::source_dir()) + "/deploy/Dockerfile", "-t",
+                 "carry:test", carry_test::source_dir()});
   const auto built = build.wait(3600s);
   ASSERT_TRUE(built.has_value()) << "docker build did not finish within an hour";
   ASSERT_EQ(*built, 0) << build.err();

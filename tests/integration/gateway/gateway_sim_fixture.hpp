@@ -2,6 +2,7 @@
 // The real bitget::Gateway against a bitget-sim process over loopback, as a test fixture: a
 // Classic account by default, a Unified Trading Account with `kind = AccountKind::Uta` set before
 // start().
+#include <carry_test/paths.hpp>
 #include "sim_process.hpp"
 
 #include <carry/bitget/io/gateway.hpp>
@@ -38,7 +39,7 @@ class GatewaySim : public ::testing::Test {
                                      "gw-key,gw-secret,gw-pass"};
     if (kind == bitget::AccountKind::Uta) args.insert(args.end(), {"--account-mode", "uta"});
     args.insert(args.end(), extra.begin(), extra.end());
-    sim = std::make_unique<SimProcess>(BITGET_SIM_EXE, args);
+    sim = std::make_unique<SimProcess>(carry_test::sim_exe(), args);
     ASSERT_TRUE(sim->is_ready()) << sim->ready().dump();
     bitget::GatewayConfig cfg;
     cfg.rest_base_url = sim->ready()["rest"];

@@ -1,6 +1,7 @@
 // The lost-ack fault over real sockets: bitget-sim executes a place-order, then closes the
 // connection without an answer or answers 503. The order exists on the venue all the same: the
 // signed order-detail read and the /sim/orders ledger find it by its clientOid.
+#include <carry_test/paths.hpp>
 #include "sim_process.hpp"
 
 #include <carry/bitget/signer.hpp>
@@ -20,7 +21,7 @@ std::int64_t now_ms() {
 }
 
 struct LostAckSim {
-  SimProcess sim{BITGET_SIM_EXE,
+  SimProcess sim{carry_test::sim_exe(),
                  {"--listen", "127.0.0.1:0", "--synthetic", "--seed", "11", "--account", "la-key,la-secret,la-pass"}};
   bitget::Signer signer{bitget::Credentials{"la-key", "la-secret", "la-pass"}, false};
 

@@ -1,6 +1,7 @@
 // bitget-sim as a real process on an ephemeral loopback port: ready line, REST over sockets,
 // signature verification, WebSocket ping/login, clean shutdown, CLI errors.
 #include "sim_process.hpp"
+#include <carry_test/paths.hpp>
 
 #include <carry/bitget/signer.hpp>
 
@@ -33,7 +34,7 @@ std::vector<std::pair<std::string, std::string>> signed_headers(const bitget::Si
 }
 
 TEST(SimProcess, PrintsReadyLineAndServesServerTime) {
-  SimProcess sim(BITGET_SIM_EXE, base_args());
+  SimProcess sim(carry_test::sim_exe(), base_args());
   ASSERT_TRUE(sim.is_ready()) << sim.ready().dump();
   const std::string rest = sim.ready()["rest"];
   EXPECT_EQ(rest.rfind("http://127.0.0.1:", 0), 0u);
@@ -51,7 +52,7 @@ TEST(SimProcess, PrintsReadyLineAndServesServerTime) {
 }
 
 TEST(SimProcess, SignedPrivateCallSucceedsAndWrongSecretGetsBitgetError) {
-  SimProcess sim(BITGET_SIM_EXE, base_args());
+  SimProcess sim(carry_test::sim_exe(), base_args());
   ASSERT_TRUE(sim.is_ready());
   const std::string path = "/api/v2/mix/account/accounts", query = "productType=USDT-FUTURES";
   bitget::Signer good(bitget::Credentials{"test-key", "test-secret", "test-pass"}, false);
@@ -87,7 +88,7 @@ TEST(SimProcess, SignedPrivateCallSucceedsAndWrongSecretGetsBitgetError) {
 TEST(SimProcess, WebSocketPingAndLogin) {
   namespace net = boost::asio;
   namespace websocket = boost::beast::websocket;
-  SimProcess sim(BITGET_SIM_EXE, base_args());
+  SimProcess sim(carry_test::sim_exe(), base_args());
   ASSERT_TRUE(sim.is_ready());
   net::io_context ioc;
   auto connect = [&](const std::string& path) {
@@ -123,7 +124,7 @@ TEST(SimProcess, WebSocketPingAndLogin) {
 }
 
 TEST(SimProcess, BadCommandLineExitsWithCode2NamingTheCulprit) {
-  SimProcess sim(BITGET_SIM_EXE, {"--listen", "127.0.0.1:0", "--speed", "fast"}, std::chrono::seconds(10), true);
+  SimProcess sim(carry_test::sim_exe(), {"--listen", "127.0.0.1:0", "--speed", "fast"}, std::chrono::seconds(10), true);
   EXPECT_FALSE(sim.is_ready());
   auto code = sim.wait_exit(std::chrono::seconds(10));
   ASSERT_TRUE(code.has_value());

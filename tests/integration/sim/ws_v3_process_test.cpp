@@ -1,6 +1,7 @@
 // bitget-sim's UTA (v3) WebSocket over real loopback sockets: a books1 push that Carry's hot-path
 // UtaFastBboParser reads, a UTA login, and the ws_service_upgrade one-shot (Bitget's 30033
 // warning on every open connection, v2 and v3, then the close).
+#include <carry_test/paths.hpp>
 #include "sim_process.hpp"
 
 #include <carry/bitget/fast_bbo.hpp>
@@ -67,7 +68,7 @@ std::vector<std::string> uta_args() {
 }
 
 TEST(SimWsV3, PublicBooks1PushIsReadByUtaFastBboParser) {
-  SimProcess sim(BITGET_SIM_EXE, uta_args());
+  SimProcess sim(carry_test::sim_exe(), uta_args());
   ASSERT_TRUE(sim.is_ready()) << sim.ready().dump();
   Client c(sim.port(), "/v3/ws/public");
   c.send(R"({"op":"subscribe","args":[{"instType":"usdt-futures","topic":"books1","symbol":"BTCUSDT"}]})");
@@ -91,7 +92,7 @@ TEST(SimWsV3, PublicBooks1PushIsReadByUtaFastBboParser) {
 }
 
 TEST(SimWsV3, ServiceUpgradeWarnsEveryConnectionWith30033ThenClosesIt) {
-  SimProcess sim(BITGET_SIM_EXE, uta_args());
+  SimProcess sim(carry_test::sim_exe(), uta_args());
   ASSERT_TRUE(sim.is_ready());
   std::vector<std::unique_ptr<Client>> clients;
   for (const char* path : {"/v2/ws/public", "/v3/ws/public", "/v3/ws/private"})

@@ -1,6 +1,7 @@
 // The backtest's own always-on carry baseline on the development windows (data/regimes) with the
 // default costs reproduces the figures issue 16 gives, and the summary line carries it.
 #include <carry/app/backtest_runner.hpp>
+#include <carry_test/paths.hpp>
 
 #include <gtest/gtest.h>
 
@@ -44,7 +45,7 @@ TEST(BacktestBaseline, ReproducesTheIssueTableOnTheDevelopmentWindows) {
   const config::Config cfg;
   for (const Expected& e : kIssueTable) {
     CliOptions cli;
-    cli.data_dir = (std::filesystem::path(CARRY_SOURCE_DIR) / "data" / "regimes" / e.window).string();
+    cli.data_dir = (std::filesystem::path(carry_test::source_dir()) / "data" / "regimes" / e.window).string();
     cli.symbols = {e.symbol};
     std::ostringstream info;
     const BacktestData data = load_backtest_data(cli, cfg, info);

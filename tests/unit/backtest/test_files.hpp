@@ -1,6 +1,7 @@
 #pragma once
 // Test helpers: a fresh scratch directory per test and small CSV writers.
 #include <carry/core/time.hpp>
+#include <carry_test/paths.hpp>
 
 #include <gtest/gtest.h>
 
@@ -10,12 +11,12 @@
 
 namespace carry::backtest::testing {
 
-inline std::filesystem::path repo_data_dir() { return std::filesystem::path(CARRY_SOURCE_DIR) / "data"; }
+inline std::filesystem::path repo_data_dir() { return std::filesystem::path(carry_test::source_dir()) / "data"; }
 
 // build/.../backtest_data_tests/<suite>.<test>/, emptied first.
 inline std::filesystem::path scratch_dir() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const auto dir = std::filesystem::path(CARRY_BINARY_DIR) / "backtest_data_tests" /
+  const auto dir = std::filesystem::path(carry_test::binary_dir()) / "backtest_data_tests" /
                    (std::string(info->test_suite_name()) + "." + info->name());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);

@@ -1,5 +1,6 @@
 #include <carry/bitget/fast_bbo.hpp>
 #include <carry/bitget/ws_parsers.hpp>
+#include <carry_test/paths.hpp>
 
 #include "sample_loader.hpp"
 
@@ -66,7 +67,7 @@ TEST(FastBbo, TickerFieldValues) {
 }
 
 TEST(FastBbo, TardisBooks1Lines) {
-  std::ifstream in(std::string(CARRY_FIXTURES_DIR) + "/bitget/ws/bitget_ws_v2_v3_message_samples.jsonl");
+  std::ifstream in(std::string(carry_test::fixtures_dir()) + "/bitget/ws/bitget_ws_v2_v3_message_samples.jsonl");
   ASSERT_TRUE(in);
   std::string line;
   int ok = 0, empty_side = 0;

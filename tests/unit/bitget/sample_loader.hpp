@@ -1,6 +1,7 @@
 #pragma once
-// Reads the Bitget samples at test time (CARRY_FIXTURES_DIR "/bitget/samples/" and, for the UTA
+// Reads the Bitget samples at test time (carry_test::fixtures_dir() "/bitget/samples/" and, for the UTA
 // API, "/bitget/v3/"; see each folder's SOURCES.md).
+#include <carry_test/paths.hpp>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -17,11 +18,11 @@ inline std::string read_file(const std::string& path) {
 }
 
 inline std::string sample(const std::string& name) {
-  return read_file(std::string(CARRY_FIXTURES_DIR) + "/bitget/samples/" + name);
+  return read_file(std::string(carry_test::fixtures_dir()) + "/bitget/samples/" + name);
 }
 
 inline std::string v3_sample(const std::string& name) {
-  return read_file(std::string(CARRY_FIXTURES_DIR) + "/bitget/v3/" + name);
+  return read_file(std::string(carry_test::fixtures_dir()) + "/bitget/v3/" + name);
 }
 
 }  // namespace carry::bitget::test

@@ -1,4 +1,5 @@
 #include <carry/bitget/ws_parsers.hpp>
+#include <carry_test/paths.hpp>
 
 #include "sample_loader.hpp"
 
@@ -257,7 +258,7 @@ TEST(WsSamples, Accounts) {
 
 // Every v2 line of the tardis message-sample file parses, and each push feeds its typed parser.
 TEST(WsSamples, TardisV2Lines) {
-  std::ifstream in(std::string(CARRY_FIXTURES_DIR) + "/bitget/ws/bitget_ws_v2_v3_message_samples.jsonl");
+  std::ifstream in(std::string(carry_test::fixtures_dir()) + "/bitget/ws/bitget_ws_v2_v3_message_samples.jsonl");
   ASSERT_TRUE(in);
   std::string line;
   int v2 = 0, pushes = 0, events = 0, book_msgs = 0, tickers = 0, trades = 0;

@@ -1,6 +1,7 @@
 // The gateway's frame routing without sockets: the recorded Bitget samples (Classic v2 and UTA
 // v3) through route_public / route_private, and the exact events that come out.
 #include "frame_router.hpp"
+#include <carry_test/paths.hpp>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -15,7 +16,7 @@ namespace {
 const UnixNanos kInit = UnixNanos::from_ms(1'800'000'000'000);
 
 std::string fixture(const std::string& path) {
-  std::ifstream in(std::string(CARRY_FIXTURES_DIR) + "/bitget/" + path, std::ios::binary);
+  std::ifstream in(std::string(carry_test::fixtures_dir()) + "/bitget/" + path, std::ios::binary);
   EXPECT_TRUE(in.good()) << "missing fixture " << path;
   std::stringstream ss;
   ss << in.rdbuf();

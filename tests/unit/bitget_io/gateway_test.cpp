@@ -1,6 +1,7 @@
 // bitget::Gateway over real loopback sockets: a Beast HTTP server answering with the recorded
 // samples, and Bitget-like WebSocket servers pushing sample frames.
 #include <carry/bitget/io/gateway.hpp>
+#include <carry_test/paths.hpp>
 
 #include "io_test_support.hpp"
 #include "loopback_http_server.hpp"
@@ -24,7 +25,7 @@ using test::ServerReply;
 using namespace std::chrono_literals;
 
 std::string sample(const std::string& name) {
-  std::ifstream in(std::string(CARRY_FIXTURES_DIR) + "/bitget/samples/" + name);
+  std::ifstream in(std::string(carry_test::fixtures_dir()) + "/bitget/samples/" + name);
   EXPECT_TRUE(in.good()) << "missing sample " << name;
   std::stringstream ss;
   ss << in.rdbuf();

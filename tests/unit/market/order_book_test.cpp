@@ -1,4 +1,5 @@
 #include <carry/market/order_book.hpp>
+#include <carry_test/paths.hpp>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -103,7 +104,8 @@ TEST(OrderBook, UpdateBeforeSnapshotAndBadLevels) {
 
 // The `books` pushes (snapshots and updates) received in the recorded Bitget v1 session, in order.
 std::vector<nlohmann::json> recorded_book_pushes() {
-  const std::string file = std::string(CARRY_FIXTURES_DIR) + "/bitget/ws/bitget_ws_v1_recording_2022-04-06.jsonl";
+  const std::string file =
+      std::string(carry_test::fixtures_dir()) + "/bitget/ws/bitget_ws_v1_recording_2022-04-06.jsonl";
   std::ifstream in(file);
   EXPECT_TRUE(in) << file;
   std::vector<nlohmann::json> out;

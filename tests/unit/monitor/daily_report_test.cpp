@@ -1,4 +1,5 @@
 #include <carry/monitor/daily_report.hpp>
+#include <carry_test/paths.hpp>
 
 #include "../store/temp_dir.hpp"
 
@@ -131,7 +132,7 @@ TEST(DailyReport, WholeReportMatchesTheReviewedCopy) {
   ASSERT_TRUE(data) << repo.last_error();
   const std::string md = render_daily_report(*data);
   const std::string expected =
-      read(std::filesystem::path(CARRY_FIXTURES_DIR) / "monitor" / "daily_report_2025-01-01.md");
+      read(std::filesystem::path(carry_test::fixtures_dir()) / "monitor" / "daily_report_2025-01-01.md");
   EXPECT_EQ(md, expected);
 }
 

@@ -1,4 +1,5 @@
 #include "sim_config.hpp"
+#include <carry_test/paths.hpp>
 
 #include <gtest/gtest.h>
 
@@ -27,7 +28,7 @@ std::string cli_error(std::vector<const char*> args) {
 
 TEST(SimConfig, BundledConfigLoads) {
   SimConfig cfg;
-  load_sim_yaml(cfg, std::string(CARRY_SOURCE_DIR) + "/config/sim.yaml");
+  load_sim_yaml(cfg, std::string(carry_test::source_dir()) + "/config/sim.yaml");
   ASSERT_TRUE(cfg.tape_path.has_value());
   EXPECT_TRUE(std::filesystem::exists(*cfg.tape_path)) << *cfg.tape_path;
   EXPECT_FALSE(cfg.accounts.empty());

@@ -1,4 +1,5 @@
 #include "tape.hpp"
+#include <carry_test/paths.hpp>
 
 #include <gtest/gtest.h>
 
@@ -68,8 +69,8 @@ TEST(Tape, SyntheticIsDeterministicPerSeed) {
 }
 
 TEST(Tape, BundledTapeLoads) {
-  auto tape =
-      Tape::load_csv(std::string(CARRY_SOURCE_DIR) + "/data/sim/tape_btc_eth_2025-05-20.csv", default_instruments());
+  auto tape = Tape::load_csv(std::string(carry_test::source_dir()) + "/data/sim/tape_btc_eth_2025-05-20.csv",
+                             default_instruments());
   EXPECT_EQ(tape.series().size(), 4u);
   EXPECT_EQ(tape.row_count(), 4u * 360 * 4);
 }
