@@ -139,26 +139,44 @@ class Exchange {
   const Order* find_order(std::string_view order_id, std::string_view client_oid) const noexcept;
 
   UnixNanos stamp(UnixNanos t) noexcept;
+
+  // Placement, cancel, amend and the order queries (exchange_orders.cpp).
   Result<OrderAck> place_at(const PlaceOrderRequest& req, UnixNanos now);
+  std::optional<boost::system::error_code> check_request(const PlaceOrderRequest& req, const Book& book) const;
+  Result<Decimal> funds_to_freeze(const Symbol& s, const Book& book, const PlaceOrderRequest& req, Decimal price);
+  Result<Decimal> spot_funds(const Book& book, const PlaceOrderRequest& req, Decimal price);
+  Result<Decimal> perp_funds(const Symbol& s, const Book& book, const PlaceOrderRequest& req, Decimal price) const;
+  Order& record_order(const PlaceOrderRequest& req, Decimal price, Decimal freeze, UnixNanos now);
+  void hold_funds(const Instrument& inst, const Order& o, UnixNanos now);
+  void match_on_arrival(Symbol& s, Book& book, Order& o, bool crosses, UnixNanos now);
+  OrderUpdate to_update(const Order& o) const;
+  void push_order(const Order& o);
+
+  // Matching and fills (exchange_matching.cpp).
+  void match_resting(Symbol& s, Book& book, UnixNanos now);
+  void match_trade(Symbol& s, Book& book, const TradeTick& t, UnixNanos now);
   void take_liquidity(Symbol& s, Book& book, Order& o, UnixNanos now);
   void fill(Symbol& s, Book& book, Order& o, Decimal qty, Decimal price, bool maker, UnixNanos now);
+  void push_fill(const Order& o, const Instrument& inst, Decimal qty, Decimal price, Decimal fee, bool maker,
+                 UnixNanos now);
   void finish(Symbol& s, Book& book, Order& o, OrderStatus status, std::string_view reason, UnixNanos now);
-  void release(Book& book, Order& o);
   void rest(Book& book, Order& o);
   void unrest(Book& book, Order& o);
   void recompute_best(Book& book);
-  void match_resting(Symbol& s, Book& book, UnixNanos now);
-  void match_trade(Symbol& s, Book& book, const TradeTick& t, UnixNanos now);
-  void settle_funding(UnixNanos now);
-  void recompute_next_settlement();
-  Decimal perp_margin_in_use() const;
-  Decimal perp_mark(const Symbol& s) const;
 
-  OrderUpdate to_update(const Order& o) const;
-  void push_order(const Order& o);
+  // Balances and positions (exchange_account.cpp).
+  void apply_spot_fill(const Instrument& inst, Order& o, Decimal qty, Decimal notional, Decimal fee);
+  void apply_perp_fill(Symbol& s, Order& o, Decimal qty, Decimal price, Decimal fee);
+  void release(Book& book, Order& o);
+  Decimal perp_margin_in_use() const;
   void push_spot_balance(std::string_view coin, UnixNanos now);
   void push_futures_balance(UnixNanos now);
   void push_position(std::string_view symbol, const Symbol& s, UnixNanos now);
+
+  // Funding (exchange_funding.cpp).
+  void settle_funding(UnixNanos now);
+  void recompute_next_settlement();
+  Decimal perp_mark(const Symbol& s) const;
 
   PaperParams params_;
   const Clock& clock_;
