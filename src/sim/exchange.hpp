@@ -223,8 +223,15 @@ class Exchange {
     std::int64_t due_ms = 0;
   };
 
+  // Placement (exchange_orders.cpp).
   ApiResult<Order> place_internal(Account& acc, const PlaceRequest& req, std::int64_t now_ms);
   std::optional<ApiError> validate(Account& acc, const PlaceRequest& req, const InstrumentSpec& spec) const;
+  std::optional<ApiError> validate_perp(Account& acc, const PlaceRequest& req, const InstrumentSpec& spec,
+                                        Decimal notional) const;
+  Order new_order(const Account& acc, const PlaceRequest& req, std::int64_t now_ms);
+  Order& accept(Account& acc, const Order& o);
+  // Post-only that would cross, FOK that cannot fill: canceled at once (true).
+  bool cancel_on_arrival(Account& acc, Order& o, const InstrumentMarket& inst, std::int64_t now_ms);
   // Funds the rest of an amended order needs (perp margin, spot coin); an error when they are short.
   std::optional<ApiError> reserve_for_amend(Account& acc, Order& o, Decimal price, Decimal size, std::int64_t now_ms);
   void match_taker(Order& o, InstrumentMarket& inst, std::int64_t now_ms);

@@ -4,14 +4,11 @@
 // trades at once (a post-only one is cancelled, as on placement).
 #include "exchange.hpp"
 
+#include "exchange_internal.hpp"
+
 namespace carry::sim {
-namespace {
 
-ApiError err(std::string code, std::string msg) { return ApiError{std::move(code), std::move(msg), 400}; }
-
-bool on_step(Decimal v, Decimal step) { return v.round_to_step(step, Rounding::Down).value() == v; }
-
-}  // namespace
+using namespace detail;
 
 ApiResult<Order> Exchange::amend(const std::string& account_key, Market market, const std::string& order_id,
                                  std::optional<Decimal> new_size, std::optional<Decimal> new_price,

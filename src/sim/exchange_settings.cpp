@@ -3,12 +3,11 @@
 // leverage are per symbol; a mode cannot be switched while a position or an order is open (40920).
 #include "exchange.hpp"
 
+#include "exchange_internal.hpp"
+
 namespace carry::sim {
-namespace {
 
-ApiError err(std::string code, std::string msg) { return ApiError{std::move(code), std::move(msg), 400}; }
-
-}  // namespace
+using namespace detail;
 
 bool Exchange::perp_busy(const std::string& account_key, const Account& acc, const std::string& symbol) const {
   for (const auto& p : acc.positions)
