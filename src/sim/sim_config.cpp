@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
-#include <set>
+#include <map>
 #include <sstream>
 
 namespace carry::sim {
@@ -118,6 +118,189 @@ void parse_symbols(SimConfig& cfg, const std::vector<std::string>& symbols, cons
   cfg.instruments = std::move(instruments);
 }
 
+// ---------------------------------------------------------------- the `sim:` section
+
+// A path from the file, relative to the file's directory unless absolute.
+std::string resolve(const std::filesystem::path& dir, const std::string& s) {
+  auto p = std::filesystem::path(s);
+  return (p.is_relative() ? dir / p : p).lexically_normal().string();
+}
+
+// One key of the `sim:` section being read: its value, and what its errors name.
+struct Entry {
+  SimConfig& cfg;
+  const YAML::Node& v;
+  const Ctx& c;
+  const std::string& key;
+  const std::string& culprit;        // "config FILE: sim.KEY"
+  const std::filesystem::path& dir;  // the file's directory: relative paths start there
+
+  std::string text() const { return scalar(v, c, key); }
+  std::int64_t integer() const { return to_int(text(), culprit); }
+  std::string path() const { return resolve(dir, text()); }
+};
+
+using KeyHandler = void (*)(const Entry&);
+
+template <int SimConfig::*Field>
+void set_int(const Entry& e) {
+  e.cfg.*Field = static_cast<int>(e.integer());
+}
+
+template <bool SimConfig::*Field>
+void set_bool(const Entry& e) {
+  e.cfg.*Field = to_bool(e.text(), e.culprit);
+}
+
+void load_symbols(const Entry& e) {
+  if (!e.v.IsSequence()) throw ConfigError(e.culprit + ": expected a list of symbols");
+  std::vector<std::string> symbols;
+  for (const auto& s : e.v) symbols.push_back(s.Scalar());
+  parse_symbols(e.cfg, symbols, e.culprit);
+}
+
+void load_position_mode(const Entry& e) {
+  e.cfg.position_mode = e.text();
+  if (e.cfg.position_mode != "one_way_mode" && e.cfg.position_mode != "hedge_mode")
+    throw ConfigError(e.culprit + ": expected one_way_mode or hedge_mode");
+}
+
+void load_margin_mode(const Entry& e) {
+  e.cfg.margin_mode = e.text();
+  if (e.cfg.margin_mode != "crossed" && e.cfg.margin_mode != "isolated")
+    throw ConfigError(e.culprit + ": expected crossed or isolated");
+}
+
+// funding.symbols: SYMBOL: rate entries.
+void load_symbol_rates(FundingConfig& f, const YAML::Node& v, const Ctx& c, const std::string& culprit) {
+  if (!v.IsMap()) throw ConfigError(culprit + ": expected SYMBOL: rate entries");
+  for (const auto& s : v)
+    f.symbol_rate[s.first.Scalar()] =
+        to_decimal(scalar(s.second, c, "funding.symbols"), culprit + "." + s.first.Scalar());
+}
+
+// funding.schedule: [offset_s, rate] pairs; replaces any schedule set before.
+void load_schedule(FundingConfig& f, const YAML::Node& v, const std::string& culprit) {
+  if (!v.IsSequence()) throw ConfigError(culprit + ": expected a list of [offset_s, rate]");
+  f.schedule.clear();
+  for (const auto& e : v) {
+    if (!e.IsSequence() || e.size() != 2) throw ConfigError(culprit + ": each entry must be [offset_s, rate]");
+    f.schedule.emplace_back(to_int(e[0].Scalar(), culprit) * 1000, to_decimal(e[1].Scalar(), culprit));
+  }
+}
+
+void load_funding(const Entry& e) {
+  if (!e.v.IsMap()) throw ConfigError(e.culprit + ": expected a mapping");
+  FundingConfig& funding = e.cfg.funding;
+  for (const auto& f : e.v) {
+    const std::string fk = f.first.Scalar();
+    const std::string fc = e.culprit + "." + fk;
+    const auto text = [&] { return scalar(f.second, e.c, "funding." + fk); };
+    if (fk == "interval_s")
+      funding.interval_ms = to_int(text(), fc) * 1000;
+    else if (fk == "reported_interval_hours")
+      funding.reported_interval_hours = static_cast<int>(to_int(text(), fc));
+    else if (fk == "rate")
+      funding.rate = to_decimal(text(), fc);
+    else if (fk == "min_rate")
+      funding.min_rate = to_decimal(text(), fc);
+    else if (fk == "max_rate")
+      funding.max_rate = to_decimal(text(), fc);
+    else if (fk == "symbols")
+      load_symbol_rates(funding, f.second, e.c, fc);
+    else if (fk == "schedule")
+      load_schedule(funding, f.second, fc);
+    else
+      throw ConfigError(fc + ": unknown key");
+  }
+}
+
+void load_balances(const Entry& e) {
+  if (!e.v.IsMap()) throw ConfigError(e.culprit + ": expected a mapping");
+  for (const auto& b : e.v) {
+    const std::string bk = b.first.Scalar();
+    if (bk == "futures_usdt") {
+      e.cfg.balances.futures_usdt = to_decimal(scalar(b.second, e.c, "balances." + bk), e.culprit + "." + bk);
+    } else if (bk == "spot") {
+      if (!b.second.IsMap()) throw ConfigError(e.culprit + ".spot: expected COIN: amount entries");
+      e.cfg.balances.spot.clear();
+      for (const auto& s : b.second)
+        e.cfg.balances.spot[s.first.Scalar()] =
+            to_decimal(scalar(s.second, e.c, "balances.spot"), e.culprit + ".spot." + s.first.Scalar());
+    } else {
+      throw ConfigError(e.culprit + "." + bk + ": unknown key");
+    }
+  }
+}
+
+// One entry of sim.accounts.
+AccountConfig read_account(const YAML::Node& a, const std::string& culprit) {
+  if (!a.IsMap()) throw ConfigError(culprit + ": each account is {api_key, secret, passphrase}");
+  AccountConfig ac;
+  for (const auto& kv : a) {
+    const std::string ak = kv.first.Scalar();
+    if (ak == "api_key")
+      ac.api_key = kv.second.Scalar();
+    else if (ak == "secret")
+      ac.secret = kv.second.Scalar();
+    else if (ak == "passphrase")
+      ac.passphrase = kv.second.Scalar();
+    else if (ak == "account_mode")
+      ac.account_mode = parse_account_mode(kv.second.Scalar(), culprit + "[].account_mode");
+    else
+      throw ConfigError(culprit + "." + ak + ": unknown key");
+  }
+  if (ac.api_key.empty() || ac.secret.empty() || ac.passphrase.empty())
+    throw ConfigError(culprit + ": api_key, secret and passphrase are required");
+  return ac;
+}
+
+void load_accounts(const Entry& e) {
+  if (!e.v.IsSequence()) throw ConfigError(e.culprit + ": expected a list");
+  for (const auto& a : e.v) e.cfg.accounts.push_back(read_account(a, e.culprit));
+}
+
+// The same keys and checks as POST /sim/faults (fault_config.cpp).
+void load_faults(const Entry& e) {
+  FaultActions ignored;
+  auto error = apply_fault_json(e.cfg.faults, ignored, yaml_to_json(e.v));
+  if (!error.empty()) throw ConfigError("config " + e.c.file + ": sim." + error);
+}
+
+void load_tls(const Entry& e) {
+  if (!e.v.IsMap() || !e.v["cert"] || !e.v["key"]) throw ConfigError(e.culprit + ": expected {cert, key}");
+  e.cfg.tls = std::make_pair(resolve(e.dir, e.v["cert"].Scalar()), resolve(e.dir, e.v["key"].Scalar()));
+}
+
+// One row per key of the `sim:` section; a key not here is an error.
+const std::map<std::string, KeyHandler>& sim_keys() {
+  static const std::map<std::string, KeyHandler> keys = {
+      {"listen", [](const Entry& e) { parse_listen(e.cfg, e.text(), e.culprit); }},
+      {"tape", [](const Entry& e) { e.cfg.tape_path = e.path(); }},
+      {"synthetic", set_bool<&SimConfig::synthetic>},
+      {"seed", [](const Entry& e) { e.cfg.seed = static_cast<std::uint64_t>(e.integer()); }},
+      {"speed", [](const Entry& e) { e.cfg.speed = to_double(e.text(), e.culprit); }},
+      {"loop", set_bool<&SimConfig::loop>},
+      {"tick_ms", set_int<&SimConfig::tick_ms>},
+      {"book_depth", set_int<&SimConfig::book_depth>},
+      {"modify_delay_ms", set_int<&SimConfig::modify_delay_ms>},
+      {"ws_idle_timeout_s", set_int<&SimConfig::ws_idle_timeout_s>},
+      {"timestamp_window_s", [](const Entry& e) { e.cfg.timestamp_window_ms = e.integer() * 1000; }},
+      {"funding", load_funding},
+      {"history_days",
+       [](const Entry& e) { e.cfg.history_days = static_cast<int>(std::clamp<std::int64_t>(e.integer(), -1, 367)); }},
+      {"balances", load_balances},
+      {"default_leverage", set_int<&SimConfig::default_leverage>},
+      {"position_mode", load_position_mode},
+      {"margin_mode", load_margin_mode},
+      {"accounts", load_accounts},
+      {"faults", load_faults},
+      {"tls", load_tls},
+      {"symbols", load_symbols},
+  };
+  return keys;
+}
+
 }  // namespace
 
 void load_sim_yaml(SimConfig& cfg, const std::string& path) {
@@ -134,153 +317,13 @@ void load_sim_yaml(SimConfig& cfg, const std::string& path) {
   const YAML::Node sim = root["sim"];
   if (!sim.IsMap()) throw ConfigError(c.err("", "expected a mapping"));
   const auto dir = std::filesystem::path(path).parent_path();
-  static const std::set<std::string> known = {"listen",
-                                              "tape",
-                                              "synthetic",
-                                              "seed",
-                                              "speed",
-                                              "loop",
-                                              "tick_ms",
-                                              "book_depth",
-                                              "modify_delay_ms",
-                                              "ws_idle_timeout_s",
-                                              "timestamp_window_s",
-                                              "funding",
-                                              "history_days",
-                                              "balances",
-                                              "default_leverage",
-                                              "position_mode",
-                                              "margin_mode",
-                                              "accounts",
-                                              "faults",
-                                              "tls",
-                                              "symbols"};
+  const auto& keys = sim_keys();
   for (const auto& kv : sim) {
     const std::string key = kv.first.Scalar();
-    if (!known.count(key)) throw ConfigError(c.err(key, "unknown key"));
-    const YAML::Node& v = kv.second;
+    auto handler = keys.find(key);
+    if (handler == keys.end()) throw ConfigError(c.err(key, "unknown key"));
     const std::string culprit = "config " + path + ": sim." + key;
-    if (key == "listen")
-      parse_listen(cfg, scalar(v, c, key), culprit);
-    else if (key == "symbols") {
-      if (!v.IsSequence()) throw ConfigError(culprit + ": expected a list of symbols");
-      std::vector<std::string> symbols;
-      for (const auto& s : v) symbols.push_back(s.Scalar());
-      parse_symbols(cfg, symbols, culprit);
-    } else if (key == "tape") {
-      auto p = std::filesystem::path(scalar(v, c, key));
-      cfg.tape_path = (p.is_relative() ? dir / p : p).lexically_normal().string();
-    } else if (key == "synthetic")
-      cfg.synthetic = to_bool(scalar(v, c, key), culprit);
-    else if (key == "seed")
-      cfg.seed = static_cast<std::uint64_t>(to_int(scalar(v, c, key), culprit));
-    else if (key == "speed")
-      cfg.speed = to_double(scalar(v, c, key), culprit);
-    else if (key == "loop")
-      cfg.loop = to_bool(scalar(v, c, key), culprit);
-    else if (key == "tick_ms")
-      cfg.tick_ms = static_cast<int>(to_int(scalar(v, c, key), culprit));
-    else if (key == "book_depth")
-      cfg.book_depth = static_cast<int>(to_int(scalar(v, c, key), culprit));
-    else if (key == "modify_delay_ms")
-      cfg.modify_delay_ms = static_cast<int>(to_int(scalar(v, c, key), culprit));
-    else if (key == "ws_idle_timeout_s")
-      cfg.ws_idle_timeout_s = static_cast<int>(to_int(scalar(v, c, key), culprit));
-    else if (key == "timestamp_window_s")
-      cfg.timestamp_window_ms = to_int(scalar(v, c, key), culprit) * 1000;
-    else if (key == "history_days")
-      cfg.history_days = static_cast<int>(std::clamp<std::int64_t>(to_int(scalar(v, c, key), culprit), -1, 367));
-    else if (key == "default_leverage")
-      cfg.default_leverage = static_cast<int>(to_int(scalar(v, c, key), culprit));
-    else if (key == "position_mode") {
-      cfg.position_mode = scalar(v, c, key);
-      if (cfg.position_mode != "one_way_mode" && cfg.position_mode != "hedge_mode")
-        throw ConfigError(culprit + ": expected one_way_mode or hedge_mode");
-    } else if (key == "margin_mode") {
-      cfg.margin_mode = scalar(v, c, key);
-      if (cfg.margin_mode != "crossed" && cfg.margin_mode != "isolated")
-        throw ConfigError(culprit + ": expected crossed or isolated");
-    } else if (key == "funding") {
-      if (!v.IsMap()) throw ConfigError(culprit + ": expected a mapping");
-      for (const auto& f : v) {
-        const std::string fk = f.first.Scalar();
-        const std::string fc = culprit + "." + fk;
-        if (fk == "interval_s")
-          cfg.funding.interval_ms = to_int(scalar(f.second, c, "funding." + fk), fc) * 1000;
-        else if (fk == "reported_interval_hours")
-          cfg.funding.reported_interval_hours = static_cast<int>(to_int(scalar(f.second, c, "funding." + fk), fc));
-        else if (fk == "rate")
-          cfg.funding.rate = to_decimal(scalar(f.second, c, "funding." + fk), fc);
-        else if (fk == "min_rate")
-          cfg.funding.min_rate = to_decimal(scalar(f.second, c, "funding." + fk), fc);
-        else if (fk == "max_rate")
-          cfg.funding.max_rate = to_decimal(scalar(f.second, c, "funding." + fk), fc);
-        else if (fk == "symbols") {
-          if (!f.second.IsMap()) throw ConfigError(fc + ": expected SYMBOL: rate entries");
-          for (const auto& s : f.second)
-            cfg.funding.symbol_rate[s.first.Scalar()] =
-                to_decimal(scalar(s.second, c, "funding.symbols"), fc + "." + s.first.Scalar());
-        } else if (fk == "schedule") {
-          if (!f.second.IsSequence()) throw ConfigError(fc + ": expected a list of [offset_s, rate]");
-          cfg.funding.schedule.clear();
-          for (const auto& e : f.second) {
-            if (!e.IsSequence() || e.size() != 2) throw ConfigError(fc + ": each entry must be [offset_s, rate]");
-            cfg.funding.schedule.emplace_back(to_int(e[0].Scalar(), fc) * 1000, to_decimal(e[1].Scalar(), fc));
-          }
-        } else {
-          throw ConfigError(fc + ": unknown key");
-        }
-      }
-    } else if (key == "balances") {
-      if (!v.IsMap()) throw ConfigError(culprit + ": expected a mapping");
-      for (const auto& b : v) {
-        const std::string bk = b.first.Scalar();
-        if (bk == "futures_usdt")
-          cfg.balances.futures_usdt = to_decimal(scalar(b.second, c, "balances." + bk), culprit + "." + bk);
-        else if (bk == "spot") {
-          if (!b.second.IsMap()) throw ConfigError(culprit + ".spot: expected COIN: amount entries");
-          cfg.balances.spot.clear();
-          for (const auto& s : b.second)
-            cfg.balances.spot[s.first.Scalar()] =
-                to_decimal(scalar(s.second, c, "balances.spot"), culprit + ".spot." + s.first.Scalar());
-        } else {
-          throw ConfigError(culprit + "." + bk + ": unknown key");
-        }
-      }
-    } else if (key == "accounts") {
-      if (!v.IsSequence()) throw ConfigError(culprit + ": expected a list");
-      for (const auto& a : v) {
-        if (!a.IsMap()) throw ConfigError(culprit + ": each account is {api_key, secret, passphrase}");
-        AccountConfig ac;
-        for (const auto& kv2 : a) {
-          const std::string ak = kv2.first.Scalar();
-          if (ak == "api_key")
-            ac.api_key = kv2.second.Scalar();
-          else if (ak == "secret")
-            ac.secret = kv2.second.Scalar();
-          else if (ak == "passphrase")
-            ac.passphrase = kv2.second.Scalar();
-          else if (ak == "account_mode")
-            ac.account_mode = parse_account_mode(kv2.second.Scalar(), culprit + "[].account_mode");
-          else
-            throw ConfigError(culprit + "." + ak + ": unknown key");
-        }
-        if (ac.api_key.empty() || ac.secret.empty() || ac.passphrase.empty())
-          throw ConfigError(culprit + ": api_key, secret and passphrase are required");
-        cfg.accounts.push_back(ac);
-      }
-    } else if (key == "faults") {
-      FaultActions ignored;
-      auto e = apply_fault_json(cfg.faults, ignored, yaml_to_json(v));
-      if (!e.empty()) throw ConfigError("config " + path + ": sim." + e);
-    } else if (key == "tls") {
-      if (!v.IsMap() || !v["cert"] || !v["key"]) throw ConfigError(culprit + ": expected {cert, key}");
-      auto rel = [&](const std::string& s) {
-        auto p = std::filesystem::path(s);
-        return (p.is_relative() ? dir / p : p).lexically_normal().string();
-      };
-      cfg.tls = std::make_pair(rel(v["cert"].Scalar()), rel(v["key"].Scalar()));
-    }
+    handler->second(Entry{cfg, kv.second, c, key, culprit, dir});
   }
 }
 
@@ -293,73 +336,73 @@ std::string usage() {
          "{\"event\":\"sim.ready\",...} on stdout once it listens. See docs/simulator.md.\n";
 }
 
-bool parse_cli(SimConfig& cfg, int argc, const char* const* argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  // --config first, so flags override the file whatever their order.
+namespace {
+
+// --config first, so flags override the file whatever their order.
+void load_config_files(SimConfig& cfg, const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--config") {
       if (i + 1 >= args.size()) throw ConfigError("--config: missing FILE");
       load_sim_yaml(cfg, args[i + 1]);
     }
   }
-  std::optional<Decimal> rate_override;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&](const char* what) -> std::string {
-      if (i + 1 >= args.size()) throw ConfigError(a + ": missing " + what);
-      return args[++i];
-    };
-    if (a == "--help" || a == "-h") {
-      std::cout << usage();
-      return false;
-    } else if (a == "--config") {
-      ++i;
-    } else if (a == "--listen") {
-      parse_listen(cfg, value("HOST:PORT"), "--listen");
-    } else if (a == "--tape") {
-      cfg.tape_path = value("FILE");
-      cfg.synthetic = false;
-    } else if (a == "--synthetic") {
-      cfg.synthetic = true;
-    } else if (a == "--seed") {
-      auto v = to_int(value("N"), "--seed");
-      if (v < 0) throw ConfigError("--seed: expected a non-negative integer");
-      cfg.seed = static_cast<std::uint64_t>(v);
-    } else if (a == "--speed") {
-      cfg.speed = to_double(value("X"), "--speed");
-    } else if (a == "--funding-interval") {
-      cfg.funding.interval_ms = to_int(value("S"), "--funding-interval") * 1000;
-    } else if (a == "--funding-rate") {
-      rate_override = to_decimal(value("R"), "--funding-rate");
-    } else if (a == "--tls") {
-      auto cert = value("CERT");
-      auto key = value("KEY");
-      cfg.tls = std::make_pair(cert, key);
-    } else if (a == "--account") {
-      parse_account_triplet(cfg, value("KEY,SECRET,PASSPHRASE"), "--account");
-    } else if (a == "--account-mode") {
-      cfg.account_mode = parse_account_mode(value("classic|uta"), "--account-mode");
-    } else if (a == "--tick-ms") {
-      cfg.tick_ms = static_cast<int>(to_int(value("N"), "--tick-ms"));
-    } else if (a == "--symbols") {
-      std::vector<std::string> symbols;
-      std::stringstream ss(value("LIST"));
-      for (std::string s; std::getline(ss, s, ',');) symbols.push_back(s);
-      parse_symbols(cfg, symbols, "--symbols");
-    } else if (a == "--history-days") {
-      cfg.history_days = static_cast<int>(std::clamp<std::int64_t>(to_int(value("N"), "--history-days"), -1, 367));
-    } else {
-      throw ConfigError(a + ": unknown option (see --help)");
-    }
+}
+
+// Applies the flag at args[i] (moving i past its value); false for --help.
+bool apply_flag(SimConfig& cfg, const std::vector<std::string>& args, std::size_t& i,
+                std::optional<Decimal>& rate_override) {
+  const std::string& a = args[i];
+  auto value = [&](const char* what) -> std::string {
+    if (i + 1 >= args.size()) throw ConfigError(a + ": missing " + what);
+    return args[++i];
+  };
+  if (a == "--help" || a == "-h") {
+    std::cout << usage();
+    return false;
+  } else if (a == "--config") {
+    ++i;
+  } else if (a == "--listen") {
+    parse_listen(cfg, value("HOST:PORT"), "--listen");
+  } else if (a == "--tape") {
+    cfg.tape_path = value("FILE");
+    cfg.synthetic = false;
+  } else if (a == "--synthetic") {
+    cfg.synthetic = true;
+  } else if (a == "--seed") {
+    auto v = to_int(value("N"), "--seed");
+    if (v < 0) throw ConfigError("--seed: expected a non-negative integer");
+    cfg.seed = static_cast<std::uint64_t>(v);
+  } else if (a == "--speed") {
+    cfg.speed = to_double(value("X"), "--speed");
+  } else if (a == "--funding-interval") {
+    cfg.funding.interval_ms = to_int(value("S"), "--funding-interval") * 1000;
+  } else if (a == "--funding-rate") {
+    rate_override = to_decimal(value("R"), "--funding-rate");
+  } else if (a == "--tls") {
+    auto cert = value("CERT");
+    auto key = value("KEY");
+    cfg.tls = std::make_pair(cert, key);
+  } else if (a == "--account") {
+    parse_account_triplet(cfg, value("KEY,SECRET,PASSPHRASE"), "--account");
+  } else if (a == "--account-mode") {
+    cfg.account_mode = parse_account_mode(value("classic|uta"), "--account-mode");
+  } else if (a == "--tick-ms") {
+    cfg.tick_ms = static_cast<int>(to_int(value("N"), "--tick-ms"));
+  } else if (a == "--symbols") {
+    std::vector<std::string> symbols;
+    std::stringstream ss(value("LIST"));
+    for (std::string s; std::getline(ss, s, ',');) symbols.push_back(s);
+    parse_symbols(cfg, symbols, "--symbols");
+  } else if (a == "--history-days") {
+    cfg.history_days = static_cast<int>(std::clamp<std::int64_t>(to_int(value("N"), "--history-days"), -1, 367));
+  } else {
+    throw ConfigError(a + ": unknown option (see --help)");
   }
-  if (cfg.account_mode)
-    for (auto& acc : cfg.accounts) acc.account_mode = *cfg.account_mode;
-  if (rate_override) {
-    // The command line wins over the file: one constant rate for every symbol.
-    cfg.funding.rate = *rate_override;
-    cfg.funding.schedule.clear();
-    cfg.funding.symbol_rate.clear();
-  }
+  return true;
+}
+
+// The file and the flags together must make a runnable simulator.
+void check_limits(const SimConfig& cfg) {
   if (!(cfg.speed > 0.0) || cfg.speed > 1e6)
     throw ConfigError("speed: expected a number in (0, 1e6], got " + std::to_string(cfg.speed));
   if (cfg.funding.interval_ms < 1000) throw ConfigError("funding interval: expected at least 1 second");
@@ -371,6 +414,25 @@ bool parse_cli(SimConfig& cfg, int argc, const char* const* argv) {
   check_rate(cfg.funding, cfg.funding.rate, "funding.rate");
   for (const auto& [at, r] : cfg.funding.schedule) check_rate(cfg.funding, r, "funding.schedule");
   for (const auto& [s, r] : cfg.funding.symbol_rate) check_rate(cfg.funding, r, "funding.symbols." + s);
+}
+
+}  // namespace
+
+bool parse_cli(SimConfig& cfg, int argc, const char* const* argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  load_config_files(cfg, args);
+  std::optional<Decimal> rate_override;
+  for (std::size_t i = 0; i < args.size(); ++i)
+    if (!apply_flag(cfg, args, i, rate_override)) return false;
+  if (cfg.account_mode)
+    for (auto& acc : cfg.accounts) acc.account_mode = *cfg.account_mode;
+  if (rate_override) {
+    // The command line wins over the file: one constant rate for every symbol.
+    cfg.funding.rate = *rate_override;
+    cfg.funding.schedule.clear();
+    cfg.funding.symbol_rate.clear();
+  }
+  check_limits(cfg);
   if (cfg.tape_path && cfg.synthetic) cfg.tape_path.reset();
   return true;
 }
