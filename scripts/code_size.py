@@ -26,9 +26,7 @@ EXEMPT = {
 
 # Known debt (issue #18): over a limit today and still to split. Listed so the check, run as a test,
 # fails on anything new; an entry that is no longer over a limit fails too, so the list only shrinks.
-DEBT = {
-    ("src/store/repo.cpp", None),
-}
+DEBT = set()
 
 FUNC_TAIL = re.compile(
     r"\)\s*(?:const|volatile|noexcept(?:\s*\([^()]*\))?|override|final|mutable|&&|&|\s)*"
