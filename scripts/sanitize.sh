@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-suites=(carry_core_tests carry_oms_tests carry_risk_tests carry_strategy_tests carry_strategy_wiring_tests
+suites=(carry_core_tests carry_oms_tests carry_risk_tests carry_strategy_tests carry_engine_tests
         carry_paper_tests carry_store_tests)
 jobs="$(nproc 2>/dev/null || echo 2)"
 

@@ -423,18 +423,11 @@ class Slice {
 
   OrderUpdate update(const oms::Order& o, OrderStatus status) const {
     OrderUpdate u;
-    u.symbol = o.symbol;
-    u.market = o.market;
+    u.spec() = o.spec();
     u.client_oid = o.client_oid;
     auto v = venue_.find(o.client_oid);
     u.order_id = v != venue_.end() ? v->second.order_id : o.order_id;
-    u.side = o.side;
-    u.type = o.type;
-    u.tif = o.tif;
-    u.price = o.price;
-    u.size = o.size;
     u.status = status;
-    u.reduce_only = o.reduce_only;
     u.ts_event = u.ts_init = clock_.now();
     return u;
   }

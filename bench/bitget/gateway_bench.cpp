@@ -7,7 +7,6 @@
 #include <carry/bitget/signer.hpp>
 #include <carry/bitget/uta_requests.hpp>
 #include <carry/bitget/ws_parsers.hpp>
-#include <carry/market/bbo_cache.hpp>
 #include <carry_test/paths.hpp>
 
 #include <benchmark/benchmark.h>
@@ -53,10 +52,9 @@ std::vector<std::string> ticker_frames() {
   return {read(dir + "ws_ticker_futures.json"), read(dir + "ws_ticker_spot.json")};
 }
 
+// A frame to the carry::Bbo the public router hands the engine (route_public's push_fast).
 template <class Parser = FastBboParser>
 void run_fast(benchmark::State& state, const std::vector<std::string>& frames) {
-  NullEventSink sink;
-  market::BboCache cache({std::chrono::milliseconds(3000)}, sink);
   Parser parser;
   std::size_t i = 0;
   std::int64_t bytes = 0;
@@ -68,29 +66,26 @@ void run_fast(benchmark::State& state, const std::vector<std::string>& frames) {
       state.SkipWithError(b.error().to_string().c_str());
       break;
     }
-    auto r = cache.update(b->market, b->symbol, b->bid_price, b->bid_size, b->ask_price, b->ask_size, b->ts_event, now);
-    benchmark::DoNotOptimize(r);
+    Bbo bbo{std::string(b->symbol), b->market, b->bid_price, b->bid_size, b->ask_price, b->ask_size, b->ts_event, now};
+    benchmark::DoNotOptimize(bbo);
     bytes += static_cast<std::int64_t>(frame.size());
   }
   state.SetItemsProcessed(state.iterations());
   state.SetBytesProcessed(bytes);
-  state.counters["applied"] = static_cast<double>(cache.applied());
 }
 
-void BM_Books1FrameToBboCache(benchmark::State& state) { run_fast(state, books1_frames()); }
-void BM_TickerFrameToBboCache(benchmark::State& state) { run_fast(state, ticker_frames()); }
+void BM_Books1FrameToBbo(benchmark::State& state) { run_fast(state, books1_frames()); }
+void BM_TickerFrameToBbo(benchmark::State& state) { run_fast(state, ticker_frames()); }
 // v3 (UTA): the captured books1 pushes (spot + usdt-futures) and the futures ticker capture.
-void BM_Books1FrameToBboCache_V3(benchmark::State& state) { run_fast<UtaFastBboParser>(state, books1_frames("v3")); }
-void BM_TickerFrameToBboCache_V3(benchmark::State& state) {
+void BM_Books1FrameToBbo_V3(benchmark::State& state) { run_fast<UtaFastBboParser>(state, books1_frames("v3")); }
+void BM_TickerFrameToBbo_V3(benchmark::State& state) {
   run_fast<UtaFastBboParser>(state,
                              {read(std::string(carry_test::fixtures_dir()) + "/bitget/v3/ws_ticker_futures.json")});
 }
 
 // The general nlohmann path, for comparison (what every other channel uses).
-void BM_Books1FrameToBboCache_Nlohmann(benchmark::State& state) {
+void BM_Books1FrameToBbo_Nlohmann(benchmark::State& state) {
   const auto frames = books1_frames();
-  NullEventSink sink;
-  market::BboCache cache({std::chrono::milliseconds(3000)}, sink);
   std::size_t i = 0;
   const UnixNanos now = UnixNanos::from_ms(1'700'000'000'000);
   for (auto _ : state) {
@@ -98,7 +93,7 @@ void BM_Books1FrameToBboCache_Nlohmann(benchmark::State& state) {
     const auto& push = std::get<WsPush>(*m);
     auto books = parse_ws_books(push);
     auto bbo = bbo_from_book(books->at(0), now);
-    benchmark::DoNotOptimize(cache.update(*bbo));
+    benchmark::DoNotOptimize(*bbo);
   }
   state.SetItemsProcessed(state.iterations());
 }
@@ -159,11 +154,11 @@ void BM_HmacSignOnly(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-BENCHMARK(BM_Books1FrameToBboCache);
-BENCHMARK(BM_Books1FrameToBboCache_V3);
-BENCHMARK(BM_TickerFrameToBboCache);
-BENCHMARK(BM_TickerFrameToBboCache_V3);
-BENCHMARK(BM_Books1FrameToBboCache_Nlohmann);
+BENCHMARK(BM_Books1FrameToBbo);
+BENCHMARK(BM_Books1FrameToBbo_V3);
+BENCHMARK(BM_TickerFrameToBbo);
+BENCHMARK(BM_TickerFrameToBbo_V3);
+BENCHMARK(BM_Books1FrameToBbo_Nlohmann);
 BENCHMARK(BM_PlaceOrderBuildAndSign);
 BENCHMARK(BM_PlaceOrderBuildOnly);
 BENCHMARK(BM_PlaceOrderBuildOnly_V3);

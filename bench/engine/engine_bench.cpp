@@ -1,7 +1,7 @@
-// Market events per second through the engine core: paper::Exchange (matching resting orders)
-// -> OMS (BBO cache, chaser) -> risk (marks, freshness), driven by paper::Driver, one thread.
-#include <carry/paper/driver.hpp>
-#include <carry/risk/risk_engine.hpp>
+// Market events per second through the engine: paper::Exchange (matching resting orders)
+// -> OMS (top of book, chaser) -> risk (marks, freshness) -> the strategy (holding no symbol here:
+// the bench submits itself), driven by engine::PaperDriver as the backtest drives it, one thread.
+#include <carry/engine/paper_driver.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -54,9 +54,10 @@ struct Engine {
   NullEventSink sink;
   ClientOidGenerator ids{"bench", 0};
   paper::Exchange exchange;
-  oms::OrderManager oms;
-  risk::RiskEngine risk;
-  paper::Driver driver;
+  engine::Engine engine;
+  oms::OrderManager& oms;
+  risk::RiskEngine& risk;
+  engine::PaperDriver driver;
 
   static paper::PaperParams paper_params() {
     paper::PaperParams p;
@@ -78,21 +79,26 @@ struct Engine {
     return l;
   }
 
+  static strategy::FundingBasisParams no_symbols() {
+    strategy::FundingBasisParams p;
+    p.symbols.clear();
+    return p;
+  }
+
   explicit Engine(std::int64_t order_ttl_ms = 0)
       : exchange(paper_params(), clock),
-        oms(oms_params(order_ttl_ms), ids, sink, clock),
-        risk(limits(), sink, clock),
-        driver(exchange, oms) {
+        engine({oms_params(order_ttl_ms), limits(), no_symbols()}, ids, sink, clock),
+        oms(engine.oms()),
+        risk(engine.risk()),
+        driver(engine, exchange, clock) {
     for (auto m : {MarketType::Spot, MarketType::Perp}) {
       exchange.add_instrument(instrument(m));
-      oms.add_instrument(instrument(m));
+      engine.add_instrument(instrument(m));
     }
-    risk.attach(oms);
-    driver.add_market_listener([this](const MarketEvent& e) { risk.on_market(e); });
   }
 
   void submit(MarketType m, Side side, const char* price) {
-    oms::OrderIntent in;
+    oms::SubmitRequest in;
     in.symbol = "BTCUSDT";
     in.market = m;
     in.side = side;
@@ -100,7 +106,7 @@ struct Engine {
     in.size = "0.01"_dec;
     in.price = Decimal::parse(price).value();
     if (!oms.submit(in).accepted()) throw std::runtime_error("bench set-up order refused");
-    driver.pump();
+    if (!driver.pump()) throw std::runtime_error("bench set-up did not settle");
   }
 };
 
@@ -148,7 +154,7 @@ void BM_EngineMarketEventsWithFills(benchmark::State& state) {
         UnixNanos::from_ms(1'700'000'000'000 + static_cast<std::int64_t>(events)));  // the tape wraps; time must not
     e.driver.on_market(ev);
     if (e.exchange.open_order_count() < 4) {
-      oms::OrderIntent in;
+      oms::SubmitRequest in;
       in.symbol = "BTCUSDT";
       in.market = b.market;
       in.type = OrderType::Limit;
@@ -156,7 +162,7 @@ void BM_EngineMarketEventsWithFills(benchmark::State& state) {
       in.side = (events & 1) ? Side::Buy : Side::Sell;
       in.price = in.side == Side::Buy ? b.bid_price - "0.1"_dec : b.ask_price + "0.1"_dec;
       (void)e.oms.submit(in);
-      e.driver.pump();
+      if (!e.driver.pump()) state.SkipWithError("did not settle");
     }
     if ((events++ & 1023) == 0) {
       e.oms.on_timer();

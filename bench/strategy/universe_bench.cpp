@@ -1,6 +1,7 @@
 // symbols: auto: ranking N candidates and choosing the set (strategy::choose_universe), the part of
 // a universe refresh that runs on the event loop besides the set change (docs/performance.md).
 #include <carry/strategy/universe.hpp>
+#include <carry_test/strategy_fixture.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -11,27 +12,13 @@ namespace {
 
 using namespace carry;
 
-Instrument inst(const std::string& symbol, MarketType m) {
-  Instrument i;
-  i.symbol = symbol;
-  i.market = m;
-  i.base_coin = symbol.substr(0, symbol.size() - 4);
-  i.quote_coin = "USDT";
-  i.tick = "0.01"_dec;
-  i.lot = "0.001"_dec;
-  i.maker_fee = m == MarketType::Spot ? "0.001"_dec : "0.0002"_dec;
-  i.taker_fee = m == MarketType::Spot ? "0.001"_dec : "0.0006"_dec;
-  i.funding_interval_hours = m == MarketType::Perp ? 8 : 0;
-  return i;
-}
-
 std::vector<strategy::UniverseCandidate> candidates(int n) {
   std::vector<strategy::UniverseCandidate> out;
   for (int k = 0; k < n; ++k) {
     strategy::UniverseCandidate c;
     c.symbol = "C" + std::to_string(1000 + k) + "USDT";
-    c.spot = inst(c.symbol, MarketType::Spot);
-    c.perp = inst(c.symbol, MarketType::Perp);
+    c.spot = strategy::test::spot_instrument(c.symbol);
+    c.perp = strategy::test::perp_instrument(c.symbol);
     c.spot_quote = c.perp_quote = strategy::QuoteSide{"99.99"_dec, "30"_dec, "100.01"_dec, "30"_dec};
     c.funding_rate = 0.00001 * (k % 40);  // a spread of rates: some rank, most do not
     c.perp_quote_volume_24h = c.spot_quote_volume_24h = 2e7 * (1 + k % 3);

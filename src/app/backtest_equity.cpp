@@ -14,12 +14,10 @@ EquityMeter::EquityMeter(const paper::Exchange& paper, Decimal initial_equity, i
       origin_(origin),
       peak_(initial_equity) {}
 
-void EquityMeter::add_symbol(const std::string& name) {
+void EquityMeter::add_symbol(const std::string& name, const std::string& base_coin) {
   Mark& m = marks_.emplace_back();
   m.name = name;
-  // The name without its last four letters (the quote coin of a USDT pair): backtest_instrument
-  // strips only a "USDT" suffix, so a pair quoted in another coin would not be marked here.
-  m.base = name.size() > 4 ? name.substr(0, name.size() - 4) : name;
+  m.base = base_coin;  // the spot instrument's, never guessed from the name
 }
 
 void EquityMeter::on_spot_quote(const Bbo& quote) {

@@ -19,7 +19,7 @@ class EquityMeter {
   EquityMeter(const paper::Exchange& paper, Decimal initial_equity, int leverage, UnixNanos origin);
 
   // The symbols in load order (a handful: found by a linear scan, no map lookups per quote).
-  void add_symbol(const std::string& name);
+  void add_symbol(const std::string& name, const std::string& base_coin);
   // A spot quote marks the symbol's spot holding; throws BacktestError for a symbol not added.
   void on_spot_quote(const Bbo& quote);
 

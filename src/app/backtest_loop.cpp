@@ -20,6 +20,7 @@ std::string day_of(UnixNanos t) { return t.to_rfc3339().substr(0, 10); }
 ReplayLoop::ReplayLoop(const Parts& parts, backtest::Period window)
     : p_(parts),
       window_(window),
+      driver_(parts.engine, parts.paper, parts.clock, &parts.recorder),
       next_hour_((window.start.ns / kNsPerHour + 1) * kNsPerHour),
       last_timer_s_(window.start.seconds()),
       current_day_number_(day_number(window.start)),
@@ -108,9 +109,7 @@ void ReplayLoop::settle(UnixNanos t) {
   f.next_settlement = t;
   f.ts_event = f.ts_init = t;
   p_.paper.on_market(settle_event_);
-  exec_.clear();
-  p_.paper.drain_events(exec_);
-  for (const auto& e : exec_) p_.engine.on_exec(e);
+  driver_.deliver();
 }
 
 // One instant's quotes (a candle gives the spot and the perp quote the same stamp) reach the
@@ -157,40 +156,9 @@ void ReplayLoop::timer(std::int64_t second) {
 
 // The engine's commands on the paper exchange and its events back, until nothing moves.
 void ReplayLoop::pump() {
-  for (int round = 0; round < 1000; ++round) {
-    bool progressed = false;
-    commands_.clear();
-    p_.engine.take_commands(commands_);
-    for (const auto& cmd : commands_) {
-      progressed = true;
-      execute(cmd);
-    }
-    exec_.clear();
-    p_.paper.drain_events(exec_);
-    for (const auto& ev : exec_) p_.engine.on_exec(ev);
-    progressed = progressed || !exec_.empty();
-    if (!progressed) return;
-  }
-  throw BacktestError("engine did not settle after 1000 rounds at " + p_.clock.now().to_rfc3339());
-}
-
-void ReplayLoop::execute(const oms::Command& command) {
-  std::visit(
-      [&](const auto& c) {
-        using T = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<T, PlaceOrderRequest>) {
-          p_.recorder.order_sent(c, p_.clock.now());
-          p_.engine.on_place_result(c.client_oid, p_.paper.place(c));
-        } else if constexpr (std::is_same_v<T, CancelOrderRequest>) {
-          p_.engine.on_cancel_result(c.client_oid, p_.paper.cancel(c));
-        } else if constexpr (std::is_same_v<T, AmendOrderRequest>) {
-          p_.engine.on_amend_result(c.new_client_oid, p_.paper.amend(c));
-        } else {
-          p_.engine.on_query_result(c.client_oid, Result<std::optional<OrderUpdate>>(
-                                                      p_.paper.order_by_client_oid(c.symbol, c.market, c.client_oid)));
-        }
-      },
-      command);
+  if (!driver_.pump())
+    throw BacktestError("engine did not settle after " + std::to_string(engine::PaperDriver::kMaxRounds) +
+                        " rounds at " + p_.clock.now().to_rfc3339());
 }
 
 }  // namespace carry::app

@@ -8,6 +8,7 @@
 #include <carry/core/event_sink.hpp>
 #include <carry/core/time.hpp>
 #include <carry/engine/engine.hpp>
+#include <carry/engine/paper_driver.hpp>
 #include <carry/paper/exchange.hpp>
 #include <carry/store/repo.hpp>
 
@@ -53,12 +54,10 @@ class ReplayLoop {
   void end_instant(UnixNanos t);
   void timer(std::int64_t second);
   void pump();
-  void execute(const oms::Command& command);
 
   Parts p_;
   backtest::Period window_;
-  std::vector<oms::Command> commands_;
-  std::vector<ExecEvent> exec_;
+  engine::PaperDriver driver_;
   std::vector<ExecEvent> instant_exec_;  // fills of resting orders at the current instant
   backtest::ReplayEvent ev_;
   MarketEvent settle_event_;

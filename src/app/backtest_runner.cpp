@@ -42,8 +42,8 @@ engine::EngineSetup backtest_engine_setup(const BacktestData& data, const config
   config::Config engine_cfg = cfg;
   engine_cfg.strategy.funding.symbols = data.auto_symbols ? std::vector<std::string>{} : data.symbols;
   engine::EngineSetup setup = engine::make_engine_setup(engine_cfg);
-  setup.oms.ws_stale_block_ms = 0;  // no private stream in a backtest
-  setup.risk.md_stale_ms = 0;       // candle data is minutes apart by nature
+  setup.oms.ws_stale_block_ms = 0;     // no private stream in a backtest
+  setup.risk.market_data_stale_s = 0;  // candle data is minutes apart by nature
   return setup;
 }
 
@@ -62,10 +62,10 @@ void add_instruments(const BacktestData& data, const config::Config& cfg, paper:
   for (const auto& s : data.replay.symbols()) {
     const std::string& name = s.symbol;
     const BacktestData::Steps& steps = data.steps.at(name);
-    meter.add_symbol(name);
     for (MarketType m : {MarketType::Spot, MarketType::Perp}) {
       const auto k = static_cast<std::size_t>(m);
       const Instrument inst = backtest_instrument(name, m, steps.reference_price[k], cfg.backtest);
+      if (m == MarketType::Spot) meter.add_symbol(name, inst.base_coin);
       // The steps come from the symbol and the data, never from the config: a mismatch is a bug.
       if (inst.tick != steps.quote_tick[k])
         throw std::logic_error("backtest: " + name + " quotes were loaded on another tick");

@@ -4,7 +4,7 @@ namespace carry::app {
 
 paper::PaperParams make_paper_params(const config::Config& c) {
   paper::PaperParams p;
-  p.perp_leverage = c.exchange.leverage;
+  p.leverage = c.exchange.leverage;
   return p;
 }
 

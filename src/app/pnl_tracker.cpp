@@ -1,21 +1,14 @@
 #include "pnl_tracker.hpp"
 
+#include <carry/core/position_math.hpp>
+
 namespace carry::app {
 
 void PnlTracker::on_fill(const Fill& f) {
   fees_ += f.fee;
   day_fees_ += f.fee;
   Leg& l = leg(f.market);
-  const Decimal signed_size = f.side == Side::Buy ? f.size : -f.size;
-  const Decimal before = l.size;
-  l.size += signed_size;
-  if (before.is_zero() || (before.is_positive() == signed_size.is_positive())) {
-    l.cost += signed_size * f.price;
-  } else if (l.size.is_zero() || l.size.is_positive() != before.is_positive()) {
-    l.cost = l.size * f.price;  // closed (or flipped): what is left was opened at this price
-  } else {
-    l.cost = l.cost * (l.size / before);
-  }
+  (void)apply_trade(l.size, l.avg_entry, f.side == Side::Buy ? f.size : -f.size, f.price);
 }
 
 void PnlTracker::on_funding(Decimal amount) {
@@ -26,7 +19,7 @@ void PnlTracker::on_funding(Decimal amount) {
 void PnlTracker::adopt(MarketType market, Decimal size, std::optional<Decimal> mid) {
   Leg& l = leg(market);
   l.size = size;
-  if (mid) l.cost = size * *mid;
+  if (mid) l.avg_entry = *mid;
 }
 
 void PnlTracker::start_day() noexcept { day_funding_ = day_fees_ = Decimal{}; }
@@ -34,7 +27,7 @@ void PnlTracker::start_day() noexcept { day_funding_ = day_fees_ = Decimal{}; }
 std::optional<Decimal> PnlTracker::entry_price(MarketType market) const {
   const Leg& l = leg(market);
   if (l.size.is_zero()) return std::nullopt;
-  return l.cost / l.size;
+  return l.avg_entry;
 }
 
 store::DailyPnlRecord PnlTracker::day_row(const std::string& date, const std::string& symbol, UnixNanos now) const {

@@ -14,18 +14,17 @@ namespace carry::app {
 
 class PnlTracker {
  public:
-  // A fill of ours, once per trade: its fee, and its leg's size and cost. Adding to a position adds
-  // cost, reducing it keeps the average entry, closing or flipping it starts again at the fill's price.
+  // A fill of ours, once per trade: its fee, and its leg's size and average entry (apply_trade).
   void on_fill(const Fill& fill);
   void on_funding(Decimal amount);
-  // The start-up reconciliation's share of a leg: the size as found, costed at `mid` when there
-  // is a quote (without one the cost stays what it was).
+  // The start-up reconciliation's share of a leg: the size as found, entered at `mid` when there
+  // is a quote (without one the entry stays what it was).
   void adopt(MarketType market, Decimal size, std::optional<Decimal> mid);
   // A new UTC day: its funding and fees count from zero.
   void start_day() noexcept;
 
   Decimal position(MarketType market) const noexcept { return leg(market).size; }
-  // The average entry (cost / size); none while the leg is flat.
+  // The average entry; none while the leg is flat.
   std::optional<Decimal> entry_price(MarketType market) const;
   Decimal funding() const noexcept { return funding_; }
   Decimal fees() const noexcept { return fees_; }
@@ -36,7 +35,7 @@ class PnlTracker {
 
  private:
   struct Leg {
-    Decimal size, cost;  // signed size; cost = size x average entry
+    Decimal size, avg_entry;  // signed size; zero entry while flat
   };
   Leg& leg(MarketType market) noexcept { return market == MarketType::Spot ? spot_ : perp_; }
   const Leg& leg(MarketType market) const noexcept { return market == MarketType::Spot ? spot_ : perp_; }

@@ -142,10 +142,10 @@ WireResult<TradeTick> parse_trade_object(const json& o, const std::string& ctx, 
   return t;
 }
 
-WireResult<OrderRecord> parse_order_object(const json& o, const std::string& ctx, MarketType market, UnixNanos ts_init,
-                                           bool side_is_position_direction) {
+WireResult<VenueOrder> parse_order_object(const json& o, const std::string& ctx, MarketType market, UnixNanos ts_init,
+                                          bool side_is_position_direction) {
   if (!o.is_object()) return bad_payload(ctx + ": expected an object");
-  OrderRecord r;
+  VenueOrder r;
   OrderUpdate& u = r.order;
   u.market = market;
   auto sym = symbol_of(o);

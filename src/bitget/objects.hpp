@@ -15,8 +15,8 @@ WireResult<TradeTick> parse_trade_object(const nlohmann::json& o, const std::str
 // Orders: REST detail ("state"), lists and WS pushes ("status"); symbol or instId; cumulative
 // fill from accBaseVolume (WS) or baseVolume (REST); fee from `fee`, a feeDetail array, or the
 // spot feeDetail JSON-encoded string.
-WireResult<OrderRecord> parse_order_object(const nlohmann::json& o, const std::string& ctx, MarketType market,
-                                           UnixNanos ts_init, bool side_is_position_direction);
+WireResult<VenueOrder> parse_order_object(const nlohmann::json& o, const std::string& ctx, MarketType market,
+                                          UnixNanos ts_init, bool side_is_position_direction);
 // Fills: price/priceAvg, baseVolume/size, feeDetail as array or object, tradeScope.
 WireResult<Fill> parse_fill_object(const nlohmann::json& o, const std::string& ctx, MarketType market,
                                    UnixNanos ts_init, bool side_is_position_direction);

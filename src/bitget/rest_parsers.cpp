@@ -216,9 +216,9 @@ WireResult<std::vector<TradeTick>> parse_market_trades(const json& data, MarketT
   });
 }
 
-WireResult<OrderAck> parse_order_ack(const json& data) {
+WireResult<OrderIds> parse_order_ack(const json& data) {
   if (!data.is_object()) return bad_payload("data: expected an object");
-  OrderAck a{text_or(data, "orderId"), text_or(data, "clientOid")};
+  OrderIds a{text_or(data, "orderId"), text_or(data, "clientOid")};
   if (a.order_id.empty() && a.client_oid.empty()) return bad_payload("data: neither orderId nor clientOid");
   return a;
 }
@@ -274,26 +274,26 @@ Side trade_direction(Side wire_side, std::string_view trade_side, std::string_vi
   return side_is_position_direction ? opposite(wire_side) : wire_side;
 }
 
-WireResult<OrderRecord> parse_perp_order_detail(const json& data, UnixNanos ts_init) {
+WireResult<VenueOrder> parse_perp_order_detail(const json& data, UnixNanos ts_init) {
   return parse_order_object(data, "data", MarketType::Perp, ts_init, true);
 }
 
-WireResult<std::vector<OrderRecord>> parse_perp_order_list(const json& data, UnixNanos ts_init) {
+WireResult<std::vector<VenueOrder>> parse_perp_order_list(const json& data, UnixNanos ts_init) {
   if (!data.is_object()) return bad_payload("data: expected an object");
   return parse_each_in(data, "entrustedList", "data", [&](const json& o, const std::string& ctx) {
     return parse_order_object(o, ctx, MarketType::Perp, ts_init, true);
   });
 }
 
-WireResult<std::vector<OrderRecord>> parse_spot_orders(const json& data, UnixNanos ts_init) {
-  if (data.is_null()) return std::vector<OrderRecord>{};
+WireResult<std::vector<VenueOrder>> parse_spot_orders(const json& data, UnixNanos ts_init) {
+  if (data.is_null()) return std::vector<VenueOrder>{};
   auto order = [&](const json& o, const std::string& ctx) {
     return parse_order_object(o, ctx, MarketType::Spot, ts_init, true);
   };
   // orderInfo documents an array but tolerate a single object.
   if (data.is_object()) {
     CARRY_TRY_ASSIGN(r, order(data, "data"));
-    return std::vector<OrderRecord>{std::move(r)};
+    return std::vector<VenueOrder>{std::move(r)};
   }
   return parse_each(data, "data", order);
 }

@@ -103,9 +103,9 @@ WireResult<std::optional<Ticker>> parse_ticker_object(const json& o, const std::
   return std::optional<Ticker>{std::move(t)};
 }
 
-WireResult<OrderRecord> parse_order_object(const json& o, const std::string& ctx, UnixNanos ts_init) {
+WireResult<VenueOrder> parse_order_object(const json& o, const std::string& ctx, UnixNanos ts_init) {
   if (!o.is_object()) return bad_payload(ctx + ": expected an object");
-  OrderRecord r;
+  VenueOrder r;
   OrderUpdate& u = r.order;
   CARRY_TRY_ASSIGN(market, market_field(o, ctx));
   CARRY_TRY_ASSIGN(symbol, text(o, "symbol", ctx));

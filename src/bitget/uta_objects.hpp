@@ -12,7 +12,7 @@ namespace carry::bitget::uta::detail {
 WireResult<std::optional<Ticker>> parse_ticker_object(const json& o, const std::string& ctx, std::string symbol,
                                                       MarketType market, UnixNanos fallback_ts, UnixNanos ts_init);
 // Orders: REST order-info / unfilled-orders and WS order pushes (holdSide instead of posSide).
-WireResult<OrderRecord> parse_order_object(const json& o, const std::string& ctx, UnixNanos ts_init);
+WireResult<VenueOrder> parse_order_object(const json& o, const std::string& ctx, UnixNanos ts_init);
 // Fills: REST fills (createdTime) and WS fill pushes (execTime).
 WireResult<Fill> parse_fill_object(const json& o, const std::string& ctx, UnixNanos ts_init);
 // Positions: REST (total, liquidationPrice, totalFunding) and WS (size, liqPrice, totalFundingFee).

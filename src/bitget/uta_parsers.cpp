@@ -257,9 +257,9 @@ WireResult<std::vector<Candle>> parse_candles(const json& data) {
   });
 }
 
-WireResult<OrderAck> parse_order_ack(const json& data) {
+WireResult<OrderIds> parse_order_ack(const json& data) {
   if (!data.is_object()) return bad_payload("data: expected an object");
-  OrderAck a{text_or(data, "orderId"), text_or(data, "clientOid")};
+  OrderIds a{text_or(data, "orderId"), text_or(data, "clientOid")};
   if (a.order_id.empty() && a.client_oid.empty()) return bad_payload("data: neither orderId nor clientOid");
   return a;
 }
@@ -290,7 +290,7 @@ WireResult<BatchResult> parse_batch_result(const json& data) {
   return r;
 }
 
-WireResult<OrderRecord> parse_order_info(const json& data, UnixNanos ts_init) {
+WireResult<VenueOrder> parse_order_info(const json& data, UnixNanos ts_init) {
   return detail::parse_order_object(data, "data", ts_init);
 }
 

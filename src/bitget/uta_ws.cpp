@@ -191,7 +191,7 @@ WireResult<std::vector<BookMessage>> parse_ws_books(const WsPush& push) {
   });
 }
 
-WireResult<std::vector<OrderRecord>> parse_ws_orders(const WsPush& push, UnixNanos ts_init) {
+WireResult<std::vector<VenueOrder>> parse_ws_orders(const WsPush& push, UnixNanos ts_init) {
   return parse_each(push.data, "data",
                     [&](const json& o, const std::string& ctx) { return detail::parse_order_object(o, ctx, ts_init); });
 }

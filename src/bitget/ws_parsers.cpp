@@ -190,7 +190,7 @@ WireResult<std::vector<TradeTick>> parse_ws_trades(const WsPush& push, UnixNanos
   });
 }
 
-WireResult<std::vector<OrderRecord>> parse_ws_orders(const WsPush& push, UnixNanos ts_init) {
+WireResult<std::vector<VenueOrder>> parse_ws_orders(const WsPush& push, UnixNanos ts_init) {
   CARRY_TRY_ASSIGN(market, push_market(push));
   return parse_each(push.data, "data", [&](const json& o, const std::string& ctx) {
     return parse_order_object(o, ctx, market, ts_init, true);

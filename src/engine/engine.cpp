@@ -167,15 +167,8 @@ void Engine::cancel(const strategy::CancelIntent& c) {
 }
 
 void Engine::submit(const strategy::OrderIntent& o, strategy::Actions& actions) {
-  oms::OrderIntent intent;
-  intent.symbol = o.symbol;
-  intent.market = o.market;
-  intent.side = o.side;
-  intent.type = o.type;
-  intent.tif = o.tif;
-  intent.price = o.price;
-  intent.size = o.size;
-  intent.reduce_only = o.reduce_only;
+  oms::SubmitRequest intent;
+  intent.spec() = o.spec();
   intent.chase = o.chase;
   intent.client_oid = o.client_oid;
   intent.tag = o.tag();

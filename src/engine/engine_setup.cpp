@@ -23,11 +23,11 @@ EngineSetup make_engine_setup(const config::Config& c) {
   s.risk.max_total_notional = r.max_total_notional;
   s.risk.max_slippage_bps = r.max_slippage_bps;
   s.risk.max_net_delta_bps = r.max_net_delta_bps;
-  s.risk.max_daily_loss = r.daily_loss_limit;
-  s.risk.api_error_burst_threshold = r.api_error_burst;
-  s.risk.api_error_burst_window_s = r.api_error_window_s;
-  s.risk.md_stale_ms = static_cast<std::int64_t>(r.market_data_stale_s) * 1000;
-  s.risk.funding_flip_threshold = r.funding_flip_kill_rate;
+  s.risk.daily_loss_limit = r.daily_loss_limit;
+  s.risk.api_error_burst = r.api_error_burst;
+  s.risk.api_error_window_s = r.api_error_window_s;
+  s.risk.market_data_stale_s = r.market_data_stale_s;
+  s.risk.funding_flip_kill_rate = r.funding_flip_kill_rate;
 
   auto& p = s.strategy;
   p.symbols = f.symbols;
@@ -52,10 +52,10 @@ EngineSetup make_engine_setup(const config::Config& c) {
   p.max_symbol_notional = r.max_symbol_notional;
   p.max_total_notional = r.max_total_notional;
   p.leverage = c.exchange.leverage;
-  p.wallet_is_inventory = f.adopt_foreign_positions;
+  p.adopt_foreign_positions = f.adopt_foreign_positions;
   // Never open on a quote the risk engine would call stale (a stalled feed while flat, or a
   // replay between candles): the same threshold that trips the kill switch with a position.
-  p.max_quote_age_s = r.market_data_stale_s;
+  p.market_data_stale_s = r.market_data_stale_s;
   p.taker_max_slippage_bps = std::min(p.taker_max_slippage_bps, r.max_slippage_bps);
   return s;
 }

@@ -48,7 +48,7 @@ std::optional<Rejection> OrderManager::Guards::run(OrderManager& m, Proposal& p)
 }
 
 std::optional<Rejection> OrderManager::Guards::well_formed(OrderManager&, Proposal& p) {
-  const OrderIntent& in = p.intent;
+  const SubmitRequest& in = p.intent;
   const Instrument* inst = p.instrument();
   if (!inst) return refuse(Guard::Invalid, "unknown_instrument");
   if (!inst->tradable) return refuse(Guard::Invalid, "not_tradable");
@@ -73,7 +73,7 @@ std::optional<Rejection> OrderManager::Guards::well_formed(OrderManager&, Propos
 }
 
 std::optional<Rejection> OrderManager::Guards::chase_is_post_only(OrderManager&, Proposal& p) {
-  const OrderIntent& in = p.intent;
+  const SubmitRequest& in = p.intent;
   if (in.chase && !(in.type == OrderType::Limit && in.tif == TimeInForce::PostOnly))
     return refuse(Guard::Invalid, "chase_needs_post_only_limit");
   return std::nullopt;
@@ -107,7 +107,7 @@ std::optional<Rejection> OrderManager::Guards::no_cooldown(OrderManager& m, Prop
 }
 
 std::optional<Rejection> OrderManager::Guards::post_only_room(OrderManager& m, Proposal& p) {
-  const OrderIntent& in = p.intent;
+  const SubmitRequest& in = p.intent;
   const Instrument* inst = p.instrument();
   if (in.type != OrderType::Limit || in.tif != TimeInForce::PostOnly || !p.leg.has_top || !inst->tick.is_positive())
     return std::nullopt;
@@ -146,8 +146,8 @@ std::optional<Rejection> OrderManager::Guards::near_mid(OrderManager& m, Proposa
 
 std::optional<Rejection> OrderManager::Guards::risk_allows(OrderManager& m, Proposal& p) {
   if (!m.check_) return std::nullopt;
-  const OrderIntent& in = p.intent;
-  const PlaceOrderRequest req{in.symbol, in.market, {}, in.side, in.type, in.tif, p.price, in.size, in.reduce_only};
+  const SubmitRequest& in = p.intent;
+  const PlaceOrderRequest req{{in.symbol, in.market, in.side, in.type, in.tif, p.price, in.size, in.reduce_only}, {}};
   PreTradeContext ctx;
   ctx.instrument = p.instrument();
   if (p.leg.has_top) {
@@ -164,7 +164,7 @@ std::optional<Rejection> OrderManager::Guards::risk_allows(OrderManager& m, Prop
 
 // ---------------------------------------------------------------- guard state and refusals
 
-SubmitResult OrderManager::block(Guard guard, std::string reason, const OrderIntent& in, json extra) {
+SubmitResult OrderManager::block(Guard guard, std::string reason, const SubmitRequest& in, json extra) {
   metrics_.add(&OmsCounters::blocks);
   std::string_view event = "order.blocked";
   switch (guard) {

@@ -26,7 +26,7 @@ struct Rejection {
 struct OrderManager::Proposal {
   GuardScope scope = GuardScope::Submit;
   // The order as asked; for an amend, the resting order with the new price and size.
-  const OrderIntent& intent;
+  const SubmitRequest& intent;
   SymbolState& symbol;
   Leg& leg;
   MonoNanos now;

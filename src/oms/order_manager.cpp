@@ -145,7 +145,7 @@ bool OrderManager::unresolved_unknown(std::string_view symbol, MarketType market
 
 // ---------------------------------------------------------------- strategy side
 
-SubmitResult OrderManager::submit(OrderIntent in) {
+SubmitResult OrderManager::submit(SubmitRequest in) {
   const MonoNanos now = clock_.mono();
   metrics_.add(&OmsCounters::submits);
   SymbolState& st = state(in.symbol);
@@ -161,19 +161,14 @@ SubmitResult OrderManager::submit(OrderIntent in) {
   return place(in, p);
 }
 
-SubmitResult OrderManager::place(OrderIntent& in, const Proposal& p) {
-  PlaceOrderRequest req{in.symbol, in.market, {}, in.side, in.type, in.tif, p.price, in.size, in.reduce_only};
+SubmitResult OrderManager::place(SubmitRequest& in, const Proposal& p) {
+  PlaceOrderRequest req;
+  req.spec() = in.spec();
+  req.price = p.price;  // after a post-only adjustment
   req.client_oid = in.client_oid.empty() ? ids_.next() : in.client_oid;
   Order o;
+  o.spec() = req.spec();
   o.client_oid = req.client_oid;
-  o.symbol = in.symbol;
-  o.market = in.market;
-  o.side = in.side;
-  o.type = in.type;
-  o.tif = in.tif;
-  o.price = p.price;
-  o.size = in.size;
-  o.reduce_only = in.reduce_only;
   o.tag = std::move(in.tag);
   o.status = OrderStatus::Sent;
   o.created = o.sent_at = o.last_change = p.now;
@@ -244,7 +239,7 @@ SubmitResult OrderManager::amend_order(std::string_view client_oid, Decimal new_
                                        const ChaseState* chase) {
   const MonoNanos now = clock_.mono();
   Order* o = find_mut(client_oid);
-  OrderIntent in;
+  SubmitRequest in;
   in.client_oid = std::string(client_oid);
   in.price = new_price;
   if (!o) return block(Guard::Invalid, "unknown_order", in);
@@ -283,14 +278,9 @@ SubmitResult OrderManager::replace(Order& o, Chain& chain, const Proposal& p, bo
   if (resize) chain.target = chain.filled + size;
   Order n;
   n.client_oid = ids_.next();
-  n.symbol = o.symbol;
-  n.market = o.market;
-  n.side = o.side;
-  n.type = o.type;
-  n.tif = o.tif;
+  n.spec() = o.spec();
   n.price = price;
   n.size = size;
-  n.reduce_only = o.reduce_only;
   n.tag = o.tag;
   n.status = OrderStatus::Sent;
   n.created = n.sent_at = n.last_change = p.now;
@@ -346,14 +336,7 @@ void OrderManager::adopt(const OrderUpdate& u) {
   }
   Order o;
   o.client_oid = u.client_oid.empty() ? "venue-" + u.order_id : u.client_oid;
-  o.symbol = u.symbol;
-  o.market = u.market;
-  o.side = u.side;
-  o.type = u.type;
-  o.tif = u.tif;
-  o.price = u.price;
-  o.size = u.size;
-  o.reduce_only = u.reduce_only;
+  o.spec() = u.spec();
   o.status = u.status;
   o.venue_filled = u.filled_size;
   o.created = o.last_change = clock_.mono();

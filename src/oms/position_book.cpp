@@ -1,5 +1,7 @@
 #include <carry/oms/position_book.hpp>
 
+#include <carry/core/position_math.hpp>
+
 namespace carry::oms {
 
 const Position* PositionBook::find(std::string_view symbol, MarketType market) const noexcept {
@@ -34,23 +36,7 @@ void PositionBook::apply_fill(const Fill& fill, std::string_view base_coin) {
   } else {
     p.fees += fill.fee;
   }
-  const Decimal old = p.size;
-  const bool same_direction = old.is_zero() || (old.is_positive() == qty.is_positive());
-  if (same_direction) {
-    const Decimal total = old.abs() + qty.abs();
-    if (!total.is_zero()) p.avg_entry = (p.avg_entry * old.abs() + price * qty.abs()) / total;
-    p.size = old + qty;
-  } else {
-    const Decimal closed = min(old.abs(), qty.abs());
-    const Decimal pnl_per_unit = old.is_positive() ? price - p.avg_entry : p.avg_entry - price;
-    p.realized_pnl += pnl_per_unit * closed;
-    p.size = old + qty;
-    if (p.size.is_zero()) {
-      p.avg_entry = Decimal{};
-    } else if (p.size.is_positive() != old.is_positive()) {
-      p.avg_entry = price;  // flipped: the remainder was opened at this price
-    }
-  }
+  p.realized_pnl += apply_trade(p.size, p.avg_entry, qty, price);
   p.last_update = fill.ts_event;
 }
 

@@ -14,7 +14,7 @@ namespace carry::paper {
 using namespace detail;
 
 Exchange::Exchange(PaperParams params, const Clock& clock) : params_(std::move(params)), clock_(clock) {
-  if (params_.perp_leverage < 1) throw std::invalid_argument("paper.perp_leverage must be at least 1");
+  if (params_.leverage < 1) throw std::invalid_argument("exchange.leverage must be at least 1 for the paper venue");
   for (const auto& [coin, amount] : params_.spot_balances) spot_[coin].available = amount;
   wallet_ = params_.futures_usdt;
 }

@@ -2,6 +2,8 @@
 // positions; what a fill does to them, their pushes and queries.
 #include <carry/paper/exchange.hpp>
 
+#include <carry/core/position_math.hpp>
+
 #include <algorithm>
 
 namespace carry::paper {
@@ -11,7 +13,7 @@ void Exchange::apply_spot_fill(const Instrument& inst, Order& o, Decimal qty, De
   Balance& quote = spot_[inst.quote_coin];
   if (o.side == Side::Buy) {
     if (o.frozen.is_positive()) {
-      const Decimal release = min(o.frozen, o.price * qty * (Decimal::from_units(1) + inst.taker_fee));
+      const Decimal release = min(o.frozen, o.px() * qty * (Decimal::from_units(1) + inst.taker_fee));
       o.frozen -= release;
       quote.frozen -= release;
       quote.available += release;
@@ -29,27 +31,11 @@ void Exchange::apply_spot_fill(const Instrument& inst, Order& o, Decimal qty, De
 
 void Exchange::apply_perp_fill(Symbol& s, Order& o, Decimal qty, Decimal price, Decimal fee) {
   if (o.frozen.is_positive()) {
-    const Decimal release = min(o.frozen, o.price * qty / Decimal::from_units(params_.perp_leverage));
+    const Decimal release = min(o.frozen, o.px() * qty / Decimal::from_units(params_.leverage));
     o.frozen -= release;
     frozen_margin_ -= release;
   }
-  Perp& p = s.perp;
-  const Decimal signed_qty = o.side == Side::Buy ? qty : -qty;
-  const Decimal old = p.size;
-  Decimal realized;
-  if (old.is_zero() || old.is_positive() == signed_qty.is_positive()) {
-    const Decimal total = old.abs() + qty;
-    p.entry = (p.entry * old.abs() + price * qty) / total;
-  } else {
-    const Decimal closed = min(old.abs(), qty);
-    realized = (old.is_positive() ? price - p.entry : p.entry - price) * closed;
-    const Decimal after = old + signed_qty;
-    if (after.is_zero())
-      p.entry = Decimal{};
-    else if (after.is_positive() != old.is_positive())
-      p.entry = price;
-  }
-  p.size = old + signed_qty;
+  const Decimal realized = apply_trade(s.perp.size, s.perp.entry, o.side == Side::Buy ? qty : -qty, price);
   wallet_ += realized - fee;
 }
 
@@ -70,7 +56,7 @@ Decimal Exchange::perp_margin_in_use() const {
   Decimal total;
   for (const auto& [name, s] : symbols_)
     if (!s.perp.size.is_zero()) total += s.perp.size.abs() * s.perp.entry;
-  return total / Decimal::from_units(params_.perp_leverage);
+  return total / Decimal::from_units(params_.leverage);
 }
 
 Decimal Exchange::futures_equity() const {

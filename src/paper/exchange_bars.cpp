@@ -18,12 +18,12 @@ void Exchange::on_bar(const Bar& bar) {
     // A bar that began before the order existed may have made its low or high before it did.
     if (is_terminal(o->status) || o->placed >= bar.start) continue;
     const bool buy = o->side == Side::Buy;
-    if (buy ? !(bar.low < o->price) : !(bar.high > o->price)) continue;  // never at the touch
+    if (buy ? !(bar.low < o->px()) : !(bar.high > o->px())) continue;  // never at the touch
     Decimal& left = buy ? buy_left : sell_left;
     if (!left.is_positive()) continue;
     const Decimal qty = min(o->remaining(), left);
     left -= qty;
-    fill(*s, book, *o, qty, o->price, true, now);
+    fill(*s, book, *o, qty, o->px(), true, now);
   }
 }
 

@@ -19,14 +19,14 @@ void Exchange::match_resting(Symbol& s, Book& book, UnixNanos now) {
   const std::vector<Order*> snapshot = book.resting;  // fills take orders off the list
   for (Order* o : snapshot) {
     if (!is_terminal(o->status)) {
-      if (o->side == Side::Buy && buy_cross && o->price >= book.ask && book.ask_left.is_positive()) {
+      if (o->side == Side::Buy && buy_cross && o->px() >= book.ask && book.ask_left.is_positive()) {
         const Decimal qty = min(o->remaining(), book.ask_left);
         book.ask_left -= qty;
-        fill(s, book, *o, qty, o->price, true, now);
-      } else if (o->side == Side::Sell && sell_cross && o->price <= book.bid && book.bid_left.is_positive()) {
+        fill(s, book, *o, qty, o->px(), true, now);
+      } else if (o->side == Side::Sell && sell_cross && o->px() <= book.bid && book.bid_left.is_positive()) {
         const Decimal qty = min(o->remaining(), book.bid_left);
         book.bid_left -= qty;
-        fill(s, book, *o, qty, o->price, true, now);
+        fill(s, book, *o, qty, o->px(), true, now);
       }
     }
   }
@@ -39,13 +39,12 @@ void Exchange::match_trade(Symbol& s, Book& book, const TradeTick& t, UnixNanos 
     if (!left.is_positive()) break;
     if (is_terminal(o->status)) continue;
     // A trade through our price, or at it by an aggressor on the other side, reaches us.
-    const bool reaches = o->side == Side::Buy
-                             ? (t.price < o->price || (t.price == o->price && t.aggressor == Side::Sell))
-                             : (t.price > o->price || (t.price == o->price && t.aggressor == Side::Buy));
+    const bool reaches = o->side == Side::Buy ? (t.price < o->px() || (t.price == o->px() && t.aggressor == Side::Sell))
+                                              : (t.price > o->px() || (t.price == o->px() && t.aggressor == Side::Buy));
     if (!reaches) continue;
     const Decimal qty = min(o->remaining(), left);
     left -= qty;
-    fill(s, book, *o, qty, o->price, true, now);
+    fill(s, book, *o, qty, o->px(), true, now);
   }
 }
 
@@ -138,10 +137,10 @@ void Exchange::finish(Symbol& s, Book& book, Order& o, OrderStatus status, std::
 void Exchange::rest(Book& book, Order& o) {
   book.resting.push_back(&o);
   if (o.side == Side::Buy) {
-    if (!book.has_buy || o.price > book.best_buy) book.best_buy = o.price;
+    if (!book.has_buy || o.px() > book.best_buy) book.best_buy = o.px();
     book.has_buy = true;
   } else {
-    if (!book.has_sell || o.price < book.best_sell) book.best_sell = o.price;
+    if (!book.has_sell || o.px() < book.best_sell) book.best_sell = o.px();
     book.has_sell = true;
   }
 }
@@ -157,10 +156,10 @@ void Exchange::recompute_best(Book& book) {
   book.has_buy = book.has_sell = false;
   for (const Order* o : book.resting) {
     if (o->side == Side::Buy) {
-      if (!book.has_buy || o->price > book.best_buy) book.best_buy = o->price;
+      if (!book.has_buy || o->px() > book.best_buy) book.best_buy = o->px();
       book.has_buy = true;
     } else {
-      if (!book.has_sell || o->price < book.best_sell) book.best_sell = o->price;
+      if (!book.has_sell || o->px() < book.best_sell) book.best_sell = o->px();
       book.has_sell = true;
     }
   }

@@ -82,7 +82,7 @@ Result<Decimal> Exchange::perp_funds(const Symbol& s, const Book& book, const Pl
     opening = req.size > pos.abs() ? req.size - pos.abs() : Decimal{};
   if (!opening.is_positive()) return Decimal{};
   const Decimal ref = is_market ? (buy ? book.ask : book.bid) : price;
-  const Decimal margin = ref * opening / Decimal::from_units(params_.perp_leverage);
+  const Decimal margin = ref * opening / Decimal::from_units(params_.leverage);
   if (wallet_ - frozen_margin_ - perp_margin_in_use() < margin) return rejected();  // insufficient margin
   return is_market ? Decimal{} : margin;
 }
@@ -93,14 +93,8 @@ Exchange::Order& Exchange::record_order(const PlaceOrderRequest& req, Decimal pr
   Order& o = orders_.back();
   o.client_oid = req.client_oid;
   o.order_id = "P" + params_.id_prefix + (params_.id_prefix.empty() ? "" : "-") + std::to_string(++order_seq_);
-  o.symbol = req.symbol;
-  o.market = req.market;
-  o.side = req.side;
-  o.type = req.type;
-  o.tif = req.tif;
+  o.spec() = req.spec();
   o.price = price;
-  o.size = req.size;
-  o.reduce_only = req.reduce_only;
   o.status = OrderStatus::Acked;
   o.ts_update = now;
   o.placed = now;
@@ -162,24 +156,20 @@ Result<OrderAck> Exchange::amend(const AmendOrderRequest& req) {
   if (is_terminal(old->status) || old->type != OrderType::Limit) return rejected();
   if (req.new_client_oid.empty()) return make_error_code(Errc::invalid_argument);  // Bitget 22003
   if (auto it = by_client_.find(req.new_client_oid); it != by_client_.end()) return make_error_code(Errc::duplicate);
-  PlaceOrderRequest next{old->symbol, old->market,   req.new_client_oid, old->side,       old->type,
-                         old->tif,    req.new_price, req.new_size,       old->reduce_only};
+  PlaceOrderRequest next;
+  next.spec() = old->spec();
+  next.client_oid = req.new_client_oid;
+  next.price = req.new_price;
+  next.size = req.new_size;
   Symbol& s = *find_symbol(old->symbol);
   finish(s, s.books[mi(old->market)], *old, OrderStatus::Canceled, "replaced", now);
   auto placed = place_at(next, now);
   if (!placed) {
     // The cancel half happened; the new half is refused asynchronously, as on the venue.
     OrderUpdate u;
-    u.symbol = next.symbol;
-    u.market = next.market;
+    u.spec() = next.spec();
     u.client_oid = next.client_oid;
-    u.side = next.side;
-    u.type = next.type;
-    u.tif = next.tif;
-    u.price = next.price;
-    u.size = next.size;
     u.status = OrderStatus::Rejected;
-    u.reduce_only = next.reduce_only;
     u.reason = placed.error().message();
     u.ts_event = u.ts_init = now;
     events_.emplace_back(std::move(u));
@@ -192,19 +182,13 @@ Result<OrderAck> Exchange::amend(const AmendOrderRequest& req) {
 
 OrderUpdate Exchange::to_update(const Order& o) const {
   OrderUpdate u;
-  u.symbol = o.symbol;
-  u.market = o.market;
+  u.spec() = o.spec();
+  if (o.type != OrderType::Limit) u.price.reset();
   u.client_oid = o.client_oid;
   u.order_id = o.order_id;
-  u.side = o.side;
-  u.type = o.type;
-  u.tif = o.tif;
-  if (o.type == OrderType::Limit) u.price = o.price;
-  u.size = o.size;
   u.filled_size = o.filled;
   if (o.filled.is_positive()) u.avg_price = o.notional / o.filled;
   u.status = o.status;
-  u.reduce_only = o.reduce_only;
   u.reason = o.reason;
   u.ts_event = u.ts_init = o.ts_update;
   return u;

@@ -159,7 +159,7 @@ void RiskEngine::on_market(const MarketEvent& event) {
     if (!oms_) return;
     const Decimal pos = oms_->positions().size(f->symbol, MarketType::Perp);
     if (pos.is_zero()) return;
-    const Decimal th = limits_.funding_flip_threshold.abs();
+    const Decimal th = limits_.funding_flip_kill_rate.abs();
     // Positive funding: longs pay shorts. Trip when our perp side is the one paying.
     const bool against = (pos.is_negative() && f->rate < -th) || (pos.is_positive() && f->rate > th);
     if (against)
@@ -169,14 +169,14 @@ void RiskEngine::on_market(const MarketEvent& event) {
 }
 
 void RiskEngine::on_api_result(const boost::system::error_code& ec) {
-  if (!ec || !api_trouble(ec) || limits_.api_error_burst_threshold <= 0) return;
+  if (!ec || !api_trouble(ec) || limits_.api_error_burst <= 0) return;
   const MonoNanos now = clock_.mono();
   api_errors_.push_back(now);
-  while (!api_errors_.empty() && now - api_errors_.front() > std::chrono::seconds(limits_.api_error_burst_window_s))
+  while (!api_errors_.empty() && now - api_errors_.front() > std::chrono::seconds(limits_.api_error_window_s))
     api_errors_.pop_front();
-  if (static_cast<int>(api_errors_.size()) >= limits_.api_error_burst_threshold)
+  if (static_cast<int>(api_errors_.size()) >= limits_.api_error_burst)
     escalate(KillState::Reducing, "api_error_burst",
-             {{"errors", api_errors_.size()}, {"window_s", limits_.api_error_burst_window_s}, {"last", ec.message()}});
+             {{"errors", api_errors_.size()}, {"window_s", limits_.api_error_window_s}, {"last", ec.message()}});
 }
 
 Decimal RiskEngine::pnl() const {
@@ -196,11 +196,11 @@ void RiskEngine::on_timer() {
     day_ = day;
     day_start_pnl_ = current;
   }
-  if (limits_.max_daily_loss.is_positive() && day_start_pnl_ - current > limits_.max_daily_loss)
+  if (limits_.daily_loss_limit.is_positive() && day_start_pnl_ - current > limits_.daily_loss_limit)
     escalate(KillState::Reducing, "daily_loss",
-             {{"daily_pnl", dec(current - day_start_pnl_)}, {"limit", dec(limits_.max_daily_loss)}});
+             {{"daily_pnl", dec(current - day_start_pnl_)}, {"limit", dec(limits_.daily_loss_limit)}});
 
-  if (limits_.md_stale_ms > 0 && oms_) {
+  if (limits_.market_data_stale_s > 0 && oms_) {
     for (const auto& p : oms_->positions().all()) {
       const Decimal lot = lot_of(p.symbol, p.market);
       if (p.size.abs() < lot || p.size.is_zero()) continue;
@@ -211,7 +211,7 @@ void RiskEngine::on_timer() {
             // construction; a position adopted after a long start-up reconcile is not stale.
         last = unfed_since_.try_emplace(p.symbol + "/" + std::string(to_string(p.market)), clock_.mono()).first->second;
       const auto silent = clock_.mono() - last;
-      if (silent > std::chrono::milliseconds(limits_.md_stale_ms)) {
+      if (silent > std::chrono::seconds(limits_.market_data_stale_s)) {
         escalate(KillState::Reducing, "md_stale",
                  {{"symbol", p.symbol}, {"market", to_string(p.market)}, {"silent_ms", silent.count() / 1'000'000}});
         break;
@@ -265,8 +265,8 @@ double RiskEngine::net_delta_bps(std::string_view symbol) const {
   return bps((spot + perp).abs(), spot.abs() + perp.abs());
 }
 
-std::vector<oms::OrderIntent> RiskEngine::flatten_all() const {
-  std::vector<oms::OrderIntent> out;
+std::vector<oms::SubmitRequest> RiskEngine::flatten_all() const {
+  std::vector<oms::SubmitRequest> out;
   if (!oms_) return out;
   for (const auto& p : oms_->positions().all()) {
     const Decimal lot = lot_of(p.symbol, p.market);
@@ -288,7 +288,7 @@ std::vector<oms::OrderIntent> RiskEngine::flatten_all() const {
       if (by_notional.is_positive() && (!cap.is_positive() || by_notional < cap)) cap = by_notional;
     }
     if (cap.is_positive() && size > cap) size = cap;
-    oms::OrderIntent in;
+    oms::SubmitRequest in;
     in.symbol = p.symbol;
     in.market = p.market;
     in.side = p.size.is_positive() ? Side::Sell : Side::Buy;

@@ -33,19 +33,12 @@ nlohmann::json order_json(const O& o, const char* first_key, UnixNanos first, co
 
 OrderRecord OrderRecord::from(const OrderUpdate& u) {
   OrderRecord o;
+  o.spec() = u.spec();
   o.client_oid = u.client_oid;
   o.order_id = u.order_id;
-  o.symbol = u.symbol;
-  o.market = u.market;
-  o.side = u.side;
-  o.type = u.type;
-  o.tif = u.tif;
-  o.price = u.price;
-  o.size = u.size;
   o.filled_size = u.filled_size;
   o.avg_price = u.avg_price;
   o.status = u.status;
-  o.reduce_only = u.reduce_only;
   o.reason = u.reason;
   // The venue's update time when it gave one; our receive time otherwise (local statuses).
   o.updated = u.ts_event.ns != 0 ? u.ts_event : u.ts_init;
@@ -55,19 +48,12 @@ OrderRecord OrderRecord::from(const OrderUpdate& u) {
 
 OrderUpdate OrderRecord::as_update() const {
   OrderUpdate u;
+  u.spec() = spec();
   u.client_oid = client_oid;
   u.order_id = order_id;
-  u.symbol = symbol;
-  u.market = market;
-  u.side = side;
-  u.type = type;
-  u.tif = tif;
-  u.price = price;
-  u.size = size;
   u.filled_size = filled_size;
   u.avg_price = avg_price;
   u.status = status;
-  u.reduce_only = reduce_only;
   u.reason = reason;
   u.ts_event = u.ts_init = updated;
   return u;
@@ -75,16 +61,9 @@ OrderUpdate OrderRecord::as_update() const {
 
 OrderRecord OrderRecord::from_request(const PlaceOrderRequest& r, OrderStatus status, UnixNanos ts) {
   OrderRecord o;
+  o.spec() = r.spec();
   o.client_oid = r.client_oid;
-  o.symbol = r.symbol;
-  o.market = r.market;
-  o.side = r.side;
-  o.type = r.type;
-  o.tif = r.tif;
-  o.price = r.price;
-  o.size = r.size;
   o.status = status;
-  o.reduce_only = r.reduce_only;
   o.created = ts;
   o.updated = ts;
   return o;

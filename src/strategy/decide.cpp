@@ -196,8 +196,8 @@ void Evaluation::entry(double basis) {
   direction_ = e.dir;
   if (e.dir == 0) return hold("zero_funding");
   if (st_.funding.next <= t_.wall) return hold("funding_stale");  // the settlement it describes has passed
-  if (p_.max_quote_age_s > 0) {
-    const auto age = seconds(p_.max_quote_age_s);
+  if (p_.market_data_stale_s > 0) {
+    const auto age = seconds(p_.market_data_stale_s);
     if (t_.mono - st_.spot.quote.received > age || t_.mono - st_.perp.quote.received > age) return hold("quote_stale");
   }
 
@@ -304,7 +304,8 @@ SizingInput Evaluation::sizing_input(int dir) const {
   }
   if (auto it = balances.spot.find(si->quote_coin); it != balances.spot.end()) in.spot_quote_available = it->second;
   if (auto it = balances.spot.find(si->base_coin); it != balances.spot.end())
-    in.spot_base_available = p_.wallet_is_inventory ? it->second : min(it->second, max(st_.spot.position, Decimal{}));
+    in.spot_base_available =
+        p_.adopt_foreign_positions ? it->second : min(it->second, max(st_.spot.position, Decimal{}));
   if (auto it = balances.perp.find(pi->quote_coin); it != balances.perp.end()) in.perp_margin_available = it->second;
   in.leverage = p_.leverage;
   in.shared_wallet = balances.shared;

@@ -251,14 +251,14 @@ void ProgramRunner::emit_order(SymbolState& st, OrderIntent intent, Actions& out
   out.orders.push_back(std::move(intent));
 }
 
-// A taker order is priced off its leg's quote: never off one older than max_quote_age_s (the
+// A taker order is priced off its leg's quote: never off one older than market_data_stale_s (the
 // risk engine's staleness threshold). It waits for a fresh quote, from the stream or from the
 // REST ticker the daemon reads when the stream is quiet.
 bool ProgramRunner::quote_too_old(SymbolState& st, MarketType m) {
   Leg& leg = st.leg(m);
-  if (!leg.has_quote || params_.max_quote_age_s <= 0) return false;
+  if (!leg.has_quote || params_.market_data_stale_s <= 0) return false;
   const auto age = clock_.mono() - leg.quote.received;
-  if (age <= seconds(params_.max_quote_age_s)) return false;
+  if (age <= seconds(params_.market_data_stale_s)) return false;
   ++counters_.stale_quote_waits;
   if (!leg.stale_noted) {
     leg.stale_noted = true;
@@ -266,7 +266,7 @@ bool ProgramRunner::quote_too_old(SymbolState& st, MarketType m) {
                  {{"symbol", st.symbol},
                   {"market", to_string(m)},
                   {"quote_age_ms", std::chrono::duration_cast<std::chrono::milliseconds>(age).count()},
-                  {"max_quote_age_s", params_.max_quote_age_s}});
+                  {"max_quote_age_s", params_.market_data_stale_s}});
   }
   return true;
 }

@@ -23,7 +23,7 @@ FundingBasis::FundingBasis(FundingBasisParams params, ClientOidGenerator& ids, E
   if (!(params_.forecast.ewma_halflife_settlements > 0) || params_.forecast.min_history < 1)
     throw std::invalid_argument("strategy.funding.forecast: ewma_halflife_settlements > 0 and min_history >= 1");
   if (params_.hedge_timeout_s <= 0) throw std::invalid_argument("strategy.funding.hedge_timeout_s must be positive");
-  book_.wallet_is_inventory = params_.wallet_is_inventory;
+  book_.adopt_foreign_positions = params_.adopt_foreign_positions;
   for (const auto& sym : params_.symbols) {
     if (find(sym) != nullptr) throw std::invalid_argument("strategy.funding.symbols lists " + sym + " twice");
     auto& st = states_.emplace_back();

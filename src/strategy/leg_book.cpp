@@ -1,5 +1,6 @@
 #include <carry/strategy/leg_book.hpp>
 
+#include <carry/core/position_math.hpp>
 #include <carry/strategy/carry_economics.hpp>
 
 #include "strategy_helpers.hpp"
@@ -10,27 +11,15 @@ namespace carry::strategy {
 
 void Leg::apply_fill(Decimal delta, Decimal price) {
   const Decimal old = position;
-  const Decimal neu = old + delta;
-  if (old.is_zero() || sign_of(old) == sign_of(delta)) {
-    if (old.is_zero()) {
-      entry_cost = {};
-      entry_known = true;
-    }
-    entry_cost += delta * price;
-  } else if (neu.is_zero() || sign_of(neu) == sign_of(old)) {
-    // Same average entry; the ratio (at most 1) first so cheap coins' big sizes cannot overflow.
-    entry_cost = neu.is_zero() ? Decimal{} : entry_cost * (neu / old);
-  } else {
-    entry_cost = neu * price;  // crossed through zero
-    entry_known = true;
-  }
-  position = neu;
+  (void)apply_trade(position, avg_entry, delta, price);
+  // A position opened (or flipped) by our own fill has a known entry, even an adopted one's.
+  if (old.is_zero() || (!position.is_zero() && sign_of(position) != sign_of(old))) entry_known = true;
 }
 
 void Leg::adopt(Decimal size, std::optional<Decimal> entry_price) {
   position = size;
   entry_known = entry_price.has_value();
-  entry_cost = entry_price ? size * *entry_price : Decimal{};
+  avg_entry = entry_price && !size.is_zero() ? *entry_price : Decimal{};
 }
 
 bool Leg::is_flat() const {
@@ -71,10 +60,8 @@ Decimal SymbolLegs::leg_notional() const {
 
 std::optional<double> SymbolLegs::entry_basis() const {
   if (!spot.entry_known || !perp.entry_known || spot.position.is_zero() || perp.position.is_zero()) return std::nullopt;
-  const Decimal spot_avg = spot.entry_cost / spot.position;
-  const Decimal perp_avg = perp.entry_cost / perp.position;
-  if (!spot_avg.is_positive() || !perp_avg.is_positive()) return std::nullopt;
-  return basis_bps(spot_avg, perp_avg);
+  if (!spot.avg_entry.is_positive() || !perp.avg_entry.is_positive()) return std::nullopt;
+  return basis_bps(spot.avg_entry, perp.avg_entry);
 }
 
 bool SymbolLegs::apart(double rebalance_band_bps) const {
@@ -115,7 +102,7 @@ Decimal LegBook::spot_sellable(const SymbolLegs& s) const {
   // is ours to use, its inventory, whichever is larger; minus sells already in flight. Never
   // more: no borrowing, and never a coin somebody else holds on the account.
   Decimal wallet;
-  if (s.spot.inst && wallet_is_inventory)
+  if (s.spot.inst && adopt_foreign_positions)
     if (auto it = balances.spot.find(s.spot.inst->base_coin); it != balances.spot.end()) wallet = it->second;
   Decimal sellable = max(wallet, max(s.spot.position, Decimal{}));
   for (const auto& [oid, w] : working)

@@ -2,7 +2,7 @@
 // The soak's world: the real bitget-sim running the bundled scenario (config/sim.yaml) and the
 // real carryd trading it, both child processes on loopback, everything they write kept in one
 // run directory; plus the reads of the simulator the harness needs.
-#include "sim_fixture.hpp"
+#include <carry_test/sim_fixture.hpp>
 
 #include <carry/bitget/signer.hpp>
 

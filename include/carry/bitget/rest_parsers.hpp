@@ -85,12 +85,12 @@ WireResult<DepthSnapshot> parse_depth(const json& data);
 WireResult<std::vector<TradeTick>> parse_market_trades(const json& data, MarketType market, UnixNanos ts_init);
 
 // ---------- orders ----------
-struct OrderAck {
+struct OrderIds {
   std::string order_id;  // may be empty (one-way reduce-only replacement; spot cancel-replace)
   std::string client_oid;
 };
 // place-order, cancel-order, modify-order (perp and spot)
-WireResult<OrderAck> parse_order_ack(const json& data);
+WireResult<OrderIds> parse_order_ack(const json& data);
 
 struct CancelReplaceAck {
   std::string order_id, client_oid;
@@ -105,14 +105,14 @@ struct BatchFailure {
   Errc errc = Errc::exchange_rejected;  // classify_error(error_code), or duplicate by message
 };
 struct BatchResult {
-  std::vector<OrderAck> success;
+  std::vector<OrderIds> success;
   std::vector<BatchFailure> failure;
 };
 // batch-place-order (perp) / batch-orders (spot): partial success is normal, check each entry.
 WireResult<BatchResult> parse_batch_result(const json& data);
 
 // An order as Bitget reports it (REST detail/lists, WS orders channel) mapped to core.
-struct OrderRecord {
+struct VenueOrder {
   OrderUpdate order;       // side = the TRADE direction (hedge close-long -> Sell)
   std::string pos_side;    // "long" | "short" | "net" | "" (spot)
   std::string trade_side;  // raw tradeSide ("open", "close", "buy_single", ...)
@@ -126,11 +126,11 @@ struct OrderRecord {
 std::optional<OrderStatus> order_status_from_wire(std::string_view s) noexcept;
 
 // GET /api/v2/mix/order/detail (status field "state")
-WireResult<OrderRecord> parse_perp_order_detail(const json& data, UnixNanos ts_init);
+WireResult<VenueOrder> parse_perp_order_detail(const json& data, UnixNanos ts_init);
 // GET /api/v2/mix/order/orders-pending | orders-history: data.entrustedList (null -> empty)
-WireResult<std::vector<OrderRecord>> parse_perp_order_list(const json& data, UnixNanos ts_init);
+WireResult<std::vector<VenueOrder>> parse_perp_order_list(const json& data, UnixNanos ts_init);
 // GET /api/v2/spot/trade/orderInfo (data is an array), unfilled-orders, history-orders.
-WireResult<std::vector<OrderRecord>> parse_spot_orders(const json& data, UnixNanos ts_init);
+WireResult<std::vector<VenueOrder>> parse_spot_orders(const json& data, UnixNanos ts_init);
 
 // ---------- fills ----------
 struct FillsPage {

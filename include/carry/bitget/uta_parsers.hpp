@@ -87,16 +87,16 @@ WireResult<std::vector<Candle>> parse_candles(const json& data);
 // ---------- orders ----------
 // place-order, cancel-order, modify-order: {orderId, clientOid}. A reduce-only replacement may
 // return orderId null (doc), so one of the two suffices.
-WireResult<OrderAck> parse_order_ack(const json& data);
+WireResult<OrderIds> parse_order_ack(const json& data);
 // place-batch and cancel-batch (data is an array; an entry with a non-empty code other than
 // 00000 failed) and cancel-symbol-order (data.list, same entries).
 WireResult<BatchResult> parse_batch_result(const json& data);
 
 // GET /api/v3/trade/order-info. A spot market BUY reports qty 0 and its quote `amount`: size is
 // then what filled (cumExecQty) and quote_size the amount.
-WireResult<OrderRecord> parse_order_info(const json& data, UnixNanos ts_init);
+WireResult<VenueOrder> parse_order_info(const json& data, UnixNanos ts_init);
 struct OrdersPage {
-  std::vector<OrderRecord> orders;
+  std::vector<VenueOrder> orders;
   std::string cursor;  // pass to the next unfilled_orders call; empty at the end
 };
 // unfilled-orders and history-orders (same shape).

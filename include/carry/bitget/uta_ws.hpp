@@ -82,7 +82,7 @@ WireResult<std::vector<WsTicker>> parse_ws_ticker(const WsPush& push, UnixNanos 
 WireResult<std::vector<BookMessage>> parse_ws_books(const WsPush& push);
 
 // ---------- private (instType UTA) ----------
-WireResult<std::vector<OrderRecord>> parse_ws_orders(const WsPush& push, UnixNanos ts_init);
+WireResult<std::vector<VenueOrder>> parse_ws_orders(const WsPush& push, UnixNanos ts_init);
 WireResult<std::vector<Fill>> parse_ws_fills(const WsPush& push, UnixNanos ts_init);
 WireResult<std::vector<PositionRecord>> parse_ws_positions(const WsPush& push, UnixNanos ts_init);
 // account: totalEquity, effEquity, imr, mmr and coin[] balances (reported with `account`).

@@ -81,7 +81,7 @@ WireResult<std::vector<TradeTick>> parse_ws_trades(const WsPush& push, UnixNanos
 // ---------- private channels ----------
 // orders (futures: instId, status, accBaseVolume, feeDetail[{feeCoin,fee}], reduceOnly yes|no;
 // spot: status cancelled, newSize)
-WireResult<std::vector<OrderRecord>> parse_ws_orders(const WsPush& push, UnixNanos ts_init);
+WireResult<std::vector<VenueOrder>> parse_ws_orders(const WsPush& push, UnixNanos ts_init);
 // The last-fill fields carried by orders pushes (tradeId, fillPrice, baseVolume, fillFee,
 // fillFeeCoin, fillTime, tradeScope T|M); entries without tradeId are skipped.
 WireResult<std::vector<Fill>> parse_ws_order_fills(const WsPush& push, UnixNanos ts_init);

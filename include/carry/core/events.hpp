@@ -1,6 +1,7 @@
 #pragma once
 // Events flowing from a venue (real or simulated) into the engine. Every event carries ts_event
 // (the exchange's time) and ts_init (when we received/created it).
+#include <carry/core/order_spec.hpp>
 #include <carry/core/types.hpp>
 
 #include <string>
@@ -47,20 +48,13 @@ struct InstrumentUpdate {
 using MarketEvent = std::variant<Bbo, TradeTick, FundingRateUpdate, InstrumentUpdate>;
 
 // ---------- execution ----------
-struct OrderUpdate {
-  std::string symbol;
-  MarketType market = MarketType::Spot;
+// The spec's size is in base coin (spot market buys: converted by the gateway).
+struct OrderUpdate : OrderSpec {
   std::string client_oid;
   std::string order_id;
-  Side side = Side::Buy;
-  OrderType type = OrderType::Limit;
-  TimeInForce tif = TimeInForce::Gtc;
-  std::optional<Decimal> price;  // absent for market orders
-  Decimal size;                  // base coin (spot market buys: converted by the gateway)
-  Decimal filled_size;           // cumulative
+  Decimal filled_size;  // cumulative
   std::optional<Decimal> avg_price;
   OrderStatus status = OrderStatus::Acked;
-  bool reduce_only = false;
   std::string reason;           // cancel/reject reason when the venue gives one
   UnixNanos ts_event, ts_init;  // ts_event = the venue's update time (uTime)
 };

@@ -14,16 +14,8 @@
 
 namespace carry {
 
-struct PlaceOrderRequest {
-  std::string symbol;
-  MarketType market = MarketType::Spot;
+struct PlaceOrderRequest : OrderSpec {
   std::string client_oid;
-  Side side = Side::Buy;
-  OrderType type = OrderType::Limit;
-  TimeInForce tif = TimeInForce::Gtc;
-  std::optional<Decimal> price;  // required for limit orders
-  Decimal size;                  // base coin, a multiple of the lot
-  bool reduce_only = false;
 };
 
 struct CancelOrderRequest {

@@ -1,5 +1,5 @@
 #pragma once
-// What the strategy asks of the OMS (OrderIntent), what the OMS answers (SubmitResult) and what it
+// What the strategy asks of the OMS (SubmitRequest), what the OMS answers (SubmitResult) and what it
 // asks of the I/O shell (Command). The shell executes each Command on a Venue and feeds the result
 // back through OrderManager::on_*_result.
 #include <carry/core/venue.hpp>
@@ -22,15 +22,8 @@ struct QueryOrderRequest {
 
 using Command = std::variant<PlaceOrderRequest, CancelOrderRequest, AmendOrderRequest, QueryOrderRequest>;
 
-struct OrderIntent {
-  std::string symbol;
-  MarketType market = MarketType::Spot;
-  Side side = Side::Buy;
-  OrderType type = OrderType::Limit;
-  TimeInForce tif = TimeInForce::Gtc;
-  std::optional<Decimal> price;  // required for limit orders
-  Decimal size;                  // base coin, a multiple of the lot
-  bool reduce_only = false;
+// What the engine asks the OMS to place (the strategy's intent with its label).
+struct SubmitRequest : OrderSpec {
   bool chase = false;      // post-only limit only: follow the BBO (maker chaser)
   std::string client_oid;  // empty: a fresh id from the generator
   std::string tag;

@@ -21,18 +21,10 @@ bool transition_allowed(OrderStatus from, OrderStatus to) noexcept;
 // The whole table, indexed [from][to] by the enum's value (for tests and documentation).
 const std::array<std::array<bool, kOrderStatusCount>, kOrderStatusCount>& transition_table() noexcept;
 
-struct Order {
+struct Order : OrderSpec {
   std::string client_oid;
   std::string order_id;  // empty until the venue tells us
-  std::string symbol;
-  MarketType market = MarketType::Spot;
-  Side side = Side::Buy;
-  OrderType type = OrderType::Limit;
-  TimeInForce tif = TimeInForce::Gtc;
-  std::optional<Decimal> price;
-  Decimal size;
-  bool reduce_only = false;
-  std::string tag;  // the strategy's label (leg, decision id)
+  std::string tag;       // the strategy's label (leg, decision id)
 
   OrderStatus status = OrderStatus::New;
   Decimal filled;        // from Fill events, each trade id counted once

@@ -45,7 +45,7 @@ class OrderManager {
   const Instrument* instrument(std::string_view symbol, MarketType market) const noexcept;
 
   // ---- strategy side ----
-  SubmitResult submit(OrderIntent intent);
+  SubmitResult submit(SubmitRequest intent);
   // Cancels are never blocked by guards (they reduce risk). Errors: not_found, invalid_argument
   // (terminal order), duplicate (a cancel is already on the wire).
   Result<void> cancel(std::string_view client_oid, std::string_view reason = "strategy");
@@ -130,7 +130,7 @@ class OrderManager {
   Order* find_by_order_id(std::string_view order_id) noexcept;
 
   // ---- guards (order_guards.cpp), and the lookups they share (order_manager.cpp) ----
-  SubmitResult block(Guard guard, std::string reason, const OrderIntent& intent, nlohmann::json extra = {});
+  SubmitResult block(Guard guard, std::string reason, const SubmitRequest& intent, nlohmann::json extra = {});
   bool ws_stale(MonoNanos now) const noexcept;
   bool cooldown_active(std::string_view symbol, SymbolState& st, MonoNanos now);
   void count_reject(std::string_view symbol, MonoNanos now);
@@ -141,7 +141,7 @@ class OrderManager {
                Decimal replaced) const;
 
   // ---- strategy side (order_manager.cpp) ----
-  SubmitResult place(OrderIntent& in, const Proposal& p);
+  SubmitResult place(SubmitRequest& in, const Proposal& p);
   // `chase` is the chase this amend is for (it is logged once, as chase.amend), else null.
   SubmitResult amend_order(std::string_view client_oid, Decimal new_price, std::optional<Decimal> new_size,
                            const ChaseState* chase);

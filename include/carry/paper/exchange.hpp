@@ -9,7 +9,7 @@
 //   it, FOK fills all or nothing); resting limit orders fill at their price, as maker, when the
 //   opposite BBO or a trade reaches them; post-only orders that would cross are rejected;
 // - fees from the Instrument, in the quote coin (positive = paid);
-// - perp: one-way net position, USDT margin at perp_leverage; funding settles at each
+// - perp: one-way net position, USDT margin at leverage; funding settles at each
 //   next_settlement of the latest FundingRateUpdate: amount = -rate x signed size x mark price
 //   (positive rate: shorts receive);
 // - backtests on candles also feed each candle's range (on_bar, before its closing quote): from
@@ -86,15 +86,12 @@ class Exchange {
   std::size_t open_order_count() const noexcept { return open_count_; }
 
  private:
-  struct Order {
-    std::string client_oid, order_id, symbol;
-    MarketType market = MarketType::Spot;
-    Side side = Side::Buy;
-    OrderType type = OrderType::Limit;
-    TimeInForce tif = TimeInForce::Gtc;
-    Decimal price;  // limit price (zero for market orders)
-    Decimal size, filled, notional;
-    bool reduce_only = false;
+  // The spec's price is always set here: the limit price, or what a market order was priced at
+  // (its freeze); an OrderUpdate shows it for limit orders only.
+  struct Order : OrderSpec {
+    std::string client_oid, order_id;
+    Decimal filled, notional;
+    Decimal px() const { return price.value_or(Decimal{}); }
     OrderStatus status = OrderStatus::Acked;
     Decimal frozen;  // what is still frozen for it (quote, base or margin)
     std::string reason;

@@ -9,7 +9,7 @@ namespace carry::paper {
 
 struct PaperParams {
   double market_slippage_bps = 0.0;                           // market orders fill this much beyond the touch
-  int perp_leverage = 1;                                      // initial margin = notional / leverage
+  int leverage = 1;                                           // initial margin = notional / leverage
   std::map<std::string, Decimal, std::less<>> spot_balances;  // starting spot wallet, coin -> amount
   Decimal futures_usdt;                                       // starting USDT-M futures balance
   bool fill_on_trades = true;                                 // trades through a resting price fill it

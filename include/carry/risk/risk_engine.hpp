@@ -38,7 +38,7 @@ class RiskEngine final : public oms::PreTradeCheck {
 
   // Market orders (reduce-only on perps) that take every leg towards flat, each at most the
   // symbol's max order size. Cancel open orders first; call again until flat() holds.
-  std::vector<oms::OrderIntent> flatten_all() const;
+  std::vector<oms::SubmitRequest> flatten_all() const;
   bool flat() const;  // every leg below one lot
 
   double net_delta_bps(std::string_view symbol) const;

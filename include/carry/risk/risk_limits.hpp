@@ -23,12 +23,12 @@ struct RiskLimits {
   double max_net_delta_bps = 100.0;  // 0 = off
 
   // ---- kill switch triggers ----
-  Decimal max_daily_loss;                      // quote coin, UTC day; trips Reducing
-  int api_error_burst_threshold = 10;          // this many API errors ...
-  std::int64_t api_error_burst_window_s = 60;  // ... within this window trip Reducing; 0 threshold = off
-  std::int64_t md_stale_ms = 30'000;           // no market data this long on a leg with a position; 0 = off
-  Decimal funding_flip_threshold;              // funding against the perp position beyond this trips; 0 = any
-  bool halt_when_flat = true;                  // Reducing -> Halted once every leg is flat
+  Decimal daily_loss_limit;               // quote coin, UTC day; trips Reducing
+  int api_error_burst = 10;               // this many API errors ...
+  std::int64_t api_error_window_s = 60;   // ... within this window trip Reducing; 0 threshold = off
+  std::int64_t market_data_stale_s = 30;  // no market data this long on a leg with a position; 0 = off
+  Decimal funding_flip_kill_rate;         // funding against the perp position beyond this trips; 0 = any
+  bool halt_when_flat = true;             // Reducing -> Halted once every leg is flat
 };
 
 }  // namespace carry::risk

@@ -14,20 +14,12 @@
 namespace carry::store {
 
 // Current state of one of our orders (table `orders`, keyed by client_oid).
-struct OrderRecord {
+struct OrderRecord : OrderSpec {
   std::string client_oid;
   std::string order_id;
-  std::string symbol;
-  MarketType market = MarketType::Spot;
-  Side side = Side::Buy;
-  OrderType type = OrderType::Limit;
-  TimeInForce tif = TimeInForce::Gtc;
-  std::optional<Decimal> price;
-  Decimal size;
   Decimal filled_size;
   std::optional<Decimal> avg_price;
   OrderStatus status = OrderStatus::New;
-  bool reduce_only = false;
   std::string reason;
   UnixNanos created;  // first time the store saw this client_oid (kept on later upserts)
   UnixNanos updated;  // ts_event of the latest update (ts_init when the venue gave none)

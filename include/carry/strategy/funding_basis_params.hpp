@@ -40,7 +40,7 @@ struct FundingBasisParams {
   int leverage = 2;                                          // perp margin needed = notional / leverage
   // Spot inventory the strategy may sell: false = only what its own fills bought (the wallet's
   // other coins are foreign, never sold); true = the whole wallet (strategy.funding.adopt_foreign_positions).
-  bool wallet_is_inventory = false;
+  bool adopt_foreign_positions = false;
 
   // ---- execution (strategy only) ----
   int eval_interval_s = 10;         // evaluate each symbol this often (and on material change)
@@ -62,7 +62,7 @@ struct FundingBasisParams {
   int follower_retry_ms = 1000;        // an unhedged gap with no taker order in flight: retry
   double taker_max_slippage_bps = 10;  // IOC limit = touch +/- this (crossing allowance)
   double depth_penalty_bps = 5;        // assumed extra cost of the part beyond top-of-book size
-  int max_quote_age_s = 0;             // BBO older than this blocks OPEN, and a taker order on
+  int market_data_stale_s = 0;         // BBO older than this blocks OPEN, and a taker order on
                                        // that leg waits for a fresher one; 0 = no check here
 };
 

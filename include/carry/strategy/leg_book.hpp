@@ -27,11 +27,11 @@ struct Leg {
   bool has_quote = false;
   Quote quote;
   Decimal position;          // ours, signed
-  Decimal entry_cost;        // signed size x average entry price of the position
+  Decimal avg_entry;         // average entry price of the position (zero while flat)
   bool entry_known = true;   // false for adopted positions without an entry price
   bool stale_noted = false;  // a taker order waits for a fresh quote (logged once per episode)
 
-  // A fill of `delta` (signed base coin) at `price`: the position and the cost of its entry.
+  // A fill of `delta` (signed base coin) at `price`: the position and its average entry.
   void apply_fill(Decimal delta, Decimal price);
   // Start-up / reconciliation: the position as the venue has it, at `entry_price` when known.
   void adopt(Decimal size, std::optional<Decimal> entry_price);
@@ -90,7 +90,7 @@ struct LegBook {
   std::map<std::string, WorkingOrder, std::less<>> working;
   Balances balances;
   // Spot inventory a sell may use: false = only what our own fills bought, true = the whole wallet.
-  bool wallet_is_inventory = false;
+  bool adopt_foreign_positions = false;
 
   // Signed remaining size of our orders on one leg (one role when given).
   Decimal in_flight(const SymbolLegs& s, MarketType m, std::optional<LegRole> role = {}) const;
@@ -103,7 +103,7 @@ struct LegBook {
   std::optional<HedgeNeed> hedge_need(const SymbolLegs& s, MarketType m) const;
 
   void on_balance(const BalanceUpdate& b);
-  // A valid fill of one of our orders on `s`: the leg's position and entry cost, the wallet (a
+  // A valid fill of one of our orders on `s`: the leg's position and entry, the wallet (a
   // sell at once), and the order it fills (forgotten once the venue finished it and all it
   // filled has arrived).
   void apply_fill(SymbolLegs& s, const Fill& f);

@@ -1,7 +1,8 @@
 #pragma once
-// What the strategy asks for. The daemon maps each OrderIntent one-to-one onto oms::OrderIntent
+// What the strategy asks for. The daemon maps each OrderIntent one-to-one onto oms::SubmitRequest
 // (same field names; `client_oid` is pre-assigned from the shared ClientOidGenerator so fills and
 // updates can be matched back) and each CancelIntent onto OrderManager::cancel.
+#include <carry/core/order_spec.hpp>
 #include <carry/core/types.hpp>
 
 #include <optional>
@@ -18,23 +19,14 @@ enum class LegRole : std::uint8_t {
 };
 std::string_view to_string(LegRole role) noexcept;
 
-struct OrderIntent {
+// Spot sells carry no reduce-only (Bitget spot has none): they are sized from what we hold.
+struct OrderIntent : OrderSpec {
   std::string client_oid;  // pre-assigned; the OMS must use it (it is unique forever)
-  std::string symbol;
-  MarketType market = MarketType::Spot;
-  Side side = Side::Buy;
-  OrderType type = OrderType::Limit;
-  TimeInForce tif = TimeInForce::Gtc;
-  std::optional<Decimal> price;  // limit price on the instrument's tick; absent for market orders
-  Decimal size;                  // base coin, on the instrument's lot
-  bool reduce_only = false;      // perp only (Bitget spot has no reduce-only; spot sells are
-                                 // sized from what we hold instead)
-  bool chase = false;            // leaders: let the OMS maker chaser follow the BBO
+  bool chase = false;      // leaders: let the OMS maker chaser follow the BBO
   LegRole role = LegRole::Leader;
   std::string reason;  // why: "open", "close", "follow", "rebalance", "flatten:<why>"
 
-  bool post_only() const noexcept { return tif == TimeInForce::PostOnly; }
-  // Label for oms::OrderIntent::tag and the logs: "<role>:<reason>".
+  // Label for oms::SubmitRequest::tag and the logs: "<role>:<reason>".
   std::string tag() const;
 };
 

@@ -66,7 +66,7 @@ inline void add_int(QueryParams& q, std::string key, int v) {
 
 struct Acknowledged {};
 
-inline carry::OrderAck to_venue(const OrderAck& a) { return {a.order_id, a.client_oid}; }
+inline carry::OrderAck to_venue(const OrderIds& a) { return {a.order_id, a.client_oid}; }
 
 // A failure below the envelope (network, timeout, circuit...) as an Error. The REST client only
 // reports carry codes; anything else would count as a network failure.
@@ -171,7 +171,7 @@ struct Gateway::Impl {
 
   // A place/amend whose answer never came (or came garbled) may have been executed: report
   // Errc::timeout so the OMS looks the order up by clientOid before anything else.
-  Result<carry::OrderAck> order_outcome(Result<OrderAck> r, std::string_view op, const std::string& client_oid) {
+  Result<carry::OrderAck> order_outcome(Result<OrderIds> r, std::string_view op, const std::string& client_oid) {
     if (r) return to_venue(*r);
     const auto ec = r.error();
     if (ec == make_error_code(Errc::timeout) || ec == make_error_code(Errc::http_server_error) ||
@@ -191,11 +191,11 @@ struct Gateway::Impl {
   template <class T>
   Result<T> refused_request(std::string_view what, const Error& e);
   asio::awaitable<WireResult<void>> call_success(RestRequest req);
-  asio::awaitable<Result<OrderAck>> uta_place(PlaceOrderRequest req, std::function<void()> on_write);
-  asio::awaitable<Result<OrderAck>> uta_cancel(MarketType market, OrderRef ref);
+  asio::awaitable<Result<OrderIds>> uta_place(PlaceOrderRequest req, std::function<void()> on_write);
+  asio::awaitable<Result<OrderIds>> uta_cancel(MarketType market, OrderRef ref);
   asio::awaitable<Result<carry::OrderAck>> uta_amend(AmendOrderRequest req, std::function<void()> on_write);
   asio::awaitable<Result<std::optional<OrderUpdate>>> uta_order(OrderRef ref);
-  asio::awaitable<Result<std::vector<OrderRecord>>> uta_open_orders(MarketType market, std::string symbol);
+  asio::awaitable<Result<std::vector<VenueOrder>>> uta_open_orders(MarketType market, std::string symbol);
   asio::awaitable<Result<std::vector<PositionUpdate>>> uta_positions();
   asio::awaitable<Result<std::vector<BalanceUpdate>>> uta_balances();
   asio::awaitable<Result<std::vector<Fill>>> uta_fills(std::string symbol, MarketType market, UnixNanos start,

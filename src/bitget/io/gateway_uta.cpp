@@ -57,19 +57,19 @@ Result<T> Gateway::Impl::refused_request(std::string_view what, const Error& e) 
 }
 
 // ---------- orders ----------
-asio::awaitable<Result<OrderAck>> Gateway::Impl::uta_place(PlaceOrderRequest req, std::function<void()> on_write) {
+asio::awaitable<Result<OrderIds>> Gateway::Impl::uta_place(PlaceOrderRequest req, std::function<void()> on_write) {
   auto order = uta::to_order(req);
   if (!order) co_return order.error();
   auto r = uta::place_order(*order);
-  if (!r) co_return refused_request<OrderAck>("place-order", r.error());
-  co_return co_await call<OrderAck>(to_rest(std::move(*r), std::move(on_write)),
+  if (!r) co_return refused_request<OrderIds>("place-order", r.error());
+  co_return co_await call<OrderIds>(to_rest(std::move(*r), std::move(on_write)),
                                     [](const json& d) { return uta::parse_order_ack(d); });
 }
 
-asio::awaitable<Result<OrderAck>> Gateway::Impl::uta_cancel(MarketType market, OrderRef ref) {
+asio::awaitable<Result<OrderIds>> Gateway::Impl::uta_cancel(MarketType market, OrderRef ref) {
   auto r = uta::cancel_order(uta::category_of(market), ref);
-  if (!r) co_return refused_request<OrderAck>("cancel-order", r.error());
-  co_return co_await call<OrderAck>(to_rest(std::move(*r), {}), [](const json& d) { return uta::parse_order_ack(d); });
+  if (!r) co_return refused_request<OrderIds>("cancel-order", r.error());
+  co_return co_await call<OrderIds>(to_rest(std::move(*r), {}), [](const json& d) { return uta::parse_order_ack(d); });
 }
 
 // v3's modify-order amends in place and keeps the clientOid, while the OMS models an amend as a
@@ -91,15 +91,12 @@ asio::awaitable<Result<carry::OrderAck>> Gateway::Impl::uta_amend(AmendOrderRequ
   auto cancelled = co_await uta_cancel(req.market, ref);
   if (!cancelled) co_return cancelled.error();
   PlaceOrderRequest copy;
-  copy.symbol = o.symbol.empty() ? req.symbol : o.symbol;
+  copy.spec() = o.spec();
+  if (copy.symbol.empty()) copy.symbol = req.symbol;
   copy.market = req.market;
   copy.client_oid = req.new_client_oid;
-  copy.side = o.side;
-  copy.type = o.type;
-  copy.tif = o.tif;
   copy.price = req.new_price;
   copy.size = req.new_size;
-  copy.reduce_only = o.reduce_only;
   auto placed = co_await uta_place(std::move(copy), std::move(on_write));
   co_return order_outcome(std::move(placed), "amend", req.new_client_oid);
 }
@@ -108,8 +105,8 @@ asio::awaitable<Result<std::optional<OrderUpdate>>> Gateway::Impl::uta_order(Ord
   auto r = uta::order_info(ref);
   if (!r) co_return refused_request<std::optional<OrderUpdate>>("order-info", r.error());
   const UnixNanos t = now();
-  auto rec = co_await call<OrderRecord>(to_rest(std::move(*r), {}),
-                                        [t](const json& d) { return uta::parse_order_info(d, t); });
+  auto rec =
+      co_await call<VenueOrder>(to_rest(std::move(*r), {}), [t](const json& d) { return uta::parse_order_info(d, t); });
   if (!rec) {
     if (rec.error() == make_error_code(Errc::not_found)) co_return std::optional<OrderUpdate>{};
     co_return rec.error();
@@ -117,14 +114,13 @@ asio::awaitable<Result<std::optional<OrderUpdate>>> Gateway::Impl::uta_order(Ord
   co_return std::optional<OrderUpdate>{std::move(rec->order)};
 }
 
-asio::awaitable<Result<std::vector<OrderRecord>>> Gateway::Impl::uta_open_orders(MarketType market,
-                                                                                 std::string symbol) {
-  std::vector<OrderRecord> out;
+asio::awaitable<Result<std::vector<VenueOrder>>> Gateway::Impl::uta_open_orders(MarketType market, std::string symbol) {
+  std::vector<VenueOrder> out;
   std::string cursor;
   const UnixNanos t = now();
   for (int page = 0; page < kMaxPages; ++page) {
     auto r = uta::unfilled_orders(uta::category_of(market), symbol, cursor, kPage);
-    if (!r) co_return refused_request<std::vector<OrderRecord>>("unfilled-orders", r.error());
+    if (!r) co_return refused_request<std::vector<VenueOrder>>("unfilled-orders", r.error());
     auto p = co_await call<uta::OrdersPage>(to_rest(std::move(*r), {}),
                                             [t](const json& d) { return uta::parse_unfilled_orders(d, t); });
     if (!p) co_return p.error();

@@ -32,7 +32,7 @@ asio::awaitable<Result<carry::OrderAck>> Gateway::place(PlaceOrderRequest req) {
 
 asio::awaitable<Result<carry::OrderAck>> Gateway::cancel(CancelOrderRequest req) {
   OrderRef ref{req.order_id, req.client_oid};
-  Result<OrderAck> ack = make_error_code(Errc::unsupported);
+  Result<OrderIds> ack = make_error_code(Errc::unsupported);
   if (impl_->uta()) {
     ack = co_await impl_->uta_cancel(req.market, ref);
   } else if (req.market == MarketType::Perp) {
@@ -58,7 +58,7 @@ asio::awaitable<Result<carry::OrderAck>> Gateway::amend(AmendOrderRequest req) {
   auto r = co_await spot_cancel_replace(req.symbol, ref, req.new_client_oid, req.new_size, req.new_price,
                                         written_hook(req.new_client_oid));
   if (!r) {
-    co_return impl_->order_outcome(Result<OrderAck>(r.error()), "amend", req.new_client_oid);
+    co_return impl_->order_outcome(Result<OrderIds>(r.error()), "amend", req.new_client_oid);
   }
   if (!r->success) {
     impl_->events.warn("order.amend_rejected", {{"client_oid", req.client_oid}, {"msg", r->msg}});

@@ -4,7 +4,7 @@
 // that cannot be switched (a position or an order is open: 40920) stops carryd with exit 1 and
 // account.setup_failed naming the field, and nothing is traded.
 #include <carry_test/paths.hpp>
-#include "sim_fixture.hpp"
+#include <carry_test/sim_fixture.hpp>
 
 #include <carry/bitget/signer.hpp>
 #include <carry_test/process.hpp>

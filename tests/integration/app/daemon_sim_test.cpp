@@ -1,7 +1,7 @@
 // carryd trading bitget-sim, both as real processes on loopback (issue 6): the hedged open, a
 // funding settlement recorded with the right sign and amount, the close when funding flips, the
 // flatten on SIGTERM, kill -9 and restart, --dry-run touching nothing private, and --ops-check.
-#include "sim_fixture.hpp"
+#include <carry_test/sim_fixture.hpp>
 
 #include <carry_test/process.hpp>
 

@@ -4,7 +4,7 @@
 // downloading complete windows again (counted by the sim's /sim/stats), a run over complete files
 // downloads nothing, transient 429s are retried, bad arguments give one line and a non-zero exit.
 #include <carry_test/paths.hpp>
-#include "sim_process.hpp"
+#include <carry_test/sim_process.hpp>
 
 #include <carry/core/decimal.hpp>
 #include <carry/core/time.hpp>

@@ -2,7 +2,7 @@
 // open, nothing sent, no pong) is found dead within exchange.ws_dead_after_s and reconnected before
 // risk.market_data_stale_s would trip the kill switch and flatten the held hedge. The exchange's
 // clock jumping a minute mid-run costs one refused request and a re-sync, never an auth failure.
-#include "sim_fixture.hpp"
+#include <carry_test/sim_fixture.hpp>
 
 #include <carry_test/process.hpp>
 

@@ -2,7 +2,7 @@
 // Prometheus Python client's own parser, /health following the simulator's books going stale and
 // coming back, garbage at the port that must not disturb trading, and a taken port at start-up.
 // Every daemon listens on 127.0.0.1:0 and the test reads the bound address from http.listening.
-#include "sim_fixture.hpp"
+#include <carry_test/sim_fixture.hpp>
 
 #include <carry_test/process.hpp>
 

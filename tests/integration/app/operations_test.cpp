@@ -3,7 +3,7 @@
 // stand-in (alerts.telegram.api_url) get the kill-switch alert; an alert endpoint that is down or
 // never answers costs trading nothing.
 #include <carry_test/paths.hpp>
-#include "sim_fixture.hpp"
+#include <carry_test/sim_fixture.hpp>
 
 #include <carry_test/http_receiver.hpp>
 #include <carry_test/process.hpp>

@@ -3,7 +3,7 @@
 // amend or cancel, a paper run never writes the live record, one daemon per store, and
 // start_mainnet.sh hands a secret with `$` in it to carryd unchanged without exporting it.
 #include <carry_test/paths.hpp>
-#include "sim_fixture.hpp"
+#include <carry_test/sim_fixture.hpp>
 
 #include <carry_test/process.hpp>
 

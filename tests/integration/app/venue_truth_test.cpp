@@ -2,7 +2,7 @@
 // pushes dropped while the hedge opens. What the pushes did not say, the periodic reconciliation
 // reads back over REST (the order-fills endpoints): every venue fill reaches the store, and the
 // strategy never believes it is flat while the venue holds its legs (no second opening).
-#include "sim_fixture.hpp"
+#include <carry_test/sim_fixture.hpp>
 
 #include <carry_test/process.hpp>
 

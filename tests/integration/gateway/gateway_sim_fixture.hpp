@@ -3,7 +3,7 @@
 // Classic account by default, a Unified Trading Account with `kind = AccountKind::Uta` set before
 // start().
 #include <carry_test/paths.hpp>
-#include "sim_process.hpp"
+#include <carry_test/sim_process.hpp>
 
 #include <carry/bitget/io/gateway.hpp>
 #include <carry/core/event_sink.hpp>

@@ -40,8 +40,9 @@ TEST_F(GatewaySim, PerpPlaceAmendCancelWithFillsOnThePrivateChannel) {
   ASSERT_TRUE(wait_until([&] { return last_bbo("BTCUSDT", MarketType::Perp).has_value(); }));
   ASSERT_TRUE(wait_until([&] { return !exec_of<BalanceUpdate>().empty(); }));  // private stream is up
 
-  PlaceOrderRequest mkt{"BTCUSDT",        MarketType::Perp, "gw-perp-1", Side::Buy, OrderType::Market,
-                        TimeInForce::Gtc, std::nullopt,     "0.010"_dec, false};
+  PlaceOrderRequest mkt{
+      {"BTCUSDT", MarketType::Perp, Side::Buy, OrderType::Market, TimeInForce::Gtc, std::nullopt, "0.010"_dec, false},
+      "gw-perp-1"};
   auto ack = run(gw->place(mkt));
   ASSERT_TRUE(ack && *ack) << (ack ? ack->error().message() : "no answer");
   EXPECT_EQ((*ack)->client_oid, "gw-perp-1");
@@ -55,8 +56,9 @@ TEST_F(GatewaySim, PerpPlaceAmendCancelWithFillsOnThePrivateChannel) {
 
   const auto bbo = *last_bbo("BTCUSDT", MarketType::Perp);
   const Decimal far = (bbo.bid_price * "0.9"_dec).round_to_step("0.1"_dec, Rounding::Down).value();
-  PlaceOrderRequest rest{"BTCUSDT", MarketType::Perp, "gw-perp-2", Side::Buy, OrderType::Limit, TimeInForce::PostOnly,
-                         far,       "0.010"_dec,      false};
+  PlaceOrderRequest rest{
+      {"BTCUSDT", MarketType::Perp, Side::Buy, OrderType::Limit, TimeInForce::PostOnly, far, "0.010"_dec, false},
+      "gw-perp-2"};
   ASSERT_TRUE(run(gw->place(rest)).value());
   ASSERT_TRUE(wait_until([&] { return has_order_status("gw-perp-2", OrderStatus::Acked); }));
   AmendOrderRequest amend{"BTCUSDT", MarketType::Perp, "gw-perp-2", "", "gw-perp-3", far - "1"_dec, "0.020"_dec};
@@ -95,8 +97,9 @@ TEST_F(GatewaySim, AccountSettingsAreReadAndSetAndARefusalKeepsTheExchangesCode)
   EXPECT_EQ((*after)->isolated_short_leverage, "3"_dec);
 
   // A position open: the position mode cannot switch; the error carries Bitget's code and message.
-  PlaceOrderRequest mkt{"BTCUSDT",        MarketType::Perp, "gw-acct-1", Side::Buy, OrderType::Market,
-                        TimeInForce::Gtc, std::nullopt,     "0.010"_dec, false};
+  PlaceOrderRequest mkt{
+      {"BTCUSDT", MarketType::Perp, Side::Buy, OrderType::Market, TimeInForce::Gtc, std::nullopt, "0.010"_dec, false},
+      "gw-acct-1"};
   ASSERT_TRUE(run(gw->place(mkt)).value());
   ASSERT_TRUE(wait_until([&] { return admin("GET", "/sim/accounts")["gw-key"]["positions"].size() == 1u; }));
   auto hedge = run(gw->set_position_mode(bitget::PositionMode::Hedge));
@@ -125,23 +128,19 @@ TEST_F(GatewaySim, SpotPlaceCancelReplaceWithFills) {
   ASSERT_TRUE(wait_until([&] { return !exec_of<BalanceUpdate>().empty(); }));
   const auto bbo = *last_bbo("BTCUSDT", MarketType::Spot);
   // A limit buy above the ask crosses: taker fill at the ask.
-  PlaceOrderRequest cross{"BTCUSDT",
-                          MarketType::Spot,
-                          "gw-spot-1",
-                          Side::Buy,
-                          OrderType::Limit,
-                          TimeInForce::Gtc,
-                          (bbo.ask_price * "1.01"_dec).round_to_step("0.01"_dec, Rounding::Down).value(),
-                          "0.001000"_dec,
-                          false};
+  PlaceOrderRequest cross{
+      {"BTCUSDT", MarketType::Spot, Side::Buy, OrderType::Limit, TimeInForce::Gtc,
+       (bbo.ask_price * "1.01"_dec).round_to_step("0.01"_dec, Rounding::Down).value(), "0.001000"_dec, false},
+      "gw-spot-1"};
   auto cross_ack = run(gw->place(cross));
   ASSERT_TRUE(cross_ack && *cross_ack) << (cross_ack ? cross_ack->error().message() : "no answer");
   const std::string spot_id = (*cross_ack)->order_id;
   EXPECT_TRUE(wait_until([&] { return has_fill(spot_id) && has_order_status("gw-spot-1", OrderStatus::Filled); }));
 
   const Decimal far = (bbo.bid_price * "0.9"_dec).round_to_step("0.01"_dec, Rounding::Down).value();
-  ASSERT_TRUE(run(gw->place(PlaceOrderRequest{"BTCUSDT", MarketType::Spot, "gw-spot-2", Side::Buy, OrderType::Limit,
-                                              TimeInForce::PostOnly, far, "0.001000"_dec, false}))
+  ASSERT_TRUE(run(gw->place(PlaceOrderRequest{{"BTCUSDT", MarketType::Spot, Side::Buy, OrderType::Limit,
+                                               TimeInForce::PostOnly, far, "0.001000"_dec, false},
+                                              "gw-spot-2"}))
                   .value());
   ASSERT_TRUE(wait_until([&] { return has_order_status("gw-spot-2", OrderStatus::Acked); }));
   auto am = run(gw->amend(
@@ -318,8 +317,9 @@ TEST_F(GatewaySim, DroppedFillPushIsRecoveredFromRest) {
   start();
   ASSERT_TRUE(wait_until([&] { return !exec_of<BalanceUpdate>().empty(); }));
   admin("POST", "/sim/faults", R"({"push_drop_next":1,"push_channels":["fill"]})");
-  PlaceOrderRequest mkt{"BTCUSDT",        MarketType::Perp, "gw-drop-1", Side::Sell, OrderType::Market,
-                        TimeInForce::Gtc, std::nullopt,     "0.010"_dec, false};
+  PlaceOrderRequest mkt{
+      {"BTCUSDT", MarketType::Perp, Side::Sell, OrderType::Market, TimeInForce::Gtc, std::nullopt, "0.010"_dec, false},
+      "gw-drop-1"};
   auto ack = run(gw->place(mkt));
   ASSERT_TRUE(ack && *ack);
   ASSERT_TRUE(wait_until([&] { return has_order_status("gw-drop-1", OrderStatus::Filled); }));
@@ -351,8 +351,9 @@ TEST_F(GatewaySim, DuplicatedPrivatePushesCarryTheSameTradeId) {
   start();
   ASSERT_TRUE(wait_until([&] { return !exec_of<BalanceUpdate>().empty(); }));
   admin("POST", "/sim/faults", R"({"push_duplicate_rate":1.0,"push_channels":["fill"]})");
-  auto ack = run(gw->place(PlaceOrderRequest{"BTCUSDT", MarketType::Perp, "gw-dup-1", Side::Buy, OrderType::Market,
-                                             TimeInForce::Gtc, std::nullopt, "0.010"_dec, false}));
+  auto ack = run(gw->place(PlaceOrderRequest{
+      {"BTCUSDT", MarketType::Perp, Side::Buy, OrderType::Market, TimeInForce::Gtc, std::nullopt, "0.010"_dec, false},
+      "gw-dup-1"}));
   ASSERT_TRUE(ack && *ack);
   const std::string id = (*ack)->order_id;
   ASSERT_TRUE(wait_until([&] {

@@ -58,8 +58,9 @@ TEST_F(UtaGatewaySim, InstrumentsFundingAndTickersComeFromV3) {
 
 TEST_F(UtaGatewaySim, PerpOrdersRoundTripAndAnAmendReplacesUnderTheNewClientOid) {
   start();
-  PlaceOrderRequest mkt{"BTCUSDT",        MarketType::Perp, "uta-perp-1", Side::Sell, OrderType::Market,
-                        TimeInForce::Gtc, std::nullopt,     "0.010"_dec,  false};
+  PlaceOrderRequest mkt{
+      {"BTCUSDT", MarketType::Perp, Side::Sell, OrderType::Market, TimeInForce::Gtc, std::nullopt, "0.010"_dec, false},
+      "uta-perp-1"};
   auto ack = run(gw->place(mkt));
   ASSERT_TRUE(ack && *ack) << (ack ? ack->error().message() : "no answer");
   EXPECT_EQ((*ack)->client_oid, "uta-perp-1");
@@ -84,8 +85,9 @@ TEST_F(UtaGatewaySim, PerpOrdersRoundTripAndAnAmendReplacesUnderTheNewClientOid)
   // under the new clientOid at the new price and size.
   const bitget::Ticker t = ticker(MarketType::Perp);
   const Decimal far = (t.bbo.bid_price * "0.9"_dec).round_to_step("0.1"_dec, Rounding::Down).value();
-  PlaceOrderRequest rest{"BTCUSDT", MarketType::Perp, "uta-perp-2", Side::Buy, OrderType::Limit, TimeInForce::PostOnly,
-                         far,       "0.010"_dec,      false};
+  PlaceOrderRequest rest{
+      {"BTCUSDT", MarketType::Perp, Side::Buy, OrderType::Limit, TimeInForce::PostOnly, far, "0.010"_dec, false},
+      "uta-perp-2"};
   ASSERT_TRUE(run(gw->place(rest)).value());
   AmendOrderRequest amend{"BTCUSDT", MarketType::Perp, "uta-perp-2", "", "uta-perp-3", far - "1"_dec, "0.020"_dec};
   auto am = run(gw->amend(amend));
@@ -129,15 +131,10 @@ TEST_F(UtaGatewaySim, OneWalletIsReportedAsSharedBySpotAndPerpAndSpotOrdersFill)
   EXPECT_TRUE(spot_usdt->available.is_positive());
 
   const bitget::Ticker t = ticker(MarketType::Spot);
-  PlaceOrderRequest cross{"BTCUSDT",
-                          MarketType::Spot,
-                          "uta-spot-1",
-                          Side::Buy,
-                          OrderType::Limit,
-                          TimeInForce::Gtc,
-                          (t.bbo.ask_price * "1.01"_dec).round_to_step("0.01"_dec, Rounding::Down).value(),
-                          "0.001000"_dec,
-                          false};
+  PlaceOrderRequest cross{
+      {"BTCUSDT", MarketType::Spot, Side::Buy, OrderType::Limit, TimeInForce::Gtc,
+       (t.bbo.ask_price * "1.01"_dec).round_to_step("0.01"_dec, Rounding::Down).value(), "0.001000"_dec, false},
+      "uta-spot-1"};
   auto ack = run(gw->place(cross));
   ASSERT_TRUE(ack && *ack) << (ack ? ack->error().message() : "no answer");
   ASSERT_TRUE(wait_until([&] {
@@ -157,8 +154,9 @@ TEST_F(UtaGatewaySim, OneWalletIsReportedAsSharedBySpotAndPerpAndSpotOrdersFill)
 
 TEST_F(UtaGatewaySim, SettledFundingIsReadFromTheFinancialRecords) {
   start({"--funding-interval", "2"});
-  PlaceOrderRequest mkt{"BTCUSDT",        MarketType::Perp, "uta-fund-1", Side::Sell, OrderType::Market,
-                        TimeInForce::Gtc, std::nullopt,     "0.010"_dec,  false};
+  PlaceOrderRequest mkt{
+      {"BTCUSDT", MarketType::Perp, Side::Sell, OrderType::Market, TimeInForce::Gtc, std::nullopt, "0.010"_dec, false},
+      "uta-fund-1"};
   ASSERT_TRUE(run(gw->place(mkt)).value());
   const UnixNanos since = clock.now() - std::chrono::minutes(1);
   std::vector<FundingPayment> got;
@@ -204,8 +202,9 @@ TEST_F(UtaGatewaySim, AccountSettingsAreReadFromV3AndHoldModeIsAccountWide) {
   ASSERT_TRUE(run(gw->set_position_mode(bitget::PositionMode::OneWay)).value());
 
   // A position open: the hold mode cannot switch, and the error keeps the venue's code.
-  PlaceOrderRequest mkt{"BTCUSDT",        MarketType::Perp, "uta-acct-1", Side::Buy, OrderType::Market,
-                        TimeInForce::Gtc, std::nullopt,     "0.010"_dec,  false};
+  PlaceOrderRequest mkt{
+      {"BTCUSDT", MarketType::Perp, Side::Buy, OrderType::Market, TimeInForce::Gtc, std::nullopt, "0.010"_dec, false},
+      "uta-acct-1"};
   ASSERT_TRUE(run(gw->place(mkt)).value());
   auto refused = run(gw->set_position_mode(bitget::PositionMode::Hedge));
   ASSERT_TRUE(refused.has_value());

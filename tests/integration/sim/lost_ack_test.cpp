@@ -2,7 +2,7 @@
 // connection without an answer or answers 503. The order exists on the venue all the same: the
 // signed order-detail read and the /sim/orders ledger find it by its clientOid.
 #include <carry_test/paths.hpp>
-#include "sim_process.hpp"
+#include <carry_test/sim_process.hpp>
 
 #include <carry/bitget/signer.hpp>
 

@@ -1,7 +1,7 @@
 // bitget-sim as a real process on an ephemeral loopback port: ready line, REST over sockets,
 // signature verification, WebSocket ping/login, clean shutdown, CLI errors.
-#include "sim_process.hpp"
 #include <carry_test/paths.hpp>
+#include <carry_test/sim_process.hpp>
 
 #include <carry/bitget/signer.hpp>
 

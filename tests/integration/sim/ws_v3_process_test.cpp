@@ -2,7 +2,7 @@
 // UtaFastBboParser reads, a UTA login, and the ws_service_upgrade one-shot (Bitget's 30033
 // warning on every open connection, v2 and v3, then the close).
 #include <carry_test/paths.hpp>
-#include "sim_process.hpp"
+#include <carry_test/sim_process.hpp>
 
 #include <carry/bitget/fast_bbo.hpp>
 #include <carry/bitget/signer.hpp>

@@ -19,6 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include <carry_test/temp_dir.hpp>
+
 namespace carry_test {
 
 // Polls `done` until it returns true or the deadline passes; returns the last result.
@@ -45,33 +47,6 @@ inline std::vector<std::string> read_lines(const std::filesystem::path& p) {
   for (std::string l; std::getline(in, l);) lines.push_back(l);
   return lines;
 }
-
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag = "carry") {
-    static int counter = 0;
-    path_ = std::filesystem::temp_directory_path() /
-            (tag + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    if (std::getenv("CARRY_TEST_KEEP") != nullptr) return;  // left for a post-mortem
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name) << text;
-    return file(name);
-  }
-
- private:
-  std::filesystem::path path_;
-};
 
 class Process {
  public:

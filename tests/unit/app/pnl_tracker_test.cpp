@@ -104,9 +104,11 @@ TEST(PnlTracker, AdoptedLegIsCostedAtTheMidWhenThereIsOne) {
   t.adopt(MarketType::Spot, "2"_dec, "50"_dec);
   EXPECT_EQ(t.position(MarketType::Spot), "2"_dec);
   EXPECT_EQ(t.entry_price(MarketType::Spot), "50"_dec);
-  t.adopt(MarketType::Spot, "4"_dec, std::nullopt);  // no quote: the cost stays
+  // No quote: the entry stays (the added coins are not costed at zero, which would book their
+  // whole value as profit).
+  t.adopt(MarketType::Spot, "4"_dec, std::nullopt);
   EXPECT_EQ(t.position(MarketType::Spot), "4"_dec);
-  EXPECT_EQ(t.entry_price(MarketType::Spot), "25"_dec);
+  EXPECT_EQ(t.entry_price(MarketType::Spot), "50"_dec);
   t.adopt(MarketType::Perp, "-1"_dec, "60"_dec);
   EXPECT_EQ(t.entry_price(MarketType::Perp), "60"_dec);
 }

@@ -1,7 +1,7 @@
 #include <carry/monitor/daily_report.hpp>
 #include <carry_test/paths.hpp>
 
-#include "../store/temp_dir.hpp"
+#include <carry_test/temp_dir.hpp>
 
 #include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
@@ -12,7 +12,7 @@
 
 using namespace carry;
 using namespace carry::monitor;
-using carry::store::testing::TempDir;
+using carry_test::TempDir;
 
 namespace {
 

@@ -1,6 +1,6 @@
 // Scenario tests: the OMS against a venue played by hand, asserting final orders, positions and
 // the emitted events. (Scenarios against paper::Exchange live in tests/unit/paper.)
-#include "oms_fixture.hpp"
+#include <carry_test/oms_fixture.hpp>
 
 using namespace carry;
 using namespace carry::oms;

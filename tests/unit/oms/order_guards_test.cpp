@@ -1,6 +1,6 @@
 // The pre-trade guards that submit and amend share: an amend is judged by the same guards as a new
 // order for what it changes (price, size).
-#include "oms_fixture.hpp"
+#include <carry_test/oms_fixture.hpp>
 
 using namespace carry;
 using namespace carry::oms;

@@ -1,4 +1,4 @@
-#include "oms_fixture.hpp"
+#include <carry_test/oms_fixture.hpp>
 
 using namespace carry;
 using namespace carry::oms;
@@ -56,7 +56,7 @@ TEST_F(OrderManagerTest, SubmitQueuesOnePlaceCommandWithAFreshClientId) {
 
 TEST_F(OrderManagerTest, InvalidIntentsAreRefusedWithTheirReason) {
   struct Case {
-    OrderIntent in;
+    SubmitRequest in;
     std::string reason;
   };
   auto off_lot = limit(MarketType::Spot, Side::Buy, "100", "0.0015");
@@ -485,7 +485,7 @@ TEST(OrderManagerLogOff, OrdersWorkWithoutBuildingEventsNobodyKeeps) {
   params.ws_stale_block_ms = 0;
   OrderManager oms(params, ids, off, clock);
   oms.add_instrument(make_instrument(MarketType::Perp));
-  OrderIntent in;
+  SubmitRequest in;
   in.symbol = "BTCUSDT";
   in.market = MarketType::Perp;
   in.side = Side::Buy;
@@ -496,7 +496,7 @@ TEST(OrderManagerLogOff, OrdersWorkWithoutBuildingEventsNobodyKeeps) {
   ASSERT_EQ(oms.take_commands().size(), 1u);
   ASSERT_TRUE(oms.cancel(r.client_oid, "test"));
   EXPECT_EQ(oms.take_commands().size(), 1u);
-  OrderIntent bad = in;
+  SubmitRequest bad = in;
   bad.size = Decimal{};
   const auto blocked = oms.submit(bad);  // a guard's refusal still says why
   EXPECT_FALSE(blocked.accepted());

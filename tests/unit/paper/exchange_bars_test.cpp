@@ -1,6 +1,6 @@
 // The bar fill rule of the paper venue (backtests on candles): each rule pinned on hand-made bars.
 // A bar is one hour long and known at its end; the quote that follows it is the bar's close.
-#include "paper_fixture.hpp"
+#include <carry_test/paper_fixture.hpp>
 
 using namespace carry;
 using namespace carry::paper;

@@ -1,4 +1,4 @@
-#include "paper_fixture.hpp"
+#include <carry_test/paper_fixture.hpp>
 
 #include <set>
 

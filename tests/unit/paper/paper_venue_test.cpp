@@ -1,6 +1,6 @@
 #include <carry/paper/paper_venue.hpp>
 
-#include "paper_fixture.hpp"
+#include <carry_test/paper_fixture.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>

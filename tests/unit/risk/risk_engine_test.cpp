@@ -1,6 +1,6 @@
 #include <carry/risk/risk_engine.hpp>
 
-#include "../oms/oms_fixture.hpp"
+#include <carry_test/oms_fixture.hpp>
 
 using namespace carry;
 using namespace carry::oms;
@@ -47,7 +47,7 @@ class RiskTest : public OmsTest {
     oms->on_exec(fill(id, "T" + id, price, size));
     commands();
   }
-  std::string blocked_rule(OrderIntent in) {
+  std::string blocked_rule(SubmitRequest in) {
     auto r = oms->submit(std::move(in));
     return r.accepted() ? "" : r.reason;
   }
@@ -99,7 +99,7 @@ TEST_F(RiskTest, UnhedgedLegBlocksMoreOfTheSameButNotTheHedge) {
 }
 
 TEST_F(RiskTest, DailyLossTripsReducingThenFlatHalts) {
-  limits.max_daily_loss = Decimal::from_units(5);
+  limits.daily_loss_limit = Decimal::from_units(5);
   build_risk();
   fill_now(MarketType::Perp, Side::Buy, "1", "100");
   risk->on_timer();                          // day start
@@ -120,8 +120,8 @@ TEST_F(RiskTest, DailyLossTripsReducingThenFlatHalts) {
 }
 
 TEST_F(RiskTest, ApiErrorBurstTrips) {
-  limits.api_error_burst_threshold = 3;
-  limits.api_error_burst_window_s = 10;
+  limits.api_error_burst = 3;
+  limits.api_error_window_s = 10;
   build_risk();
   risk->on_api_result(make_error_code(Errc::exchange_rejected));  // a business refusal is not API trouble
   risk->on_api_result(make_error_code(Errc::timeout));
@@ -135,7 +135,7 @@ TEST_F(RiskTest, ApiErrorBurstTrips) {
 }
 
 TEST_F(RiskTest, MarketDataStalenessTripsOnlyWithAPosition) {
-  limits.md_stale_ms = 10'000;
+  limits.market_data_stale_s = 10;
   build_risk();
   clock.advance(20s);
   risk->on_timer();
@@ -153,7 +153,7 @@ TEST_F(RiskTest, MarketDataStalenessTripsOnlyWithAPosition) {
 
 // NTP steps the host's wall clock: a jump forward is no silence and a jump back hides none.
 TEST_F(RiskTest, MarketDataStalenessRunsOnMonotonicTimeNotTheWallClock) {
-  limits.md_stale_ms = 10'000;
+  limits.market_data_stale_s = 10;
   build_risk();
   fill_now(MarketType::Perp, Side::Sell, "0.1", "100.2");
   feed_bbo(MarketType::Perp, "100", "100.2");
@@ -175,10 +175,10 @@ TEST_F(RiskTest, MarketDataStalenessRunsOnMonotonicTimeNotTheWallClock) {
 }
 
 // Found by the fault soak (seed 7): carryd feeds the risk engine market data only once trading
-// is enabled, so a position adopted after a start-up reconcile slower than md_stale_ms (429/5xx
+// is enabled, so a position adopted after a start-up reconcile slower than market_data_stale_s (429/5xx
 // retries) tripped md_stale on its first timer although the market data was flowing.
 TEST_F(RiskTest, AHeldLegWithoutDataYetIsStaleOnlyMdStaleAfterItWasFirstSeen) {
-  limits.md_stale_ms = 10'000;
+  limits.market_data_stale_s = 10;
   RiskEngine fresh(limits, sink, clock);  // no market data fed to it at all
   fresh.attach(*oms);
   clock.advance(40s);
@@ -209,7 +209,7 @@ TEST_F(RiskTest, FundingTurningAgainstTheShortTrips) {
 }
 
 TEST_F(RiskTest, FundingFlipThresholdToleratesSmallNegativeRates) {
-  limits.funding_flip_threshold = "0.0001"_dec;
+  limits.funding_flip_kill_rate = "0.0001"_dec;
   build_risk();
   fill_now(MarketType::Perp, Side::Sell, "0.1", "100.2");
   FundingRateUpdate f;

@@ -2,7 +2,7 @@
 
 #include <carry/core/client_oid.hpp>
 
-#include "temp_dir.hpp"
+#include <carry_test/temp_dir.hpp>
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 
 using namespace carry;
 using namespace carry::store;
-using carry::store::testing::TempDir;
+using carry_test::TempDir;
 
 TEST(ClientIdCounter, StartsAtZeroAndReservesDurably) {
   TempDir dir;

@@ -1,13 +1,13 @@
 #include <carry/store/repo.hpp>
 
-#include "temp_dir.hpp"
+#include <carry_test/temp_dir.hpp>
 
 #include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 
 using namespace carry;
 using namespace carry::store;
-using carry::store::testing::TempDir;
+using carry_test::TempDir;
 
 namespace {
 
@@ -81,14 +81,14 @@ TEST(Repo, ReopenIsIdempotentAndKeepsData) {
 TEST(Repo, RefusesADatabaseNewerThanTheBuild) {
   TempDir dir;
   {
-    SQLite::Database db(dir.file().string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    SQLite::Database db(dir.file(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     db.exec("PRAGMA user_version = " + std::to_string(Repo::kSchemaVersion + 1));
   }
   try {
     Repo repo(dir.file());
     FAIL() << "opened a newer schema";
   } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find(dir.file().string()), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(dir.file()), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("newer"), std::string::npos) << e.what();
   }
 }
@@ -343,7 +343,7 @@ TEST(Repo, BadStoredDecimalNamesTheColumn) {
     ASSERT_TRUE(repo.insert_fill(make_fill("t1", kDay)));
   }
   {
-    SQLite::Database db(dir.file().string(), SQLite::OPEN_READWRITE);
+    SQLite::Database db(dir.file(), SQLite::OPEN_READWRITE);
     db.exec("UPDATE fills SET price = '97,000.1'");
   }
   Repo repo(dir.file());

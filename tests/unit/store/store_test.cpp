@@ -1,6 +1,6 @@
 #include <carry/store/store.hpp>
 
-#include "temp_dir.hpp"
+#include <carry_test/temp_dir.hpp>
 
 #include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
@@ -12,7 +12,7 @@
 
 using namespace carry;
 using namespace carry::store;
-using carry::store::testing::TempDir;
+using carry_test::TempDir;
 
 namespace {
 
@@ -222,7 +222,7 @@ TEST_F(StoreTest, RetriesWhileAnotherConnectionHoldsTheLock) {
   opts.busy_backoff_max = std::chrono::milliseconds(5);
   Store store(dir.file(), io.get_executor(), sink, opts);
 
-  SQLite::Database other(dir.file().string(), SQLite::OPEN_READWRITE);
+  SQLite::Database other(dir.file(), SQLite::OPEN_READWRITE);
   other.exec("BEGIN IMMEDIATE");  // holds the write lock
   store.append(make_fill(1));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -239,7 +239,7 @@ TEST_F(StoreTest, JournalIsWal) {
   Store store(dir.file(), io.get_executor(), sink);
   store.append(make_fill(1));
   EXPECT_EQ(store.run_sync([](Repo& r) -> Result<std::string> { return r.journal_mode(); }).value(), "wal");
-  EXPECT_TRUE(std::filesystem::exists(dir.file().string() + "-wal"));
+  EXPECT_TRUE(std::filesystem::exists(dir.file() + "-wal"));
 }
 
 TEST_F(StoreTest, OpenFailureNamesTheFile) {

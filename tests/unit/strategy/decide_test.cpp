@@ -1,7 +1,7 @@
 // decide(): the funding-basis decision as a pure function, one table row per branch.
 #include <carry/strategy/decide.hpp>
 
-#include "strategy_fixture.hpp"
+#include <carry_test/strategy_fixture.hpp>
 
 #include <gtest/gtest.h>
 
@@ -72,7 +72,7 @@ const std::vector<Case>& cases() {
       {"opens_negative_funding_from_spot_inventory",
        [](Scene& s) {
          s.rate("-0.001");
-         s.p.wallet_is_inventory = true;
+         s.p.adopt_foreign_positions = true;
          s.book.balances.spot["ETH"] = "20"_dec;
        },
        K::Open, "funding_negative", Step::Open},
@@ -101,7 +101,7 @@ const std::vector<Case>& cases() {
        "funding_stale", Step::None},
       {"old_quotes_block_an_open",
        [](Scene& s) {
-         s.p.max_quote_age_s = 5;
+         s.p.market_data_stale_s = 5;
          s.st.spot.quote.received = s.now.mono - 10s;
        },
        K::Hold, "quote_stale", Step::None},
@@ -234,7 +234,7 @@ TEST(DecideDetail, OpenCarriesDirectionSizeAndNumbers) {
 TEST(DecideDetail, NegativeOpenSellsSpot) {
   Scene s;
   s.rate("-0.001");
-  s.p.wallet_is_inventory = true;
+  s.p.adopt_foreign_positions = true;
   s.book.balances.spot["ETH"] = "20"_dec;
   const Verdict v = s.decide();
   ASSERT_TRUE(v.decision);

@@ -12,7 +12,7 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST_F(FundingBasisTest, AWallClockStepForwardTimesNothingOut) {
-  params.max_quote_age_s = 30;
+  params.market_data_stale_s = 30;
   make();
   const OrderIntent leader = funding("0.001").orders.at(0);
   clock.step_wall(10min);  // more than leader_timeout_s, order_expiry_s and the quote age

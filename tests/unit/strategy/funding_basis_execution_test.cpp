@@ -45,7 +45,7 @@ TEST_F(FundingBasisTest, EachLeaderFillProducesAFollowerOfTheSameSize) {
 }
 
 TEST_F(FundingBasisTest, AHedgeIsNeverPricedOffAStaleQuoteAndGoesOutOnTheNextFreshOne) {
-  params.max_quote_age_s = 30;
+  params.market_data_stale_s = 30;
   make();
   const OrderIntent leader = funding("0.001").orders.at(0);
   advance(31s);  // the spot stream went quiet for longer than the staleness threshold
@@ -384,7 +384,7 @@ TEST_F(FundingBasisTest, FlattenAllBringsBothLegsToZeroWithReducingOrders) {
 }
 
 TEST_F(FundingBasisTest, FlattenDuringOpeningCancelsTheLeaderAndBuysBackSoldInventory) {
-  params.wallet_is_inventory = true;  // the wallet's ETH adopted as Carry's inventory
+  params.adopt_foreign_positions = true;  // the wallet's ETH adopted as Carry's inventory
   make();
   balances("100000", "4");
   const OrderIntent leader = funding("-0.001").orders.at(0);    // perp buy 4 leads

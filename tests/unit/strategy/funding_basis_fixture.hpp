@@ -3,7 +3,7 @@
 // and helpers that play the venue: quotes, funding, balances, fills and order updates.
 #include <carry/strategy/funding_basis.hpp>
 
-#include "strategy_fixture.hpp"
+#include <carry_test/strategy_fixture.hpp>
 
 #include <gtest/gtest.h>
 
@@ -105,14 +105,8 @@ struct FundingBasisTest : ::testing::Test {
   Actions update(const OrderIntent& in, OrderStatus status, const char* filled = "0",
                  std::optional<std::string> client_oid = {}) {
     OrderUpdate u;
-    u.symbol = in.symbol;
-    u.market = in.market;
+    u.spec() = in.spec();
     u.client_oid = client_oid ? *client_oid : in.client_oid;
-    u.side = in.side;
-    u.type = in.type;
-    u.tif = in.tif;
-    u.price = in.price;
-    u.size = in.size;
     u.filled_size = Decimal::parse(filled).value();
     u.status = status;
     u.ts_event = u.ts_init = now();

@@ -223,9 +223,9 @@ TEST_F(FundingBasisTest, NoBasisStopOffTheCadenceAgainstALegQuotedLongBefore) {
   EXPECT_EQ(view().mode, SymbolMode::Open);
 }
 
-// Quotes older than max_quote_age_s (carryd: risk.market_data_stale_s) never open a position.
+// Quotes older than market_data_stale_s (carryd: risk.market_data_stale_s) never open a position.
 TEST_F(FundingBasisTest, NoOpenOnQuotesOlderThanTheMaximumAge) {
-  params.max_quote_age_s = 30;
+  params.market_data_stale_s = 30;
   make();
   advance(31s);
   Actions a = funding("0.001");
@@ -561,7 +561,7 @@ TEST_F(FundingBasisTest, NegativeFundingNeverSellsSpotWeDoNotHold) {
   EXPECT_TRUE(a.orders.empty());
 
   // Adopted (strategy.funding.adopt_foreign_positions): open 4, leader perp buy, follower spot sell.
-  params.wallet_is_inventory = true;
+  params.adopt_foreign_positions = true;
   make();
   balances("100000", "4");
   a = funding("-0.001");

@@ -1,6 +1,6 @@
 #include <carry/strategy/sizing.hpp>
 
-#include "strategy_fixture.hpp"
+#include <carry_test/strategy_fixture.hpp>
 
 #include <gtest/gtest.h>
 

@@ -1,30 +1,17 @@
 #include <carry/strategy/universe.hpp>
+#include <carry_test/strategy_fixture.hpp>
 
 #include <gtest/gtest.h>
 
 namespace carry::strategy {
 namespace {
 
-Instrument inst(const std::string& symbol, MarketType m) {
-  Instrument i;
-  i.symbol = symbol;
-  i.market = m;
-  i.base_coin = symbol.substr(0, symbol.size() - 4);
-  i.quote_coin = "USDT";
-  i.tick = "0.01"_dec;
-  i.lot = "0.0001"_dec;
-  i.maker_fee = m == MarketType::Spot ? "0.001"_dec : "0.0002"_dec;
-  i.taker_fee = m == MarketType::Spot ? "0.001"_dec : "0.0006"_dec;
-  i.funding_interval_hours = m == MarketType::Perp ? 8 : 0;
-  return i;
-}
-
 // bid 99.99 / ask 100.01 on both legs (basis 0, half spread 1 bp), 1,000 base coin at the touch.
 UniverseCandidate cand(const std::string& symbol, double rate) {
   UniverseCandidate c;
   c.symbol = symbol;
-  c.spot = inst(symbol, MarketType::Spot);
-  c.perp = inst(symbol, MarketType::Perp);
+  c.spot = test::spot_instrument(symbol);
+  c.perp = test::perp_instrument(symbol);
   c.spot_quote = c.perp_quote = QuoteSide{"99.99"_dec, "1000"_dec, "100.01"_dec, "1000"_dec};
   c.funding_rate = rate;
   c.perp_quote_volume_24h = c.spot_quote_volume_24h = 50e6;

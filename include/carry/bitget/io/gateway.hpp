@@ -153,26 +153,26 @@ class Gateway final : public Venue {
   boost::asio::awaitable<Result<DepthSnapshot>> depth(std::string symbol, MarketType market, int limit = 0);
 
   // ---- typed private REST (Classic v2): trading, USDT-M perpetual ----
-  boost::asio::awaitable<Result<OrderAck>> perp_place(PerpOrderRequest r, std::function<void()> on_write = {});
+  boost::asio::awaitable<Result<OrderIds>> perp_place(PerpOrderRequest r, std::function<void()> on_write = {});
   boost::asio::awaitable<Result<BatchResult>> perp_batch_place(std::vector<PerpOrderRequest> orders);
-  boost::asio::awaitable<Result<OrderAck>> perp_cancel(std::string symbol, OrderRef ref);
-  boost::asio::awaitable<Result<OrderAck>> perp_modify(std::string symbol, OrderRef ref, std::string new_client_oid,
+  boost::asio::awaitable<Result<OrderIds>> perp_cancel(std::string symbol, OrderRef ref);
+  boost::asio::awaitable<Result<OrderIds>> perp_modify(std::string symbol, OrderRef ref, std::string new_client_oid,
                                                        Decimal new_size, Decimal new_price,
                                                        std::function<void()> on_write = {});
-  boost::asio::awaitable<Result<std::vector<OrderRecord>>> perp_open_orders(std::string symbol = {});
-  boost::asio::awaitable<Result<OrderRecord>> perp_order_detail(std::string symbol, OrderRef ref);
+  boost::asio::awaitable<Result<std::vector<VenueOrder>>> perp_open_orders(std::string symbol = {});
+  boost::asio::awaitable<Result<VenueOrder>> perp_order_detail(std::string symbol, OrderRef ref);
   boost::asio::awaitable<Result<FillsPage>> perp_fills(FillsQuery q);
 
   // ---- typed private REST (Classic v2): trading, spot ----
-  boost::asio::awaitable<Result<OrderAck>> spot_place(SpotOrderRequest r, std::function<void()> on_write = {});
-  boost::asio::awaitable<Result<OrderAck>> spot_cancel(std::string symbol, OrderRef ref);
+  boost::asio::awaitable<Result<OrderIds>> spot_place(SpotOrderRequest r, std::function<void()> on_write = {});
+  boost::asio::awaitable<Result<OrderIds>> spot_cancel(std::string symbol, OrderRef ref);
   boost::asio::awaitable<Result<CancelReplaceAck>> spot_cancel_replace(std::string symbol, OrderRef ref,
                                                                        std::string new_client_oid, Decimal new_size,
                                                                        Decimal new_price,
                                                                        std::function<void()> on_write = {});
-  boost::asio::awaitable<Result<std::vector<OrderRecord>>> spot_open_orders(std::string symbol = {});
+  boost::asio::awaitable<Result<std::vector<VenueOrder>>> spot_open_orders(std::string symbol = {});
   // orderInfo by orderId or clientOid; empty when the exchange has no such order.
-  boost::asio::awaitable<Result<std::vector<OrderRecord>>> spot_order_info(OrderRef ref);
+  boost::asio::awaitable<Result<std::vector<VenueOrder>>> spot_order_info(OrderRef ref);
   boost::asio::awaitable<Result<std::vector<Fill>>> spot_fills(FillsQuery q);
 
   // ---- typed private REST (Classic v2): account ----

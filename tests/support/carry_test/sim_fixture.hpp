@@ -3,7 +3,7 @@
 // tape, carryd's configuration pointing at it, and read-outs of the simulator's accounts and of
 // carryd's JSONL log. Shared by the daemon integration suites.
 #include <carry_test/paths.hpp>
-#include "sim_process.hpp"
+#include <carry_test/sim_process.hpp>
 
 #include <carry_test/process.hpp>
 

@@ -1,9 +1,10 @@
-// Scenarios through the whole engine core: OMS + risk + paper::Exchange, driven by paper::Driver.
-// Each asserts the final orders, positions (ours and the exchange's) and the events emitted.
-#include <carry/paper/driver.hpp>
-#include <carry/risk/risk_engine.hpp>
+// Scenarios through the engine (OMS + risk; the strategy holds no symbol here, the test submits
+// itself) and paper::Exchange, driven by engine::PaperDriver as the backtest drives them: lost
+// responses, lagging pushes, rejections, the kill switch, the chaser, funding. Each asserts the
+// final orders, positions (ours and the exchange's) and the events emitted.
+#include <carry/engine/paper_driver.hpp>
 
-#include "paper_fixture.hpp"
+#include <carry_test/paper_fixture.hpp>
 
 using namespace carry;
 using namespace carry::paper;
@@ -12,7 +13,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class EngineTest : public ExchangeTest {
+class PaperDriverTest : public ExchangeTest {
  protected:
   RecordingEventSink sink;
   ClientOidGenerator ids{"cry", 0};
@@ -22,22 +23,24 @@ class EngineTest : public ExchangeTest {
     return p;
   }();
   risk::RiskLimits limits;
-  std::unique_ptr<oms::OrderManager> oms;
-  std::unique_ptr<risk::RiskEngine> risk;
-  std::unique_ptr<Driver> driver;
+  std::unique_ptr<engine::Engine> engine;
+  oms::OrderManager* oms = nullptr;
+  risk::RiskEngine* risk = nullptr;
+  std::unique_ptr<engine::PaperDriver> driver;
 
   void SetUp() override { build(); }
 
   void build() {
     rebuild();
-    oms = std::make_unique<oms::OrderManager>(oms_params, ids, sink, clock);
-    oms->add_instrument(make_instrument(MarketType::Spot));
-    oms->add_instrument(make_instrument(MarketType::Perp));
-    risk = std::make_unique<risk::RiskEngine>(limits, sink, clock);
-    risk->attach(*oms);
-    driver = std::make_unique<Driver>(*ex, *oms);
-    driver->add_market_listener([this](const MarketEvent& e) { risk->on_market(e); });
-    driver->set_api_result_listener([this](const boost::system::error_code& ec) { risk->on_api_result(ec); });
+    driver.reset();
+    strategy::FundingBasisParams no_symbols;
+    no_symbols.symbols.clear();
+    engine = std::make_unique<engine::Engine>(engine::EngineSetup{oms_params, limits, no_symbols}, ids, sink, clock);
+    engine->add_instrument(make_instrument(MarketType::Spot));
+    engine->add_instrument(make_instrument(MarketType::Perp));
+    oms = &engine->oms();
+    risk = &engine->risk();
+    driver = std::make_unique<engine::PaperDriver>(*engine, *ex, clock);
   }
 
   void md(MarketType m, const char* bid, const char* ask, const char* bid_size = "5", const char* ask_size = "5") {
@@ -52,15 +55,15 @@ class EngineTest : public ExchangeTest {
     driver->on_market(b);
   }
 
-  oms::SubmitResult submit(oms::OrderIntent in) {
+  oms::SubmitResult submit(oms::SubmitRequest in) {
     auto r = oms->submit(std::move(in));
-    driver->pump();
+    EXPECT_TRUE(driver->pump());
     return r;
   }
 
-  static oms::OrderIntent intent(MarketType m, Side side, OrderType type, const char* size, const char* price = nullptr,
-                                 TimeInForce tif = TimeInForce::Gtc) {
-    oms::OrderIntent in;
+  static oms::SubmitRequest intent(MarketType m, Side side, OrderType type, const char* size,
+                                   const char* price = nullptr, TimeInForce tif = TimeInForce::Gtc) {
+    oms::SubmitRequest in;
     in.symbol = "BTCUSDT";
     in.market = m;
     in.side = side;
@@ -76,7 +79,7 @@ class EngineTest : public ExchangeTest {
 
 }  // namespace
 
-TEST_F(EngineTest, LostAckOrderExistsIsRecoveredByClientIdAndNeverSentTwice) {
+TEST_F(PaperDriverTest, LostAckOrderExistsIsRecoveredByClientIdAndNeverSentTwice) {
   md(MarketType::Perp, "100", "100.2");
   driver->lose_next_place_response();
   auto r = submit(intent(MarketType::Perp, Side::Sell, OrderType::Limit, "0.1", "100.3"));
@@ -100,7 +103,7 @@ TEST_F(EngineTest, LostAckOrderExistsIsRecoveredByClientIdAndNeverSentTwice) {
   EXPECT_EQ(ex->orders_accepted(), 1u);
 }
 
-TEST_F(EngineTest, OneLegRejectedRetriesOpenNoNewExposure) {
+TEST_F(PaperDriverTest, OneLegRejectedRetriesOpenNoNewExposure) {
   params.futures_usdt = Decimal{};  // the perp leg will be refused for margin
   limits.max_net_delta_bps = 100;
   oms_params.reject_burst_threshold = 3;
@@ -133,7 +136,7 @@ TEST_F(EngineTest, OneLegRejectedRetriesOpenNoNewExposure) {
   EXPECT_DOUBLE_EQ(risk->net_delta_bps("BTCUSDT"), 0.0);
 }
 
-TEST_F(EngineTest, KillSwitchHaltedBlocksEverythingAndFlattenAllReducesToFlat) {
+TEST_F(PaperDriverTest, KillSwitchHaltedBlocksEverythingAndFlattenAllReducesToFlat) {
   md(MarketType::Spot, "100", "100.1");
   md(MarketType::Perp, "100", "100.1");
   ASSERT_TRUE(submit(intent(MarketType::Spot, Side::Buy, OrderType::Market, "0.5")).accepted());
@@ -145,7 +148,7 @@ TEST_F(EngineTest, KillSwitchHaltedBlocksEverythingAndFlattenAllReducesToFlat) {
   risk->trip(risk::KillState::Reducing, "operator");
   EXPECT_EQ(submit(intent(MarketType::Perp, Side::Sell, OrderType::Market, "0.1")).reason, "kill_switch.reducing");
   EXPECT_EQ(oms->cancel_all(), 1u);
-  driver->pump();
+  ASSERT_TRUE(driver->pump());
   EXPECT_EQ(ex->open_order_count(), 0u);
 
   // Thin top of book: flattening takes more than one round.
@@ -176,7 +179,7 @@ TEST_F(EngineTest, KillSwitchHaltedBlocksEverythingAndFlattenAllReducesToFlat) {
   EXPECT_TRUE(oms->open_orders().empty());
 }
 
-TEST_F(EngineTest, MakerChaserFollowsTheBidAndFillsAsMaker) {
+TEST_F(PaperDriverTest, MakerChaserFollowsTheBidAndFillsAsMaker) {
   oms_params.chase_interval_ms = 1000;
   oms_params.chase_max_amends = 3;
   oms_params.chase_max_distance_bps = 50;
@@ -203,7 +206,7 @@ TEST_F(EngineTest, MakerChaserFollowsTheBidAndFillsAsMaker) {
   EXPECT_EQ(oms->metrics().total.chases, 1u);
 }
 
-TEST_F(EngineTest, FillArrivingAfterAnAmendWasSentNeverOverfillsTheIntent) {
+TEST_F(PaperDriverTest, FillArrivingAfterAnAmendWasSentNeverOverfillsTheIntent) {
   oms_params.chase_interval_ms = 0;
   oms_params.chase_max_distance_bps = 100;
   build();
@@ -231,7 +234,7 @@ TEST_F(EngineTest, FillArrivingAfterAnAmendWasSentNeverOverfillsTheIntent) {
   EXPECT_TRUE(oms->open_orders().empty());
 }
 
-TEST_F(EngineTest, PaperFundingReachesThePositionBook) {
+TEST_F(PaperDriverTest, PaperFundingReachesThePositionBook) {
   md(MarketType::Perp, "100", "100.2");
   ASSERT_TRUE(submit(intent(MarketType::Perp, Side::Sell, OrderType::Market, "1")).accepted());
   FundingRateUpdate f;
@@ -257,7 +260,7 @@ class Hedger : public oms::OrderListener {
   explicit Hedger(oms::OrderManager& oms) : oms_(oms) {}
   void on_fill(const oms::Order& order, const Fill& fill) override {
     if (order.market != MarketType::Spot) return;
-    oms::OrderIntent in;
+    oms::SubmitRequest in;
     in.symbol = order.symbol;
     in.market = MarketType::Perp;
     in.side = Side::Sell;
@@ -274,7 +277,7 @@ class Hedger : public oms::OrderListener {
 
 }  // namespace
 
-TEST_F(EngineTest, ListenerHedgesEachSpotFillFromInsideTheCallback) {
+TEST_F(PaperDriverTest, ListenerHedgesEachSpotFillFromInsideTheCallback) {
   Hedger hedger(*oms);
   oms->set_listener(&hedger);
   md(MarketType::Spot, "100", "100.1", "5", "0.3");

@@ -3,7 +3,7 @@
 // helpers to feed it market data and read back what it pushed.
 #include <carry/paper/exchange.hpp>
 
-#include "../oms/oms_fixture.hpp"
+#include <carry_test/oms_fixture.hpp>
 
 #include <gtest/gtest.h>
 

@@ -60,9 +60,9 @@ class OmsTest : public ::testing::Test {
     oms->on_market(b);
   }
 
-  static OrderIntent limit(MarketType m, Side side, const char* price, const char* size,
-                           TimeInForce tif = TimeInForce::Gtc) {
-    OrderIntent in;
+  static SubmitRequest limit(MarketType m, Side side, const char* price, const char* size,
+                             TimeInForce tif = TimeInForce::Gtc) {
+    SubmitRequest in;
     in.symbol = "BTCUSDT";
     in.market = m;
     in.side = side;
@@ -73,8 +73,8 @@ class OmsTest : public ::testing::Test {
     return in;
   }
 
-  static OrderIntent market(MarketType m, Side side, const char* size) {
-    OrderIntent in;
+  static SubmitRequest market(MarketType m, Side side, const char* size) {
+    SubmitRequest in;
     in.symbol = "BTCUSDT";
     in.market = m;
     in.side = side;
@@ -83,7 +83,7 @@ class OmsTest : public ::testing::Test {
     return in;
   }
 
-  std::string submit_ok(OrderIntent in) {
+  std::string submit_ok(SubmitRequest in) {
     auto r = oms->submit(std::move(in));
     EXPECT_TRUE(r.accepted()) << r.reason;
     return r.client_oid;
