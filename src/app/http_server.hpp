@@ -20,8 +20,8 @@ namespace carry::app {
 
 struct HttpServerLimits {
   std::size_t max_connections = 16;
-  std::size_t header_limit = 8 * 1024;           // bytes of request line + headers: 431 beyond
-  std::chrono::milliseconds read_timeout{5000};  // a whole request's headers, and keep-alive idle
+  std::size_t header_limit = std::size_t{8} * 1024;  // bytes of request line + headers: 431 beyond
+  std::chrono::milliseconds read_timeout{5000};      // a whole request's headers, and keep-alive idle
   std::chrono::milliseconds write_timeout{5000};
   int max_requests_per_connection = 100;
 };

@@ -28,6 +28,8 @@
 
 using namespace carry;
 
+// main is exempt from the size limit (scripts/code_size.py EXEMPT): the whole command dispatch.
+// NOLINTNEXTLINE(readability-function-size)
 int main(int argc, char** argv) {
   app::CliOptions cli;
   try {

@@ -44,7 +44,7 @@ asio::awaitable<void> probe_funding(bitget::Gateway& gw, const std::string& symb
   r.line += " funding=" + f->rate.to_string() + " next=" + (next.ns ? next.to_rfc3339() : std::string("unknown"));
   r.ev["funding"] = f->rate.to_string();
   r.ev["next"] = next.ns ? next.to_rfc3339() : "";
-  if (next.ns == 0) r.failed.push_back("funding(no next settlement time)");
+  if (next.ns == 0) r.failed.emplace_back("funding(no next settlement time)");
 }
 
 // Both markets' quotes, fresh against the exchange's clock.
@@ -72,7 +72,7 @@ asio::awaitable<void> probe_private(bitget::Gateway& gw, const std::string& symb
   if (!keys) {
     r.line += " auth=skipped";
     r.ev["auth"] = "skipped";
-    if (!dry_run) r.failed.push_back("auth(skipped: no API keys)");
+    if (!dry_run) r.failed.emplace_back("auth(skipped: no API keys)");
     co_return;
   }
   auto open = co_await gw.private_probe(symbol);
@@ -158,7 +158,7 @@ asio::awaitable<int> run_ops_check(asio::io_context& ioc, const config::Config& 
               << " spot_tickers=" << (spots ? spots->size() : 0) << (ok ? "" : " FAILED: tickers") << std::endl;
     (ok ? log.info("ops.check", {{"probe", "universe_tickers"}, {"ok", true}})
         : log.error("ops.check", {{"probe", "universe_tickers"}, {"ok", false}}));
-    if (!ok) failed.push_back("universe:tickers");
+    if (!ok) failed.emplace_back("universe:tickers");
     symbols = {"BTCUSDT"};
   }
   for (const auto& symbol : symbols) {

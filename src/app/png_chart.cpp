@@ -54,7 +54,7 @@ struct Canvas {
   Canvas(int w_, int h_) : w(w_), h(h_), px(static_cast<std::size_t>(w_ * h_ * 3), 255) {}
   void set(int x, int y, std::uint32_t rgb) {
     if (x < 0 || y < 0 || x >= w || y >= h) return;
-    auto* p = &px[static_cast<std::size_t>((y * w + x) * 3)];
+    auto* p = &px[(static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x)) * 3];
     p[0] = static_cast<std::uint8_t>(rgb >> 16);
     p[1] = static_cast<std::uint8_t>(rgb >> 8);
     p[2] = static_cast<std::uint8_t>(rgb);
@@ -178,11 +178,12 @@ std::vector<std::uint8_t> render_line_chart(const std::vector<ChartSeries>& seri
         c.line(X(s.x[i - 1]), Y(s.y[i - 1]), X(s.x[i]), Y(s.y[i]), s.rgb, 2);
 
   std::vector<std::uint8_t> raw;
-  raw.reserve(static_cast<std::size_t>((o.width * 3 + 1) * o.height));
+  const auto row_bytes = static_cast<std::size_t>(o.width) * 3;
+  raw.reserve((row_bytes + 1) * static_cast<std::size_t>(o.height));
   for (int y = 0; y < o.height; ++y) {
     raw.push_back(0);  // filter: none
-    const auto* row = &c.px[static_cast<std::size_t>(y * o.width * 3)];
-    raw.insert(raw.end(), row, row + o.width * 3);
+    const auto* row = &c.px[static_cast<std::size_t>(y) * row_bytes];
+    raw.insert(raw.end(), row, row + row_bytes);
   }
   std::vector<std::uint8_t> png{0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
   std::vector<std::uint8_t> ihdr;

@@ -64,11 +64,8 @@ void CircuitBreaker::open(time_point now, std::string_view reason) {
 
 void CircuitBreaker::on_failure(time_point now, std::string_view reason) {
   ++failures_;
-  if (state_ == State::HalfOpen) {
-    open(now, reason);  // the probe failed
-  } else if (state_ == State::Closed && failures_ >= config_.fail_threshold) {
-    open(now, reason);
-  }
+  // A failed probe (half-open) reopens at once; closed, it takes the threshold.
+  if (state_ == State::HalfOpen || (state_ == State::Closed && failures_ >= config_.fail_threshold)) open(now, reason);
 }
 
 }  // namespace carry::bitget

@@ -182,10 +182,13 @@ WireResult<std::vector<T>> parse_each_in(const json& o, const char* key, std::st
   return parse_each(*list, path(ctx, key), std::forward<F>(one));
 }
 
-// Propagates an error out of the enclosing function returning WireResult<...>.
+// Propagates an error out of the enclosing function returning WireResult<...>. `var` is a name
+// being declared, which parentheses would break.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define CARRY_TRY_ASSIGN(var, expr)               \
   auto var##_result = (expr);                     \
   if (!var##_result) return var##_result.error(); \
   auto var = std::move(*var##_result)
+// NOLINTEND(bugprone-macro-parentheses)
 
 }  // namespace carry::bitget::detail

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <utility>
 
 namespace carry::bitget {
@@ -100,7 +101,7 @@ std::chrono::nanoseconds RateLimiter::take(Bucket& b, time_point now) {
   refill(b, now);
   b.tokens -= 1.0;
   if (b.tokens >= 0) return std::chrono::nanoseconds{0};
-  return std::chrono::nanoseconds(static_cast<std::int64_t>(-b.tokens / b.rate * 1e9 + 0.5));
+  return std::chrono::nanoseconds(std::llround(-b.tokens / b.rate * 1e9));
 }
 
 std::chrono::nanoseconds RateLimiter::acquire(std::string_view path, time_point now) {

@@ -103,7 +103,7 @@ Result<UnixNanos> UnixNanos::parse_rfc3339(std::string_view s) noexcept {
   const std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   const Civil back = civil_from_days(days);
   if (static_cast<int>(back.m) != mo || static_cast<int>(back.d) != d) return make_error_code(Errc::out_of_range);
-  return UnixNanos{(days * 86400 + hh * 3600 + mi * 60 + ss) * 1'000'000'000 + frac_ns};
+  return UnixNanos{(days * 86400 + std::int64_t{hh} * 3600 + std::int64_t{mi} * 60 + ss) * 1'000'000'000 + frac_ns};
 }
 
 std::string UnixNanos::to_rfc3339_ms() const { return format(*this, true); }

@@ -93,10 +93,8 @@ std::optional<std::string> RiskEngine::check(const PlaceOrderRequest& req, const
       std::optional<Decimal> take;
       if (req.type == OrderType::Market)
         take = req.side == Side::Buy ? *ctx.ask : *ctx.bid;
-      else if (req.side == Side::Buy && *req.price >= *ctx.ask)
-        take = *req.price;
-      else if (req.side == Side::Sell && *req.price <= *ctx.bid)
-        take = *req.price;
+      else if (req.side == Side::Buy ? *req.price >= *ctx.ask : *req.price <= *ctx.bid)
+        take = *req.price;  // a limit through the touch takes at its own price
       if (take) {
         const double slip = std::abs(bps(*take - mid, mid));
         if (slip > limits_.max_slippage_bps)

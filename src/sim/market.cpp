@@ -25,7 +25,7 @@ void extend(Candle& bucket, const Candle& later) {
 }
 
 constexpr std::int64_t kMinute = 60'000;
-constexpr std::size_t kMaxCandles = 3 * 1440;
+constexpr std::size_t kMaxCandles = std::size_t{3} * 1440;
 constexpr std::size_t kMaxTrades = 500;
 
 double unit(std::uint64_t h) { return static_cast<double>(h >> 11) / static_cast<double>(1ULL << 53); }
@@ -192,7 +192,7 @@ MarketState::Stats MarketState::stats_24h(const InstrumentMarket& inst, std::int
   Stats s;
   bool first = true;
   for (const auto& c : inst.candles) {
-    if (c.open_ms < now_ms - 24 * 60 * kMinute) continue;
+    if (c.open_ms < now_ms - 24LL * 60 * kMinute) continue;
     if (first) {
       s.open = c.open;
       s.high = c.high;

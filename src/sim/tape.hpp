@@ -38,7 +38,7 @@ class Tape {
   // Seeded random walk (spot mid log-returns, perp = spot x (1 + mean-reverting basis)), one row
   // per instrument every `step_ms`, `duration_ms` long, starting at tape time 0.
   static Tape synthetic(std::uint64_t seed, const std::vector<InstrumentSpec>& instruments,
-                        std::int64_t duration_ms = 6 * 3600 * 1000, std::int64_t step_ms = 1000);
+                        std::int64_t duration_ms = 6LL * 3600 * 1000, std::int64_t step_ms = 1000);
 
   const TapeSeries* find(Market market, const std::string& symbol) const;
   const std::vector<TapeSeries>& series() const { return series_; }

@@ -21,7 +21,7 @@ namespace carry::log {
 struct LogOptions {
   std::string dir = "logs";
   LogLevel level = LogLevel::Info;
-  std::size_t max_file_bytes = 50u * 1024 * 1024;
+  std::size_t max_file_bytes = std::size_t{50} * 1024 * 1024;
   int max_files = 5;
   bool console = true;
   bool console_json = false;  // console shows the human form unless asked for JSON

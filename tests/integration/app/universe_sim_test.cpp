@@ -90,7 +90,8 @@ TEST_P(UniverseSim, ARestartKeepsTheHeldPairWhateverItsRank) {
     // Hedged and nothing working: a leader still resting could fill after the kill and move the
     // position the restart is measured against.
     ASSERT_TRUE(wait_until([&] { return eth_hedged() && f.open_orders() == 0; }, kOpenDeadline))
-        << f.account().dump() << "\n" << d->err();
+        << f.account().dump() << "\n"
+        << d->err();
     d->signal(SIGKILL);
     (void)d->wait(30s);
   }
