@@ -33,7 +33,9 @@ class ExchangeTest : public ::testing::Test {
     ex->add_instrument(make_instrument(MarketType::Perp));
   }
 
-  void bbo(MarketType m, const char* bid, const char* ask, const char* bid_size = "5", const char* ask_size = "5") {
+  // A BTCUSDT quote stamped now.
+  Bbo quote(MarketType m, const char* bid, const char* ask, const char* bid_size = "5",
+            const char* ask_size = "5") const {
     Bbo b;
     b.symbol = "BTCUSDT";
     b.market = m;
@@ -42,7 +44,11 @@ class ExchangeTest : public ::testing::Test {
     b.bid_size = Decimal::parse(bid_size).value();
     b.ask_size = Decimal::parse(ask_size).value();
     b.ts_event = b.ts_init = clock.now();
-    ex->on_market(b);
+    return b;
+  }
+
+  void bbo(MarketType m, const char* bid, const char* ask, const char* bid_size = "5", const char* ask_size = "5") {
+    ex->on_market(quote(m, bid, ask, bid_size, ask_size));
   }
 
   void trade(MarketType m, const char* price, const char* size, Side aggressor) {

@@ -44,15 +44,7 @@ class PaperDriverTest : public ExchangeTest {
   }
 
   void md(MarketType m, const char* bid, const char* ask, const char* bid_size = "5", const char* ask_size = "5") {
-    Bbo b;
-    b.symbol = "BTCUSDT";
-    b.market = m;
-    b.bid_price = Decimal::parse(bid).value();
-    b.ask_price = Decimal::parse(ask).value();
-    b.bid_size = Decimal::parse(bid_size).value();
-    b.ask_size = Decimal::parse(ask_size).value();
-    b.ts_event = b.ts_init = clock.now();
-    driver->on_market(b);
+    driver->on_market(quote(m, bid, ask, bid_size, ask_size));
   }
 
   oms::SubmitResult submit(oms::SubmitRequest in) {
