@@ -97,18 +97,20 @@ void Exchange::deposit(MarketType account, std::string_view coin, Decimal amount
   }
 }
 
-void Exchange::push_spot_balance(std::string_view coin, UnixNanos now) {
+// One coin of the spot account, and the futures wallet, as the venue reports them (pushes and
+// queries alike).
+BalanceUpdate Exchange::spot_balance_update(std::string_view coin, UnixNanos ts) const {
   const Balance b = spot_balance(coin);
   BalanceUpdate u;
   u.account = MarketType::Spot;
   u.coin = std::string(coin);
   u.available = b.available;
   u.frozen = b.frozen;
-  u.ts_event = u.ts_init = now;
-  events_.emplace_back(std::move(u));
+  u.ts_event = u.ts_init = ts;
+  return u;
 }
 
-void Exchange::push_futures_balance(UnixNanos now) {
+BalanceUpdate Exchange::futures_balance_update(UnixNanos ts) const {
   const Balance b = futures_balance();
   BalanceUpdate u;
   u.account = MarketType::Perp;
@@ -116,9 +118,15 @@ void Exchange::push_futures_balance(UnixNanos now) {
   u.available = b.available;
   u.frozen = b.frozen;
   u.equity = futures_equity();
-  u.ts_event = u.ts_init = now;
-  events_.emplace_back(std::move(u));
+  u.ts_event = u.ts_init = ts;
+  return u;
 }
+
+void Exchange::push_spot_balance(std::string_view coin, UnixNanos now) {
+  events_.emplace_back(spot_balance_update(coin, now));
+}
+
+void Exchange::push_futures_balance(UnixNanos now) { events_.emplace_back(futures_balance_update(now)); }
 
 void Exchange::push_position(std::string_view name, const Symbol& s, UnixNanos now) {
   PositionUpdate p;
@@ -159,25 +167,8 @@ std::vector<BalanceUpdate> Exchange::balances() const {
   std::vector<std::string_view> coins;
   for (const auto& [coin, b] : spot_) coins.push_back(coin);
   std::sort(coins.begin(), coins.end());
-  for (auto coin : coins) {
-    const Balance b = spot_balance(coin);
-    BalanceUpdate u;
-    u.account = MarketType::Spot;
-    u.coin = std::string(coin);
-    u.available = b.available;
-    u.frozen = b.frozen;
-    u.ts_event = u.ts_init = venue_ts_;
-    out.push_back(std::move(u));
-  }
-  const Balance f = futures_balance();
-  BalanceUpdate u;
-  u.account = MarketType::Perp;
-  u.coin = "USDT";
-  u.available = f.available;
-  u.frozen = f.frozen;
-  u.equity = futures_equity();
-  u.ts_event = u.ts_init = venue_ts_;
-  out.push_back(std::move(u));
+  for (auto coin : coins) out.push_back(spot_balance_update(coin, venue_ts_));
+  out.push_back(futures_balance_update(venue_ts_));
   return out;
 }
 

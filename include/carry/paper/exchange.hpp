@@ -166,6 +166,8 @@ class Exchange {
   void apply_perp_fill(Symbol& s, Order& o, Decimal qty, Decimal price, Decimal fee);
   void release(Book& book, Order& o);
   Decimal perp_margin_in_use() const;
+  BalanceUpdate spot_balance_update(std::string_view coin, UnixNanos ts) const;
+  BalanceUpdate futures_balance_update(UnixNanos ts) const;
   void push_spot_balance(std::string_view coin, UnixNanos now);
   void push_futures_balance(UnixNanos now);
   void push_position(std::string_view symbol, const Symbol& s, UnixNanos now);
