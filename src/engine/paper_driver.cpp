@@ -1,5 +1,8 @@
 #include <carry/engine/paper_driver.hpp>
 
+#include <stdexcept>
+#include <type_traits>
+
 namespace carry::engine {
 
 namespace {
